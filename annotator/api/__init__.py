@@ -1,0 +1,196 @@
+"""JSON API under /api/v1: session cookie + CSRF header, or a personal bearer token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from annotator.extensions import csrf, db
+from annotator.models import User
+from annotator.services import annotations as annotation_service
+from annotator.services import articles as article_service
+from annotator.services import users
+from annotator.services.annotations import annotation_state, annotations_for_article
+from annotator.services.errors import Forbidden, Invalid
+from annotator.services.exports import article_data, sentence_data
+from annotator.web.exports import export_response
+
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(api_bp)  # checked below, only for cookie-authenticated calls
+
+OPENAPI = Path(__file__).with_name("openapi.yaml")
+MAX_PAGE = 500
+
+
+@api_bp.before_request
+def authenticate() -> None:
+    """Resolve the caller from a bearer token or the session; refuse anyone else."""
+    if request.endpoint == "api.openapi":
+        return
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        user = users.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            abort(401)
+        g.api_user = user
+        return
+    if not current_user.is_authenticated:
+        abort(401)
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken"))
+        except ValidationError as error:
+            raise CSRFError(str(error)) from None
+    g.api_user = current_user._get_current_object()
+
+
+def actor() -> User:
+    return g.api_user
+
+
+def require_admin() -> None:
+    if not actor().is_admin:
+        raise Forbidden("Only admins can do that.")
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 415/400 that says what is wrong."""
+    if not request.is_json:
+        abort(415)
+    body = request.get_json(silent=True)
+    if body is None:
+        abort(400, "The request body is not valid JSON.")
+    if not isinstance(body, dict):
+        raise Invalid({"body": "must be a JSON object."})
+    return body
+
+
+def _page_args() -> tuple[int, int]:
+    try:
+        limit = min(max(int(request.args.get("limit", 100)), 1), MAX_PAGE)
+        offset = max(int(request.args.get("offset", 0)), 0)
+    except ValueError:
+        raise Invalid({"limit": "limit and offset must be whole numbers."}) from None
+    return limit, offset
+
+
+def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[str, Any]:  # noqa: ANN001
+    """An article as the API returns it, with the sentences and the annotations the viewer may see."""
+    data = article_data(article)
+    if with_sentences:
+        by_sentence: dict[int, list[dict[str, Any]]] = {}
+        for ann in annotations_for_article(article.id, viewer=viewer):
+            by_sentence.setdefault(ann.sentence_id, []).append(annotation_state(ann))
+        data["sentences"] = [
+            dict(sentence_data(s, article.text), annotations=by_sentence.get(s.id, []))
+            for s in article.sentences
+        ]
+    return data
+
+
+@api_bp.get("/articles")
+def list_articles():  # noqa: ANN201
+    limit, offset = _page_args()
+    rows = article_service.list_articles(viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset)
+    items = [
+        dict(article_json(row.article, viewer=actor(), with_sentences=False), sentence_count=row.sentences, reviewed=row.reviewed)
+        for row in rows[:limit]
+    ]
+    following = url_for("api.list_articles", limit=limit, offset=offset + limit) if len(rows) > limit else None
+    return jsonify({"items": items, "next": following})
+
+
+@api_bp.post("/articles")
+def create_article():  # noqa: ANN201
+    require_admin()
+    body = json_body()
+    force = body.pop("force", False) is True
+    article = article_service.create_article(body, actor=actor(), force=force)
+    db.session.commit()
+    return jsonify(article_json(article, viewer=actor())), 201, {"Location": url_for("api.get_article", article_id=article.id)}
+
+
+@api_bp.get("/articles/<int:article_id>")
+def get_article(article_id: int):  # noqa: ANN201
+    return jsonify(article_json(article_service.load_article(article_id), viewer=actor()))
+
+
+@api_bp.patch("/articles/<int:article_id>")
+def patch_article(article_id: int):  # noqa: ANN201
+    require_admin()
+    article = article_service.get_article(article_id)
+    article_service.update_article(article, json_body(), actor=actor())
+    db.session.commit()
+    return jsonify(article_json(article, viewer=actor()))
+
+
+@api_bp.delete("/articles/<int:article_id>")
+def delete_article(article_id: int):  # noqa: ANN201
+    require_admin()
+    article_service.delete_article(article_service.get_article(article_id), actor=actor())
+    db.session.commit()
+    return Response(status=204)
+
+
+@api_bp.post("/annotations")
+def create_annotation():  # noqa: ANN201
+    body = json_body()
+    sentence = annotation_service.get_sentence(body.get("sentence_id"))
+    ann = annotation_service.annotate(sentence, body, actor=actor())
+    db.session.commit()
+    return jsonify(annotation_state(ann)), 201, {"Location": url_for("api.get_annotation", annotation_id=ann.id)}
+
+
+@api_bp.get("/annotations/<int:annotation_id>")
+def get_annotation(annotation_id: int):  # noqa: ANN201
+    return jsonify(annotation_state(annotation_service.get_annotation(annotation_id, viewer=actor())))
+
+
+@api_bp.patch("/annotations/<int:annotation_id>")
+def patch_annotation(annotation_id: int):  # noqa: ANN201
+    body = json_body()
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor())
+    version = body.pop("version", None)
+    annotation_service.update_annotation(ann, body, actor=actor(), expected_version=version)
+    db.session.commit()
+    return jsonify(annotation_state(ann))
+
+
+@api_bp.delete("/annotations/<int:annotation_id>")
+def delete_annotation(annotation_id: int):  # noqa: ANN201
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor())
+    version = request.args.get("version")
+    expected = int(version) if version and version.isdigit() else version
+    annotation_service.delete_annotation(ann, actor=actor(), expected_version=expected)
+    db.session.commit()
+    return Response(status=204)
+
+
+@api_bp.post("/annotations/<int:annotation_id>/restore")
+def restore_annotation(annotation_id: int):  # noqa: ANN201
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
+    annotation_service.restore_annotation(ann, actor=actor())
+    db.session.commit()
+    return jsonify(annotation_state(ann))
+
+
+@api_bp.get("/export")
+def export():  # noqa: ANN201
+    return export_response(request.args.get("format", "json"), request.args, actor())
+
+
+@api_bp.get("/me")
+def me():  # noqa: ANN201
+    user = actor()
+    return jsonify({"id": user.id, "username": user.username, "role": str(user.role)})
+
+
+@api_bp.get("/openapi.yaml")
+def openapi():  # noqa: ANN201
+    return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/yaml; charset=utf-8")

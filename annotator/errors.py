@@ -1,0 +1,107 @@
+"""One place that turns exceptions into the JSON error envelope or a friendly page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from annotator.extensions import db
+from annotator.services.errors import Conflict, ServiceError
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "internal_error",
+}
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Log in, or send a valid API token as “Authorization: Bearer …”.",
+    403: "You do not have permission to do that.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "The upload is too large.",
+    415: "Send the request body as JSON (Content-Type: application/json).",
+    500: "Something went wrong on our side. The error has been logged; please try again.",
+}
+
+
+def wants_json() -> bool:
+    """API paths always answer in JSON."""
+    return request.path.startswith("/api/")
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    fields: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> tuple[Response | str, int]:
+    """The JSON envelope under /api/, the error page elsewhere."""
+    if wants_json():
+        body: dict[str, Any] = {
+            "code": code or CODES.get(status, "error"),
+            "message": message,
+            "fields": fields or {},
+        }
+        body.update(extra or {})
+        return jsonify({"error": body}), status
+    return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
+
+
+def _service_error(error: ServiceError):  # noqa: ANN202
+    db.session.rollback()
+    extra = {"current": error.current} if isinstance(error, Conflict) and error.current else None
+    if getattr(error, "existing_id", None):
+        extra = {"existing_id": error.existing_id}
+    return error_response(error.status, error.message, code=error.code, fields=error.fields, extra=extra)
+
+
+def _csrf_error(error: CSRFError):  # noqa: ANN202
+    return error_response(
+        400,
+        "The form's security token is missing or expired. Reload the page and try again.",
+        code="csrf_failed",
+    )
+
+
+def _http_error(error: HTTPException):  # noqa: ANN202
+    status = error.code or 500
+    message = MESSAGES.get(status) or error.description or "The request failed."
+    if status == 413:
+        from flask import current_app
+
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        message = f"The upload is larger than the limit of {limit / 1024 / 1024:.0f} MB."
+    if status in (400, 404) and error.description and error.description != type(error).description:
+        message = error.description  # a specific reason given by our code
+    return error_response(status, message)
+
+
+def _unexpected(error: Exception):  # noqa: ANN202
+    from flask import current_app
+
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return error_response(500, MESSAGES[500])
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on the app."""
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

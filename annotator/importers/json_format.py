@@ -1,0 +1,57 @@
+"""JSON (one object or a list of objects) and JSONL (one object per line)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from annotator.importers import ArticleFields, Format, ImportFailure, decode
+
+FIELDS = ("title", "text", "url", "outlet", "author", "published_at", "language", "external_id")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def _loads(text: str, filename: str, line_offset: int = 0) -> Any:
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise ImportFailure(filename, f"malformed JSON: {error.msg}.", line=line_offset + error.lineno) from None
+    except (ValueError, RecursionError) as error:
+        reason = "JSON nested too deeply." if isinstance(error, RecursionError) else f"{error}."
+        raise ImportFailure(filename, reason, line=line_offset + 1 if line_offset else None) from None
+
+
+def article_fields(item: Any, filename: str, line: int | None = None) -> ArticleFields:
+    """Pick our fields from one JSON object; refuse anything else clearly."""
+    if not isinstance(item, dict):
+        raise ImportFailure(filename, "each article must be a JSON object with title and text.", line=line)
+    fields = {name: item[name] for name in FIELDS if item.get(name) is not None}
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            raise ImportFailure(filename, f"field {name!r} must be a string.", line=line)
+    return fields
+
+
+def parse(data: bytes, filename: str) -> list[ArticleFields]:
+    """A JSON object, or a list of them."""
+    document = _loads(decode(data, filename), filename)
+    items = document if isinstance(document, list) else [document]
+    if not items:
+        raise ImportFailure(filename, "the JSON list is empty.")
+    return [article_fields(item, filename) for item in items]
+
+
+def parse_lines(data: bytes, filename: str) -> list[ArticleFields]:
+    """One JSON object per non-empty line."""
+    articles = []
+    for number, line in enumerate(decode(data, filename).splitlines(), 1):
+        if line.strip():
+            articles.append(article_fields(_loads(line, filename, number - 1), filename, number))
+    return articles
+
+
+FORMAT = Format("json", ("json",), parse)
+JSONL_FORMAT = Format("jsonl", ("jsonl", "ndjson"), parse_lines)

@@ -1,0 +1,57 @@
+"""Articles and their sentences; offsets index into the article text as imported."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from annotator.extensions import db
+from annotator.models._types import UTCDateTime, utcnow
+
+
+class Article(db.Model):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    author: Mapped[str | None] = mapped_column(String(200))
+    published_at: Mapped[str | None] = mapped_column(String(32))  # ISO 8601 date or datetime
+    language: Mapped[str | None] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    sentences: Mapped[list[Sentence]] = relationship(
+        back_populates="article", order_by="Sentence.index", cascade="all, delete-orphan"
+    )
+
+
+class Sentence(db.Model):
+    __tablename__ = "sentences"
+    __table_args__ = (
+        UniqueConstraint("article_id", "position", name="uq_sentences_article_position"),
+        CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="offsets"),
+        Index("ix_sentences_article_start", "article_id", "start_offset"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column("position")
+    paragraph: Mapped[int]
+    start: Mapped[int] = mapped_column("start_offset")
+    end: Mapped[int] = mapped_column("end_offset")
+
+    article: Mapped[Article] = relationship(back_populates="sentences")
+
+    @property
+    def text(self) -> str:
+        """The sentence is always a slice of its article, never a copy that could drift."""
+        return self.article.text[self.start : self.end]

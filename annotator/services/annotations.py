@@ -1,0 +1,242 @@
+"""Reviewers' judgements: create, change, delete (softly) and restore, each with a revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from annotator.extensions import db
+from annotator.models import Annotation, Credibility, EvidenceLink, Sentence, Stance, User, Verdict
+from annotator.models._types import utcnow
+from annotator.services import audit
+from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.validation import Problems
+
+WRITABLE = ("verdict", "attributed_to", "note", "links", "span")
+
+
+def annotation_state(ann: Annotation) -> dict[str, Any]:
+    """The annotation as plain data: what revisions store and the API returns."""
+    return {
+        "id": ann.id,
+        "sentence_id": ann.sentence_id,
+        "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
+        "verdict": str(ann.verdict),
+        "attributed_to": ann.attributed_to,
+        "note": ann.note,
+        "links": [
+            {
+                "url": link.url,
+                "title": link.title,
+                "credibility": str(link.credibility),
+                "stance": str(link.stance) if link.stance else None,
+            }
+            for link in ann.links
+        ],
+        "reviewer": ann.reviewer.username if ann.reviewer else None,
+        "version": ann.version,
+        "created_at": ann.created_at.isoformat(),
+        "updated_at": ann.updated_at.isoformat(),
+    }
+
+
+def visible_to(viewer: User):  # noqa: ANN201 - a SQL condition
+    """Reviewers judge independently and see only their own work; admins see everyone's."""
+    live = Annotation.deleted_at.is_(None)
+    return live if viewer.is_admin else db.and_(live, Annotation.reviewer_id == viewer.id)
+
+
+def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation]:
+    """The viewer's visible annotations on one article, links and reviewer loaded, in order."""
+    return list(
+        db.session.scalars(
+            db.select(Annotation)
+            .join(Sentence)
+            .where(Sentence.article_id == article_id, visible_to(viewer))
+            .options(selectinload(Annotation.links), selectinload(Annotation.reviewer))
+            .order_by(Sentence.index, Annotation.id)
+        )
+    )
+
+
+def get_annotation(annotation_id: int, *, viewer: User, include_deleted: bool = False) -> Annotation:
+    """An annotation the viewer may see, or NotFound / Forbidden."""
+    ann = db.session.get(Annotation, annotation_id)
+    if ann is None or (ann.deleted_at is not None and not include_deleted):
+        raise NotFound(f"There is no annotation #{annotation_id}.")
+    if not viewer.is_admin and ann.reviewer_id != viewer.id:
+        raise Forbidden(f"Annotation #{annotation_id} belongs to another reviewer.")
+    return ann
+
+
+def get_sentence(sentence_id: object) -> Sentence:
+    """A sentence of a live article, or NotFound."""
+    if not isinstance(sentence_id, int) or isinstance(sentence_id, bool):
+        raise Invalid({"sentence_id": "must be the id number of a sentence."})
+    sentence = db.session.get(Sentence, sentence_id)
+    if sentence is None or sentence.article.deleted_at is not None:
+        raise NotFound(f"There is no sentence #{sentence_id}.")
+    return sentence
+
+
+def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annotation:
+    """Record the actor's judgement of a claim in this sentence."""
+    _refuse_unknown(data, allowed=(*WRITABLE, "sentence_id"))
+    clean = _clean(sentence, data, partial=False)
+    now = utcnow()
+    ann = Annotation(sentence=sentence, reviewer=actor, created_at=now, updated_at=now)
+    _apply(ann, clean)
+    db.session.add(ann)
+    db.session.flush()
+    audit.record("annotation", ann.id, "create", actor=actor, before=None, after=annotation_state(ann))
+    return ann
+
+
+def update_annotation(
+    ann: Annotation, changes: dict[str, Any], *, actor: User, expected_version: object
+) -> Annotation:
+    """Change an annotation the actor owns, only if nobody changed it since expected_version."""
+    _require_owner(ann, actor)
+    _refuse_unknown(changes, allowed=(*WRITABLE, "version"))
+    _check_version(ann, expected_version)
+    clean = _clean(ann.sentence, changes, partial=True)
+    before = annotation_state(ann)
+    _apply(ann, clean)
+    ann.updated_at = utcnow()
+    _flush_or_conflict(ann)
+    audit.record("annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann))
+    return ann
+
+
+def delete_annotation(ann: Annotation, *, actor: User, expected_version: object = None) -> None:
+    """Soft-delete: hidden everywhere, restorable, and recorded."""
+    _require_owner(ann, actor)
+    if expected_version is not None:
+        _check_version(ann, expected_version)
+    before = annotation_state(ann)
+    ann.deleted_at = utcnow()
+    ann.updated_at = ann.deleted_at
+    _flush_or_conflict(ann)
+    audit.record("annotation", ann.id, "delete", actor=actor, before=before, after=None)
+
+
+def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
+    """Undo a soft delete."""
+    _require_owner(ann, actor)
+    if ann.deleted_at is None:
+        raise Invalid({"id": "this annotation is not deleted."})
+    ann.deleted_at = None
+    ann.updated_at = utcnow()
+    _flush_or_conflict(ann)
+    audit.record("annotation", ann.id, "restore", actor=actor, before=None, after=annotation_state(ann))
+    return ann
+
+
+def _require_owner(ann: Annotation, actor: User) -> None:
+    if ann.reviewer_id != actor.id:
+        raise Forbidden(f"Annotation #{ann.id} belongs to another reviewer; only they can change it.")
+
+
+def _check_version(ann: Annotation, expected: object) -> None:
+    if not isinstance(expected, int) or isinstance(expected, bool):
+        raise Invalid({"version": "is required: send the version you last read, to avoid overwriting newer work."})
+    if expected != ann.version:
+        raise Conflict(
+            f"Someone saved annotation #{ann.id} after you opened it (you had version {expected}, "
+            f"it is now at version {ann.version}). Reload to see their change, or save again to overwrite it.",
+            current=annotation_state(ann),
+        )
+
+
+def _flush_or_conflict(ann: Annotation) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        raise Conflict(f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again.") from error
+
+
+def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise Invalid({name: "is not a field you can set on an annotation." for name in unknown})
+
+
+def _clean(sentence: Sentence, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Check writable fields; with partial=True only those present."""
+    problems = Problems()
+    clean: dict[str, Any] = {}
+    limits = current_app.config
+    if not partial or "verdict" in data:
+        clean["verdict"] = problems.choice("verdict", data.get("verdict"), Verdict)
+    if not partial or "attributed_to" in data:
+        clean["attributed_to"] = problems.text("attributed_to", data.get("attributed_to"), limit=500, label="attributed to")
+    if not partial or "note" in data:
+        clean["note"] = problems.text("note", data.get("note"), limit=limits["MAX_NOTE_CHARS"])
+    if not partial or "span" in data:
+        clean["span"] = _clean_span(sentence, data.get("span"), problems)
+    if not partial or "links" in data:
+        clean["links"] = _clean_links(data.get("links") or [], problems, limits["MAX_LINKS"])
+    if problems:
+        raise Invalid(problems)
+    return clean
+
+
+def _clean_span(sentence: Sentence, span: object, problems: Problems) -> tuple[int, int] | None:
+    if span is None:
+        return None
+    if not isinstance(span, dict) or set(span) != {"start", "end"}:
+        problems["span"] = "must be null or {\"start\": n, \"end\": n} in article offsets."
+        return None
+    start, end = span["start"], span["end"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        problems["span"] = "start and end must be whole numbers."
+        return None
+    if not sentence.start <= start < end <= sentence.end:
+        problems["span"] = (
+            f"must lie inside the sentence ({sentence.start} to {sentence.end}) with start before end."
+        )
+        return None
+    if (start, end) == (sentence.start, sentence.end):
+        return None  # the whole sentence
+    return start, end
+
+
+def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str, Any]]:
+    if not isinstance(links, list):
+        problems["links"] = "must be a list of links."
+        return []
+    if len(links) > limit:
+        problems["links"] = f"at most {limit} links per annotation (got {len(links)})."
+        return []
+    clean = []
+    for i, link in enumerate(links):
+        name = f"links[{i}]"
+        if not isinstance(link, dict):
+            problems[name] = "must be an object with a url."
+            continue
+        unknown = set(link) - {"url", "title", "credibility", "stance"}
+        if unknown:
+            problems[name] = f"unknown field {sorted(unknown)[0]!r}."
+            continue
+        url = problems.url(f"{name}.url", link.get("url"), required=True)
+        title = problems.text(f"{name}.title", link.get("title"), limit=500)
+        credibility = problems.choice(
+            f"{name}.credibility", link.get("credibility") or "unknown", Credibility
+        )
+        stance = problems.choice(f"{name}.stance", link.get("stance"), Stance, required=False)
+        clean.append({"url": url, "title": title, "credibility": credibility, "stance": stance})
+    return clean
+
+
+def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
+    for name in ("verdict", "attributed_to", "note"):
+        if name in clean:
+            setattr(ann, name, clean[name])
+    if "span" in clean:
+        ann.span_start, ann.span_end = clean["span"] or (None, None)
+    if "links" in clean:
+        ann.links = [EvidenceLink(position=i, **link) for i, link in enumerate(clean["links"])]

@@ -1,0 +1,1 @@
+"""Pure text processing: segmentation, sanitising, cues. No Flask imports here."""

@@ -1,0 +1,75 @@
+"""Page blueprints and what every page needs (login loading, access checks, asset URLs)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, abort, request, url_for
+from flask_login import current_user, login_required
+
+from annotator.db import set_write_intent
+from annotator.extensions import db, login_manager
+from annotator.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def admin_required(view: F) -> F:
+    """Only logged-in admins pass; reviewers get 403, visitors the login page."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(403, "This page is for admins only.")
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the page blueprints and the per-request hooks."""
+    from annotator.web import admin, articles, auth, exports
+
+    for blueprint in (auth.bp, articles.bp, admin.bp, exports.bp):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def _declare_write_intent() -> None:
+        set_write_intent(request.method not in SAFE_METHODS)
+
+    @app.after_request
+    def _security_headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        return response
+
+    versions: dict[str, str] = {}
+
+    @app.context_processor
+    def _asset_url() -> dict[str, Any]:
+        def asset(filename: str) -> str:
+            if filename not in versions:
+                path = Path(app.static_folder or "") / filename
+                versions[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            return url_for("static", filename=filename, v=versions[filename])
+
+        return {"asset": asset}

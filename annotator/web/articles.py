@@ -1,0 +1,200 @@
+"""The article list, the import page and the annotation page (with its plain-form saves)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from annotator.extensions import db
+from annotator.models import Annotation, Sentence
+from annotator.services import annotations as annotation_service
+from annotator.services import articles as article_service
+from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
+from annotator.services.views import workspace
+from annotator.web import admin_required
+from annotator.web.forms import (
+    CREDIBILITY_CHOICES,
+    STANCE_CHOICES,
+    AnnotationForm,
+    ArticleForm,
+    ButtonForm,
+)
+
+bp = Blueprint("articles", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():  # noqa: ANN201
+    search = request.args.get("q", "")[:200]
+    rows = article_service.list_articles(viewer=current_user, search=search)
+    return render_template("articles/index.html", rows=rows, search=search)
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@admin_required
+def create():  # noqa: ANN201
+    form = ArticleForm()
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in ("title", "text", "url", "outlet", "author", "published_at", "language")}
+        if not data["title"] and data["text"]:
+            from annotator.importers.text_format import split_title
+
+            data["title"] = split_title(data["text"])[0][:500]
+        try:
+            article = article_service.create_article(data, actor=current_user, force=form.force.data)
+        except Invalid as error:
+            db.session.rollback()
+            _attach_errors(form, error.fields)
+            return render_template("articles/new.html", form=form), 422
+        except Duplicate as error:
+            db.session.rollback()
+            flash(error.message + " Tick “Import even if it looks like a duplicate” to import it again.", "error")
+            return render_template("articles/new.html", form=form, duplicate_id=error.existing_id), 409
+        db.session.commit()
+        flash(f"Imported “{article.title}”: {len(article.sentences)} sentences.", "success")
+        return redirect(url_for("articles.view", article_id=article.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("articles/new.html", form=form), status
+
+
+@bp.get("/articles/<int:article_id>")
+@login_required
+def view(article_id: int):  # noqa: ANN201
+    selected = request.args.get("sentence", type=int)
+    page = workspace(article_id, viewer=current_user, selected_sentence=selected)
+    form = _editor_form(page.current_annotation)
+    return _render_workspace(page, form)
+
+
+def _render_workspace(page, form: AnnotationForm, error: str | None = None, status: int = 200):  # noqa: ANN001, ANN202
+    return render_template(
+        "articles/view.html",
+        page=page,
+        form=form,
+        delete_form=ButtonForm(),
+        error=error,
+        credibility_choices=CREDIBILITY_CHOICES,
+        stance_choices=STANCE_CHOICES,
+    ), status
+
+
+@bp.post("/articles/<int:article_id>/sentences/<int:sentence_id>/annotation")
+@login_required
+def save(article_id: int, sentence_id: int):  # noqa: ANN201
+    """The no-JavaScript save: create or update the reviewer's annotation of this sentence."""
+    sentence = _sentence_of(article_id, sentence_id)
+    form = AnnotationForm()
+    back = url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
+    if not form.validate_on_submit():
+        flash("The form was incomplete or expired; please try again.", "error")
+        return redirect(back)
+    data = _form_data(form)
+    try:
+        if form.annotation_id.data:
+            ann = annotation_service.get_annotation(int(form.annotation_id.data), viewer=current_user)
+            if ann.sentence_id != sentence.id:
+                raise NotFound("That annotation belongs to another sentence.")
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            annotation_service.update_annotation(ann, data, actor=current_user, expected_version=version)
+        else:
+            ann = annotation_service.annotate(sentence, data, actor=current_user)
+    except Invalid as error:
+        db.session.rollback()
+        _attach_errors(form, error.fields)
+        page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
+        return _render_workspace(page, form, error.message, 422)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"Saved: sentence {sentence.index + 1} is marked {ann.verdict}.", "success")
+    following = _next_sentence(sentence)
+    return redirect(url_for("articles.view", article_id=article_id, sentence=following, _anchor="editor"))
+
+
+@bp.post("/annotations/<int:annotation_id>/delete")
+@login_required
+def delete_annotation(annotation_id: int):  # noqa: ANN201
+    form = ButtonForm()
+    ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
+    back = url_for("articles.view", article_id=ann.sentence.article_id, sentence=ann.sentence_id, _anchor="editor")
+    if form.validate_on_submit():
+        annotation_service.delete_annotation(ann, actor=current_user)
+        db.session.commit()
+        flash(f"Annotation deleted. It is kept in the history and can be restored.", "info")
+    return redirect(back)
+
+
+@bp.post("/annotations/<int:annotation_id>/restore")
+@login_required
+def restore_annotation(annotation_id: int):  # noqa: ANN201
+    form = ButtonForm()
+    ann = annotation_service.get_annotation(annotation_id, viewer=current_user, include_deleted=True)
+    if form.validate_on_submit():
+        annotation_service.restore_annotation(ann, actor=current_user)
+        db.session.commit()
+        flash("Annotation restored.", "success")
+    return redirect(url_for("articles.view", article_id=ann.sentence.article_id, sentence=ann.sentence_id, _anchor="editor"))
+
+
+def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
+    sentence = db.session.get(Sentence, sentence_id)
+    if sentence is None or sentence.article_id != article_id or sentence.article.deleted_at:
+        raise NotFound(f"There is no sentence #{sentence_id} in article #{article_id}.")
+    return sentence
+
+
+def _next_sentence(sentence: Sentence) -> int:
+    following = db.session.scalar(
+        db.select(Sentence.id).where(Sentence.article_id == sentence.article_id, Sentence.index == sentence.index + 1)
+    )
+    return following or sentence.id
+
+
+def _form_data(form: AnnotationForm) -> dict[str, Any]:
+    links = [
+        {"url": row.url.data.strip(), "title": row.title.data or "", "credibility": row.credibility.data, "stance": row.stance.data or None}
+        for row in form.links
+        if (row.url.data or "").strip()
+    ]
+    span = None
+    if (form.span_start.data or "").isdigit() and (form.span_end.data or "").isdigit():
+        span = {"start": int(form.span_start.data), "end": int(form.span_end.data)}
+    return {
+        "verdict": form.verdict.data,
+        "attributed_to": form.attributed_to.data or "",
+        "note": form.note.data or "",
+        "links": links,
+        "span": span,
+    }
+
+
+def _editor_form(ann: Annotation | None) -> AnnotationForm:
+    """The editor, filled from the reviewer's annotation if there is one, with spare link rows."""
+    form = AnnotationForm(formdata=None)
+    if ann is not None:
+        form.annotation_id.data = str(ann.id)
+        form.version.data = str(ann.version)
+        form.verdict.data = str(ann.verdict)
+        form.attributed_to.data = ann.attributed_to
+        form.note.data = ann.note
+        while len(form.links):
+            form.links.pop_entry()
+        for link in ann.links:
+            form.links.append_entry({"url": link.url, "title": link.title, "credibility": str(link.credibility), "stance": str(link.stance or "")})
+    while len(form.links) < (len(ann.links) if ann else 0) + 2:
+        form.links.append_entry()
+    return form
+
+
+def _attach_errors(form: Any, fields: dict[str, str]) -> None:
+    """Show service errors next to the fields they name."""
+    for name, message in fields.items():
+        field = getattr(form, name.split("[")[0].split(".")[0], None)
+        if field is not None and hasattr(field, "errors"):
+            errors = list(field.errors) if isinstance(field.errors, list | tuple) else []
+            field.errors = [*errors, message]

@@ -1,0 +1,78 @@
+"""WTForms for the pages. They check shape; services check the domain rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from annotator.models import Credibility, Role, Stance, Verdict
+
+VERDICT_CHOICES = [(v.value, v.value.capitalize()) for v in Verdict]
+CREDIBILITY_CHOICES = [(c.value, c.value.capitalize()) for c in Credibility]
+STANCE_CHOICES = [("", "—")] + [(s.value, s.value.capitalize()) for s in Stance]
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    remember = BooleanField("Keep me logged in")
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    text = TextAreaField("Text", validators=[DataRequired(message="Text is required.")])
+    url = StringField("URL", validators=[Optional(), Length(max=2000)])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    author = StringField("Author", validators=[Optional(), Length(max=200)])
+    published_at = StringField("Published (YYYY-MM-DD)", validators=[Optional(), Length(max=32)])
+    language = StringField("Language", validators=[Optional(), Length(max=16)])
+    force = BooleanField("Import even if it looks like a duplicate")
+
+
+class LinkForm(Form):
+    url = StringField("Evidence URL", validators=[Optional(), Length(max=2000)])
+    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    credibility = SelectField("Credibility", choices=CREDIBILITY_CHOICES, default="unknown")
+    stance = SelectField("Stance", choices=STANCE_CHOICES, default="")
+
+
+class AnnotationForm(FlaskForm):
+    annotation_id = HiddenField()
+    version = HiddenField()
+    span_start = HiddenField()
+    span_end = HiddenField()
+    verdict = RadioField("Verdict", choices=VERDICT_CHOICES)
+    attributed_to = StringField("Attributed to", validators=[Optional(), Length(max=500)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=10_000)])
+    links = FieldList(FormField(LinkForm), min_entries=1, max_entries=20)
+
+
+class ButtonForm(FlaskForm):
+    """An empty form: just the CSRF token for a POST button."""
+
+
+class UserForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password (10 characters or more)", validators=[DataRequired()])
+    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role], default="reviewer")
+
+
+class TokenForm(FlaskForm):
+    name = StringField("What the token is for", validators=[Optional(), Length(max=100)])
+
+
+class DeleteAnnotationForm(FlaskForm):
+    version = IntegerField(validators=[Optional()])
