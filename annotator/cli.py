@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import secrets
 import sqlite3
 import sys
 import time
 from importlib import resources
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from annotator.db import set_write_intent
+from annotator.db import write_intent
 from annotator.extensions import db
 from annotator.importers import ImportFailure, parse_file
 from annotator.models import Article, Role, User
@@ -22,6 +24,17 @@ from annotator.services import articles, exports, users
 from annotator.services.errors import Duplicate, ServiceError
 
 ADMIN_NAME = "admin"
+
+
+def writes(command: Callable[..., None]) -> Callable[..., None]:
+    """Run a command's transactions as writes (SQLite takes its write lock up front)."""
+
+    @functools.wraps(command)
+    def wrapped(*args: object, **kwargs: object) -> None:
+        with write_intent():
+            command(*args, **kwargs)
+
+    return wrapped
 
 
 def _fail(error: ServiceError) -> click.ClickException:
@@ -42,9 +55,9 @@ def init_command() -> None:
 
 @click.command("bootstrap")
 @with_appcontext
+@writes
 def bootstrap_command() -> None:
     """Create the first admin (random password, printed once) and the sample article, if missing."""
-    set_write_intent(True)
     if db.session.scalar(db.select(User).where(User.role == Role.ADMIN).limit(1)) is None:
         password = secrets.token_urlsafe(12)
         users.create_user(ADMIN_NAME, password, Role.ADMIN)
@@ -73,9 +86,9 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), default="reviewer", show_default=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
+@writes
 def users_create(name: str, role: str, password_stdin: bool) -> None:
     """Create a user NAME; the password is prompted for (or read with --password-stdin)."""
-    set_write_intent(True)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -97,9 +110,9 @@ def tokens_group() -> None:
 @click.argument("name")
 @click.option("--label", default="command line", help="What the token is for.")
 @with_appcontext
+@writes
 def tokens_create(name: str, label: str) -> None:
     """Print a new API token for user NAME (shown once; only its hash is stored)."""
-    set_write_intent(True)
     try:
         token = users.create_token(users.get_user(name), label)
     except ServiceError as error:
@@ -131,9 +144,9 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
 )
 @click.option("--force", is_flag=True, help="Import duplicates too.")
 @with_appcontext
+@writes
 def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> None:
     """Import articles from files, folders or globs; one transaction per article; exit 1 if any failed."""
-    set_write_intent(True)
     files = _expand(paths)
     imported, duplicates, failed = 0, 0, []
     started = time.monotonic()

@@ -86,7 +86,7 @@ def _http_error(error: HTTPException):  # noqa: ANN202
 
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
         message = f"The upload is larger than the limit of {limit / 1024 / 1024:.0f} MB."
-    if status in (400, 404) and error.description and error.description != type(error).description:
+    if error.description and error.description != type(error).description and status != 413:
         message = error.description  # a specific reason given by our code
     return error_response(status, message)
 

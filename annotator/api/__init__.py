@@ -23,7 +23,7 @@ from annotator.web.exports import export_response
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)  # checked below, only for cookie-authenticated calls
 
-OPENAPI = Path(__file__).with_name("openapi.yaml")
+OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_PAGE = 500
 
 
@@ -76,7 +76,7 @@ def _page_args() -> tuple[int, int]:
         limit = min(max(int(request.args.get("limit", 100)), 1), MAX_PAGE)
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError:
-        raise Invalid({"limit": "limit and offset must be whole numbers."}) from None
+        raise Invalid({"limit": "limit and offset must be whole numbers.", "offset": "limit and offset must be whole numbers."}) from None
     return limit, offset
 
 
@@ -102,7 +102,8 @@ def list_articles():  # noqa: ANN201
         dict(article_json(row.article, viewer=actor(), with_sentences=False), sentence_count=row.sentences, reviewed=row.reviewed)
         for row in rows[:limit]
     ]
-    following = url_for("api.list_articles", limit=limit, offset=offset + limit) if len(rows) > limit else None
+    search = request.args.get("q") or None
+    following = url_for("api.list_articles", q=search, limit=limit, offset=offset + limit) if len(rows) > limit else None
     return jsonify({"items": items, "next": following})
 
 
@@ -165,7 +166,7 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
 @api_bp.delete("/annotations/<int:annotation_id>")
 def delete_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor())
-    version = request.args.get("version")
+    version = request.args.get("version") or None
     expected = int(version) if version and version.isdigit() else version
     annotation_service.delete_annotation(ann, actor=actor(), expected_version=expected)
     db.session.commit()
@@ -191,6 +192,7 @@ def me():  # noqa: ANN201
     return jsonify({"id": user.id, "username": user.username, "role": str(user.role)})
 
 
-@api_bp.get("/openapi.yaml")
+@api_bp.get("/openapi.json")
 def openapi():  # noqa: ANN201
-    return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/yaml; charset=utf-8")
+    """The OpenAPI 3.1 description of this API (public: it holds no data)."""
+    return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/json")

@@ -39,6 +39,8 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
     dates: dict[str, datetime | None] = {}
     for name in ("since", "until"):
         raw = params.get(name)
+        if isinstance(raw, list | tuple):
+            raw = next((item for item in raw if item), None)
         dates[name] = None
         if raw:
             try:

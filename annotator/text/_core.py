@@ -19,28 +19,38 @@ CHUNK = 10_000
 
 # Everything sentencex handles unsafely, replaced one character for one so offsets still hold:
 # non-ASCII whitespace (the panic above) and lone surrogates (not encodable for Rust).
-_UNSAFE = re.compile(r"[^\S \t\n\r]|[\ud800-\udfff]")
+_UNSAFE = re.compile(
+    "[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"  # str.isspace() beyond ASCII
+    "|[\ud800-\udfff]"
+)
 _CUT = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)")
 _FALLBACK_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 
 
-def split_sentences(text: str) -> list[int]:
-    """Return the lengths of consecutive pieces that tile ``text``, one sentence each."""
-    lengths: list[int] = []
+def split_sentences(text: str) -> list[str]:
+    """Return consecutive pieces that tile ``text`` (made safe first), one sentence each."""
+    if len(text) <= CHUNK:
+        return _split_chunk(text)
+    pieces: list[str] = []
     position = 0
     while len(text) - position > CHUNK:
         cut = _CUT.search(text, position + CHUNK)
         if cut is None:
             break
-        lengths += _split_chunk(text[position : cut.end()])
+        pieces += _split_chunk(text[position : cut.end()])
         position = cut.end()
-    lengths += _split_chunk(text[position:])
-    return lengths
+    pieces += _split_chunk(text[position:])
+    return pieces
 
 
-def _split_chunk(chunk: str) -> list[int]:
-    if _UNSAFE.search(chunk):
-        chunk = _UNSAFE.sub(_safe_character, chunk)
+def safe_text(text: str) -> str:
+    """Return ``text`` with what sentencex mishandles replaced, one character for one."""
+    if text.isascii() or not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub(_safe_character, text)
+
+
+def _split_chunk(chunk: str) -> list[str]:
     try:
         pieces = sentencex.segment("en", chunk)
     except BaseException as error:  # a Rust panic arrives as pyo3's PanicException
@@ -49,19 +59,19 @@ def _split_chunk(chunk: str) -> list[int]:
         return _fallback(chunk)
     if "".join(pieces) != chunk:
         return _fallback(chunk)
-    return [len(piece) for piece in pieces]
+    return pieces
 
 
 def _safe_character(match: re.Match[str]) -> str:
     return " " if match[0].isspace() else "\ufffd"
 
 
-def _fallback(chunk: str) -> list[int]:
+def _fallback(chunk: str) -> list[str]:
     """Split after terminal punctuation and space: crude, but never fails and never loses text."""
-    lengths = []
+    pieces = []
     position = 0
     for match in _FALLBACK_END.finditer(chunk):
-        lengths.append(match.end() - position)
+        pieces.append(chunk[position : match.end()])
         position = match.end()
-    lengths.append(len(chunk) - position)
-    return lengths
+    pieces.append(chunk[position:])
+    return pieces

@@ -50,6 +50,10 @@ def register_blueprints(app: Flask) -> None:
     def _declare_write_intent() -> None:
         set_write_intent(request.method not in SAFE_METHODS)
 
+    @app.teardown_request
+    def _clear_write_intent(_error: BaseException | None) -> None:
+        set_write_intent(False)  # the thread may next run a read, or a test's own queries
+
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

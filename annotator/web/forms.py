@@ -12,6 +12,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,6 +24,12 @@ from annotator.models import Credibility, Role, Stance, Verdict
 VERDICT_CHOICES = [(v.value, v.value.capitalize()) for v in Verdict]
 CREDIBILITY_CHOICES = [(c.value, c.value.capitalize()) for c in Credibility]
 STANCE_CHOICES = [("", "—")] + [(s.value, s.value.capitalize()) for s in Stance]
+ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+
+
+def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
+    """WTForms 3.3 wants SelectChoice objects; templates keep the plain pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -45,8 +52,8 @@ class ArticleForm(FlaskForm):
 class LinkForm(Form):
     url = StringField("Evidence URL", validators=[Optional(), Length(max=2000)])
     title = StringField("Title", validators=[Optional(), Length(max=500)])
-    credibility = SelectField("Credibility", choices=CREDIBILITY_CHOICES, default="unknown")
-    stance = SelectField("Stance", choices=STANCE_CHOICES, default="")
+    credibility = SelectField("Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown")
+    stance = SelectField("Stance", choices=options(STANCE_CHOICES), default="")
 
 
 class AnnotationForm(FlaskForm):
@@ -54,7 +61,7 @@ class AnnotationForm(FlaskForm):
     version = HiddenField()
     span_start = HiddenField()
     span_end = HiddenField()
-    verdict = RadioField("Verdict", choices=VERDICT_CHOICES)
+    verdict = RadioField("Verdict", choices=options(VERDICT_CHOICES))
     attributed_to = StringField("Attributed to", validators=[Optional(), Length(max=500)])
     note = TextAreaField("Note", validators=[Optional(), Length(max=10_000)])
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=20)
@@ -67,7 +74,7 @@ class ButtonForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired(), Length(max=64)])
     password = PasswordField("Password (10 characters or more)", validators=[DataRequired()])
-    role = SelectField("Role", choices=[(r.value, r.value.capitalize()) for r in Role], default="reviewer")
+    role = SelectField("Role", choices=options(ROLE_CHOICES), default="reviewer")
 
 
 class TokenForm(FlaskForm):

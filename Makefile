@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+HOST   ?= 127.0.0.1
+
+.PHONY: run test test-sqlite test-postgres chromium bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+## run: create the venv and database, make the first admin, load the sample, and serve
+run: $(VENV)/.installed
+	$(BIN)/annotator init
+	$(BIN)/annotator bootstrap
+	$(BIN)/annotator serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+test: $(VENV)/.installed-test chromium test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+test-postgres: $(VENV)/.installed-test
+	@if [ -z "$$TEST_DATABASE_URL" ]; then \
+		echo "TEST_DATABASE_URL is not set: skipping the PostgreSQL run (set it to run the suite there too)."; \
+	elif $(BIN)/python -c "import os, psycopg; psycopg.connect(os.environ['TEST_DATABASE_URL'], connect_timeout=5).close()"; then \
+		echo "Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		$(BIN)/python -m pytest --db-url "$$TEST_DATABASE_URL"; \
+	else \
+		echo "PostgreSQL does not answer at TEST_DATABASE_URL=$$TEST_DATABASE_URL"; exit 1; \
+	fi
+
+## chromium: the browser tests drive Debian's Chromium (Playwright cannot download browsers here)
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium package: the browser tests drive the real app in it."; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
+	fi
+
+## bench: benchmarks with a baseline measured in the same run
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_save.py
+	$(BIN)/python bench/bench_segment.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check annotator tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,209 @@
+"""Split article text into paragraphs and sentences with exact character offsets.
+
+Three layers, each small enough to reason about (docs/segmentation.md explains every rule):
+
+1. Lines and paragraphs (ours): blank lines break; a single line break breaks too unless the line
+   before it ends in punctuation that carries a sentence on; list items start a paragraph.
+2. Sentences (sentencex, Rust): abbreviations, initials, numbers, quotations, ellipses.
+3. Corrections (ours): inline lists, news abbreviations and titles, lowercase continuations,
+   bare list markers, MLA ellipses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from annotator.text import _abbreviations as abbr
+from annotator.text._core import safe_text, split_sentences
+
+
+class Span(NamedTuple):
+    """One sentence: ``text[start:end]`` without surrounding whitespace."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+# A line ending in one of these (before closing quotes and brackets) carries its sentence on to
+# the next line (a hard wrap), so the two lines stay one paragraph; anything else (a headline,
+# "by", a dateline, a list item) breaks.
+_CARRY_ON = frozenset(".!?…,;:")
+_CLOSERS = "\"'”’»)]"
+
+_BULLETS = "•⁃▪◦‣∙●○■□►➢✓"
+# "1." "1.)" "1)" "(1)" "a." "a)" "(a)" "A)" "(A)"; not "A.", which is usually an initial.
+_ENUMERATOR = r"(?:\(?(?:\d{1,3}|[a-z])(?:\.\)|[.)])|\([A-Za-z]\)|[A-Z]\))"
+# A line starting like this is a list item, so a new paragraph. "-", "*" and dashes count only
+# at the start of a line, where they cannot be ordinary punctuation.
+_LINE_ITEM = re.compile(rf"[{_BULLETS}]|[-*–—](?=\s)|{_ENUMERATOR}(?=\s)")
+# A paragraph starting like this may hold a whole list on one line ("1. one 2. two").
+_ITEM_MARKER = re.compile(rf"[{_BULLETS}]|{_ENUMERATOR}(?=\s)")
+_ITEM = re.compile(
+    rf"(?P<bullet>[{_BULLETS}])?\s*"
+    r"(?:(?P<open>\()?(?P<label>\d{1,3}|[A-Za-z])(?P<close>\.\)|[.)])(?=\s))?"
+)
+
+# A piece that is nothing but a list marker or stray punctuation ("1.", "a)", "•") is not a
+# sentence: it belongs to the text after it.
+_MARKER_ONLY = re.compile(r"[^\w\s]*\s*(?:\d{1,3}|[A-Za-z])?[^\w\s]*")
+# A sentence whose first word is all lowercase continues the one before ("the main agreement.
+# of strategic ..."): a writer's slip or an abbreviation sentencex did not know.
+_FIRST_WORD = re.compile(r"[\"'“‘(\[]*([^\W\d_]\w*)")
+# MLA style: "compounds. . . . The practice" is a full stop, then an ellipsis that opens the next
+# sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
+_LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
+
+
+def segment(text: str) -> list[Span]:
+    """Return sentence spans in order; every non-space character lies in exactly one span."""
+    plain = safe_text(text)  # what sentencex may read: same length, same offsets
+    stops = [stop for stop in abbr.STOP_BEFORE_TITLE.finditer(text) if _is_real_stop(text, stop)]
+    spans: list[Span] = []
+    for paragraph, (start, end) in enumerate(_paragraphs(text)):
+        if _ITEM_MARKER.match(text, start, end):
+            items = list(_list_items(text, start, end))
+        else:
+            items = [(start, end)]
+        for item_start, item_end in items:
+            for sentence_start, sentence_end in _sentences(text, plain, item_start, item_end):
+                spans.append(Span(sentence_start, sentence_end, paragraph))
+    return _split_before_titles(spans, stops) if stops else spans
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each stripped, non-empty paragraph."""
+    block_start = block_end = -1
+    previous = ""
+    position = 0
+    for line in text.splitlines(keepends=True):
+        line_start = position
+        position += len(line)
+        content = line.strip()
+        if not content:
+            if block_start >= 0:
+                yield block_start, block_end
+                block_start = -1
+            continue
+        start = line_start + len(line) - len(line.lstrip())
+        if block_start >= 0 and (
+            previous.rstrip(_CLOSERS)[-1:] not in _CARRY_ON or _LINE_ITEM.match(content)
+        ):
+            yield block_start, block_end
+            block_start = -1
+        if block_start < 0:
+            block_start = start
+        block_end = start + len(content)
+        previous = content
+    if block_start >= 0:
+        yield block_start, block_end
+
+
+def _list_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Split a paragraph that opens with a list marker at each later marker of the same list."""
+    item = _ITEM.match(text, start, end)
+    bullet, label = item["bullet"], item["label"]
+    if label is not None and label.isupper() and item["close"] != ")":
+        label = None  # "A. Smith" opens with an initial, not a list
+    while True:
+        if label is not None:
+            label = _next_label(label)
+        if bullet is None and label is None:
+            break
+        marker = "" if label is None else (item["open"] or "") + label + item["close"]
+        pattern = rf"\s{re.escape(bullet)}\s*" if bullet else r"\s"
+        pattern += rf"{re.escape(marker)}(?=\s)" if marker else ""
+        found = re.compile(pattern).search(text, start + 1, end)
+        if found is None:
+            break
+        cut = found.start() + 1
+        yield start, _rstrip(text, start, cut)
+        start = cut
+    yield start, end
+
+
+def _next_label(label: str) -> str | None:
+    """Return the label after ``label`` in its sequence ("9" -> "10", "a" -> "b")."""
+    if label.isdigit():
+        return str(int(label) + 1)
+    if label in "zZ":
+        return None
+    return chr(ord(label) + 1)
+
+
+def _sentences(text: str, plain: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Return stripped sentence bounds within text[start:end], corrections applied."""
+    sentences: list[tuple[int, int]] = []
+    position = start
+    for piece in split_sentences(plain[start:end]):
+        piece_start = position
+        position += len(piece)
+        content = piece.strip()
+        if not content:
+            continue
+        piece_start += len(piece) - len(piece.lstrip())
+        piece_end = piece_start + len(content)
+        if sentences:
+            previous_start, previous_end = sentences[-1]
+            if _continues(text, previous_start, previous_end, piece_start, piece_end):
+                sentences[-1] = (previous_start, piece_end)
+                continue
+            if text[previous_end - 1] == ".":
+                window = max(previous_start, previous_end - 12)
+                ellipsis = _LEADING_ELLIPSIS.search(text, window, previous_end)
+                if ellipsis is not None:
+                    sentences[-1] = (previous_start, ellipsis.start())
+                    piece_start = previous_end - 5  # the ". . ." opens this sentence
+        sentences.append((piece_start, piece_end))
+    return sentences
+
+
+def _is_real_stop(text: str, stop: re.Match[str]) -> bool:
+    """Tell whether the full stop before a title ends a word that is not an abbreviation."""
+    word = abbr.LAST_WORD.search(text, max(0, stop.start() - 20), stop.start())
+    return word is not None and word[0].lower() not in abbr.KNOWN
+
+
+def _split_before_titles(spans: list[Span], stops: list[re.Match[str]]) -> list[Span]:
+    """Split the spans that hold a boundary sentencex missed before a title (rare)."""
+    result: list[Span] = []
+    cuts = iter(stops)
+    cut = next(cuts, None)
+    for span in spans:
+        start = span.start
+        while cut is not None and cut.start(1) < span.end:
+            if cut.start(1) > start:
+                result.append(Span(start, cut.start(1), span.paragraph))
+                start = cut.end(1)
+            cut = next(cuts, None)
+        result.append(Span(start, span.end, span.paragraph))
+    return result
+
+
+def _continues(text: str, previous_start: int, previous_end: int, start: int, end: int) -> bool:
+    """Tell whether the candidate at start:end belongs to the sentence before it."""
+    if previous_end - previous_start <= 8 and _MARKER_ONLY.fullmatch(
+        text, previous_start, previous_end
+    ):
+        return True
+    first = _FIRST_WORD.match(text, start, end)
+    if first is not None and first[1].islower():
+        return True
+    if text[previous_end - 1] != ".":
+        return False
+    ending = abbr.NOT_FINAL.search(text, max(previous_start, previous_end - 12), previous_end)
+    if ending is None:
+        return False
+    if ending["number"]:
+        return abbr.DIGIT_START.match(text, start, end) is not None
+    if ending["clock"]:
+        return abbr.CLOCK_FOLLOWER.match(text, start, end) is not None
+    return True
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

@@ -1,0 +1,178 @@
+"""Shared fixtures: an app on a migrated database (SQLite, or PostgreSQL with --db-url), clients, factories."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask, g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from annotator import create_app
+from annotator.extensions import db
+from annotator.models import Article, Role, User
+from annotator.services import articles, users
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+PASSWORD = "correct horse battery"
+SAMPLE_TEXT = (
+    "Council approves flood barrier\n\n"
+    "The council voted 7-2 on Tuesday to build a barrier. Mayor Dana Okafor said it would cost $48 million.\n\n"
+    "Critics claimed the real cost would be higher. The vote ended at 11 p.m. on Tuesday."
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db-url", default="", help="Run against this database (PostgreSQL) instead of SQLite.")
+
+
+def corpus_file(name: str) -> Path:
+    path = CORPUS / name
+    if not path.exists():
+        pytest.skip(f"sample corpus file {path} is not present")
+    return path
+
+
+@pytest.fixture(scope="session")
+def database_uri(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = request.config.getoption("--db-url")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:  # a clean slate: the test database is ours
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+def make_test_app(database_uri: str, instance_dir: Path, **overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "INSTANCE_PATH": str(instance_dir),
+        "SECRET_KEY": "test-secret-key",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_uri: str, instance_dir: Path) -> None:
+    from flask_migrate import upgrade
+
+    app = make_test_app(database_uri, instance_dir)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return users.hash_password(PASSWORD)  # hashed once: argon2id is slow on purpose
+
+
+@pytest.fixture
+def app(_migrated: None, database_uri: str, instance_dir: Path) -> Iterator[Flask]:
+    app = make_test_app(database_uri, instance_dir)
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Requests reuse the test's app context (Flask does so when one is active), so `g` would
+    carry the logged-in user and CSRF token from one request, or one client, to the next.
+    Production has a fresh `g` per request: give each request an empty one."""
+
+    def open(self, *args: Any, **kwargs: Any):  # noqa: ANN201
+        if not has_app_context():  # another thread: Flask makes a fresh context anyway
+            return super().open(*args, **kwargs)
+        vars(g._get_current_object()).clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            vars(g._get_current_object()).clear()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # noqa: ANN201
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app: Flask, password_hash: str):  # noqa: ANN201
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "reviewer", username: str | None = None) -> User:
+        user = User(username=username or f"{role}{next(counter)}", password_hash=password_hash, role=Role(role))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_article(app: Flask):  # noqa: ANN201
+    def make(text: str = SAMPLE_TEXT, title: str = "Council approves flood barrier", **fields: Any) -> Article:
+        article = articles.create_article({"title": title, "text": text, **fields}, actor=None, force=True)
+        db.session.commit()
+        return article
+
+    return make
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page has no CSRF meta tag"
+    return match.group(1)
+
+
+def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> str:
+    """Log in through the real form; returns a CSRF token for later posts (also set as client.csrf)."""
+    name = user if isinstance(user, str) else user.username
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": name, "password": password, "csrf_token": token})
+    assert response.status_code == 302, f"login as {name} failed"
+    client.csrf = csrf_from(client.get("/").get_data(as_text=True))  # type: ignore[attr-defined]
+    return client.csrf  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def admin(make_user) -> User:  # noqa: ANN001
+    return make_user("admin", "boss")
+
+
+@pytest.fixture
+def reviewer(make_user) -> User:  # noqa: ANN001
+    return make_user("reviewer", "alice")
+
+
+@pytest.fixture
+def token_for(app: Flask):  # noqa: ANN201
+    def make(user: User) -> dict[str, str]:
+        token = users.create_token(user, "tests")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make

@@ -1,0 +1,127 @@
+"""Annotation services: validation, versions, revisions, soft delete, ownership."""
+
+import pytest
+
+from annotator.extensions import db
+from annotator.models import Annotation, EvidenceLink, Revision
+from annotator.services import annotations as svc
+from annotator.services.audit import history
+from annotator.services.errors import Conflict, Forbidden, Invalid
+
+GOOD = {
+    "verdict": "unproven",
+    "attributed_to": "Mayor Dana Okafor",
+    "note": "Budget papers say otherwise.",
+    "links": [{"url": "https://example.org/budget", "credibility": "high", "stance": "refutes"}],
+}
+
+
+@pytest.fixture
+def sentence(make_article):
+    return make_article().sentences[1]
+
+
+def test_annotate_stores_everything_and_writes_a_revision(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    assert (ann.verdict, ann.attributed_to, ann.version) == ("unproven", "Mayor Dana Okafor", 1)
+    assert [(link.url, link.credibility, link.stance) for link in ann.links] == [
+        ("https://example.org/budget", "high", "refutes")
+    ]
+    (revision,) = history("annotation", ann.id)
+    assert (revision.action, revision.actor_id, revision.before) == ("create", reviewer.id, None)
+    assert revision.after["verdict"] == "unproven"
+
+
+def test_update_bumps_version_and_records_before_and_after(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    svc.update_annotation(ann, {"verdict": "disputed", "links": []}, actor=reviewer, expected_version=1)
+    db.session.commit()
+    assert ann.version == 2 and ann.links == []
+    update = history("annotation", ann.id)[-1]
+    assert update.before["verdict"] == "unproven" and update.after["verdict"] == "disputed"
+    assert update.before["links"][0]["url"] == "https://example.org/budget"
+    assert db.session.scalar(db.select(db.func.count()).select_from(EvidenceLink)) == 0
+
+
+def test_stale_version_is_refused_and_changes_nothing(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    svc.update_annotation(ann, {"note": "second"}, actor=reviewer, expected_version=1)
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        svc.update_annotation(ann, {"note": "stale"}, actor=reviewer, expected_version=1)
+    db.session.rollback()
+    assert caught.value.current["note"] == "second"
+    db.session.expire_all()
+    assert db.session.get(Annotation, ann.id).note == "second"
+    assert len(history("annotation", ann.id)) == 2
+
+
+def test_missing_version_is_refused(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    with pytest.raises(Invalid) as caught:
+        svc.update_annotation(ann, {"note": "x"}, actor=reviewer, expected_version=None)
+    assert "version" in caught.value.fields
+
+
+def test_soft_delete_hides_and_restore_brings_back(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    svc.delete_annotation(ann, actor=reviewer)
+    db.session.commit()
+    assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == []
+    assert db.session.get(Annotation, ann.id) is not None  # still stored
+    svc.restore_annotation(ann, actor=reviewer)
+    db.session.commit()
+    assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == [ann]
+    assert [r.action for r in history("annotation", ann.id)] == ["create", "delete", "restore"]
+
+
+def test_reviewers_cannot_see_or_change_each_others_work(sentence, make_user):
+    alice, bob, boss = make_user(), make_user(), make_user("admin")
+    ann = svc.annotate(sentence, GOOD, actor=alice)
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        svc.get_annotation(ann.id, viewer=bob)
+    with pytest.raises(Forbidden):
+        svc.update_annotation(ann, {"note": "mine now"}, actor=bob, expected_version=1)
+    with pytest.raises(Forbidden):
+        svc.delete_annotation(ann, actor=boss)  # admins read everything but edit only their own
+    assert svc.get_annotation(ann.id, viewer=boss) is ann
+    assert svc.annotations_for_article(sentence.article_id, viewer=bob) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"verdict": "true"}, "verdict"),
+        ({"verdict": None}, "verdict"),
+        ({"links": [{"url": "javascript:alert(1)"}]}, "links[0].url"),
+        ({"links": [{"url": "data:text/html,hi"}]}, "links[0].url"),
+        ({"links": [{"url": "https://user:pw@example.org/"}]}, "links[0].url"),
+        ({"links": [{"url": "https://example.org/" + "a" * 2001}]}, "links[0].url"),
+        ({"links": [{"url": "https://example.org/", "credibility": "excellent"}]}, "links[0].credibility"),
+        ({"links": [{"url": "https://example.org/", "stance": "maybe"}]}, "links[0].stance"),
+        ({"links": "https://example.org"}, "links"),
+        ({"attributed_to": "x" * 501}, "attributed_to"),
+        ({"note": "x" * 10_001}, "note"),
+        ({"span": {"start": 0, "end": 5}}, "span"),
+        ({"span": {"start": "a", "end": 5}}, "span"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_input_names_the_field_and_stores_nothing(sentence, reviewer, changes, field):
+    with pytest.raises(Invalid) as caught:
+        svc.annotate(sentence, GOOD | changes, actor=reviewer)
+    db.session.rollback()
+    assert field in caught.value.fields
+    assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(Revision).where(Revision.entity == "annotation")) == 0
+
+
+def test_span_inside_the_sentence_is_kept(sentence, reviewer):
+    start = sentence.start + 4
+    ann = svc.annotate(sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer)
+    assert svc.annotation_state(ann)["span"] == {"start": start, "end": start + 7}

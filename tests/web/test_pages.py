@@ -1,0 +1,207 @@
+"""Pages through the Flask test client: access, forms, escaping, errors."""
+
+import re
+
+import pytest
+
+from annotator.extensions import db
+from annotator.models import Annotation, Article, User
+from tests.conftest import SAMPLE_TEXT, csrf_from, login
+
+ADMIN_PAGES = ["/articles/new", "/admin/users"]
+MEMBER_PAGES = ["/", "/export", "/account", "/export/download?format=csv"]
+
+
+def test_visitors_are_sent_to_login(client, make_article):
+    article = make_article()
+    for path in [*ADMIN_PAGES, *MEMBER_PAGES, f"/articles/{article.id}"]:
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+
+
+def test_role_matrix_for_pages(client, reviewer, make_article):
+    article = make_article()
+    login(client, reviewer)
+    for path in ADMIN_PAGES:
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "admins only" in response.get_data(as_text=True)
+    for path in [*MEMBER_PAGES, f"/articles/{article.id}"]:
+        assert client.get(path).status_code == 200, path
+    # reviewers cannot post to admin forms either
+    response = client.post("/admin/users", data={"username": "evil", "password": "x" * 12, "role": "admin",
+                                                 "csrf_token": client.csrf})
+    assert response.status_code == 403
+    assert db.session.scalar(db.select(User).where(User.username == "evil")) is None
+
+
+def test_admin_sees_admin_pages(client, admin):
+    login(client, admin)
+    for path in [*ADMIN_PAGES, *MEMBER_PAGES]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_wrong_password_is_refused_with_a_sentence(client, reviewer):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": "alice", "password": "wrong password", "csrf_token": token})
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+
+
+def test_login_without_csrf_token_is_refused(client, reviewer):
+    response = client.post("/login", data={"username": "alice", "password": "correct horse battery"})
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+
+
+def test_login_never_redirects_off_site(client, reviewer):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    response = client.post("/login?next=//evil.example/x", data={"username": "alice", "password": "correct horse battery",
+                                                                 "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_admin_pastes_an_article_and_sees_sentences(client, admin):
+    login(client, admin)
+    response = client.post("/articles/new", data={"title": "", "text": SAMPLE_TEXT, "outlet": "Daily",
+                                                  "url": "https://example.org/story", "csrf_token": client.csrf},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Council approves flood barrier" in page  # title from the first line
+    assert page.count('class="s state-open') == 5
+    assert "Imported" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": "T", "text": ""}, "Text is required"),
+        ({"title": "T", "text": "x" * 500_001}, "the limit is 500,000"),
+        ({"title": "T", "text": "Body.", "url": "javascript:alert(1)"}, "must start with http"),
+        ({"title": "T", "text": "Body.", "published_at": "soon"}, "must be a date"),
+    ],
+)
+def test_import_form_errors_name_the_field_and_store_nothing(client, admin, data, message):
+    login(client, admin)
+    response = client.post("/articles/new", data=data | {"csrf_token": client.csrf})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 0
+
+
+def test_titles_and_text_are_escaped(client, admin, make_article):
+    make_article(text="<script>alert('x')</script> said nobody. <img src=x onerror=alert(1)>",
+                 title="<b onmouseover=alert(1)>Title</b>")
+    login(client, admin)
+    index = client.get("/").get_data(as_text=True)
+    assert "<b onmouseover" not in index and "&lt;b onmouseover=alert(1)&gt;" in index
+    article_id = db.session.scalar(db.select(Article.id))
+    page = client.get(f"/articles/{article_id}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+
+
+def annotate_form(sentence_id, page_html, **fields):
+    data = {"csrf_token": csrf_from(page_html), "verdict": "disputed", "attributed_to": "the mayor",
+            "note": "checked", "links-0-url": "https://example.org/proof", "links-0-credibility": "high",
+            "links-0-title": "", "links-0-stance": "refutes"}
+    data.update(fields)
+    return data
+
+
+def test_plain_form_saves_and_reload_shows_it(client, reviewer, make_article):
+    article = make_article()
+    sentence = article.sentences[1]
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
+    response = client.post(f"/articles/{article.id}/sentences/{sentence.id}/annotation",
+                           data=annotate_form(sentence.id, page))
+    assert response.status_code == 302
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
+    assert "[disputed]" in page and 'value="the mayor"' in page and "https://example.org/proof" in page
+    ann = db.session.scalar(db.select(Annotation))
+    assert (ann.verdict, ann.links[0].credibility, ann.links[0].stance) == ("disputed", "high", "refutes")
+
+
+def test_plain_form_with_stale_version_says_so_and_keeps_newer_work(client, reviewer, make_article):
+    article = make_article()
+    sentence = article.sentences[0]
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
+    url = f"/articles/{article.id}/sentences/{sentence.id}/annotation"
+    client.post(url, data=annotate_form(sentence.id, page))
+    ann_id = db.session.scalar(db.select(Annotation.id))
+    client.post(url, data=annotate_form(sentence.id, page, annotation_id=str(ann_id), version="1", note="newer"))
+    response = client.post(url, data=annotate_form(sentence.id, page, annotation_id=str(ann_id), version="1", note="old"),
+                           follow_redirects=True)
+    assert "Someone saved annotation" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Annotation, ann_id).note == "newer"
+
+
+def test_plain_form_with_bad_link_shows_error(client, reviewer, make_article):
+    article = make_article()
+    sentence = article.sentences[0]
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    response = client.post(f"/articles/{article.id}/sentences/{sentence.id}/annotation",
+                           data=annotate_form(sentence.id, page, **{"links-0-url": "javascript:alert(1)"}))
+    assert response.status_code == 422
+    assert "must start with http" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
+
+
+def test_admin_creates_a_reviewer_on_the_users_page(client, admin):
+    login(client, admin)
+    short = client.post("/admin/users", data={"username": "bob", "password": "short", "role": "reviewer",
+                                              "csrf_token": client.csrf})
+    assert short.status_code == 422 and "at least 10 characters" in short.get_data(as_text=True)
+    client.post("/admin/users", data={"username": "bob", "password": "long enough pw", "role": "reviewer",
+                                      "csrf_token": client.csrf})
+    bob = db.session.scalar(db.select(User).where(User.username == "bob"))
+    assert bob.role == "reviewer" and bob.password_hash.startswith("$argon2id$")
+    other = client.application.test_client()
+    login(other, "bob", "long enough pw")
+
+
+def test_export_page_downloads_csv_with_the_annotation(client, reviewer, make_article):
+    article = make_article()
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    client.post(f"/articles/{article.id}/sentences/{article.sentences[0].id}/annotation",
+                data=annotate_form(article.sentences[0].id, page, note="=1+1"))
+    response = client.get(f"/export/download?format=csv&article={article.id}")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    body = response.get_data(as_text=True)
+    assert body.count("\r\n") == 2 and ",'=1+1," in body
+
+
+def test_account_page_shows_a_new_token_once(client, reviewer):
+    login(client, reviewer)
+    page = client.post("/account", data={"name": "my script", "csrf_token": client.csrf}).get_data(as_text=True)
+    token = re.search(r'<code id="new-token">(ann_[^<]+)</code>', page).group(1)
+    assert token not in client.get("/account").get_data(as_text=True)
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()["username"] == "alice"
+
+
+def test_unexpected_errors_show_a_sentence_not_a_trace(app, client, reviewer, monkeypatch):
+    from annotator.services import articles
+
+    def boom(**kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(articles, "list_articles", boom)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    login(client, reviewer)
+    response = client.get("/")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
+
+
+def test_security_headers(client):
+    headers = client.get("/login").headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
