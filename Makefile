@@ -23,8 +23,15 @@ run: $(VENV)/.installed
 	$(BIN)/annotator bootstrap
 	$(BIN)/annotator serve --host $(HOST) --port $(PORT)
 
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
 ## test: the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
-test: $(VENV)/.installed-test chromium test-sqlite test-postgres
+test: $(VENV)/.installed-test chromium $(AXE) test-sqlite test-postgres
+
+# axe-core (npm registry) checks the annotation page's accessibility inside Chromium.
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core for the accessibility test"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
 
 test-sqlite: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 import time
 from importlib import resources
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -18,10 +18,10 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from annotator.db import write_intent
 from annotator.extensions import db
-from annotator.importers import ImportFailure, parse_file
+from annotator.importers import FORMATS, ImportFailure, parse_file, printable
 from annotator.models import Article, Role, User
-from annotator.services import articles, exports, users
-from annotator.services.errors import Duplicate, ServiceError
+from annotator.services import articles, exports, imports, users
+from annotator.services.errors import ServiceError
 
 ADMIN_NAME = "admin"
 
@@ -129,18 +129,58 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
         for path in matches:
             if path.is_dir():
                 for child in sorted(path.rglob("*")):
-                    if child.is_file() and not child.name.startswith("."):
+                    hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                    if child.is_file() and not hidden:
                         found[child] = None
             else:
                 found[path] = None
     return list(found)
 
 
+def _read(path: Path, format_name: str) -> list[imports.Source] | imports.Outcome:
+    """The articles in one file, or the outcome saying why it could not be read."""
+    where = printable(str(path))
+    limit = current_app.config["MAX_IMPORT_FILE_BYTES"]
+    try:
+        if not path.is_file():
+            raise ImportFailure(where, "no such file.")
+        if path.stat().st_size > limit:
+            raise ImportFailure(where, f"the file is larger than {limit / 1024 / 1024:.0f} MB.")
+        return imports.sources_from_file(path.read_bytes(), where, format_name)
+    except (ImportFailure, OSError) as error:
+        return imports.failed_file(error, where)
+
+
+def _sources(files: list[Path], format_name: str, bar_for_articles: bool) -> Iterator[imports.Source | imports.Outcome]:
+    """Read files one at a time (memory stays flat); a lone big file gets a bar over its articles."""
+    for path in files:
+        found = _read(path, format_name)
+        if isinstance(found, imports.Outcome):
+            yield found
+        elif bar_for_articles and len(found) > 1:
+            with _bar(found, "articles") as bar:
+                yield from bar
+        else:
+            yield from found
+
+
+def _bar(items: list, unit: str):  # noqa: ANN001, ANN202
+    """A progress bar showing position, rate and ETA (drawn only on a terminal)."""
+    bar = click.progressbar(items, label="Importing", show_pos=True, show_eta=True, file=sys.stderr)
+
+    def rate(_item: object) -> str | None:
+        elapsed = time.time() - bar.start
+        return f"{bar.pos / elapsed:,.0f} {unit}/s" if bar.pos and elapsed > 0.5 else None
+
+    bar.item_show_func = rate
+    return bar
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format", "format_name", default="auto", show_default=True,
-    type=click.Choice(["auto", "txt", "json", "jsonl"]), help="File format; auto goes by extension.",
+    type=click.Choice(["auto", *FORMATS]), help="File format; auto goes by extension, then content.",
 )
 @click.option("--force", is_flag=True, help="Import duplicates too.")
 @with_appcontext
@@ -148,59 +188,70 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
 def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> None:
     """Import articles from files, folders or globs; one transaction per article; exit 1 if any failed."""
     files = _expand(paths)
-    imported, duplicates, failed = 0, 0, []
-    started = time.monotonic()
-    with click.progressbar(files, label="Importing", show_pos=True, show_eta=True, file=sys.stderr) as bar:
-        for path in bar:
-            try:
-                if not path.is_file():
-                    raise ImportFailure(str(path), "no such file.")
-                drafts = parse_file(path.read_bytes(), str(path), format_name)
-            except (ImportFailure, OSError) as error:
-                failed.append(str(error))
-                continue
-            for number, draft in enumerate(drafts, 1):
-                where = str(path) if len(drafts) == 1 else f"{path} (article {number})"
-                try:
-                    articles.create_article(draft, actor=None, force=force)
-                    db.session.commit()
-                    imported += 1
-                except Duplicate as error:
-                    db.session.rollback()
-                    duplicates += 1
-                    click.echo(f"{where}: skipped, {error.message}", err=True)
-                except ServiceError as error:
-                    db.session.rollback()
-                    fields = "; ".join(f"{k}: {v}" for k, v in error.fields.items()) or error.message
-                    failed.append(f"{where}: {fields}")
-    elapsed = time.monotonic() - started
-    click.echo(f"Imported {imported}, duplicates skipped {duplicates}, failed {len(failed)} "
-               f"({len(files)} files in {elapsed:.1f} s).")
-    for line in failed:
-        click.echo(f"  failed: {line}", err=True)
-    if failed:
+    report = imports.Report()
+
+    def tell(outcome: imports.Outcome) -> None:
+        if outcome.status == "duplicate":
+            click.echo(f"{outcome.where}: skipped, {outcome.message}", err=True)
+
+    try:
+        if len(files) > 1:
+            with _bar(files, "files") as bar:
+                every = (item for path in bar for item in _sources([path], format_name, False))
+                imports.import_sources(every, actor=None, force=force, report=report, on_each=tell)
+        else:
+            every = _sources(files, format_name, True)
+            imports.import_sources(every, actor=None, force=force, report=report, on_each=tell)
+    except BaseException as error:  # noqa: BLE001 - say what is kept, then stop
+        db.session.rollback()
+        click.echo(f"{report.summary()} before stopping: the articles imported so far are kept.", err=True)
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        raise click.ClickException(f"Import stopped by an unexpected error: {error}") from error
+    click.echo(f"{report.summary()} ({len(files)} files in {report.elapsed:.1f} s).")
+    for outcome in report.failures:
+        click.echo(f"  failed: {outcome.where}: {outcome.message}", err=True)
+    if report.failures:
+        kept = report.count("imported")
+        if kept:
+            click.echo(f"The {kept} articles imported are kept; fix the failed ones and import them again.", err=True)
         sys.exit(1)
 
 
 @click.command("export")
-@click.option("--format", "format_name", default="csv", show_default=True, type=click.Choice(sorted(exports.EXPORTERS)))
+@click.option("--format", "format_name", default="csv", show_default=True, type=click.Choice(list(exports.EXPORTERS)))
 @click.option("--article", multiple=True, help="Only these article ids (repeat or comma-separate).")
 @click.option("--verdict", multiple=True, help="Only these verdicts.")
 @click.option("--reviewer", multiple=True, help="Only these reviewers' annotations.")
+@click.option("--credibility", multiple=True, help="Only annotations with an evidence link rated so.")
 @click.option("--since", help="Only annotations changed on or after this date (ISO 8601).")
 @click.option("--until", help="Only annotations changed on or before this date (ISO 8601).")
+@click.option("--rows", type=click.Choice(["annotations", "sentences"]), default="annotations", show_default=True,
+              help="CSV: one row per annotation, or per sentence including unannotated ones.")
+@click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte order mark (for Excel).")
+@click.option("--include-history", is_flag=True, help="JSON: add each annotation's revisions.")
+@click.option("--all-articles", is_flag=True, help="JSON: also list articles without matching annotations.")
+@click.option("--base-url", default="http://localhost/", show_default=True,
+              help="Where the app is served, for the links in JSON-LD exports.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
 @with_appcontext
-def export_command(format_name, article, verdict, reviewer, since, until, output) -> None:  # noqa: ANN001
+def export_command(format_name, article, verdict, reviewer, credibility, since, until, rows, bom,  # noqa: ANN001
+                   include_history, all_articles, base_url, output) -> None:
     """Export every annotation (all reviewers) matching the filters."""
     try:
         flt = exports.parse_filter(
-            {"article": list(article), "verdict": list(verdict), "reviewer": list(reviewer), "since": since, "until": until}
+            {"article": list(article), "verdict": list(verdict), "reviewer": list(reviewer),
+             "credibility": list(credibility), "since": since, "until": until}
+        )
+        options = exports.parse_options(
+            {"rows": rows, "bom": str(int(bom)), "include_history": str(int(include_history)),
+             "all_articles": str(int(all_articles))},
+            base_url=base_url,
         )
     except ServiceError as error:
         raise _fail(error) from None
     everyone = User(username="command line", role=Role.ADMIN)  # reads only, never added to the session
-    chunks = exports.export_chunks(format_name, flt, viewer=everyone)
+    chunks = exports.export_chunks(format_name, flt, viewer=everyone, options=options)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             for chunk in chunks:
@@ -222,11 +273,20 @@ def backup_command(file: str) -> None:
     target = Path(file)
     if target.exists():
         raise click.ClickException(f"{file} already exists; choose a new file name.")
-    source = sqlite3.connect(engine.url.database)
+    partial = target.with_name(target.name + ".partial")
+    source = sqlite3.connect(engine.url.database, timeout=30)
     try:
-        with sqlite3.connect(target) as destination:
-            source.backup(destination, pages=1024)
-        destination.close()
+        destination = sqlite3.connect(partial)
+        try:
+            # One step (pages=-1) copies a single read snapshot while writers carry on (WAL). Copying
+            # in several steps restarts whenever another connection writes, so it may never finish.
+            source.backup(destination, pages=-1)
+        finally:
+            destination.close()
+        partial.replace(target)
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"Backup failed: {error}") from None
     finally:
         source.close()
     click.echo(f"Backed up {engine.url.database} to {file}")

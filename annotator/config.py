@@ -16,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "MAX_ARTICLE_CHARS": MAX_ARTICLE_CHARS,
+    "MAX_FILES_PER_BATCH": 50,  # files in one upload on the import page
+    "MAX_ARTICLES_PER_BATCH": 100,  # articles previewed and imported at once on the page (CLI: no limit)
+    "MAX_IMPORT_FILE_BYTES": 64 * 1024 * 1024,  # one file read by `annotator import`
     "MAX_FIELD_CHARS": 2_000,
     "MAX_NOTE_CHARS": 10_000,
     "MAX_LINKS": 20,

@@ -144,8 +144,9 @@ def create_annotation():  # noqa: ANN201
     body = json_body()
     sentence = annotation_service.get_sentence(body.get("sentence_id"))
     ann = annotation_service.annotate(sentence, body, actor=actor())
+    state = annotation_state(ann)  # before the commit, which would expire and reload it
     db.session.commit()
-    return jsonify(annotation_state(ann)), 201, {"Location": url_for("api.get_annotation", annotation_id=ann.id)}
+    return jsonify(state), 201, {"Location": url_for("api.get_annotation", annotation_id=ann.id)}
 
 
 @api_bp.get("/annotations/<int:annotation_id>")
@@ -159,8 +160,9 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor())
     version = body.pop("version", None)
     annotation_service.update_annotation(ann, body, actor=actor(), expected_version=version)
+    state = annotation_state(ann)
     db.session.commit()
-    return jsonify(annotation_state(ann))
+    return jsonify(state)
 
 
 @api_bp.delete("/annotations/<int:annotation_id>")
@@ -177,8 +179,9 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
 def restore_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     annotation_service.restore_annotation(ann, actor=actor())
+    state = annotation_state(ann)
     db.session.commit()
-    return jsonify(annotation_state(ann))
+    return jsonify(state)
 
 
 @api_bp.get("/export")
@@ -196,3 +199,7 @@ def me():  # noqa: ANN201
 def openapi():  # noqa: ANN201
     """The OpenAPI 3.1 description of this API (public: it holds no data)."""
     return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
+
+from annotator.api import segmentation as _segmentation  # noqa: E402, F401  (registers routes)
+
+from annotator.api import sources as _sources  # noqa: F401,E402

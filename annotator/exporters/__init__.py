@@ -5,34 +5,65 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib import resources
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
+SCHEMA_FILE = "export-1.0.schema.json"
 
 
 @dataclass(frozen=True)
 class ExportFilter:
-    """Which annotations to export; empty tuples mean no restriction."""
+    """Which annotations to export; empty tuples mean no restriction.
+
+    ``credibility`` keeps annotations with at least one evidence link of one of these ratings.
+    """
 
     articles: tuple[int, ...] = ()
     verdicts: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
+    credibility: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
 
 
 @dataclass(frozen=True)
+class ExportOptions:
+    """How to lay the export out (not which annotations: that is ExportFilter).
+
+    rows: CSV "annotations" (one row per annotation) or "sentences" (every sentence of the
+    articles in scope, annotated or not). bom: start the CSV with a UTF-8 byte order mark.
+    include_history: JSON annotations carry their revisions. all_articles: JSON also lists
+    articles in scope that hold no matching annotation. base_url: where this instance is
+    served, for the IRIs of the JSON-LD formats.
+    """
+
+    rows: str = "annotations"
+    bom: bool = False
+    include_history: bool = False
+    all_articles: bool = False
+    base_url: str = "http://localhost/"
+
+
+@dataclass(slots=True)
 class ExportRecord:
     """One annotation with its sentence and article, as plain data.
 
     ``sentences`` is set on the first record of each article (every sentence of it, for
-    nested formats) and is None afterwards.
+    nested formats) and is None afterwards. A record whose ``annotation`` (and ``sentence``)
+    is None stands for an article in scope without matching annotations; it is only produced
+    when the options ask for every article (CSV rows=sentences, JSON all_articles).
     """
 
     article: dict[str, Any]
-    sentence: dict[str, Any]
-    annotation: dict[str, Any]
+    sentence: dict[str, Any] | None
+    annotation: dict[str, Any] | None
     sentences: list[dict[str, Any]] | None = field(default=None)
+    revision_count: int | None = None
+    history: list[dict[str, Any]] | None = None
+
+
+Writer = Callable[[Iterable[ExportRecord], ExportOptions], Iterator[str]]
 
 
 @dataclass(frozen=True)
@@ -40,15 +71,31 @@ class Exporter:
     name: str
     media_type: str
     extension: str
-    write: Callable[[Iterable[ExportRecord]], Iterator[str]]
+    write: Writer
+    label: str = ""
+    needs: frozenset[str] = frozenset()  # extra data the writer reads: "revision_count", "history"
+
+
+DEFAULT_OPTIONS = ExportOptions()
+
+
+def schema_text(name: str = SCHEMA_FILE) -> str:
+    """A file shipped in annotator/exporters/schema (JSON Schema or JSON-LD context)."""
+    return resources.files("annotator.exporters").joinpath("schema", name).read_text("utf-8")
 
 
 def _registry() -> dict[str, Exporter]:
-    from annotator.exporters import csv_format, json_format
+    from annotator.exporters import claimreview, csv_format, json_format, webannotation
 
     return {
         exporter.name: exporter
-        for exporter in (csv_format.EXPORTER, json_format.EXPORTER, json_format.JSONL_EXPORTER)
+        for exporter in (
+            csv_format.EXPORTER,
+            json_format.EXPORTER,
+            json_format.JSONL_EXPORTER,
+            webannotation.EXPORTER,
+            claimreview.EXPORTER,
+        )
     }
 
 

@@ -1,10 +1,11 @@
-"""CSV: one row per annotation, fixed column order, RFC 4180, formula-safe cells."""
+"""CSV: one row per annotation (or per sentence), fixed column order, RFC 4180, formula-safe cells."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from annotator import exporters
 
@@ -32,10 +33,12 @@ COLUMNS = (
     "version",
     "created_at",
     "updated_at",
+    "revision_count",
 )
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_CHARS = frozenset(_FORMULA_START)
 
 
 def neutralise(value: object) -> object:
@@ -48,20 +51,14 @@ def neutralise(value: object) -> object:
 def row(record: exporters.ExportRecord) -> list[object]:
     """The CSV cells of one annotation, in COLUMNS order."""
     article, sentence, ann = record.article, record.sentence, record.annotation
+    assert sentence is not None and ann is not None
     span = ann["span"]
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
     links = ann["links"]
     cells = [
         ann["id"],
-        article["id"],
-        article["title"],
-        article["url"] or "",
-        sentence["id"],
-        sentence["index"],
-        sentence["paragraph"],
-        sentence["start"],
-        sentence["end"],
-        sentence["text"],
+        *_article_cells(article),
+        *_sentence_cells(sentence),
         span["start"] if span else "",
         span["end"] if span else "",
         claim,
@@ -75,17 +72,82 @@ def row(record: exporters.ExportRecord) -> list[object]:
         ann["version"],
         ann["created_at"],
         ann["updated_at"],
+        "" if record.revision_count is None else record.revision_count,
     ]
+    return [
+        ("'" + cell) if cell.__class__ is str and cell[:1] in _FORMULA_CHARS else cell
+        for cell in cells
+    ]
+
+
+def blank_row(article: dict[str, Any], sentence: dict[str, Any]) -> list[object]:
+    """A sentence nobody annotated (rows=sentences): its cells, annotation columns empty."""
+    cells: list[object] = ["", *_article_cells(article), *_sentence_cells(sentence)]
+    cells += [""] * (len(COLUMNS) - len(cells))
     return [neutralise(cell) for cell in cells]
 
 
-def write(records: Iterable[exporters.ExportRecord]) -> Iterator[str]:
-    """Yield the CSV text in chunks: header first, then a row per annotation."""
+def _article_cells(article: dict[str, Any]) -> list[object]:
+    return [article["id"], article["title"], article["url"] or ""]
+
+
+def _sentence_cells(sentence: dict[str, Any]) -> list[object]:
+    return [
+        sentence["id"],
+        sentence["index"],
+        sentence["paragraph"],
+        sentence["start"],
+        sentence["end"],
+        sentence["text"],
+    ]
+
+
+def rows_per_annotation(records: Iterable[exporters.ExportRecord]) -> Iterator[list[object]]:
+    for record in records:
+        if record.annotation is not None:
+            yield row(record)
+
+
+def rows_per_sentence(records: Iterable[exporters.ExportRecord]) -> Iterator[list[object]]:
+    """Every sentence of each article in order: a row per annotation, a blank row if none."""
+    article: dict[str, Any] | None = None
+    pending: list[dict[str, Any]] = []  # this article's sentences not yet written, in order
+    position = 0
+    for record in records:
+        if article is None or record.article["id"] != article["id"]:
+            if article is not None:
+                yield from (blank_row(article, s) for s in pending[position:])
+            article = record.article
+            pending = list(record.sentences or ([record.sentence] if record.sentence else []))
+            position = 0
+        if record.annotation is None or record.sentence is None:
+            continue
+        index = record.sentence["index"]
+        while position < len(pending) and pending[position]["index"] < index:
+            yield blank_row(article, pending[position])
+            position += 1
+        if position < len(pending) and pending[position]["index"] == index:
+            position += 1  # annotated: it gets annotation rows, no blank one
+        yield row(record)
+    if article is not None:
+        yield from (blank_row(article, s) for s in pending[position:])
+
+
+def write(
+    records: Iterable[exporters.ExportRecord],
+    options: exporters.ExportOptions = exporters.DEFAULT_OPTIONS,
+) -> Iterator[str]:
+    """Yield the CSV text in chunks: header first, then a row per annotation (or sentence)."""
     buffer = io.StringIO()
+    if options.bom:
+        buffer.write("\ufeff")  # Excel reads the file as UTF-8 only with it
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for i, record in enumerate(records, 1):
-        writer.writerow(row(record))
+    rows = (
+        rows_per_sentence(records) if options.rows == "sentences" else rows_per_annotation(records)
+    )
+    for i, cells in enumerate(rows, 1):
+        writer.writerow(cells)
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -93,4 +155,6 @@ def write(records: Iterable[exporters.ExportRecord]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-EXPORTER = exporters.Exporter("csv", "text/csv; charset=utf-8", "csv", write)
+EXPORTER = exporters.Exporter(
+    "csv", "text/csv; charset=utf-8", "csv", write, label="CSV", needs=frozenset({"revision_count"})
+)

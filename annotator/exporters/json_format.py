@@ -1,4 +1,8 @@
-"""JSON (articles -> sentences -> annotations -> links) and JSONL (one annotation per line)."""
+"""JSON (articles -> sentences -> annotations -> links) and JSONL (one annotation per line).
+
+The JSON document puts each article on a line of its own, so a reader (and the restore of an
+export) can name the line where something is wrong. Its schema ships in schema/.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +12,30 @@ from typing import Any
 
 from annotator import exporters
 
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+SENTENCE_KEYS = ("id", "index", "paragraph", "start", "end", "text")
 
 
-def write_json(records: Iterable[exporters.ExportRecord]) -> Iterator[str]:
-    """Stream one JSON document, an article at a time."""
-    yield '{"schema_version": ' + _dump(exporters.SCHEMA_VERSION) + ', "articles": ['
+def dump(value: Any) -> str:
+    """Compact, key-sorted JSON that keeps every character as stored."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+def write_json(
+    records: Iterable[exporters.ExportRecord],
+    options: exporters.ExportOptions = exporters.DEFAULT_OPTIONS,
+) -> Iterator[str]:
+    """Stream one JSON document, an article per line."""
+    yield '{"schema_version": ' + dump(exporters.SCHEMA_VERSION) + ', "articles": ['
     first = True
-    for article in _nest(records):
-        yield ("" if first else ", ") + _dump(article)
+    for article in nest(records, include_history=options.include_history):
+        yield ("\n" if first else ",\n") + dump(article)
         first = False
-    yield "]}\n"
+    yield ("]" if first else "\n]") + "}\n"
 
 
-def _nest(records: Iterable[exporters.ExportRecord]) -> Iterator[dict[str, Any]]:
+def nest(
+    records: Iterable[exporters.ExportRecord], *, include_history: bool = False
+) -> Iterator[dict[str, Any]]:
     """Group consecutive records of one article into its nested form."""
     current: dict[str, Any] | None = None
     by_sentence: dict[int, dict[str, Any]] = {}
@@ -32,24 +44,38 @@ def _nest(records: Iterable[exporters.ExportRecord]) -> Iterator[dict[str, Any]]
             if current is not None:
                 yield current
             current = dict(record.article)
-            sentences = record.sentences or [record.sentence]
+            sentences = record.sentences or ([record.sentence] if record.sentence else [])
             current["sentences"] = [dict(s, annotations=[]) for s in sentences]
             by_sentence = {s["id"]: s for s in current["sentences"]}
-        by_sentence[record.sentence["id"]]["annotations"].append(record.annotation)
+        if record.annotation is None or record.sentence is None:
+            continue
+        annotation = record.annotation
+        if include_history:
+            annotation = dict(annotation, history=record.history or [])
+        by_sentence[record.sentence["id"]]["annotations"].append(annotation)
     if current is not None:
         yield current
 
 
-def write_jsonl(records: Iterable[exporters.ExportRecord]) -> Iterator[str]:
+def write_jsonl(
+    records: Iterable[exporters.ExportRecord],
+    options: exporters.ExportOptions = exporters.DEFAULT_OPTIONS,
+) -> Iterator[str]:
     """One annotation per line, with its sentence and article context."""
     for record in records:
+        if record.annotation is None or record.sentence is None:
+            continue
         line = dict(record.annotation)
         line["schema_version"] = exporters.SCHEMA_VERSION
         line["article_id"] = record.article["id"]
         line["article_title"] = record.article["title"]
-        line["sentence"] = {k: record.sentence[k] for k in ("id", "index", "paragraph", "start", "end", "text")}
-        yield _dump(line) + "\n"
+        line["sentence"] = {key: record.sentence[key] for key in SENTENCE_KEYS}
+        yield dump(line) + "\n"
 
 
-EXPORTER = exporters.Exporter("json", "application/json", "json", write_json)
-JSONL_EXPORTER = exporters.Exporter("jsonl", "application/x-ndjson", "jsonl", write_jsonl)
+EXPORTER = exporters.Exporter(
+    "json", "application/json", "json", write_json, label="JSON", needs=frozenset({"history"})
+)
+JSONL_EXPORTER = exporters.Exporter(
+    "jsonl", "application/x-ndjson", "jsonl", write_jsonl, label="JSONL"
+)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from annotator.importers import ArticleFields, Format, ImportFailure, decode
+from annotator.importers import ArticleFields, Draft, Format, ImportFailure, decode
 
 FIELDS = ("title", "text", "url", "outlet", "author", "published_at", "language", "external_id")
+_LONG_NUMBER = re.compile(r"\d{4000,}")
 
 
 def _refuse_constant(name: str) -> Any:
@@ -18,20 +20,41 @@ def _loads(text: str, filename: str, line_offset: int = 0) -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        raise ImportFailure(filename, f"malformed JSON: {error.msg}.", line=line_offset + error.lineno) from None
-    except (ValueError, RecursionError) as error:
-        reason = "JSON nested too deeply." if isinstance(error, RecursionError) else f"{error}."
-        raise ImportFailure(filename, reason, line=line_offset + 1 if line_offset else None) from None
+        raise ImportFailure(
+            filename, f"malformed JSON: {error.msg}.", line=line_offset + error.lineno
+        ) from None
+    except RecursionError:
+        raise ImportFailure(
+            filename, "JSON nested too deeply.", line=line_offset + 1 if line_offset else None
+        ) from None
+    except ValueError as error:
+        line = line_offset + 1 if line_offset else None
+        reason = f"{error}."
+        if "digits" in reason:  # Python's int parsing limit (sys.get_int_max_str_digits)
+            reason = "a number has thousands of digits; numbers that long are refused."
+            long_number = _LONG_NUMBER.search(text)
+            if long_number:
+                line = line_offset + text[: long_number.start()].count("\n") + 1
+        raise ImportFailure(filename, reason, line=line) from None
 
 
 def article_fields(item: Any, filename: str, line: int | None = None) -> ArticleFields:
     """Pick our fields from one JSON object; refuse anything else clearly."""
     if not isinstance(item, dict):
-        raise ImportFailure(filename, "each article must be a JSON object with title and text.", line=line)
-    fields = {name: item[name] for name in FIELDS if item.get(name) is not None}
+        raise ImportFailure(
+            filename, "each article must be a JSON object with title and text.", line=line
+        )
+    fields = Draft({name: item[name] for name in FIELDS if item.get(name) is not None}, line=line)
     for name, value in fields.items():
         if not isinstance(value, str):
             raise ImportFailure(filename, f"field {name!r} must be a string.", line=line)
+    html = item.get("html")
+    if html is not None and not isinstance(html, str):
+        raise ImportFailure(filename, "field 'html' must be a string.", line=line)
+    if html and not (fields.get("text") or "").strip():
+        from annotator.importers.html_format import html_to_text
+
+        fields["text"] = html_to_text(html)
     return fields
 
 

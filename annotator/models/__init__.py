@@ -1,8 +1,16 @@
 """Typed SQLAlchemy models. Import from here."""
 
-from annotator.models.annotation import Annotation, Credibility, EvidenceLink, Stance, Verdict
+from annotator.models.annotation import (
+    Annotation,
+    Credibility,
+    EvidenceLink,
+    RatingOrigin,
+    Stance,
+    Verdict,
+)
 from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
+from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
 
 __all__ = [
@@ -11,9 +19,12 @@ __all__ = [
     "Article",
     "Credibility",
     "EvidenceLink",
+    "RatingOrigin",
     "Revision",
     "Role",
     "Sentence",
+    "Source",
+    "SourceDomain",
     "Stance",
     "User",
     "Verdict",

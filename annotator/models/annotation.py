@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from annotator.extensions import db
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
 from annotator.models.article import Sentence
 from annotator.models.user import User
+
+if TYPE_CHECKING:
+    from annotator.models.source import Source
 
 
 class Verdict(StrEnum):
@@ -31,6 +35,13 @@ class Stance(StrEnum):
     SUPPORTS = "supports"
     REFUTES = "refutes"
     CONTEXT = "context"
+
+
+class RatingOrigin(StrEnum):
+    """Where a link's stored credibility came from."""
+
+    REGISTRY = "registry"  # the source registry's rating when the link was saved
+    REVIEWER = "reviewer"  # set by the reviewer (an override needs a reason)
 
 
 class Annotation(db.Model):
@@ -74,6 +85,7 @@ class EvidenceLink(db.Model):
     __table_args__ = (
         CheckConstraint(check_in("credibility", Credibility), name="credibility"),
         CheckConstraint(f"stance IS NULL OR {check_in('stance', Stance)}", name="stance"),
+        CheckConstraint(check_in("credibility_source", RatingOrigin), name="credibility_source"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -85,5 +97,14 @@ class EvidenceLink(db.Model):
     title: Mapped[str] = mapped_column(String(500), default="")
     credibility: Mapped[Credibility] = mapped_column(enum_column(Credibility))
     stance: Mapped[Stance | None] = mapped_column(enum_column(Stance))
+    # The rating is a snapshot: later registry changes never rewrite a saved link.
+    credibility_source: Mapped[RatingOrigin] = mapped_column(
+        enum_column(RatingOrigin), default=RatingOrigin.REVIEWER, server_default=RatingOrigin.REVIEWER.value
+    )
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
 
     annotation: Mapped[Annotation] = relationship(back_populates="links")
+    source: Mapped[Source | None] = relationship(lazy="joined")

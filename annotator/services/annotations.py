@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
-from annotator.models import Annotation, Credibility, EvidenceLink, Sentence, Stance, User, Verdict
+from annotator.models import Annotation, Article, Credibility, EvidenceLink, Sentence, Stance, User, Verdict
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, sources
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
@@ -34,6 +34,9 @@ def annotation_state(ann: Annotation) -> dict[str, Any]:
                 "title": link.title,
                 "credibility": str(link.credibility),
                 "stance": str(link.stance) if link.stance else None,
+                "credibility_source": str(link.credibility_source),
+                "override_reason": link.override_reason,
+                "source": link.source.name if link.source else None,
             }
             for link in ann.links
         ],
@@ -77,8 +80,12 @@ def get_sentence(sentence_id: object) -> Sentence:
     """A sentence of a live article, or NotFound."""
     if not isinstance(sentence_id, int) or isinstance(sentence_id, bool):
         raise Invalid({"sentence_id": "must be the id number of a sentence."})
-    sentence = db.session.get(Sentence, sentence_id)
-    if sentence is None or sentence.article.deleted_at is not None:
+    sentence = db.session.scalar(
+        db.select(Sentence)
+        .join(Article, Sentence.article_id == Article.id)
+        .where(Sentence.id == sentence_id, Article.deleted_at.is_(None))
+    )  # without loading the article's text
+    if sentence is None:
         raise NotFound(f"There is no sentence #{sentence_id}.")
     return sentence
 
@@ -103,7 +110,8 @@ def update_annotation(
     _require_owner(ann, actor)
     _refuse_unknown(changes, allowed=(*WRITABLE, "version"))
     _check_version(ann, expected_version)
-    clean = _clean(ann.sentence, changes, partial=True)
+    kept = (ann.span_start, ann.span_end) if ann.span_start is not None else None
+    clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
     before = annotation_state(ann)
     _apply(ann, clean)
     ann.updated_at = utcnow()
@@ -165,7 +173,9 @@ def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:
         raise Invalid({name: "is not a field you can set on an annotation." for name in unknown})
 
 
-def _clean(sentence: Sentence, data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
+def _clean(
+    sentence: Sentence, data: dict[str, Any], *, partial: bool, kept_span: tuple[int, int] | None = None
+) -> dict[str, Any]:
     """Check writable fields; with partial=True only those present."""
     problems = Problems()
     clean: dict[str, Any] = {}
@@ -177,7 +187,11 @@ def _clean(sentence: Sentence, data: dict[str, Any], *, partial: bool) -> dict[s
     if not partial or "note" in data:
         clean["note"] = problems.text("note", data.get("note"), limit=limits["MAX_NOTE_CHARS"])
     if not partial or "span" in data:
-        clean["span"] = _clean_span(sentence, data.get("span"), problems)
+        span = data.get("span")
+        if kept_span and isinstance(span, dict) and (span.get("start"), span.get("end")) == kept_span:
+            clean["span"] = kept_span  # unchanged, even if a split left it crossing into the next sentence
+        else:
+            clean["span"] = _clean_span(sentence, span, problems)
     if not partial or "links" in data:
         clean["links"] = _clean_links(data.get("links") or [], problems, limits["MAX_LINKS"])
     if problems:
@@ -218,25 +232,30 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
         if not isinstance(link, dict):
             problems[name] = "must be an object with a url."
             continue
-        unknown = set(link) - {"url", "title", "credibility", "stance"}
+        # credibility_source and source are read-only: accepted so a link read can be sent back.
+        unknown = set(link) - {"url", "title", "credibility", "stance", "override_reason", "credibility_source", "source"}
         if unknown:
             problems[name] = f"unknown field {sorted(unknown)[0]!r}."
             continue
         url = problems.url(f"{name}.url", link.get("url"), required=True)
         title = problems.text(f"{name}.title", link.get("title"), limit=500)
-        credibility = problems.choice(
-            f"{name}.credibility", link.get("credibility") or "unknown", Credibility
-        )
+        # No rating given: the source registry supplies it (see sources.rate_links).
+        credibility = problems.choice(f"{name}.credibility", link.get("credibility"), Credibility, required=False)
         stance = problems.choice(f"{name}.stance", link.get("stance"), Stance, required=False)
-        clean.append({"url": url, "title": title, "credibility": credibility, "stance": stance})
+        reason = problems.text(
+            f"{name}.override_reason", link.get("override_reason"), limit=sources.MAX_REASON, label="override reason"
+        )
+        clean.append({"url": url, "title": title, "credibility": credibility, "stance": stance, "override_reason": reason})
     return clean
 
 
 def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
+    # Rated first: a missing override reason refuses the save before anything changes.
+    links = sources.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
     for name in ("verdict", "attributed_to", "note"):
         if name in clean:
             setattr(ann, name, clean[name])
     if "span" in clean:
         ann.span_start, ann.span_end = clean["span"] or (None, None)
-    if "links" in clean:
-        ann.links = [EvidenceLink(position=i, **link) for i, link in enumerate(clean["links"])]
+    if links is not None:
+        ann.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]

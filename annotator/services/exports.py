@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy.orm import contains_eager, selectinload
-
-from annotator.exporters import EXPORTERS, ExportFilter, ExportRecord
+from annotator.exporters import (
+    DEFAULT_OPTIONS,
+    EXPORTERS,
+    ExportFilter,
+    ExportOptions,
+    ExportRecord,
+)
 from annotator.extensions import db
-from annotator.models import Annotation, Article, Sentence, User, Verdict
-from annotator.services.annotations import annotation_state, visible_to
+from annotator.models import (
+    Annotation,
+    Article,
+    Credibility,
+    EvidenceLink,
+    Revision,
+    Sentence,
+    Source,
+    User,
+    Verdict,
+)
+from annotator.services.annotations import visible_to
 from annotator.services.errors import Invalid
 
 
@@ -36,6 +50,10 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
     bad = [v for v in verdicts if v not in set(Verdict)]
     if bad:
         problems["verdict"] = f"must be verified, unproven or disputed (got {bad[0][:40]!r})."
+    credibility = many("credibility")
+    bad = [c for c in credibility if c not in set(Credibility)]
+    if bad:
+        problems["credibility"] = f"must be high, medium, low or unknown (got {bad[0][:40]!r})."
     dates: dict[str, datetime | None] = {}
     for name in ("since", "until"):
         raw = params.get(name)
@@ -45,6 +63,8 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
         if raw:
             try:
                 dates[name] = datetime.fromisoformat(str(raw))
+                if name == "until" and len(str(raw).strip()) == 10:  # a bare date: the whole day
+                    dates[name] = datetime.combine(dates[name].date(), time.max)
             except ValueError:
                 problems[name] = "must be a date like 2026-01-31 or an ISO 8601 date and time."
     if problems:
@@ -53,6 +73,7 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
         articles=tuple(articles),
         verdicts=verdicts,
         reviewers=many("reviewer"),
+        credibility=credibility,
         since=dates["since"],
         until=dates["until"],
     )
@@ -85,57 +106,350 @@ def sentence_data(sentence: Sentence, text: str) -> dict[str, Any]:
     }
 
 
-def export_records(flt: ExportFilter, *, viewer: User) -> Iterator[ExportRecord]:
-    """Annotations matching the filter that the viewer may see, article by article."""
+def export_records(
+    flt: ExportFilter,
+    *,
+    viewer: User,
+    all_articles: bool = False,
+    revision_counts: bool = False,
+    history: bool = False,
+) -> Iterator[ExportRecord]:
+    """Annotations matching the filter that the viewer may see, article by article.
+
+    Streams in batches of BATCH rows: one query for the annotations, one per batch for their
+    links (and revisions), two per article (its row and its sentences). Memory stays flat.
+    With all_articles, articles in scope (the article filter, else every live article) that hold
+    no matching annotation come as records without an annotation, in article id order.
+    """
+    columns = [
+        Annotation.id,
+        Annotation.sentence_id,
+        Sentence.article_id,
+        Annotation.span_start,
+        Annotation.span_end,
+        Annotation.verdict,
+        Annotation.attributed_to,
+        Annotation.note,
+        Annotation.version,
+        Annotation.created_at,
+        Annotation.updated_at,
+        User.username,
+    ]
+    if revision_counts:
+        columns.append(
+            db.select(db.func.count(Revision.id))
+            .where(Revision.entity == "annotation", Revision.entity_id == Annotation.id)
+            .correlate(Annotation)
+            .scalar_subquery()
+        )
     query = (
-        db.select(Annotation)
+        db.select(*columns)
+        .select_from(Annotation)
         .join(Sentence, Annotation.sentence_id == Sentence.id)
         .join(Article, Sentence.article_id == Article.id)
+        .join(User, Annotation.reviewer_id == User.id)
         .where(visible_to(viewer), Article.deleted_at.is_(None))
-        .options(
-            contains_eager(Annotation.sentence),
-            selectinload(Annotation.links),
-            selectinload(Annotation.reviewer),
-        )
-        .order_by(Article.id, Sentence.index, Annotation.id)
-        .execution_options(yield_per=500)
+        .order_by(Sentence.article_id, Sentence.index, Annotation.id)
     )
+    query = _filtered(query, flt)
+    in_scope = iter(_articles_in_scope(flt) if all_articles else ())
+    next_empty = next(in_scope, None)
+
+    # Core rows on the session's connection: no ORM objects, no identity map to grow.
+    connection = db.session.connection()
+    loaded: dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]] = {}
+    article_id: int | None = None
+    result = connection.execute(query.execution_options(yield_per=BATCH))
+    for batch in result.partitions():
+        ids = [row[0] for row in batch]
+        links = _links_for(ids)
+        revisions = _history_for(ids) if history else {}
+        missing = {row[2] for row in batch} - set(loaded)
+        loaded = {
+            key: value for key, value in loaded.items() if key == article_id
+        }  # only the current one
+        loaded.update(_articles_with_sentences(sorted(missing)))
+        for (
+            ann_id,
+            sentence_id,
+            art_id,
+            span_start,
+            span_end,
+            verdict,
+            attributed_to,
+            note,
+            version,
+            created_at,
+            updated_at,
+            username,
+            *count,
+        ) in batch:
+            while next_empty is not None and next_empty < art_id:
+                yield _empty_record(next_empty)
+                next_empty = next(in_scope, None)
+            if next_empty == art_id:
+                next_empty = next(in_scope, None)
+            first = art_id != article_id
+            article_id = art_id
+            article, sentences = loaded[art_id]
+            yield ExportRecord(
+                article=article,
+                sentence=sentences[sentence_id],
+                annotation={
+                    "id": ann_id,
+                    "sentence_id": sentence_id,
+                    "span": None if span_start is None else {"start": span_start, "end": span_end},
+                    "verdict": verdict,
+                    "attributed_to": attributed_to,
+                    "note": note,
+                    "links": links.get(ann_id, []),
+                    "reviewer": username,
+                    "version": version,
+                    "created_at": created_at.isoformat(),
+                    "updated_at": updated_at.isoformat(),
+                },
+                sentences=list(sentences.values()) if first else None,
+                revision_count=count[0] if count else None,
+                history=revisions.get(ann_id, []) if history else None,
+            )
+    while next_empty is not None:
+        yield _empty_record(next_empty)
+        next_empty = next(in_scope, None)
+
+
+BATCH = 1000  # rows per fetch; also the size of the IN (...) lists for links and revisions
+
+
+def _filtered(query, flt: ExportFilter):  # noqa: ANN001, ANN202 - a Select
     if flt.articles:
-        query = query.where(Article.id.in_(flt.articles))
+        query = query.where(Sentence.article_id.in_(flt.articles))
     if flt.verdicts:
         query = query.where(Annotation.verdict.in_(flt.verdicts))
     if flt.reviewers:
-        query = query.where(Annotation.reviewer.has(User.username.in_(flt.reviewers)))
+        query = query.where(User.username.in_(flt.reviewers))
+    if flt.credibility:
+        query = query.where(
+            db.select(EvidenceLink.id)
+            .where(
+                EvidenceLink.annotation_id == Annotation.id,
+                EvidenceLink.credibility.in_(flt.credibility),
+            )
+            .exists()
+        )
     if flt.since:
         query = query.where(Annotation.updated_at >= flt.since)
     if flt.until:
         query = query.where(Annotation.updated_at <= flt.until)
+    return query
 
-    article_id = None
-    article: dict[str, Any] = {}
-    sentences: dict[int, dict[str, Any]] = {}
-    for ann in db.session.scalars(query):
-        first = ann.sentence.article_id != article_id
-        if first:
-            source = ann.sentence.article
-            article_id = source.id
-            article = article_data(source)
-            sentences = {s.id: sentence_data(s, source.text) for s in source.sentences}
-        yield ExportRecord(
-            article=article,
-            sentence=sentences[ann.sentence_id],
-            annotation=annotation_state(ann),
-            sentences=list(sentences.values()) if first else None,
+
+def _articles_in_scope(flt: ExportFilter) -> list[int]:
+    query = db.select(Article.id).where(Article.deleted_at.is_(None)).order_by(Article.id)
+    if flt.articles:
+        query = query.where(Article.id.in_(flt.articles))
+    return list(db.session.scalars(query))
+
+
+def _articles_with_sentences(
+    ids: list[int],
+) -> dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]]:
+    """Articles' exported fields and their sentences by id, in index order (two queries)."""
+    if not ids:
+        return {}
+    connection = db.session.connection()
+    found: dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]] = {}
+    rows = connection.execute(
+        db.select(
+            Article.id,
+            Article.title,
+            Article.text,
+            Article.url,
+            Article.outlet,
+            Article.author,
+            Article.published_at,
+            Article.language,
+            Article.created_at,
+            Article.external_id,
+        ).where(Article.id.in_(ids))
+    )
+    for (
+        art_id,
+        title,
+        text,
+        url,
+        outlet,
+        author,
+        published_at,
+        language,
+        created_at,
+        external_id,
+    ) in rows:
+        data = {
+            "id": art_id,
+            "title": title,
+            "text": text,
+            "url": url,
+            "outlet": outlet,
+            "author": author,
+            "published_at": published_at,
+            "language": language,
+            "created_at": created_at.isoformat(),
+            "external_id": external_id,
+        }
+        found[art_id] = (data, {})
+    sentences = connection.execute(
+        db.select(
+            Sentence.article_id,
+            Sentence.id,
+            Sentence.index,
+            Sentence.paragraph,
+            Sentence.start,
+            Sentence.end,
         )
+        .where(Sentence.article_id.in_(ids))
+        .order_by(Sentence.article_id, Sentence.index)
+    )
+    for art_id, sentence_id, index, paragraph, start, end in sentences:
+        data, by_id = found[art_id]
+        by_id[sentence_id] = {
+            "id": sentence_id,
+            "index": index,
+            "paragraph": paragraph,
+            "start": start,
+            "end": end,
+            "text": data["text"][start:end],
+        }
+    return found
 
 
-def export_chunks(format_name: str, flt: ExportFilter, *, viewer: User) -> Iterator[str]:
+def _empty_record(article_id: int) -> ExportRecord:
+    article, sentences = _articles_with_sentences([article_id])[article_id]
+    return ExportRecord(
+        article=article, sentence=None, annotation=None, sentences=list(sentences.values())
+    )
+
+
+def _links_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    links: dict[int, list[dict[str, Any]]] = {}
+    if not ids:
+        return links
+    rows = db.session.connection().execute(
+        db.select(
+            EvidenceLink.annotation_id,
+            EvidenceLink.url,
+            EvidenceLink.title,
+            EvidenceLink.credibility,
+            EvidenceLink.stance,
+            EvidenceLink.credibility_source,
+            EvidenceLink.override_reason,
+            Source.name,
+        )
+        .outerjoin(Source, EvidenceLink.source_id == Source.id)
+        .where(EvidenceLink.annotation_id.in_(ids))
+        .order_by(EvidenceLink.annotation_id, EvidenceLink.position, EvidenceLink.id)
+    )
+    for annotation_id, url, title, credibility, stance, origin, reason, source in rows:
+        # the same fields, in the same order, as annotation_state's links
+        links.setdefault(annotation_id, []).append(
+            {
+                "url": url,
+                "title": title,
+                "credibility": credibility,
+                "stance": stance or None,
+                "credibility_source": origin,
+                "override_reason": reason,
+                "source": source,
+            }
+        )
+    return links
+
+
+def _history_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    history: dict[int, list[dict[str, Any]]] = {}
+    if not ids:
+        return history
+    rows = db.session.connection().execute(
+        db.select(
+            Revision.entity_id,
+            Revision.action,
+            User.username,
+            Revision.created_at,
+            Revision.before,
+            Revision.after,
+        )
+        .outerjoin(User, Revision.actor_id == User.id)
+        .where(Revision.entity == "annotation", Revision.entity_id.in_(ids))
+        .order_by(Revision.entity_id, Revision.id)
+    )
+    for row in rows:
+        history.setdefault(row.entity_id, []).append(
+            {
+                "action": row.action,
+                "actor": row.username,
+                "created_at": row.created_at.isoformat(),
+                "before": row.before,
+                "after": row.after,
+            }
+        )
+    return history
+
+
+def parse_options(
+    params: dict[str, Any], *, base_url: str = DEFAULT_OPTIONS.base_url
+) -> ExportOptions:
+    """Build ExportOptions from query or CLI parameters; raise Invalid naming bad ones."""
+    problems: dict[str, str] = {}
+
+    def one(name: str) -> str:
+        value = params.get(name)
+        if isinstance(value, list | tuple):
+            value = next((item for item in value if item not in (None, "")), None)
+        return "" if value is None else str(value).strip().lower()
+
+    def flag(name: str) -> bool:
+        value = one(name)
+        if value in ("", "0", "false", "no", "off"):
+            return False
+        if value in ("1", "true", "yes", "on"):
+            return True
+        problems[name] = f"must be 1 or 0 (got {value[:40]!r})."
+        return False
+
+    rows = one("rows") or "annotations"
+    if rows not in ("annotations", "sentences"):
+        problems["rows"] = f"must be annotations or sentences (got {rows[:40]!r})."
+    options = ExportOptions(
+        rows=rows,
+        bom=flag("bom"),
+        include_history=flag("include_history"),
+        all_articles=flag("all_articles"),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+    )
+    if problems:
+        raise Invalid(problems)
+    return options
+
+
+def export_chunks(
+    format_name: str, flt: ExportFilter, *, viewer: User, options: ExportOptions = DEFAULT_OPTIONS
+) -> Iterator[str]:
     """The export as text chunks, ready to stream."""
-    return EXPORTERS[format_name].write(export_records(flt, viewer=viewer))
+    exporter = EXPORTERS[format_name]
+    records = export_records(
+        flt,
+        viewer=viewer,
+        all_articles=(options.rows == "sentences" and exporter.name == "csv")
+        or (options.all_articles and exporter.name == "json"),
+        revision_counts="revision_count" in exporter.needs,
+        history=options.include_history and "history" in exporter.needs,
+    )
+    return exporter.write(records, options)
 
 
 def check_format(format_name: str | None) -> str:
     """The format's name if we have it, else Invalid."""
     if format_name not in EXPORTERS:
-        raise Invalid({"format": f"must be one of {', '.join(EXPORTERS)} (got {str(format_name)[:40]!r})."})
+        raise Invalid(
+            {"format": f"must be one of {', '.join(EXPORTERS)} (got {str(format_name)[:40]!r})."}
+        )
     return format_name

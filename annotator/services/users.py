@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import joinedload
 
 from annotator.extensions import db
 from annotator.models import ApiToken, Role, User
@@ -15,8 +17,12 @@ from annotator.services.errors import Invalid, NotFound
 
 # argon2id with OWASP's first recommended profile (m=19 MiB, t=2, p=1).
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-# Verifying against this keeps the time of a login with an unknown name like a real one.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login with an unknown name as slow as a real one."""
+    return _hasher.hash("not a real password")
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 10
@@ -31,7 +37,7 @@ def hash_password(password: str) -> str:
 def check_password(user: User | None, password: str) -> bool:
     """True when the password matches; constant work whether or not the user exists."""
     try:
-        return _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+        return _hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -114,7 +120,9 @@ def user_for_token(token: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    row = db.session.scalar(
+        db.select(ApiToken).where(ApiToken.token_hash == _token_hash(token)).options(joinedload(ApiToken.user))
+    )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     return row.user

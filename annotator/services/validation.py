@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
+
+import idna
 
 MAX_URL = 2000
 
@@ -38,7 +40,7 @@ class Problems(dict[str, str]):
         if problem:
             self[name] = problem
             return None
-        return text
+        return ascii_url(text)
 
     def iso_date(self, name: str, value: object) -> str | None:
         text = self.text(name, value, limit=32, label="published date")
@@ -77,4 +79,31 @@ def url_problem(url: str) -> str | None:
         return "must name a host, as in https://example.org/page."
     if parts.username or parts.password:
         return "must not contain a user name or password."
+    try:
+        ascii_host(parts.hostname)
+    except ValueError as error:
+        return f"has a host name that is not a valid internationalised domain name ({error})."
     return None
+
+
+def ascii_host(host: str) -> str:
+    """The host as DNS sees it: internationalised names in punycode (xn--...), so that a
+    look-alike such as Cyrillic "аpple.com" shows its real form. Plain ASCII hosts pass as they are."""
+    labels = host.split(".")
+    if host.isascii() and not any(label.lower().startswith("xn--") for label in labels):
+        return host
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as error:
+        raise ValueError(str(error) or "invalid label") from None
+
+
+def ascii_url(url: str) -> str:
+    """The URL with an internationalised host rewritten to punycode; other URLs unchanged."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    real = ascii_host(host)
+    if real == host and parts.netloc.isascii():
+        return url
+    port = f":{parts.port}" if parts.port is not None else ""
+    return urlunsplit(parts._replace(netloc=real + port))

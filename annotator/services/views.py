@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,10 @@ from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services.annotations import annotation_state, annotations_for_article
 from annotator.services.articles import load_article
+from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
+
+# Cue analysis depends only on the sentence's text, which never changes: keep recent results.
+analysis_of = functools.lru_cache(maxsize=50_000)(analyse)
 
 
 @dataclass
@@ -21,12 +26,35 @@ class SentenceView:
     reviewers: int = 0
 
     @property
+    def analysis(self) -> Analysis:
+        return analysis_of(self.text)
+
+    @property
+    def worthy(self) -> bool:
+        return self.analysis.score >= THRESHOLD
+
+    def segments(self) -> list[tuple[str, Cue | None]]:
+        """The text cut into plain runs and highlighted cues, in order."""
+        pieces: list[tuple[str, Cue | None]] = []
+        position = 0
+        for cue in self.analysis.cues:
+            if cue.start < position:
+                continue
+            pieces += [(self.text[position : cue.start], None), (self.text[cue.start : cue.end], cue)]
+            position = cue.end
+        pieces.append((self.text[position:], None))
+        return [piece for piece in pieces if piece[0]]
+
+    @property
     def state(self) -> str:
         """The viewer's verdict, 'mixed' for differing claims, or 'open'."""
         verdicts = {str(a.verdict) for a in self.mine}
         if not verdicts:
             return "open"
         return verdicts.pop() if len(verdicts) == 1 else "mixed"
+
+
+STATES = ("open", "verified", "unproven", "disputed", "mixed", "worthy")
 
 
 @dataclass
@@ -36,17 +64,33 @@ class WorkspacePage:
     current: SentenceView
     reviewed: int
     total: int
+    current_annotation: Annotation | None = None  # the claim being edited; None: a new one
+    state_filter: str | None = None
+    next_open: int | None = None  # the next sentence the viewer has not reviewed
 
-    @property
-    def current_annotation(self) -> Annotation | None:
-        return self.current.mine[0] if self.current.mine else None
+    def shown(self, view: SentenceView) -> bool:
+        """Whether the state filter lets this sentence through."""
+        if self.state_filter is None or view is self.current:
+            return True
+        if self.state_filter == "worthy":
+            return view.worthy
+        return view.state == self.state_filter
 
     def client_data(self) -> dict[str, Any]:
         """What the page's script needs, embedded as JSON."""
         return {
             "article_id": self.article.id,
+            "threshold": THRESHOLD,
             "sentences": [
-                {"id": v.sentence.id, "start": v.sentence.start, "end": v.sentence.end}
+                {
+                    "id": v.sentence.id,
+                    "start": v.sentence.start,
+                    "end": v.sentence.end,
+                    "score": v.analysis.score,
+                    "why": list(v.analysis.reasons),
+                    "who": v.analysis.attribution.source if v.analysis.attribution else None,
+                    "cues": [[c.start, c.end, c.kind, c.label] for c in v.analysis.cues],
+                }
                 for paragraph in self.paragraphs
                 for v in paragraph
             ],
@@ -59,8 +103,19 @@ class WorkspacePage:
         }
 
 
-def workspace(article_id: int, *, viewer: User, selected_sentence: int | None = None) -> WorkspacePage:
-    """The annotation page of one article for one viewer."""
+def workspace(
+    article_id: int,
+    *,
+    viewer: User,
+    selected_sentence: int | None = None,
+    selected_claim: str | None = None,
+    state_filter: str | None = None,
+) -> WorkspacePage:
+    """The annotation page of one article for one viewer.
+
+    ``selected_claim`` is the id of one of the viewer's annotations on the selected sentence, or
+    "new" to start another claim; by default the first one is edited.
+    """
     article = load_article(article_id)
     views = {s.id: SentenceView(s, article.text[s.start : s.end]) for s in article.sentences}
     for ann in annotations_for_article(article_id, viewer=viewer):
@@ -82,10 +137,20 @@ def workspace(article_id: int, *, viewer: User, selected_sentence: int | None = 
     current = views.get(selected_sentence) if selected_sentence else None
     if current is None:
         current = next((v for v in ordered if not v.mine), ordered[0])
+    claim = None
+    if selected_claim != "new":
+        claim = next((a for a in current.mine if str(a.id) == selected_claim), None)
+        claim = claim or (current.mine[0] if current.mine else None)
+    position = ordered.index(current)
+    later = ordered[position + 1 :] + ordered[:position]
+    next_open = next((v.sentence.id for v in later if not v.mine), None)
     return WorkspacePage(
         article=article,
         paragraphs=[paragraphs[k] for k in sorted(paragraphs)],
         current=current,
         reviewed=sum(1 for v in ordered if v.mine),
         total=len(ordered),
+        current_annotation=claim,
+        state_filter=state_filter if state_filter in STATES else None,
+        next_open=next_open,
     )

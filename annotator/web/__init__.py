@@ -41,9 +41,9 @@ def _load_user(user_id: str) -> User | None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the page blueprints and the per-request hooks."""
-    from annotator.web import admin, articles, auth, exports
+    from annotator.web import admin, articles, auth, compress, exports, imports, sentences, sources
 
-    for blueprint in (auth.bp, articles.bp, admin.bp, exports.bp):
+    for blueprint in (auth.bp, articles.bp, admin.bp, exports.bp, sentences.bp, sources.bp, imports.bp):
         app.register_blueprint(blueprint)
 
     @app.before_request
@@ -53,6 +53,8 @@ def register_blueprints(app: Flask) -> None:
     @app.teardown_request
     def _clear_write_intent(_error: BaseException | None) -> None:
         set_write_intent(False)  # the thread may next run a read, or a test's own queries
+
+    compress.install(app)
 
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202

@@ -29,8 +29,16 @@ bp = Blueprint("articles", __name__)
 @login_required
 def index():  # noqa: ANN201
     search = request.args.get("q", "")[:200]
-    rows = article_service.list_articles(viewer=current_user, search=search)
-    return render_template("articles/index.html", rows=rows, search=search)
+    sort = request.args.get("sort", "newest")
+    sort = sort if sort in (*article_service.SORTS, "progress") else "newest"
+    rows = article_service.list_articles(viewer=current_user, search=search, sort=sort)
+    return render_template(
+        "articles/index.html",
+        rows=rows,
+        search=search,
+        sort=sort,
+        next_article=article_service.next_article_to_review(viewer=current_user),
+    )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -63,8 +71,13 @@ def create():  # noqa: ANN201
 @bp.get("/articles/<int:article_id>")
 @login_required
 def view(article_id: int):  # noqa: ANN201
-    selected = request.args.get("sentence", type=int)
-    page = workspace(article_id, viewer=current_user, selected_sentence=selected)
+    page = workspace(
+        article_id,
+        viewer=current_user,
+        selected_sentence=request.args.get("sentence", type=int),
+        selected_claim=request.args.get("claim"),
+        state_filter=request.args.get("state"),
+    )
     form = _editor_form(page.current_annotation)
     return _render_workspace(page, form)
 
@@ -91,8 +104,8 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         flash("The form was incomplete or expired; please try again.", "error")
         return redirect(back)
-    data = _form_data(form)
     try:
+        data = _form_data(form, sentence)
         if form.annotation_id.data:
             ann = annotation_service.get_annotation(int(form.annotation_id.data), viewer=current_user)
             if ann.sentence_id != sentence.id:
@@ -155,15 +168,24 @@ def _next_sentence(sentence: Sentence) -> int:
     return following or sentence.id
 
 
-def _form_data(form: AnnotationForm) -> dict[str, Any]:
+def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
     links = [
         {"url": row.url.data.strip(), "title": row.title.data or "", "credibility": row.credibility.data, "stance": row.stance.data or None}
         for row in form.links
         if (row.url.data or "").strip()
     ]
     span = None
-    if (form.span_start.data or "").isdigit() and (form.span_end.data or "").isdigit():
-        span = {"start": int(form.span_start.data), "end": int(form.span_end.data)}
+    claim = (form.claim_text.data or "").strip()  # empty: the whole sentence
+    if claim:
+        text = sentence.article.text
+        start, end = form.span_start.data or "", form.span_end.data or ""
+        if start.isdigit() and end.isdigit() and text[int(start) : int(end)] == claim:
+            span = {"start": int(start), "end": int(end)}  # the selection, even if the words repeat
+        else:
+            found = sentence.text.find(claim)
+            if found < 0:
+                raise Invalid({"claim_text": "these words do not occur in the sentence; copy them exactly."})
+            span = {"start": sentence.start + found, "end": sentence.start + found + len(claim)}
     return {
         "verdict": form.verdict.data,
         "attributed_to": form.attributed_to.data or "",
@@ -182,6 +204,9 @@ def _editor_form(ann: Annotation | None) -> AnnotationForm:
         form.verdict.data = str(ann.verdict)
         form.attributed_to.data = ann.attributed_to
         form.note.data = ann.note
+        if ann.span_start is not None:
+            form.span_start.data, form.span_end.data = str(ann.span_start), str(ann.span_end)
+            form.claim_text.data = ann.sentence.article.text[ann.span_start : ann.span_end]
         while len(form.links):
             form.links.pop_entry()
         for link in ann.links:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -61,6 +62,8 @@ class AnnotationForm(FlaskForm):
     version = HiddenField()
     span_start = HiddenField()
     span_end = HiddenField()
+    claim_text = StringField("Claim (optional: the exact words, if narrower than the sentence)",
+                             validators=[Optional(), Length(max=2000)])
     verdict = RadioField("Verdict", choices=options(VERDICT_CHOICES))
     attributed_to = StringField("Attributed to", validators=[Optional(), Length(max=500)])
     note = TextAreaField("Note", validators=[Optional(), Length(max=10_000)])
@@ -83,3 +86,21 @@ class TokenForm(FlaskForm):
 
 class DeleteAnnotationForm(FlaskForm):
     version = IntegerField(validators=[Optional()])
+
+
+class SourceForm(FlaskForm):
+    """A source registry entry; the service normalises and checks the domains."""
+
+    name = StringField("Name", validators=[DataRequired(message="Name is required."), Length(max=200)])
+    domains = TextAreaField(
+        "Domains (one per line or separated by commas; a domain covers its subdomains)",
+        validators=[DataRequired(message="Give at least one domain, such as reuters.com."), Length(max=20_000)],
+    )
+    credibility = SelectField("Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown")
+    rationale = TextAreaField("Rationale (why this rating)", validators=[Optional(), Length(max=5000)])
+
+
+class SourceImportForm(FlaskForm):
+    """Upload of a registry CSV: name,domains,credibility,rationale."""
+
+    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file to import.")])

@@ -38,7 +38,8 @@ def test_script_runs_the_whole_loop_with_a_token(client, admin, reviewer, token_
     ann = made.get_json()
     assert set(ann) == {"id", "sentence_id", "span", "verdict", "attributed_to", "note", "links", "reviewer",
                         "version", "created_at", "updated_at"}
-    assert ann["links"] == [{"url": "https://example.org/budget", "title": "", "credibility": "high", "stance": None}]
+    assert ann["links"] == [{"url": "https://example.org/budget", "title": "", "credibility": "high", "stance": None,
+                             "credibility_source": "reviewer", "override_reason": "", "source": None}]
 
     patched = client.patch(f"/api/v1/annotations/{ann['id']}", headers=alice, json={"verdict": "unproven", "version": 1})
     assert patched.status_code == 200 and patched.get_json()["version"] == 2

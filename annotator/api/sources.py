@@ -1,0 +1,106 @@
+"""The source registry over JSON: everyone reads, admins change."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, jsonify, request, url_for
+
+from annotator.api import _page_args, actor, api_bp, json_body, require_admin
+from annotator.extensions import db
+from annotator.models import Credibility, RatingOrigin
+from annotator.services import sources as source_service
+from annotator.services.errors import Invalid
+from annotator.services.sources import source_state
+from annotator.services.validation import Problems, ascii_url
+
+
+@api_bp.get("/sources")
+def list_sources():  # noqa: ANN201
+    limit, offset = _page_args()
+    search = request.args.get("q", "")
+    include_retired = request.args.get("retired", "1") not in ("0", "false", "no")
+    rows = source_service.list_sources(search, include_retired=include_retired, limit=limit + 1, offset=offset)
+    following = None
+    if len(rows) > limit:
+        following = url_for(
+            "api.list_sources", q=search or None, retired=None if include_retired else "0", limit=limit, offset=offset + limit
+        )
+    return jsonify({"items": [source_state(s) for s in rows[:limit]], "next": following})
+
+
+@api_bp.post("/sources")
+def create_source():  # noqa: ANN201
+    require_admin()
+    source = source_service.create_source(json_body(), actor=actor())
+    db.session.commit()
+    return jsonify(_detail(source)), 201, {"Location": url_for("api.get_source", source_id=source.id)}
+
+
+@api_bp.get("/sources/lookup")
+def lookup_source():  # noqa: ANN201
+    """The rating a new evidence link to ``url`` would get."""
+    problems = Problems()
+    url = problems.url("url", request.args.get("url"), required=True)
+    if problems or url is None:
+        raise Invalid(problems)
+    source = source_service.lookup(url)
+    return jsonify(
+        {
+            "url": ascii_url(url),
+            "host": urlsplit(ascii_url(url)).hostname,
+            "credibility": str(source.credibility if source else Credibility.UNKNOWN),
+            "credibility_source": str(RatingOrigin.REGISTRY if source else RatingOrigin.REVIEWER),
+            "source": source_state(source) if source else None,
+        }
+    )
+
+
+@api_bp.get("/sources/<int:source_id>")
+def get_source(source_id: int):  # noqa: ANN201
+    source = source_service.get_source(source_id)
+    return jsonify(_detail(source))
+
+
+@api_bp.patch("/sources/<int:source_id>")
+def patch_source(source_id: int):  # noqa: ANN201
+    require_admin()
+    body = json_body()
+    source = source_service.get_source(source_id)
+    source_service.update_source(source, body, actor=actor())
+    db.session.commit()
+    return jsonify(_detail(source))
+
+
+@api_bp.delete("/sources/<int:source_id>")
+def retire_source(source_id: int):  # noqa: ANN201
+    """Retire (soft): the entry stops rating new links; saved links keep their ratings."""
+    require_admin()
+    source_service.retire_source(source_service.get_source(source_id), actor=actor())
+    db.session.commit()
+    return Response(status=204)
+
+
+@api_bp.post("/sources/<int:source_id>/restore")
+def restore_source(source_id: int):  # noqa: ANN201
+    """Put a retired entry back in use."""
+    require_admin()
+    source = source_service.get_source(source_id)
+    source_service.restore_source(source, actor=actor())
+    db.session.commit()
+    return jsonify(_detail(source))
+
+
+def _detail(source) -> dict[str, object]:  # noqa: ANN001
+    """An entry with the history of its changes, oldest first."""
+    history = [
+        {
+            "action": rev.action,
+            "actor": rev.actor.username if rev.actor else None,
+            "at": rev.created_at.isoformat(),
+            "before": rev.before,
+            "after": rev.after,
+        }
+        for rev in source_service.history(source)
+    ]
+    return dict(source_state(source), history=history)

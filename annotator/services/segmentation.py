@@ -1,0 +1,153 @@
+"""Correcting segmentation: merge, split, re-run. Annotations always keep the text they judged."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from typing import Any
+
+from annotator.extensions import db
+from annotator.models import Annotation, Article, Sentence, User
+from annotator.services import audit
+from annotator.services.annotations import annotation_state
+from annotator.services.errors import Invalid, NotFound
+from annotator.text.segment import Span, segment
+
+
+def merge_sentences(article: Article, first_id: object, second_id: object, *, actor: User) -> Article:
+    """Join two adjacent sentences into one."""
+    first, second = _sentence(article, first_id, "first"), _sentence(article, second_id, "second")
+    if second.index != first.index + 1:
+        raise Invalid({"second": "must be the sentence right after the first one."})
+    spans = [Span(s.start, s.end, s.paragraph) for s in article.sentences]
+    spans[first.index : second.index + 1] = [Span(first.start, second.end, first.paragraph)]
+    return replace_sentences(article, spans, actor=actor, action="merge")
+
+
+def split_sentence(article: Article, sentence_id: object, offset: object, *, actor: User) -> Article:
+    """Cut a sentence in two before the article offset ``offset``."""
+    sentence = _sentence(article, sentence_id, "sentence_id")
+    if not isinstance(offset, int) or isinstance(offset, bool):
+        raise Invalid({"offset": "must be a character offset into the article text."})
+    text = article.text
+    left_end = offset
+    while left_end > sentence.start and text[left_end - 1].isspace():
+        left_end -= 1
+    right_start = offset
+    while right_start < sentence.end and text[right_start].isspace():
+        right_start += 1
+    if not sentence.start < left_end or not right_start < sentence.end:
+        raise Invalid(
+            {"offset": f"must fall inside the sentence ({sentence.start} to {sentence.end}) with text on both sides."}
+        )
+    spans = [Span(s.start, s.end, s.paragraph) for s in article.sentences]
+    spans[sentence.index : sentence.index + 1] = [
+        Span(sentence.start, left_end, sentence.paragraph),
+        Span(right_start, sentence.end, sentence.paragraph),
+    ]
+    return replace_sentences(article, spans, actor=actor, action="split")
+
+
+def split_before_text(article: Article, sentence_id: object, words: str, *, actor: User) -> Article:
+    """Split a sentence before the first occurrence of ``words`` after its start (what the page offers)."""
+    sentence = _sentence(article, sentence_id, "sentence_id")
+    words = (words or "").strip()
+    if not words:
+        raise Invalid({"split_before": "type the words the second sentence should start with."})
+    found = article.text.find(words, sentence.start + 1, sentence.end)
+    if found < 0:
+        raise Invalid({"split_before": f"“{words[:60]}” does not occur in this sentence after its first character."})
+    return split_sentence(article, sentence.id, found, actor=actor)
+
+
+def resegment(article: Article, *, actor: User) -> Article:
+    """Split the text again with the current segmenter; annotations move to the sentences holding their text."""
+    return replace_sentences(article, segment(article.text), actor=actor, action="resegment")
+
+
+def replace_sentences(article: Article, spans: Sequence[Span], *, actor: User | None, action: str) -> Article:
+    """Make ``spans`` the article's sentences, keeping unchanged sentences and moving every annotation."""
+    _check_tiling(article.text, spans)
+    old = list(article.sentences)
+    before = [[s.start, s.end, s.paragraph] for s in old]
+    old_ranges = {s.id: (s.start, s.end) for s in old}
+    by_range = {(s.start, s.end): s for s in old}
+    # Positions are unique per article: park the current ones out of the way before renumbering.
+    for sentence in old:
+        sentence.index = -1 - sentence.index
+    db.session.flush()
+    # Keep ids stable where we can: an unchanged range, else a sentence starting at the same place
+    # (the first part of a split, the result of a merge).
+    exact = {(span.start, span.end) for span in spans} & set(by_range)
+    by_start = {s.start: s for key, s in by_range.items() if key not in exact}
+    new: list[Sentence] = []
+    for index, span in enumerate(spans):
+        sentence = by_range.pop((span.start, span.end), None)
+        if sentence is None and (span.start, span.end) not in exact:
+            sentence = by_start.pop(span.start, None)
+            if sentence is not None:
+                del by_range[(sentence.start, sentence.end)]
+                sentence.end = span.end
+        if sentence is None:
+            sentence = Sentence(start=span.start, end=span.end)
+            article.sentences.append(sentence)
+        sentence.index = index
+        sentence.paragraph = span.paragraph
+        new.append(sentence)
+    db.session.flush()
+
+    starts = [s.start for s in new]
+    annotations = db.session.scalars(
+        db.select(Annotation).where(Annotation.sentence_id.in_(list(old_ranges)))
+    ).all()  # soft-deleted ones too: they must not be orphaned
+    for ann in annotations:
+        claim = (ann.span_start, ann.span_end) if ann.span_start is not None else old_ranges[ann.sentence_id]
+        target = new[max(bisect.bisect_right(starts, claim[0]) - 1, 0)]
+        span = None if claim == (target.start, target.end) else claim
+        if target.id == ann.sentence_id and span == ((ann.span_start, ann.span_end) if ann.span_start is not None else None):
+            continue
+        state_before = annotation_state(ann)
+        ann.sentence = target
+        ann.span_start, ann.span_end = span or (None, None)
+        db.session.flush()
+        audit.record("annotation", ann.id, "move", actor=actor, before=state_before, after=annotation_state(ann))
+
+    article.sentences = new  # the rest, now without annotations, are deleted as orphans
+    db.session.flush()
+    audit.record(
+        "article",
+        article.id,
+        action,
+        actor=actor,
+        before={"sentences": before},
+        after={"sentences": [[s.start, s.end, s.paragraph] for s in new]},
+    )
+    return article
+
+
+def _sentence(article: Article, sentence_id: object, field: str) -> Sentence:
+    if not isinstance(sentence_id, int) or isinstance(sentence_id, bool):
+        raise Invalid({field: "must be the id number of a sentence."})
+    for sentence in article.sentences:
+        if sentence.id == sentence_id:
+            return sentence
+    raise NotFound(f"Article #{article.id} has no sentence #{sentence_id}.")
+
+
+def _check_tiling(text: str, spans: Sequence[Span]) -> None:
+    """The invariants every segmentation keeps: ordered, stripped, non-overlapping, nothing lost."""
+    position = 0
+    for span in spans:
+        piece = text[span.start : span.end]
+        if span.start < position or not piece or piece != piece.strip():
+            raise Invalid({"sentences": "the new sentences would overlap or start/end with spaces."})
+        if text[position : span.start].strip():
+            raise Invalid({"sentences": "the new sentences would leave text outside every sentence."})
+        position = span.end
+    if text[position:].strip() or not spans:
+        raise Invalid({"sentences": "the new sentences would leave text outside every sentence."})
+
+
+def sentence_ranges(article: Article) -> list[dict[str, Any]]:
+    """Start, end and paragraph of each sentence (for API answers)."""
+    return [{"id": s.id, "index": s.index, "start": s.start, "end": s.end, "paragraph": s.paragraph} for s in article.sentences]

@@ -1,0 +1,196 @@
+"""The import page: paste or upload, preview (title, metadata, sentences), edit, then import.
+
+Uploads are read into memory and parsed; they are never written to disk under the name they came
+with, and that name is shown only after display_name() has removed folders and control characters.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from annotator.importers import FORMATS, ImportFailure, display_name
+from annotator.services import imports
+from annotator.services.articles import ARTICLE_FIELDS
+from annotator.web import admin_required
+
+bp = Blueprint("imports", __name__, url_prefix="/import")
+
+PASTE_FORMATS = {
+    "auto": "Detect",
+    "txt": "Plain text",
+    "md": "Markdown",
+    "html": "HTML (a saved web page)",
+}
+UPLOAD_FORMATS = {"auto": "By file extension", **{name: name.upper() for name in FORMATS}}
+METADATA = ("url", "outlet", "author", "published_at", "language", "external_id")
+
+
+@bp.get("")
+@admin_required
+def start():  # noqa: ANN201
+    return _start_page()
+
+
+def _start_page(error: str = "", status: int = 200, paste: dict[str, str] | None = None):  # noqa: ANN202
+    return render_template(
+        "imports/start.html",
+        error=error,
+        paste=paste or {},
+        paste_formats=PASTE_FORMATS,
+        upload_formats=UPLOAD_FORMATS,
+        max_files=current_app.config["MAX_FILES_PER_BATCH"],
+        max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / 1024 / 1024,
+        extensions=", ".join(f".{ext}" for fmt in FORMATS.values() for ext in fmt.extensions),
+    ), status
+
+
+@bp.post("/preview")
+@admin_required
+def preview():  # noqa: ANN201
+    """Parse what was pasted or uploaded and show it as it would be imported."""
+    if request.form.get("source") == "upload":
+        sources, failures, problem = _uploaded()
+        paste = None
+    else:
+        paste = {
+            name: request.form.get(name, "") for name in ("title", "text", "format", *METADATA)
+        }
+        sources, failures, problem = _pasted(paste)
+    if problem:
+        return _start_page(problem, 422, paste)
+    return _preview_page(sources, failures, force=bool(request.form.get("force")))
+
+
+def _pasted(paste: dict[str, str]) -> tuple[list[imports.Source], list[imports.Outcome], str]:
+    text = paste["text"].replace("\r\n", "\n")  # the browser's line ends, not the author's
+    if not text.strip():
+        return [], [], "Paste the article's text (or upload files below)."
+    fmt = paste["format"] if paste["format"] in PASTE_FORMATS else "auto"
+    name = "pasted text" + {"auto": ".txt", "txt": ".txt", "md": ".md", "html": ".html"}[fmt]
+    try:
+        (source,) = imports.sources_from_file(text.encode("utf-8"), name, fmt)
+    except ImportFailure as failure:
+        reason = failure.reason
+        if "looks like HTML" in reason:
+            reason = "This looks like HTML, not plain text. Choose “HTML” as the format to extract the article's text."
+        return [], [], f"The pasted text could not be read: {reason}"
+    given = {
+        name: paste[name].strip() for name in ("title", *METADATA) if paste.get(name, "").strip()
+    }
+    return [imports.Source("pasted text", source.fields | given)], [], ""
+
+
+def _uploaded() -> tuple[list[imports.Source], list[imports.Outcome], str]:
+    files = [
+        upload
+        for upload in request.files.getlist("files")
+        if upload.filename or upload.content_length
+    ]
+    limit = current_app.config["MAX_FILES_PER_BATCH"]
+    if not files:
+        return [], [], "Choose one or more files to upload."
+    if len(files) > limit:
+        return (
+            [],
+            [],
+            f"You chose {len(files)} files; upload at most {limit} at a time (or use `annotator import`).",
+        )
+    fmt = request.form.get("format", "auto")
+    fmt = fmt if fmt in UPLOAD_FORMATS else "auto"
+    sources: list[imports.Source] = []
+    failures: list[imports.Outcome] = []
+    for number, upload in enumerate(files, 1):
+        name = display_name(upload.filename, f"file {number}")
+        try:
+            sources.extend(imports.sources_from_file(upload.read(), name, fmt))
+        except ImportFailure as failure:
+            failures.append(imports.failed_file(failure, name))
+        finally:
+            upload.close()
+    return sources, failures, ""
+
+
+def _preview_page(
+    sources: list[imports.Source],
+    failures: list[imports.Outcome],
+    *,
+    force: bool,
+    status: int = 200,
+):  # noqa: ANN202
+    limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
+    too_many = ""
+    if len(sources) > limit:
+        too_many = (
+            f"These files hold {len(sources):,} articles; the page imports at most {limit} at a time. "
+            f"Split the file, or use `annotator import` on the command line."
+        )
+        sources = []
+    previews = [imports.preview(source) for source in sources]
+    if not previews and not too_many and not failures:
+        return _start_page("Nothing to import.", 422)
+    return render_template(
+        "imports/preview.html",
+        previews=previews,
+        failures=failures,
+        too_many=too_many,
+        force=force,
+        metadata=METADATA,
+    ), (422 if (too_many or (failures and not previews)) else status)
+
+
+@bp.post("/confirm")
+@admin_required
+def confirm():  # noqa: ANN201
+    """Import the previewed (and perhaps edited) articles; or show the preview again after edits."""
+    force = bool(request.form.get("force"))
+    limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
+    count = request.form.get("count", "0")
+    count = int(count) if count.isdigit() else 0
+    if count > limit:
+        return _start_page(
+            f"At most {limit} articles can be imported at a time from this page.", 422
+        )
+    sources, chosen = [], []
+    for i in range(count):
+        fields = _edited_fields(i)
+        if fields is None:
+            continue
+        source = imports.Source(
+            display_name(request.form.get(f"a-{i}-where"), f"article {i + 1}"), fields
+        )
+        sources.append(source)
+        if request.form.get(f"a-{i}-include"):
+            chosen.append(source)
+    if not sources:
+        return _start_page("Nothing to import.", 422)
+    if request.form.get("action") == "refresh":
+        return _preview_page(sources, [], force=force)
+    if not chosen:
+        flash("No article was ticked for import.", "error")
+        return _preview_page(sources, [], force=force, status=422)
+    report = imports.import_sources(chosen, actor=current_user, force=force)
+    if report.count("imported") == 1 and len(report.outcomes) == 1:
+        outcome = report.outcomes[0]
+        flash(f"Imported “{outcome.title}”: {outcome.sentences} sentences.", "success")
+        return redirect(url_for("articles.view", article_id=outcome.article_id))
+    status = (
+        200
+        if report.count("imported")
+        else (409 if report.count("duplicate") and not report.failures else 422)
+    )
+    return render_template("imports/result.html", report=report), status
+
+
+def _edited_fields(i: int) -> dict[str, Any] | None:
+    text = request.form.get(f"a-{i}-text")
+    if text is None:
+        return None
+    fields = {"title": request.form.get(f"a-{i}-title", ""), "text": text.replace("\r\n", "\n")}
+    for name in METADATA:
+        value = request.form.get(f"a-{i}-{name}", "").strip()
+        if value and name in ARTICLE_FIELDS:
+            fields[name] = value
+    return imports.with_title(fields)

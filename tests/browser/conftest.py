@@ -1,0 +1,95 @@
+"""Browser fixtures: the app served by waitress on 127.0.0.1, driven in Debian's Chromium."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from waitress.server import create_server
+
+from annotator.models import User
+from tests.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("ANNOTATOR_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000  # generous for a loaded CI machine, short enough that a hang fails fast
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM} (`make chromium` installs Debian's package)"
+        )
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """Serve the test's own app (same database) with waitress in a thread; yields the base URL."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="annotator-test")
+    thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    _stop(server)
+    thread.join(timeout=5)
+
+
+def _stop(server) -> None:  # noqa: ANN001
+    """Close every socket waitress holds, so no ResourceWarning (an error here) leaks."""
+    logging.getLogger("waitress").setLevel(logging.CRITICAL)
+    while server._map:
+        for channel in list(server._map.values()):
+            channel.handle_close()
+    server.task_dispatcher.shutdown()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server: str) -> Iterator[Callable[..., BrowserContext]]:
+    """Make browser contexts on the live server; all are closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> BrowserContext:  # noqa: ANN003
+        options.setdefault("viewport", {"width": 1280, "height": 800})
+        context = browser.new_context(base_url=live_server, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: Callable[..., BrowserContext]) -> Page:
+    return new_context().new_page()
+
+
+def log_in(page: Page, user: User | str, password: str = PASSWORD) -> None:
+    """Log in through the real form, as a person would."""
+    page.goto("/login")
+    page.fill("#username", user if isinstance(user, str) else user.username)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login" not in url)

@@ -1,0 +1,269 @@
+"""A reviewer annotates in Chromium: by keyboard, without JavaScript, on a conflict, unsaved."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Dialog, Page, expect
+
+from annotator.extensions import db
+from annotator.models import Article, Sentence, User
+from annotator.services import annotations as annotation_service
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+SAVED_AT_LOAD = "window.__sameDocument = true"
+STILL_SAME_DOCUMENT = "() => window.__sameDocument === true"
+
+
+def sentence_ids(article: Article) -> list[int]:
+    ids = [s.id for s in sorted(article.sentences, key=lambda s: s.index)]
+    db.session.commit()  # end the read transaction: the server thread writes to the same database
+    return ids
+
+
+def mark(page: Page, sentence_id: int):  # noqa: ANN201
+    return page.locator(f"#s{sentence_id} .mark")
+
+
+def shows_verdict(verdict: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*\[{verdict}\]\s*$")
+
+
+def api_annotations(page: Page, article_id: int) -> dict[int, dict[str, Any]]:
+    """The article's annotations that the page's user sees via the API, by sentence id."""
+    response = page.request.get(f"/api/v1/articles/{article_id}")
+    assert response.ok, response.text()
+    found = {}
+    for sentence in response.json()["sentences"]:
+        assert len(sentence["annotations"]) <= 1
+        if sentence["annotations"]:
+            found[sentence["id"]] = sentence["annotations"][0]
+    return found
+
+
+def open_sentence(page: Page, article_id: int, sentence_id: int) -> None:
+    page.goto(f"/articles/{article_id}?sentence={sentence_id}")
+    expect(page.locator(f"#s{sentence_id}")).to_have_attribute("aria-current", "true")
+
+
+def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    assert len(ids) == 5
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article_id}")
+    progress = page.locator("#progress .progress-text")
+    expect(progress).to_have_text("0 of 5 reviewed")
+    expect(page.locator(f"#s{ids[0]}")).to_have_attribute("aria-current", "true")
+    page.evaluate(SAVED_AT_LOAD)
+    keys = page.keyboard
+
+    # Sentence 2: verified, attributed to the council minutes; Enter saves and moves on.
+    keys.press("j")
+    expect(page.locator(f"#s{ids[1]}")).to_have_attribute("aria-current", "true")
+    keys.press("1")
+    keys.press("a")
+    expect(page.locator("#attributed_to")).to_be_focused()
+    keys.type("Council minutes")
+    keys.press("Escape")
+    expect(page.locator(f"#s{ids[1]}")).to_be_focused()
+    keys.press("Enter")
+    expect(mark(page, ids[1])).to_have_text(shows_verdict("verified"))
+    expect(page.locator(f"#s{ids[2]}")).to_have_attribute("aria-current", "true")
+    expect(progress).to_have_text("1 of 5 reviewed")
+    expect(page.locator("#status")).to_contain_text("verified")
+
+    # Skip sentence 3; sentence 4: disputed, with an evidence link of high credibility.
+    keys.press("j")
+    expect(page.locator(f"#s{ids[3]}")).to_have_attribute("aria-current", "true")
+    keys.press("3")
+    keys.press("l")
+    keys.type("https://example.org/cost-review")
+    keys.press("Tab")  # title
+    keys.press("Tab")  # credibility
+    keys.press("h")
+    keys.press("Control+Enter")
+    expect(mark(page, ids[3])).to_have_text(shows_verdict("disputed"))
+    expect(page.locator(f"#s{ids[4]}")).to_have_attribute("aria-current", "true")
+    expect(progress).to_have_text("2 of 5 reviewed")
+
+    # Sentence 5 (the last): unproven with a note; the page stays on it.
+    keys.press("2")
+    keys.press("n")
+    keys.type("Not in the minutes")
+    keys.press("Control+Enter")
+    expect(mark(page, ids[4])).to_have_text(shows_verdict("unproven"))
+    expect(progress).to_have_text("3 of 5 reviewed")
+    for untouched in (ids[0], ids[2]):
+        expect(mark(page, untouched)).to_have_text("")
+    assert page.evaluate(STILL_SAME_DOCUMENT), "saving reloaded the page"
+
+    # A reload shows what was saved.
+    page.reload()
+    expect(progress).to_have_text("3 of 5 reviewed")
+    expected = {ids[1]: "verified", ids[3]: "disputed", ids[4]: "unproven"}
+    for sentence_id, verdict in expected.items():
+        expect(mark(page, sentence_id)).to_have_text(shows_verdict(verdict))
+    page.locator(f"#s{ids[3]}").click()
+    expect(page.locator("input[name=verdict][value=disputed]")).to_be_checked()
+    expect(page.locator("#link-rows input[name$='-url']").first).to_have_value(
+        "https://example.org/cost-review"
+    )
+    expect(page.locator("#link-rows select[name$='-credibility']").first).to_have_value("high")
+    shown = {
+        int(node.get_attribute("data-id")): node.evaluate("e => e.firstChild.textContent").strip()
+        for node in page.locator("#sentences a.s").all()
+    }
+
+    # The CSV from the export page holds exactly these annotations.
+    page.goto("/export")
+    page.check("input[name=format][value=csv]")
+    with page.expect_download(timeout=20_000) as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    with open(download.path(), encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+
+    assert {int(r["sentence_id"]): r["verdict"] for r in rows} == expected
+    by_sentence = {int(r["sentence_id"]): r for r in rows}
+    assert by_sentence[ids[1]]["attributed_to"] == "Council minutes"
+    assert by_sentence[ids[1]]["links"] == ""
+    assert by_sentence[ids[3]]["links"] == "https://example.org/cost-review"
+    assert by_sentence[ids[3]]["link_credibility"] == "high"
+    assert by_sentence[ids[4]]["note"] == "Not in the minutes"
+    assert {r["reviewer"] for r in rows} == {"alice"}
+    assert {r["version"] for r in rows} == {"1"}
+
+    text = page.request.get(f"/api/v1/articles/{article_id}").json()["text"]
+    for r in rows:
+        assert int(r["article_id"]) == article_id
+        assert text[int(r["sentence_start"]) : int(r["sentence_end"])] == r["sentence_text"]
+        assert r["sentence_text"].strip() == shown[int(r["sentence_id"])]
+
+
+def test_plain_form_without_javascript(
+    new_context: Callable[..., BrowserContext],
+    reviewer: User,
+    make_article,  # noqa: ANN001
+) -> None:
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    page = new_context(java_script_enabled=False).new_page()
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article_id}")
+
+    page.locator(f"#s{ids[1]}").click()  # a plain link: a page load selects the sentence
+    page.wait_for_url(re.compile(rf"sentence={ids[1]}"))
+    expect(page.locator("#current-text")).to_contain_text("The council voted 7-2")
+    page.get_by_label("Disputed").check()
+    page.fill("#attributed_to", "Council press office")
+    page.fill("input[name='links-0-url']", "https://example.org/vote-record")
+    page.select_option("select[name='links-0-credibility']", "medium")
+    page.locator("#save").click()
+
+    page.wait_for_url(re.compile(rf"sentence={ids[2]}"))  # saved, then on to the next sentence
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text(
+        "sentence 2 is marked disputed"
+    )
+    expect(mark(page, ids[1])).to_have_text(shows_verdict("disputed"))
+    expect(page.locator("#progress .progress-text")).to_have_text("1 of 5 reviewed")
+
+    page.locator(f"#s{ids[1]}").click()
+    expect(page.get_by_label("Disputed")).to_be_checked()
+    expect(page.locator("#attributed_to")).to_have_value("Council press office")
+    saved = api_annotations(page, article_id)
+    assert list(saved) == [ids[1]]
+    assert saved[ids[1]]["verdict"] == "disputed"
+    assert [(link["url"], link["credibility"]) for link in saved[ids[1]]["links"]] == [
+        ("https://example.org/vote-record", "medium")
+    ]
+
+
+def test_stale_save_shows_a_conflict_and_can_overwrite(
+    new_context: Callable[..., BrowserContext],
+    reviewer: User,
+    make_article,  # noqa: ANN001
+) -> None:
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    target = ids[1]
+    annotation_service.annotate(
+        db.session.get(Sentence, target), {"verdict": "unproven"}, actor=reviewer
+    )
+    db.session.commit()
+
+    first, second = (new_context().new_page() for _ in range(2))
+    for page in (first, second):
+        log_in(page, reviewer)
+        open_sentence(page, article_id, target)
+        expect(page.get_by_label("Unproven")).to_be_checked()
+
+    first.keyboard.press("1")
+    first.keyboard.press("Enter")
+    expect(mark(first, target)).to_have_text(shows_verdict("verified"))
+
+    second.keyboard.press("3")
+    second.keyboard.press("n")
+    second.keyboard.type("Their figure is from 2019")
+    second.keyboard.press("Escape")
+    second.keyboard.press("Enter")
+    conflict = second.locator("#conflict")
+    expect(conflict).to_be_visible()
+    expect(second.locator("#conflict-message")).to_contain_text("version 1")
+    expect(second.locator("#status")).to_contain_text("Not saved")
+    # It did not move on, and the edits are kept.
+    expect(second.locator(f"#s{target}")).to_have_attribute("aria-current", "true")
+    expect(second.locator("#note")).to_have_value("Their figure is from 2019")
+    assert api_annotations(second, article_id)[target]["verdict"] == "verified"  # nothing changed
+
+    second.get_by_role("button", name="Overwrite with mine").click()
+    expect(conflict).to_be_hidden()
+    expect(mark(second, target)).to_have_text(shows_verdict("disputed"))
+    expect(second.locator("#status")).to_contain_text("disputed")
+    saved = api_annotations(first, article_id)[target]
+    assert (saved["verdict"], saved["note"], saved["version"]) == (
+        "disputed",
+        "Their figure is from 2019",
+        3,
+    )
+
+
+def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    log_in(page, reviewer)
+    open_sentence(page, article_id, ids[0])
+    dialogs: list[str] = []
+
+    def stay(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # "Stay on page"
+
+    page.on("dialog", stay)
+    # An unsaved verdict; the key press is also the user gesture Chromium requires for the dialog.
+    page.keyboard.press("2")
+    page.get_by_role("link", name="Export").click()
+    for _ in range(50):  # up to 5 s for the dialog
+        if dialogs:
+            break
+        page.wait_for_timeout(100)
+    assert dialogs == ["beforeunload"]
+    assert f"/articles/{article_id}" in page.url
+    expect(page.get_by_label("Unproven")).to_be_checked()  # the edit is still there
+
+    page.keyboard.press("Control+Enter")  # save it (focus is on the nav link now); leaving is quiet
+    expect(mark(page, ids[0])).to_have_text(shows_verdict("unproven"))
+    page.get_by_role("link", name="Export").click()
+    page.wait_for_url("**/export")
+    assert dialogs == ["beforeunload"]

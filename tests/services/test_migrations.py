@@ -1,0 +1,98 @@
+"""Migrations: the models and the migrated schema agree, and `annotator init` upgrades a database
+that holds data without losing any of it."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from annotator.extensions import db
+from tests.conftest import make_test_app
+
+
+def _differences(connection) -> list[object]:  # noqa: ANN001
+    context = MigrationContext.configure(
+        connection,
+        opts={"compare_type": True, "compare_server_default": False},
+    )
+    return compare_metadata(context, db.metadata)
+
+
+def test_models_and_migrated_schema_agree(app: Flask) -> None:
+    with db.engine.connect() as connection:
+        diff = _differences(connection)
+    assert diff == [], "models and migrations differ; add a migration:\n" + "\n".join(map(repr, diff))
+
+
+@pytest.fixture
+def empty_database(database_uri: str, tmp_path: Path) -> Iterator[str]:
+    """A database of its own: a new SQLite file, or a new schema on the PostgreSQL server."""
+    if not database_uri.startswith("postgresql"):
+        yield "sqlite:///" + str(tmp_path / "old.sqlite3")
+        return
+    schema = f"migrate_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(database_uri.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in database_uri else "?"
+    try:
+        yield f"{database_uri}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def test_init_upgrades_a_0001_database_keeping_its_data(empty_database: str, tmp_path: Path) -> None:
+    old = make_test_app(empty_database, tmp_path)
+    with old.app_context():
+        directory = old.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                "VALUES (1, 'alice', 'x', 'reviewer', true, CURRENT_TIMESTAMP)"
+            ))
+            connection.execute(text(
+                "INSERT INTO articles (id, title, text, content_hash, created_at, updated_at) "
+                "VALUES (1, 'T', 'One. Two.', 'h', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ))
+            connection.execute(text(
+                "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
+                "VALUES (1, 1, 0, 0, 0, 4)"
+            ))
+            connection.execute(text(
+                "INSERT INTO annotations (id, sentence_id, reviewer_id, verdict, attributed_to, note, version, "
+                "created_at, updated_at) VALUES (1, 1, 1, 'disputed', '', '', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ))
+            connection.execute(text(
+                "INSERT INTO evidence_links (id, annotation_id, position, url, title, credibility) "
+                "VALUES (1, 1, 0, 'https://www.reuters.com/a', 'Wire', 'medium')"
+            ))
+        db.engine.dispose()
+
+    result = old.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    again = old.test_cli_runner().invoke(args=["init"])  # idempotent
+    assert again.exit_code == 0, again.output
+
+    with old.app_context():
+        with db.engine.connect() as connection:
+            head = ScriptDirectory.from_config(old.extensions["migrate"].migrate.get_config(directory)).get_current_head()
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
+            link = connection.execute(text(
+                "SELECT url, title, credibility, credibility_source, override_reason, source_id FROM evidence_links"
+            )).one()
+            assert tuple(link) == ("https://www.reuters.com/a", "Wire", "medium", "reviewer", "", None)
+            assert connection.execute(text("SELECT count(*) FROM annotations")).scalar_one() == 1
+            assert _differences(connection) == []
+        db.engine.dispose()

@@ -1,0 +1,150 @@
+"""Merging, splitting and re-running segmentation never loses an annotation or its text."""
+
+import pytest
+
+from annotator.extensions import db
+from annotator.models import Annotation, Revision, Sentence
+from annotator.services import annotations as ann_svc
+from annotator.services import segmentation as svc
+from annotator.services.errors import Invalid, NotFound
+
+TEXT = "Headline here\n\nThe mayor said the cost is $48 million. Critics disagree. They cite 2019 papers."
+
+
+def claims(article) -> dict[int, str]:
+    """Annotation id -> the text it judges (its span, or its whole sentence)."""
+    db.session.expire_all()
+    result = {}
+    for ann in db.session.scalars(db.select(Annotation)):
+        start, end = (ann.span_start, ann.span_end) if ann.span_start is not None else (ann.sentence.start, ann.sentence.end)
+        result[ann.id] = article.text[start:end]
+    return result
+
+
+def assert_tiles(article) -> None:
+    sentences = sorted(article.sentences, key=lambda s: s.index)
+    assert [s.index for s in sentences] == list(range(len(sentences)))
+    for s in sentences:
+        assert article.text[s.start : s.end] == article.text[s.start : s.end].strip() != ""
+
+
+@pytest.fixture
+def setup(make_article, reviewer, admin):
+    article = make_article(text=TEXT, title="Headline here")
+    s = article.sentences
+    whole = ann_svc.annotate(s[2], {"verdict": "disputed"}, actor=reviewer)
+    span = ann_svc.annotate(s[1], {"verdict": "verified", "span": {"start": s[1].start + 4, "end": s[1].start + 9}}, actor=reviewer)
+    gone = ann_svc.annotate(s[3], {"verdict": "unproven"}, actor=reviewer)
+    ann_svc.delete_annotation(gone, actor=reviewer)
+    db.session.commit()
+    return article, admin, reviewer
+
+
+def test_merge_keeps_every_annotation_and_its_text(setup):
+    article, admin, reviewer = setup
+    before = claims(article)
+    s = article.sentences
+    svc.merge_sentences(article, s[1].id, s[2].id, actor=admin)
+    db.session.commit()
+    assert len(article.sentences) == 3
+    assert article.sentences[1].text == "The mayor said the cost is $48 million. Critics disagree."
+    assert claims(article) == before  # including the soft-deleted one
+    assert_tiles(article)
+    assert db.session.scalar(db.select(Revision).where(Revision.entity == "article", Revision.action == "merge")) is not None
+    moved = db.session.scalars(db.select(Revision).where(Revision.action == "move")).all()
+    assert moved and all(r.actor_id == admin.id for r in moved)
+
+
+def test_split_keeps_every_annotation_and_its_text(setup):
+    article, admin, _ = setup
+    before = claims(article)
+    target = article.sentences[1]
+    offset = article.text.index("the cost")
+    svc.split_sentence(article, target.id, offset, actor=admin)
+    db.session.commit()
+    assert [s.text for s in article.sentences][1:3] == ["The mayor said", "the cost is $48 million."]
+    assert claims(article) == before
+    assert_tiles(article)
+
+
+def test_split_by_words_and_bad_requests(setup):
+    article, admin, _ = setup
+    sid = article.sentences[1].id
+    with pytest.raises(Invalid) as caught:
+        svc.split_before_text(article, sid, "not there", actor=admin)
+    assert "split_before" in caught.value.fields
+    with pytest.raises(Invalid):
+        svc.split_sentence(article, sid, article.sentences[1].start, actor=admin)  # nothing on the left
+    with pytest.raises(Invalid):
+        svc.merge_sentences(article, article.sentences[0].id, article.sentences[2].id, actor=admin)  # not adjacent
+    with pytest.raises(NotFound):
+        svc.merge_sentences(article, 999_999, article.sentences[0].id, actor=admin)
+    db.session.rollback()
+    svc.split_before_text(article, sid, "the cost", actor=admin)
+    db.session.commit()
+    assert len(article.sentences) == 5
+
+
+def test_resegment_after_manual_fixes_loses_nothing(setup):
+    article, admin, _ = setup
+    before = claims(article)
+    svc.merge_sentences(article, article.sentences[2].id, article.sentences[3].id, actor=admin)
+    db.session.commit()
+    svc.resegment(article, actor=admin)
+    db.session.commit()
+    assert len(article.sentences) == 4
+    assert claims(article) == before
+    assert db.session.scalar(db.select(db.func.count()).select_from(Sentence)) == 4
+
+
+def test_split_through_a_whole_sentence_claim_keeps_its_text(setup):
+    article, admin, reviewer = setup
+    target = article.sentences[2]  # "Critics disagree." judged as a whole
+    before = claims(article)
+    svc.split_before_text(article, target.id, "disagree", actor=admin)
+    db.session.commit()
+    assert claims(article) == before  # the claim spans both parts now, recorded as a span
+    ann = db.session.scalar(db.select(Annotation).where(Annotation.verdict == "disputed"))
+    # the reviewer can still edit it without touching the span
+    ann_svc.update_annotation(ann, {"note": "still fine", "span": {"start": ann.span_start, "end": ann.span_end}},
+                              actor=reviewer, expected_version=ann.version)
+    db.session.commit()
+
+
+def test_api_merge_split_are_admin_only(client, setup, token_for):
+    article, admin, reviewer = setup
+    s = article.sentences
+    body = {"first": s[1].id, "second": s[2].id}
+    assert client.post(f"/api/v1/articles/{article.id}/sentences/merge", json=body, headers=token_for(reviewer)).status_code == 403
+    merged = client.post(f"/api/v1/articles/{article.id}/sentences/merge", json=body, headers=token_for(admin))
+    assert merged.status_code == 200
+    data = merged.get_json()
+    assert len(data["sentences"]) == 3
+    for sentence in data["sentences"]:
+        assert data["text"][sentence["start"] : sentence["end"]] == sentence["text"]
+    bad = client.post(f"/api/v1/articles/{article.id}/sentences/split", json={"sentence_id": s[0].id, "offset": "x"},
+                      headers=token_for(admin))
+    assert bad.status_code == 422 and "offset" in bad.get_json()["error"]["fields"]
+    again = client.post(f"/api/v1/articles/{article.id}/resegment", headers=token_for(admin))
+    assert len(again.get_json()["sentences"]) == 4
+
+
+def test_page_split_and_merge_for_admins(client, setup):
+    from tests.conftest import login
+
+    article, admin, reviewer = setup
+    sid = article.sentences[1].id
+    login(client, reviewer)
+    assert client.post(f"/articles/{article.id}/sentences/{sid}/split", data={"split_before": "the cost",
+                                                                               "csrf_token": client.csrf}).status_code == 403
+    admin_client = client.application.test_client()
+    login(admin_client, admin)
+    response = admin_client.post(f"/articles/{article.id}/sentences/{sid}/split",
+                                 data={"split_before": "the cost", "csrf_token": admin_client.csrf}, follow_redirects=True)
+    assert "Split the sentence in two" in response.get_data(as_text=True)
+    refused = admin_client.post(f"/articles/{article.id}/sentences/{sid}/split",
+                                data={"split_before": "zebra", "csrf_token": admin_client.csrf}, follow_redirects=True)
+    assert "Not split" in refused.get_data(as_text=True)
+    merged = admin_client.post(f"/articles/{article.id}/sentences/{sid}/merge-next",
+                               data={"csrf_token": admin_client.csrf}, follow_redirects=True)
+    assert "Merged the sentence" in merged.get_data(as_text=True)

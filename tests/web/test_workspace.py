@@ -1,0 +1,133 @@
+"""The annotation page and article list: claims, filters, progress, query count."""
+
+import re
+
+from sqlalchemy import event
+
+from annotator.extensions import db
+from annotator.services.annotations import annotate
+from tests.conftest import csrf_from, login
+
+
+def long_text(sentences: int) -> str:
+    return "\n\n".join(f"Claim number {i} says the budget rose by {i} percent. It was reported on Monday."
+                       for i in range(sentences // 2))
+
+
+def count_queries(app, fn):
+    statements = []
+
+    def before(conn, cursor, statement, *args):  # noqa: ANN001
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def test_page_loads_in_a_fixed_number_of_queries(app, client, make_article, reviewer):
+    small, big = make_article(text=long_text(10), title="Small"), make_article(text=long_text(200), title="Big")
+    for article in (small, big):
+        for sentence in article.sentences[::2]:
+            annotate(sentence, {"verdict": "verified", "links": [{"url": "https://example.org/a"}]}, actor=reviewer)
+    db.session.commit()
+    login(client, reviewer)
+    counts = []
+    for article in (small, big):
+        counts.append(len(count_queries(app, lambda a=article: client.get(f"/articles/{a.id}"))))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12, counts
+
+
+def test_claims_narrower_than_a_sentence_and_several_per_sentence(client, make_article, reviewer):
+    article = make_article()
+    sentence = article.sentences[2]  # "Mayor Dana Okafor said it would cost $48 million."
+    login(client, reviewer)
+    url = f"/articles/{article.id}/sentences/{sentence.id}/annotation"
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
+    token = csrf_from(page)
+    first = {"csrf_token": token, "verdict": "verified", "claim_text": "Mayor Dana Okafor"}
+    client.post(url, data=first)
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}&claim=new").get_data(as_text=True)
+    assert "Claim 1: verified" in page
+    client.post(url, data={"csrf_token": token, "verdict": "disputed", "claim_text": "$48 million"})
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
+    assert "Claim 1: verified" in page and "Claim 2: disputed" in page
+    assert "[mixed]" in page
+    exported = client.get(f"/export/download?format=csv&article={article.id}").get_data(as_text=True)
+    assert ",Mayor Dana Okafor," in exported and ",$48 million," in exported
+    wrong = client.post(url, data={"csrf_token": token, "verdict": "verified", "claim_text": "not in it"})
+    assert wrong.status_code == 422 and "do not occur in the sentence" in wrong.get_data(as_text=True)
+
+
+def test_state_filter_and_next_unreviewed_without_javascript(client, make_article, reviewer):
+    article = make_article()
+    s = article.sentences
+    annotate(s[0], {"verdict": "disputed"}, actor=reviewer)
+    db.session.commit()
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}?sentence={s[2].id}&state=disputed").get_data(as_text=True)
+    hidden = re.findall(r'id="s(\d+)"[^>]*\shidden', page)
+    assert str(s[0].id) not in hidden and str(s[2].id) not in hidden  # the match, and the current one
+    assert str(s[1].id) in hidden
+    page = client.get(f"/articles/{article.id}?sentence={s[0].id}").get_data(as_text=True)
+    assert f'href="?sentence={s[1].id}#editor">Next unreviewed' in page
+
+
+def test_article_list_progress_sort_and_next_article(client, make_article, reviewer):
+    done = make_article(text="Only sentence here.", title="Alpha story")
+    todo = make_article(text="First one. Second one.", title="Beta story")
+    annotate(done.sentences[0], {"verdict": "verified"}, actor=reviewer)
+    db.session.commit()
+    login(client, reviewer)
+    page = client.get("/?sort=progress").get_data(as_text=True)
+    assert page.index("Beta story") < page.index("Alpha story")
+    assert "1 of 1 reviewed" in page and "0 of 2 reviewed" in page
+    assert f'href="/articles/{todo.id}">Next article to review: Beta story' in page
+    page = client.get("/?sort=title&q=alpha").get_data(as_text=True)
+    assert "Alpha story" in page and "Beta story</a></td>" not in page
+
+
+def test_pages_and_assets_are_gzipped_for_browsers_that_accept_it(client, make_article, reviewer):
+    import gzip
+
+    article = make_article(text=long_text(60))
+    login(client, reviewer)
+    plain = client.get(f"/articles/{article.id}")
+    packed = client.get(f"/articles/{article.id}", headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert len(packed.data) < len(plain.data) / 3
+    assert gzip.decompress(packed.data).decode().count('class="s ') == len(article.sentences)
+    script = re.search(r'src="(/static/annotate\.js\?v=\w+)"', plain.get_data(as_text=True)).group(1)
+    for _ in range(2):  # the second answer comes from the cache
+        asset = client.get(script, headers={"Accept-Encoding": "gzip"})
+        assert asset.headers["Content-Encoding"] == "gzip"
+        assert b"Keyboard-first annotation page" in gzip.decompress(asset.data)
+    exported = client.get("/export/download?format=csv", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in exported.headers  # streamed downloads are left alone
+
+
+def test_kherson_page_suggests_sources_and_highlights_cues(client, make_article, reviewer):
+    from tests.conftest import corpus_file
+
+    text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
+    article = make_article(text=text, title="Kherson")
+    login(client, reviewer)
+    by_text = {s.text: s for s in article.sentences}
+    peskov = next(s for t, s in by_text.items() if "Dmitri Peskov, said" in t)
+    page = client.get(f"/articles/{article.id}?sentence={peskov.id}").get_data(as_text=True)
+    assert re.search(r'id="use-suggestion"[^>]*>\s*Dmitri Peskov\s*<', page)
+    assert "Check-worthiness <strong>" in page
+    milley = next(s for t, s in by_text.items() if "Milley" in t)
+    page = client.get(f"/articles/{article.id}?sentence={milley.id}").get_data(as_text=True)
+    assert re.search(r'id="use-suggestion"[^>]*>\s*[^<]*Milley\s*<', page)
+    hedged = next(s for t, s in by_text.items() if "unproven" in t.lower() or "unverified" in t.lower())
+    page = client.get(f"/articles/{article.id}?sentence={hedged.id}").get_data(as_text=True)
+    assert re.search(r'<mark class="cue cue-(hedge|credibility)"[^>]*>[Uu]n(proven|verified)</mark>', page)
+    worthy = client.get(f"/articles/{article.id}?state=worthy").get_data(as_text=True)
+    clutter = next(s for t, s in by_text.items() if t.startswith("You May Also Like"))
+    assert re.search(rf'id="s{clutter.id}"[^>]*\shidden', worthy)
