@@ -57,7 +57,9 @@ chromium:
 ## bench: benchmarks with a baseline measured in the same run
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_save.py
+	$(BIN)/python bench/bench_page.py
 	$(BIN)/python bench/bench_segment.py
+	$(BIN)/python bench/bench_import.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet ruff

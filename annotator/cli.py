@@ -301,6 +301,9 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the app with waitress, a production WSGI server (one process; see the README for PostgreSQL)."""
     from waitress import serve
 
+    from annotator.runtime import tune_gc
+
+    tune_gc()
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
     serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
 

@@ -45,7 +45,8 @@
     linkRows.querySelectorAll(".link-row").forEach((row) => {
       const get = (suffix) => row.querySelector('[name$="-' + suffix + '"]').value;
       if (get("url").trim()) {
-        links.push({ url: get("url").trim(), title: get("title"), credibility: get("credibility"), stance: get("stance") || null });
+        links.push({ url: get("url").trim(), title: get("title"), credibility: get("credibility") || null,
+                     stance: get("stance") || null, override_reason: get("override_reason") });
       }
     });
     const checked = form.querySelector('input[name="verdict"]:checked');
@@ -85,11 +86,40 @@
     if (link) {
       row.querySelector('[name$="-url"]').value = link.url || "";
       row.querySelector('[name$="-title"]').value = link.title || "";
-      row.querySelector('[name$="-credibility"]').value = link.credibility || "unknown";
+      row.querySelector('[name$="-credibility"]').value = link.credibility || "";
       row.querySelector('[name$="-stance"]').value = link.stance || "";
+      row.querySelector('[name$="-override_reason"]').value = link.override_reason || "";
+      if (link.credibility_source) row.querySelector(".rating").textContent = ratingLabel(link);
+      row.dataset.savedUrl = link.url || "";
     }
     linkRows.appendChild(row);
     return row;
+  }
+
+  function ratingLabel(link) {
+    if (link.credibility_source === "registry") return "Registry: " + (link.source || "entry") + " rates it " + link.credibility;
+    return "Reviewer's rating: " + link.credibility + (link.override_reason ? " (" + link.override_reason + ")" : "");
+  }
+
+  // What the source registry says about a typed URL; a changed URL drops the old link's rating.
+  async function lookUp(row) {
+    const url = row.querySelector('[name$="-url"]').value.trim();
+    const badge = row.querySelector(".rating");
+    if (row.dataset.savedUrl !== undefined && url !== row.dataset.savedUrl) {
+      row.querySelector('[name$="-credibility"]').value = "";
+      row.querySelector('[name$="-override_reason"]').value = "";
+      delete row.dataset.savedUrl;
+    }
+    if (!/^https?:\/\//i.test(url)) { badge.textContent = url ? "Links must start with http:// or https://." : ""; return; }
+    try {
+      const response = await fetch("/api/v1/sources/lookup?url=" + encodeURIComponent(url), { credentials: "same-origin" });
+      const info = await response.json();
+      if (!response.ok) { badge.textContent = (info.error && Object.values(info.error.fields || {})[0]) || info.error.message; return; }
+      row.dataset.registry = info.source ? info.credibility : "";
+      badge.textContent = info.source
+        ? "Registry: " + info.source.name + " rates " + info.host + " " + info.credibility + ". Choosing another rating needs a reason."
+        : info.host + " is not in the registry: rated unknown unless you choose.";
+    } catch (err) { badge.textContent = ""; }
   }
 
   function fillForm(state) {
@@ -175,12 +205,12 @@
     const s = current(), text = sentenceText(index), quote = $("current-text");
     quote.textContent = "";
     let position = 0;
-    s.cues.forEach(([start, end, kind, label]) => {
+    s.cues.forEach(([start, end, kind]) => {
       if (start < position) return;
       quote.appendChild(document.createTextNode(text.slice(position, start)));
       const mark = document.createElement("mark");
       mark.className = "cue cue-" + kind;
-      mark.title = label;
+      mark.title = kind + ": " + text.slice(start, end);
       mark.textContent = text.slice(start, end);
       quote.appendChild(mark);
       position = end;
@@ -349,6 +379,9 @@
   });
   const next = $("next-open");
   if (next && next.tagName === "A") next.addEventListener("click", (event) => { event.preventDefault(); nextOpen(); });
+  linkRows.addEventListener("change", (event) => {
+    if (event.target.name && event.target.name.endsWith("-url")) lookUp(event.target.closest(".link-row"));
+  });
   linkRows.addEventListener("click", (event) => {
     if (event.target.classList.contains("remove-link")) {
       event.target.closest(".link-row").remove();

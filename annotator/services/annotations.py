@@ -19,6 +19,26 @@ from annotator.services.validation import Problems
 WRITABLE = ("verdict", "attributed_to", "note", "links", "span")
 
 
+# What annotation_state reads, loaded in three queries whatever the number of annotations.
+LOAD_FOR_STATE = (
+    selectinload(Annotation.links).selectinload(EvidenceLink.source),
+    selectinload(Annotation.reviewer),
+)
+
+
+def link_state(link: EvidenceLink) -> dict[str, Any]:
+    """An evidence link as plain data, with where its rating came from."""
+    return {
+        "url": link.url,
+        "title": link.title,
+        "credibility": str(link.credibility),
+        "stance": str(link.stance) if link.stance else None,
+        "credibility_source": str(link.credibility_source),
+        "override_reason": link.override_reason,
+        "source": link.source.name if link.source else None,
+    }
+
+
 def annotation_state(ann: Annotation) -> dict[str, Any]:
     """The annotation as plain data: what revisions store and the API returns."""
     return {
@@ -28,18 +48,7 @@ def annotation_state(ann: Annotation) -> dict[str, Any]:
         "verdict": str(ann.verdict),
         "attributed_to": ann.attributed_to,
         "note": ann.note,
-        "links": [
-            {
-                "url": link.url,
-                "title": link.title,
-                "credibility": str(link.credibility),
-                "stance": str(link.stance) if link.stance else None,
-                "credibility_source": str(link.credibility_source),
-                "override_reason": link.override_reason,
-                "source": link.source.name if link.source else None,
-            }
-            for link in ann.links
-        ],
+        "links": [link_state(link) for link in ann.links],
         "reviewer": ann.reviewer.username if ann.reviewer else None,
         "version": ann.version,
         "created_at": ann.created_at.isoformat(),
@@ -60,7 +69,7 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
             db.select(Annotation)
             .join(Sentence)
             .where(Sentence.article_id == article_id, visible_to(viewer))
-            .options(selectinload(Annotation.links), selectinload(Annotation.reviewer))
+            .options(*LOAD_FOR_STATE)
             .order_by(Sentence.index, Annotation.id)
         )
     )

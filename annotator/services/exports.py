@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from annotator.exporters import (
@@ -131,8 +131,7 @@ def export_records(
         Annotation.attributed_to,
         Annotation.note,
         Annotation.version,
-        Annotation.created_at,
-        Annotation.updated_at,
+        *_stamp_columns(Annotation.created_at, Annotation.updated_at),
         User.username,
     ]
     if revision_counts:
@@ -157,6 +156,7 @@ def export_records(
 
     # Core rows on the session's connection: no ORM objects, no identity map to grow.
     connection = db.session.connection()
+    iso = _iso_from_text if connection.dialect.name == "sqlite" else _iso_from_datetime
     loaded: dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]] = {}
     article_id: int | None = None
     result = connection.execute(query.execution_options(yield_per=BATCH))
@@ -205,8 +205,8 @@ def export_records(
                     "links": links.get(ann_id, []),
                     "reviewer": username,
                     "version": version,
-                    "created_at": created_at.isoformat(),
-                    "updated_at": updated_at.isoformat(),
+                    "created_at": iso(created_at),
+                    "updated_at": iso(updated_at),
                 },
                 sentences=list(sentences.values()) if first else None,
                 revision_count=count[0] if count else None,
@@ -248,6 +248,26 @@ def _articles_in_scope(flt: ExportFilter) -> list[int]:
     if flt.articles:
         query = query.where(Article.id.in_(flt.articles))
     return list(db.session.scalars(query))
+
+
+def _stamp_columns(*columns: Any) -> list[Any]:
+    """Timestamps as stored. SQLite keeps text that datetime.fromisoformat reads far faster than
+    SQLAlchemy's generic parser (a third of the export time at 100,000 rows)."""
+    if db.session.connection().dialect.name == "sqlite":
+        return [db.type_coerce(column, db.String) for column in columns]
+    return list(columns)
+
+
+def _iso_from_text(value: str) -> str:
+    """SQLite's "2026-01-02 03:04:05.678901" (UTC) as datetime.isoformat() gives it, aware."""
+    if len(value) == 26 and value[10] == " " and value[19] == ".":  # SQLAlchemy's storage format
+        micro = value[20:]
+        return f"{value[:10]}T{value[11:19]}{'' if micro == '000000' else '.' + micro}+00:00"
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
+
+
+def _iso_from_datetime(value: datetime) -> str:
+    return value.isoformat()
 
 
 def _articles_with_sentences(
@@ -308,7 +328,7 @@ def _articles_with_sentences(
         )
         .where(Sentence.article_id.in_(ids))
         .order_by(Sentence.article_id, Sentence.index)
-    )
+    ).all()  # fetched at once: much faster than row by row
     for art_id, sentence_id, index, paragraph, start, end in sentences:
         data, by_id = found[art_id]
         by_id[sentence_id] = {
@@ -333,21 +353,25 @@ def _links_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     links: dict[int, list[dict[str, Any]]] = {}
     if not ids:
         return links
-    rows = db.session.connection().execute(
-        db.select(
-            EvidenceLink.annotation_id,
-            EvidenceLink.url,
-            EvidenceLink.title,
-            EvidenceLink.credibility,
-            EvidenceLink.stance,
-            EvidenceLink.credibility_source,
-            EvidenceLink.override_reason,
-            Source.name,
+    rows = (
+        db.session.connection()
+        .execute(
+            db.select(
+                EvidenceLink.annotation_id,
+                EvidenceLink.url,
+                EvidenceLink.title,
+                EvidenceLink.credibility,
+                EvidenceLink.stance,
+                EvidenceLink.credibility_source,
+                EvidenceLink.override_reason,
+                Source.name,
+            )
+            .outerjoin(Source, EvidenceLink.source_id == Source.id)
+            .where(EvidenceLink.annotation_id.in_(ids))
+            .order_by(EvidenceLink.annotation_id, EvidenceLink.position, EvidenceLink.id)
         )
-        .outerjoin(Source, EvidenceLink.source_id == Source.id)
-        .where(EvidenceLink.annotation_id.in_(ids))
-        .order_by(EvidenceLink.annotation_id, EvidenceLink.position, EvidenceLink.id)
-    )
+        .all()
+    )  # fetched at once: much faster than row by row
     for annotation_id, url, title, credibility, stance, origin, reason, source in rows:
         # the same fields, in the same order, as annotation_state's links
         links.setdefault(annotation_id, []).append(
@@ -368,19 +392,23 @@ def _history_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     history: dict[int, list[dict[str, Any]]] = {}
     if not ids:
         return history
-    rows = db.session.connection().execute(
-        db.select(
-            Revision.entity_id,
-            Revision.action,
-            User.username,
-            Revision.created_at,
-            Revision.before,
-            Revision.after,
+    rows = (
+        db.session.connection()
+        .execute(
+            db.select(
+                Revision.entity_id,
+                Revision.action,
+                User.username,
+                Revision.created_at,
+                Revision.before,
+                Revision.after,
+            )
+            .outerjoin(User, Revision.actor_id == User.id)
+            .where(Revision.entity == "annotation", Revision.entity_id.in_(ids))
+            .order_by(Revision.entity_id, Revision.id)
         )
-        .outerjoin(User, Revision.actor_id == User.id)
-        .where(Revision.entity == "annotation", Revision.entity_id.in_(ids))
-        .order_by(Revision.entity_id, Revision.id)
-    )
+        .all()
+    )  # fetched at once: much faster than row by row
     for row in rows:
         history.setdefault(row.entity_id, []).append(
             {

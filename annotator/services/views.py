@@ -9,7 +9,7 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services.annotations import annotation_state, annotations_for_article
+from annotator.services.annotations import annotations_for_article, link_state
 from annotator.services.articles import load_article
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 
@@ -25,7 +25,12 @@ class SentenceView:
     others: list[Annotation] = field(default_factory=list)
     reviewers: int = 0
 
-    @property
+    def __post_init__(self) -> None:
+        # Plain copies: templates read these for every sentence, ORM attributes cost more.
+        self.id = self.sentence.id
+        self.index = self.sentence.index
+
+    @functools.cached_property
     def analysis(self) -> Analysis:
         return analysis_of(self.text)
 
@@ -45,9 +50,9 @@ class SentenceView:
         pieces.append((self.text[position:], None))
         return [piece for piece in pieces if piece[0]]
 
-    @property
+    @functools.cached_property
     def state(self) -> str:
-        """The viewer's verdict, 'mixed' for differing claims, or 'open'."""
+        """The viewer's verdict, 'mixed' for differing claims, or 'open' (read once the claims are in)."""
         verdicts = {str(a.verdict) for a in self.mine}
         if not verdicts:
             return "open"
@@ -89,18 +94,31 @@ class WorkspacePage:
                     "score": v.analysis.score,
                     "why": list(v.analysis.reasons),
                     "who": v.analysis.attribution.source if v.analysis.attribution else None,
-                    "cues": [[c.start, c.end, c.kind, c.label] for c in v.analysis.cues],
+                    "cues": [[c.start, c.end, c.kind] for c in v.analysis.cues],
                 }
                 for paragraph in self.paragraphs
                 for v in paragraph
             ],
             "annotations": {
-                str(v.sentence.id): [annotation_state(a) for a in v.mine]
+                str(v.sentence.id): [_editable(a) for a in v.mine]
                 for paragraph in self.paragraphs
                 for v in paragraph
                 if v.mine
             },
         }
+
+
+def _editable(ann: Annotation) -> dict[str, Any]:
+    """Only what the editor needs (the page embeds one of these per claim)."""
+    return {
+        "id": ann.id,
+        "version": ann.version,
+        "verdict": str(ann.verdict),
+        "attributed_to": ann.attributed_to,
+        "note": ann.note,
+        "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
+        "links": [link_state(link) for link in ann.links],
+    }
 
 
 def workspace(

@@ -15,7 +15,7 @@ from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
 from annotator.services.views import workspace
 from annotator.web import admin_required
 from annotator.web.forms import (
-    CREDIBILITY_CHOICES,
+    LINK_CREDIBILITY_CHOICES,
     STANCE_CHOICES,
     AnnotationForm,
     ArticleForm,
@@ -89,7 +89,8 @@ def _render_workspace(page, form: AnnotationForm, error: str | None = None, stat
         form=form,
         delete_form=ButtonForm(),
         error=error,
-        credibility_choices=CREDIBILITY_CHOICES,
+        credibility_choices=LINK_CREDIBILITY_CHOICES,
+        link_ratings=_link_ratings(page.current_annotation),
         stance_choices=STANCE_CHOICES,
     ), status
 
@@ -170,7 +171,13 @@ def _next_sentence(sentence: Sentence) -> int:
 
 def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
     links = [
-        {"url": row.url.data.strip(), "title": row.title.data or "", "credibility": row.credibility.data, "stance": row.stance.data or None}
+        {
+            "url": row.url.data.strip(),
+            "title": row.title.data or "",
+            "credibility": row.credibility.data or None,  # empty: the registry's rating
+            "stance": row.stance.data or None,
+            "override_reason": row.override_reason.data or "",
+        }
         for row in form.links
         if (row.url.data or "").strip()
     ]
@@ -210,10 +217,26 @@ def _editor_form(ann: Annotation | None) -> AnnotationForm:
         while len(form.links):
             form.links.pop_entry()
         for link in ann.links:
-            form.links.append_entry({"url": link.url, "title": link.title, "credibility": str(link.credibility), "stance": str(link.stance or "")})
+            form.links.append_entry(
+                {"url": link.url, "title": link.title, "credibility": str(link.credibility),
+                 "stance": str(link.stance or ""), "override_reason": link.override_reason}
+            )
     while len(form.links) < (len(ann.links) if ann else 0) + 2:
         form.links.append_entry()
     return form
+
+
+def rating_label(link: dict[str, Any]) -> str:
+    """Where a saved link's rating came from, in words."""
+    if link.get("credibility_source") == "registry":
+        return f"Registry: {link.get('source') or 'entry'} rates it {link['credibility']}"
+    reason = f" ({link['override_reason']})" if link.get("override_reason") else ""
+    return f"Reviewer's rating: {link['credibility']}{reason}"
+
+
+def _link_ratings(ann: Annotation | None) -> list[str]:
+    """One label per saved link, in the order of the form's rows."""
+    return [rating_label(link) for link in annotation_service.annotation_state(ann)["links"]] if ann else []
 
 
 def _attach_errors(form: Any, fields: dict[str, str]) -> None:

@@ -25,6 +25,7 @@ from annotator.models import Credibility, Role, Stance, Verdict
 VERDICT_CHOICES = [(v.value, v.value.capitalize()) for v in Verdict]
 CREDIBILITY_CHOICES = [(c.value, c.value.capitalize()) for c in Credibility]
 STANCE_CHOICES = [("", "—")] + [(s.value, s.value.capitalize()) for s in Stance]
+LINK_CREDIBILITY_CHOICES = [("", "From the registry")] + CREDIBILITY_CHOICES
 ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
 
 
@@ -53,8 +54,9 @@ class ArticleForm(FlaskForm):
 class LinkForm(Form):
     url = StringField("Evidence URL", validators=[Optional(), Length(max=2000)])
     title = StringField("Title", validators=[Optional(), Length(max=500)])
-    credibility = SelectField("Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown")
+    credibility = SelectField("Credibility", choices=options(LINK_CREDIBILITY_CHOICES), default="")
     stance = SelectField("Stance", choices=options(STANCE_CHOICES), default="")
+    override_reason = StringField("Why differ from the registry", validators=[Optional(), Length(max=1000)])
 
 
 class AnnotationForm(FlaskForm):

@@ -16,19 +16,33 @@ from tests.conftest import login
 @pytest.fixture
 def annotated(make_article, reviewer):  # noqa: ANN001, ANN201
     article = make_article(url="https://news.example/council")
-    annotate(article.sentences[1], {"verdict": "disputed", "attributed_to": "Mayor Dana Okafor",
-                                    "note": "=1+1", "links": [{"url": "https://e.example/r", "credibility": "high"}]},
-             actor=reviewer)
+    annotate(
+        article.sentences[1],
+        {
+            "verdict": "disputed",
+            "attributed_to": "Mayor Dana Okafor",
+            "note": "=1+1",
+            "links": [{"url": "https://e.example/r", "credibility": "high"}],
+        },
+        actor=reviewer,
+    )
     db.session.commit()
     return article
 
 
 @pytest.mark.parametrize(
     ("format_name", "media_type", "extension"),
-    [("csv", "text/csv", "csv"), ("json", "application/json", "json"), ("jsonl", "application/x-ndjson", "jsonl"),
-     ("jsonld", "application/ld+json", "jsonld"), ("claimreview", "application/ld+json", "claimreview.jsonld")],
+    [
+        ("csv", "text/csv", "csv"),
+        ("json", "application/json", "json"),
+        ("jsonl", "application/x-ndjson", "jsonl"),
+        ("jsonld", "application/ld+json", "jsonld"),
+        ("claimreview", "application/ld+json", "claimreview.jsonld"),
+    ],
 )
-def test_every_format_downloads(client, token_for, reviewer, annotated, format_name, media_type, extension):  # noqa: ANN001
+def test_every_format_downloads(
+    client, token_for, reviewer, annotated, format_name, media_type, extension
+):  # noqa: ANN001
     response = client.get(f"/api/v1/export?format={format_name}", headers=token_for(reviewer))
     assert response.status_code == 200
     assert response.mimetype == media_type
@@ -44,16 +58,23 @@ def test_every_format_downloads(client, token_for, reviewer, annotated, format_n
         text = json.dumps(document)
         assert "=1+1" in text
         if format_name == "jsonld":  # IRIs are built on the address the app is served at
-            assert document["first"]["items"][0]["id"].startswith("http://localhost/api/v1/annotations/")
+            assert document["first"]["items"][0]["id"].startswith(
+                "http://localhost/api/v1/annotations/"
+            )
         if format_name == "claimreview":
-            assert document["@graph"][0]["itemReviewed"]["appearance"]["url"] == "https://news.example/council"
+            assert (
+                document["@graph"][0]["itemReviewed"]["appearance"]["url"]
+                == "https://news.example/council"
+            )
 
 
 def test_options_bom_and_rows_per_sentence(client, token_for, reviewer, annotated):  # noqa: ANN001
     headers = token_for(reviewer)
     raw = client.get("/api/v1/export?format=csv&bom=1", headers=headers).get_data()
     assert raw.startswith(b"\xef\xbb\xbfannotation_id,")
-    body = client.get("/api/v1/export?format=csv&rows=sentences", headers=headers).get_data(as_text=True)
+    body = client.get("/api/v1/export?format=csv&rows=sentences", headers=headers).get_data(
+        as_text=True
+    )
     rows = list(csv.DictReader(io.StringIO(body, newline="")))
     assert len(rows) == len(annotated.sentences)
     assert [r["verdict"] for r in rows] == ["", "disputed"] + [""] * (len(rows) - 2)
@@ -64,8 +85,14 @@ def test_options_bom_and_rows_per_sentence(client, token_for, reviewer, annotate
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("format=xml", "format"), ("rows=cells", "rows"), ("bom=maybe", "bom"), ("credibility=great", "credibility"),
-     ("include_history=2", "include_history"), ("article=abc", "article")],
+    [
+        ("format=xml", "format"),
+        ("rows=cells", "rows"),
+        ("bom=maybe", "bom"),
+        ("credibility=great", "credibility"),
+        ("include_history=2", "include_history"),
+        ("article=abc", "article"),
+    ],
 )
 def test_bad_parameters_get_422_naming_the_field(client, token_for, reviewer, query, field):  # noqa: ANN001
     response = client.get(f"/api/v1/export?{query}", headers=token_for(reviewer))
@@ -83,8 +110,19 @@ def test_export_page_offers_every_format_and_filter(client, reviewer, annotated)
     page = client.get("/export").get_data(as_text=True)
     for name in ("csv", "json", "jsonl", "jsonld", "claimreview"):
         assert f'value="{name}"' in page
-    for name in ('name="credibility"', 'name="rows"', 'name="bom"', 'name="include_history"', 'name="reviewer"'):
+    for name in (
+        'name="credibility"',
+        'name="rows"',
+        'name="bom"',
+        'name="include_history"',
+        'name="reviewer"',
+    ):
         assert name in page
-    response = client.get(f"/export/download?format=claimreview&credibility=high&article={annotated.id}")
+    response = client.get(
+        f"/export/download?format=claimreview&credibility=high&article={annotated.id}"
+    )
     assert response.status_code == 200
-    assert json.loads(response.get_data(as_text=True))["@graph"][0]["reviewRating"]["alternateName"] == "Disputed"
+    assert (
+        json.loads(response.get_data(as_text=True))["@graph"][0]["reviewRating"]["alternateName"]
+        == "Disputed"
+    )

@@ -31,13 +31,25 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 @pytest.fixture
 def desk(make_article, make_user):  # noqa: ANN001, ANN201
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
-    one, two = make_article(), make_article(text="Other\n\nA second story here. And its end.", title="Other")
-    a = annotate(one.sentences[1], {"verdict": "disputed", "links": [
-        {"url": "https://low.example/x", "credibility": "low"}]}, actor=alice)
+    one, two = (
+        make_article(),
+        make_article(text="Other\n\nA second story here. And its end.", title="Other"),
+    )
+    a = annotate(
+        one.sentences[1],
+        {"verdict": "disputed", "links": [{"url": "https://low.example/x", "credibility": "low"}]},
+        actor=alice,
+    )
     db.session.flush()
     update_annotation(a, {"note": "edited"}, actor=alice, expected_version=1)
-    annotate(one.sentences[2], {"verdict": "verified", "links": [
-        {"url": "https://high.example/x", "credibility": "high"}]}, actor=bob)
+    annotate(
+        one.sentences[2],
+        {
+            "verdict": "verified",
+            "links": [{"url": "https://high.example/x", "credibility": "high"}],
+        },
+        actor=bob,
+    )
     annotate(two.sentences[1], {"verdict": "unproven"}, actor=alice)
     db.session.commit()
     return {"alice": alice, "bob": bob, "one": one, "two": two}
@@ -53,7 +65,10 @@ def desk(make_article, make_user):  # noqa: ANN001, ANN201
         ({"reviewer": "alice,bob", "verdict": "unproven"}, {"unproven"}),
         ({"credibility": "low"}, {"disputed"}),
         ({"credibility": "high,medium"}, {"verified"}),
-        ({"since": "2000-01-01", "until": datetime.now(UTC).date().isoformat()}, {"disputed", "verified", "unproven"}),
+        (
+            {"since": "2000-01-01", "until": datetime.now(UTC).date().isoformat()},
+            {"disputed", "verified", "unproven"},
+        ),
         ({"until": "2000-01-01"}, set()),
     ],
 )
@@ -65,10 +80,17 @@ def test_filters_apply_to_every_format(desk, admin, params, expected):  # noqa: 
         elif format_name == "jsonl":
             found = {json.loads(line)["verdict"] for line in text.splitlines()}
         elif format_name == "json":
-            found = {a["verdict"] for art in json.loads(text)["articles"] for s in art["sentences"] for a in s["annotations"]}
+            found = {
+                a["verdict"]
+                for art in json.loads(text)["articles"]
+                for s in art["sentences"]
+                for a in s["annotations"]
+            }
         elif format_name == "jsonld":
             items = json.loads(text)["first"]["items"]
-            found = {b["value"] for i in items for b in i["body"] if b.get("purpose") == "assessing"}
+            found = {
+                b["value"] for i in items for b in i["body"] if b.get("purpose") == "assessing"
+            }
         else:
             found = {r["reviewRating"]["alternateName"].lower() for r in json.loads(text)["@graph"]}
         assert found == expected, format_name
@@ -76,14 +98,22 @@ def test_filters_apply_to_every_format(desk, admin, params, expected):  # noqa: 
 
 def test_article_filter_and_a_reviewer_sees_only_their_own(desk):  # noqa: ANN001
     rows = csv_rows(run(desk["alice"], article=str(desk["one"].id)))
-    assert [r["verdict"] for r in rows] == ["disputed"]  # bob's verdict on the same article is not alice's to see
+    assert [r["verdict"] for r in rows] == [
+        "disputed"
+    ]  # bob's verdict on the same article is not alice's to see
     assert rows[0]["revision_count"] == "2"  # created, then edited
 
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"verdict": "maybe"}, "verdict"), ({"credibility": "great"}, "credibility"), ({"article": "one"}, "article"),
-     ({"since": "yesterday"}, "since"), ({"rows": "cells"}, "rows"), ({"bom": "perhaps"}, "bom")],
+    [
+        ({"verdict": "maybe"}, "verdict"),
+        ({"credibility": "great"}, "credibility"),
+        ({"article": "one"}, "article"),
+        ({"since": "yesterday"}, "since"),
+        ({"rows": "cells"}, "rows"),
+        ({"bom": "perhaps"}, "bom"),
+    ],
 )
 def test_bad_parameters_name_the_field(desk, admin, params, field):  # noqa: ANN001
     with pytest.raises(Invalid) as caught:
@@ -98,7 +128,11 @@ def test_rows_per_sentence_include_unannotated_sentences_and_articles(desk, admi
     annotated_sentences = 3
     assert len(rows) == total  # every annotation sits on its own sentence here
     assert sum(1 for r in rows if r["annotation_id"]) == annotated_sentences
-    assert {r["article_title"] for r in rows} == {"Council approves flood barrier", "Other", "Quiet"}
+    assert {r["article_title"] for r in rows} == {
+        "Council approves flood barrier",
+        "Other",
+        "Quiet",
+    }
     assert [int(r["sentence_index"]) for r in rows if r["article_id"] == str(empty.id)] == [0, 1, 2]
     only = csv_rows(run(admin, rows="sentences", article=str(empty.id)))
     assert len(only) == len(empty.sentences) and not any(r["verdict"] for r in only)
@@ -109,7 +143,12 @@ def test_json_from_the_database_validates_and_keeps_strings(desk, admin):  # noq
     for params in ({}, {"include_history": "1", "all_articles": "1"}):
         document = json.loads(run(admin, "json", **params))
         assert not [e.message for e in validator.iter_errors(document)]
-    history = [a["history"] for art in document["articles"] for s in art["sentences"] for a in s["annotations"]]
+    history = [
+        a["history"]
+        for art in document["articles"]
+        for s in art["sentences"]
+        for a in s["annotations"]
+    ]
     assert sorted(len(h) for h in history) == [1, 1, 2]
 
 
@@ -120,8 +159,14 @@ def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_u
     def annotate_all(article):  # noqa: ANN001, ANN202
         for sentence in article.sentences:
             for _ in range(5):
-                annotate(sentence, {"verdict": "verified", "links": [{"url": "https://e.example/", "credibility": "high"}]},
-                         actor=alice)
+                annotate(
+                    sentence,
+                    {
+                        "verdict": "verified",
+                        "links": [{"url": "https://e.example/", "credibility": "high"}],
+                    },
+                    actor=alice,
+                )
 
     text = "Title\n\n" + " ".join(f"Sentence number {i} is here." for i in range(3))
     first = make_article(text=text, title="First")
@@ -148,7 +193,11 @@ def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_u
     db.session.commit()
     many = {name: count_queries(name) for name in EXPORTERS}
     for name in EXPORTERS:
-        assert many[name] <= few[name] + 2, (name, few[name], many[name])  # articles load in batches, not one by one
+        assert many[name] <= few[name] + 2, (
+            name,
+            few[name],
+            many[name],
+        )  # articles load in batches, not one by one
 
 
 def test_times_are_utc_iso_and_until_covers_the_whole_day(desk, admin):  # noqa: ANN001

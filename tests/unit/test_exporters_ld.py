@@ -27,7 +27,11 @@ def offline_loader(url: str, options: dict | None = None) -> dict:
     """Serve the contexts from the package; anything else would need the network, which tests refuse."""
     if url not in LOCAL_CONTEXTS:
         raise AssertionError(f"the export asked for a context we do not ship: {url}")
-    return {"contextUrl": None, "documentUrl": url, "document": json.loads(schema_text(LOCAL_CONTEXTS[url]))}
+    return {
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads(schema_text(LOCAL_CONTEXTS[url])),
+    }
 
 
 def expand(document: dict) -> list[dict]:
@@ -41,8 +45,18 @@ def export(name: str, records: list[ExportRecord], options: ExportOptions = OPTI
 def test_json_export_validates_against_the_shipped_schema():
     validator = Draft202012Validator(json.loads(schema_text(SCHEMA_FILE)))
     validator.check_schema(validator.schema)
-    with_history = ExportRecord(*list(vars_of(record()))[:4], history=[
-        {"action": "create", "actor": "alice", "created_at": "2026-01-01T00:00:00+00:00", "before": None, "after": {}}])
+    with_history = ExportRecord(
+        *list(vars_of(record()))[:4],
+        history=[
+            {
+                "action": "create",
+                "actor": "alice",
+                "created_at": "2026-01-01T00:00:00+00:00",
+                "before": None,
+                "after": {},
+            }
+        ],
+    )
     for options in (ExportOptions(), ExportOptions(include_history=True)):
         document = export("json", [with_history], options)
         assert not list(validator.iter_errors(document))
@@ -68,10 +82,20 @@ def test_web_annotation_expands_with_the_w3c_context():
     assert first["@id"] == "https://desk.example/api/v1/annotations/5"
     assert first[OA + "motivatedBy"] == [{"@id": OA + "assessing"}]
     bodies = {b[OA + "hasPurpose"][0]["@id"]: b for b in first[OA + "hasBody"]}
-    links = [b[OA + "hasSource"][0]["@id"] for b in first[OA + "hasBody"] if b[OA + "hasPurpose"][0]["@id"] == OA + "linking"]
+    links = [
+        b[OA + "hasSource"][0]["@id"]
+        for b in first[OA + "hasBody"]
+        if b[OA + "hasPurpose"][0]["@id"] == OA + "linking"
+    ]
     assert links == ["https://a.example/x", "https://b.example/y"]
-    assert bodies[OA + "assessing"]["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"] == "disputed"
-    assert bodies[OA + "commenting"]["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"] == "a note"
+    assert (
+        bodies[OA + "assessing"]["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"]
+        == "disputed"
+    )
+    assert (
+        bodies[OA + "commenting"]["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"]
+        == "a note"
+    )
     target = first[OA + "hasTarget"][0]
     selectors = {s["@type"][0]: s for s in target[OA + "hasSelector"]}
     quote = selectors[OA + "TextQuoteSelector"]
@@ -79,22 +103,35 @@ def test_web_annotation_expands_with_the_w3c_context():
     assert quote[OA + "prefix"][0]["@value"] == TEXT[:10]
     assert quote[OA + "suffix"][0]["@value"] == TEXT[16:48]
     position = selectors[OA + "TextPositionSelector"]
-    assert position[OA + "start"][0]["@value"] in (10, "10") and position[OA + "end"][0]["@value"] in (16, "16")
-    assert first["http://purl.org/dc/terms/creator"][0]["http://xmlns.com/foaf/0.1/nick"][0]["@value"] == "alice"
+    assert position[OA + "start"][0]["@value"] in (10, "10") and position[OA + "end"][0][
+        "@value"
+    ] in (16, "16")
+    assert (
+        first["http://purl.org/dc/terms/creator"][0]["http://xmlns.com/foaf/0.1/nick"][0]["@value"]
+        == "alice"
+    )
     assert first["http://purl.org/dc/terms/created"][0] == {
-        "@type": "http://www.w3.org/2001/XMLSchema#dateTime", "@value": "2026-01-01T00:00:00Z"}
+        "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+        "@value": "2026-01-01T00:00:00Z",
+    }
     assert first["http://purl.org/dc/terms/modified"][0]["@value"] == "2026-01-02T00:00:00Z"
     # Without a span the whole sentence is the quote; without a note there is no commenting body.
     second = items[1]
-    assert second[OA + "hasTarget"][0][OA + "hasSelector"][0][OA + "exact"][0]["@value"] == TEXT[10:39]
+    assert (
+        second[OA + "hasTarget"][0][OA + "hasSelector"][0][OA + "exact"][0]["@value"] == TEXT[10:39]
+    )
     assert OA + "commenting" not in {b[OA + "hasPurpose"][0]["@id"] for b in second[OA + "hasBody"]}
 
 
 @pytest.mark.parametrize("verdict", ["verified", "unproven", "disputed"])
 def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdict):
     rec = record()
-    rec = ExportRecord(dict(rec.article, url="https://news.example/story", outlet="Wire"), rec.sentence,
-                       dict(rec.annotation, verdict=verdict), rec.sentences)
+    rec = ExportRecord(
+        dict(rec.article, url="https://news.example/story", outlet="Wire"),
+        rec.sentence,
+        dict(rec.annotation, verdict=verdict),
+        rec.sentences,
+    )
     document = export("claimreview", [rec])
     (review,) = document["@graph"]
     # Google: required claimReviewed, reviewRating (with alternateName), url; recommended author, datePublished,
@@ -113,7 +150,10 @@ def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdi
     (expanded,) = expand(document)
     assert expanded["@type"] == [SCHEMA + "ClaimReview"]
     assert expanded[SCHEMA + "url"] == [{"@id": "https://desk.example/articles/1#annotation-5"}]
-    assert expanded[SCHEMA + "reviewRating"][0][SCHEMA + "alternateName"][0]["@value"] == RATINGS[verdict][1]
+    assert (
+        expanded[SCHEMA + "reviewRating"][0][SCHEMA + "alternateName"][0]["@value"]
+        == RATINGS[verdict][1]
+    )
     appearance = expanded[SCHEMA + "itemReviewed"][0][SCHEMA + "appearance"][0]
     assert appearance[SCHEMA + "url"] == [{"@id": "https://news.example/story"}]
 
@@ -121,5 +161,9 @@ def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdi
 def test_empty_jsonld_exports_are_valid_documents():
     assert expand(export("claimreview", [])) == []
     (collection,) = expand(export("jsonld", []))
-    assert collection["http://www.w3.org/ns/activitystreams#first"][0][
-        "http://www.w3.org/ns/activitystreams#items"][0]["@list"] == []
+    assert (
+        collection["http://www.w3.org/ns/activitystreams#first"][0][
+            "http://www.w3.org/ns/activitystreams#items"
+        ][0]["@list"]
+        == []
+    )
