@@ -20,7 +20,7 @@ from annotator.db import write_intent
 from annotator.extensions import db
 from annotator.importers import FORMATS, ImportFailure, parse_file, printable
 from annotator.models import Article, Role, User
-from annotator.services import articles, exports, imports, users
+from annotator.services import articles, exports, imports, restore, users
 from annotator.services.errors import ServiceError
 
 ADMIN_NAME = "admin"
@@ -176,6 +176,36 @@ def _bar(items: list, unit: str):  # noqa: ANN001, ANN202
     return bar
 
 
+def _restore_exports(files: list[Path], format_name: str) -> tuple[list[Path], bool]:
+    """Restore the files that are our own JSON exports; return the other files and whether any failed."""
+    others, failed = [], False
+    for path in files:
+        if format_name not in ("auto", "json") or path.suffix.lower() != ".json" or not path.is_file():
+            others.append(path)
+            continue
+        data = path.read_bytes()
+        if not restore.is_export_document(data):
+            others.append(path)
+            continue
+        try:
+            summary = restore.restore_document(data, str(path), actor=None)
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            failed = True
+            problems = "; ".join(error.fields.values()) or error.message
+            click.echo(f"  failed: {path}: not restored, nothing was changed: {problems}", err=True)
+            continue
+        click.echo(
+            f"{path}: restored {summary.articles} articles, {summary.sentences} sentences, "
+            f"{summary.annotations} annotations, {summary.links} links, {summary.revisions} revisions"
+            + ("" if summary.ids_kept else " (under new ids: the old ones are taken)")
+        )
+        for name in summary.users_created:
+            click.echo(f"  created the deactivated account “{name}” for its annotations", err=True)
+    return others, failed
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
@@ -186,8 +216,13 @@ def _bar(items: list, unit: str):  # noqa: ANN001, ANN202
 @with_appcontext
 @writes
 def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> None:
-    """Import articles from files, folders or globs; one transaction per article; exit 1 if any failed."""
-    files = _expand(paths)
+    """Import articles from files, folders or globs; one transaction per article; exit 1 if any failed.
+
+    A JSON export of this app (with its annotations) is restored whole, in one transaction.
+    """
+    files, restore_failed = _restore_exports(_expand(paths), format_name)
+    if not files:
+        sys.exit(1 if restore_failed else 0)
     report = imports.Report()
 
     def tell(outcome: imports.Outcome) -> None:
@@ -211,7 +246,7 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
     click.echo(f"{report.summary()} ({len(files)} files in {report.elapsed:.1f} s).")
     for outcome in report.failures:
         click.echo(f"  failed: {outcome.where}: {outcome.message}", err=True)
-    if report.failures:
+    if report.failures or restore_failed:
         kept = report.count("imported")
         if kept:
             click.echo(f"The {kept} articles imported are kept; fix the failed ones and import them again.", err=True)

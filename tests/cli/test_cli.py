@@ -132,3 +132,41 @@ def test_every_command_is_documented_in_the_readme():
         names += [f"annotator {command.name} {sub}" for sub in subcommands] if subcommands else [f"annotator {command.name}"]
     missing = [name for name in names if name not in readme]
     assert not missing, f"README does not document: {missing}"
+
+
+def test_import_restores_our_own_json_export_losslessly(runner, tmp_path, make_article, reviewer):
+    from annotator.services.annotations import annotate
+
+    article = make_article()
+    annotate(article.sentences[1], {"verdict": "disputed", "attributed_to": "the council", "note": "=1+1 \u202e",
+                                    "links": [{"url": "https://example.org/x", "credibility": "high"}]}, actor=reviewer)
+    db.session.commit()
+    first = tmp_path / "first.json"
+    assert runner.invoke(args=["export", "--format", "json", "-o", str(first)]).exit_code == 0
+    # empty the instance, then import the export back
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+    result = runner.invoke(args=["import", str(first)])
+    assert result.exit_code == 0, result.output
+    assert "restored 1 articles" in result.output
+    second = tmp_path / "second.json"
+    runner.invoke(args=["export", "--format", "json", "-o", str(second)])
+    assert json.loads(second.read_text(encoding="utf-8")) == json.loads(first.read_text(encoding="utf-8"))
+
+
+def test_import_refuses_a_tampered_export_and_changes_nothing(runner, tmp_path, make_article, reviewer):
+    from annotator.services.annotations import annotate
+
+    article = make_article()
+    annotate(article.sentences[0], {"verdict": "verified"}, actor=reviewer)
+    db.session.commit()
+    exported = tmp_path / "export.json"
+    runner.invoke(args=["export", "--format", "json", "-o", str(exported)])
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(exported.read_text(encoding="utf-8").replace('"verified"', '"maybe"'), encoding="utf-8")
+    before = db.session.scalar(db.select(db.func.count()).select_from(Article))
+    result = runner.invoke(args=["import", str(tampered)])
+    assert result.exit_code == 1
+    assert "tampered.json" in result.output and "nothing was changed" in result.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == before

@@ -1,0 +1,688 @@
+"""Rebuild articles, sentences, annotations, links and revisions from our own JSON export.
+
+The whole document is checked before anything is written, and everything is written in the
+caller's one transaction: a tampered or truncated export is refused with the line and the reason,
+and changes nothing. Into an instance that holds none of the document's article, sentence and
+annotation ids, the ids are kept, so exporting again gives the same document byte for byte;
+otherwise new ids are given (and the summary says so). Registry entries (sources) are not part of
+the export: a link keeps its source only when a source of that name already exists here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask import current_app
+
+from annotator.exporters import SCHEMA_VERSION
+from annotator.extensions import db
+from annotator.models import (
+    Annotation,
+    Article,
+    Credibility,
+    EvidenceLink,
+    RatingOrigin,
+    Revision,
+    Role,
+    Sentence,
+    Source,
+    Stance,
+    User,
+    Verdict,
+)
+from annotator.models._types import utcnow
+from annotator.services import audit
+from annotator.services.articles import content_hash, find_duplicate
+from annotator.services.errors import Invalid
+from annotator.services.validation import url_problem
+
+MAX_PROBLEMS = 20
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+UNUSABLE_PASSWORD = "!restored-account-no-password"  # noqa: S105 - not an argon2 hash: no password matches it
+
+ARTICLE_KEYS = {
+    "id",
+    "title",
+    "text",
+    "url",
+    "outlet",
+    "author",
+    "published_at",
+    "language",
+    "created_at",
+    "sentences",
+}
+ARTICLE_OPTIONAL = {"external_id"}
+SENTENCE_KEYS = {"id", "index", "paragraph", "start", "end", "text", "annotations"}
+ANNOTATION_KEYS = {
+    "id",
+    "sentence_id",
+    "span",
+    "verdict",
+    "attributed_to",
+    "note",
+    "links",
+    "reviewer",
+    "version",
+    "created_at",
+    "updated_at",
+}
+LINK_KEYS = {"url", "title", "credibility", "stance"}
+LINK_OPTIONAL = {"credibility_source", "override_reason", "source"}
+REVISION_KEYS = {"action", "actor", "created_at", "before", "after"}
+
+
+@dataclass
+class RestoreSummary:
+    """What a restore wrote."""
+
+    articles: int = 0
+    sentences: int = 0
+    annotations: int = 0
+    links: int = 0
+    revisions: int = 0
+    ids_kept: bool = True
+    users_created: list[str] = field(default_factory=list)
+    unknown_sources: list[str] = field(default_factory=list)
+
+
+def is_export_document(data: bytes) -> bool:
+    """True for our JSON export: a top-level object with "schema_version" and "articles".
+
+    Cheap: looks at the start of the file only (our exporter writes schema_version first), then
+    falls back to parsing for documents whose keys were reordered.
+    """
+    head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"{"):
+        return False
+    if re.match(rb'\{\s*"schema_version"\s*:\s*"[^"]*"\s*,\s*"articles"\s*:', head):
+        return True
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and "schema_version" in document and "articles" in document
+
+
+def restore_document(data: bytes, filename: str, *, actor: User | None) -> RestoreSummary:
+    """Check an export document completely, then write it (flushes; the caller commits)."""
+    document, text = _parse(data, filename)
+    checker = _Checker(filename, text, current_app.config)
+    articles = checker.document(document)
+    checker.raise_if_any()
+    checker.refuse_duplicates(articles)
+    checker.raise_if_any()
+    return _write(articles, actor=actor)
+
+
+# ---------------------------------------------------------------- parsing and checking
+
+
+def _parse(data: bytes, filename: str) -> tuple[Any, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise Invalid({f"{filename} line {line}": "is not valid UTF-8."}) from None
+    if not text.strip():
+        raise Invalid({filename: "is empty."})
+    try:
+        document = json.loads(text, parse_constant=_refuse_constant)
+    except ValueError as error:
+        lineno = getattr(error, "lineno", None)
+        where = f"{filename} line {lineno}" if lineno else filename
+        reason = getattr(error, "msg", str(error))
+        truncated = not text.rstrip().endswith("}")  # every export ends its object
+        raise Invalid(
+            {
+                where: f"malformed JSON: {reason}"
+                + (" (the file looks truncated)." if truncated else ".")
+            }
+        ) from None
+    except RecursionError:
+        raise Invalid({filename: "JSON is nested too deeply."}) from None
+    return document, text
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _article_lines(text: str) -> list[int]:
+    """The line on which each element of the top-level "articles" array starts (best effort)."""
+    match = re.match(
+        r'\s*\{\s*"schema_version"\s*:\s*"[^"]*"\s*,\s*"articles"\s*:\s*\[', text
+    ) or re.match(r'\s*\{\s*"articles"\s*:\s*\[', text)
+    if not match:
+        return []
+    decoder = json.JSONDecoder()
+    lines, pos = [], match.end()
+    line = text.count("\n", 0, pos) + 1
+    while True:
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            line += text[pos] == "\n"
+            pos += 1
+        if pos >= len(text) or text[pos] == "]":
+            return lines
+        lines.append(line)
+        try:
+            _, end = decoder.raw_decode(text, pos)
+        except ValueError:
+            return lines
+        line += text.count("\n", pos, end)
+        pos = end
+
+
+class _Checker:
+    """Collects problems as "FILE line N" -> "path: reason"."""
+
+    def __init__(self, filename: str, text: str, config: Any) -> None:
+        self.filename = filename
+        self.text = text
+        self.problems: dict[str, str] = {}
+        self.max_text = config["MAX_ARTICLE_CHARS"]
+        self.max_note = config["MAX_NOTE_CHARS"]
+        self.max_links = config["MAX_LINKS"]
+        self.lines: list[int] = []
+        self.line = 1
+        self.article_ids: set[int] = set()
+        self.sentence_ids: set[int] = set()
+        self.annotation_ids: set[int] = set()
+
+    def problem(self, path: str, reason: str) -> None:
+        key = f"{self.filename} line {self.line}"
+        while key in self.problems:  # several problems on one line
+            key += " "
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems[key] = f"{path}: {reason}"
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise Invalid(
+                self.problems,
+                f"{self.filename} is not a valid annotator export; nothing was imported. "
+                + "; ".join(f"{k.strip()}: {v}" for k, v in list(self.problems.items())[:3]),
+            )
+
+    # --- the document
+
+    def document(self, document: Any) -> list[dict[str, Any]]:
+        if (
+            not isinstance(document, dict)
+            or "articles" not in document
+            or "schema_version" not in document
+        ):
+            self.problem(
+                "document",
+                'must be an object with "schema_version" and "articles" (an annotator JSON export).',
+            )
+            return []
+        if document["schema_version"] != SCHEMA_VERSION:
+            self.problem(
+                "schema_version",
+                f"must be {SCHEMA_VERSION!r} (got {str(document['schema_version'])[:20]!r}).",
+            )
+        unknown = sorted(set(document) - {"schema_version", "articles"})
+        if unknown:
+            self.problem(unknown[0], "is not a field of an export document.")
+        if not isinstance(document["articles"], list):
+            self.problem("articles", "must be a list.")
+            return []
+        self.lines = _article_lines(self.text)
+        for i, article in enumerate(document["articles"]):
+            self.line = self.lines[i] if i < len(self.lines) else 1
+            self.article(f"articles[{i}]", article)
+            if len(self.problems) >= MAX_PROBLEMS:
+                break
+        return document["articles"]
+
+    def article(self, path: str, article: Any) -> None:
+        if not self.keys(path, article, ARTICLE_KEYS, ARTICLE_OPTIONAL):
+            return
+        self.new_id(f"{path}.id", article["id"], self.article_ids)
+        self.string(f"{path}.title", article["title"], limit=500, required=True)
+        text = article["text"]
+        if not self.string(f"{path}.text", text, limit=self.max_text, required=True):
+            return
+        url = article["url"]
+        if url is not None and self.string(f"{path}.url", url, limit=2000):
+            problem = url_problem(url)
+            if problem:
+                self.problem(f"{path}.url", problem)
+        for name, limit in (
+            ("outlet", 200),
+            ("author", 200),
+            ("language", 16),
+            ("external_id", 200),
+        ):
+            if article.get(name) is not None:
+                self.string(f"{path}.{name}", article[name], limit=limit)
+        if article["published_at"] is not None and self.string(
+            f"{path}.published_at", article["published_at"], limit=32
+        ):
+            try:
+                (date if len(article["published_at"]) == 10 else datetime).fromisoformat(
+                    article["published_at"]
+                )
+            except ValueError:
+                self.problem(f"{path}.published_at", "must be an ISO 8601 date.")
+        self.timestamp(f"{path}.created_at", article["created_at"])
+        sentences = article["sentences"]
+        if not isinstance(sentences, list) or not sentences:
+            self.problem(f"{path}.sentences", "must be a non-empty list.")
+            return
+        previous_end, previous_paragraph = 0, 0
+        for j, sentence in enumerate(sentences):
+            spath = f"{path}.sentences[{j}]"
+            if not self.keys(spath, sentence, SENTENCE_KEYS):
+                continue
+            self.new_id(f"{spath}.id", sentence["id"], self.sentence_ids)
+            if sentence["index"] != j or not self.is_int(sentence["index"]):
+                self.problem(
+                    f"{spath}.index", f"must be {j} (sentences are listed in order from 0)."
+                )
+            paragraph = sentence["paragraph"]
+            if not self.is_int(paragraph) or paragraph < previous_paragraph:
+                self.problem(
+                    f"{spath}.paragraph",
+                    "must be a whole number, never less than the previous sentence's.",
+                )
+            else:
+                previous_paragraph = paragraph
+            start, end = sentence["start"], sentence["end"]
+            if not (
+                self.is_int(start) and self.is_int(end) and previous_end <= start < end <= len(text)
+            ):
+                self.problem(
+                    f"{spath}.start",
+                    f"start and end must be offsets with {previous_end} <= start < end <= {len(text)} "
+                    "(sentences in order, not overlapping).",
+                )
+                continue
+            previous_end = end
+            if sentence["text"] != text[start:end]:
+                self.problem(
+                    f"{spath}.text",
+                    f"differs from the article text at {start}..{end}; the file was altered.",
+                )
+            annotations = sentence["annotations"]
+            if not isinstance(annotations, list):
+                self.problem(f"{spath}.annotations", "must be a list.")
+                continue
+            for k, annotation in enumerate(annotations):
+                self.annotation(f"{spath}.annotations[{k}]", annotation, sentence["id"], len(text))
+
+    def annotation(self, path: str, ann: Any, sentence_id: Any, text_length: int) -> None:
+        if not self.keys(path, ann, ANNOTATION_KEYS, {"history"}):
+            return
+        self.new_id(f"{path}.id", ann["id"], self.annotation_ids)
+        if ann["sentence_id"] != sentence_id:
+            self.problem(
+                f"{path}.sentence_id",
+                f"must be {sentence_id}, the id of the sentence it is listed under.",
+            )
+        span = ann["span"]
+        if span is not None and not (
+            isinstance(span, dict)
+            and set(span) == {"start", "end"}
+            and self.is_int(span["start"])
+            and self.is_int(span["end"])
+            and 0 <= span["start"] < span["end"] <= text_length
+        ):
+            self.problem(
+                f"{path}.span",
+                f'must be null or {{"start": n, "end": n}} with 0 <= start < end <= {text_length}.',
+            )
+        if ann["verdict"] not in set(Verdict):
+            self.problem(
+                f"{path}.verdict",
+                f"must be verified, unproven or disputed (got {str(ann['verdict'])[:40]!r}).",
+            )
+        self.string(f"{path}.attributed_to", ann["attributed_to"], limit=500)
+        self.string(f"{path}.note", ann["note"], limit=self.max_note)
+        if not (isinstance(ann["reviewer"], str) and USERNAME_RE.match(ann["reviewer"])):
+            self.problem(
+                f"{path}.reviewer",
+                "must be a username (2 to 64 letters, digits, dots, dashes or underscores).",
+            )
+        if not self.is_int(ann["version"]) or ann["version"] < 1:
+            self.problem(f"{path}.version", "must be a whole number from 1.")
+        self.timestamp(f"{path}.created_at", ann["created_at"])
+        self.timestamp(f"{path}.updated_at", ann["updated_at"])
+        links = ann["links"]
+        if not isinstance(links, list) or len(links) > self.max_links:
+            self.problem(f"{path}.links", f"must be a list of at most {self.max_links} links.")
+        else:
+            for n, link in enumerate(links):
+                self.link(f"{path}.links[{n}]", link)
+        history = ann.get("history")
+        if history is not None:
+            if not isinstance(history, list):
+                self.problem(f"{path}.history", "must be a list of revisions.")
+            else:
+                for n, revision in enumerate(history):
+                    self.revision(f"{path}.history[{n}]", revision)
+
+    def link(self, path: str, link: Any) -> None:
+        if not self.keys(path, link, LINK_KEYS, LINK_OPTIONAL):
+            return
+        if self.string(f"{path}.url", link["url"], limit=2000, required=True):
+            problem = url_problem(link["url"])
+            if problem:
+                self.problem(f"{path}.url", problem)
+        self.string(f"{path}.title", link["title"], limit=500)
+        if link["credibility"] not in set(Credibility):
+            self.problem(f"{path}.credibility", "must be high, medium, low or unknown.")
+        if link["stance"] is not None and link["stance"] not in set(Stance):
+            self.problem(f"{path}.stance", "must be supports, refutes, context or null.")
+        if "credibility_source" in link and link["credibility_source"] not in set(RatingOrigin):
+            self.problem(f"{path}.credibility_source", "must be registry or reviewer.")
+        if "override_reason" in link:
+            self.string(f"{path}.override_reason", link["override_reason"], limit=self.max_note)
+        if link.get("source") is not None:
+            self.string(f"{path}.source", link["source"], limit=200)
+
+    def revision(self, path: str, revision: Any) -> None:
+        if not self.keys(path, revision, REVISION_KEYS):
+            return
+        if not (isinstance(revision["action"], str) and 0 < len(revision["action"]) <= 16):
+            self.problem(f"{path}.action", "must be a short word such as create or update.")
+        actor = revision["actor"]
+        if actor is not None and not (isinstance(actor, str) and USERNAME_RE.match(actor)):
+            self.problem(f"{path}.actor", "must be a username or null.")
+        self.timestamp(f"{path}.created_at", revision["created_at"])
+        for name in ("before", "after"):
+            if revision[name] is not None and not isinstance(revision[name], dict):
+                self.problem(f"{path}.{name}", "must be an object or null.")
+
+    # --- small checks
+
+    def keys(
+        self, path: str, value: Any, required: set[str], optional: set[str] = frozenset()
+    ) -> bool:  # type: ignore[assignment]
+        if not isinstance(value, dict):
+            self.problem(path, "must be an object.")
+            return False
+        missing = sorted(required - set(value))
+        if missing:
+            self.problem(f"{path}.{missing[0]}", "is missing.")
+            return False
+        unknown = sorted(set(value) - required - optional)
+        if unknown:
+            self.problem(f"{path}.{unknown[0]}", "is not a field of an annotator export.")
+            return False
+        return True
+
+    @staticmethod
+    def is_int(value: Any) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool)
+
+    def new_id(self, path: str, value: Any, seen: set[int]) -> None:
+        if not self.is_int(value) or value < 1:
+            self.problem(path, "must be a whole number from 1.")
+        elif value in seen:
+            self.problem(path, f"{value} appears twice.")
+        else:
+            seen.add(value)
+
+    def string(self, path: str, value: Any, *, limit: int, required: bool = False) -> bool:
+        if not isinstance(value, str):
+            self.problem(path, "must be text.")
+            return False
+        if required and not value.strip():
+            self.problem(path, "must not be empty.")
+            return False
+        if len(value) > limit:
+            self.problem(path, f"is {len(value):,} characters long; the limit is {limit:,}.")
+            return False
+        if "\x00" in value:
+            self.problem(path, "contains a NUL character.")
+            return False
+        return True
+
+    def timestamp(self, path: str, value: Any) -> None:
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            self.problem(path, "must be an ISO 8601 date and time with its UTC offset.")
+
+    def refuse_duplicates(self, articles: list[dict[str, Any]]) -> None:
+        for i, article in enumerate(articles):
+            self.line = self.lines[i] if i < len(self.lines) else 1
+            existing = find_duplicate(article)
+            if existing is not None:
+                self.problem(
+                    f"articles[{i}]",
+                    f"is already here as article #{existing.id} “{existing.title[:60]}” (same text, URL or external id).",
+                )
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _write(articles: list[dict[str, Any]], *, actor: User | None) -> RestoreSummary:
+    summary = RestoreSummary()
+    summary.ids_kept = not _ids_taken(articles)
+    users = _users_for(articles, summary)
+    sources = {name: id_ for name, id_ in db.session.execute(db.select(Source.name, Source.id))}
+    session = db.session
+    article_table, sentence_table = Article.__table__, Sentence.__table__
+    for article in articles:
+        created = datetime.fromisoformat(article["created_at"])
+        row = {
+            "title": article["title"],
+            "text": article["text"],
+            "url": article["url"],
+            "outlet": article["outlet"],
+            "author": article["author"],
+            "published_at": article["published_at"],
+            "language": article["language"],
+            "external_id": article.get("external_id"),
+            "content_hash": content_hash(article["text"]),
+            "imported_by_id": actor.id if actor else None,
+            "created_at": created,
+            "updated_at": created,
+        }
+        if summary.ids_kept:
+            row["id"] = article["id"]
+        article_id = session.execute(
+            db.insert(article_table).returning(article_table.c.id), row
+        ).scalar_one()
+        sentence_rows = [
+            {
+                **({"id": s["id"]} if summary.ids_kept else {}),
+                "article_id": article_id,
+                "position": s["index"],
+                "paragraph": s["paragraph"],
+                "start_offset": s["start"],
+                "end_offset": s["end"],
+            }
+            for s in article["sentences"]
+        ]
+        sentence_ids = _insert_many(sentence_table, sentence_rows)
+        summary.sentences += len(sentence_ids)
+        for sentence, sentence_id in zip(article["sentences"], sentence_ids, strict=True):
+            for ann in sentence["annotations"]:
+                _write_annotation(ann, sentence_id, users, sources, summary, actor=actor)
+        audit.record(
+            "article",
+            article_id,
+            "import",
+            actor=actor,
+            before=None,
+            after={
+                "title": article["title"],
+                "exported_id": article["id"],
+                "sentences": len(sentence_ids),
+            },
+        )
+        summary.articles += 1
+    session.flush()
+    if summary.ids_kept:
+        _advance_sequences()
+    return summary
+
+
+def _write_annotation(
+    ann: dict[str, Any],
+    sentence_id: int,
+    users: dict[str, int],
+    sources: dict[str, int],
+    summary: RestoreSummary,
+    *,
+    actor: User | None,
+) -> None:
+    table = Annotation.__table__
+    span = ann["span"] or {"start": None, "end": None}
+    row = {
+        "sentence_id": sentence_id,
+        "reviewer_id": users[ann["reviewer"]],
+        "span_start": span["start"],
+        "span_end": span["end"],
+        "verdict": ann["verdict"],
+        "attributed_to": ann["attributed_to"],
+        "note": ann["note"],
+        "version": ann["version"],
+        "created_at": datetime.fromisoformat(ann["created_at"]),
+        "updated_at": datetime.fromisoformat(ann["updated_at"]),
+    }
+    if summary.ids_kept:
+        row["id"] = ann["id"]
+    annotation_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    links = []
+    for position, link in enumerate(ann["links"]):
+        source = link.get("source")
+        if source is not None and source not in sources and source not in summary.unknown_sources:
+            summary.unknown_sources.append(source)
+        links.append(
+            {
+                "annotation_id": annotation_id,
+                "position": position,
+                "url": link["url"],
+                "title": link["title"],
+                "credibility": link["credibility"],
+                "stance": link["stance"],
+                "credibility_source": link.get("credibility_source", RatingOrigin.REVIEWER.value),
+                "override_reason": link.get("override_reason", ""),
+                "source_id": sources.get(source) if source else None,
+            }
+        )
+    if links:
+        db.session.execute(db.insert(EvidenceLink.__table__), links)
+    summary.links += len(links)
+    summary.annotations += 1
+    if "history" in ann:
+        revisions = [
+            {
+                "entity": "annotation",
+                "entity_id": annotation_id,
+                "action": revision["action"],
+                "actor_id": users.get(revision["actor"]) if revision["actor"] else None,
+                "created_at": datetime.fromisoformat(revision["created_at"]),
+                "before": _renumbered(revision["before"], ann["id"], annotation_id, sentence_id),
+                "after": _renumbered(revision["after"], ann["id"], annotation_id, sentence_id),
+            }
+            for revision in ann["history"]
+        ]
+        if revisions:
+            db.session.execute(db.insert(Revision.__table__), revisions)
+        summary.revisions += len(revisions)
+    else:  # no history in the file: record where this annotation came from
+        state = {key: ann[key] for key in ann if key != "history"} | {
+            "id": annotation_id,
+            "sentence_id": sentence_id,
+        }
+        audit.record("annotation", annotation_id, "import", actor=actor, before=None, after=state)
+        summary.revisions += 1
+
+
+def _renumbered(
+    state: dict[str, Any] | None, old_id: int, new_id: int, sentence_id: int
+) -> dict[str, Any] | None:
+    """A revision's snapshot with the annotation's new ids (unchanged when ids are kept)."""
+    if state is None or (state.get("id") == new_id and state.get("sentence_id") == sentence_id):
+        return state
+    state = dict(state)
+    if state.get("id") == old_id:
+        state["id"] = new_id
+    if "sentence_id" in state:
+        state["sentence_id"] = sentence_id
+    return state
+
+
+def _insert_many(table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows in one statement; their ids in the rows' order."""
+    if not rows:
+        return []
+    result = db.session.execute(
+        db.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return list(result.scalars())
+
+
+def _ids_taken(articles: list[dict[str, Any]]) -> bool:
+    """Does this instance already hold any of the document's article, sentence or annotation ids?"""
+    groups: dict[Any, list[int]] = {Article.id: [], Sentence.id: [], Annotation.id: []}
+    for article in articles:
+        groups[Article.id].append(article["id"])
+        for sentence in article["sentences"]:
+            groups[Sentence.id].append(sentence["id"])
+            groups[Annotation.id].extend(ann["id"] for ann in sentence["annotations"])
+    for column, ids in groups.items():
+        for start in range(0, len(ids), 1000):
+            if (
+                db.session.scalar(
+                    db.select(column).where(column.in_(ids[start : start + 1000])).limit(1)
+                )
+                is not None
+            ):
+                return True
+    return False
+
+
+def _users_for(articles: list[dict[str, Any]], summary: RestoreSummary) -> dict[str, int]:
+    """username -> user id; unknown names become deactivated reviewer accounts without a password."""
+    names: set[str] = set()
+    for article in articles:
+        for sentence in article["sentences"]:
+            for ann in sentence["annotations"]:
+                names.add(ann["reviewer"])
+                names.update(r["actor"] for r in ann.get("history") or [] if r["actor"])
+    rows = db.session.execute(
+        db.select(User.username, User.id).where(User.username.in_(sorted(names)))
+    )
+    users = {name: user_id for name, user_id in rows}
+    for name in sorted(names - set(users)):
+        user = User(
+            username=name,
+            password_hash=UNUSABLE_PASSWORD,
+            role=Role.REVIEWER,
+            active=False,
+            created_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+        users[name] = user.id
+        summary.users_created.append(name)
+    return users
+
+
+def _advance_sequences() -> None:
+    """PostgreSQL: move the id sequences past the ids we wrote (SQLite needs nothing)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("articles", "sentences", "annotations"):
+        db.session.execute(
+            db.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed table names
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+            )
+        )

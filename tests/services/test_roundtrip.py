@@ -1,0 +1,289 @@
+"""Our JSON export restores into an empty instance and exports again unchanged; bad files change nothing."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+
+import pytest
+
+from annotator.extensions import db
+from annotator.models import Annotation, Article, EvidenceLink, Revision, Role, User
+from annotator.services import exports
+from annotator.services.annotations import (
+    annotate,
+    delete_annotation,
+    get_sentence,
+    update_annotation,
+)
+from annotator.services.errors import Invalid
+from annotator.services.restore import is_export_document, restore_document
+
+EVERYONE = User(username="everyone", role=Role.ADMIN)  # a reader that survives wiping the tables
+TRICKY = '=HYPERLINK("http://x") "quoted", comma\nnew line ‮ RTL'
+
+
+def export_json(viewer: User, **params: str) -> str:
+    flt = exports.parse_filter({})
+    options = exports.parse_options({"include_history": "1", "all_articles": "1", **params})
+    return "".join(exports.export_chunks("json", flt, viewer=viewer, options=options))
+
+
+def wipe() -> None:
+    """Empty every table, as a fresh instance would be."""
+    db.session.commit()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    db.session.expire_all()
+
+
+@pytest.fixture
+def populated(make_article, make_user):  # noqa: ANN001, ANN201
+    alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob.k")
+    first = make_article(
+        url="https://news.example/a", outlet="Daily", author="Reporter", published_at="2022-11-11"
+    )
+    make_article(
+        text="Second story\n\nNobody has annotated this one. It has two sentences.",
+        title="Second story",
+    )
+    third = make_article(
+        text="Third\n\nOfficials said the bridge was destroyed. Others denied it.", title="Third"
+    )
+    s1, s2 = first.sentences[1], first.sentences[2]
+    a = annotate(
+        s1,
+        {
+            "verdict": "disputed",
+            "attributed_to": TRICKY,
+            "note": TRICKY,
+            "span": {"start": s1.start, "end": s1.start + 10},
+            "links": [
+                {
+                    "url": "https://evidence.example/1",
+                    "title": "Report",
+                    "credibility": "high",
+                    "stance": "refutes",
+                },
+                {"url": "https://evidence.example/2", "credibility": "low"},
+            ],
+        },
+        actor=alice,
+    )
+    db.session.flush()
+    update_annotation(a, {"note": TRICKY + " (edited)"}, actor=alice, expected_version=1)
+    annotate(s1, {"verdict": "verified", "attributed_to": "", "note": "", "links": []}, actor=bob)
+    gone = annotate(
+        s2, {"verdict": "unproven", "attributed_to": "x", "note": "", "links": []}, actor=bob
+    )
+    db.session.flush()
+    delete_annotation(gone, actor=bob)
+    annotate(get_sentence(third.sentences[1].id), {"verdict": "unproven"}, actor=alice)
+    db.session.commit()
+    return alice
+
+
+def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, admin):  # noqa: ANN001
+    before = export_json(admin)
+    assert is_export_document(before.encode())
+    wipe()
+    restorer = User(username="restorer", password_hash="!", role=Role.ADMIN)  # noqa: S106
+    db.session.add(restorer)
+    db.session.flush()
+
+    summary = restore_document(before.encode(), "backup.json", actor=restorer)
+    db.session.commit()
+
+    assert summary.ids_kept and summary.articles == 3 and summary.annotations == 3
+    assert sorted(summary.users_created) == ["alice", "bob.k"]
+    after = export_json(restorer)
+    assert after == before  # byte for byte: ids kept, keys sorted, every string as stored
+    restored = db.session.scalar(db.select(User).where(User.username == "alice"))
+    assert (
+        restored.active is False and restored.role == Role.REVIEWER
+    )  # cannot log in until an admin acts
+    from annotator.services.users import check_password
+
+    assert not check_password(restored, "")
+    # The history came back too, and new work gets fresh ids (PostgreSQL sequences moved on).
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Revision.id)).where(Revision.entity == "annotation")
+        )
+        >= 4
+    )
+    sentence = get_sentence(json.loads(before)["articles"][0]["sentences"][0]["id"])
+    fresh = annotate(sentence, {"verdict": "verified"}, actor=restored)
+    db.session.commit()
+    assert fresh.id > max(
+        a.id for a in db.session.scalars(db.select(Annotation).where(Annotation.id != fresh.id))
+    )
+
+
+def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, populated, admin):  # noqa: ANN001
+    document = json.loads(export_json(admin))
+    for article in db.session.scalars(
+        db.select(Article)
+    ):  # deleted, so not duplicates; their ids stay taken
+        article.deleted_at = article.created_at
+    db.session.commit()
+
+    summary = restore_document(json.dumps(document).encode(), "backup.json", actor=None)
+    db.session.commit()
+    assert not summary.ids_kept
+
+    again = json.loads(export_json(EVERYONE))
+    titles = {a["title"] for a in again["articles"]}
+    assert titles == {"Council approves flood barrier", "Second story", "Third"}
+    assert not {a["id"] for a in again["articles"]} & {a["id"] for a in document["articles"]}
+    assert summary.users_created == []  # alice and bob.k are mapped to their existing accounts
+
+    def without_ids(doc: dict) -> list:
+        def strip(node):  # noqa: ANN001, ANN202
+            if isinstance(node, dict):
+                return {
+                    k: strip(v)
+                    for k, v in node.items()
+                    if k not in ("id", "sentence_id", "before", "after")
+                }
+            if isinstance(node, list):
+                return [strip(v) for v in node]
+            return node
+
+        return sorted(
+            (
+                strip(a)
+                for a in doc["articles"]
+                if a["title"] in ("Council approves flood barrier", "Third")
+            ),
+            key=lambda a: a["title"],
+        )
+
+    assert without_ids(again) == without_ids(document)
+
+
+def tamper(text: str, old: str, new: str) -> bytes:
+    assert old in text
+    return text.replace(old, new, 1).encode()
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "reason"),
+    [
+        (lambda t: t[: len(t) // 2].encode(), None, "truncated"),
+        (lambda t: tamper(t, '"verdict": "disputed"', '"verdict": "false"'), 2, "verdict"),
+        (lambda t: tamper(t, "The council voted 7-2", "The council voted 9-0"), 2, "altered"),
+        (
+            lambda t: tamper(t, '"schema_version": "1.0"', '"schema_version": "9.9"'),
+            1,
+            "schema_version",
+        ),
+        (
+            lambda t: tamper(
+                t, '"url": "https://evidence.example/1"', '"url": "javascript:alert(1)"'
+            ),
+            2,
+            "url",
+        ),
+        (lambda t: tamper(t, '"reviewer": "bob.k"', '"reviewer": ""'), 2, "reviewer"),
+        (lambda t: tamper(t, '"title": "Third"', '"title": 5'), 4, "title"),
+        (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), 1, "UTF-8"),
+        (lambda t: b"", None, "empty"),
+        (lambda t: b'{"title": "x", "text": "y"}', 1, "schema_version"),
+    ],
+    ids=[
+        "truncated",
+        "verdict",
+        "text",
+        "version",
+        "url",
+        "reviewer",
+        "title",
+        "utf16",
+        "empty",
+        "not-export",
+    ],
+)
+def test_tampered_or_truncated_exports_are_refused_and_change_nothing(
+    app, populated, admin, change, line, reason
+):  # noqa: ANN001
+    text = export_json(admin, include_history="0")
+    wipe()
+    with pytest.raises(Invalid) as caught:
+        restore_document(change(text), "backup.json", actor=None)
+    db.session.rollback()
+    message = (
+        caught.value.message + " " + " ".join(f"{k}: {v}" for k, v in caught.value.fields.items())
+    )
+    assert "backup.json" in message
+    assert reason.lower() in message.lower()
+    if line is not None:
+        assert f"line {line}" in message
+    assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_restoring_the_same_export_twice_is_refused_as_duplicate(app, populated, admin):  # noqa: ANN001
+    text = export_json(admin)
+    count = db.session.scalar(db.select(db.func.count(EvidenceLink.id)))
+    with pytest.raises(Invalid) as caught:
+        restore_document(text.encode(), "again.json", actor=admin)
+    db.session.rollback()
+    assert "already here" in " ".join(caught.value.fields.values())
+    assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == count
+
+
+def test_backup_is_consistent_while_another_thread_writes(
+    app, runner, tmp_path, make_article, reviewer
+):  # noqa: ANN001
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("backup copies SQLite files; PostgreSQL uses pg_dump")
+    article = make_article()
+    sentence_id, reviewer_id = article.sentences[0].id, reviewer.id
+    db.session.commit()  # hold no transaction (nor SQLite's write lock) while the writer runs
+    path = db.engine.url.database
+    stop = threading.Event()
+    written = []
+
+    def writer() -> None:
+        connection = sqlite3.connect(path, timeout=10)
+        while not stop.is_set():
+            with connection:  # one transaction: the annotation and its revision together
+                cursor = connection.execute(
+                    "INSERT INTO annotations (sentence_id, reviewer_id, verdict, attributed_to, note, version, "
+                    "created_at, updated_at) VALUES (?, ?, 'verified', '', '', 1, '2026-01-01 00:00:00', "
+                    "'2026-01-01 00:00:00')",
+                    (sentence_id, reviewer_id),
+                )
+                connection.execute(
+                    "INSERT INTO revisions (entity, entity_id, action, created_at) "
+                    "VALUES ('annotation', ?, 'create', '2026-01-01 00:00:00')",
+                    (cursor.lastrowid,),
+                )
+            written.append(cursor.lastrowid)
+        connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(written) < 50 and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(written) >= 50, "the writer thread could not write"
+        result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite3")])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    annotations = copy.execute("SELECT count(*) FROM annotations").fetchone()[0]
+    revisions = copy.execute(
+        "SELECT count(*) FROM revisions WHERE entity = 'annotation'"
+    ).fetchone()[0]
+    copy.close()
+    assert 50 <= annotations <= len(written)
+    assert annotations == revisions  # never half a transaction
