@@ -18,6 +18,7 @@ from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.exports import article_data, sentence_data
+from annotator.services.segmentation import edit_text
 from annotator.web.exports import export_response
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -126,9 +127,14 @@ def get_article(article_id: int):  # noqa: ANN201
 def patch_article(article_id: int):  # noqa: ANN201
     require_admin()
     article = article_service.get_article(article_id)
-    article_service.update_article(article, json_body(), actor=actor())
+    body = json_body()
+    has_text, text = "text" in body, body.pop("text", None)
+    article_service.update_article(article, body, actor=actor())
+    unplaced = []
+    if has_text:  # annotations are re-anchored by their words; any left unplaced are listed
+        unplaced = [ann.id for ann in edit_text(article, text, actor=actor()).unplaced]
     db.session.commit()
-    return jsonify(article_json(article, viewer=actor()))
+    return jsonify(article_json(article, viewer=actor()) | {"unplaced_annotations": unplaced})
 
 
 @api_bp.delete("/articles/<int:article_id>")

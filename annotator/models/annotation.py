@@ -69,6 +69,9 @@ class Annotation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when an edit of the article's text left this claim's words nowhere to be found: the
+    # annotation is kept (on the nearest sentence) and listed for an admin to re-place.
+    lost_quote: Mapped[str | None] = mapped_column(Text)
 
     sentence: Mapped[Sentence] = relationship()
     reviewer: Mapped[User] = relationship()

@@ -123,6 +123,8 @@ def update_annotation(
     clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
     before = annotation_state(ann)
     _apply(ann, clean)
+    if "span" in changes and clean.get("span") != kept:
+        ann.lost_quote = None  # placed again by hand
     ann.updated_at = utcnow()
     _flush_or_conflict(ann)
     audit.record("annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann))

@@ -209,9 +209,7 @@ METADATA_FIELDS = ("title", "url", "outlet", "author", "published_at", "language
 
 
 def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
-    """Change an article's metadata. Its text is fixed once imported: offsets point into it."""
-    if "text" in changes:
-        raise Invalid({"text": "cannot be changed here; import the corrected text as a new article."})
+    """Change an article's metadata (its text changes through segmentation.edit_text)."""
     unknown = sorted(set(changes) - set(METADATA_FIELDS))
     if unknown:
         raise Invalid({name: "is not a field of an article you can change." for name in unknown})

@@ -72,6 +72,7 @@ class WorkspacePage:
     current_annotation: Annotation | None = None  # the claim being edited; None: a new one
     state_filter: str | None = None
     next_open: int | None = None  # the next sentence the viewer has not reviewed
+    lost: list[Annotation] = field(default_factory=list)  # claims an edit of the text could not place
 
     def shown(self, view: SentenceView) -> bool:
         """Whether the state filter lets this sentence through."""
@@ -155,6 +156,7 @@ def workspace(
     current = views.get(selected_sentence) if selected_sentence else None
     if current is None:
         current = next((v for v in ordered if not v.mine), ordered[0])
+    lost = [a for view in views.values() for a in (*view.mine, *view.others) if a.lost_quote]
     claim = None
     if selected_claim != "new":
         claim = next((a for a in current.mine if str(a.id) == selected_claim), None)
@@ -171,4 +173,5 @@ def workspace(
         current_annotation=claim,
         state_filter=state_filter if state_filter in STATES else None,
         next_open=next_open,
+        lost=lost,
     )

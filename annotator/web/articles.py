@@ -12,6 +12,7 @@ from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
+from annotator.services.segmentation import edit_text
 from annotator.services.views import workspace
 from annotator.web import admin_required
 from annotator.web.forms import (
@@ -66,6 +67,33 @@ def create():  # noqa: ANN201
         return redirect(url_for("articles.view", article_id=article.id))
     status = 422 if form.is_submitted() else 200
     return render_template("articles/new.html", form=form), status
+
+
+@bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(article_id: int):  # noqa: ANN201
+    """Fix an article's details or text; annotations follow their words."""
+    article = article_service.get_article(article_id)
+    form = ArticleForm(obj=article)
+    if form.validate_on_submit():
+        fields = ("title", "url", "outlet", "author", "published_at", "language")
+        try:
+            article_service.update_article(article, {name: getattr(form, name).data or None for name in fields}, actor=current_user)
+            result = edit_text(article, form.text.data, actor=current_user)
+        except Invalid as error:
+            db.session.rollback()
+            _attach_errors(form, error.fields)
+            return render_template("articles/edit.html", form=form, article=article), 422
+        db.session.commit()
+        message = f"Saved “{article.title}”."
+        if result.moved or result.unplaced:
+            message += f" {result.moved} annotations kept their words."
+        if result.unplaced:
+            message += f" {len(result.unplaced)} could not be placed in the new text: they are listed on the page."
+        flash(message, "error" if result.unplaced else "success")
+        return redirect(url_for("articles.view", article_id=article.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("articles/edit.html", form=form, article=article), status
 
 
 @bp.get("/articles/<int:article_id>")

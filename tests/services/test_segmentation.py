@@ -148,3 +148,36 @@ def test_page_split_and_merge_for_admins(client, setup):
     merged = admin_client.post(f"/articles/{article.id}/sentences/{sid}/merge-next",
                                data={"csrf_token": admin_client.csrf}, follow_redirects=True)
     assert "Merged the sentence" in merged.get_data(as_text=True)
+
+
+def test_editing_the_text_reanchors_annotations_by_their_words(setup, client, token_for):
+    article, admin, reviewer = setup
+    before = claims(article)
+    # new words in front, a typo fixed elsewhere, and the words of the "Critics disagree." claim removed
+    new_text = "Breaking: " + TEXT.replace("Critics disagree.", "Critics were split.")
+    response = client.patch(f"/api/v1/articles/{article.id}", headers=token_for(admin), json={"text": new_text})
+    assert response.status_code == 200, response.get_json()
+    data = response.get_json()
+    assert data["text"] == new_text
+    for sentence in data["sentences"]:
+        assert new_text[sentence["start"] : sentence["end"]] == sentence["text"]
+    db.session.expire_all()
+    lost = db.session.scalar(db.select(Annotation).where(Annotation.verdict == "disputed"))
+    assert data["unplaced_annotations"] == [lost.id]
+    assert lost.lost_quote == "Critics disagree."  # kept, listed, its words remembered
+    after = {k: v for k, v in claims(db.session.get(type(article), article.id)).items() if k != lost.id}
+    assert after == {k: v for k, v in before.items() if k != lost.id}  # the others kept their words
+    assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 3
+
+
+def test_editing_text_with_a_repeated_quote_picks_the_nearest(make_article, reviewer, admin):
+    text = "Prices rose. The mayor said prices rose. Prices rose again later."
+    article = make_article(text=text, title="t")
+    second = article.sentences[1]
+    start = text.index("prices rose", second.start)
+    ann = ann_svc.annotate(second, {"verdict": "verified", "span": {"start": start, "end": start + 11}}, actor=reviewer)
+    db.session.commit()
+    result = svc.edit_text(article, "Intro. " + text, actor=admin)
+    db.session.commit()
+    assert result.unplaced == []
+    assert (ann.span_start, ann.span_end) == (start + 7, start + 18)

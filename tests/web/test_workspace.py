@@ -131,3 +131,27 @@ def test_kherson_page_suggests_sources_and_highlights_cues(client, make_article,
     worthy = client.get(f"/articles/{article.id}?state=worthy").get_data(as_text=True)
     clutter = next(s for t, s in by_text.items() if t.startswith("You May Also Like"))
     assert re.search(rf'id="s{clutter.id}"[^>]*\shidden', worthy)
+
+
+def test_admin_edits_the_text_and_sees_claims_that_lost_their_place(client, make_article, reviewer, admin):
+    article = make_article()
+    kept = annotate(article.sentences[2], {"verdict": "disputed"}, actor=reviewer)
+    gone = annotate(article.sentences[3], {"verdict": "unproven"}, actor=reviewer)
+    db.session.commit()
+    login(client, admin)
+    assert client.get(f"/articles/{article.id}/edit").status_code == 200
+    new_text = article.text.replace("Critics claimed the real cost would be higher.", "Critics objected.")
+    response = client.post(f"/articles/{article.id}/edit", data={"title": article.title, "text": new_text,
+                                                                  "csrf_token": client.csrf}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "1 could not be placed" in page
+    assert "Annotations that lost their place (1)" in page and "“Critics claimed the real cost would be higher.”" in page
+    db.session.expire_all()
+    assert kept.sentence.text == "Mayor Dana Okafor said it would cost $48 million."
+    assert gone.lost_quote is not None and gone.deleted_at is None
+    empty = client.post(f"/articles/{article.id}/edit", data={"title": article.title, "text": "",
+                                                               "csrf_token": client.csrf})
+    assert empty.status_code == 422
+    reviewer_client = client.application.test_client()
+    login(reviewer_client, reviewer)
+    assert reviewer_client.get(f"/articles/{article.id}/edit").status_code == 403
