@@ -34,6 +34,9 @@ COLUMNS = (
     "created_at",
     "updated_at",
     "revision_count",
+    "link_credibility_source",
+    "link_source",
+    "link_override_reason",
 )
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP CSV injection).
@@ -88,6 +91,9 @@ def row(record: exporters.ExportRecord) -> list[object]:
         ann["created_at"],
         ann["updated_at"],
         "" if record.revision_count is None else record.revision_count,
+        " | ".join(link.get("credibility_source") or "" for link in links),
+        _safe(" | ".join(link.get("source") or "" for link in links)),
+        _safe(" | ".join(link.get("override_reason") or "" for link in links)),
     ]
 
 
