@@ -176,3 +176,21 @@ def token_for(app: Flask):  # noqa: ANN201
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+REUTERS = {"name": "Reuters", "domains": ["reuters.com"], "credibility": "high", "rationale": "Wire service."}
+
+
+def count(model) -> int:  # noqa: ANN001
+    """How many rows a table holds."""
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+@pytest.fixture
+def reuters(admin):  # noqa: ANN001, ANN201
+    """A registry entry rating reuters.com high."""
+    from annotator.services import sources
+
+    source = sources.create_source(REUTERS, actor=admin)
+    db.session.commit()
+    return source

@@ -7,19 +7,7 @@ import pytest
 from annotator.extensions import db
 from annotator.models import Revision, Source
 from annotator.services import sources as svc
-
-REUTERS = {"name": "Reuters", "domains": ["reuters.com"], "credibility": "high", "rationale": "Wire service."}
-
-
-def count(model) -> int:  # noqa: ANN001
-    return db.session.scalar(db.select(db.func.count()).select_from(model))
-
-
-@pytest.fixture
-def reuters(admin) -> Source:  # noqa: ANN001
-    source = svc.create_source(REUTERS, actor=admin)
-    db.session.commit()
-    return source
+from tests.conftest import REUTERS, count
 
 
 def test_admin_creates_edits_retires_and_restores(client, admin, token_for) -> None:  # noqa: ANN001

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from waitress.server import create_server
 
-from annotator.models import User
+from annotator.extensions import db
+from annotator.models import Article, User
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("ANNOTATOR_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -93,3 +95,17 @@ def log_in(page: Page, user: User | str, password: str = PASSWORD) -> None:
     page.fill("#password", password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def sentence_ids(article: Article) -> list[int]:
+    ids = [s.id for s in sorted(article.sentences, key=lambda s: s.index)]
+    db.session.commit()  # end the read transaction: the server thread writes to the same database
+    return ids
+
+
+def mark(page: Page, sentence_id: int):  # noqa: ANN201
+    return page.locator(f"#s{sentence_id} .mark")
+
+
+def shows_verdict(verdict: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*\[{verdict}\]\s*$")

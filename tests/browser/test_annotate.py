@@ -11,28 +11,14 @@ import pytest
 from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from annotator.extensions import db
-from annotator.models import Article, Sentence, User
+from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
 
 pytestmark = pytest.mark.browser
 
 SAVED_AT_LOAD = "window.__sameDocument = true"
 STILL_SAME_DOCUMENT = "() => window.__sameDocument === true"
-
-
-def sentence_ids(article: Article) -> list[int]:
-    ids = [s.id for s in sorted(article.sentences, key=lambda s: s.index)]
-    db.session.commit()  # end the read transaction: the server thread writes to the same database
-    return ids
-
-
-def mark(page: Page, sentence_id: int):  # noqa: ANN201
-    return page.locator(f"#s{sentence_id} .mark")
-
-
-def shows_verdict(verdict: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*\[{verdict}\]\s*$")
 
 
 def api_annotations(page: Page, article_id: int) -> dict[int, dict[str, Any]]:

@@ -10,25 +10,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
-from annotator.models import Article, Sentence, User
+from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, mark, sentence_ids
+from tests.browser.conftest import shows_verdict as shows
 
 pytestmark = pytest.mark.browser
-
-
-def sentence_ids(article: Article) -> list[int]:
-    ids = [s.id for s in sorted(article.sentences, key=lambda s: s.index)]
-    db.session.commit()  # end the read transaction: the server thread writes to the same database
-    return ids
-
-
-def mark(page: Page, sentence_id: int):  # noqa: ANN201
-    return page.locator(f"#s{sentence_id} .mark")
-
-
-def shows(state: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*\[{state}\]\s*$")
 
 
 def is_current(page: Page, sentence_id: int) -> None:

@@ -15,20 +15,10 @@ from annotator.services import sources as svc
 from annotator.services.audit import history
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.validation import Problems, url_problem
+from tests.conftest import REUTERS, count
 
-REUTERS = {"name": "Reuters", "domains": ["reuters.com"], "credibility": "high", "rationale": "Wire service; corrects errors."}
 RT = {"name": "RT", "domains": "rt.com, russian.rt.com", "credibility": "low", "rationale": "State media."}
 
-
-def count(model) -> int:  # noqa: ANN001
-    return db.session.scalar(db.select(db.func.count()).select_from(model))
-
-
-@pytest.fixture
-def reuters(admin) -> Source:  # noqa: ANN001
-    source = svc.create_source(REUTERS, actor=admin)
-    db.session.commit()
-    return source
 
 
 @pytest.fixture

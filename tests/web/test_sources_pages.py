@@ -9,20 +9,10 @@ import pytest
 from annotator.extensions import db
 from annotator.models import Revision, Source
 from annotator.services import sources as svc
-from tests.conftest import login
+from tests.conftest import count, login
 
 REUTERS = {"name": "Reuters", "domains": "reuters.com", "credibility": "high", "rationale": "Wire service."}
 
-
-def count(model) -> int:  # noqa: ANN001
-    return db.session.scalar(db.select(db.func.count()).select_from(model))
-
-
-@pytest.fixture
-def reuters(admin) -> Source:  # noqa: ANN001
-    source = svc.create_source(REUTERS, actor=admin)
-    db.session.commit()
-    return source
 
 
 def test_visitors_are_sent_to_login(client, reuters) -> None:  # noqa: ANN001
