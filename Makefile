@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-sqlite test-postgres chromium bench lint clean
+.PHONY: run test test-sqlite test-postgres chromium bench screenshots lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_page.py
 	$(BIN)/python bench/bench_segment.py
 	$(BIN)/python bench/bench_import.py
+
+## screenshots: refresh the README's picture of the annotation page
+screenshots: $(VENV)/.installed-test chromium
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshot.py -q
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet ruff
