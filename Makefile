@@ -24,14 +24,20 @@ run: $(VENV)/.installed
 	$(BIN)/annotator serve --host $(HOST) --port $(PORT)
 
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+SHEETJS := $(VENV)/sheet/node_modules/xlsx/package.json
 
 ## test: the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
-test: $(VENV)/.installed-test chromium $(AXE) test-sqlite test-postgres
+test: $(VENV)/.installed-test chromium $(AXE) $(SHEETJS) test-sqlite test-postgres
 
 # axe-core (npm registry) checks the annotation page's accessibility inside Chromium.
 $(AXE):
 	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core for the accessibility test"; exit 1; }
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
+
+# SheetJS (npm registry) reads our CSV the way a spreadsheet does: formulas and all.
+$(SHEETJS):
+	@command -v npm >/dev/null || { echo "npm is needed to fetch SheetJS for the spreadsheet test"; exit 1; }
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/sheet xlsx@0.18
 
 test-sqlite: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
