@@ -33,6 +33,8 @@ class Article(db.Model):
         back_populates="article", order_by="Sentence.index", cascade="all, delete-orphan"
     )
 
+    sentence_count = None  # set by create_article to the number of sentences (not a column)
+
 
 class Sentence(db.Model):
     __tablename__ = "sentences"

@@ -58,9 +58,9 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def find_duplicate(fields: dict[str, Any]) -> Article | None:
+def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Article | None:
     """An existing article with the same text, URL or external id."""
-    conditions = [Article.content_hash == content_hash(fields["text"])]
+    conditions = [Article.content_hash == (text_hash or content_hash(fields["text"]))]
     if fields.get("url"):
         conditions.append(Article.url == fields["url"])
     if fields.get("external_id"):
@@ -73,8 +73,9 @@ def find_duplicate(fields: dict[str, Any]) -> Article | None:
 def create_article(data: dict[str, Any], *, actor: User | None, force: bool = False) -> Article:
     """Validate, refuse duplicates unless forced, segment and add an article with its sentences."""
     fields = clean_article_fields(data)
+    text_hash = content_hash(fields["text"])
     if not force:
-        existing = find_duplicate(fields)
+        existing = find_duplicate(fields, text_hash)
         if existing is not None:
             raise Duplicate(
                 f"This article is already here as #{existing.id} “{existing.title}”.",
@@ -83,7 +84,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     spans = segment(fields["text"])
     if not spans:
         raise Invalid({"text": "Text has no sentences."})
-    article = Article(**fields, content_hash=content_hash(fields["text"]), imported_by_id=actor.id if actor else None)
+    article = Article(**fields, content_hash=text_hash, imported_by_id=actor.id if actor else None)
     db.session.add(article)
     db.session.flush()
     # One multi-row INSERT instead of a statement per sentence: imports are dominated by this.
@@ -94,11 +95,12 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
             for i, span in enumerate(spans)
         ],
     )
-    audit.record("article", article.id, "create", actor=actor, before=None, after=article_summary(article))
+    audit.record("article", article.id, "create", actor=actor, before=None, after=article_summary(article, len(spans)))
+    article.sentence_count = len(spans)  # for callers' messages, without loading the sentences
     return article
 
 
-def article_summary(article: Article) -> dict[str, Any]:
+def article_summary(article: Article, sentences: int | None = None) -> dict[str, Any]:
     """The article's fields for revisions (text by hash, not copied)."""
     return {
         "title": article.title,
@@ -108,7 +110,7 @@ def article_summary(article: Article) -> dict[str, Any]:
         "published_at": article.published_at,
         "language": article.language,
         "content_hash": article.content_hash,
-        "sentences": len(article.sentences),
+        "sentences": len(article.sentences) if sentences is None else sentences,
     }
 
 

@@ -106,6 +106,7 @@ def import_one(source: Source, *, actor: User | None, force: bool = False) -> Ou
     """Import one article in its own transaction: committed whole, or rolled back and reported."""
     try:
         article = articles.create_article(source.fields, actor=actor, force=force)
+        made = (article.id, article.title, article.sentence_count)  # before the commit expires them
         db.session.commit()
     except Duplicate as error:
         db.session.rollback()
@@ -116,7 +117,7 @@ def import_one(source: Source, *, actor: User | None, force: bool = False) -> Ou
     except SQLAlchemyError as error:
         db.session.rollback()
         return Outcome(source.where, "failed", f"the database refused it ({type(error).__name__}).")
-    return Outcome(source.where, "imported", "", article.id, article.title, len(article.sentences))
+    return Outcome(source.where, "imported", "", *made)
 
 
 def import_sources(
