@@ -8,8 +8,8 @@ import secrets
 import sqlite3
 import sys
 import time
-from importlib import resources
 from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
 
 import click
@@ -40,7 +40,9 @@ def writes(command: Callable[..., None]) -> Callable[..., None]:
 def _fail(error: ServiceError) -> click.ClickException:
     db.session.rollback()
     fields = "; ".join(f"{name}: {problem}" for name, problem in error.fields.items())
-    return click.ClickException(fields if fields and error.message in ("", fields) else error.message)
+    return click.ClickException(
+        fields if fields and error.message in ("", fields) else error.message
+    )
 
 
 @click.command("init")
@@ -83,7 +85,9 @@ def users_group() -> None:
 
 @users_group.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default="reviewer", show_default=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="reviewer", show_default=True
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 @writes
@@ -151,7 +155,9 @@ def _read(path: Path, format_name: str) -> list[imports.Source] | imports.Outcom
         return imports.failed_file(error, where)
 
 
-def _sources(files: list[Path], format_name: str, bar_for_articles: bool) -> Iterator[imports.Source | imports.Outcome]:
+def _sources(
+    files: list[Path], format_name: str, bar_for_articles: bool
+) -> Iterator[imports.Source | imports.Outcome]:
     """Read files one at a time (memory stays flat); a lone big file gets a bar over its articles."""
     for path in files:
         found = _read(path, format_name)
@@ -180,7 +186,11 @@ def _restore_exports(files: list[Path], format_name: str) -> tuple[list[Path], b
     """Restore the files that are our own JSON exports; return the other files and whether any failed."""
     others, failed = [], False
     for path in files:
-        if format_name not in ("auto", "json") or path.suffix.lower() != ".json" or not path.is_file():
+        if (
+            format_name not in ("auto", "json")
+            or path.suffix.lower() != ".json"
+            or not path.is_file()
+        ):
             others.append(path)
             continue
         data = path.read_bytes()
@@ -198,7 +208,8 @@ def _restore_exports(files: list[Path], format_name: str) -> tuple[list[Path], b
             continue
         click.echo(
             f"{path}: restored {summary.articles} articles, {summary.sentences} sentences, "
-            f"{summary.annotations} annotations, {summary.links} links, {summary.revisions} revisions"
+            f"{summary.annotations} annotations, {summary.links} links, {summary.revisions} revisions, "
+            f"{summary.adjudications} final verdicts"
             + ("" if summary.ids_kept else " (under new ids: the old ones are taken)")
         )
         for name in summary.users_created:
@@ -209,8 +220,12 @@ def _restore_exports(files: list[Path], format_name: str) -> tuple[list[Path], b
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
-    "--format", "format_name", default="auto", show_default=True,
-    type=click.Choice(["auto", *FORMATS]), help="File format; auto goes by extension, then content.",
+    "--format",
+    "format_name",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", *FORMATS]),
+    help="File format; auto goes by extension, then content.",
 )
 @click.option("--force", is_flag=True, help="Import duplicates too.")
 @with_appcontext
@@ -239,7 +254,9 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
             imports.import_sources(every, actor=None, force=force, report=report, on_each=tell)
     except BaseException as error:  # noqa: BLE001 - say what is kept, then stop
         db.session.rollback()
-        click.echo(f"{report.summary()} before stopping: the articles imported so far are kept.", err=True)
+        click.echo(
+            f"{report.summary()} before stopping: the articles imported so far are kept.", err=True
+        )
         if isinstance(error, KeyboardInterrupt | SystemExit):
             raise
         raise click.ClickException(f"Import stopped by an unexpected error: {error}") from error
@@ -249,43 +266,102 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
     if report.failures or restore_failed:
         kept = report.count("imported")
         if kept:
-            click.echo(f"The {kept} articles imported are kept; fix the failed ones and import them again.", err=True)
+            click.echo(
+                f"The {kept} articles imported are kept; fix the failed ones and import them again.",
+                err=True,
+            )
         sys.exit(1)
 
 
 @click.command("export")
-@click.option("--format", "format_name", default="csv", show_default=True, type=click.Choice(list(exports.EXPORTERS)))
+@click.option(
+    "--format",
+    "format_name",
+    default="csv",
+    show_default=True,
+    type=click.Choice(list(exports.EXPORTERS)),
+)
 @click.option("--article", multiple=True, help="Only these article ids (repeat or comma-separate).")
 @click.option("--verdict", multiple=True, help="Only these verdicts.")
 @click.option("--reviewer", multiple=True, help="Only these reviewers' annotations.")
-@click.option("--credibility", multiple=True, help="Only annotations with an evidence link rated so.")
+@click.option(
+    "--credibility", multiple=True, help="Only annotations with an evidence link rated so."
+)
 @click.option("--since", help="Only annotations changed on or after this date (ISO 8601).")
 @click.option("--until", help="Only annotations changed on or before this date (ISO 8601).")
-@click.option("--rows", type=click.Choice(["annotations", "sentences"]), default="annotations", show_default=True,
-              help="CSV: one row per annotation, or per sentence including unannotated ones.")
+@click.option(
+    "--adjudicated",
+    is_flag=True,
+    help="Only annotations on sentences an admin gave a final verdict.",
+)
+@click.option(
+    "--rows",
+    type=click.Choice(["annotations", "sentences"]),
+    default="annotations",
+    show_default=True,
+    help="CSV: one row per annotation, or per sentence including unannotated ones.",
+)
 @click.option("--bom", is_flag=True, help="CSV: start with a UTF-8 byte order mark (for Excel).")
 @click.option("--include-history", is_flag=True, help="JSON: add each annotation's revisions.")
-@click.option("--all-articles", is_flag=True, help="JSON: also list articles without matching annotations.")
-@click.option("--base-url", default="http://localhost/", show_default=True,
-              help="Where the app is served, for the links in JSON-LD exports.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option(
+    "--all-articles", is_flag=True, help="JSON: also list articles without matching annotations."
+)
+@click.option(
+    "--base-url",
+    default="http://localhost/",
+    show_default=True,
+    help="Where the app is served, for the links in JSON-LD exports.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write here instead of stdout.",
+)
 @with_appcontext
-def export_command(format_name, article, verdict, reviewer, credibility, since, until, rows, bom,  # noqa: ANN001
-                   include_history, all_articles, base_url, output) -> None:
+def export_command(
+    format_name,
+    article,
+    verdict,
+    reviewer,
+    credibility,
+    since,
+    until,
+    adjudicated,
+    rows,
+    bom,  # noqa: ANN001
+    include_history,
+    all_articles,
+    base_url,
+    output,
+) -> None:
     """Export every annotation (all reviewers) matching the filters."""
     try:
         flt = exports.parse_filter(
-            {"article": list(article), "verdict": list(verdict), "reviewer": list(reviewer),
-             "credibility": list(credibility), "since": since, "until": until}
+            {
+                "article": list(article),
+                "verdict": list(verdict),
+                "reviewer": list(reviewer),
+                "credibility": list(credibility),
+                "since": since,
+                "until": until,
+                "adjudicated": str(int(adjudicated)),
+            }
         )
         options = exports.parse_options(
-            {"rows": rows, "bom": str(int(bom)), "include_history": str(int(include_history)),
-             "all_articles": str(int(all_articles))},
+            {
+                "rows": rows,
+                "bom": str(int(bom)),
+                "include_history": str(int(include_history)),
+                "all_articles": str(int(all_articles)),
+            },
             base_url=base_url,
         )
     except ServiceError as error:
         raise _fail(error) from None
-    everyone = User(username="command line", role=Role.ADMIN)  # reads only, never added to the session
+    everyone = User(
+        username="command line", role=Role.ADMIN
+    )  # reads only, never added to the session
     chunks = exports.export_chunks(format_name, flt, viewer=everyone, options=options)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
@@ -304,7 +380,9 @@ def backup_command(file: str) -> None:
     """Write a consistent copy of the live SQLite database to FILE (the server may keep running)."""
     engine = db.engine
     if engine.dialect.name != "sqlite":
-        raise click.ClickException("On PostgreSQL use pg_dump; this command copies SQLite databases.")
+        raise click.ClickException(
+            "On PostgreSQL use pg_dump; this command copies SQLite databases."
+        )
     target = Path(file)
     if target.exists():
         raise click.ClickException(f"{file} already exists; choose a new file name.")
@@ -330,7 +408,9 @@ def backup_command(file: str) -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads in this one process.")
+@click.option(
+    "--threads", default=8, show_default=True, type=int, help="Worker threads in this one process."
+)
 @with_appcontext
 def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the app with waitress, a production WSGI server (one process; see the README for PostgreSQL)."""
@@ -340,14 +420,25 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     tune_gc()
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
-    serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator")
+    serve(
+        current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator"
+    )
 
 
 def _safe_url() -> str:
     return db.engine.url.render_as_string(hide_password=True)
 
 
-COMMANDS = (init_command, bootstrap_command, users_group, tokens_group, import_command, export_command, backup_command, serve_command)
+COMMANDS = (
+    init_command,
+    bootstrap_command,
+    users_group,
+    tokens_group,
+    import_command,
+    export_command,
+    backup_command,
+    serve_command,
+)
 
 
 def register(app: Flask) -> None:

@@ -59,7 +59,9 @@ def error_response(
         }
         body.update(extra or {})
         return jsonify({"error": body}), status
-    return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
+    return render_template(
+        "errors/error.html", status=status, message=message, fields=fields or {}
+    ), status
 
 
 def _service_error(error: ServiceError):  # noqa: ANN202
@@ -67,7 +69,9 @@ def _service_error(error: ServiceError):  # noqa: ANN202
     extra = {"current": error.current} if isinstance(error, Conflict) and error.current else None
     if getattr(error, "existing_id", None):
         extra = {"existing_id": error.existing_id}
-    return error_response(error.status, error.message, code=error.code, fields=error.fields, extra=extra)
+    return error_response(
+        error.status, error.message, code=error.code, fields=error.fields, extra=extra
+    )
 
 
 def _csrf_error(error: CSRFError):  # noqa: ANN202

@@ -18,7 +18,7 @@ from annotator.models import Article, Role, User
 from annotator.services import articles, users
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"  # noqa: S105 - the test accounts' password
 SAMPLE_TEXT = (
     "Council approves flood barrier\n\n"
     "The council voted 7-2 on Tuesday to build a barrier. Mayor Dana Okafor said it would cost $48 million.\n\n"
@@ -27,7 +27,9 @@ SAMPLE_TEXT = (
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db-url", default="", help="Run against this database (PostgreSQL) instead of SQLite.")
+    parser.addoption(
+        "--db-url", default="", help="Run against this database (PostgreSQL) instead of SQLite."
+    )
 
 
 def corpus_file(name: str) -> Path:
@@ -124,7 +126,11 @@ def make_user(app: Flask, password_hash: str):  # noqa: ANN201
     counter = iter(range(1, 10_000))
 
     def make(role: str = "reviewer", username: str | None = None) -> User:
-        user = User(username=username or f"{role}{next(counter)}", password_hash=password_hash, role=Role(role))
+        user = User(
+            username=username or f"{role}{next(counter)}",
+            password_hash=password_hash,
+            role=Role(role),
+        )
         db.session.add(user)
         db.session.commit()
         return user
@@ -134,8 +140,12 @@ def make_user(app: Flask, password_hash: str):  # noqa: ANN201
 
 @pytest.fixture
 def make_article(app: Flask):  # noqa: ANN201
-    def make(text: str = SAMPLE_TEXT, title: str = "Council approves flood barrier", **fields: Any) -> Article:
-        article = articles.create_article({"title": title, "text": text, **fields}, actor=None, force=True)
+    def make(
+        text: str = SAMPLE_TEXT, title: str = "Council approves flood barrier", **fields: Any
+    ) -> Article:
+        article = articles.create_article(
+            {"title": title, "text": text, **fields}, actor=None, force=True
+        )
         db.session.commit()
         return article
 
@@ -152,7 +162,9 @@ def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> st
     """Log in through the real form; returns a CSRF token for later posts (also set as client.csrf)."""
     name = user if isinstance(user, str) else user.username
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"username": name, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": name, "password": password, "csrf_token": token}
+    )
     assert response.status_code == 302, f"login as {name} failed"
     client.csrf = csrf_from(client.get("/").get_data(as_text=True))  # type: ignore[attr-defined]
     return client.csrf  # type: ignore[attr-defined]
@@ -178,7 +190,12 @@ def token_for(app: Flask):  # noqa: ANN201
     return make
 
 
-REUTERS = {"name": "Reuters", "domains": ["reuters.com"], "credibility": "high", "rationale": "Wire service."}
+REUTERS = {
+    "name": "Reuters",
+    "domains": ["reuters.com"],
+    "credibility": "high",
+    "rationale": "Wire service.",
+}
 
 
 def count(model) -> int:  # noqa: ANN001

@@ -77,7 +77,12 @@ def _page_args() -> tuple[int, int]:
         limit = min(max(int(request.args.get("limit", 100)), 1), MAX_PAGE)
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError:
-        raise Invalid({"limit": "limit and offset must be whole numbers.", "offset": "limit and offset must be whole numbers."}) from None
+        raise Invalid(
+            {
+                "limit": "limit and offset must be whole numbers.",
+                "offset": "limit and offset must be whole numbers.",
+            }
+        ) from None
     return limit, offset
 
 
@@ -98,13 +103,23 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
 @api_bp.get("/articles")
 def list_articles():  # noqa: ANN201
     limit, offset = _page_args()
-    rows = article_service.list_articles(viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset)
+    rows = article_service.list_articles(
+        viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset
+    )
     items = [
-        dict(article_json(row.article, viewer=actor(), with_sentences=False), sentence_count=row.sentences, reviewed=row.reviewed)
+        dict(
+            article_json(row.article, viewer=actor(), with_sentences=False),
+            sentence_count=row.sentences,
+            reviewed=row.reviewed,
+        )
         for row in rows[:limit]
     ]
     search = request.args.get("q") or None
-    following = url_for("api.list_articles", q=search, limit=limit, offset=offset + limit) if len(rows) > limit else None
+    following = (
+        url_for("api.list_articles", q=search, limit=limit, offset=offset + limit)
+        if len(rows) > limit
+        else None
+    )
     return jsonify({"items": items, "next": following})
 
 
@@ -115,7 +130,11 @@ def create_article():  # noqa: ANN201
     force = body.pop("force", False) is True
     article = article_service.create_article(body, actor=actor(), force=force)
     db.session.commit()
-    return jsonify(article_json(article, viewer=actor())), 201, {"Location": url_for("api.get_article", article_id=article.id)}
+    return (
+        jsonify(article_json(article, viewer=actor())),
+        201,
+        {"Location": url_for("api.get_article", article_id=article.id)},
+    )
 
 
 @api_bp.get("/articles/<int:article_id>")
@@ -157,7 +176,9 @@ def create_annotation():  # noqa: ANN201
 
 @api_bp.get("/annotations/<int:annotation_id>")
 def get_annotation(annotation_id: int):  # noqa: ANN201
-    return jsonify(annotation_state(annotation_service.get_annotation(annotation_id, viewer=actor())))
+    return jsonify(
+        annotation_state(annotation_service.get_annotation(annotation_id, viewer=actor()))
+    )
 
 
 @api_bp.patch("/annotations/<int:annotation_id>")
@@ -206,6 +227,7 @@ def openapi():  # noqa: ANN201
     """The OpenAPI 3.1 description of this API (public: it holds no data)."""
     return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
 
-from annotator.api import segmentation as _segmentation  # noqa: E402, F401  (registers routes)
 
+from annotator.api import adjudication as _adjudication  # noqa: F401,E402  (registers routes)
+from annotator.api import segmentation as _segmentation  # noqa: E402, F401  (registers routes)
 from annotator.api import sources as _sources  # noqa: F401,E402

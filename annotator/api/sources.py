@@ -20,11 +20,17 @@ def list_sources():  # noqa: ANN201
     limit, offset = _page_args()
     search = request.args.get("q", "")
     include_retired = request.args.get("retired", "1") not in ("0", "false", "no")
-    rows = source_service.list_sources(search, include_retired=include_retired, limit=limit + 1, offset=offset)
+    rows = source_service.list_sources(
+        search, include_retired=include_retired, limit=limit + 1, offset=offset
+    )
     following = None
     if len(rows) > limit:
         following = url_for(
-            "api.list_sources", q=search or None, retired=None if include_retired else "0", limit=limit, offset=offset + limit
+            "api.list_sources",
+            q=search or None,
+            retired=None if include_retired else "0",
+            limit=limit,
+            offset=offset + limit,
         )
     return jsonify({"items": [source_state(s) for s in rows[:limit]], "next": following})
 
@@ -34,7 +40,11 @@ def create_source():  # noqa: ANN201
     require_admin()
     source = source_service.create_source(json_body(), actor=actor())
     db.session.commit()
-    return jsonify(_detail(source)), 201, {"Location": url_for("api.get_source", source_id=source.id)}
+    return (
+        jsonify(_detail(source)),
+        201,
+        {"Location": url_for("api.get_source", source_id=source.id)},
+    )
 
 
 @api_bp.get("/sources/lookup")

@@ -16,7 +16,8 @@ SCHEMA_FILE = "export-1.0.schema.json"
 class ExportFilter:
     """Which annotations to export; empty tuples mean no restriction.
 
-    ``credibility`` keeps annotations with at least one evidence link of one of these ratings.
+    ``credibility`` keeps annotations with at least one evidence link of one of these ratings;
+    ``adjudicated`` keeps annotations on sentences an admin gave a final verdict.
     """
 
     articles: tuple[int, ...] = ()
@@ -25,6 +26,7 @@ class ExportFilter:
     credibility: tuple[str, ...] = ()
     since: datetime | None = None
     until: datetime | None = None
+    adjudicated: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Google's fact-check markup requires ``claimReviewed``, ``reviewRating`` (with ``alternateName``)
 and ``url``; it recommends ``author``, ``datePublished`` and ``itemReviewed`` (a Claim with its
 ``appearance`` and ``author``). All are written. The verdict maps to a three-point scale (RATINGS);
-docs/exports.md documents it.
+docs/exports.md documents it. When an admin recorded a final (adjudicated) verdict for the sentence,
+the rating is that verdict, not the reviewer's: a published fact check says what the desk settled on.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any
     assert sentence is not None and ann is not None
     span = ann["span"]
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
-    value, name = RATINGS[ann["verdict"]]
+    adjudication = sentence.get("adjudication")
+    value, name = RATINGS[adjudication["verdict"] if adjudication else ann["verdict"]]
     appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article["title"]}
     if article["url"]:
         appearance["url"] = article["url"]

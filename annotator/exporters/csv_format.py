@@ -37,6 +37,8 @@ COLUMNS = (
     "link_credibility_source",
     "link_source",
     "link_override_reason",
+    "adjudicated_verdict",
+    "adjudicated_by",
 )
 
 # A spreadsheet runs a cell starting with these as a formula (OWASP CSV injection).
@@ -94,14 +96,23 @@ def row(record: exporters.ExportRecord) -> list[object]:
         " | ".join(link.get("credibility_source") or "" for link in links),
         _safe(" | ".join(link.get("source") or "" for link in links)),
         _safe(" | ".join(link.get("override_reason") or "" for link in links)),
+        *_adjudication_cells(sentence),
     ]
+
+
+def _adjudication_cells(sentence: dict[str, Any]) -> list[object]:
+    """The sentence's final verdict and who recorded it, empty if none."""
+    adjudication = sentence.get("adjudication")
+    if not adjudication:
+        return ["", ""]
+    return [adjudication["verdict"], _safe(adjudication["adjudicator"] or "")]
 
 
 def blank_row(article: dict[str, Any], sentence: dict[str, Any]) -> list[object]:
     """A sentence nobody annotated (rows=sentences): its cells, annotation columns empty."""
     cells: list[object] = ["", *_article_cells(article), *_sentence_cells(sentence)]
-    cells += [""] * (len(COLUMNS) - len(cells))
-    return [neutralise(cell) for cell in cells]
+    cells += [""] * (len(COLUMNS) - len(cells) - 2)
+    return [neutralise(cell) for cell in cells] + _adjudication_cells(sentence)
 
 
 def _article_cells(article: dict[str, Any]) -> list[object]:

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models. Import from here."""
 
+from annotator.models.adjudication import Adjudication
 from annotator.models.annotation import (
     Annotation,
     Credibility,
@@ -14,6 +15,7 @@ from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
 
 __all__ = [
+    "Adjudication",
     "Annotation",
     "ApiToken",
     "Article",

@@ -102,7 +102,9 @@ class EvidenceLink(db.Model):
     stance: Mapped[Stance | None] = mapped_column(enum_column(Stance))
     # The rating is a snapshot: later registry changes never rewrite a saved link.
     credibility_source: Mapped[RatingOrigin] = mapped_column(
-        enum_column(RatingOrigin), default=RatingOrigin.REVIEWER, server_default=RatingOrigin.REVIEWER.value
+        enum_column(RatingOrigin),
+        default=RatingOrigin.REVIEWER,
+        server_default=RatingOrigin.REVIEWER.value,
     )
     override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     source_id: Mapped[int | None] = mapped_column(

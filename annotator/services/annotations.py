@@ -10,7 +10,16 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
-from annotator.models import Annotation, Article, Credibility, EvidenceLink, Sentence, Stance, User, Verdict
+from annotator.models import (
+    Annotation,
+    Article,
+    Credibility,
+    EvidenceLink,
+    Sentence,
+    Stance,
+    User,
+    Verdict,
+)
 from annotator.models._types import utcnow
 from annotator.services import audit, sources
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -75,7 +84,9 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
     )
 
 
-def get_annotation(annotation_id: int, *, viewer: User, include_deleted: bool = False) -> Annotation:
+def get_annotation(
+    annotation_id: int, *, viewer: User, include_deleted: bool = False
+) -> Annotation:
     """An annotation the viewer may see, or NotFound / Forbidden."""
     ann = db.session.get(Annotation, annotation_id)
     if ann is None or (ann.deleted_at is not None and not include_deleted):
@@ -108,7 +119,9 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     _apply(ann, clean)
     db.session.add(ann)
     db.session.flush()
-    audit.record("annotation", ann.id, "create", actor=actor, before=None, after=annotation_state(ann))
+    audit.record(
+        "annotation", ann.id, "create", actor=actor, before=None, after=annotation_state(ann)
+    )
     return ann
 
 
@@ -127,7 +140,9 @@ def update_annotation(
         ann.lost_quote = None  # placed again by hand
     ann.updated_at = utcnow()
     _flush_or_conflict(ann)
-    audit.record("annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann))
+    audit.record(
+        "annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann)
+    )
     return ann
 
 
@@ -151,18 +166,26 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     ann.deleted_at = None
     ann.updated_at = utcnow()
     _flush_or_conflict(ann)
-    audit.record("annotation", ann.id, "restore", actor=actor, before=None, after=annotation_state(ann))
+    audit.record(
+        "annotation", ann.id, "restore", actor=actor, before=None, after=annotation_state(ann)
+    )
     return ann
 
 
 def _require_owner(ann: Annotation, actor: User) -> None:
     if ann.reviewer_id != actor.id:
-        raise Forbidden(f"Annotation #{ann.id} belongs to another reviewer; only they can change it.")
+        raise Forbidden(
+            f"Annotation #{ann.id} belongs to another reviewer; only they can change it."
+        )
 
 
 def _check_version(ann: Annotation, expected: object) -> None:
     if not isinstance(expected, int) or isinstance(expected, bool):
-        raise Invalid({"version": "is required: send the version you last read, to avoid overwriting newer work."})
+        raise Invalid(
+            {
+                "version": "is required: send the version you last read, to avoid overwriting newer work."
+            }
+        )
     if expected != ann.version:
         raise Conflict(
             f"Someone saved annotation #{ann.id} after you opened it (you had version {expected}, "
@@ -175,7 +198,9 @@ def _flush_or_conflict(ann: Annotation) -> None:
     try:
         db.session.flush()
     except StaleDataError as error:
-        raise Conflict(f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again.") from error
+        raise Conflict(
+            f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again."
+        ) from error
 
 
 def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:
@@ -185,7 +210,11 @@ def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:
 
 
 def _clean(
-    sentence: Sentence, data: dict[str, Any], *, partial: bool, kept_span: tuple[int, int] | None = None
+    sentence: Sentence,
+    data: dict[str, Any],
+    *,
+    partial: bool,
+    kept_span: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Check writable fields; with partial=True only those present."""
     problems = Problems()
@@ -194,13 +223,21 @@ def _clean(
     if not partial or "verdict" in data:
         clean["verdict"] = problems.choice("verdict", data.get("verdict"), Verdict)
     if not partial or "attributed_to" in data:
-        clean["attributed_to"] = problems.text("attributed_to", data.get("attributed_to"), limit=500, label="attributed to")
+        clean["attributed_to"] = problems.text(
+            "attributed_to", data.get("attributed_to"), limit=500, label="attributed to"
+        )
     if not partial or "note" in data:
         clean["note"] = problems.text("note", data.get("note"), limit=limits["MAX_NOTE_CHARS"])
     if not partial or "span" in data:
         span = data.get("span")
-        if kept_span and isinstance(span, dict) and (span.get("start"), span.get("end")) == kept_span:
-            clean["span"] = kept_span  # unchanged, even if a split left it crossing into the next sentence
+        if (
+            kept_span
+            and isinstance(span, dict)
+            and (span.get("start"), span.get("end")) == kept_span
+        ):
+            clean["span"] = (
+                kept_span  # unchanged, even if a split left it crossing into the next sentence
+            )
         else:
             clean["span"] = _clean_span(sentence, span, problems)
     if not partial or "links" in data:
@@ -214,7 +251,7 @@ def _clean_span(sentence: Sentence, span: object, problems: Problems) -> tuple[i
     if span is None:
         return None
     if not isinstance(span, dict) or set(span) != {"start", "end"}:
-        problems["span"] = "must be null or {\"start\": n, \"end\": n} in article offsets."
+        problems["span"] = 'must be null or {"start": n, "end": n} in article offsets.'
         return None
     start, end = span["start"], span["end"]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
@@ -244,19 +281,40 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
             problems[name] = "must be an object with a url."
             continue
         # credibility_source and source are read-only: accepted so a link read can be sent back.
-        unknown = set(link) - {"url", "title", "credibility", "stance", "override_reason", "credibility_source", "source"}
+        unknown = set(link) - {
+            "url",
+            "title",
+            "credibility",
+            "stance",
+            "override_reason",
+            "credibility_source",
+            "source",
+        }
         if unknown:
             problems[name] = f"unknown field {sorted(unknown)[0]!r}."
             continue
         url = problems.url(f"{name}.url", link.get("url"), required=True)
         title = problems.text(f"{name}.title", link.get("title"), limit=500)
         # No rating given: the source registry supplies it (see sources.rate_links).
-        credibility = problems.choice(f"{name}.credibility", link.get("credibility"), Credibility, required=False)
+        credibility = problems.choice(
+            f"{name}.credibility", link.get("credibility"), Credibility, required=False
+        )
         stance = problems.choice(f"{name}.stance", link.get("stance"), Stance, required=False)
         reason = problems.text(
-            f"{name}.override_reason", link.get("override_reason"), limit=sources.MAX_REASON, label="override reason"
+            f"{name}.override_reason",
+            link.get("override_reason"),
+            limit=sources.MAX_REASON,
+            label="override reason",
         )
-        clean.append({"url": url, "title": title, "credibility": credibility, "stance": stance, "override_reason": reason})
+        clean.append(
+            {
+                "url": url,
+                "title": title,
+                "credibility": credibility,
+                "stance": stance,
+                "override_reason": reason,
+            }
+        )
     return clean
 
 

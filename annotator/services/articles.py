@@ -20,7 +20,16 @@ from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
 from annotator.text.segment import segment
 
-ARTICLE_FIELDS = ("title", "text", "url", "outlet", "author", "published_at", "language", "external_id")
+ARTICLE_FIELDS = (
+    "title",
+    "text",
+    "url",
+    "outlet",
+    "author",
+    "published_at",
+    "language",
+    "external_id",
+)
 
 
 def content_hash(text: str) -> str:
@@ -91,11 +100,24 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     db.session.execute(
         insert(Sentence),
         [
-            {"article_id": article.id, "index": i, "paragraph": span.paragraph, "start": span.start, "end": span.end}
+            {
+                "article_id": article.id,
+                "index": i,
+                "paragraph": span.paragraph,
+                "start": span.start,
+                "end": span.end,
+            }
             for i, span in enumerate(spans)
         ],
     )
-    audit.record("article", article.id, "create", actor=actor, before=None, after=article_summary(article, len(spans)))
+    audit.record(
+        "article",
+        article.id,
+        "create",
+        actor=actor,
+        before=None,
+        after=article_summary(article, len(spans)),
+    )
     article.sentence_count = len(spans)  # for callers' messages, without loading the sentences
     return article
 
@@ -171,11 +193,15 @@ def list_articles(
         return []
     totals = dict(
         db.session.execute(
-            db.select(Sentence.article_id, db.func.count()).where(Sentence.article_id.in_(ids)).group_by(Sentence.article_id)
+            db.select(Sentence.article_id, db.func.count())
+            .where(Sentence.article_id.in_(ids))
+            .group_by(Sentence.article_id)
         ).all()
     )
-    live = db.select(Sentence.article_id, Annotation.sentence_id, Annotation.reviewer_id).join(Annotation).where(
-        Sentence.article_id.in_(ids), Annotation.deleted_at.is_(None)
+    live = (
+        db.select(Sentence.article_id, Annotation.sentence_id, Annotation.reviewer_id)
+        .join(Annotation)
+        .where(Sentence.article_id.in_(ids), Annotation.deleted_at.is_(None))
     )
     reviewed: dict[int, set[int]] = {}
     mine: dict[int, set[int]] = {}
@@ -189,7 +215,9 @@ def list_articles(
         for a in articles
     ]
     if sort == "progress":
-        rows.sort(key=lambda row: (row.mine / row.sentences if row.sentences else 1, row.article.id))
+        rows.sort(
+            key=lambda row: (row.mine / row.sentences if row.sentences else 1, row.article.id)
+        )
     return rows
 
 
@@ -204,7 +232,9 @@ def next_article_to_review(*, viewer: User) -> Article | None:
 def delete_article(article: Article, *, actor: User) -> None:
     """Soft-delete: the article disappears from lists but nothing is destroyed."""
     article.deleted_at = utcnow()
-    audit.record("article", article.id, "delete", actor=actor, before=article_summary(article), after=None)
+    audit.record(
+        "article", article.id, "delete", actor=actor, before=article_summary(article), after=None
+    )
 
 
 METADATA_FIELDS = ("title", "url", "outlet", "author", "published_at", "language", "external_id")
@@ -221,5 +251,7 @@ def update_article(article: Article, changes: dict[str, Any], *, actor: User) ->
     for name in changes:
         setattr(article, name, clean[name])
     db.session.flush()
-    audit.record("article", article.id, "update", actor=actor, before=before, after=article_summary(article))
+    audit.record(
+        "article", article.id, "update", actor=actor, before=before, after=article_summary(article)
+    )
     return article

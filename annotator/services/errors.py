@@ -60,4 +60,6 @@ class Duplicate(ServiceError):
 
 
 def _summary(fields: dict[str, str]) -> str:
-    return " ".join(f"{name.replace('_', ' ').capitalize()}: {problem}" for name, problem in fields.items())
+    return " ".join(
+        f"{name.replace('_', ' ').capitalize()}: {problem}" for name, problem in fields.items()
+    )

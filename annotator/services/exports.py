@@ -15,6 +15,7 @@ from annotator.exporters import (
 )
 from annotator.extensions import db
 from annotator.models import (
+    Adjudication,
     Annotation,
     Article,
     Credibility,
@@ -26,7 +27,7 @@ from annotator.models import (
     Verdict,
 )
 from annotator.services.annotations import visible_to
-from annotator.services.errors import Invalid
+from annotator.services.errors import Forbidden, Invalid
 
 
 def parse_filter(params: dict[str, Any]) -> ExportFilter:
@@ -67,6 +68,12 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
                     dates[name] = datetime.combine(dates[name].date(), time.max)
             except ValueError:
                 problems[name] = "must be a date like 2026-01-31 or an ISO 8601 date and time."
+    adjudicated = params.get("adjudicated")
+    if isinstance(adjudicated, list | tuple):
+        adjudicated = next((item for item in adjudicated if item not in (None, "")), None)
+    adjudicated = "" if adjudicated is None else str(adjudicated).strip().lower()
+    if adjudicated not in ("", "0", "1", "true", "false", "yes", "no", "on", "off"):
+        problems["adjudicated"] = f"must be 1 or 0 (got {adjudicated[:40]!r})."
     if problems:
         raise Invalid(problems)
     return ExportFilter(
@@ -76,6 +83,7 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
         credibility=credibility,
         since=dates["since"],
         until=dates["until"],
+        adjudicated=adjudicated in ("1", "true", "yes", "on"),
     )
 
 
@@ -168,7 +176,7 @@ def export_records(
         loaded = {
             key: value for key, value in loaded.items() if key == article_id
         }  # only the current one
-        loaded.update(_articles_with_sentences(sorted(missing)))
+        loaded.update(_articles_with_sentences(sorted(missing), final_verdicts=viewer.is_admin))
         for (
             ann_id,
             sentence_id,
@@ -185,7 +193,7 @@ def export_records(
             *count,
         ) in batch:
             while next_empty is not None and next_empty < art_id:
-                yield _empty_record(next_empty)
+                yield _empty_record(next_empty, final_verdicts=viewer.is_admin)
                 next_empty = next(in_scope, None)
             if next_empty == art_id:
                 next_empty = next(in_scope, None)
@@ -213,7 +221,7 @@ def export_records(
                 history=revisions.get(ann_id, []) if history else None,
             )
     while next_empty is not None:
-        yield _empty_record(next_empty)
+        yield _empty_record(next_empty, final_verdicts=viewer.is_admin)
         next_empty = next(in_scope, None)
 
 
@@ -234,6 +242,12 @@ def _filtered(query, flt: ExportFilter):  # noqa: ANN001, ANN202 - a Select
                 EvidenceLink.annotation_id == Annotation.id,
                 EvidenceLink.credibility.in_(flt.credibility),
             )
+            .exists()
+        )
+    if flt.adjudicated:
+        query = query.where(
+            db.select(Adjudication.id)
+            .where(Adjudication.sentence_id == Annotation.sentence_id)
             .exists()
         )
     if flt.since:
@@ -271,9 +285,13 @@ def _iso_from_datetime(value: datetime) -> str:
 
 
 def _articles_with_sentences(
-    ids: list[int],
+    ids: list[int], *, final_verdicts: bool = True
 ) -> dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]]:
-    """Articles' exported fields and their sentences by id, in index order (two queries)."""
+    """Articles' exported fields and their sentences by id, in index order (three queries).
+
+    With final_verdicts (admins' exports) each sentence carries its adjudication, else None:
+    a reviewer who sees the desk's final verdict before judging a sentence no longer judges blind.
+    """
     if not ids:
         return {}
     connection = db.session.connection()
@@ -329,6 +347,7 @@ def _articles_with_sentences(
         .where(Sentence.article_id.in_(ids))
         .order_by(Sentence.article_id, Sentence.index)
     ).all()  # fetched at once: much faster than row by row
+    adjudications = _adjudications_for(ids) if final_verdicts else {}
     for art_id, sentence_id, index, paragraph, start, end in sentences:
         data, by_id = found[art_id]
         by_id[sentence_id] = {
@@ -338,12 +357,44 @@ def _articles_with_sentences(
             "start": start,
             "end": end,
             "text": data["text"][start:end],
+            "adjudication": adjudications.get(sentence_id),
         }
     return found
 
 
-def _empty_record(article_id: int) -> ExportRecord:
-    article, sentences = _articles_with_sentences([article_id])[article_id]
+def _adjudications_for(article_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The final verdicts on these articles' sentences, by sentence id (one query)."""
+    rows = db.session.execute(
+        db.select(
+            Adjudication.sentence_id,
+            Adjudication.verdict,
+            Adjudication.note,
+            User.username,
+            Adjudication.version,
+            Adjudication.created_at,
+            Adjudication.updated_at,
+        )
+        .join(Sentence, Adjudication.sentence_id == Sentence.id)
+        .join(User, Adjudication.adjudicator_id == User.id)
+        .where(Sentence.article_id.in_(article_ids))
+    ).all()
+    return {
+        sentence_id: {
+            "verdict": str(verdict),
+            "note": note,
+            "adjudicator": username,
+            "version": version,
+            "created_at": created_at.isoformat(),
+            "updated_at": updated_at.isoformat(),
+        }
+        for sentence_id, verdict, note, username, version, created_at, updated_at in rows
+    }
+
+
+def _empty_record(article_id: int, *, final_verdicts: bool = True) -> ExportRecord:
+    article, sentences = _articles_with_sentences([article_id], final_verdicts=final_verdicts)[
+        article_id
+    ]
     return ExportRecord(
         article=article, sentence=None, annotation=None, sentences=list(sentences.values())
     )
@@ -462,6 +513,10 @@ def export_chunks(
     format_name: str, flt: ExportFilter, *, viewer: User, options: ExportOptions = DEFAULT_OPTIONS
 ) -> Iterator[str]:
     """The export as text chunks, ready to stream."""
+    if flt.adjudicated and not viewer.is_admin:  # checked before the first byte goes out
+        raise Forbidden(
+            "Only admins can filter by final verdicts; reviewers judge without seeing them."
+        )
     exporter = EXPORTERS[format_name]
     records = export_records(
         flt,

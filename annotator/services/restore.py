@@ -21,6 +21,7 @@ from flask import current_app
 from annotator.exporters import SCHEMA_VERSION
 from annotator.extensions import db
 from annotator.models import (
+    Adjudication,
     Annotation,
     Article,
     Credibility,
@@ -58,6 +59,8 @@ ARTICLE_KEYS = {
 }
 ARTICLE_OPTIONAL = {"external_id"}
 SENTENCE_KEYS = {"id", "index", "paragraph", "start", "end", "text", "annotations"}
+SENTENCE_OPTIONAL = {"adjudication"}
+ADJUDICATION_KEYS = {"verdict", "note", "adjudicator", "version", "created_at", "updated_at"}
 ANNOTATION_KEYS = {
     "id",
     "sentence_id",
@@ -83,6 +86,7 @@ class RestoreSummary:
     articles: int = 0
     sentences: int = 0
     annotations: int = 0
+    adjudications: int = 0
     links: int = 0
     revisions: int = 0
     ids_kept: bool = True
@@ -280,7 +284,7 @@ class _Checker:
         previous_end, previous_paragraph = 0, 0
         for j, sentence in enumerate(sentences):
             spath = f"{path}.sentences[{j}]"
-            if not self.keys(spath, sentence, SENTENCE_KEYS):
+            if not self.keys(spath, sentence, SENTENCE_KEYS, SENTENCE_OPTIONAL):
                 continue
             self.new_id(f"{spath}.id", sentence["id"], self.sentence_ids)
             if sentence["index"] != j or not self.is_int(sentence["index"]):
@@ -317,6 +321,8 @@ class _Checker:
                 continue
             for k, annotation in enumerate(annotations):
                 self.annotation(f"{spath}.annotations[{k}]", annotation, sentence["id"], len(text))
+            if sentence.get("adjudication") is not None:
+                self.adjudication(f"{spath}.adjudication", sentence["adjudication"])
 
     def annotation(self, path: str, ann: Any, sentence_id: Any, text_length: int) -> None:
         if not self.keys(path, ann, ANNOTATION_KEYS, {"history"}):
@@ -387,6 +393,25 @@ class _Checker:
             self.string(f"{path}.override_reason", link["override_reason"], limit=self.max_note)
         if link.get("source") is not None:
             self.string(f"{path}.source", link["source"], limit=200)
+
+    def adjudication(self, path: str, adj: Any) -> None:
+        if not self.keys(path, adj, ADJUDICATION_KEYS):
+            return
+        if adj["verdict"] not in set(Verdict):
+            self.problem(
+                f"{path}.verdict",
+                f"must be verified, unproven or disputed (got {str(adj['verdict'])[:40]!r}).",
+            )
+        self.string(f"{path}.note", adj["note"], limit=self.max_note)
+        if not (isinstance(adj["adjudicator"], str) and USERNAME_RE.match(adj["adjudicator"])):
+            self.problem(
+                f"{path}.adjudicator",
+                "must be a username (2 to 64 letters, digits, dots, dashes or underscores).",
+            )
+        if not self.is_int(adj["version"]) or adj["version"] < 1:
+            self.problem(f"{path}.version", "must be a whole number from 1.")
+        self.timestamp(f"{path}.created_at", adj["created_at"])
+        self.timestamp(f"{path}.updated_at", adj["updated_at"])
 
     def revision(self, path: str, revision: Any) -> None:
         if not self.keys(path, revision, REVISION_KEYS):
@@ -512,6 +537,10 @@ def _write(articles: list[dict[str, Any]], *, actor: User | None) -> RestoreSumm
         for sentence, sentence_id in zip(article["sentences"], sentence_ids, strict=True):
             for ann in sentence["annotations"]:
                 _write_annotation(ann, sentence_id, users, sources, summary, actor=actor)
+            if sentence.get("adjudication") is not None:
+                _write_adjudication(
+                    sentence["adjudication"], sentence_id, users, summary, actor=actor
+                )
         audit.record(
             "article",
             article_id,
@@ -604,6 +633,38 @@ def _write_annotation(
         summary.revisions += 1
 
 
+def _write_adjudication(
+    adj: dict[str, Any],
+    sentence_id: int,
+    users: dict[str, int],
+    summary: RestoreSummary,
+    *,
+    actor: User | None,
+) -> None:
+    """A sentence's final verdict, as exported; its import is recorded as a revision."""
+    table = Adjudication.__table__
+    row = {
+        "sentence_id": sentence_id,
+        "verdict": adj["verdict"],
+        "note": adj["note"],
+        "adjudicator_id": users[adj["adjudicator"]],
+        "version": adj["version"],
+        "created_at": datetime.fromisoformat(adj["created_at"]),
+        "updated_at": datetime.fromisoformat(adj["updated_at"]),
+    }
+    adjudication_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    audit.record(
+        "adjudication",
+        adjudication_id,
+        "import",
+        actor=actor,
+        before=None,
+        after=dict(adj, id=adjudication_id, sentence_id=sentence_id),
+    )
+    summary.adjudications += 1
+    summary.revisions += 1
+
+
 def _renumbered(
     state: dict[str, Any] | None, old_id: int, new_id: int, sentence_id: int
 ) -> dict[str, Any] | None:
@@ -653,6 +714,8 @@ def _users_for(articles: list[dict[str, Any]], summary: RestoreSummary) -> dict[
     names: set[str] = set()
     for article in articles:
         for sentence in article["sentences"]:
+            if sentence.get("adjudication") is not None:
+                names.add(sentence["adjudication"]["adjudicator"])
             for ann in sentence["annotations"]:
                 names.add(ann["reviewer"])
                 names.update(r["actor"] for r in ann.get("history") or [] if r["actor"])

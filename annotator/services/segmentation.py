@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import difflib
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from annotator.extensions import db
@@ -17,7 +17,9 @@ from annotator.services.errors import Invalid, NotFound
 from annotator.text.segment import Span, segment
 
 
-def merge_sentences(article: Article, first_id: object, second_id: object, *, actor: User) -> Article:
+def merge_sentences(
+    article: Article, first_id: object, second_id: object, *, actor: User
+) -> Article:
     """Join two adjacent sentences into one."""
     first, second = _sentence(article, first_id, "first"), _sentence(article, second_id, "second")
     if second.index != first.index + 1:
@@ -27,7 +29,9 @@ def merge_sentences(article: Article, first_id: object, second_id: object, *, ac
     return replace_sentences(article, spans, actor=actor, action="merge")
 
 
-def split_sentence(article: Article, sentence_id: object, offset: object, *, actor: User) -> Article:
+def split_sentence(
+    article: Article, sentence_id: object, offset: object, *, actor: User
+) -> Article:
     """Cut a sentence in two before the article offset ``offset``."""
     sentence = _sentence(article, sentence_id, "sentence_id")
     if not isinstance(offset, int) or isinstance(offset, bool):
@@ -41,7 +45,9 @@ def split_sentence(article: Article, sentence_id: object, offset: object, *, act
         right_start += 1
     if not sentence.start < left_end or not right_start < sentence.end:
         raise Invalid(
-            {"offset": f"must fall inside the sentence ({sentence.start} to {sentence.end}) with text on both sides."}
+            {
+                "offset": f"must fall inside the sentence ({sentence.start} to {sentence.end}) with text on both sides."
+            }
         )
     spans = [Span(s.start, s.end, s.paragraph) for s in article.sentences]
     spans[sentence.index : sentence.index + 1] = [
@@ -59,7 +65,11 @@ def split_before_text(article: Article, sentence_id: object, words: str, *, acto
         raise Invalid({"split_before": "type the words the second sentence should start with."})
     found = article.text.find(words, sentence.start + 1, sentence.end)
     if found < 0:
-        raise Invalid({"split_before": f"“{words[:60]}” does not occur in this sentence after its first character."})
+        raise Invalid(
+            {
+                "split_before": f"“{words[:60]}” does not occur in this sentence after its first character."
+            }
+        )
     return split_sentence(article, sentence.id, found, actor=actor)
 
 
@@ -118,17 +128,31 @@ def replace_sentences(
         if claims is not None:
             claim = claims[ann.id]
         else:
-            claim = (ann.span_start, ann.span_end) if ann.span_start is not None else old_ranges[ann.sentence_id]
+            claim = (
+                (ann.span_start, ann.span_end)
+                if ann.span_start is not None
+                else old_ranges[ann.sentence_id]
+            )
         target = new[max(bisect.bisect_right(starts, claim[0]) - 1, 0)]
         span = None if claim == (target.start, target.end) else claim
-        if target.id == ann.sentence_id and span == ((ann.span_start, ann.span_end) if ann.span_start is not None else None):
+        if target.id == ann.sentence_id and span == (
+            (ann.span_start, ann.span_end) if ann.span_start is not None else None
+        ):
             continue
         state_before = annotation_state(ann)
         ann.sentence = target
         ann.span_start, ann.span_end = span or (None, None)
         db.session.flush()
-        audit.record("annotation", ann.id, "move", actor=actor, before=state_before, after=annotation_state(ann))
+        audit.record(
+            "annotation",
+            ann.id,
+            "move",
+            actor=actor,
+            before=state_before,
+            after=annotation_state(ann),
+        )
 
+    _carry_adjudications(old_ranges, new, starts, actor=actor, text_changed=claims is not None)
     article.sentences = new  # the rest, now without annotations, are deleted as orphans
     db.session.flush()
     audit.record(
@@ -140,6 +164,53 @@ def replace_sentences(
         after={"sentences": [[s.start, s.end, s.paragraph] for s in new]},
     )
     return article
+
+
+def _carry_adjudications(
+    old_ranges: Mapping[int, tuple[int, int]],
+    new: Sequence[Sentence],
+    starts: Sequence[int],
+    *,
+    actor: User | None,
+    text_changed: bool,
+) -> None:
+    """Final verdicts on sentences about to go follow their sentence's start, like annotations.
+
+    One that cannot follow (the new sentence has its own, or the text itself changed, so the
+    verdict judged words that are gone) is removed with a revision keeping it, never silently.
+    """
+    from annotator.models import Adjudication
+    from annotator.services.adjudication import adjudication_state
+
+    kept = {s.id for s in new if s.id is not None}
+    leaving = [sid for sid in old_ranges if sid not in kept]
+    if not leaving:
+        return
+    taken = set(
+        db.session.scalars(
+            db.select(Adjudication.sentence_id).where(Adjudication.sentence_id.in_(kept))
+        )
+    )
+    for adj in db.session.scalars(
+        db.select(Adjudication).where(Adjudication.sentence_id.in_(leaving))
+    ):
+        before = adjudication_state(adj)
+        target = new[max(bisect.bisect_right(starts, old_ranges[adj.sentence_id][0]) - 1, 0)]
+        if text_changed or target.id in taken:
+            db.session.delete(adj)
+            audit.record("adjudication", adj.id, "delete", actor=actor, before=before, after=None)
+            continue
+        adj.sentence_id = target.id
+        taken.add(target.id)
+        db.session.flush()
+        audit.record(
+            "adjudication",
+            adj.id,
+            "move",
+            actor=actor,
+            before=before,
+            after=adjudication_state(adj),
+        )
 
 
 def _sentence(article: Article, sentence_id: object, field: str) -> Sentence:
@@ -157,9 +228,13 @@ def _check_tiling(text: str, spans: Sequence[Span]) -> None:
     for span in spans:
         piece = text[span.start : span.end]
         if span.start < position or not piece or piece != piece.strip():
-            raise Invalid({"sentences": "the new sentences would overlap or start/end with spaces."})
+            raise Invalid(
+                {"sentences": "the new sentences would overlap or start/end with spaces."}
+            )
         if text[position : span.start].strip():
-            raise Invalid({"sentences": "the new sentences would leave text outside every sentence."})
+            raise Invalid(
+                {"sentences": "the new sentences would leave text outside every sentence."}
+            )
         position = span.end
     if text[position:].strip() or not spans:
         raise Invalid({"sentences": "the new sentences would leave text outside every sentence."})
@@ -167,7 +242,10 @@ def _check_tiling(text: str, spans: Sequence[Span]) -> None:
 
 def sentence_ranges(article: Article) -> list[dict[str, Any]]:
     """Start, end and paragraph of each sentence (for API answers)."""
-    return [{"id": s.id, "index": s.index, "start": s.start, "end": s.end, "paragraph": s.paragraph} for s in article.sentences]
+    return [
+        {"id": s.id, "index": s.index, "start": s.start, "end": s.end, "paragraph": s.paragraph}
+        for s in article.sentences
+    ]
 
 
 @dataclass(frozen=True)
@@ -186,7 +264,10 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
     """
     from annotator.services.articles import article_summary, clean_article_fields, content_hash
 
-    fields = {name: getattr(article, name) for name in ("title", "url", "outlet", "author", "published_at", "language", "external_id")}
+    fields = {
+        name: getattr(article, name)
+        for name in ("title", "url", "outlet", "author", "published_at", "language", "external_id")
+    }
     new_text = clean_article_fields(fields | {"text": new_text})["text"]
     old_text = article.text
     if new_text == old_text:
@@ -200,12 +281,23 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
     claims: dict[int, tuple[int, int]] = {}
     unplaced: list[Annotation] = []
     for ann in annotations:
-        start, end = (ann.span_start, ann.span_end) if ann.span_start is not None else old_ranges[ann.sentence_id]
+        start, end = (
+            (ann.span_start, ann.span_end)
+            if ann.span_start is not None
+            else old_ranges[ann.sentence_id]
+        )
         quote = old_text[start:end]
         guess = mapper.map(start)
         placed = _place(new_text, quote, guess)
         if placed is None:
-            nearest = min(spans, key=lambda span: 0 if span.start <= guess < span.end else min(abs(span.start - guess), abs(span.end - guess)))
+            nearest = min(
+                spans,
+                key=lambda span: (
+                    0
+                    if span.start <= guess < span.end
+                    else min(abs(span.start - guess), abs(span.end - guess))
+                ),
+            )
             placed = (nearest.start, nearest.end)
             ann.lost_quote = quote
             unplaced.append(ann)
@@ -214,7 +306,9 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
     article.text = new_text
     article.content_hash = content_hash(new_text)
     replace_sentences(article, spans, actor=actor, action="edit_text", claims=claims)
-    audit.record("article", article.id, "update", actor=actor, before=before, after=article_summary(article))
+    audit.record(
+        "article", article.id, "update", actor=actor, before=before, after=article_summary(article)
+    )
     return TextEdit(len(annotations) - len(unplaced), unplaced)
 
 
@@ -244,7 +338,9 @@ class _OffsetMap:
     def __init__(self, old: str, new: str) -> None:
         old_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(old)]
         new_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(new)]
-        matcher = difflib.SequenceMatcher(None, [t for _, t in old_tokens], [t for _, t in new_tokens])
+        matcher = difflib.SequenceMatcher(
+            None, [t for _, t in old_tokens], [t for _, t in new_tokens]
+        )
         self.pairs: list[tuple[int, int]] = []  # (old offset, new offset) of each shared token
         for a, b, size in matcher.get_matching_blocks():
             self.pairs += [(old_tokens[a + k][0], new_tokens[b + k][0]) for k in range(size)]

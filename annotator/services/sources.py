@@ -38,7 +38,9 @@ MAX_REPORTED = 10
 # The public suffix list bundled with tldextract: never fetched over the network, never cached on
 # disk. Private suffixes (blogspot.com, github.io) count as suffixes, so one person's blog is its
 # own site and a rating on it never spreads to everyone hosted there.
-_extract = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True)
+_extract = tldextract.TLDExtract(
+    cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
+)
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _SEPARATORS = re.compile(r"[\s,;|]+")
 
@@ -68,7 +70,9 @@ def normalise_domain(value: str) -> str:
     except ValueError:
         pass
     else:
-        raise ValueError(f"{text} is an IP address; give the outlet's domain name, such as reuters.com.")
+        raise ValueError(
+            f"{text} is an IP address; give the outlet's domain name, such as reuters.com."
+        )
     try:
         host = ascii_host(text).lower()
     except ValueError as error:
@@ -76,7 +80,9 @@ def normalise_domain(value: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     if not all(_LABEL.match(label) for label in host.split(".")):
-        raise ValueError(f"{host} is not a valid domain name (letters, digits and hyphens between dots).")
+        raise ValueError(
+            f"{host} is not a valid domain name (letters, digits and hyphens between dots)."
+        )
     parts = _extract(host)
     if not parts.suffix:
         raise ValueError(f"{host} does not end in a known public suffix such as .com or .co.uk.")
@@ -158,7 +164,10 @@ def list_sources(
         query = query.where(
             db.or_(
                 *(Source.name.icontains(term, autoescape=True) for term in terms),
-                *(Source.domains.any(SourceDomain.domain.icontains(term, autoescape=True)) for term in terms),
+                *(
+                    Source.domains.any(SourceDomain.domain.icontains(term, autoescape=True))
+                    for term in terms
+                ),
             )
         )
     if not include_retired:
@@ -212,7 +221,9 @@ def create_source(data: dict[str, Any], *, actor: User | None) -> Source:
     )
     db.session.add(source)
     _flush(clean)
-    audit.record("source", source.id, "create", actor=actor, before=None, after=source_state(source))
+    audit.record(
+        "source", source.id, "create", actor=actor, before=None, after=source_state(source)
+    )
     return source
 
 
@@ -227,7 +238,9 @@ def update_source(source: Source, changes: dict[str, Any], *, actor: User | None
         return source
     source.updated_at = utcnow()
     _flush(clean)
-    audit.record("source", source.id, "update", actor=actor, before=before, after=source_state(source))
+    audit.record(
+        "source", source.id, "update", actor=actor, before=before, after=source_state(source)
+    )
     return source
 
 
@@ -239,7 +252,9 @@ def retire_source(source: Source, *, actor: User | None) -> Source:
     before = source_state(source)
     source.retired_at = source.updated_at = utcnow()
     db.session.flush()
-    audit.record("source", source.id, "retire", actor=actor, before=before, after=source_state(source))
+    audit.record(
+        "source", source.id, "retire", actor=actor, before=before, after=source_state(source)
+    )
     return source
 
 
@@ -252,7 +267,9 @@ def restore_source(source: Source, *, actor: User | None) -> Source:
     source.retired_at = None
     source.updated_at = utcnow()
     db.session.flush()
-    audit.record("source", source.id, "restore", actor=actor, before=before, after=source_state(source))
+    audit.record(
+        "source", source.id, "restore", actor=actor, before=before, after=source_state(source)
+    )
     return source
 
 
@@ -287,7 +304,9 @@ def _clean(data: dict[str, Any], *, partial: bool, current: Source | None) -> di
 
 def _check_name_free(name: str, current: Source | None, problems: Problems) -> None:
     other = db.session.scalar(
-        db.select(Source).where(db.func.lower(Source.name) == name.lower(), Source.id != (current.id if current else -1))
+        db.select(Source).where(
+            db.func.lower(Source.name) == name.lower(), Source.id != (current.id if current else -1)
+        )
     )
     if other is not None:
         state = " (retired)" if other.retired else ""
@@ -296,10 +315,10 @@ def _check_name_free(name: str, current: Source | None, problems: Problems) -> N
 
 def _clean_domains(value: object, current: Source | None, problems: Problems) -> list[str]:
     if value is not None and not isinstance(value, str | list | tuple):
-        problems["domains"] = "must be a list of domains such as [\"reuters.com\"]."
+        problems["domains"] = 'must be a list of domains such as ["reuters.com"].'
         return []
     if isinstance(value, list | tuple) and not all(isinstance(v, str) for v in value):
-        problems["domains"] = "must be a list of domains (text), such as [\"reuters.com\"]."
+        problems["domains"] = 'must be a list of domains (text), such as ["reuters.com"].'
         return []
     given = split_domains(value)
     if not given:
@@ -359,7 +378,9 @@ def _flush(clean: dict[str, Any]) -> None:
 # ---- evidence links ------------------------------------------------------------------------
 
 
-def rate_links(links: Sequence[dict[str, Any]], *, previous: Iterable[EvidenceLink]) -> list[dict[str, Any]]:
+def rate_links(
+    links: Sequence[dict[str, Any]], *, previous: Iterable[EvidenceLink]
+) -> list[dict[str, Any]]:
     """Give each cleaned link its stored rating.
 
     - A link already saved on the annotation (same URL) and sent back with its rating keeps the
@@ -379,7 +400,11 @@ def rate_links(links: Sequence[dict[str, Any]], *, previous: Iterable[EvidenceLi
         old = saved.get(link["url"])
         base = {key: link.get(key) for key in ("url", "title", "stance")}
         if old is not None and given in (None, old.credibility):
-            keep_reason = reason if reason and old.credibility_source == RatingOrigin.REVIEWER else old.override_reason
+            keep_reason = (
+                reason
+                if reason and old.credibility_source == RatingOrigin.REVIEWER
+                else old.override_reason
+            )
             rated.append(
                 base
                 | {
@@ -396,7 +421,12 @@ def rate_links(links: Sequence[dict[str, Any]], *, previous: Iterable[EvidenceLi
         if source is not None and given == source.credibility:
             rated.append(
                 base
-                | {"credibility": given, "credibility_source": RatingOrigin.REGISTRY, "override_reason": "", "source": source}
+                | {
+                    "credibility": given,
+                    "credibility_source": RatingOrigin.REGISTRY,
+                    "override_reason": "",
+                    "source": source,
+                }
             )
             continue
         if source is not None and not reason:
@@ -442,14 +472,20 @@ def import_sources_csv(data: bytes, filename: str, *, actor: User | None) -> Imp
     for line, record in rows:
         key = record["name"].strip().lower()
         if key and key in seen_names:
-            errors.append(f"line {line}: name: “{record['name'].strip()}” is also on line {seen_names[key]}.")
+            errors.append(
+                f"line {line}: name: “{record['name'].strip()}” is also on line {seen_names[key]}."
+            )
             continue
         seen_names[key] = line
         clash = _domain_clash(record["domains"], line, seen_domains)
         if clash:
             errors.append(clash)
             continue
-        existing = db.session.scalar(db.select(Source).where(db.func.lower(Source.name) == key)) if key else None
+        existing = (
+            db.session.scalar(db.select(Source).where(db.func.lower(Source.name) == key))
+            if key
+            else None
+        )
         try:
             if existing is None:
                 create_source(record, actor=actor)
@@ -464,7 +500,9 @@ def import_sources_csv(data: bytes, filename: str, *, actor: User | None) -> Imp
                 else:
                     result.updated += 1
         except Invalid as error:
-            errors.extend(f"line {line}: {field}: {problem}" for field, problem in error.fields.items())
+            errors.extend(
+                f"line {line}: {field}: {problem}" for field, problem in error.fields.items()
+            )
             if not db.session.is_active:  # a failed flush: nothing more can be checked
                 break
         if len(errors) >= MAX_REPORTED:
@@ -520,7 +558,9 @@ def _read_csv(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
         )
     unknown = [c for c in names if c not in CSV_COLUMNS + CSV_INFO_COLUMNS]
     if unknown:
-        raise refuse(f"line 1: unknown column {unknown[0]!r}; the columns are {','.join(CSV_COLUMNS)}.")
+        raise refuse(
+            f"line 1: unknown column {unknown[0]!r}; the columns are {','.join(CSV_COLUMNS)}."
+        )
     rows: list[tuple[int, dict[str, str]]] = []
     while True:
         line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)

@@ -24,9 +24,10 @@ def _dummy_hash() -> str:
     """Verifying against this keeps a login with an unknown name as slow as a real one."""
     return _hasher.hash("not a real password")
 
+
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 10
-TOKEN_PREFIX = "ann_"
+TOKEN_PREFIX = "ann_"  # noqa: S105 - a prefix, not a secret
 
 
 def hash_password(password: str) -> str:
@@ -37,7 +38,10 @@ def hash_password(password: str) -> str:
 def check_password(user: User | None, password: str) -> bool:
     """True when the password matches; constant work whether or not the user exists."""
     try:
-        return _hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
+        return (
+            _hasher.verify(user.password_hash if user else _dummy_hash(), password)
+            and user is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -121,7 +125,9 @@ def user_for_token(token: str) -> User | None:
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = db.session.scalar(
-        db.select(ApiToken).where(ApiToken.token_hash == _token_hash(token)).options(joinedload(ApiToken.user))
+        db.select(ApiToken)
+        .where(ApiToken.token_hash == _token_hash(token))
+        .options(joinedload(ApiToken.user))
     )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None

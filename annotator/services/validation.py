@@ -27,7 +27,9 @@ class Problems(dict[str, str]):
         if required and not value:
             self[name] = f"{label.capitalize()} is required."
         elif len(value) > limit:
-            self[name] = f"{label.capitalize()} is {len(value):,} characters long; the limit is {limit:,}."
+            self[name] = (
+                f"{label.capitalize()} is {len(value):,} characters long; the limit is {limit:,}."
+            )
         elif "\x00" in value:
             self[name] = f"{label.capitalize()} contains a NUL character."
         return value
@@ -74,7 +76,9 @@ def url_problem(url: str) -> str | None:
     except ValueError:
         return "is not a valid URL."
     if parts.scheme.lower() not in ("http", "https"):
-        return "must start with http:// or https:// (other schemes such as javascript: are refused)."
+        return (
+            "must start with http:// or https:// (other schemes such as javascript: are refused)."
+        )
     if not parts.hostname:
         return "must name a host, as in https://example.org/page."
     if parts.username or parts.password:

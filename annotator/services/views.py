@@ -45,7 +45,10 @@ class SentenceView:
         for cue in self.analysis.cues:
             if cue.start < position:
                 continue
-            pieces += [(self.text[position : cue.start], None), (self.text[cue.start : cue.end], cue)]
+            pieces += [
+                (self.text[position : cue.start], None),
+                (self.text[cue.start : cue.end], cue),
+            ]
             position = cue.end
         pieces.append((self.text[position:], None))
         return [piece for piece in pieces if piece[0]]
@@ -72,7 +75,9 @@ class WorkspacePage:
     current_annotation: Annotation | None = None  # the claim being edited; None: a new one
     state_filter: str | None = None
     next_open: int | None = None  # the next sentence the viewer has not reviewed
-    lost: list[Annotation] = field(default_factory=list)  # claims an edit of the text could not place
+    lost: list[Annotation] = field(
+        default_factory=list
+    )  # claims an edit of the text could not place
 
     def shown(self, view: SentenceView) -> bool:
         """Whether the state filter lets this sentence through."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bleach
 
-ALLOWED_TAGS = frozenset({"p", "br", "em", "strong", "i", "b", "ul", "ol", "li", "blockquote", "a", "q"})
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "em", "strong", "i", "b", "ul", "ol", "li", "blockquote", "a", "q"}
+)
 ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https"})
 

@@ -41,9 +41,28 @@ def _load_user(user_id: str) -> User | None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the page blueprints and the per-request hooks."""
-    from annotator.web import admin, articles, auth, compress, exports, imports, sentences, sources
+    from annotator.web import (
+        admin,
+        agreement,
+        articles,
+        auth,
+        compress,
+        exports,
+        imports,
+        sentences,
+        sources,
+    )
 
-    for blueprint in (auth.bp, articles.bp, admin.bp, exports.bp, sentences.bp, sources.bp, imports.bp):
+    for blueprint in (
+        auth.bp,
+        articles.bp,
+        admin.bp,
+        exports.bp,
+        sentences.bp,
+        sources.bp,
+        imports.bp,
+        agreement.bp,
+    ):
         app.register_blueprint(blueprint)
 
     @app.before_request

@@ -30,11 +30,16 @@ def user_list():  # noqa: ANN201
             status = 422
         else:
             db.session.commit()
-            flash(f"Created {user.role} “{user.username}”. Give them the password you chose.", "success")
+            flash(
+                f"Created {user.role} “{user.username}”. Give them the password you chose.",
+                "success",
+            )
             return redirect(url_for("admin.user_list"))
     elif form.is_submitted():
         status = 422
-    return render_template("admin/users.html", form=form, users=users.list_users(), button=ButtonForm()), status
+    return render_template(
+        "admin/users.html", form=form, users=users.list_users(), button=ButtonForm()
+    ), status
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -47,21 +47,32 @@ def index():  # noqa: ANN201
 def create():  # noqa: ANN201
     form = ArticleForm()
     if form.validate_on_submit():
-        data = {name: getattr(form, name).data for name in ("title", "text", "url", "outlet", "author", "published_at", "language")}
+        data = {
+            name: getattr(form, name).data
+            for name in ("title", "text", "url", "outlet", "author", "published_at", "language")
+        }
         if not data["title"] and data["text"]:
             from annotator.importers.text_format import split_title
 
             data["title"] = split_title(data["text"])[0][:500]
         try:
-            article = article_service.create_article(data, actor=current_user, force=form.force.data)
+            article = article_service.create_article(
+                data, actor=current_user, force=form.force.data
+            )
         except Invalid as error:
             db.session.rollback()
             _attach_errors(form, error.fields)
             return render_template("articles/new.html", form=form), 422
         except Duplicate as error:
             db.session.rollback()
-            flash(error.message + " Tick “Import even if it looks like a duplicate” to import it again.", "error")
-            return render_template("articles/new.html", form=form, duplicate_id=error.existing_id), 409
+            flash(
+                error.message
+                + " Tick “Import even if it looks like a duplicate” to import it again.",
+                "error",
+            )
+            return render_template(
+                "articles/new.html", form=form, duplicate_id=error.existing_id
+            ), 409
         db.session.commit()
         flash(f"Imported “{article.title}”: {len(article.sentences)} sentences.", "success")
         return redirect(url_for("articles.view", article_id=article.id))
@@ -78,7 +89,11 @@ def edit(article_id: int):  # noqa: ANN201
     if form.validate_on_submit():
         fields = ("title", "url", "outlet", "author", "published_at", "language")
         try:
-            article_service.update_article(article, {name: getattr(form, name).data or None for name in fields}, actor=current_user)
+            article_service.update_article(
+                article,
+                {name: getattr(form, name).data or None for name in fields},
+                actor=current_user,
+            )
             result = edit_text(article, form.text.data, actor=current_user)
         except Invalid as error:
             db.session.rollback()
@@ -136,11 +151,15 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
     try:
         data = _form_data(form, sentence)
         if form.annotation_id.data:
-            ann = annotation_service.get_annotation(int(form.annotation_id.data), viewer=current_user)
+            ann = annotation_service.get_annotation(
+                int(form.annotation_id.data), viewer=current_user
+            )
             if ann.sentence_id != sentence.id:
                 raise NotFound("That annotation belongs to another sentence.")
             version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            annotation_service.update_annotation(ann, data, actor=current_user, expected_version=version)
+            annotation_service.update_annotation(
+                ann, data, actor=current_user, expected_version=version
+            )
         else:
             ann = annotation_service.annotate(sentence, data, actor=current_user)
     except Invalid as error:
@@ -155,7 +174,9 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
     db.session.commit()
     flash(f"Saved: sentence {sentence.index + 1} is marked {ann.verdict}.", "success")
     following = _next_sentence(sentence)
-    return redirect(url_for("articles.view", article_id=article_id, sentence=following, _anchor="editor"))
+    return redirect(
+        url_for("articles.view", article_id=article_id, sentence=following, _anchor="editor")
+    )
 
 
 @bp.post("/annotations/<int:annotation_id>/delete")
@@ -163,11 +184,16 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
 def delete_annotation(annotation_id: int):  # noqa: ANN201
     form = ButtonForm()
     ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
-    back = url_for("articles.view", article_id=ann.sentence.article_id, sentence=ann.sentence_id, _anchor="editor")
+    back = url_for(
+        "articles.view",
+        article_id=ann.sentence.article_id,
+        sentence=ann.sentence_id,
+        _anchor="editor",
+    )
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
         db.session.commit()
-        flash(f"Annotation deleted. It is kept in the history and can be restored.", "info")
+        flash("Annotation deleted. It is kept in the history and can be restored.", "info")
     return redirect(back)
 
 
@@ -175,12 +201,21 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
 @login_required
 def restore_annotation(annotation_id: int):  # noqa: ANN201
     form = ButtonForm()
-    ann = annotation_service.get_annotation(annotation_id, viewer=current_user, include_deleted=True)
+    ann = annotation_service.get_annotation(
+        annotation_id, viewer=current_user, include_deleted=True
+    )
     if form.validate_on_submit():
         annotation_service.restore_annotation(ann, actor=current_user)
         db.session.commit()
         flash("Annotation restored.", "success")
-    return redirect(url_for("articles.view", article_id=ann.sentence.article_id, sentence=ann.sentence_id, _anchor="editor"))
+    return redirect(
+        url_for(
+            "articles.view",
+            article_id=ann.sentence.article_id,
+            sentence=ann.sentence_id,
+            _anchor="editor",
+        )
+    )
 
 
 def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
@@ -192,7 +227,9 @@ def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
 
 def _next_sentence(sentence: Sentence) -> int:
     following = db.session.scalar(
-        db.select(Sentence.id).where(Sentence.article_id == sentence.article_id, Sentence.index == sentence.index + 1)
+        db.select(Sentence.id).where(
+            Sentence.article_id == sentence.article_id, Sentence.index == sentence.index + 1
+        )
     )
     return following or sentence.id
 
@@ -219,7 +256,9 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
         else:
             found = sentence.text.find(claim)
             if found < 0:
-                raise Invalid({"claim_text": "these words do not occur in the sentence; copy them exactly."})
+                raise Invalid(
+                    {"claim_text": "these words do not occur in the sentence; copy them exactly."}
+                )
             span = {"start": sentence.start + found, "end": sentence.start + found + len(claim)}
     return {
         "verdict": form.verdict.data,
@@ -246,8 +285,13 @@ def _editor_form(ann: Annotation | None) -> AnnotationForm:
             form.links.pop_entry()
         for link in ann.links:
             form.links.append_entry(
-                {"url": link.url, "title": link.title, "credibility": str(link.credibility),
-                 "stance": str(link.stance or ""), "override_reason": link.override_reason}
+                {
+                    "url": link.url,
+                    "title": link.title,
+                    "credibility": str(link.credibility),
+                    "stance": str(link.stance or ""),
+                    "override_reason": link.override_reason,
+                }
             )
     while len(form.links) < (len(ann.links) if ann else 0) + 2:
         form.links.append_entry()
@@ -264,7 +308,11 @@ def rating_label(link: dict[str, Any]) -> str:
 
 def _link_ratings(ann: Annotation | None) -> list[str]:
     """One label per saved link, in the order of the form's rows."""
-    return [rating_label(link) for link in annotation_service.annotation_state(ann)["links"]] if ann else []
+    return (
+        [rating_label(link) for link in annotation_service.annotation_state(ann)["links"]]
+        if ann
+        else []
+    )
 
 
 def _attach_errors(form: Any, fields: dict[str, str]) -> None:

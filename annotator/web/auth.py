@@ -16,7 +16,12 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths, so a login link cannot send users elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("articles.index")
 
@@ -54,4 +59,6 @@ def account():  # noqa: ANN201
     if form.validate_on_submit():
         new_token = users.create_token(current_user, form.name.data or "")
         db.session.commit()
-    return render_template("auth/account.html", form=form, new_token=new_token, tokens=current_user.tokens)
+    return render_template(
+        "auth/account.html", form=form, new_token=new_token, tokens=current_user.tokens
+    )

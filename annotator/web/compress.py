@@ -6,7 +6,13 @@ import gzip
 
 from flask import Flask, Response, request
 
-COMPRESSIBLE = ("text/html", "text/css", "text/javascript", "application/javascript", "application/json")
+COMPRESSIBLE = (
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "application/json",
+)
 MIN_SIZE = 1400  # below one packet it is not worth it
 
 
@@ -19,7 +25,8 @@ def install(app: Flask) -> None:
         if (
             "gzip" not in request.headers.get("Accept-Encoding", "")
             or response.status_code != 200
-            or response.is_streamed and not response.direct_passthrough
+            or response.is_streamed
+            and not response.direct_passthrough
             or "Content-Encoding" in response.headers
             or response.mimetype not in COMPRESSIBLE
         ):

@@ -56,7 +56,9 @@ class LinkForm(Form):
     title = StringField("Title", validators=[Optional(), Length(max=500)])
     credibility = SelectField("Credibility", choices=options(LINK_CREDIBILITY_CHOICES), default="")
     stance = SelectField("Stance", choices=options(STANCE_CHOICES), default="")
-    override_reason = StringField("Why differ from the registry", validators=[Optional(), Length(max=1000)])
+    override_reason = StringField(
+        "Why differ from the registry", validators=[Optional(), Length(max=1000)]
+    )
 
 
 class AnnotationForm(FlaskForm):
@@ -64,8 +66,10 @@ class AnnotationForm(FlaskForm):
     version = HiddenField()
     span_start = HiddenField()
     span_end = HiddenField()
-    claim_text = StringField("Claim (optional: the exact words, if narrower than the sentence)",
-                             validators=[Optional(), Length(max=2000)])
+    claim_text = StringField(
+        "Claim (optional: the exact words, if narrower than the sentence)",
+        validators=[Optional(), Length(max=2000)],
+    )
     verdict = RadioField("Verdict", choices=options(VERDICT_CHOICES))
     attributed_to = StringField("Attributed to", validators=[Optional(), Length(max=500)])
     note = TextAreaField("Note", validators=[Optional(), Length(max=10_000)])
@@ -93,13 +97,22 @@ class DeleteAnnotationForm(FlaskForm):
 class SourceForm(FlaskForm):
     """A source registry entry; the service normalises and checks the domains."""
 
-    name = StringField("Name", validators=[DataRequired(message="Name is required."), Length(max=200)])
+    name = StringField(
+        "Name", validators=[DataRequired(message="Name is required."), Length(max=200)]
+    )
     domains = TextAreaField(
         "Domains (one per line or separated by commas; a domain covers its subdomains)",
-        validators=[DataRequired(message="Give at least one domain, such as reuters.com."), Length(max=20_000)],
+        validators=[
+            DataRequired(message="Give at least one domain, such as reuters.com."),
+            Length(max=20_000),
+        ],
     )
-    credibility = SelectField("Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown")
-    rationale = TextAreaField("Rationale (why this rating)", validators=[Optional(), Length(max=5000)])
+    credibility = SelectField(
+        "Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown"
+    )
+    rationale = TextAreaField(
+        "Rationale (why this rating)", validators=[Optional(), Length(max=5000)]
+    )
 
 
 class SourceImportForm(FlaskForm):

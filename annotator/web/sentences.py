@@ -16,7 +16,9 @@ bp = Blueprint("sentences", __name__, url_prefix="/articles/<int:article_id>/sen
 
 
 def _back(article_id: int, sentence_id: int | None):  # noqa: ANN202
-    return redirect(url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor"))
+    return redirect(
+        url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
+    )
 
 
 @bp.post("/<int:sentence_id>/merge-next")
@@ -26,10 +28,19 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
         flash("The form expired; please try again.", "error")
         return _back(article_id, sentence_id)
     article = article_service.load_article(article_id)
-    following = next((s.id for s in article.sentences if s.index > 0 and article.sentences[s.index - 1].id == sentence_id), None)
+    following = next(
+        (
+            s.id
+            for s in article.sentences
+            if s.index > 0 and article.sentences[s.index - 1].id == sentence_id
+        ),
+        None,
+    )
     try:
         if following is None:
-            raise Invalid({"second": "this is the last sentence; there is nothing after it to merge."})
+            raise Invalid(
+                {"second": "this is the last sentence; there is nothing after it to merge."}
+            )
         segmentation.merge_sentences(article, sentence_id, following, actor=current_user)
     except Invalid as error:
         db.session.rollback()
@@ -48,7 +59,9 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
         return _back(article_id, sentence_id)
     article = article_service.load_article(article_id)
     try:
-        segmentation.split_before_text(article, sentence_id, request.form.get("split_before", ""), actor=current_user)
+        segmentation.split_before_text(
+            article, sentence_id, request.form.get("split_before", ""), actor=current_user
+        )
     except Invalid as error:
         db.session.rollback()
         flash("Not split: " + " ".join(error.fields.values()), "error")

@@ -62,7 +62,11 @@ def create():  # noqa: ANN201
 def view(source_id: int):  # noqa: ANN201
     source = source_service.get_source(source_id)
     return render_template(
-        "sources/view.html", source=source, history=_changes(source), scale=SCALE, button=ButtonForm()
+        "sources/view.html",
+        source=source,
+        history=_changes(source),
+        scale=SCALE,
+        button=ButtonForm(),
     )
 
 
@@ -73,11 +77,22 @@ def _changes(source: Source) -> list[dict[str, object]]:
     for rev in source_service.history(source):
         before, after = rev.before or {}, rev.after or {}
         changes = [
-            (name.replace("_at", "").replace("_", " "), _text(before.get(name)), _text(after.get(name)))
+            (
+                name.replace("_at", "").replace("_", " "),
+                _text(before.get(name)),
+                _text(after.get(name)),
+            )
             for name in shown
             if before.get(name) != after.get(name) and (rev.action != "create" or after.get(name))
         ]
-        entries.append({"action": rev.action, "actor": rev.actor.username if rev.actor else "—", "at": rev.created_at, "changes": changes})
+        entries.append(
+            {
+                "action": rev.action,
+                "actor": rev.actor.username if rev.actor else "—",
+                "at": rev.created_at,
+                "changes": changes,
+            }
+        )
     return entries[::-1]
 
 
@@ -117,7 +132,10 @@ def retire(source_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         source_service.retire_source(source, actor=current_user)
         db.session.commit()
-        flash(f"Retired “{source.name}”: it no longer rates new links; saved links keep their ratings.", "info")
+        flash(
+            f"Retired “{source.name}”: it no longer rates new links; saved links keep their ratings.",
+            "info",
+        )
     return redirect(url_for("sources.view", source_id=source.id))
 
 
@@ -164,7 +182,10 @@ def export_csv():  # noqa: ANN201
 
 
 def _form_data(form: SourceForm) -> dict[str, str]:
-    return {name: getattr(form, name).data or "" for name in ("name", "domains", "credibility", "rationale")}
+    return {
+        name: getattr(form, name).data or ""
+        for name in ("name", "domains", "credibility", "rationale")
+    }
 
 
 def _render_form(form: SourceForm, source: Source | None) -> str:

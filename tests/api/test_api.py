@@ -22,8 +22,16 @@ def error_of(response):
 
 def test_script_runs_the_whole_loop_with_a_token(client, admin, reviewer, token_for):
     boss, alice = token_for(admin), token_for(reviewer)
-    created = client.post("/api/v1/articles", json={"title": "Flood barrier", "text": SAMPLE_TEXT,
-                                                     "outlet": "Daily", "published_at": "2026-11-01"}, headers=boss)
+    created = client.post(
+        "/api/v1/articles",
+        json={
+            "title": "Flood barrier",
+            "text": SAMPLE_TEXT,
+            "outlet": "Daily",
+            "published_at": "2026-11-01",
+        },
+        headers=boss,
+    )
     assert created.status_code == 201, created.get_json()
     article = created.get_json()
     assert article["outlet"] == "Daily" and article["published_at"] == "2026-11-01"
@@ -31,17 +39,49 @@ def test_script_runs_the_whole_loop_with_a_token(client, admin, reviewer, token_
         assert article["text"][sentence["start"] : sentence["end"]] == sentence["text"]
     sentence = article["sentences"][1]
 
-    made = client.post("/api/v1/annotations", headers=alice, json={
-        "sentence_id": sentence["id"], "verdict": "disputed", "attributed_to": "Mayor Dana Okafor",
-        "note": "Budget says $52M", "links": [{"url": "https://example.org/budget", "credibility": "high"}]})
+    made = client.post(
+        "/api/v1/annotations",
+        headers=alice,
+        json={
+            "sentence_id": sentence["id"],
+            "verdict": "disputed",
+            "attributed_to": "Mayor Dana Okafor",
+            "note": "Budget says $52M",
+            "links": [{"url": "https://example.org/budget", "credibility": "high"}],
+        },
+    )
     assert made.status_code == 201, made.get_json()
     ann = made.get_json()
-    assert set(ann) == {"id", "sentence_id", "span", "verdict", "attributed_to", "note", "links", "reviewer",
-                        "version", "created_at", "updated_at"}
-    assert ann["links"] == [{"url": "https://example.org/budget", "title": "", "credibility": "high", "stance": None,
-                             "credibility_source": "reviewer", "override_reason": "", "source": None}]
+    assert set(ann) == {
+        "id",
+        "sentence_id",
+        "span",
+        "verdict",
+        "attributed_to",
+        "note",
+        "links",
+        "reviewer",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+    assert ann["links"] == [
+        {
+            "url": "https://example.org/budget",
+            "title": "",
+            "credibility": "high",
+            "stance": None,
+            "credibility_source": "reviewer",
+            "override_reason": "",
+            "source": None,
+        }
+    ]
 
-    patched = client.patch(f"/api/v1/annotations/{ann['id']}", headers=alice, json={"verdict": "unproven", "version": 1})
+    patched = client.patch(
+        f"/api/v1/annotations/{ann['id']}",
+        headers=alice,
+        json={"verdict": "unproven", "version": 1},
+    )
     assert patched.status_code == 200 and patched.get_json()["version"] == 2
 
     fetched = client.get(f"/api/v1/articles/{article['id']}", headers=alice).get_json()
@@ -49,7 +89,9 @@ def test_script_runs_the_whole_loop_with_a_token(client, admin, reviewer, token_
 
     csv_text = client.get("/api/v1/export?format=csv", headers=alice).get_data(as_text=True)
     assert "Mayor Dana Okafor" in csv_text and "unproven" in csv_text
-    exported = client.get(f"/api/v1/export?format=json&article={article['id']}", headers=alice).get_json()
+    exported = client.get(
+        f"/api/v1/export?format=json&article={article['id']}", headers=alice
+    ).get_json()
     assert exported["articles"][0]["sentences"][1]["annotations"][0]["id"] == ann["id"]
 
     assert client.delete(f"/api/v1/annotations/{ann['id']}", headers=alice).status_code == 204
@@ -69,25 +111,70 @@ def test_list_articles_pages_with_next(client, reviewer, token_for, make_article
 
 def test_stale_version_gets_409_and_changes_nothing(client, reviewer, token_for, article):
     headers = token_for(reviewer)
-    ann = client.post("/api/v1/annotations", headers=headers,
-                      json={"sentence_id": article.sentences[0].id, "verdict": "verified"}).get_json()
-    client.patch(f"/api/v1/annotations/{ann['id']}", headers=headers, json={"note": "first", "version": 1})
-    stale = client.patch(f"/api/v1/annotations/{ann['id']}", headers=headers, json={"note": "stale", "version": 1})
+    ann = client.post(
+        "/api/v1/annotations",
+        headers=headers,
+        json={"sentence_id": article.sentences[0].id, "verdict": "verified"},
+    ).get_json()
+    client.patch(
+        f"/api/v1/annotations/{ann['id']}", headers=headers, json={"note": "first", "version": 1}
+    )
+    stale = client.patch(
+        f"/api/v1/annotations/{ann['id']}", headers=headers, json={"note": "stale", "version": 1}
+    )
     assert stale.status_code == 409
     error = error_of(stale)
     assert error["code"] == "conflict" and error["current"]["note"] == "first"
-    assert client.get(f"/api/v1/annotations/{ann['id']}", headers=headers).get_json()["note"] == "first"
+    assert (
+        client.get(f"/api/v1/annotations/{ann['id']}", headers=headers).get_json()["note"]
+        == "first"
+    )
 
 
 @pytest.mark.parametrize(
     ("method", "path", "kwargs", "status", "field"),
     [
-        ("post", "/api/v1/annotations", {"json": {"sentence_id": "SID", "verdict": "maybe"}}, 422, "verdict"),
-        ("post", "/api/v1/annotations", {"json": {"sentence_id": "SID", "verdict": "verified",
-                                                  "links": [{"url": "javascript:alert(1)"}]}}, 422, "links[0].url"),
-        ("post", "/api/v1/annotations", {"json": {"sentence_id": 999999, "verdict": "verified"}}, 404, None),
-        ("post", "/api/v1/annotations", {"json": {"sentence_id": "7", "verdict": "verified"}}, 422, "sentence_id"),
-        ("post", "/api/v1/annotations", {"data": "{not json", "content_type": "application/json"}, 400, None),
+        (
+            "post",
+            "/api/v1/annotations",
+            {"json": {"sentence_id": "SID", "verdict": "maybe"}},
+            422,
+            "verdict",
+        ),
+        (
+            "post",
+            "/api/v1/annotations",
+            {
+                "json": {
+                    "sentence_id": "SID",
+                    "verdict": "verified",
+                    "links": [{"url": "javascript:alert(1)"}],
+                }
+            },
+            422,
+            "links[0].url",
+        ),
+        (
+            "post",
+            "/api/v1/annotations",
+            {"json": {"sentence_id": 999999, "verdict": "verified"}},
+            404,
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/annotations",
+            {"json": {"sentence_id": "7", "verdict": "verified"}},
+            422,
+            "sentence_id",
+        ),
+        (
+            "post",
+            "/api/v1/annotations",
+            {"data": "{not json", "content_type": "application/json"},
+            400,
+            None,
+        ),
         ("post", "/api/v1/annotations", {"data": "verdict=verified"}, 415, None),
         ("post", "/api/v1/annotations", {"json": ["a", "list"]}, 422, "body"),
         ("get", "/api/v1/annotations/999999", {}, 404, None),
@@ -99,8 +186,14 @@ def test_stale_version_gets_409_and_changes_nothing(client, reviewer, token_for,
         ("put", "/api/v1/articles", {}, 405, None),
     ],
 )
-def test_bad_requests_get_the_error_envelope(client, reviewer, token_for, article, method, path, kwargs, status, field):
-    if "json" in kwargs and isinstance(kwargs["json"], dict) and kwargs["json"].get("sentence_id") == "SID":
+def test_bad_requests_get_the_error_envelope(
+    client, reviewer, token_for, article, method, path, kwargs, status, field
+):
+    if (
+        "json" in kwargs
+        and isinstance(kwargs["json"], dict)
+        and kwargs["json"].get("sentence_id") == "SID"
+    ):
         kwargs = {"json": kwargs["json"] | {"sentence_id": article.sentences[0].id}}
     response = getattr(client, method)(path, headers=token_for(reviewer), **kwargs)
     assert response.status_code == status
@@ -113,7 +206,9 @@ def test_bad_requests_get_the_error_envelope(client, reviewer, token_for, articl
 
 def test_too_large_body_is_413_json(app, client, reviewer, token_for):
     app.config["MAX_CONTENT_LENGTH"] = 1000
-    response = client.post("/api/v1/annotations", headers=token_for(reviewer), json={"note": "x" * 5000})
+    response = client.post(
+        "/api/v1/annotations", headers=token_for(reviewer), json={"note": "x" * 5000}
+    )
     assert response.status_code == 413
     assert "larger than the limit" in error_of(response)["message"]
 
@@ -122,7 +217,12 @@ def test_requests_without_valid_credentials_get_401(client, article):
     assert client.get("/api/v1/articles").status_code == 401
     bad = client.get("/api/v1/articles", headers={"Authorization": "Bearer ann_not-a-real-token"})
     assert bad.status_code == 401 and error_of(bad)["code"] == "unauthorized"
-    assert client.get("/api/v1/articles", headers={"Authorization": "Basic YWRtaW46YWRtaW4="}).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/articles", headers={"Authorization": "Basic YWRtaW46YWRtaW4="}
+        ).status_code
+        == 401
+    )
 
 
 def test_deactivated_users_token_stops_working(client, reviewer, token_for):
@@ -145,14 +245,34 @@ def test_cookie_session_needs_the_csrf_header_for_writes(client, reviewer, artic
 
 def test_role_matrix_reviewer_cannot_manage_articles(client, reviewer, admin, token_for, article):
     alice = token_for(reviewer)
-    assert client.post("/api/v1/articles", headers=alice, json={"title": "x", "text": "y."}).status_code == 403
-    assert client.patch(f"/api/v1/articles/{article.id}", headers=alice, json={"title": "z"}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/articles", headers=alice, json={"title": "x", "text": "y."}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"/api/v1/articles/{article.id}", headers=alice, json={"title": "z"}
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/articles/{article.id}", headers=alice).status_code == 403
     boss = token_for(admin)
-    assert client.patch(f"/api/v1/articles/{article.id}", headers=boss, json={"title": "New"}).get_json()["title"] == "New"
+    assert (
+        client.patch(
+            f"/api/v1/articles/{article.id}", headers=boss, json={"title": "New"}
+        ).get_json()["title"]
+        == "New"
+    )
     text_change = client.patch(f"/api/v1/articles/{article.id}", headers=boss, json={"text": "  "})
     assert text_change.status_code == 422 and "text" in error_of(text_change)["fields"]
-    assert client.patch(f"/api/v1/articles/{article.id}", headers=alice, json={"text": "Other."}).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/articles/{article.id}", headers=alice, json={"text": "Other."}
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/articles/{article.id}", headers=boss).status_code == 204
     assert client.get(f"/api/v1/articles/{article.id}", headers=boss).status_code == 404
     assert db.session.get(Article, article.id) is not None  # soft
@@ -161,25 +281,41 @@ def test_role_matrix_reviewer_cannot_manage_articles(client, reviewer, admin, to
 def test_reviewers_never_see_each_others_annotations(client, make_user, token_for, article):
     alice, bob = make_user(), make_user()
     a, b = token_for(alice), token_for(bob)
-    ann = client.post("/api/v1/annotations", headers=a, json={"sentence_id": article.sentences[0].id,
-                                                             "verdict": "verified", "note": "private"}).get_json()
+    ann = client.post(
+        "/api/v1/annotations",
+        headers=a,
+        json={"sentence_id": article.sentences[0].id, "verdict": "verified", "note": "private"},
+    ).get_json()
     assert client.get(f"/api/v1/annotations/{ann['id']}", headers=b).status_code == 403
-    assert client.patch(f"/api/v1/annotations/{ann['id']}", headers=b, json={"note": "x", "version": 1}).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/annotations/{ann['id']}", headers=b, json={"note": "x", "version": 1}
+        ).status_code
+        == 403
+    )
     assert client.delete(f"/api/v1/annotations/{ann['id']}", headers=b).status_code == 403
     seen = client.get(f"/api/v1/articles/{article.id}", headers=b).get_json()
     assert all(s["annotations"] == [] for s in seen["sentences"])
-    assert "private" not in client.get("/api/v1/export?format=csv", headers=b).get_data(as_text=True)
+    assert "private" not in client.get("/api/v1/export?format=csv", headers=b).get_data(
+        as_text=True
+    )
 
 
 def test_duplicate_article_is_409_with_existing_id(client, admin, token_for, article):
-    response = client.post("/api/v1/articles", headers=token_for(admin), json={"title": "Again", "text": article.text})
+    response = client.post(
+        "/api/v1/articles", headers=token_for(admin), json={"title": "Again", "text": article.text}
+    )
     assert response.status_code == 409
     assert error_of(response)["existing_id"] == article.id
 
 
 def test_export_date_filters(client, reviewer, token_for, article):
     headers = token_for(reviewer)
-    client.post("/api/v1/annotations", headers=headers, json={"sentence_id": article.sentences[0].id, "verdict": "verified"})
+    client.post(
+        "/api/v1/annotations",
+        headers=headers,
+        json={"sentence_id": article.sentences[0].id, "verdict": "verified"},
+    )
     recent = client.get("/api/v1/export?format=jsonl&since=2020-01-01", headers=headers)
     assert recent.status_code == 200 and len(recent.get_data(as_text=True).splitlines()) == 1
     old = client.get("/api/v1/export?format=jsonl&until=2020-01-01", headers=headers)

@@ -15,16 +15,32 @@ def test_admin_creates_edits_retires_and_restores(client, admin, token_for) -> N
     made = client.post("/api/v1/sources", json=REUTERS, headers=auth)
     assert made.status_code == 201, made.get_json()
     body = made.get_json()
-    assert (body["name"], body["domains"], body["credibility"], body["rated_by"]) == ("Reuters", ["reuters.com"], "high", "boss")
+    assert (body["name"], body["domains"], body["credibility"], body["rated_by"]) == (
+        "Reuters",
+        ["reuters.com"],
+        "high",
+        "boss",
+    )
     assert made.headers["Location"].endswith(f"/api/v1/sources/{body['id']}")
 
-    changed = client.patch(f"/api/v1/sources/{body['id']}", json={"credibility": "medium"}, headers=auth).get_json()
+    changed = client.patch(
+        f"/api/v1/sources/{body['id']}", json={"credibility": "medium"}, headers=auth
+    ).get_json()
     assert changed["credibility"] == "medium"
-    assert [(h["action"], h["actor"]) for h in changed["history"]] == [("create", "boss"), ("update", "boss")]
-    assert (changed["history"][1]["before"]["credibility"], changed["history"][1]["after"]["credibility"]) == ("high", "medium")
+    assert [(h["action"], h["actor"]) for h in changed["history"]] == [
+        ("create", "boss"),
+        ("update", "boss"),
+    ]
+    assert (
+        changed["history"][1]["before"]["credibility"],
+        changed["history"][1]["after"]["credibility"],
+    ) == ("high", "medium")
 
     assert client.delete(f"/api/v1/sources/{body['id']}", headers=auth).status_code == 204
-    assert client.get(f"/api/v1/sources/{body['id']}", headers=auth).get_json()["retired_at"] is not None
+    assert (
+        client.get(f"/api/v1/sources/{body['id']}", headers=auth).get_json()["retired_at"]
+        is not None
+    )
     restored = client.post(f"/api/v1/sources/{body['id']}/restore", headers=auth).get_json()
     assert restored["retired_at"] is None
 
@@ -73,38 +89,71 @@ def test_bad_input_is_refused_naming_the_field(client, admin, token_for, body, f
 
 
 def test_a_duplicate_domain_names_the_owner(client, admin, reuters, token_for) -> None:  # noqa: ANN001
-    response = client.post("/api/v1/sources", json={**REUTERS, "name": "Copy", "domains": ["www.reuters.com"]}, headers=token_for(admin))
+    response = client.post(
+        "/api/v1/sources",
+        json={**REUTERS, "name": "Copy", "domains": ["www.reuters.com"]},
+        headers=token_for(admin),
+    )
     assert response.status_code == 422
-    assert "reuters.com already belongs to “Reuters”" in response.get_json()["error"]["fields"]["domains"]
+    assert (
+        "reuters.com already belongs to “Reuters”"
+        in response.get_json()["error"]["fields"]["domains"]
+    )
 
 
 def test_unknown_source_is_404_and_non_json_is_415(client, admin, token_for) -> None:  # noqa: ANN001
     assert client.get("/api/v1/sources/999", headers=token_for(admin)).status_code == 404
-    assert client.patch("/api/v1/sources/999", json={"credibility": "low"}, headers=token_for(admin)).status_code == 404
-    assert client.post("/api/v1/sources", data="name=x", headers=token_for(admin)).status_code == 415
+    assert (
+        client.patch(
+            "/api/v1/sources/999", json={"credibility": "low"}, headers=token_for(admin)
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post("/api/v1/sources", data="name=x", headers=token_for(admin)).status_code == 415
+    )
 
 
 def test_search_and_paging(client, admin, token_for) -> None:  # noqa: ANN001
     for i in range(3):
-        svc.create_source({"name": f"Outlet {i}", "domains": [f"outlet{i}.com"], "credibility": "medium"}, actor=admin)
+        svc.create_source(
+            {"name": f"Outlet {i}", "domains": [f"outlet{i}.com"], "credibility": "medium"},
+            actor=admin,
+        )
     db.session.commit()
     auth = token_for(admin)
     first = client.get("/api/v1/sources?limit=2", headers=auth).get_json()
     assert [item["name"] for item in first["items"]] == ["Outlet 0", "Outlet 1"]
     rest = client.get(first["next"], headers=auth).get_json()
     assert [item["name"] for item in rest["items"]] == ["Outlet 2"] and rest["next"] is None
-    assert [i["name"] for i in client.get("/api/v1/sources?q=outlet1.com", headers=auth).get_json()["items"]] == ["Outlet 1"]
+    assert [
+        i["name"]
+        for i in client.get("/api/v1/sources?q=outlet1.com", headers=auth).get_json()["items"]
+    ] == ["Outlet 1"]
 
 
 def test_lookup_gives_the_rating_a_link_would_get(client, reviewer, reuters, token_for) -> None:  # noqa: ANN001
     auth = token_for(reviewer)
-    found = client.get("/api/v1/sources/lookup", query_string={"url": "https://uk.reuters.com/world"}, headers=auth).get_json()
-    assert (found["credibility"], found["credibility_source"], found["source"]["name"], found["host"]) == (
-        "high", "registry", "Reuters", "uk.reuters.com"
+    found = client.get(
+        "/api/v1/sources/lookup", query_string={"url": "https://uk.reuters.com/world"}, headers=auth
+    ).get_json()
+    assert (
+        found["credibility"],
+        found["credibility_source"],
+        found["source"]["name"],
+        found["host"],
+    ) == ("high", "registry", "Reuters", "uk.reuters.com")
+    none = client.get(
+        "/api/v1/sources/lookup", query_string={"url": "https://example.org/"}, headers=auth
+    ).get_json()
+    assert (none["credibility"], none["credibility_source"], none["source"]) == (
+        "unknown",
+        "reviewer",
+        None,
     )
-    none = client.get("/api/v1/sources/lookup", query_string={"url": "https://example.org/"}, headers=auth).get_json()
-    assert (none["credibility"], none["credibility_source"], none["source"]) == ("unknown", "reviewer", None)
-    look_alike = client.get("/api/v1/sources/lookup", query_string={"url": "https://rеuters.com/"}, headers=auth).get_json()
+    look_alike = client.get(
+        "/api/v1/sources/lookup", query_string={"url": "https://rеuters.com/"}, headers=auth
+    ).get_json()
     assert look_alike["host"] == "xn--ruters-3of.com" and look_alike["source"] is None
 
 
@@ -118,17 +167,25 @@ def test_lookup_gives_the_rating_a_link_would_get(client, reviewer, reuters, tok
     ],
 )
 def test_lookup_refuses_bad_urls(client, reviewer, token_for, url, says) -> None:  # noqa: ANN001
-    response = client.get("/api/v1/sources/lookup", query_string={"url": url}, headers=token_for(reviewer))
+    response = client.get(
+        "/api/v1/sources/lookup", query_string={"url": url}, headers=token_for(reviewer)
+    )
     assert response.status_code == 422
     assert says in response.get_json()["error"]["fields"]["url"]
 
 
-def test_annotation_links_show_their_rating_origin_and_the_override_rule(client, reviewer, reuters, make_article, token_for) -> None:  # noqa: ANN001
+def test_annotation_links_show_their_rating_origin_and_the_override_rule(
+    client, reviewer, reuters, make_article, token_for
+) -> None:  # noqa: ANN001
     auth = token_for(reviewer)
     sentence_id = make_article().sentences[1].id
     refused = client.post(
         "/api/v1/annotations",
-        json={"sentence_id": sentence_id, "verdict": "disputed", "links": [{"url": "https://reuters.com/a", "credibility": "low"}]},
+        json={
+            "sentence_id": sentence_id,
+            "verdict": "disputed",
+            "links": [{"url": "https://reuters.com/a", "credibility": "low"}],
+        },
         headers=auth,
     )
     assert refused.status_code == 422
@@ -136,16 +193,27 @@ def test_annotation_links_show_their_rating_origin_and_the_override_rule(client,
 
     made = client.post(
         "/api/v1/annotations",
-        json={"sentence_id": sentence_id, "verdict": "disputed", "links": [{"url": "https://www.reuters.com/a"}]},
+        json={
+            "sentence_id": sentence_id,
+            "verdict": "disputed",
+            "links": [{"url": "https://www.reuters.com/a"}],
+        },
         headers=auth,
     ).get_json()
     assert made["links"][0] | {} == {
-        "url": "https://www.reuters.com/a", "title": "", "credibility": "high", "stance": None,
-        "credibility_source": "registry", "override_reason": "", "source": "Reuters",
+        "url": "https://www.reuters.com/a",
+        "title": "",
+        "credibility": "high",
+        "stance": None,
+        "credibility_source": "registry",
+        "override_reason": "",
+        "source": "Reuters",
     }
     # The link as read can be sent back unchanged.
     again = client.patch(
-        f"/api/v1/annotations/{made['id']}", json={"version": made["version"], "links": made["links"]}, headers=auth
+        f"/api/v1/annotations/{made['id']}",
+        json={"version": made["version"], "links": made["links"]},
+        headers=auth,
     )
     assert again.status_code == 200, again.get_json()
     assert again.get_json()["links"] == made["links"]

@@ -15,7 +15,9 @@ from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.browser
 
-README_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "annotation-page.png"
+README_SCREENSHOT = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "annotation-page.png"
+)
 
 
 def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
@@ -62,7 +64,11 @@ def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path
     page.evaluate("document.activeElement.blur()")  # no focus ring in the picture
 
     # `make screenshots` refreshes the README's picture; a normal run leaves the tree untouched.
-    target = README_SCREENSHOT if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / "annotation-page.png"
+    target = (
+        README_SCREENSHOT
+        if os.environ.get("UPDATE_SCREENSHOTS")
+        else tmp_path / "annotation-page.png"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000

@@ -14,13 +14,29 @@ from tests.conftest import corpus_file
 pytestmark = pytest.mark.browser
 
 
-def test_kherson_suggestions_and_registry_ratings_that_stick(page: Page, reviewer, admin, make_article) -> None:  # noqa: ANN001
+def test_kherson_suggestions_and_registry_ratings_that_stick(
+    page: Page, reviewer, admin, make_article
+) -> None:  # noqa: ANN001
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(text=text, title="Russia leaves key city")
-    wire = source_service.create_source({"name": "Reuters", "domains": ["reuters.com"], "credibility": "high",
-                                         "rationale": "wire service"}, actor=admin)
-    source_service.create_source({"name": "Daily Rumour", "domains": ["rumour-news.com"], "credibility": "low",
-                                  "rationale": "no corrections policy"}, actor=admin)
+    wire = source_service.create_source(
+        {
+            "name": "Reuters",
+            "domains": ["reuters.com"],
+            "credibility": "high",
+            "rationale": "wire service",
+        },
+        actor=admin,
+    )
+    source_service.create_source(
+        {
+            "name": "Daily Rumour",
+            "domains": ["rumour-news.com"],
+            "credibility": "low",
+            "rationale": "no corrections policy",
+        },
+        actor=admin,
+    )
     db.session.commit()
     by_text = {s.text: s.id for s in article.sentences}
     peskov = next(i for t, i in by_text.items() if "Dmitri Peskov, said" in t)
@@ -39,11 +55,15 @@ def test_kherson_suggestions_and_registry_ratings_that_stick(page: Page, reviewe
     page.keyboard.type("https://www.reuters.com/world/peskov-cairo")
     page.keyboard.press("Tab")  # the change event looks the URL up in the registry
     rows = page.locator("#link-rows .link-row")
-    expect(rows.last.locator(".rating")).to_contain_text("Registry: Reuters rates www.reuters.com high")
+    expect(rows.last.locator(".rating")).to_contain_text(
+        "Registry: Reuters rates www.reuters.com high"
+    )
     page.locator("#add-link").click()
     rows.last.locator('input[name$="-url"]').fill("https://uk.rumour-news.com/story")
     rows.last.locator('input[name$="-url"]').press("Tab")
-    expect(rows.last.locator(".rating")).to_contain_text("Daily Rumour rates uk.rumour-news.com low")
+    expect(rows.last.locator(".rating")).to_contain_text(
+        "Daily Rumour rates uk.rumour-news.com low"
+    )
     page.keyboard.press("Control+Enter")
     expect(page.locator(f"#s{peskov} .mark")).to_contain_text("[disputed]")
 
@@ -56,6 +76,9 @@ def test_kherson_suggestions_and_registry_ratings_that_stick(page: Page, reviewe
     expect(page.locator("#link-rows")).to_contain_text("Registry: Daily Rumour rates it low")
     db.session.expire_all()
     links = db.session.scalar(db.select(Annotation)).links
-    assert [(link.credibility, link.credibility_source) for link in links] == [("high", "registry"), ("low", "registry")]
+    assert [(link.credibility, link.credibility_source) for link in links] == [
+        ("high", "registry"),
+        ("low", "registry"),
+    ]
     csv_text = page.request.get("/export/download?format=csv").text()
     assert "high | low" in csv_text and "Dmitri Peskov" in csv_text

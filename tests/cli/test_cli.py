@@ -31,7 +31,12 @@ def test_bootstrap_makes_one_admin_with_a_random_password_and_the_sample(runner,
     assert len(password) >= 12
     again = runner.invoke(args=["bootstrap"])
     assert "already exists" in again.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(User).where(User.role == Role.ADMIN)) == 1
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(User).where(User.role == Role.ADMIN)
+        )
+        == 1
+    )
     assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 1
     from tests.conftest import login
 
@@ -39,10 +44,14 @@ def test_bootstrap_makes_one_admin_with_a_random_password_and_the_sample(runner,
 
 
 def test_users_create_and_refusals(runner):
-    made = runner.invoke(args=["users", "create", "carol", "--role", "reviewer", "--password-stdin"],
-                         input="a long password\n")
+    made = runner.invoke(
+        args=["users", "create", "carol", "--role", "reviewer", "--password-stdin"],
+        input="a long password\n",
+    )
     assert made.exit_code == 0 and "Created reviewer" in made.output
-    dup = runner.invoke(args=["users", "create", "Carol", "--password-stdin"], input="a long password\n")
+    dup = runner.invoke(
+        args=["users", "create", "Carol", "--password-stdin"], input="a long password\n"
+    )
     assert dup.exit_code == 1 and "already taken" in dup.output
     short = runner.invoke(args=["users", "create", "dave", "--password-stdin"], input="short\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
@@ -53,15 +62,24 @@ def test_tokens_create_prints_a_working_token(runner, client, reviewer):
     result = runner.invoke(args=["tokens", "create", "alice"])
     token = result.output.strip()
     assert token.startswith("ann_")
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()["username"] == "alice"
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()[
+            "username"
+        ]
+        == "alice"
+    )
     missing = runner.invoke(args=["tokens", "create", "nobody"])
     assert missing.exit_code == 1 and "no user named" in missing.output
 
 
 def test_import_txt_and_json_with_summary(runner, tmp_path):
     (tmp_path / "a.txt").write_text(SAMPLE_TEXT, encoding="utf-8")
-    (tmp_path / "b.json").write_text(json.dumps([{"title": "B", "text": "Bee story. Two."},
-                                                 {"title": "C", "text": "Sea story. Three."}]), encoding="utf-8")
+    (tmp_path / "b.json").write_text(
+        json.dumps(
+            [{"title": "B", "text": "Bee story. Two."}, {"title": "C", "text": "Sea story. Three."}]
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["import", str(tmp_path / "a.txt"), str(tmp_path / "b.json")])
     assert result.exit_code == 0, result.output
     assert "Imported 3, duplicates skipped 0, failed 0" in result.output
@@ -83,8 +101,16 @@ def test_import_failures_exit_1_and_keep_what_succeeded(runner, tmp_path):
     (tmp_path / "bad.txt").write_bytes(b"caf\xe9 au lait")
     (tmp_path / "broken.json").write_text('{"title": "x", ', encoding="utf-8")
     (tmp_path / "empty.json").write_text('{"title": "x", "text": ""}', encoding="utf-8")
-    result = runner.invoke(args=["import", str(tmp_path / "good.txt"), str(tmp_path / "bad.txt"),
-                                 str(tmp_path / "broken.json"), str(tmp_path / "empty.json"), str(tmp_path / "missing.txt")])
+    result = runner.invoke(
+        args=[
+            "import",
+            str(tmp_path / "good.txt"),
+            str(tmp_path / "bad.txt"),
+            str(tmp_path / "broken.json"),
+            str(tmp_path / "empty.json"),
+            str(tmp_path / "missing.txt"),
+        ]
+    )
     assert result.exit_code == 1
     assert "Imported 1, duplicates skipped 0, failed 4" in result.output
     assert "bad.txt, line 1: the file is not valid UTF-8" in result.output
@@ -98,14 +124,22 @@ def test_export_csv_and_json_to_file(runner, tmp_path, make_article, reviewer):
     from annotator.services.annotations import annotate
 
     article = make_article()
-    annotate(article.sentences[2], {"verdict": "disputed", "attributed_to": "Critics", "note": "@SUM(1)"}, actor=reviewer)
+    annotate(
+        article.sentences[2],
+        {"verdict": "disputed", "attributed_to": "Critics", "note": "@SUM(1)"},
+        actor=reviewer,
+    )
     db.session.commit()
     out = tmp_path / "out.csv"
-    result = runner.invoke(args=["export", "--format", "csv", "--verdict", "disputed", "-o", str(out)])
+    result = runner.invoke(
+        args=["export", "--format", "csv", "--verdict", "disputed", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     (row,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
     assert (row["attributed_to"], row["note"], row["reviewer"]) == ("Critics", "'@SUM(1)", "alice")
-    assert article.text[int(row["sentence_start"]):int(row["sentence_end"])] == row["sentence_text"]
+    assert (
+        article.text[int(row["sentence_start"]) : int(row["sentence_end"])] == row["sentence_text"]
+    )
     document = json.loads(runner.invoke(args=["export", "--format", "json"]).output)
     assert document["articles"][0]["sentences"][2]["annotations"][0]["verdict"] == "disputed"
     bad = runner.invoke(args=["export", "--verdict", "maybe"])
@@ -129,7 +163,11 @@ def test_every_command_is_documented_in_the_readme():
     names = []
     for command in COMMANDS:
         subcommands = getattr(command, "commands", None)
-        names += [f"annotator {command.name} {sub}" for sub in subcommands] if subcommands else [f"annotator {command.name}"]
+        names += (
+            [f"annotator {command.name} {sub}" for sub in subcommands]
+            if subcommands
+            else [f"annotator {command.name}"]
+        )
     missing = [name for name in names if name not in readme]
     assert not missing, f"README does not document: {missing}"
 
@@ -138,8 +176,16 @@ def test_import_restores_our_own_json_export_losslessly(runner, tmp_path, make_a
     from annotator.services.annotations import annotate
 
     article = make_article()
-    annotate(article.sentences[1], {"verdict": "disputed", "attributed_to": "the council", "note": "=1+1 \u202e",
-                                    "links": [{"url": "https://example.org/x", "credibility": "high"}]}, actor=reviewer)
+    annotate(
+        article.sentences[1],
+        {
+            "verdict": "disputed",
+            "attributed_to": "the council",
+            "note": "=1+1 \u202e",
+            "links": [{"url": "https://example.org/x", "credibility": "high"}],
+        },
+        actor=reviewer,
+    )
     db.session.commit()
     first = tmp_path / "first.json"
     assert runner.invoke(args=["export", "--format", "json", "-o", str(first)]).exit_code == 0
@@ -152,10 +198,14 @@ def test_import_restores_our_own_json_export_losslessly(runner, tmp_path, make_a
     assert "restored 1 articles" in result.output
     second = tmp_path / "second.json"
     runner.invoke(args=["export", "--format", "json", "-o", str(second)])
-    assert json.loads(second.read_text(encoding="utf-8")) == json.loads(first.read_text(encoding="utf-8"))
+    assert json.loads(second.read_text(encoding="utf-8")) == json.loads(
+        first.read_text(encoding="utf-8")
+    )
 
 
-def test_import_refuses_a_tampered_export_and_changes_nothing(runner, tmp_path, make_article, reviewer):
+def test_import_refuses_a_tampered_export_and_changes_nothing(
+    runner, tmp_path, make_article, reviewer
+):
     from annotator.services.annotations import annotate
 
     article = make_article()
@@ -164,7 +214,9 @@ def test_import_refuses_a_tampered_export_and_changes_nothing(runner, tmp_path, 
     exported = tmp_path / "export.json"
     runner.invoke(args=["export", "--format", "json", "-o", str(exported)])
     tampered = tmp_path / "tampered.json"
-    tampered.write_text(exported.read_text(encoding="utf-8").replace('"verified"', '"maybe"'), encoding="utf-8")
+    tampered.write_text(
+        exported.read_text(encoding="utf-8").replace('"verified"', '"maybe"'), encoding="utf-8"
+    )
     before = db.session.scalar(db.select(db.func.count()).select_from(Article))
     result = runner.invoke(args=["import", str(tampered)])
     assert result.exit_code == 1

@@ -31,10 +31,21 @@ def test_cohen_kappa_matches_the_textbook_example() -> None:
 def test_fleiss_kappa_matches_the_textbook_example() -> None:
     # Wikipedia's example: 10 subjects, 14 raters each, 5 categories; kappa = 0.210.
     table = [
-        [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-        [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+        [0, 0, 0, 0, 14],
+        [0, 2, 6, 4, 2],
+        [0, 0, 3, 5, 6],
+        [0, 3, 9, 2, 0],
+        [2, 2, 8, 1, 1],
+        [7, 7, 0, 0, 0],
+        [3, 2, 6, 3, 0],
+        [2, 5, 3, 2, 2],
+        [6, 5, 2, 1, 0],
+        [0, 2, 2, 3, 7],
     ]
-    items = [[category for category, n in zip("abcde", row, strict=True) for _ in range(n)] for row in table]
+    items = [
+        [category for category, n in zip("abcde", row, strict=True) for _ in range(n)]
+        for row in table
+    ]
     assert fleiss_kappa(items) == pytest.approx(0.2099, abs=1e-4)
 
 
@@ -55,8 +66,12 @@ def judged(make_article, make_user):  # noqa: ANN001, ANN201
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     s = article.sentences
-    for sentence, mine, theirs in ((s[0], "verified", "verified"), (s[1], "verified", "disputed"),
-                                   (s[2], "disputed", "disputed"), (s[3], "unproven", "unproven")):
+    for sentence, mine, theirs in (
+        (s[0], "verified", "verified"),
+        (s[1], "verified", "disputed"),
+        (s[2], "disputed", "disputed"),
+        (s[3], "unproven", "unproven"),
+    ):
         annotate(sentence, {"verdict": mine}, actor=alice)
         annotate(sentence, {"verdict": theirs}, actor=bob)
     db.session.commit()
@@ -83,8 +98,11 @@ def test_three_reviewers_get_fleiss_kappa(make_article, make_user, admin) -> Non
     article = make_article()
     people = [make_user("reviewer", name) for name in ("alice", "bob", "carol")]
     s = article.sentences
-    table = {0: ("verified", "verified", "verified"), 1: ("verified", "verified", "disputed"),
-             2: ("disputed", "unproven", "verified")}
+    table = {
+        0: ("verified", "verified", "verified"),
+        1: ("verified", "verified", "disputed"),
+        2: ("disputed", "unproven", "verified"),
+    }
     for index, verdicts in table.items():
         for person, verdict in zip(people, verdicts, strict=True):
             annotate(s[index], {"verdict": verdict}, actor=person)
@@ -98,14 +116,28 @@ def test_three_reviewers_get_fleiss_kappa(make_article, make_user, admin) -> Non
     assert result.percent_agreement == pytest.approx(33.3)
 
 
-def test_a_reviewer_counts_once_with_their_whole_sentence_claim(make_article, make_user, admin) -> None:  # noqa: ANN001
+def test_a_reviewer_counts_once_with_their_whole_sentence_claim(
+    make_article, make_user, admin
+) -> None:  # noqa: ANN001
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     sentence = article.sentences[1]
-    annotate(sentence, {"verdict": "disputed", "span": {"start": sentence.start, "end": sentence.start + 5}}, actor=alice)
+    annotate(
+        sentence,
+        {"verdict": "disputed", "span": {"start": sentence.start, "end": sentence.start + 5}},
+        actor=alice,
+    )
     annotate(sentence, {"verdict": "verified"}, actor=alice)  # the whole sentence: this one stands
-    annotate(sentence, {"verdict": "unproven", "span": {"start": sentence.start, "end": sentence.start + 5}}, actor=bob)
-    annotate(sentence, {"verdict": "verified", "span": {"start": sentence.start + 6, "end": sentence.start + 9}}, actor=bob)
+    annotate(
+        sentence,
+        {"verdict": "unproven", "span": {"start": sentence.start, "end": sentence.start + 5}},
+        actor=bob,
+    )
+    annotate(
+        sentence,
+        {"verdict": "verified", "span": {"start": sentence.start + 6, "end": sentence.start + 9}},
+        actor=bob,
+    )
     gone = annotate(sentence, {"verdict": "verified"}, actor=bob)
     db.session.flush()
     delete_annotation(gone, actor=bob)  # deleted claims do not count
@@ -132,7 +164,12 @@ def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None: 
     sentence = article.sentences[1]
     adj = adjudicate(sentence, "disputed", "  The vote was 7-2, not 8-1. ", actor=admin)
     db.session.commit()
-    assert (adj.verdict, adj.note, adj.version, adj.adjudicator.username) == ("disputed", "The vote was 7-2, not 8-1.", 1, "boss")
+    assert (adj.verdict, adj.note, adj.version, adj.adjudicator.username) == (
+        "disputed",
+        "The vote was 7-2, not 8-1.",
+        1,
+        "boss",
+    )
 
     again = adjudicate(sentence, "unproven", "", actor=admin, expected_version=1)
     db.session.commit()
@@ -141,10 +178,14 @@ def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None: 
     assert row.adjudication is not None and row.adjudication.verdict == "unproven"
 
     revisions = db.session.scalars(
-        db.select(Revision).where(Revision.entity == "adjudication", Revision.entity_id == adj.id).order_by(Revision.id)
+        db.select(Revision)
+        .where(Revision.entity == "adjudication", Revision.entity_id == adj.id)
+        .order_by(Revision.id)
     ).all()
     assert [r.action for r in revisions] == ["create", "update"]
-    assert revisions[1].before["verdict"] == "disputed" and revisions[1].after["verdict"] == "unproven"
+    assert (
+        revisions[1].before["verdict"] == "disputed" and revisions[1].after["verdict"] == "unproven"
+    )
 
 
 def test_a_stale_version_is_a_conflict_and_changes_nothing(judged, admin, make_user) -> None:  # noqa: ANN001
@@ -190,7 +231,9 @@ def test_reviewers_cannot_record_or_clear_a_final_verdict(judged, admin) -> None
         ("verified", "", 0, "version"),
     ],
 )
-def test_bad_input_names_the_field_and_changes_nothing(judged, admin, verdict, note, version, field) -> None:  # noqa: ANN001
+def test_bad_input_names_the_field_and_changes_nothing(
+    judged, admin, verdict, note, version, field
+) -> None:  # noqa: ANN001
     article, _alice, _bob = judged
     with pytest.raises(Invalid) as caught:
         adjudicate(article.sentences[1], verdict, note, actor=admin, expected_version=version)
@@ -208,7 +251,11 @@ def test_clear_removes_the_final_verdict_and_records_it(judged, admin) -> None: 
     clear_adjudication(sentence, actor=admin, expected_version=1)
     db.session.commit()
     assert get_adjudication(sentence) is None
-    last = db.session.scalars(db.select(Revision).where(Revision.entity == "adjudication", Revision.entity_id == adj_id).order_by(Revision.id.desc())).first()
+    last = db.session.scalars(
+        db.select(Revision)
+        .where(Revision.entity == "adjudication", Revision.entity_id == adj_id)
+        .order_by(Revision.id.desc())
+    ).first()
     assert last.action == "delete" and last.before["note"] == "why" and last.after is None
     with pytest.raises(NotFound):
         clear_adjudication(sentence, actor=admin)
@@ -222,7 +269,9 @@ def test_one_final_verdict_per_sentence_and_it_goes_with_its_sentence(judged, ad
     sentence = article.sentences[1]
     adjudicate(sentence, "disputed", "", actor=admin)
     db.session.commit()
-    duplicate = Adjudication(sentence_id=sentence.id, verdict="verified", note="", adjudicator_id=admin.id)
+    duplicate = Adjudication(
+        sentence_id=sentence.id, verdict="verified", note="", adjudicator_id=admin.id
+    )
     db.session.add(duplicate)
     with pytest.raises(Exception, match="(?i)unique"):
         db.session.flush()

@@ -36,7 +36,9 @@ def test_annotate_stores_everything_and_writes_a_revision(sentence, reviewer):
 def test_update_bumps_version_and_records_before_and_after(sentence, reviewer):
     ann = svc.annotate(sentence, GOOD, actor=reviewer)
     db.session.commit()
-    svc.update_annotation(ann, {"verdict": "disputed", "links": []}, actor=reviewer, expected_version=1)
+    svc.update_annotation(
+        ann, {"verdict": "disputed", "links": []}, actor=reviewer, expected_version=1
+    )
     db.session.commit()
     assert ann.version == 2 and ann.links == []
     update = history("annotation", ann.id)[-1]
@@ -102,7 +104,10 @@ def test_reviewers_cannot_see_or_change_each_others_work(sentence, make_user):
         ({"links": [{"url": "data:text/html,hi"}]}, "links[0].url"),
         ({"links": [{"url": "https://user:pw@example.org/"}]}, "links[0].url"),
         ({"links": [{"url": "https://example.org/" + "a" * 2001}]}, "links[0].url"),
-        ({"links": [{"url": "https://example.org/", "credibility": "excellent"}]}, "links[0].credibility"),
+        (
+            {"links": [{"url": "https://example.org/", "credibility": "excellent"}]},
+            "links[0].credibility",
+        ),
         ({"links": [{"url": "https://example.org/", "stance": "maybe"}]}, "links[0].stance"),
         ({"links": "https://example.org"}, "links"),
         ({"attributed_to": "x" * 501}, "attributed_to"),
@@ -118,10 +123,17 @@ def test_bad_input_names_the_field_and_stores_nothing(sentence, reviewer, change
     db.session.rollback()
     assert field in caught.value.fields
     assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
-    assert db.session.scalar(db.select(db.func.count()).select_from(Revision).where(Revision.entity == "annotation")) == 0
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(Revision).where(Revision.entity == "annotation")
+        )
+        == 0
+    )
 
 
 def test_span_inside_the_sentence_is_kept(sentence, reviewer):
     start = sentence.start + 4
-    ann = svc.annotate(sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer)
+    ann = svc.annotate(
+        sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer
+    )
     assert svc.annotation_state(ann)["span"] == {"start": start, "end": start + 7}

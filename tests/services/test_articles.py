@@ -22,7 +22,9 @@ def test_kherson_offsets_slice_the_text_exactly(app):
         assert piece == piece.strip() and piece
         covered.append(piece)
     assert "".join(covered).replace(" ", "") == "".join(text.split())  # nothing lost
-    assert stored.sentences[0].text == "Russia leaves key city for Ukraine, US calls for negotiation"
+    assert (
+        stored.sentences[0].text == "Russia leaves key city for Ukraine, US calls for negotiation"
+    )
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,20 @@ def test_concurrent_saves_all_succeed(app, make_article, make_user, token_for):
     def save_all(i: int) -> None:
         client = app.test_client()
         for sentence_id in sentence_ids:
-            made = client.post("/api/v1/annotations", headers=headers[i],
-                               json={"sentence_id": sentence_id, "verdict": "verified", "note": f"r{i}"})
-            patched = client.patch(f"/api/v1/annotations/{made.get_json()['id']}", headers=headers[i],
-                                   json={"verdict": "disputed", "version": 1}) if made.status_code == 201 else made
+            made = client.post(
+                "/api/v1/annotations",
+                headers=headers[i],
+                json={"sentence_id": sentence_id, "verdict": "verified", "note": f"r{i}"},
+            )
+            patched = (
+                client.patch(
+                    f"/api/v1/annotations/{made.get_json()['id']}",
+                    headers=headers[i],
+                    json={"verdict": "disputed", "version": 1},
+                )
+                if made.status_code == 201
+                else made
+            )
             with lock:
                 statuses.extend([made.status_code, patched.status_code])
 
@@ -40,4 +50,6 @@ def test_concurrent_saves_all_succeed(app, make_article, make_user, token_for):
     assert statuses.count(201) == 8 * len(sentence_ids), statuses
     assert statuses.count(200) == 8 * len(sentence_ids), statuses
     db.session.rollback()  # end the test's own read snapshot
-    assert db.session.scalar(db.select(db.func.count()).select_from(Annotation).where(Annotation.verdict == "disputed")) == 8 * len(sentence_ids)
+    assert db.session.scalar(
+        db.select(db.func.count()).select_from(Annotation).where(Annotation.verdict == "disputed")
+    ) == 8 * len(sentence_ids)

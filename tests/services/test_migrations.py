@@ -30,7 +30,9 @@ def _differences(connection) -> list[object]:  # noqa: ANN001
 def test_models_and_migrated_schema_agree(app: Flask) -> None:
     with db.engine.connect() as connection:
         diff = _differences(connection)
-    assert diff == [], "models and migrations differ; add a migration:\n" + "\n".join(map(repr, diff))
+    assert diff == [], "models and migrations differ; add a migration:\n" + "\n".join(
+        map(repr, diff)
+    )
 
 
 @pytest.fixture
@@ -52,32 +54,44 @@ def empty_database(database_uri: str, tmp_path: Path) -> Iterator[str]:
         engine.dispose()
 
 
-def test_init_upgrades_a_0001_database_keeping_its_data(empty_database: str, tmp_path: Path) -> None:
+def test_init_upgrades_a_0001_database_keeping_its_data(
+    empty_database: str, tmp_path: Path
+) -> None:
     old = make_test_app(empty_database, tmp_path)
     with old.app_context():
         directory = old.extensions["migrate"].directory
         upgrade(directory=directory, revision="0001")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO users (id, username, password_hash, role, active, created_at) "
-                "VALUES (1, 'alice', 'x', 'reviewer', true, CURRENT_TIMESTAMP)"
-            ))
-            connection.execute(text(
-                "INSERT INTO articles (id, title, text, content_hash, created_at, updated_at) "
-                "VALUES (1, 'T', 'One. Two.', 'h', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-            ))
-            connection.execute(text(
-                "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
-                "VALUES (1, 1, 0, 0, 0, 4)"
-            ))
-            connection.execute(text(
-                "INSERT INTO annotations (id, sentence_id, reviewer_id, verdict, attributed_to, note, version, "
-                "created_at, updated_at) VALUES (1, 1, 1, 'disputed', '', '', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-            ))
-            connection.execute(text(
-                "INSERT INTO evidence_links (id, annotation_id, position, url, title, credibility) "
-                "VALUES (1, 1, 0, 'https://www.reuters.com/a', 'Wire', 'medium')"
-            ))
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                    "VALUES (1, 'alice', 'x', 'reviewer', true, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO articles (id, title, text, content_hash, created_at, updated_at) "
+                    "VALUES (1, 'T', 'One. Two.', 'h', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
+                    "VALUES (1, 1, 0, 0, 0, 4)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO annotations (id, sentence_id, reviewer_id, verdict, attributed_to, note, version, "
+                    "created_at, updated_at) VALUES (1, 1, 1, 'disputed', '', '', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO evidence_links (id, annotation_id, position, url, title, credibility) "
+                    "VALUES (1, 1, 0, 'https://www.reuters.com/a', 'Wire', 'medium')"
+                )
+            )
         db.engine.dispose()
 
     result = old.test_cli_runner().invoke(args=["init"])
@@ -87,12 +101,26 @@ def test_init_upgrades_a_0001_database_keeping_its_data(empty_database: str, tmp
 
     with old.app_context():
         with db.engine.connect() as connection:
-            head = ScriptDirectory.from_config(old.extensions["migrate"].migrate.get_config(directory)).get_current_head()
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == head
-            link = connection.execute(text(
-                "SELECT url, title, credibility, credibility_source, override_reason, source_id FROM evidence_links"
-            )).one()
-            assert tuple(link) == ("https://www.reuters.com/a", "Wire", "medium", "reviewer", "", None)
+            head = ScriptDirectory.from_config(
+                old.extensions["migrate"].migrate.get_config(directory)
+            ).get_current_head()
+            assert (
+                connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+                == head
+            )
+            link = connection.execute(
+                text(
+                    "SELECT url, title, credibility, credibility_source, override_reason, source_id FROM evidence_links"
+                )
+            ).one()
+            assert tuple(link) == (
+                "https://www.reuters.com/a",
+                "Wire",
+                "medium",
+                "reviewer",
+                "",
+                None,
+            )
             assert connection.execute(text("SELECT count(*) FROM annotations")).scalar_one() == 1
             assert _differences(connection) == []
         db.engine.dispose()

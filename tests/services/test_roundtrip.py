@@ -10,8 +10,9 @@ import time
 import pytest
 
 from annotator.extensions import db
-from annotator.models import Annotation, Article, EvidenceLink, Revision, Role, User
+from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Revision, Role, User
 from annotator.services import exports
+from annotator.services.adjudication import adjudicate
 from annotator.services.annotations import (
     annotate,
     delete_annotation,
@@ -82,6 +83,13 @@ def populated(make_article, make_user):  # noqa: ANN001, ANN201
     db.session.flush()
     delete_annotation(gone, actor=bob)
     annotate(get_sentence(third.sentences[1].id), {"verdict": "unproven"}, actor=alice)
+    judge = make_user("admin", "judge")
+    adjudicate(s1, "verified", "first look", actor=judge)
+    db.session.flush()
+    adjudicate(s1, "disputed", TRICKY, actor=judge, expected_version=1)  # version 2
+    adjudicate(
+        get_sentence(third.sentences[0].id), "unproven", "", actor=judge
+    )  # nobody annotated it
     db.session.commit()
     return alice
 
@@ -98,9 +106,15 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
     db.session.commit()
 
     assert summary.ids_kept and summary.articles == 3 and summary.annotations == 3
-    assert sorted(summary.users_created) == ["alice", "bob.k"]
+    assert summary.adjudications == 2
+    assert sorted(summary.users_created) == ["alice", "bob.k", "judge"]
     after = export_json(restorer)
     assert after == before  # byte for byte: ids kept, keys sorted, every string as stored
+    final = db.session.scalars(db.select(Adjudication).order_by(Adjudication.sentence_id)).all()
+    assert [(a.verdict, a.note, a.version, a.adjudicator.username) for a in final] == [
+        ("disputed", TRICKY, 2, "judge"),
+        ("unproven", "", 1, "judge"),
+    ]
     restored = db.session.scalar(db.select(User).where(User.username == "alice"))
     assert (
         restored.active is False and restored.role == Role.REVIEWER
@@ -189,6 +203,8 @@ def tamper(text: str, old: str, new: str) -> bytes:
             "url",
         ),
         (lambda t: tamper(t, '"reviewer": "bob.k"', '"reviewer": ""'), 2, "reviewer"),
+        (lambda t: tamper(t, '"adjudicator": "judge"', '"adjudicator": null'), 2, "adjudicator"),
+        (lambda t: tamper(t, '"version": 2}', '"version": 0}'), 2, "adjudication.version"),
         (lambda t: tamper(t, '"title": "Third"', '"title": 5'), 4, "title"),
         (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), 1, "UTF-8"),
         (lambda t: b"", None, "empty"),
@@ -201,6 +217,8 @@ def tamper(text: str, old: str, new: str) -> bytes:
         "version",
         "url",
         "reviewer",
+        "adjudicator",
+        "adjudication-version",
         "title",
         "utf16",
         "empty",

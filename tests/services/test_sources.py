@@ -17,8 +17,12 @@ from annotator.services.errors import Forbidden, Invalid
 from annotator.services.validation import Problems, url_problem
 from tests.conftest import REUTERS, count
 
-RT = {"name": "RT", "domains": "rt.com, russian.rt.com", "credibility": "low", "rationale": "State media."}
-
+RT = {
+    "name": "RT",
+    "domains": "rt.com, russian.rt.com",
+    "credibility": "low",
+    "rationale": "State media.",
+}
 
 
 @pytest.fixture
@@ -77,7 +81,9 @@ def test_the_public_suffix_list_is_the_bundled_one_and_needs_no_network(monkeypa
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    fresh = type(svc._extract)(cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True)
+    fresh = type(svc._extract)(
+        cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
+    )
     parts = fresh("forums.bbc.co.uk")
     assert (parts.subdomain, parts.domain, parts.suffix) == ("forums", "bbc", "co.uk")
     assert svc.registered_domain("uk.reuters.com") == "reuters.com"
@@ -107,7 +113,9 @@ def test_urls_over_2000_characters_are_refused() -> None:
 
 def test_internationalised_hosts_are_stored_in_punycode_and_others_untouched() -> None:
     problems = Problems()
-    assert problems.url("url", "https://аpple.com/login?x=ü") == "https://xn--pple-43d.com/login?x=ü"
+    assert (
+        problems.url("url", "https://аpple.com/login?x=ü") == "https://xn--pple-43d.com/login?x=ü"
+    )
     assert problems.url("url", "https://Bücher.de:8080/") == "https://xn--bcher-kva.de:8080/"
     assert problems.url("url", "https://Example.org/A") == "https://Example.org/A"
     assert not problems
@@ -117,14 +125,25 @@ def test_internationalised_hosts_are_stored_in_punycode_and_others_untouched() -
 
 
 def test_a_rating_on_a_domain_covers_its_subdomains(reuters) -> None:  # noqa: ANN001
-    for url in ("https://reuters.com/a", "https://www.reuters.com/a", "http://uk.reuters.com/a", "https://a.b.reuters.com/"):
+    for url in (
+        "https://reuters.com/a",
+        "https://www.reuters.com/a",
+        "http://uk.reuters.com/a",
+        "https://a.b.reuters.com/",
+    ):
         assert svc.lookup(url) == reuters, url
-    for url in ("https://reuters.com.evil.example/", "https://notreuters.com/", "https://reuters.co.uk/"):
+    for url in (
+        "https://reuters.com.evil.example/",
+        "https://notreuters.com/",
+        "https://reuters.co.uk/",
+    ):
         assert svc.lookup(url) is None, url
 
 
 def test_the_most_specific_entry_wins(admin, reuters) -> None:  # noqa: ANN001
-    uk = svc.create_source({"name": "Reuters UK", "domains": ["uk.reuters.com"], "credibility": "medium"}, actor=admin)
+    uk = svc.create_source(
+        {"name": "Reuters UK", "domains": ["uk.reuters.com"], "credibility": "medium"}, actor=admin
+    )
     db.session.commit()
     assert svc.lookup("https://uk.reuters.com/x") == uk
     assert svc.lookup("https://www.uk.reuters.com/x") == uk
@@ -132,8 +151,12 @@ def test_the_most_specific_entry_wins(admin, reuters) -> None:  # noqa: ANN001
 
 
 def test_a_look_alike_host_does_not_match_the_real_outlet(admin) -> None:  # noqa: ANN001
-    apple = svc.create_source({"name": "Apple", "domains": ["apple.com"], "credibility": "high"}, actor=admin)
-    fake = svc.create_source({"name": "Fake Apple", "domains": ["аpple.com"], "credibility": "low"}, actor=admin)
+    apple = svc.create_source(
+        {"name": "Apple", "domains": ["apple.com"], "credibility": "high"}, actor=admin
+    )
+    fake = svc.create_source(
+        {"name": "Fake Apple", "domains": ["аpple.com"], "credibility": "low"}, actor=admin
+    )
     db.session.commit()
     assert fake.domain_names == ["xn--pple-43d.com"]
     assert svc.lookup("https://apple.com/") == apple
@@ -145,7 +168,9 @@ def test_retired_entries_rate_nothing(admin, reuters) -> None:  # noqa: ANN001
     svc.retire_source(reuters, actor=admin)
     db.session.commit()
     assert svc.lookup("https://www.reuters.com/") is None
-    assert [s.name for s in svc.list_sources("reuters")] == ["Reuters"]  # still listed, marked retired
+    assert [s.name for s in svc.list_sources("reuters")] == [
+        "Reuters"
+    ]  # still listed, marked retired
     assert svc.list_sources("reuters", include_retired=False) == []
 
 
@@ -161,7 +186,11 @@ def test_search_finds_names_and_domains(admin, reuters) -> None:  # noqa: ANN001
 
 
 def test_create_records_who_rated_it_and_a_revision(admin, reuters) -> None:  # noqa: ANN001
-    assert (reuters.rated_by, reuters.credibility, reuters.domain_names) == (admin, "high", ["reuters.com"])
+    assert (reuters.rated_by, reuters.credibility, reuters.domain_names) == (
+        admin,
+        "high",
+        ["reuters.com"],
+    )
     (revision,) = history("source", reuters.id)
     assert (revision.action, revision.actor_id, revision.before) == ("create", admin.id, None)
     assert revision.after["credibility"] == "high"
@@ -170,9 +199,15 @@ def test_create_records_who_rated_it_and_a_revision(admin, reuters) -> None:  # 
 def test_a_rating_change_records_who_when_before_and_after(make_user, reuters) -> None:  # noqa: ANN001
     other = make_user("admin", "editor")
     first_rated = reuters.rated_at
-    svc.update_source(reuters, {"credibility": "medium", "rationale": "Two retractions this year."}, actor=other)
+    svc.update_source(
+        reuters, {"credibility": "medium", "rationale": "Two retractions this year."}, actor=other
+    )
     db.session.commit()
-    assert (reuters.credibility, reuters.rated_by, reuters.rationale) == ("medium", other, "Two retractions this year.")
+    assert (reuters.credibility, reuters.rated_by, reuters.rationale) == (
+        "medium",
+        other,
+        "Two retractions this year.",
+    )
     assert reuters.rated_at > first_rated
     change = history("source", reuters.id)[-1]
     assert (change.action, change.actor_id) == ("update", other.id)
@@ -233,7 +268,9 @@ def test_reviewers_cannot_change_the_registry(reviewer, reuters) -> None:  # noq
     with pytest.raises(Forbidden):
         svc.retire_source(reuters, actor=reviewer)
     with pytest.raises(Forbidden):
-        svc.import_sources_csv(b"name,domains,credibility,rationale\nX,x.com,low,\n", "x.csv", actor=reviewer)
+        svc.import_sources_csv(
+            b"name,domains,credibility,rationale\nX,x.com,low,\n", "x.csv", actor=reviewer
+        )
     db.session.rollback()
     assert count(Source) == 1 and reuters.credibility == "high"
 
@@ -244,22 +281,38 @@ def test_reviewers_cannot_change_the_registry(reviewer, reuters) -> None:  # noq
 def test_a_new_link_takes_the_registry_rating(sentence, reviewer, reuters) -> None:  # noqa: ANN001
     ann = annotation_service.annotate(
         sentence,
-        {"verdict": "verified", "links": [{"url": "https://www.reuters.com/world/x"}, {"url": "https://uk.reuters.com/y", "credibility": "unknown"}]},
+        {
+            "verdict": "verified",
+            "links": [
+                {"url": "https://www.reuters.com/world/x"},
+                {"url": "https://uk.reuters.com/y", "credibility": "unknown"},
+            ],
+        },
         actor=reviewer,
     )
     db.session.commit()
     links = annotation_service.annotation_state(ann)["links"]
-    assert [(link["credibility"], link["credibility_source"], link["source"]) for link in links] == [
+    assert [
+        (link["credibility"], link["credibility_source"], link["source"]) for link in links
+    ] == [
         ("high", "registry", "Reuters"),
         ("high", "registry", "Reuters"),  # the editor's blank "unknown" is no rating at all
     ]
     assert ann.links[0].source_id == reuters.id
 
 
-def test_a_link_keeps_its_rating_when_the_registry_changes(sentence, admin, reviewer, reuters) -> None:  # noqa: ANN001
-    ann = annotation_service.annotate(sentence, {"verdict": "verified", "links": [{"url": "https://www.reuters.com/x"}]}, actor=reviewer)
+def test_a_link_keeps_its_rating_when_the_registry_changes(
+    sentence, admin, reviewer, reuters
+) -> None:  # noqa: ANN001
+    ann = annotation_service.annotate(
+        sentence,
+        {"verdict": "verified", "links": [{"url": "https://www.reuters.com/x"}]},
+        actor=reviewer,
+    )
     db.session.commit()
-    svc.update_source(reuters, {"credibility": "low", "rationale": "Hypothetically downgraded."}, actor=admin)
+    svc.update_source(
+        reuters, {"credibility": "low", "rationale": "Hypothetically downgraded."}, actor=admin
+    )
     db.session.commit()
     db.session.expire_all()
     ann = db.session.get(type(ann), ann.id)
@@ -267,11 +320,18 @@ def test_a_link_keeps_its_rating_when_the_registry_changes(sentence, admin, revi
     # Saving the annotation again with the link as the editor shows it keeps the saved rating.
     state = annotation_service.annotation_state(ann)
     annotation_service.update_annotation(
-        ann, {"note": "Checked again.", "links": state["links"]}, actor=reviewer, expected_version=ann.version
+        ann,
+        {"note": "Checked again.", "links": state["links"]},
+        actor=reviewer,
+        expected_version=ann.version,
     )
     db.session.commit()
     link = annotation_service.annotation_state(ann)["links"][0]
-    assert (link["credibility"], link["credibility_source"], link["source"]) == ("high", "registry", "Reuters")
+    assert (link["credibility"], link["credibility_source"], link["source"]) == (
+        "high",
+        "registry",
+        "Reuters",
+    )
     # A new link to the same outlet gets today's rating.
     annotation_service.update_annotation(
         ann,
@@ -287,7 +347,13 @@ def test_a_different_rating_needs_a_reason(sentence, reviewer, reuters) -> None:
     with pytest.raises(Invalid) as caught:
         annotation_service.annotate(
             sentence,
-            {"verdict": "disputed", "links": [{"url": "https://example.org/"}, {"url": "https://reuters.com/x", "credibility": "low"}]},
+            {
+                "verdict": "disputed",
+                "links": [
+                    {"url": "https://example.org/"},
+                    {"url": "https://reuters.com/x", "credibility": "low"},
+                ],
+            },
             actor=reviewer,
         )
     db.session.rollback()
@@ -297,14 +363,28 @@ def test_a_different_rating_needs_a_reason(sentence, reviewer, reuters) -> None:
 
     ann = annotation_service.annotate(
         sentence,
-        {"verdict": "disputed", "links": [{"url": "https://reuters.com/x", "credibility": "low", "override_reason": "Retracted story."}]},
+        {
+            "verdict": "disputed",
+            "links": [
+                {
+                    "url": "https://reuters.com/x",
+                    "credibility": "low",
+                    "override_reason": "Retracted story.",
+                }
+            ],
+        },
         actor=reviewer,
     )
     db.session.commit()
     link = annotation_service.annotation_state(ann)["links"][0]
     assert link == {
-        "url": "https://reuters.com/x", "title": "", "credibility": "low", "stance": None,
-        "credibility_source": "reviewer", "override_reason": "Retracted story.", "source": "Reuters",
+        "url": "https://reuters.com/x",
+        "title": "",
+        "credibility": "low",
+        "stance": None,
+        "credibility_source": "reviewer",
+        "override_reason": "Retracted story.",
+        "source": "Reuters",
     }
     revision = db.session.scalars(db.select(Revision).where(Revision.entity == "annotation")).one()
     assert revision.after["links"][0]["override_reason"] == "Retracted story."
@@ -314,7 +394,16 @@ def test_a_whitespace_reason_is_no_reason(sentence, reviewer, reuters) -> None: 
     with pytest.raises(Invalid) as caught:
         annotation_service.annotate(
             sentence,
-            {"verdict": "disputed", "links": [{"url": "https://reuters.com/x", "credibility": "medium", "override_reason": "   "}]},
+            {
+                "verdict": "disputed",
+                "links": [
+                    {
+                        "url": "https://reuters.com/x",
+                        "credibility": "medium",
+                        "override_reason": "   ",
+                    }
+                ],
+            },
             actor=reviewer,
         )
     db.session.rollback()
@@ -324,7 +413,13 @@ def test_a_whitespace_reason_is_no_reason(sentence, reviewer, reuters) -> None: 
 def test_links_without_a_registry_match_are_the_reviewers(sentence, reviewer, reuters) -> None:  # noqa: ANN001
     ann = annotation_service.annotate(
         sentence,
-        {"verdict": "verified", "links": [{"url": "https://example.org/a"}, {"url": "https://example.org/b", "credibility": "medium"}]},
+        {
+            "verdict": "verified",
+            "links": [
+                {"url": "https://example.org/a"},
+                {"url": "https://example.org/b", "credibility": "medium"},
+            ],
+        },
         actor=reviewer,
     )
     db.session.commit()
@@ -335,7 +430,11 @@ def test_links_without_a_registry_match_are_the_reviewers(sentence, reviewer, re
 
 
 def test_an_evidence_link_to_a_look_alike_is_saved_in_its_real_form(sentence, reviewer) -> None:  # noqa: ANN001
-    ann = annotation_service.annotate(sentence, {"verdict": "verified", "links": [{"url": "https://аpple.com/press"}]}, actor=reviewer)
+    ann = annotation_service.annotate(
+        sentence,
+        {"verdict": "verified", "links": [{"url": "https://аpple.com/press"}]},
+        actor=reviewer,
+    )
     db.session.commit()
     assert ann.links[0].url == "https://xn--pple-43d.com/press"
 
@@ -344,7 +443,16 @@ def test_an_overlong_reason_is_refused(sentence, reviewer, reuters) -> None:  # 
     with pytest.raises(Invalid) as caught:
         annotation_service.annotate(
             sentence,
-            {"verdict": "verified", "links": [{"url": "https://reuters.com/", "credibility": "low", "override_reason": "x" * 1001}]},
+            {
+                "verdict": "verified",
+                "links": [
+                    {
+                        "url": "https://reuters.com/",
+                        "credibility": "low",
+                        "override_reason": "x" * 1001,
+                    }
+                ],
+            },
             actor=reviewer,
         )
     db.session.rollback()
@@ -366,7 +474,9 @@ def test_import_creates_then_updates_by_name(admin) -> None:  # noqa: ANN001
     db.session.commit()
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     assert svc.lookup("https://uk.reuters.com/").name == "Reuters"
-    again = svc.import_sources_csv(GOOD_CSV.replace(b"low,State", b"medium,State"), "desk.csv", actor=admin)
+    again = svc.import_sources_csv(
+        GOOD_CSV.replace(b"low,State", b"medium,State"), "desk.csv", actor=admin
+    )
     db.session.commit()
     assert (again.created, again.updated, again.unchanged) == (0, 1, 1)
     assert svc.lookup("https://rt.com/").credibility == "medium"
@@ -378,14 +488,26 @@ def test_import_creates_then_updates_by_name(admin) -> None:  # noqa: ANN001
         (b"", "empty"),
         (b"Reuters,reuters.com,high,Wire\n", "line 1: the header row must name the columns"),
         (b"name,domains,rating,rationale\nReuters,reuters.com,high,\n", "missing: credibility"),
-        (b"name,domains,credibility,rationale,colour\nR,r.com,high,,red\n", "unknown column 'colour'"),
+        (
+            b"name,domains,credibility,rationale,colour\nR,r.com,high,,red\n",
+            "unknown column 'colour'",
+        ),
         (b"name,domains,credibility,rationale\n", "no rows"),
-        (b"name,domains,credibility,rationale\nReuters,reuters.com,excellent,\n", "line 2: credibility"),
+        (
+            b"name,domains,credibility,rationale\nReuters,reuters.com,excellent,\n",
+            "line 2: credibility",
+        ),
         (b"name,domains,credibility,rationale\nA,a.com,high,\nB,com,low,\n", "line 3: domains"),
         (b"name,domains,credibility,rationale\nA,a.com,high,\nB,b.com,low\n", "line 3: 3 cells"),
         (b"name,domains,credibility,rationale\nA,a.com,high,\na,b.com,low,\n", "line 3: name"),
-        (b"name,domains,credibility,rationale\nA,a.com,high,\nB,www.a.com,low,\n", "line 3: domains: a.com is also on line 2"),
-        (b"name,domains,credibility,rationale\nA,a.com,high,\"oops\n", "line 2: unexpected end of data"),
+        (
+            b"name,domains,credibility,rationale\nA,a.com,high,\nB,www.a.com,low,\n",
+            "line 3: domains: a.com is also on line 2",
+        ),
+        (
+            b'name,domains,credibility,rationale\nA,a.com,high,"oops\n',
+            "line 2: unexpected end of data",
+        ),
         (b"name,domains,credibility,rationale\nCaf\xe9,cafe.fr,high,\n", "line 2: not UTF-8"),
         (b"name,domains\x00,credibility\n", "NUL"),
     ],
@@ -400,7 +522,15 @@ def test_bad_csv_is_refused_whole_naming_the_line(admin, data: bytes, says: str)
 
 
 def test_export_is_spreadsheet_safe_and_imports_back(admin) -> None:  # noqa: ANN001
-    svc.create_source({"name": "=HYPERLINK(\"x\")", "domains": ["evil.example.com"], "credibility": "low", "rationale": "+1 dodgy"}, actor=admin)
+    svc.create_source(
+        {
+            "name": '=HYPERLINK("x")',
+            "domains": ["evil.example.com"],
+            "credibility": "low",
+            "rationale": "+1 dodgy",
+        },
+        actor=admin,
+    )
     svc.create_source(REUTERS, actor=admin)
     retired = svc.create_source(RT, actor=admin)
     svc.retire_source(retired, actor=admin)
@@ -408,7 +538,10 @@ def test_export_is_spreadsheet_safe_and_imports_back(admin) -> None:  # noqa: AN
     text = svc.export_sources_csv()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["name", "domains", "credibility", "rationale", "rated_by", "rated_at"]
-    assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(\"x\")", "Reuters"]  # retired entries are left out
+    assert [row[0] for row in rows[1:]] == [
+        '\'=HYPERLINK("x")',
+        "Reuters",
+    ]  # retired entries are left out
     assert rows[1][3] == "'+1 dodgy"
     # Another desk imports it and gets the same entries.
     db.session.execute(db.delete(SourceDomain))
@@ -417,5 +550,5 @@ def test_export_is_spreadsheet_safe_and_imports_back(admin) -> None:  # noqa: AN
     result = svc.import_sources_csv(text.encode(), "shared.csv", actor=admin)
     db.session.commit()
     assert result.created == 2
-    assert svc.lookup("https://evil.example.com/").name == "=HYPERLINK(\"x\")"
+    assert svc.lookup("https://evil.example.com/").name == '=HYPERLINK("x")'
     assert svc.lookup("https://evil.example.com/").rationale == "+1 dodgy"

@@ -36,10 +36,24 @@ def record(note: str = "a note", attributed_to: str = "Peskov", span=None) -> Ex
         "attributed_to": attributed_to,
         "note": note,
         "links": [
-            {"url": "https://a.example/x", "title": "", "credibility": "high", "stance": "refutes",
-             "credibility_source": "registry", "source": "A Wire", "override_reason": ""},
-            {"url": "https://b.example/y", "title": "B", "credibility": "low", "stance": None,
-             "credibility_source": "reviewer", "source": None, "override_reason": "=retracted story"},
+            {
+                "url": "https://a.example/x",
+                "title": "",
+                "credibility": "high",
+                "stance": "refutes",
+                "credibility_source": "registry",
+                "source": "A Wire",
+                "override_reason": "",
+            },
+            {
+                "url": "https://b.example/y",
+                "title": "B",
+                "credibility": "low",
+                "stance": None,
+                "credibility_source": "reviewer",
+                "source": None,
+                "override_reason": "=retracted story",
+            },
         ],
         "reviewer": "alice",
         "version": 2,
@@ -116,7 +130,9 @@ def test_empty_exports_are_still_valid():
 
 def test_csv_has_revision_count_and_where_each_rating_came_from():
     text = "".join(EXPORTERS["csv"].write([record()]))
-    assert COLUMNS.index("revision_count") < COLUMNS.index("link_credibility_source")  # new columns go last
+    assert COLUMNS.index("revision_count") < COLUMNS.index(
+        "link_credibility_source"
+    )  # new columns go last
     row = rows_of([record()])[0]
     assert row["revision_count"] == "3"
     assert row["link_credibility_source"] == "registry | reviewer"

@@ -29,8 +29,10 @@ def test_role_matrix_for_pages(client, reviewer, make_article):
     for path in [*MEMBER_PAGES, f"/articles/{article.id}"]:
         assert client.get(path).status_code == 200, path
     # reviewers cannot post to admin forms either
-    response = client.post("/admin/users", data={"username": "evil", "password": "x" * 12, "role": "admin",
-                                                 "csrf_token": client.csrf})
+    response = client.post(
+        "/admin/users",
+        data={"username": "evil", "password": "x" * 12, "role": "admin", "csrf_token": client.csrf},
+    )
     assert response.status_code == 403
     assert db.session.scalar(db.select(User).where(User.username == "evil")) is None
 
@@ -43,29 +45,43 @@ def test_admin_sees_admin_pages(client, admin):
 
 def test_wrong_password_is_refused_with_a_sentence(client, reviewer):
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login", data={"username": "alice", "password": "wrong password", "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": "alice", "password": "wrong password", "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "Wrong username or password" in response.get_data(as_text=True)
 
 
 def test_login_without_csrf_token_is_refused(client, reviewer):
-    response = client.post("/login", data={"username": "alice", "password": "correct horse battery"})
+    response = client.post(
+        "/login", data={"username": "alice", "password": "correct horse battery"}
+    )
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
 
 
 def test_login_never_redirects_off_site(client, reviewer):
     token = csrf_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login?next=//evil.example/x", data={"username": "alice", "password": "correct horse battery",
-                                                                 "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/x",
+        data={"username": "alice", "password": "correct horse battery", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_admin_pastes_an_article_and_sees_sentences(client, admin):
     login(client, admin)
-    response = client.post("/articles/new", data={"title": "", "text": SAMPLE_TEXT, "outlet": "Daily",
-                                                  "url": "https://example.org/story", "csrf_token": client.csrf},
-                           follow_redirects=True)
+    response = client.post(
+        "/articles/new",
+        data={
+            "title": "",
+            "text": SAMPLE_TEXT,
+            "outlet": "Daily",
+            "url": "https://example.org/story",
+            "csrf_token": client.csrf,
+        },
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Council approves flood barrier" in page  # title from the first line
@@ -91,8 +107,10 @@ def test_import_form_errors_name_the_field_and_store_nothing(client, admin, data
 
 
 def test_titles_and_text_are_escaped(client, admin, make_article):
-    make_article(text="<script>alert('x')</script> said nobody. <img src=x onerror=alert(1)>",
-                 title="<b onmouseover=alert(1)>Title</b>")
+    make_article(
+        text="<script>alert('x')</script> said nobody. <img src=x onerror=alert(1)>",
+        title="<b onmouseover=alert(1)>Title</b>",
+    )
     login(client, admin)
     index = client.get("/").get_data(as_text=True)
     assert "<b onmouseover" not in index and "&lt;b onmouseover=alert(1)&gt;" in index
@@ -103,9 +121,16 @@ def test_titles_and_text_are_escaped(client, admin, make_article):
 
 
 def annotate_form(sentence_id, page_html, **fields):
-    data = {"csrf_token": csrf_from(page_html), "verdict": "disputed", "attributed_to": "the mayor",
-            "note": "checked", "links-0-url": "https://example.org/proof", "links-0-credibility": "high",
-            "links-0-title": "", "links-0-stance": "refutes"}
+    data = {
+        "csrf_token": csrf_from(page_html),
+        "verdict": "disputed",
+        "attributed_to": "the mayor",
+        "note": "checked",
+        "links-0-url": "https://example.org/proof",
+        "links-0-credibility": "high",
+        "links-0-title": "",
+        "links-0-stance": "refutes",
+    }
     data.update(fields)
     return data
 
@@ -115,13 +140,21 @@ def test_plain_form_saves_and_reload_shows_it(client, reviewer, make_article):
     sentence = article.sentences[1]
     login(client, reviewer)
     page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
-    response = client.post(f"/articles/{article.id}/sentences/{sentence.id}/annotation",
-                           data=annotate_form(sentence.id, page))
+    response = client.post(
+        f"/articles/{article.id}/sentences/{sentence.id}/annotation",
+        data=annotate_form(sentence.id, page),
+    )
     assert response.status_code == 302
     page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
-    assert "[disputed]" in page and 'value="the mayor"' in page and "https://example.org/proof" in page
+    assert (
+        "[disputed]" in page and 'value="the mayor"' in page and "https://example.org/proof" in page
+    )
     ann = db.session.scalar(db.select(Annotation))
-    assert (ann.verdict, ann.links[0].credibility, ann.links[0].stance) == ("disputed", "high", "refutes")
+    assert (ann.verdict, ann.links[0].credibility, ann.links[0].stance) == (
+        "disputed",
+        "high",
+        "refutes",
+    )
 
 
 def test_plain_form_with_stale_version_says_so_and_keeps_newer_work(client, reviewer, make_article):
@@ -132,9 +165,15 @@ def test_plain_form_with_stale_version_says_so_and_keeps_newer_work(client, revi
     url = f"/articles/{article.id}/sentences/{sentence.id}/annotation"
     client.post(url, data=annotate_form(sentence.id, page))
     ann_id = db.session.scalar(db.select(Annotation.id))
-    client.post(url, data=annotate_form(sentence.id, page, annotation_id=str(ann_id), version="1", note="newer"))
-    response = client.post(url, data=annotate_form(sentence.id, page, annotation_id=str(ann_id), version="1", note="old"),
-                           follow_redirects=True)
+    client.post(
+        url,
+        data=annotate_form(sentence.id, page, annotation_id=str(ann_id), version="1", note="newer"),
+    )
+    response = client.post(
+        url,
+        data=annotate_form(sentence.id, page, annotation_id=str(ann_id), version="1", note="old"),
+        follow_redirects=True,
+    )
     assert "Someone saved annotation" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Annotation, ann_id).note == "newer"
@@ -145,8 +184,10 @@ def test_plain_form_with_bad_link_shows_error(client, reviewer, make_article):
     sentence = article.sentences[0]
     login(client, reviewer)
     page = client.get(f"/articles/{article.id}").get_data(as_text=True)
-    response = client.post(f"/articles/{article.id}/sentences/{sentence.id}/annotation",
-                           data=annotate_form(sentence.id, page, **{"links-0-url": "javascript:alert(1)"}))
+    response = client.post(
+        f"/articles/{article.id}/sentences/{sentence.id}/annotation",
+        data=annotate_form(sentence.id, page, **{"links-0-url": "javascript:alert(1)"}),
+    )
     assert response.status_code == 422
     assert "must start with http" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
@@ -154,11 +195,25 @@ def test_plain_form_with_bad_link_shows_error(client, reviewer, make_article):
 
 def test_admin_creates_a_reviewer_on_the_users_page(client, admin):
     login(client, admin)
-    short = client.post("/admin/users", data={"username": "bob", "password": "short", "role": "reviewer",
-                                              "csrf_token": client.csrf})
+    short = client.post(
+        "/admin/users",
+        data={
+            "username": "bob",
+            "password": "short",
+            "role": "reviewer",
+            "csrf_token": client.csrf,
+        },
+    )
     assert short.status_code == 422 and "at least 10 characters" in short.get_data(as_text=True)
-    client.post("/admin/users", data={"username": "bob", "password": "long enough pw", "role": "reviewer",
-                                      "csrf_token": client.csrf})
+    client.post(
+        "/admin/users",
+        data={
+            "username": "bob",
+            "password": "long enough pw",
+            "role": "reviewer",
+            "csrf_token": client.csrf,
+        },
+    )
     bob = db.session.scalar(db.select(User).where(User.username == "bob"))
     assert bob.role == "reviewer" and bob.password_hash.startswith("$argon2id$")
     other = client.application.test_client()
@@ -169,8 +224,10 @@ def test_export_page_downloads_csv_with_the_annotation(client, reviewer, make_ar
     article = make_article()
     login(client, reviewer)
     page = client.get(f"/articles/{article.id}").get_data(as_text=True)
-    client.post(f"/articles/{article.id}/sentences/{article.sentences[0].id}/annotation",
-                data=annotate_form(article.sentences[0].id, page, note="=1+1"))
+    client.post(
+        f"/articles/{article.id}/sentences/{article.sentences[0].id}/annotation",
+        data=annotate_form(article.sentences[0].id, page, note="=1+1"),
+    )
     response = client.get(f"/export/download?format=csv&article={article.id}")
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
@@ -180,10 +237,17 @@ def test_export_page_downloads_csv_with_the_annotation(client, reviewer, make_ar
 
 def test_account_page_shows_a_new_token_once(client, reviewer):
     login(client, reviewer)
-    page = client.post("/account", data={"name": "my script", "csrf_token": client.csrf}).get_data(as_text=True)
+    page = client.post("/account", data={"name": "my script", "csrf_token": client.csrf}).get_data(
+        as_text=True
+    )
     token = re.search(r'<code id="new-token">(ann_[^<]+)</code>', page).group(1)
     assert token not in client.get("/account").get_data(as_text=True)
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()["username"] == "alice"
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()[
+            "username"
+        ]
+        == "alice"
+    )
 
 
 def test_unexpected_errors_show_a_sentence_not_a_trace(app, client, reviewer, monkeypatch):
@@ -198,7 +262,11 @@ def test_unexpected_errors_show_a_sentence_not_a_trace(app, client, reviewer, mo
     response = client.get("/")
     assert response.status_code == 500
     body = response.get_data(as_text=True)
-    assert "Something went wrong" in body and "secret internals" not in body and "Traceback" not in body
+    assert (
+        "Something went wrong" in body
+        and "secret internals" not in body
+        and "Traceback" not in body
+    )
 
 
 def test_security_headers(client):

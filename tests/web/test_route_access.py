@@ -34,12 +34,17 @@ def test_visitors_are_turned_away_from_every_route(app, client, make_article):
         elif rule.endpoint == "auth.logout":
             assert response.status_code == 302
         else:
-            assert response.status_code == 302 and "/login" in response.headers["Location"], (method, url)
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (
+                method,
+                url,
+            )
         checked += 1
     assert checked > 40
 
 
-@pytest.mark.parametrize("prefix", ["/admin/", "/import", "/sources/new", "/articles/1/edit", "/articles/1/agreement"])
+@pytest.mark.parametrize(
+    "prefix", ["/admin/", "/import", "/sources/new", "/articles/1/edit", "/articles/1/agreement"]
+)
 def test_reviewers_get_403_on_admin_pages(app, client, reviewer, make_article, prefix):
     from tests.conftest import login
 

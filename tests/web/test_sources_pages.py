@@ -11,12 +11,22 @@ from annotator.models import Revision, Source
 from annotator.services import sources as svc
 from tests.conftest import count, login
 
-REUTERS = {"name": "Reuters", "domains": "reuters.com", "credibility": "high", "rationale": "Wire service."}
-
+REUTERS = {
+    "name": "Reuters",
+    "domains": "reuters.com",
+    "credibility": "high",
+    "rationale": "Wire service.",
+}
 
 
 def test_visitors_are_sent_to_login(client, reuters) -> None:  # noqa: ANN001
-    for path in ["/sources/", "/sources/new", f"/sources/{reuters.id}", f"/sources/{reuters.id}/edit", "/sources/export.csv"]:
+    for path in [
+        "/sources/",
+        "/sources/new",
+        f"/sources/{reuters.id}",
+        f"/sources/{reuters.id}/edit",
+        "/sources/export.csv",
+    ]:
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"], path
     response = client.post(f"/sources/{reuters.id}/retire")
@@ -38,10 +48,20 @@ def test_reviewers_read_but_cannot_change(client, reviewer, reuters) -> None:  #
         ("/sources/new", {"name": "Evil", "domains": "evil.com", "credibility": "high"}),
         (f"/sources/{reuters.id}/edit", {**REUTERS, "credibility": "low"}),
         (f"/sources/{reuters.id}/retire", {}),
-        ("/sources/import", {"file": (io.BytesIO(b"name,domains,credibility,rationale\nEvil,evil.com,high,\n"), "x.csv")}),
+        (
+            "/sources/import",
+            {
+                "file": (
+                    io.BytesIO(b"name,domains,credibility,rationale\nEvil,evil.com,high,\n"),
+                    "x.csv",
+                )
+            },
+        ),
     ]
     for path, data in posts:
-        response = client.post(path, data={**data, "csrf_token": client.csrf}, content_type="multipart/form-data")
+        response = client.post(
+            path, data={**data, "csrf_token": client.csrf}, content_type="multipart/form-data"
+        )
         assert response.status_code == 403, path
     db.session.expire_all()
     assert count(Source) == 1 and db.session.get(Source, reuters.id).credibility == "high"
@@ -50,13 +70,22 @@ def test_reviewers_read_but_cannot_change(client, reviewer, reuters) -> None:  #
 
 def test_admin_adds_edits_and_sees_the_history(client, admin) -> None:  # noqa: ANN001
     login(client, admin)
-    response = client.post("/sources/new", data={**REUTERS, "domains": "www.reuters.com\nuk.reuters.com", "csrf_token": client.csrf})
+    response = client.post(
+        "/sources/new",
+        data={**REUTERS, "domains": "www.reuters.com\nuk.reuters.com", "csrf_token": client.csrf},
+    )
     assert response.status_code == 302
     source = db.session.scalars(db.select(Source)).one()
     assert source.domain_names == ["reuters.com", "uk.reuters.com"]
     response = client.post(
         f"/sources/{source.id}/edit",
-        data={**REUTERS, "domains": "reuters.com", "credibility": "medium", "rationale": "Two retractions.", "csrf_token": client.csrf},
+        data={
+            **REUTERS,
+            "domains": "reuters.com",
+            "credibility": "medium",
+            "rationale": "Two retractions.",
+            "csrf_token": client.csrf,
+        },
         follow_redirects=True,
     )
     page = response.get_data(as_text=True)
@@ -84,7 +113,9 @@ def test_the_edit_form_is_filled_in(client, admin, reuters) -> None:  # noqa: AN
         ({**REUTERS, "name": ""}, "Name is required"),
     ],
 )
-def test_bad_input_is_shown_next_to_the_field_and_changes_nothing(client, admin, form, field_message) -> None:  # noqa: ANN001
+def test_bad_input_is_shown_next_to_the_field_and_changes_nothing(
+    client, admin, form, field_message
+) -> None:  # noqa: ANN001
     login(client, admin)
     response = client.post("/sources/new", data={**form, "csrf_token": client.csrf})
     assert response.status_code == 422
@@ -95,21 +126,34 @@ def test_bad_input_is_shown_next_to_the_field_and_changes_nothing(client, admin,
 
 def test_a_look_alike_domain_is_shown_in_its_real_form(client, admin) -> None:  # noqa: ANN001
     login(client, admin)
-    client.post("/sources/new", data={**REUTERS, "name": "Fake Apple", "domains": "аpple.com", "credibility": "low", "csrf_token": client.csrf})
+    client.post(
+        "/sources/new",
+        data={
+            **REUTERS,
+            "name": "Fake Apple",
+            "domains": "аpple.com",
+            "credibility": "low",
+            "csrf_token": client.csrf,
+        },
+    )
     page = client.get("/sources/").get_data(as_text=True)
     assert "xn--pple-43d.com" in page and "аpple.com" not in page
 
 
 def test_forms_without_a_csrf_token_are_refused(client, admin, reuters) -> None:  # noqa: ANN001
     login(client, admin)
-    assert client.post("/sources/new", data={**REUTERS, "name": "Other", "domains": "other.com"}).status_code in (400, 422)
+    assert client.post(
+        "/sources/new", data={**REUTERS, "name": "Other", "domains": "other.com"}
+    ).status_code in (400, 422)
     client.post(f"/sources/{reuters.id}/retire")
     assert count(Source) == 1 and reuters.retired_at is None
 
 
 def test_retire_and_restore(client, admin, reuters) -> None:  # noqa: ANN001
     login(client, admin)
-    page = client.post(f"/sources/{reuters.id}/retire", data={"csrf_token": client.csrf}, follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/sources/{reuters.id}/retire", data={"csrf_token": client.csrf}, follow_redirects=True
+    ).get_data(as_text=True)
     assert "Retired “Reuters”" in page and "Restore" in page
     assert svc.lookup("https://reuters.com/") is None
     client.post(f"/sources/{reuters.id}/restore", data={"csrf_token": client.csrf})
@@ -148,7 +192,10 @@ def test_csv_import_and_export(client, admin) -> None:  # noqa: ANN001
     ("data", "says"),
     [
         (b"Reuters,reuters.com,high,Wire\n", "line 1: the header row must name the columns"),
-        (b"name,domains,credibility,rationale\nA,a.com,high,\nB,b.com,superb,\n", "line 3: credibility"),
+        (
+            b"name,domains,credibility,rationale\nA,a.com,high,\nB,b.com,superb,\n",
+            "line 3: credibility",
+        ),
         (b"", "empty"),
     ],
 )
@@ -167,7 +214,9 @@ def test_a_bad_csv_changes_nothing_and_names_the_line(client, admin, data, says)
 
 def test_import_without_a_file_says_so(client, admin) -> None:  # noqa: ANN001
     login(client, admin)
-    response = client.post("/sources/import", data={"csrf_token": client.csrf}, content_type="multipart/form-data")
+    response = client.post(
+        "/sources/import", data={"csrf_token": client.csrf}, content_type="multipart/form-data"
+    )
     assert response.status_code == 422
     assert "Choose a CSV file to import." in response.get_data(as_text=True)
 

@@ -10,8 +10,10 @@ from tests.conftest import csrf_from, login
 
 
 def long_text(sentences: int) -> str:
-    return "\n\n".join(f"Claim number {i} says the budget rose by {i} percent. It was reported on Monday."
-                       for i in range(sentences // 2))
+    return "\n\n".join(
+        f"Claim number {i} says the budget rose by {i} percent. It was reported on Monday."
+        for i in range(sentences // 2)
+    )
 
 
 def count_queries(app, fn):
@@ -30,10 +32,17 @@ def count_queries(app, fn):
 
 
 def test_page_loads_in_a_fixed_number_of_queries(app, client, make_article, reviewer):
-    small, big = make_article(text=long_text(10), title="Small"), make_article(text=long_text(200), title="Big")
+    small, big = (
+        make_article(text=long_text(10), title="Small"),
+        make_article(text=long_text(200), title="Big"),
+    )
     for article in (small, big):
         for sentence in article.sentences[::2]:
-            annotate(sentence, {"verdict": "verified", "links": [{"url": "https://example.org/a"}]}, actor=reviewer)
+            annotate(
+                sentence,
+                {"verdict": "verified", "links": [{"url": "https://example.org/a"}]},
+                actor=reviewer,
+            )
     db.session.commit()
     login(client, reviewer)
     counts = []
@@ -52,16 +61,24 @@ def test_claims_narrower_than_a_sentence_and_several_per_sentence(client, make_a
     token = csrf_from(page)
     first = {"csrf_token": token, "verdict": "verified", "claim_text": "Mayor Dana Okafor"}
     client.post(url, data=first)
-    page = client.get(f"/articles/{article.id}?sentence={sentence.id}&claim=new").get_data(as_text=True)
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}&claim=new").get_data(
+        as_text=True
+    )
     assert "Claim 1: verified" in page
     client.post(url, data={"csrf_token": token, "verdict": "disputed", "claim_text": "$48 million"})
     page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
     assert "Claim 1: verified" in page and "Claim 2: disputed" in page
     assert "[mixed]" in page
-    exported = client.get(f"/export/download?format=csv&article={article.id}").get_data(as_text=True)
+    exported = client.get(f"/export/download?format=csv&article={article.id}").get_data(
+        as_text=True
+    )
     assert ",Mayor Dana Okafor," in exported and ",$48 million," in exported
-    wrong = client.post(url, data={"csrf_token": token, "verdict": "verified", "claim_text": "not in it"})
-    assert wrong.status_code == 422 and "do not occur in the sentence" in wrong.get_data(as_text=True)
+    wrong = client.post(
+        url, data={"csrf_token": token, "verdict": "verified", "claim_text": "not in it"}
+    )
+    assert wrong.status_code == 422 and "do not occur in the sentence" in wrong.get_data(
+        as_text=True
+    )
 
 
 def test_state_filter_and_next_unreviewed_without_javascript(client, make_article, reviewer):
@@ -70,9 +87,13 @@ def test_state_filter_and_next_unreviewed_without_javascript(client, make_articl
     annotate(s[0], {"verdict": "disputed"}, actor=reviewer)
     db.session.commit()
     login(client, reviewer)
-    page = client.get(f"/articles/{article.id}?sentence={s[2].id}&state=disputed").get_data(as_text=True)
+    page = client.get(f"/articles/{article.id}?sentence={s[2].id}&state=disputed").get_data(
+        as_text=True
+    )
     hidden = re.findall(r'id="s(\d+)"[^>]*\shidden', page)
-    assert str(s[0].id) not in hidden and str(s[2].id) not in hidden  # the match, and the current one
+    assert (
+        str(s[0].id) not in hidden and str(s[2].id) not in hidden
+    )  # the match, and the current one
     assert str(s[1].id) in hidden
     page = client.get(f"/articles/{article.id}?sentence={s[0].id}").get_data(as_text=True)
     assert f'href="?sentence={s[1].id}#editor">Next unreviewed' in page
@@ -102,7 +123,9 @@ def test_pages_and_assets_are_gzipped_for_browsers_that_accept_it(client, make_a
     assert packed.headers["Content-Encoding"] == "gzip"
     assert len(packed.data) < len(plain.data) / 3
     assert gzip.decompress(packed.data).decode().count('class="s ') == len(article.sentences)
-    script = re.search(r'src="(/static/annotate\.js\?v=\w+)"', plain.get_data(as_text=True)).group(1)
+    script = re.search(r'src="(/static/annotate\.js\?v=\w+)"', plain.get_data(as_text=True)).group(
+        1
+    )
     for _ in range(2):  # the second answer comes from the cache
         asset = client.get(script, headers={"Accept-Encoding": "gzip"})
         assert asset.headers["Content-Encoding"] == "gzip"
@@ -125,32 +148,48 @@ def test_kherson_page_suggests_sources_and_highlights_cues(client, make_article,
     milley = next(s for t, s in by_text.items() if "Milley" in t)
     page = client.get(f"/articles/{article.id}?sentence={milley.id}").get_data(as_text=True)
     assert re.search(r'id="use-suggestion"[^>]*>\s*[^<]*Milley\s*<', page)
-    hedged = next(s for t, s in by_text.items() if "unproven" in t.lower() or "unverified" in t.lower())
+    hedged = next(
+        s for t, s in by_text.items() if "unproven" in t.lower() or "unverified" in t.lower()
+    )
     page = client.get(f"/articles/{article.id}?sentence={hedged.id}").get_data(as_text=True)
-    assert re.search(r'<mark class="cue cue-(hedge|credibility)"[^>]*>[Uu]n(proven|verified)</mark>', page)
+    assert re.search(
+        r'<mark class="cue cue-(hedge|credibility)"[^>]*>[Uu]n(proven|verified)</mark>', page
+    )
     worthy = client.get(f"/articles/{article.id}?state=worthy").get_data(as_text=True)
     clutter = next(s for t, s in by_text.items() if t.startswith("You May Also Like"))
     assert re.search(rf'id="s{clutter.id}"[^>]*\shidden', worthy)
 
 
-def test_admin_edits_the_text_and_sees_claims_that_lost_their_place(client, make_article, reviewer, admin):
+def test_admin_edits_the_text_and_sees_claims_that_lost_their_place(
+    client, make_article, reviewer, admin
+):
     article = make_article()
     kept = annotate(article.sentences[2], {"verdict": "disputed"}, actor=reviewer)
     gone = annotate(article.sentences[3], {"verdict": "unproven"}, actor=reviewer)
     db.session.commit()
     login(client, admin)
     assert client.get(f"/articles/{article.id}/edit").status_code == 200
-    new_text = article.text.replace("Critics claimed the real cost would be higher.", "Critics objected.")
-    response = client.post(f"/articles/{article.id}/edit", data={"title": article.title, "text": new_text,
-                                                                  "csrf_token": client.csrf}, follow_redirects=True)
+    new_text = article.text.replace(
+        "Critics claimed the real cost would be higher.", "Critics objected."
+    )
+    response = client.post(
+        f"/articles/{article.id}/edit",
+        data={"title": article.title, "text": new_text, "csrf_token": client.csrf},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "1 could not be placed" in page
-    assert "Annotations that lost their place (1)" in page and "“Critics claimed the real cost would be higher.”" in page
+    assert (
+        "Annotations that lost their place (1)" in page
+        and "“Critics claimed the real cost would be higher.”" in page
+    )
     db.session.expire_all()
     assert kept.sentence.text == "Mayor Dana Okafor said it would cost $48 million."
     assert gone.lost_quote is not None and gone.deleted_at is None
-    empty = client.post(f"/articles/{article.id}/edit", data={"title": article.title, "text": "",
-                                                               "csrf_token": client.csrf})
+    empty = client.post(
+        f"/articles/{article.id}/edit",
+        data={"title": article.title, "text": "", "csrf_token": client.csrf},
+    )
     assert empty.status_code == 422
     reviewer_client = client.application.test_client()
     login(reviewer_client, reviewer)

@@ -1,0 +1,56 @@
+"""Reviewer agreement and admins' final verdicts (admins only)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+
+from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.extensions import db
+from annotator.services import adjudication
+from annotator.services.annotations import get_sentence
+from annotator.services.errors import Invalid
+
+
+@api_bp.get("/articles/<int:article_id>/agreement")
+def get_agreement(article_id: int):  # noqa: ANN201
+    """Per sentence: each reviewer's verdict, whether they agree, the final verdict; and the figures."""
+    return jsonify(adjudication.agreement_state(adjudication.agreement(article_id, viewer=actor())))
+
+
+@api_bp.put("/sentences/<int:sentence_id>/adjudication")
+def put_adjudication(sentence_id: int):  # noqa: ANN201
+    """Body: {"verdict": ..., "note": ..., "version": the version you read (optional)}."""
+    require_admin()
+    body = json_body()
+    unknown = sorted(set(body) - {"verdict", "note", "version"})
+    if unknown:
+        raise Invalid({name: "is not a field of an adjudication." for name in unknown})
+    sentence = get_sentence(sentence_id)
+    existed = adjudication.get_adjudication(sentence) is not None
+    adj = adjudication.adjudicate(
+        sentence,
+        body.get("verdict"),
+        body.get("note", ""),
+        actor=actor(),
+        expected_version=body.get("version"),
+    )
+    state = adjudication.adjudication_state(adj)
+    db.session.commit()
+    return jsonify(state), 200 if existed else 201
+
+
+@api_bp.delete("/sentences/<int:sentence_id>/adjudication")
+def delete_adjudication(sentence_id: int):  # noqa: ANN201
+    """Remove the final verdict; `?version=N` refuses if it changed since you read it."""
+    require_admin()
+    sentence = get_sentence(sentence_id)
+    raw = request.args.get("version")
+    if raw is not None and not raw.isdigit():
+        raise Invalid(
+            {"version": "must be the version number you last read (a whole number from 1)."}
+        )
+    adjudication.clear_adjudication(
+        sentence, actor=actor(), expected_version=int(raw) if raw else None
+    )
+    db.session.commit()
+    return Response(status=204)

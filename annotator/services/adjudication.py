@@ -1,0 +1,368 @@
+"""Reviewers compared (agreement, Cohen's and Fleiss' kappa) and admins' final verdicts.
+
+Which verdict stands for a reviewer on a sentence: reviewers may record several claims in one
+sentence (narrower spans). For comparison each reviewer counts once per sentence, with the verdict
+of their whole-sentence claim if they made one, else of their first claim (the one saved first).
+Only live annotations count (deleted ones are not judgements any more).
+
+Figures, over the sentences that at least two reviewers judged ("compared"):
+
+- percent agreement: the share of compared sentences on which every reviewer gave the same verdict;
+- kappa: with exactly two reviewers in the article, Cohen's kappa over the sentences both judged;
+  with three or more, Fleiss' kappa, each sentence weighted by its own number of reviewers
+  (when every sentence has the same number this is Fleiss' formula exactly). Kappa is None when
+  there is nothing to compare or when chance agreement is total (every verdict the same).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from annotator.extensions import db
+from annotator.models import Adjudication, Annotation, Article, Sentence, User, Verdict
+from annotator.models._types import utcnow
+from annotator.services import audit
+from annotator.services.articles import load_article
+from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.validation import Problems
+
+# --------------------------------------------------------------------------- the statistics
+
+
+def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
+    """Cohen's kappa of two raters' labels for the same items (in the same order).
+
+    kappa = (p_o - p_e) / (1 - p_e), p_o the share of items with equal labels, p_e the chance
+    agreement from each rater's own label frequencies. None if there are no items or p_e == 1.
+    """
+    if len(first) != len(second):
+        raise ValueError("both raters must label the same items")
+    n = len(first)
+    if n == 0:
+        return None
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    counts_a, counts_b = Counter(first), Counter(second)
+    expected = sum(counts_a[label] * counts_b[label] for label in counts_a) / (n * n)
+    if expected >= 1:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+def fleiss_kappa(items: Sequence[Sequence[str]]) -> float | None:
+    """Fleiss' kappa of several raters' labels; each item is the list of labels it received.
+
+    P_i = sum_j n_ij (n_ij - 1) / (n_i (n_i - 1)) per item, P-bar their mean, p_j the share of all
+    labels in category j, P_e = sum_j p_j^2, kappa = (P-bar - P_e) / (1 - P_e). Items with fewer
+    than two labels are skipped; items may have different numbers of raters.
+    """
+    rated = [labels for labels in items if len(labels) >= 2]
+    if not rated:
+        return None
+    agreement = 0.0
+    totals: Counter[str] = Counter()
+    for labels in rated:
+        n = len(labels)
+        counts = Counter(labels)
+        agreement += sum(c * (c - 1) for c in counts.values()) / (n * (n - 1))
+        totals.update(counts)
+    observed = agreement / len(rated)
+    all_labels = sum(totals.values())
+    expected = sum((c / all_labels) ** 2 for c in totals.values())
+    if expected >= 1:
+        return None
+    return (observed - expected) / (1 - expected)
+
+
+# --------------------------------------------------------------------------- comparing reviewers
+
+
+@dataclass
+class SentenceAgreement:
+    """One sentence as the reviewers judged it."""
+
+    sentence: Sentence
+    text: str
+    verdicts: dict[str, str]  # reviewer's username -> the verdict that stands for them
+    claims: dict[str, int]  # reviewer's username -> how many live claims they made here
+    adjudication: Adjudication | None = None
+
+    @property
+    def compared(self) -> bool:
+        return len(self.verdicts) >= 2
+
+    @property
+    def agree(self) -> bool | None:
+        """True if every reviewer gave the same verdict; None with fewer than two reviewers."""
+        if not self.compared:
+            return None
+        return len(set(self.verdicts.values())) == 1
+
+    @property
+    def status(self) -> str:
+        return {True: "agree", False: "disagree", None: "single"}[self.agree]
+
+
+@dataclass
+class ArticleAgreement:
+    """How the reviewers of one article agree, sentence by sentence and overall."""
+
+    article: Article
+    reviewers: list[str]
+    sentences: list[SentenceAgreement]  # disagreements first, then agreements, then the rest
+    total_sentences: int
+    compared: int = 0
+    agreed: int = 0
+    adjudicated: int = 0
+    kappa: float | None = None
+    kappa_method: str | None = None  # "cohen" (two reviewers) or "fleiss" (three or more)
+
+    @property
+    def percent_agreement(self) -> float | None:
+        return round(100 * self.agreed / self.compared, 1) if self.compared else None
+
+    @property
+    def disagreements(self) -> int:
+        return self.compared - self.agreed
+
+
+def reviewer_verdicts(annotations: Sequence[Annotation]) -> tuple[dict[str, str], dict[str, int]]:
+    """The verdict standing for each reviewer of one sentence, and their number of claims.
+
+    ``annotations`` are one sentence's live annotations in id order: a whole-sentence claim wins,
+    else the reviewer's first claim.
+    """
+    chosen: dict[str, Annotation] = {}
+    claims: Counter[str] = Counter()
+    for ann in annotations:
+        name = ann.reviewer.username
+        claims[name] += 1
+        held = chosen.get(name)
+        if held is None or (held.span_start is not None and ann.span_start is None):
+            chosen[name] = ann
+    return {name: str(ann.verdict) for name, ann in chosen.items()}, dict(claims)
+
+
+def _require_admin(user: User, what: str) -> None:
+    if not user.is_admin:
+        raise Forbidden(
+            f"Only admins can {what}; reviewers judge without seeing each other's verdicts."
+        )
+
+
+def agreement(article_id: int, *, viewer: User) -> ArticleAgreement:
+    """Compare the reviewers of one article (admins only): four queries whatever its size."""
+    _require_admin(viewer, "compare reviewers")
+    article = load_article(article_id)
+    sentence_ids = [s.id for s in article.sentences]
+    by_sentence: dict[int, list[Annotation]] = {}
+    for ann in db.session.scalars(
+        db.select(Annotation)
+        .where(Annotation.sentence_id.in_(sentence_ids), Annotation.deleted_at.is_(None))
+        .options(selectinload(Annotation.reviewer))
+        .order_by(Annotation.id)
+    ):
+        by_sentence.setdefault(ann.sentence_id, []).append(ann)
+    adjudications = {
+        adj.sentence_id: adj
+        for adj in db.session.scalars(
+            db.select(Adjudication)
+            .where(Adjudication.sentence_id.in_(sentence_ids))
+            .options(selectinload(Adjudication.adjudicator))
+        )
+    }
+    rows: list[SentenceAgreement] = []
+    for sentence in article.sentences:
+        verdicts, claims = reviewer_verdicts(by_sentence.get(sentence.id, []))
+        adjudication = adjudications.get(sentence.id)
+        if verdicts or adjudication:
+            rows.append(
+                SentenceAgreement(
+                    sentence=sentence,
+                    text=article.text[sentence.start : sentence.end],
+                    verdicts=verdicts,
+                    claims=claims,
+                    adjudication=adjudication,
+                )
+            )
+    reviewers = sorted({name for row in rows for name in row.verdicts}, key=str.lower)
+    result = ArticleAgreement(
+        article=article,
+        reviewers=reviewers,
+        sentences=sorted(
+            rows,
+            key=lambda r: ({"disagree": 0, "agree": 1, "single": 2}[r.status], r.sentence.index),
+        ),
+        total_sentences=len(article.sentences),
+        adjudicated=len(adjudications),
+    )
+    compared = [row for row in rows if row.compared]
+    result.compared = len(compared)
+    result.agreed = sum(1 for row in compared if row.agree)
+    if len(reviewers) == 2:
+        first, second = reviewers
+        both = [row for row in compared if first in row.verdicts and second in row.verdicts]
+        result.kappa_method = "cohen"
+        result.kappa = cohen_kappa(
+            [r.verdicts[first] for r in both], [r.verdicts[second] for r in both]
+        )
+    elif len(reviewers) > 2:
+        result.kappa_method = "fleiss"
+        result.kappa = fleiss_kappa([list(row.verdicts.values()) for row in compared])
+    return result
+
+
+def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
+    """The comparison as plain data, for the API."""
+    return {
+        "article_id": result.article.id,
+        "reviewers": result.reviewers,
+        "sentences_total": result.total_sentences,
+        "sentences_compared": result.compared,
+        "sentences_agreed": result.agreed,
+        "sentences_adjudicated": result.adjudicated,
+        "percent_agreement": result.percent_agreement,
+        "kappa": None if result.kappa is None else round(result.kappa, 4),
+        "kappa_method": result.kappa_method,
+        "sentences": [
+            {
+                "sentence_id": row.sentence.id,
+                "index": row.sentence.index,
+                "text": row.text,
+                "verdicts": row.verdicts,
+                "claims": row.claims,
+                "agree": row.agree,
+                "adjudication": adjudication_state(row.adjudication) if row.adjudication else None,
+            }
+            for row in result.sentences
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- final verdicts
+
+
+def adjudication_state(adj: Adjudication) -> dict[str, Any]:
+    """An adjudication as plain data: what revisions store and the API returns."""
+    return {
+        "id": adj.id,
+        "sentence_id": adj.sentence_id,
+        "verdict": str(adj.verdict),
+        "note": adj.note,
+        "adjudicator": adj.adjudicator.username if adj.adjudicator else None,
+        "version": adj.version,
+        "created_at": adj.created_at.isoformat(),
+        "updated_at": adj.updated_at.isoformat(),
+    }
+
+
+def get_adjudication(sentence: Sentence) -> Adjudication | None:
+    """The sentence's final verdict, if an admin recorded one."""
+    return db.session.scalar(db.select(Adjudication).where(Adjudication.sentence_id == sentence.id))
+
+
+def adjudicate(
+    sentence: Sentence,
+    verdict: object,
+    note: object = "",
+    *,
+    actor: User,
+    expected_version: object = None,
+) -> Adjudication:
+    """Record (or change) the final verdict of a sentence. Admins only.
+
+    With expected_version, a changed or cleared adjudication is a Conflict and nothing changes;
+    without it, the last save wins.
+    """
+    _require_admin(actor, "record a final verdict")
+    problems = Problems()
+    clean_verdict = problems.choice("verdict", verdict, Verdict)
+    clean_note = problems.text("note", note, limit=current_app.config["MAX_NOTE_CHARS"])
+    _check_version_shape(expected_version, problems)
+    if problems:
+        raise Invalid(problems)
+    adj = get_adjudication(sentence)
+    now = utcnow()
+    if adj is None:
+        if expected_version is not None:
+            raise Conflict(
+                f"The final verdict of sentence #{sentence.id} was cleared after you opened it. "
+                "Reload to see the current state."
+            )
+        adj = Adjudication(
+            sentence_id=sentence.id,
+            verdict=clean_verdict,
+            note=clean_note,
+            adjudicator=actor,
+            created_at=now,
+            updated_at=now,
+        )
+        db.session.add(adj)
+        _flush_or_conflict(adj, sentence)
+        audit.record(
+            "adjudication",
+            adj.id,
+            "create",
+            actor=actor,
+            before=None,
+            after=adjudication_state(adj),
+        )
+        return adj
+    _check_version(adj, expected_version)
+    before = adjudication_state(adj)
+    adj.verdict, adj.note, adj.adjudicator, adj.updated_at = clean_verdict, clean_note, actor, now
+    _flush_or_conflict(adj, sentence)
+    audit.record(
+        "adjudication", adj.id, "update", actor=actor, before=before, after=adjudication_state(adj)
+    )
+    return adj
+
+
+def clear_adjudication(sentence: Sentence, *, actor: User, expected_version: object = None) -> None:
+    """Remove a sentence's final verdict (the revision keeps what it was). Admins only."""
+    _require_admin(actor, "clear a final verdict")
+    problems = Problems()
+    _check_version_shape(expected_version, problems)
+    if problems:
+        raise Invalid(problems)
+    adj = get_adjudication(sentence)
+    if adj is None:
+        raise NotFound(f"Sentence #{sentence.id} has no final verdict.")
+    _check_version(adj, expected_version)
+    before = adjudication_state(adj)
+    db.session.delete(adj)
+    _flush_or_conflict(adj, sentence)
+    audit.record("adjudication", before["id"], "delete", actor=actor, before=before, after=None)
+
+
+def _check_version_shape(expected: object, problems: Problems) -> None:
+    if expected is not None and (
+        not isinstance(expected, int) or isinstance(expected, bool) or expected < 1
+    ):
+        problems["version"] = "must be the version number you last read (a whole number from 1)."
+
+
+def _check_version(adj: Adjudication, expected: object) -> None:
+    if expected is not None and expected != adj.version:
+        raise Conflict(
+            f"Someone changed the final verdict of sentence #{adj.sentence_id} after you opened it "
+            f"(you had version {expected}, it is now at version {adj.version}). Reload to see it.",
+            current=adjudication_state(adj),
+        )
+
+
+def _flush_or_conflict(adj: Adjudication, sentence: Sentence) -> None:
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as error:
+        # Another admin saved this sentence's verdict at the same moment.
+        raise Conflict(
+            f"Someone else saved the final verdict of sentence #{sentence.id} at the same moment; reload and try again."
+        ) from error
