@@ -203,17 +203,26 @@ def _restore_exports(files: list[Path], format_name: str) -> tuple[list[Path], b
         except ServiceError as error:
             db.session.rollback()
             failed = True
-            problems = "; ".join(error.fields.values()) or error.message
+            problems = (
+                "; ".join(  # keys are "FILE line N": keep the line, the file is named already
+                    f"{key.strip().removeprefix(str(path)).strip()}: {value}".lstrip(": ")
+                    for key, value in error.fields.items()
+                )
+                or error.message
+            )
             click.echo(f"  failed: {path}: not restored, nothing was changed: {problems}", err=True)
             continue
         click.echo(
             f"{path}: restored {summary.articles} articles, {summary.sentences} sentences, "
             f"{summary.annotations} annotations, {summary.links} links, {summary.revisions} revisions, "
-            f"{summary.adjudications} final verdicts"
+            f"{summary.adjudications} final verdicts, {summary.sources} sources"
             + ("" if summary.ids_kept else " (under new ids: the old ones are taken)")
+            + ("" if summary.source_ids_kept else " (sources under new ids)")
         )
         for name in summary.users_created:
             click.echo(f"  created the deactivated account “{name}” for its annotations", err=True)
+        for name in summary.sources_matched:
+            click.echo(f"  source “{name}” is already in the registry: kept as it is", err=True)
     return others, failed
 
 

@@ -1,7 +1,8 @@
 """JSON (articles -> sentences -> annotations -> links) and JSONL (one annotation per line).
 
-The JSON document puts each article on a line of its own, so a reader (and the restore of an
-export) can name the line where something is wrong. Its schema ships in schema/.
+The JSON document puts each article (and each source registry entry) on a line of its own, so a
+reader (and the restore of an export) can name the line where something is wrong. Its schema ships
+in schema/.
 """
 
 from __future__ import annotations
@@ -23,14 +24,28 @@ def dump(value: Any) -> str:
 def write_json(
     records: Iterable[exporters.ExportRecord],
     options: exporters.ExportOptions = exporters.DEFAULT_OPTIONS,
+    *,
+    sources: Iterable[dict[str, Any]] | None = None,
 ) -> Iterator[str]:
-    """Stream one JSON document, an article per line."""
+    """Stream one JSON document, an article per line, then (if given) a registry entry per line.
+
+    ``sources`` is read only after the last article, so it may be a lazy generator.
+    """
     yield '{"schema_version": ' + dump(exporters.SCHEMA_VERSION) + ', "articles": ['
+    yield from _lines(nest(records, include_history=options.include_history))
+    if sources is not None:
+        yield ', "sources": ['
+        yield from _lines(sources)
+    yield "}\n"
+
+
+def _lines(items: Iterable[Any]) -> Iterator[str]:
+    """The rest of a JSON array whose "[" is written: an item per line, then "]"."""
     first = True
-    for article in nest(records, include_history=options.include_history):
-        yield ("\n" if first else ",\n") + dump(article)
+    for item in items:
+        yield ("\n" if first else ",\n") + dump(item)
         first = False
-    yield ("]" if first else "\n]") + "}\n"
+    yield "]" if first else "\n]"
 
 
 def nest(
@@ -74,7 +89,12 @@ def write_jsonl(
 
 
 EXPORTER = exporters.Exporter(
-    "json", "application/json", "json", write_json, label="JSON", needs=frozenset({"history"})
+    "json",
+    "application/json",
+    "json",
+    write_json,
+    label="JSON",
+    needs=frozenset({"history", "sources"}),
 )
 JSONL_EXPORTER = exporters.Exporter(
     "jsonl", "application/x-ndjson", "jsonl", write_jsonl, label="JSONL"

@@ -23,6 +23,7 @@ from annotator.models import (
     Revision,
     Sentence,
     Source,
+    SourceDomain,
     User,
     Verdict,
 )
@@ -439,10 +440,14 @@ def _links_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return links
 
 
-def _history_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+def _history_for(
+    ids: list[int] | None, entity: str = "annotation"
+) -> dict[int, list[dict[str, Any]]]:
+    """Revisions by entity id, oldest first: of these ids, or (None) of every such entity."""
     history: dict[int, list[dict[str, Any]]] = {}
-    if not ids:
+    if ids is not None and not ids:
         return history
+    which = Revision.entity_id.in_(ids) if ids is not None else db.true()
     rows = (
         db.session.connection()
         .execute(
@@ -455,7 +460,7 @@ def _history_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
                 Revision.after,
             )
             .outerjoin(User, Revision.actor_id == User.id)
-            .where(Revision.entity == "annotation", Revision.entity_id.in_(ids))
+            .where(Revision.entity == entity, which)
             .order_by(Revision.entity_id, Revision.id)
         )
         .all()
@@ -471,6 +476,54 @@ def _history_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
             }
         )
     return history
+
+
+def registry_entries(*, history: bool = False) -> Iterator[dict[str, Any]]:
+    """Every source registry entry, retired ones too, by id, as the JSON export lists them.
+
+    A generator: nothing is read until the exporter asks, after the articles, so every source a
+    link of the export names is already there. Three queries (four with history).
+    """
+    connection = db.session.connection()
+    rated_by = db.aliased(User)
+    rows = connection.execute(
+        db.select(
+            Source.id,
+            Source.name,
+            Source.credibility,
+            Source.rationale,
+            rated_by.username,
+            Source.rated_at,
+            Source.created_at,
+            Source.updated_at,
+            Source.retired_at,
+        )
+        .outerjoin(rated_by, Source.rated_by_id == rated_by.id)
+        .order_by(Source.id)
+    ).all()
+    domains: dict[int, list[str]] = {}
+    for source_id, domain in connection.execute(
+        db.select(SourceDomain.source_id, SourceDomain.domain)
+    ):
+        domains.setdefault(source_id, []).append(domain)
+    revisions = _history_for(None, entity="source") if history else {}
+    for row in rows:
+        entry = {
+            "id": row.id,
+            "name": row.name,
+            # sorted here, not by the database: PostgreSQL's collation may order them otherwise
+            "domains": sorted(domains.get(row.id, [])),
+            "credibility": str(row.credibility),
+            "rationale": row.rationale,
+            "rated_by": row.username,
+            "rated_at": row.rated_at.isoformat(),
+            "created_at": row.created_at.isoformat(),
+            "updated_at": row.updated_at.isoformat(),
+            "retired_at": row.retired_at.isoformat() if row.retired_at else None,
+        }
+        if history:
+            entry["history"] = revisions.get(row.id, [])
+        yield entry
 
 
 def parse_options(
@@ -526,6 +579,9 @@ def export_chunks(
         revision_counts="revision_count" in exporter.needs,
         history=options.include_history and "history" in exporter.needs,
     )
+    if "sources" in exporter.needs:  # the JSON export carries the registry, for restoring
+        sources = registry_entries(history=options.include_history)
+        return exporter.write(records, options, sources=sources)
     return exporter.write(records, options)
 
 

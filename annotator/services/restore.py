@@ -1,11 +1,14 @@
-"""Rebuild articles, sentences, annotations, links and revisions from our own JSON export.
+"""Rebuild articles, sentences, annotations, links, registry entries and revisions from our own
+JSON export.
 
 The whole document is checked before anything is written, and everything is written in the
 caller's one transaction: a tampered or truncated export is refused with the line and the reason,
 and changes nothing. Into an instance that holds none of the document's article, sentence and
 annotation ids, the ids are kept, so exporting again gives the same document byte for byte;
-otherwise new ids are given (and the summary says so). Registry entries (sources) are not part of
-the export: a link keeps its source only when a source of that name already exists here.
+otherwise new ids are given (and the summary says so). Registry entries (the export's "sources")
+follow the same rule on their own ids; an entry whose name this instance already has is matched
+to it, not duplicated. A link's source (an entry's name) points at the restored or matched entry;
+in an older export without "sources", at an entry of that name already here, if any.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from annotator.models import (
     Role,
     Sentence,
     Source,
+    SourceDomain,
     Stance,
     User,
     Verdict,
@@ -39,6 +43,7 @@ from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.articles import content_hash, find_duplicate
 from annotator.services.errors import Invalid
+from annotator.services.sources import MAX_DOMAINS, MAX_RATIONALE, normalise_domain
 from annotator.services.validation import url_problem
 
 MAX_PROBLEMS = 20
@@ -77,6 +82,18 @@ ANNOTATION_KEYS = {
 LINK_KEYS = {"url", "title", "credibility", "stance"}
 LINK_OPTIONAL = {"credibility_source", "override_reason", "source"}
 REVISION_KEYS = {"action", "actor", "created_at", "before", "after"}
+SOURCE_KEYS = {
+    "id",
+    "name",
+    "domains",
+    "credibility",
+    "rationale",
+    "rated_by",
+    "rated_at",
+    "created_at",
+    "updated_at",
+    "retired_at",
+}
 
 
 @dataclass
@@ -89,8 +106,11 @@ class RestoreSummary:
     adjudications: int = 0
     links: int = 0
     revisions: int = 0
+    sources: int = 0  # registry entries created
     ids_kept: bool = True
+    source_ids_kept: bool = True
     users_created: list[str] = field(default_factory=list)
+    sources_matched: list[str] = field(default_factory=list)  # already here by name: reused
     unknown_sources: list[str] = field(default_factory=list)
 
 
@@ -119,8 +139,9 @@ def restore_document(data: bytes, filename: str, *, actor: User | None) -> Resto
     articles = checker.document(document)
     checker.raise_if_any()
     checker.refuse_duplicates(articles)
+    matched = checker.match_sources()
     checker.raise_if_any()
-    return _write(articles, actor=actor)
+    return _write(articles, checker.sources, matched, actor=actor)
 
 
 # ---------------------------------------------------------------- parsing and checking
@@ -158,29 +179,51 @@ def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _article_lines(text: str) -> list[int]:
-    """The line on which each element of the top-level "articles" array starts (best effort)."""
-    match = re.match(
-        r'\s*\{\s*"schema_version"\s*:\s*"[^"]*"\s*,\s*"articles"\s*:\s*\[', text
-    ) or re.match(r'\s*\{\s*"articles"\s*:\s*\[', text)
-    if not match:
-        return []
+def _top_level_lines(text: str) -> dict[str, list[int]]:
+    """For each top-level array ("articles", "sources"), the line on which each element starts.
+
+    Best effort, in any key order; the document has already been parsed, so it is valid JSON.
+    """
     decoder = json.JSONDecoder()
-    lines, pos = [], match.end()
-    line = text.count("\n", 0, pos) + 1
-    while True:
-        while pos < len(text) and text[pos] in " \t\r\n,":
-            line += text[pos] == "\n"
+    found: dict[str, list[int]] = {}
+    pos, line, counted = 0, 1, 0
+
+    def skip(pos: int, chars: str = " \t\r\n") -> int:
+        while pos < len(text) and text[pos] in chars:
             pos += 1
-        if pos >= len(text) or text[pos] == "]":
-            return lines
-        lines.append(line)
-        try:
-            _, end = decoder.raw_decode(text, pos)
-        except ValueError:
-            return lines
-        line += text.count("\n", pos, end)
-        pos = end
+        return pos
+
+    def line_at(pos: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, pos)
+        counted = pos
+        return line
+
+    pos = skip(pos)
+    if not text.startswith("{", pos):
+        return found
+    pos += 1
+    try:
+        while True:
+            pos = skip(pos, " \t\r\n,")
+            if pos >= len(text) or text[pos] == "}":
+                return found
+            key, pos = decoder.raw_decode(text, pos)
+            pos = skip(skip(pos) + 1)  # past the colon
+            if not text.startswith("[", pos):
+                _, pos = decoder.raw_decode(text, pos)
+                continue
+            lines = found[str(key)] = []
+            pos += 1
+            while True:
+                pos = skip(pos, " \t\r\n,")
+                if pos >= len(text) or text[pos] == "]":
+                    pos += 1
+                    break
+                lines.append(line_at(pos))
+                _, pos = decoder.raw_decode(text, pos)
+    except ValueError:
+        return found
 
 
 class _Checker:
@@ -198,6 +241,12 @@ class _Checker:
         self.article_ids: set[int] = set()
         self.sentence_ids: set[int] = set()
         self.annotation_ids: set[int] = set()
+        self.source_ids: set[int] = set()
+        self.sources: list[dict[str, Any]] = []  # the document's registry entries, domains cleaned
+        self.source_lines: list[int] = []
+        self.source_names: set[str] | None = None  # None: an older export without "sources"
+        self.source_paths: dict[str, str] = {}  # lower-case name -> where it first appears
+        self.domain_paths: dict[str, str] = {}  # domain -> the entry that holds it
 
     def problem(self, path: str, reason: str) -> None:
         key = f"{self.filename} line {self.line}"
@@ -232,16 +281,28 @@ class _Checker:
                 "schema_version",
                 f"must be {SCHEMA_VERSION!r} (got {str(document['schema_version'])[:20]!r}).",
             )
-        unknown = sorted(set(document) - {"schema_version", "articles"})
+        unknown = sorted(set(document) - {"schema_version", "articles", "sources"})
         if unknown:
             self.problem(unknown[0], "is not a field of an export document.")
         if not isinstance(document["articles"], list):
             self.problem("articles", "must be a list.")
             return []
-        self.lines = _article_lines(self.text)
+        sources = document.get("sources")
+        if "sources" in document and not isinstance(sources, list):
+            self.problem("sources", "must be a list of registry entries.")
+            return []
+        lines = _top_level_lines(self.text)
+        self.lines, self.source_lines = lines.get("articles", []), lines.get("sources", [])
+        if sources is not None:  # links may only name entries of the document
+            self.source_names = {s["name"] for s in sources if isinstance(s, dict) and "name" in s}
         for i, article in enumerate(document["articles"]):
             self.line = self.lines[i] if i < len(self.lines) else 1
             self.article(f"articles[{i}]", article)
+            if len(self.problems) >= MAX_PROBLEMS:
+                break
+        for i, entry in enumerate(sources or []):
+            self.line = self.source_lines[i] if i < len(self.source_lines) else 1
+            self.source(f"sources[{i}]", entry)
             if len(self.problems) >= MAX_PROBLEMS:
                 break
         return document["articles"]
@@ -391,8 +452,67 @@ class _Checker:
             self.problem(f"{path}.credibility_source", "must be registry or reviewer.")
         if "override_reason" in link:
             self.string(f"{path}.override_reason", link["override_reason"], limit=self.max_note)
-        if link.get("source") is not None:
-            self.string(f"{path}.source", link["source"], limit=200)
+        source = link.get("source")
+        if source is None or not self.string(f"{path}.source", source, limit=200):
+            return
+        if self.source_names is not None and source not in self.source_names:
+            self.problem(
+                f"{path}.source", f"names “{source[:60]}”, which is not among the export's sources."
+            )
+
+    def source(self, path: str, entry: Any) -> None:
+        """A registry entry: checked like the registry's own form, then kept with clean domains."""
+        if not self.keys(path, entry, SOURCE_KEYS, {"history"}):
+            return
+        ok = len(self.problems)
+        self.new_id(f"{path}.id", entry["id"], self.source_ids)
+        if self.string(f"{path}.name", entry["name"], limit=200, required=True):
+            key = entry["name"].strip().lower()
+            if key in self.source_paths:
+                self.problem(f"{path}.name", f"is also the name of {self.source_paths[key]}.")
+            else:
+                self.source_paths[key] = path
+        domains = entry["domains"]
+        cleaned: list[str] = []
+        if not (isinstance(domains, list) and 0 < len(domains) <= MAX_DOMAINS):
+            self.problem(f"{path}.domains", f"must be a list of 1 to {MAX_DOMAINS} domains.")
+        else:
+            for n, domain in enumerate(domains):
+                where = f"{path}.domains[{n}]"
+                if not self.string(where, domain, limit=253, required=True):
+                    continue
+                try:
+                    clean = normalise_domain(domain)
+                except ValueError as error:
+                    self.problem(where, str(error))
+                    continue
+                if clean in self.domain_paths:
+                    self.problem(where, f"{clean} is also a domain of {self.domain_paths[clean]}.")
+                    continue
+                self.domain_paths[clean] = path
+                cleaned.append(clean)
+        if entry["credibility"] not in set(Credibility):
+            self.problem(
+                f"{path}.credibility",
+                f"must be high, medium, low or unknown (got {str(entry['credibility'])[:40]!r}).",
+            )
+        self.string(f"{path}.rationale", entry["rationale"], limit=MAX_RATIONALE)
+        rated_by = entry["rated_by"]
+        if rated_by is not None and not (isinstance(rated_by, str) and USERNAME_RE.match(rated_by)):
+            self.problem(f"{path}.rated_by", "must be a username or null.")
+        for name in ("rated_at", "created_at", "updated_at"):
+            self.timestamp(f"{path}.{name}", entry[name])
+        if entry["retired_at"] is not None:
+            self.timestamp(f"{path}.retired_at", entry["retired_at"])
+        history = entry.get("history")
+        if history is not None:
+            if not isinstance(history, list):
+                self.problem(f"{path}.history", "must be a list of revisions.")
+            else:
+                for n, revision in enumerate(history):
+                    self.revision(f"{path}.history[{n}]", revision)
+        if len(self.problems) == ok:
+            self.sources.append({**entry, "domains": sorted(cleaned)})
 
     def adjudication(self, path: str, adj: Any) -> None:
         if not self.keys(path, adj, ADJUDICATION_KEYS):
@@ -479,6 +599,47 @@ class _Checker:
         if parsed is None or parsed.tzinfo is None:
             self.problem(path, "must be an ISO 8601 date and time with its UTC offset.")
 
+    def match_sources(self) -> dict[str, int]:
+        """The document's entry names this instance already has (any case) -> their ids.
+
+        The other entries are new: their domains must be free here, and their ids are kept when
+        none of them is taken.
+        """
+        if not self.sources:
+            return {}
+        existing = {
+            name.lower(): id_ for name, id_ in db.session.execute(db.select(Source.name, Source.id))
+        }
+        matched = {
+            e["name"]: existing[e["name"].strip().lower()]
+            for e in self.sources
+            if e["name"].strip().lower() in existing
+        }
+        # Checked only when every entry is valid, so the list's order is the document's.
+        wanted = {
+            domain: i
+            for i, entry in enumerate(self.sources)
+            if entry["name"] not in matched
+            for domain in entry["domains"]
+        }
+        domains = sorted(wanted)
+        taken = []
+        for start in range(0, len(domains), 1000):
+            taken += db.session.execute(
+                db.select(SourceDomain.domain, Source.name)
+                .join(Source)
+                .where(SourceDomain.domain.in_(domains[start : start + 1000]))
+            ).all()
+        for domain, owner in sorted(taken):
+            index = wanted[domain]
+            self.line = self.source_lines[index] if index < len(self.source_lines) else 1
+            self.problem(
+                f"sources[{index}].domains",
+                f"{domain} already belongs to the source “{owner}” here; "
+                "rename one of them or remove the domain.",
+            )
+        return matched
+
     def refuse_duplicates(self, articles: list[dict[str, Any]]) -> None:
         for i, article in enumerate(articles):
             self.line = self.lines[i] if i < len(self.lines) else 1
@@ -493,11 +654,21 @@ class _Checker:
 # ---------------------------------------------------------------- writing
 
 
-def _write(articles: list[dict[str, Any]], *, actor: User | None) -> RestoreSummary:
+def _write(
+    articles: list[dict[str, Any]],
+    entries: list[dict[str, Any]],
+    matched: dict[str, int],
+    *,
+    actor: User | None,
+) -> RestoreSummary:
     summary = RestoreSummary()
     summary.ids_kept = not _ids_taken(articles)
-    users = _users_for(articles, summary)
+    new_entries = [entry for entry in entries if entry["name"] not in matched]
+    summary.sources_matched = [entry["name"] for entry in entries if entry["name"] in matched]
+    summary.source_ids_kept = not _source_ids_taken(new_entries)
+    users = _users_for(articles, new_entries, summary)
     sources = {name: id_ for name, id_ in db.session.execute(db.select(Source.name, Source.id))}
+    sources |= matched | _write_sources(new_entries, users, summary, actor=actor)
     session = db.session
     article_table, sentence_table = Article.__table__, Sentence.__table__
     for article in articles:
@@ -555,9 +726,70 @@ def _write(articles: list[dict[str, Any]], *, actor: User | None) -> RestoreSumm
         )
         summary.articles += 1
     session.flush()
-    if summary.ids_kept:
-        _advance_sequences()
+    _advance_sequences(
+        (["articles", "sentences", "annotations"] if summary.ids_kept else [])
+        + (["sources"] if summary.source_ids_kept and new_entries else [])
+    )
     return summary
+
+
+def _write_sources(
+    entries: list[dict[str, Any]],
+    users: dict[str, int],
+    summary: RestoreSummary,
+    *,
+    actor: User | None,
+) -> dict[str, int]:
+    """Create the registry entries this instance lacks, with their domains and history; name -> id."""
+    table, ids = Source.__table__, {}
+    for entry in entries:
+        row = {
+            "name": entry["name"],
+            "credibility": entry["credibility"],
+            "rationale": entry["rationale"],
+            "rated_by_id": users[entry["rated_by"]] if entry["rated_by"] else None,
+            **{
+                name: datetime.fromisoformat(entry[name]) if entry[name] else None
+                for name in ("rated_at", "created_at", "updated_at", "retired_at")
+            },
+        }
+        if summary.source_ids_kept:
+            row["id"] = entry["id"]
+        source_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+        ids[entry["name"]] = source_id
+        db.session.execute(
+            db.insert(SourceDomain.__table__),
+            [{"source_id": source_id, "domain": domain} for domain in entry["domains"]],
+        )
+        if "history" in entry:
+            revisions = [
+                {
+                    "entity": "source",
+                    "entity_id": source_id,
+                    "action": revision["action"],
+                    "actor_id": users.get(revision["actor"]) if revision["actor"] else None,
+                    "created_at": datetime.fromisoformat(revision["created_at"]),
+                    "before": _with_id(revision["before"], entry["id"], source_id),
+                    "after": _with_id(revision["after"], entry["id"], source_id),
+                }
+                for revision in entry["history"]
+            ]
+            if revisions:
+                db.session.execute(db.insert(Revision.__table__), revisions)
+            summary.revisions += len(revisions)
+        else:  # no history in the file: record where this entry came from
+            state = {key: entry[key] for key in SOURCE_KEYS} | {"id": source_id}
+            audit.record("source", source_id, "import", actor=actor, before=None, after=state)
+            summary.revisions += 1
+        summary.sources += 1
+    return ids
+
+
+def _with_id(state: dict[str, Any] | None, old_id: int, new_id: int) -> dict[str, Any] | None:
+    """A registry entry's snapshot under its new id (unchanged when ids are kept)."""
+    if state is None or old_id == new_id or state.get("id") != old_id:
+        return state
+    return dict(state, id=new_id)
 
 
 def _write_annotation(
@@ -709,9 +941,27 @@ def _ids_taken(articles: list[dict[str, Any]]) -> bool:
     return False
 
 
-def _users_for(articles: list[dict[str, Any]], summary: RestoreSummary) -> dict[str, int]:
+def _source_ids_taken(entries: list[dict[str, Any]]) -> bool:
+    """Does this instance already hold any of these registry entries' ids?"""
+    ids = [entry["id"] for entry in entries]
+    return any(
+        db.session.scalar(
+            db.select(Source.id).where(Source.id.in_(ids[start : start + 1000])).limit(1)
+        )
+        is not None
+        for start in range(0, len(ids), 1000)
+    )
+
+
+def _users_for(
+    articles: list[dict[str, Any]], entries: list[dict[str, Any]], summary: RestoreSummary
+) -> dict[str, int]:
     """username -> user id; unknown names become deactivated reviewer accounts without a password."""
     names: set[str] = set()
+    for entry in entries:
+        if entry["rated_by"]:
+            names.add(entry["rated_by"])
+        names.update(r["actor"] for r in entry.get("history") or [] if r["actor"])
     for article in articles:
         for sentence in article["sentences"]:
             if sentence.get("adjudication") is not None:
@@ -738,11 +988,11 @@ def _users_for(articles: list[dict[str, Any]], summary: RestoreSummary) -> dict[
     return users
 
 
-def _advance_sequences() -> None:
-    """PostgreSQL: move the id sequences past the ids we wrote (SQLite needs nothing)."""
+def _advance_sequences(tables: list[str]) -> None:
+    """PostgreSQL: move these tables' id sequences past the ids we wrote (SQLite needs nothing)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in ("articles", "sentences", "annotations"):
+    for table in tables:
         db.session.execute(
             db.text(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed table names

@@ -8,10 +8,22 @@ import threading
 import time
 
 import pytest
+from jsonschema import Draft202012Validator
 
+from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.extensions import db
-from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Revision, Role, User
+from annotator.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    EvidenceLink,
+    Revision,
+    Role,
+    Source,
+    User,
+)
 from annotator.services import exports
+from annotator.services import sources as registry
 from annotator.services.adjudication import adjudicate
 from annotator.services.annotations import (
     annotate,
@@ -54,6 +66,23 @@ def populated(make_article, make_user):  # noqa: ANN001, ANN201
     third = make_article(
         text="Third\n\nOfficials said the bridge was destroyed. Others denied it.", title="Third"
     )
+    judge = make_user("admin", "judge")
+    wire = registry.create_source(
+        {
+            "name": "Reuters",
+            "domains": "reuters.com, www.reuters.co.uk",
+            "credibility": "medium",
+            "rationale": TRICKY,
+        },
+        actor=judge,
+    )
+    db.session.flush()
+    registry.update_source(wire, {"credibility": "high"}, actor=judge)  # its history: 2 revisions
+    rumours = registry.create_source(
+        {"name": "Rumour mill", "domains": ["rumours.blogspot.com"], "credibility": "low"},
+        actor=judge,
+    )
+    db.session.flush()
     s1, s2 = first.sentences[1], first.sentences[2]
     a = annotate(
         s1,
@@ -70,6 +99,13 @@ def populated(make_article, make_user):  # noqa: ANN001, ANN201
                     "stance": "refutes",
                 },
                 {"url": "https://evidence.example/2", "credibility": "low"},
+                {"url": "https://uk.reuters.com/world/flood", "title": "Wire"},  # rated high
+                {"url": "https://rumours.blogspot.com/2022/barrier"},  # rated low
+                {
+                    "url": "https://www.reuters.com/fact-check",
+                    "credibility": "low",
+                    "override_reason": "A retracted story.",
+                },
             ],
         },
         actor=alice,
@@ -83,7 +119,7 @@ def populated(make_article, make_user):  # noqa: ANN001, ANN201
     db.session.flush()
     delete_annotation(gone, actor=bob)
     annotate(get_sentence(third.sentences[1].id), {"verdict": "unproven"}, actor=alice)
-    judge = make_user("admin", "judge")
+    registry.retire_source(rumours, actor=judge)  # the link keeps its rating and its source
     adjudicate(s1, "verified", "first look", actor=judge)
     db.session.flush()
     adjudicate(s1, "disputed", TRICKY, actor=judge, expected_version=1)  # version 2
@@ -107,9 +143,30 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
 
     assert summary.ids_kept and summary.articles == 3 and summary.annotations == 3
     assert summary.adjudications == 2
+    assert summary.sources == 2 and summary.source_ids_kept and summary.sources_matched == []
     assert sorted(summary.users_created) == ["alice", "bob.k", "judge"]
     after = export_json(restorer)
     assert after == before  # byte for byte: ids kept, keys sorted, every string as stored
+    Draft202012Validator(json.loads(schema_text(SCHEMA_FILE))).validate(json.loads(after))
+    # The registry came back: the retired entry stays retired, ratings and histories are kept,
+    # and the links point at the restored entries.
+    entries = {s.name: s for s in db.session.scalars(db.select(Source))}
+    assert entries["Reuters"].domain_names == ["reuters.co.uk", "reuters.com"]
+    assert (entries["Reuters"].credibility, entries["Reuters"].rationale) == ("high", TRICKY)
+    assert entries["Reuters"].rated_by.username == "judge" and not entries["Reuters"].retired
+    assert entries["Rumour mill"].retired
+    assert [r.action for r in registry.history(entries["Reuters"])] == ["create", "update"]
+    assert [r.action for r in registry.history(entries["Rumour mill"])] == ["create", "retire"]
+    links = db.session.scalars(db.select(EvidenceLink).where(EvidenceLink.source_id.is_not(None)))
+    assert sorted(
+        (link.source.name, link.credibility, link.credibility_source) for link in links
+    ) == [
+        ("Reuters", "high", "registry"),
+        ("Reuters", "low", "reviewer"),
+        ("Rumour mill", "low", "registry"),
+    ]
+    assert registry.lookup("https://www.reuters.com/x").name == "Reuters"  # domains work again
+    assert registry.lookup("https://rumours.blogspot.com/") is None  # retired: no new ratings
     final = db.session.scalars(db.select(Adjudication).order_by(Adjudication.sentence_id)).all()
     assert [(a.verdict, a.note, a.version, a.adjudicator.username) for a in final] == [
         ("disputed", TRICKY, 2, "judge"),
@@ -131,10 +188,14 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
     )
     sentence = get_sentence(json.loads(before)["articles"][0]["sentences"][0]["id"])
     fresh = annotate(sentence, {"verdict": "verified"}, actor=restored)
+    outlet = registry.create_source(
+        {"name": "AP", "domains": ["apnews.com"], "credibility": "high"}, actor=restorer
+    )
     db.session.commit()
     assert fresh.id > max(
         a.id for a in db.session.scalars(db.select(Annotation).where(Annotation.id != fresh.id))
     )
+    assert outlet.id > entries["Rumour mill"].id > entries["Reuters"].id
 
 
 def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, populated, admin):  # noqa: ANN001
@@ -148,6 +209,9 @@ def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, po
     summary = restore_document(json.dumps(document).encode(), "backup.json", actor=None)
     db.session.commit()
     assert not summary.ids_kept
+    # The registry entries are here already (same names): matched, not duplicated.
+    assert summary.sources == 0 and summary.sources_matched == ["Reuters", "Rumour mill"]
+    assert db.session.scalar(db.select(db.func.count(Source.id))) == 2
 
     again = json.loads(export_json(EVERYONE))
     titles = {a["title"] for a in again["articles"]}
@@ -209,6 +273,21 @@ def tamper(text: str, old: str, new: str) -> bytes:
         (lambda t: b"\xff\xfe" + t.encode("utf-16-le"), 1, "UTF-8"),
         (lambda t: b"", None, "empty"),
         (lambda t: b'{"title": "x", "text": "y"}', 1, "schema_version"),
+        (
+            lambda t: tamper(
+                t, '"credibility": "high", "domains"', '"credibility": "top", "domains"'
+            ),
+            6,
+            "sources[0].credibility",
+        ),
+        (
+            lambda t: tamper(t, '"domains": ["reuters.co.uk", ', '"domains": ["co.uk", '),
+            6,
+            "sources[0].domains[0]: co.uk is a public suffix",
+        ),
+        (lambda t: tamper(t, '"name": "Rumour mill"', '"name": "Rumours"'), 2, "not among"),
+        (lambda t: tamper(t, '"rated_by": "judge"', '"rated_by": 7'), 6, "rated_by"),
+        (lambda t: tamper(t, ', "sources": [', ', "sources": {"x": ['), None, "malformed"),
     ],
     ids=[
         "truncated",
@@ -223,6 +302,11 @@ def tamper(text: str, old: str, new: str) -> bytes:
         "utf16",
         "empty",
         "not-export",
+        "source-credibility",
+        "source-public-suffix",
+        "link-source-unknown",
+        "source-rated-by",
+        "sources-not-a-list",
     ],
 )
 def test_tampered_or_truncated_exports_are_refused_and_change_nothing(
@@ -241,7 +325,54 @@ def test_tampered_or_truncated_exports_are_refused_and_change_nothing(
     if line is not None:
         assert f"line {line}" in message
     assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Source.id))) == 0
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_registry_entries_already_here_are_matched_and_taken_domains_refused(
+    app, runner, tmp_path, populated, admin
+):  # noqa: ANN001
+    path = tmp_path / "backup.json"
+    path.write_text(export_json(admin, include_history="0"), encoding="utf-8")
+    wipe()
+    editor = User(username="editor", password_hash="!", role=Role.ADMIN)  # noqa: S106
+    db.session.add(editor)
+    db.session.flush()
+    ours = registry.create_source(
+        {"name": "REUTERS", "domains": ["reuters.com"], "credibility": "low"}, actor=editor
+    )
+    blogs = registry.create_source(
+        {"name": "Blogs", "domains": ["rumours.blogspot.com"], "credibility": "unknown"},
+        actor=editor,
+    )
+    db.session.commit()
+
+    # "Rumour mill" is new here, but its domain belongs to another entry: refused, nothing written.
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    assert "line 7" in result.output and "sources[1].domains" in result.output
+    assert "rumours.blogspot.com already belongs to the source “Blogs”" in result.output
+    assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Source.id))) == 2
+
+    registry.update_source(blogs, {"domains": ["other.blogspot.com"]}, actor=editor)
+    db.session.commit()
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "3 articles" in result.output and "1 sources" in result.output
+    assert "source “Reuters” is already in the registry: kept as it is" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Source.id))) == 3  # not duplicated
+    assert ours.credibility == "low"  # the registry's own entry is left as it was
+    links = {
+        link.url: link
+        for link in db.session.scalars(
+            db.select(EvidenceLink).where(EvidenceLink.source_id.is_not(None))
+        )
+    }
+    assert links["https://uk.reuters.com/world/flood"].source_id == ours.id
+    assert links["https://uk.reuters.com/world/flood"].credibility == "high"  # as saved
+    assert links["https://rumours.blogspot.com/2022/barrier"].source.name == "Rumour mill"
 
 
 def test_restoring_the_same_export_twice_is_refused_as_duplicate(app, populated, admin):  # noqa: ANN001
