@@ -67,7 +67,7 @@ def row(record: exporters.ExportRecord) -> list[object]:
     assert sentence is not None and ann is not None
     span = ann["span"]
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
-    links = ann["links"]
+    urls, ratings, stances, origins, sources, reasons = _link_cells(ann["links"])
     return [
         ann["id"],
         article["id"],
@@ -85,19 +85,43 @@ def row(record: exporters.ExportRecord) -> list[object]:
         ann["verdict"],
         _safe(ann["attributed_to"]),
         _safe(ann["note"]),
-        _safe(" | ".join(link["url"] for link in links)),
-        " | ".join(link["credibility"] for link in links),
-        " | ".join(link["stance"] or "" for link in links),
+        _safe(urls),
+        ratings,
+        stances,
         _safe(ann["reviewer"]),
         ann["version"],
         ann["created_at"],
         ann["updated_at"],
         "" if record.revision_count is None else record.revision_count,
-        " | ".join(link.get("credibility_source") or "" for link in links),
-        _safe(" | ".join(link.get("source") or "" for link in links)),
-        _safe(" | ".join(link.get("override_reason") or "" for link in links)),
+        origins,
+        _safe(sources),
+        _safe(reasons),
         *_adjudication_cells(sentence),
     ]
+
+
+_NO_LINKS = ("",) * 6
+
+
+def _link_cells(links: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The six link columns, each joining the links' values with " | " in the same order."""
+    if not links:
+        return _NO_LINKS
+    columns = zip(
+        *[
+            (
+                link["url"],
+                link["credibility"],
+                link["stance"] or "",
+                link.get("credibility_source") or "",
+                link.get("source") or "",
+                link.get("override_reason") or "",
+            )
+            for link in links
+        ],
+        strict=True,
+    )
+    return tuple(" | ".join(column) for column in columns)
 
 
 def _adjudication_cells(sentence: dict[str, Any]) -> list[object]:
