@@ -406,22 +406,8 @@ class _Checker:
                 f"{path}.span",
                 f'must be null or {{"start": n, "end": n}} with 0 <= start < end <= {text_length}.',
             )
-        if ann["verdict"] not in set(Verdict):
-            self.problem(
-                f"{path}.verdict",
-                f"must be verified, unproven or disputed (got {str(ann['verdict'])[:40]!r}).",
-            )
+        self.judgement(path, ann, who="reviewer")
         self.string(f"{path}.attributed_to", ann["attributed_to"], limit=500)
-        self.string(f"{path}.note", ann["note"], limit=self.max_note)
-        if not (isinstance(ann["reviewer"], str) and USERNAME_RE.match(ann["reviewer"])):
-            self.problem(
-                f"{path}.reviewer",
-                "must be a username (2 to 64 letters, digits, dots, dashes or underscores).",
-            )
-        if not self.is_int(ann["version"]) or ann["version"] < 1:
-            self.problem(f"{path}.version", "must be a whole number from 1.")
-        self.timestamp(f"{path}.created_at", ann["created_at"])
-        self.timestamp(f"{path}.updated_at", ann["updated_at"])
         links = ann["links"]
         if not isinstance(links, list) or len(links) > self.max_links:
             self.problem(f"{path}.links", f"must be a list of at most {self.max_links} links.")
@@ -517,21 +503,25 @@ class _Checker:
     def adjudication(self, path: str, adj: Any) -> None:
         if not self.keys(path, adj, ADJUDICATION_KEYS):
             return
-        if adj["verdict"] not in set(Verdict):
+        self.judgement(path, adj, who="adjudicator")
+
+    def judgement(self, path: str, item: dict[str, Any], *, who: str) -> None:
+        """What annotations and final verdicts share: verdict, note, author, version, times."""
+        if item["verdict"] not in set(Verdict):
             self.problem(
                 f"{path}.verdict",
-                f"must be verified, unproven or disputed (got {str(adj['verdict'])[:40]!r}).",
+                f"must be verified, unproven or disputed (got {str(item['verdict'])[:40]!r}).",
             )
-        self.string(f"{path}.note", adj["note"], limit=self.max_note)
-        if not (isinstance(adj["adjudicator"], str) and USERNAME_RE.match(adj["adjudicator"])):
+        self.string(f"{path}.note", item["note"], limit=self.max_note)
+        if not (isinstance(item[who], str) and USERNAME_RE.match(item[who])):
             self.problem(
-                f"{path}.adjudicator",
+                f"{path}.{who}",
                 "must be a username (2 to 64 letters, digits, dots, dashes or underscores).",
             )
-        if not self.is_int(adj["version"]) or adj["version"] < 1:
+        if not self.is_int(item["version"]) or item["version"] < 1:
             self.problem(f"{path}.version", "must be a whole number from 1.")
-        self.timestamp(f"{path}.created_at", adj["created_at"])
-        self.timestamp(f"{path}.updated_at", adj["updated_at"])
+        self.timestamp(f"{path}.created_at", item["created_at"])
+        self.timestamp(f"{path}.updated_at", item["updated_at"])
 
     def revision(self, path: str, revision: Any) -> None:
         if not self.keys(path, revision, REVISION_KEYS):
