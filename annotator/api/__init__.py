@@ -171,7 +171,11 @@ def create_annotation():  # noqa: ANN201
     ann = annotation_service.annotate(sentence, body, actor=actor())
     state = annotation_state(ann)  # before the commit, which would expire and reload it
     db.session.commit()
-    return jsonify(state), 201, {"Location": url_for("api.get_annotation", annotation_id=state["id"])}
+    return (
+        jsonify(state),
+        201,
+        {"Location": url_for("api.get_annotation", annotation_id=state["id"])},
+    )
 
 
 @api_bp.get("/annotations/<int:annotation_id>")

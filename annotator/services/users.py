@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from annotator.extensions import db
 from annotator.models import ApiToken, Role, User
+from annotator.models._types import utcnow
 from annotator.services.errors import Invalid, NotFound
 
 # argon2id with OWASP's first recommended profile (m=19 MiB, t=2, p=1).
@@ -137,3 +138,13 @@ def user_for_token(token: str) -> User | None:
 def _token_hash(token: str) -> str:
     # Tokens carry 256 random bits, so a fast hash is enough (no dictionary to attack).
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Stop one of the user's own tokens from working (kept, marked revoked)."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound(f"You have no API token #{token_id}.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+    return row

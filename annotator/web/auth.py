@@ -60,5 +60,19 @@ def account():  # noqa: ANN201
         new_token = users.create_token(current_user, form.name.data or "")
         db.session.commit()
     return render_template(
-        "auth/account.html", form=form, new_token=new_token, tokens=current_user.tokens
+        "auth/account.html",
+        form=form,
+        new_token=new_token,
+        tokens=current_user.tokens,
+        button=ButtonForm(),
     )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):  # noqa: ANN201
+    if ButtonForm().validate_on_submit():
+        token = users.revoke_token(current_user, token_id)
+        db.session.commit()
+        flash(f"Token {token.prefix}… no longer works.", "info")
+    return redirect(url_for("auth.account"))

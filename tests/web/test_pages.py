@@ -273,3 +273,31 @@ def test_security_headers(client):
     headers = client.get("/login").headers
     assert headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_a_revoked_token_stops_working_and_only_its_owner_can_revoke_it(
+    client, reviewer, make_user, token_for
+):
+    from annotator.models import ApiToken
+
+    headers = token_for(reviewer)
+    token_id = db.session.scalar(db.select(ApiToken.id))
+    other = client.application.test_client()
+    login(other, make_user())
+    assert (
+        other.post(
+            f"/account/tokens/{token_id}/revoke", data={"csrf_token": other.csrf}
+        ).status_code
+        == 404
+    )
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    login(client, reviewer)
+    page = client.post(
+        f"/account/tokens/{token_id}/revoke",
+        data={"csrf_token": client.csrf},
+        follow_redirects=True,
+    )
+    assert "no longer works" in page.get_data(as_text=True) and "revoked" in page.get_data(
+        as_text=True
+    )
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
