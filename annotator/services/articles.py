@@ -177,56 +177,69 @@ SORTS = {
 }
 
 
-def list_articles(
-    *, viewer: User, search: str = "", sort: str = "newest", limit: int = 200, offset: int = 0
-) -> list[ArticleRow]:
-    """Articles with review progress, in three queries. ``sort``: newest, oldest, title, or progress
-    (the viewer's least-reviewed first; applied to the page of rows fetched)."""
-    query = db.select(Article).where(Article.deleted_at.is_(None))
+def _progress_query(viewer: User, search: str = ""):  # noqa: ANN202 - a Select
+    """Live articles with their sentence count, the sentences the viewer reviewed, and the sentences
+    with any annotation the viewer may see: counted by the database, whatever the annotations."""
+    totals = (
+        db.select(Sentence.article_id, db.func.count().label("n"))
+        .group_by(Sentence.article_id)
+        .subquery()
+    )
+
+    def reviewed(only_viewer: bool):  # noqa: ANN202
+        query = (
+            db.select(
+                Sentence.article_id,
+                db.func.count(db.distinct(Annotation.sentence_id)).label("n"),
+            )
+            .join(Annotation, Annotation.sentence_id == Sentence.id)
+            .where(Annotation.deleted_at.is_(None))
+            .group_by(Sentence.article_id)
+        )
+        if only_viewer:
+            query = query.where(Annotation.reviewer_id == viewer.id)
+        return query.subquery()
+
+    mine = reviewed(only_viewer=True)
+    seen = reviewed(only_viewer=False) if viewer.is_admin else mine
+    total = db.func.coalesce(totals.c.n, 0)
+    done = db.func.coalesce(mine.c.n, 0)
+    query = (
+        db.select(Article, total, db.func.coalesce(seen.c.n, 0), done)
+        .outerjoin(totals, totals.c.article_id == Article.id)
+        .outerjoin(mine, mine.c.article_id == Article.id)
+        .where(Article.deleted_at.is_(None))
+    )
+    if seen is not mine:
+        query = query.outerjoin(seen, seen.c.article_id == Article.id)
     if search:
         like = f"%{search.strip()}%"
         query = query.where(db.or_(Article.title.ilike(like), Article.outlet.ilike(like)))
-    order = SORTS.get(sort, SORTS["newest"])
-    articles = list(db.session.scalars(query.order_by(*order).limit(limit).offset(offset)))
-    ids = [a.id for a in articles]
-    if not ids:
-        return []
-    totals = dict(
-        db.session.execute(
-            db.select(Sentence.article_id, db.func.count())
-            .where(Sentence.article_id.in_(ids))
-            .group_by(Sentence.article_id)
-        ).all()
-    )
-    live = (
-        db.select(Sentence.article_id, Annotation.sentence_id, Annotation.reviewer_id)
-        .join(Annotation)
-        .where(Sentence.article_id.in_(ids), Annotation.deleted_at.is_(None))
-    )
-    reviewed: dict[int, set[int]] = {}
-    mine: dict[int, set[int]] = {}
-    for article_id, sentence_id, reviewer_id in db.session.execute(live):
-        if viewer.is_admin or reviewer_id == viewer.id:
-            reviewed.setdefault(article_id, set()).add(sentence_id)
-        if reviewer_id == viewer.id:
-            mine.setdefault(article_id, set()).add(sentence_id)
-    rows = [
-        ArticleRow(a, totals.get(a.id, 0), len(reviewed.get(a.id, ())), len(mine.get(a.id, ())))
-        for a in articles
-    ]
+    return query, total, done
+
+
+def list_articles(
+    *, viewer: User, search: str = "", sort: str = "newest", limit: int = 200, offset: int = 0
+) -> list[ArticleRow]:
+    """Articles with review progress, in one query. ``sort``: newest, oldest, title, or progress
+    (the viewer's least-reviewed first)."""
+    query, total, done = _progress_query(viewer, search)
     if sort == "progress":
-        rows.sort(
-            key=lambda row: (row.mine / row.sentences if row.sentences else 1, row.article.id)
-        )
-    return rows
+        order = ((done * 1.0) / db.func.coalesce(db.func.nullif(total, 0), 1), Article.id)
+    else:
+        order = SORTS.get(sort, SORTS["newest"])
+    rows = db.session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+    return [
+        ArticleRow(article, sentences, reviewed, mine)
+        for article, sentences, reviewed, mine in rows
+    ]
 
 
 def next_article_to_review(*, viewer: User) -> Article | None:
     """The oldest article in which the viewer has sentences left to review."""
-    for row in list_articles(viewer=viewer, sort="oldest", limit=10_000):
-        if row.mine < row.sentences:
-            return row.article
-    return None
+    query, total, done = _progress_query(viewer)
+    row = db.session.execute(query.where(done < total).order_by(Article.id).limit(1)).first()
+    return row[0] if row else None
 
 
 def delete_article(article: Article, *, actor: User) -> None:

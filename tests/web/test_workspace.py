@@ -194,3 +194,18 @@ def test_admin_edits_the_text_and_sees_claims_that_lost_their_place(
     reviewer_client = client.application.test_client()
     login(reviewer_client, reviewer)
     assert reviewer_client.get(f"/articles/{article.id}/edit").status_code == 403
+
+
+def test_article_list_costs_the_same_queries_however_many_annotations(
+    app, client, make_article, reviewer
+):
+    articles = [make_article(text=long_text(20), title=f"Story {i}") for i in range(3)]
+    login(client, reviewer)
+    before = len(count_queries(app, lambda: client.get("/")))
+    for article in articles:
+        for sentence in article.sentences:
+            annotate(sentence, {"verdict": "verified"}, actor=reviewer)
+    db.session.commit()
+    after = len(count_queries(app, lambda: client.get("/")))
+    assert after == before
+    assert "20 of 20 reviewed" in client.get("/").get_data(as_text=True)
