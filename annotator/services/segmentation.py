@@ -12,7 +12,7 @@ from typing import Any
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
-from annotator.services.annotations import annotation_state
+from annotator.services.annotations import LOAD_FOR_STATE, annotation_state
 from annotator.services.errors import Invalid, NotFound
 from annotator.text.segment import Span, segment
 
@@ -122,8 +122,11 @@ def replace_sentences(
 
     starts = [s.start for s in new]
     annotations = db.session.scalars(
-        db.select(Annotation).where(Annotation.sentence_id.in_(list(old_ranges)))
+        db.select(Annotation)
+        .where(Annotation.sentence_id.in_(list(old_ranges)))
+        .options(*LOAD_FOR_STATE)
     ).all()  # soft-deleted ones too: they must not be orphaned
+    moved: list[tuple[Annotation, dict]] = []
     for ann in annotations:
         if claims is not None:
             claim = claims[ann.id]
@@ -139,17 +142,13 @@ def replace_sentences(
             (ann.span_start, ann.span_end) if ann.span_start is not None else None
         ):
             continue
-        state_before = annotation_state(ann)
+        moved.append((ann, annotation_state(ann)))
         ann.sentence = target
         ann.span_start, ann.span_end = span or (None, None)
-        db.session.flush()
+    db.session.flush()  # one flush for every move; versions are bumped by it
+    for ann, before in moved:
         audit.record(
-            "annotation",
-            ann.id,
-            "move",
-            actor=actor,
-            before=state_before,
-            after=annotation_state(ann),
+            "annotation", ann.id, "move", actor=actor, before=before, after=annotation_state(ann)
         )
 
     _carry_adjudications(old_ranges, new, starts, actor=actor, text_changed=claims is not None)

@@ -264,3 +264,27 @@ def test_final_verdicts_follow_their_sentence_or_leave_a_revision(setup):
         db.select(Revision).where(Revision.entity == "adjudication", Revision.action == "delete")
     ).all()
     assert sorted(r.before["note"] for r in removed) == ["second", "third"]
+
+
+def test_moving_many_annotations_costs_no_extra_queries(app, make_article, reviewer, admin):
+    from tests.web.test_workspace import count_queries
+
+    def edit_with(claims: int) -> int:
+        article = make_article(
+            text=" ".join(f"Sentence number {i} here." for i in range(30)), title=f"t{claims}"
+        )
+        for sentence in article.sentences[1 : 1 + claims]:
+            ann_svc.annotate(
+                sentence,
+                {"verdict": "verified", "links": [{"url": "https://example.org/x"}]},
+                actor=reviewer,
+            )
+        db.session.commit()
+        # new words in front: every sentence is new, so every annotation moves
+        statements = count_queries(
+            app, lambda: svc.edit_text(article, "Intro. " + article.text, actor=admin)
+        )
+        db.session.commit()
+        return len(statements)
+
+    assert edit_with(1) == edit_with(20)
