@@ -86,6 +86,15 @@ def schema_text(name: str = SCHEMA_FILE) -> str:
     return resources.files("annotator.exporters").joinpath("schema", name).read_text("utf-8")
 
 
+def array_lines(items: Iterable[Any], dump: Callable[[Any], str]) -> Iterator[str]:
+    """The rest of a JSON array whose "[" is already written: one item per line, then "]"."""
+    first = True
+    for item in items:
+        yield ("\n" if first else ",\n") + dump(item)
+        first = False
+    yield "]" if first else "\n]"
+
+
 def _registry() -> dict[str, Exporter]:
     from annotator.exporters import claimreview, csv_format, json_format, webannotation
 

@@ -86,15 +86,9 @@ def write(
 ) -> Iterator[str]:
     """Stream a JSON-LD graph of ClaimReviews, one per line."""
     yield '{"@context": "' + CONTEXT + '", "@graph": ['
-    first = True
-    for record in records:
-        if record.annotation is None:
-            continue
-        yield ("\n" if first else ",\n") + json.dumps(
-            claim_review(record, options.base_url), ensure_ascii=False
-        )
-        first = False
-    yield ("" if first else "\n") + "]}\n"
+    items = (claim_review(r, options.base_url) for r in records if r.annotation is not None)
+    yield from exporters.array_lines(items, lambda item: json.dumps(item, ensure_ascii=False))
+    yield "}\n"
 
 
 EXPORTER = exporters.Exporter(

@@ -32,20 +32,11 @@ def write_json(
     ``sources`` is read only after the last article, so it may be a lazy generator.
     """
     yield '{"schema_version": ' + dump(exporters.SCHEMA_VERSION) + ', "articles": ['
-    yield from _lines(nest(records, include_history=options.include_history))
+    yield from exporters.array_lines(nest(records, include_history=options.include_history), dump)
     if sources is not None:
         yield ', "sources": ['
-        yield from _lines(sources)
+        yield from exporters.array_lines(sources, dump)
     yield "}\n"
-
-
-def _lines(items: Iterable[Any]) -> Iterator[str]:
-    """The rest of a JSON array whose "[" is written: an item per line, then "]"."""
-    first = True
-    for item in items:
-        yield ("\n" if first else ",\n") + dump(item)
-        first = False
-    yield "]" if first else "\n]"
 
 
 def nest(

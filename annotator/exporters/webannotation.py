@@ -115,15 +115,9 @@ def write(
         json.dumps(head, ensure_ascii=False)[:-1]
         + ', "first": {"type": "AnnotationPage", "startIndex": 0, "items": ['
     )
-    first = True
-    for record in records:
-        if record.annotation is None:
-            continue
-        yield ("\n" if first else ",\n") + json.dumps(
-            annotation_ld(record, options.base_url), ensure_ascii=False
-        )
-        first = False
-    yield ("" if first else "\n") + "]}}\n"
+    items = (annotation_ld(r, options.base_url) for r in records if r.annotation is not None)
+    yield from exporters.array_lines(items, lambda item: json.dumps(item, ensure_ascii=False))
+    yield "}}\n"
 
 
 EXPORTER = exporters.Exporter(

@@ -13,8 +13,10 @@ in an older export without "sources", at an entry of that name already here, if 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -44,10 +46,10 @@ from annotator.services import audit
 from annotator.services.articles import content_hash, find_duplicate
 from annotator.services.errors import Invalid
 from annotator.services.sources import MAX_DOMAINS, MAX_RATIONALE, normalise_domain
+from annotator.services.users import USERNAME_RE
 from annotator.services.validation import url_problem
 
 MAX_PROBLEMS = 20
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 UNUSABLE_PASSWORD = "!restored-account-no-password"  # noqa: S105 - not an argon2 hash: no password matches it
 
 ARTICLE_KEYS = {
@@ -752,27 +754,44 @@ def _write_sources(
             [{"source_id": source_id, "domain": domain} for domain in entry["domains"]],
         )
         if "history" in entry:
-            revisions = [
-                {
-                    "entity": "source",
-                    "entity_id": source_id,
-                    "action": revision["action"],
-                    "actor_id": users.get(revision["actor"]) if revision["actor"] else None,
-                    "created_at": datetime.fromisoformat(revision["created_at"]),
-                    "before": _with_id(revision["before"], entry["id"], source_id),
-                    "after": _with_id(revision["after"], entry["id"], source_id),
-                }
-                for revision in entry["history"]
-            ]
-            if revisions:
-                db.session.execute(db.insert(Revision.__table__), revisions)
-            summary.revisions += len(revisions)
+            summary.revisions += _write_history(
+                "source",
+                source_id,
+                entry["history"],
+                users,
+                functools.partial(_with_id, old_id=entry["id"], new_id=source_id),
+            )
         else:  # no history in the file: record where this entry came from
             state = {key: entry[key] for key in SOURCE_KEYS} | {"id": source_id}
             audit.record("source", source_id, "import", actor=actor, before=None, after=state)
             summary.revisions += 1
         summary.sources += 1
     return ids
+
+
+def _write_history(
+    entity: str,
+    entity_id: int,
+    history: list[dict[str, Any]],
+    users: dict[str, int],
+    renumber: Callable[[dict[str, Any] | None], dict[str, Any] | None],
+) -> int:
+    """Insert an entity's revisions from the file, snapshots under its new ids; how many."""
+    rows = [
+        {
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": revision["action"],
+            "actor_id": users.get(revision["actor"]) if revision["actor"] else None,
+            "created_at": datetime.fromisoformat(revision["created_at"]),
+            "before": renumber(revision["before"]),
+            "after": renumber(revision["after"]),
+        }
+        for revision in history
+    ]
+    if rows:
+        db.session.execute(db.insert(Revision.__table__), rows)
+    return len(rows)
 
 
 def _with_id(state: dict[str, Any] | None, old_id: int, new_id: int) -> dict[str, Any] | None:
@@ -831,21 +850,13 @@ def _write_annotation(
     summary.links += len(links)
     summary.annotations += 1
     if "history" in ann:
-        revisions = [
-            {
-                "entity": "annotation",
-                "entity_id": annotation_id,
-                "action": revision["action"],
-                "actor_id": users.get(revision["actor"]) if revision["actor"] else None,
-                "created_at": datetime.fromisoformat(revision["created_at"]),
-                "before": _renumbered(revision["before"], ann["id"], annotation_id, sentence_id),
-                "after": _renumbered(revision["after"], ann["id"], annotation_id, sentence_id),
-            }
-            for revision in ann["history"]
-        ]
-        if revisions:
-            db.session.execute(db.insert(Revision.__table__), revisions)
-        summary.revisions += len(revisions)
+        summary.revisions += _write_history(
+            "annotation",
+            annotation_id,
+            ann["history"],
+            users,
+            lambda state: _renumbered(state, ann["id"], annotation_id, sentence_id),
+        )
     else:  # no history in the file: record where this annotation came from
         state = {key: ann[key] for key in ann if key != "history"} | {
             "id": annotation_id,
