@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import selectinload
+
 from annotator.extensions import db
 from annotator.models import Revision, User
 
@@ -37,5 +39,6 @@ def history(entity: str, entity_id: int) -> list[Revision]:
             db.select(Revision)
             .where(Revision.entity == entity, Revision.entity_id == entity_id)
             .order_by(Revision.id)
+            .options(selectinload(Revision.actor))  # pages show who made each change
         )
     )

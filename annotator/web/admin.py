@@ -10,8 +10,7 @@ from annotator.models import User
 from annotator.services import users
 from annotator.services.errors import Invalid, NotFound
 from annotator.web import admin_required
-from annotator.web.articles import _attach_errors
-from annotator.web.forms import ButtonForm, UserForm
+from annotator.web.forms import ButtonForm, UserForm, attach_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -26,7 +25,7 @@ def user_list():  # noqa: ANN201
             user = users.create_user(form.username.data, form.password.data, form.role.data)
         except Invalid as error:
             db.session.rollback()
-            _attach_errors(form, error.fields)
+            attach_errors(form, error.fields)
             status = 422
         else:
             db.session.commit()

@@ -15,7 +15,7 @@ from annotator.services.adjudication import ArticleAgreement
 from annotator.services.annotations import get_sentence
 from annotator.services.errors import Conflict, Invalid
 from annotator.web import admin_required
-from annotator.web.forms import VERDICT_CHOICES, options
+from annotator.web.forms import VERDICT_CHOICES, attach_errors, options
 
 bp = Blueprint("agreement", __name__)
 
@@ -79,8 +79,7 @@ def adjudicate(article_id: int, sentence_id: int):  # noqa: ANN201
             )
         except Invalid as error:
             db.session.rollback()
-            for name, problem in error.fields.items():
-                getattr(form, name, form.verdict).errors = [problem]
+            attach_errors(form, error.fields, fallback=form.verdict)
             return _render(
                 adjudication_service.agreement(article_id, viewer=current_user),
                 failed=(sentence_id, form),

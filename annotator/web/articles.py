@@ -21,6 +21,7 @@ from annotator.web.forms import (
     AnnotationForm,
     ArticleForm,
     ButtonForm,
+    attach_errors,
 )
 
 bp = Blueprint("articles", __name__)
@@ -61,7 +62,7 @@ def create():  # noqa: ANN201
             )
         except Invalid as error:
             db.session.rollback()
-            _attach_errors(form, error.fields)
+            attach_errors(form, error.fields)
             return render_template("articles/new.html", form=form), 422
         except Duplicate as error:
             db.session.rollback()
@@ -97,7 +98,7 @@ def edit(article_id: int):  # noqa: ANN201
             result = edit_text(article, form.text.data, actor=current_user)
         except Invalid as error:
             db.session.rollback()
-            _attach_errors(form, error.fields)
+            attach_errors(form, error.fields)
             return render_template("articles/edit.html", form=form, article=article), 422
         db.session.commit()
         message = f"Saved “{article.title}”."
@@ -164,7 +165,7 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
             ann = annotation_service.annotate(sentence, data, actor=current_user)
     except Invalid as error:
         db.session.rollback()
-        _attach_errors(form, error.fields)
+        attach_errors(form, error.fields)
         page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
         return _render_workspace(page, form, error.message, 422)
     except Conflict as error:
@@ -313,12 +314,3 @@ def _link_ratings(ann: Annotation | None) -> list[str]:
         if ann
         else []
     )
-
-
-def _attach_errors(form: Any, fields: dict[str, str]) -> None:
-    """Show service errors next to the fields they name."""
-    for name, message in fields.items():
-        field = getattr(form, name.split("[")[0].split(".")[0], None)
-        if field is not None and hasattr(field, "errors"):
-            errors = list(field.errors) if isinstance(field.errors, list | tuple) else []
-            field.errors = [*errors, message]

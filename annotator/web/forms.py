@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -27,6 +29,18 @@ CREDIBILITY_CHOICES = [(c.value, c.value.capitalize()) for c in Credibility]
 STANCE_CHOICES = [("", "—")] + [(s.value, s.value.capitalize()) for s in Stance]
 LINK_CREDIBILITY_CHOICES = [("", "From the registry")] + CREDIBILITY_CHOICES
 ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+
+
+def attach_errors(form: Any, fields: dict[str, str], fallback: Any = None) -> None:
+    """Show a service's field errors next to the form fields they name (``links[0].url`` goes to
+    ``links``); errors naming no field of the form go to ``fallback``, if given."""
+    for name, message in fields.items():
+        field = getattr(form, name.split("[")[0].split(".")[0], None)
+        if not hasattr(field, "errors"):
+            field = fallback
+        if field is not None:
+            errors = list(field.errors) if isinstance(field.errors, list | tuple) else []
+            field.errors = [*errors, message]
 
 
 def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:

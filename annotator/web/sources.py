@@ -12,8 +12,7 @@ from annotator.models import Credibility, Source
 from annotator.services import sources as source_service
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
-from annotator.web.articles import _attach_errors
-from annotator.web.forms import ButtonForm, SourceForm, SourceImportForm
+from annotator.web.forms import ButtonForm, SourceForm, SourceImportForm, attach_errors
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 
@@ -49,7 +48,7 @@ def create():  # noqa: ANN201
             source = source_service.create_source(_form_data(form), actor=current_user)
         except Invalid as error:
             db.session.rollback()
-            _attach_errors(form, error.fields)
+            attach_errors(form, error.fields)
             return _render_form(form, None), 422
         db.session.commit()
         flash(f"Added “{source.name}” ({source.credibility}) to the registry.", "success")
@@ -117,7 +116,7 @@ def edit(source_id: int):  # noqa: ANN201
             source_service.update_source(source, _form_data(form), actor=current_user)
         except Invalid as error:
             db.session.rollback()
-            _attach_errors(form, error.fields)
+            attach_errors(form, error.fields)
             return _render_form(form, source), 422
         db.session.commit()
         flash(f"Saved “{source.name}”.", "success")
