@@ -53,16 +53,26 @@ def live_server(app: Flask) -> Iterator[str]:
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
-    _stop(server)
-    thread.join(timeout=5)
+    _stop(server, thread)
 
 
-def _stop(server) -> None:  # noqa: ANN001
-    """Close every socket waitress holds, so no ResourceWarning (an error here) leaks."""
+def _stop(server, thread: threading.Thread) -> None:  # noqa: ANN001
+    """Close every socket waitress holds, so no ResourceWarning (an error here) leaks.
+
+    The sockets are closed by the server's own loop thread (through its trigger): closing them from
+    this thread races with the loop's select(), which then fails on a closed descriptor."""
     logging.getLogger("waitress").setLevel(logging.CRITICAL)
-    while server._map:
-        for channel in list(server._map.values()):
-            channel.handle_close()
+
+    def close_all() -> None:
+        for _ in range(100):  # a channel may add another while closing; never spin forever
+            if not server._map:
+                return
+            for channel in list(server._map.values()):
+                channel.handle_close()
+
+    server.trigger.pull_trigger(close_all)
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "the test server did not stop within 5 s"
     server.task_dispatcher.shutdown()
 
 
