@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.models import Revision, User
+from annotator.models._types import utcnow
 
 
 def record(
@@ -18,18 +19,23 @@ def record(
     actor: User | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
-) -> Revision:
-    """Add one revision row; it commits or rolls back with the change it describes."""
-    revision = Revision(
-        entity=entity,
-        entity_id=entity_id,
-        action=action,
-        actor_id=actor.id if actor else None,
-        before=before,
-        after=after,
+) -> None:
+    """Write one revision row; it commits or rolls back with the change it describes.
+
+    A plain INSERT on the session's connection rather than a pending ORM object: the row needs no
+    identity in the session, and skipping a second unit-of-work flush halves the cost of a save."""
+    db.session.execute(
+        db.insert(Revision.__table__),
+        {
+            "entity": entity,
+            "entity_id": entity_id,
+            "action": action,
+            "actor_id": actor.id if actor else None,
+            "created_at": utcnow(),
+            "before": before,
+            "after": after,
+        },
     )
-    db.session.add(revision)
-    return revision
 
 
 def history(entity: str, entity_id: int) -> list[Revision]:

@@ -9,7 +9,6 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy.orm import joinedload
 
 from annotator.extensions import db
 from annotator.models import ApiToken, Role, User
@@ -125,14 +124,15 @@ def user_for_token(token: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalar(
-        db.select(ApiToken)
-        .where(ApiToken.token_hash == _token_hash(token))
-        .options(joinedload(ApiToken.user))
+    return db.session.scalar(
+        db.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == _token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
     )
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    return row.user
 
 
 def _token_hash(token: str) -> str:
