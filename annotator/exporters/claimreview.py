@@ -5,15 +5,21 @@ and ``url``; it recommends ``author``, ``datePublished`` and ``itemReviewed`` (a
 ``appearance`` and ``author``). All are written. The verdict maps to a three-point scale (RATINGS);
 docs/exports.md documents it. When an admin recorded a final (adjudicated) verdict for the sentence,
 the rating is that verdict, not the reviewer's: a published fact check says what the desk settled on.
+
+The claim's ``appearance`` is the article: its own URL, else its page in this app (``<base>articles/<id>``),
+so it always has a url. The claim's ``author`` (the attribution) is an ``Organization`` or a ``Person``
+by the rule in ``author_type``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotator import exporters
+from annotator.exporters.webannotation import article_iri
 
 CONTEXT = "https://schema.org"
 CONTEXT_FILE = "schemaorg-context.jsonld"
@@ -26,6 +32,51 @@ RATINGS: dict[str, tuple[int, str]] = {
     "disputed": (1, "Disputed"),
 }
 
+# Words that make an attribution an organisation ("Ukraine's defence ministry", "The Kremlin",
+# "social media", "Western officials"), and words naming a person by their role
+# ("Kremlin spokesman Dmitry Peskov", "the defence minister").
+ORGANISATION_WORDS = frozenset(
+    """ministry government administration authorities cabinet presidency army military forces
+    navy police intelligence agency office department council committee parliament senate
+    congress court commission party kremlin pentagon embassy command headquarters staff service
+    tv television channel radio newspaper media news press company corporation bank university
+    institute group organisation organization union alliance officials sources""".split()
+)
+ROLE_WORDS = frozenset(
+    """spokesman spokeswoman spokesperson minister president chancellor premier general commander
+    colonel officer mayor governor secretary ambassador envoy chief head director adviser advisor
+    official analyst reporter correspondent journalist soldier resident witness leader deputy
+    senator lawmaker king queen prince mr mrs ms dr""".split()
+)
+_NAME_END = re.compile(r"[,(;]")
+_HEAD_END = re.compile(r"\s(?:of|for|at|in|from)\s", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’]s)?|\d+")
+
+
+def author_type(name: str) -> str:
+    """"Organization" or "Person" for an attribution, by a simple rule on its words.
+
+    Only the name counts, not its description after a comma or parenthesis ("Dmitry Peskov, Kremlin
+    spokesman"), and within it only the head before "of", "for", "at", "in", "from" ("head of the
+    army" is a person); possessives ("the president's office") only qualify the head. Then: the
+    last word is an organisation word -> Organization; any role word -> Person; any organisation word, a leading "the", or a single all-capital word ("NATO", "TASS")
+    -> Organization; anything else -> Person. It can be wrong; the reviewer's text is kept as the name.
+    """
+    text = _NAME_END.split(name, maxsplit=1)[0].strip()
+    head = _HEAD_END.split(text, maxsplit=1)[0]
+    words = [w.lower() for w in _WORD.findall(head)]
+    if not words:
+        return "Person"
+    plain = [w for w in words if not w.endswith(("'s", "’s"))] or words
+    if plain[-1] in ORGANISATION_WORDS:
+        return "Organization"
+    if any(w in ROLE_WORDS for w in plain):
+        return "Person"
+    acronym = " " not in text and len(text) > 1 and text.isupper()
+    if any(w in ORGANISATION_WORDS for w in plain) or words[0] == "the" or acronym:
+        return "Organization"
+    return "Person"
+
 
 def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any]:
     """One ClaimReview for one record."""
@@ -35,9 +86,11 @@ def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
     adjudication = sentence.get("adjudication")
     value, name = RATINGS[adjudication["verdict"] if adjudication else ann["verdict"]]
-    appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article["title"]}
-    if article["url"]:
-        appearance["url"] = article["url"]
+    appearance: dict[str, Any] = {
+        "@type": "NewsArticle",
+        "url": article["url"] or article_iri(article, base_url),
+        "headline": article["title"],
+    }
     if article["published_at"]:
         appearance["datePublished"] = article["published_at"]
     if article["outlet"]:
@@ -46,7 +99,8 @@ def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any
         appearance["author"] = {"@type": "Person", "name": article["author"]}
     item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
     if ann["attributed_to"]:
-        item["author"] = {"@type": "Person", "name": ann["attributed_to"]}
+        source = ann["attributed_to"]
+        item["author"] = {"@type": author_type(source), "name": source}
     if article["published_at"]:
         item["datePublished"] = article["published_at"]
     review: dict[str, Any] = {

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from flask import url_for
 
 from annotator.extensions import db
 from annotator.services.annotations import annotate
@@ -66,6 +67,25 @@ def test_every_format_downloads(
                 document["@graph"][0]["itemReviewed"]["appearance"]["url"]
                 == "https://news.example/council"
             )
+
+
+def test_claimreview_of_an_article_without_url_points_at_its_page_here(
+    app, client, token_for, make_article, reviewer
+):  # noqa: ANN001
+    article = make_article(url=None)
+    annotate(
+        article.sentences[1],
+        {"verdict": "unproven", "attributed_to": "the city council"},
+        actor=reviewer,
+    )
+    db.session.commit()
+    response = client.get("/api/v1/export?format=claimreview", headers=token_for(reviewer))
+    (review,) = response.get_json(force=True)["@graph"]
+    item = review["itemReviewed"]
+    with app.test_request_context():
+        page = url_for("articles.view", article_id=article.id, _external=True)
+    assert item["appearance"]["url"] == page == f"http://localhost/articles/{article.id}"
+    assert item["author"] == {"@type": "Organization", "name": "the city council"}
 
 
 def test_options_bom_and_rows_per_sentence(client, token_for, reviewer, annotated):  # noqa: ANN001

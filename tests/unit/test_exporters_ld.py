@@ -123,6 +123,136 @@ def test_web_annotation_expands_with_the_w3c_context():
     assert OA + "commenting" not in {b[OA + "hasPurpose"][0]["@id"] for b in second[OA + "hasBody"]}
 
 
+# schema.org's own context maps any unknown word through @vocab, so expanding alone proves little:
+# every expanded type and property is also checked against the vocabulary of the same release.
+TERMS = json.loads(schema_text("schemaorg-terms.json"))
+GOOGLE_REQUIRED = ("claimReviewed", "reviewRating", "url")  # and reviewRating.alternateName
+LITERAL_TYPES = {str: "Text", int: "Integer", float: "Number", bool: "Boolean"}
+
+
+def lineage(type_name: str) -> set[str]:
+    """A schema.org type and all its supertypes."""
+    found, todo = set(), [type_name]
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += TERMS["types"].get(name, [])
+    return found
+
+
+def schema_term(iri: str, problems: list[str], where: str) -> str | None:
+    if not iri.startswith(SCHEMA):
+        problems.append(f"{where}: {iri} is not a schema.org term")
+        return None
+    name = iri.removeprefix(SCHEMA)
+    if name in TERMS["superseded"]:
+        problems.append(f"{where}: {name} is superseded")
+    return name
+
+
+def vocabulary_problems(node: dict, where: str = "") -> list[str]:
+    """Every way an expanded node breaks schema.org: unknown types or properties, a property on a
+    type it is not meant for, a value of a type the property does not take."""
+    problems: list[str] = []
+    types: set[str] = set()
+    for iri in node.get("@type", []):
+        name = schema_term(iri, problems, f"{where}@type")
+        if name is not None and name not in TERMS["types"]:
+            problems.append(f"{where}@type: {name} is no schema.org type")
+        elif name is not None:
+            types |= lineage(name)
+    for key, values in node.items():
+        if key.startswith("@"):
+            continue
+        name = schema_term(key, problems, where + key.removeprefix(SCHEMA))
+        prop = TERMS["properties"].get(name) if name else None
+        if name and prop is None:
+            problems.append(f"{where}{name} is no schema.org property")
+            continue
+        if prop is None:
+            continue
+        if prop["domain"] and types and not types.intersection(prop["domain"]):
+            problems.append(f"{where}{name} is not a property of {sorted(types)}")
+        ranges = set(prop["range"])
+        for value in values:
+            if "@value" in value:
+                kind = value.get("@type", SCHEMA + LITERAL_TYPES[type(value["@value"])])
+                kind = kind.removeprefix(SCHEMA)
+                if not lineage(kind) & ranges:
+                    problems.append(f"{where}{name} takes no {kind} value")
+            elif "@type" in value:
+                value_types = set().union(*(lineage(t.removeprefix(SCHEMA)) for t in value["@type"]))
+                if not value_types & ranges:
+                    problems.append(f"{where}{name} takes no {sorted(value_types)}")
+                problems += vocabulary_problems(value, f"{where}{name}.")
+            elif ranges <= set(TERMS["datatypes"]) and "URL" not in ranges:
+                problems.append(f"{where}{name} takes no IRI")
+    return problems
+
+
+def claimreview_records() -> list[ExportRecord]:
+    """Records that exercise every optional ClaimReview field, and their absence."""
+    base = record()
+    full = ExportRecord(
+        dict(
+            base.article,
+            url="https://news.example/story",
+            outlet="Wire",
+            author="Jane Writer",
+            published_at="2026-01-01",
+        ),
+        dict(base.sentence, adjudication={"verdict": "unproven", "adjudicator": "admin"}),
+        base.annotation,
+        base.sentences,
+    )
+    bare = record(note="", attributed_to="", span={"start": 10, "end": 16})
+    bare.annotation["links"] = []
+    institution = record(attributed_to="Ukraine's defence ministry")
+    return [full, bare, institution]
+
+
+def test_claimreview_uses_only_schema_org_terms_where_they_belong():
+    document = export("claimreview", claimreview_records())
+    expanded = expand(document)
+    assert len(expanded) == 3
+    for review in expanded:
+        assert vocabulary_problems(review) == []
+        for term in GOOGLE_REQUIRED:
+            assert review[SCHEMA + term], term
+        assert review[SCHEMA + "reviewRating"][0][SCHEMA + "alternateName"]
+        item = review[SCHEMA + "itemReviewed"][0]
+        assert item["@type"] == [SCHEMA + "Claim"]
+        assert item[SCHEMA + "appearance"][0][SCHEMA + "url"]
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda r: r.update(verdict="false"), "verdict is no schema.org property"),
+        (lambda r: r.update({"@type": "FactCheck"}), "FactCheck is no schema.org type"),
+        (lambda r: r["reviewRating"].update(headline="x"), "headline is not a property of"),
+        (lambda r: r["itemReviewed"].update(claimReviewed="x"), "claimReviewed is not a property"),
+        (lambda r: r.update(author={"@type": "Rating", "name": "x"}), "author takes no"),
+        (lambda r: r.update(datePublished={"@type": "Person"}), "datePublished takes no"),
+        (lambda r: r.update(reviews={"@type": "Review"}), "reviews is superseded"),
+        (lambda r: r.update({"http://example.org/x": "y"}), "is not a schema.org term"),
+        (lambda r: r["reviewRating"].update(ratingValue=True), "ratingValue takes no Boolean"),
+        (
+            lambda r: r["itemReviewed"]["appearance"]["publisher"].update(ratingValue=1),
+            "itemReviewed.appearance.publisher.ratingValue is not a property of",
+        ),
+        (lambda r: r.update(claimReviewed={"@id": "https://x.example/"}), "takes no IRI"),
+    ],
+)
+def test_the_vocabulary_check_refuses_what_schema_org_does_not_define(change, problem):
+    document = export("claimreview", claimreview_records()[:1])
+    change(document["@graph"][0])
+    (review,) = expand(document)
+    problems = vocabulary_problems(review)
+    assert any(problem in p for p in problems), problems
+
+
 @pytest.mark.parametrize("verdict", ["verified", "unproven", "disputed"])
 def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdict):
     rec = record()
@@ -156,6 +286,44 @@ def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdi
     )
     appearance = expanded[SCHEMA + "itemReviewed"][0][SCHEMA + "appearance"][0]
     assert appearance[SCHEMA + "url"] == [{"@id": "https://news.example/story"}]
+
+
+def test_claimreview_appearance_without_an_article_url_is_the_articles_page_here():
+    (review,) = export("claimreview", [record()])["@graph"]
+    assert review["itemReviewed"]["appearance"]["url"] == "https://desk.example/articles/1"
+    (expanded,) = expand(export("claimreview", [record()]))
+    appearance = expanded[SCHEMA + "itemReviewed"][0][SCHEMA + "appearance"][0]
+    assert appearance[SCHEMA + "url"] == [{"@id": "https://desk.example/articles/1"}]
+
+
+@pytest.mark.parametrize(
+    "attributed_to, kind",
+    [
+        ("The Kremlin", "Organization"),
+        ("Ukraine's defence ministry", "Organization"),
+        ("social media", "Organization"),
+        ("Western officials", "Organization"),
+        ("Russian state TV", "Organization"),
+        ("the president's office", "Organization"),
+        ("Russia's General Staff", "Organization"),
+        ("Ministry of Defence", "Organization"),
+        ("NATO", "Organization"),
+        ("Peskov", "Person"),
+        ("Dmitry Peskov, Kremlin spokesman", "Person"),
+        ("Kremlin spokesman Dmitry Peskov", "Person"),
+        ("the defence minister", "Person"),
+        ("head of the army", "Person"),
+        ("the mayor of Kherson", "Person"),
+    ],
+)
+def test_claim_author_is_an_organisation_or_a_person_by_the_documented_rule(attributed_to, kind):
+    (review,) = export("claimreview", [record(attributed_to=attributed_to)])["@graph"]
+    assert review["itemReviewed"]["author"] == {"@type": kind, "name": attributed_to}
+
+
+def test_claim_without_attribution_has_no_author():
+    (review,) = export("claimreview", [record(attributed_to="")])["@graph"]
+    assert "author" not in review["itemReviewed"]
 
 
 def test_empty_jsonld_exports_are_valid_documents():
