@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-sqlite test-postgres chromium bench screenshots lint clean
+.PHONY: run test test-sqlite test-postgres chromium npm bench screenshots lint clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,14 +29,23 @@ SHEETJS := $(VENV)/sheet/node_modules/xlsx/package.json
 ## test: the whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
 test: $(VENV)/.installed-test chromium $(AXE) $(SHEETJS) test-sqlite test-postgres
 
+# Debian's package manager, as root or through sudo.
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+	else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); fi
+
+## npm: two browser-side test tools (axe-core, SheetJS) come from the npm registry
+npm:
+	@if ! command -v npm >/dev/null; then \
+		echo "Installing Debian's npm package: the tests fetch axe-core and SheetJS with it."; \
+		$(call APT_INSTALL,npm); \
+	fi
+
 # axe-core (npm registry) checks the annotation page's accessibility inside Chromium.
-$(AXE):
-	@command -v npm >/dev/null || { echo "npm is needed to fetch axe-core for the accessibility test"; exit 1; }
+$(AXE): | npm
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/axe axe-core@4
 
 # SheetJS (npm registry) reads our CSV the way a spreadsheet does: formulas and all.
-$(SHEETJS):
-	@command -v npm >/dev/null || { echo "npm is needed to fetch SheetJS for the spreadsheet test"; exit 1; }
+$(SHEETJS): | npm
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/sheet xlsx@0.18
 
 test-sqlite: $(VENV)/.installed-test
@@ -56,8 +65,7 @@ test-postgres: $(VENV)/.installed-test
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		echo "Installing Debian's chromium package: the browser tests drive the real app in it."; \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; \
+		$(call APT_INSTALL,chromium); \
 	fi
 
 ## bench: benchmarks with a baseline measured in the same run
