@@ -30,12 +30,19 @@ class Cue:
 
 @dataclass(frozen=True)
 class Attribution:
-    """Who the sentence says the claim comes from, and the words that say so."""
+    """Who the sentence says the claim comes from, and the words that say so.
+
+    ``sentence[start:end]`` is the speaker as written. ``source`` is the suggestion for
+    "attributed to": the speaker, followed by the outlet or body they speak for in brackets when the
+    sentence names it in a role phrase ("The main presenter of Russian state TV, Vladimir Soloviev,
+    said" gives "Vladimir Soloviev (Russian state TV)"); ``affiliation`` is that outlet.
+    """
 
     source: str
     start: int
     end: int
     cue: str
+    affiliation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,15 @@ _TITLES = _words(
 # A title that takes the capitalised word before it along ("Defense Minister", "Foreign Secretary").
 _COMPOUND_TITLES = _words("minister secretary chief director commander")
 _NAME_JOINERS = _words("of the and de da del van von bin al la le du")
+# "presenter of Russian state TV", "a spokesman for the army": the preposition before the body.
+_AFFILIATING = _words("of for at from")
+# Heads of a lower-case body a role phrase can name ("the head of the Wagner group").
+_BODY_NOUNS = _words(
+    """tv television channel radio newspaper paper broadcaster network agency ministry army
+    military navy government police party company firm group bank council commission committee
+    office department court union university institute service website outlet magazine station
+    embassy administration kremlin parliament assembly force forces"""
+)
 _MEDIA_NOUNS = _words(
     """footage video videos image images photo photos photograph photographs picture pictures
     recording recordings clip clips post posts account accounts document documents records
@@ -263,8 +279,12 @@ def _plausible_subject(chunk: list[_Tok]) -> bool:
     return len(chunk) >= 2 and (first.low in _DETERMINERS or _possessive(first) or first.cap)
 
 
-def _subject_before(sentence: str, tokens: list[_Tok], verb: int) -> tuple[list[_Tok], bool] | None:
-    """The subject phrase ending before tokens[verb]: (tokens, is_pronoun), or None."""
+# A subject: its tokens, whether it is a bare pronoun, and the body it speaks for (if named).
+_Subject = tuple[list[_Tok], bool, list[_Tok] | None]
+
+
+def _subject_before(sentence: str, tokens: list[_Tok], verb: int) -> _Subject | None:
+    """The subject phrase ending before tokens[verb], or None."""
     index = verb - 1
     while (
         index >= 0
@@ -285,7 +305,13 @@ def _subject_before(sentence: str, tokens: list[_Tok], verb: int) -> tuple[list[
         segment = tokens[first : index + 1]
         if first > 0 and "," in sentence[tokens[first - 1].end : tokens[first].start]:
             if _is_name_run(segment) and segment[0].low not in ("the", "a"):
-                return _trim_title(segment), False
+                return _trim_title(segment), False, _body_of_role(sentence, tokens, first - 1)
+            if segment[0].low == "the" and _is_source_noun(_role_head(segment)):
+                # "Yevgeny Prigozhin, the head of the Wagner group, said": the name before the role.
+                subject = _subject_chunk(sentence, tokens, first - 1)
+                if subject is not None and _is_name_run(subject[0]):
+                    return subject[0], False, _body_of_role(sentence, tokens, index, first)
+                return None
             if _parenthetical(segment):
                 # "The agency, citing two diplomats, said": the subject stands before the aside.
                 return _subject_chunk(sentence, tokens, first - 1)
@@ -298,7 +324,36 @@ def _subject_before(sentence: str, tokens: list[_Tok], verb: int) -> tuple[list[
     return _subject_chunk(sentence, tokens, index)
 
 
-def _subject_chunk(sentence: str, tokens: list[_Tok], index: int) -> tuple[list[_Tok], bool] | None:
+def _role_head(segment: list[_Tok]) -> _Tok:
+    """The noun a role phrase is about: the word before its first "of/for/at/from", else the last."""
+    for index, token in enumerate(segment[1:], 1):
+        if token.low in _AFFILIATING:
+            return segment[index - 1]
+    return segment[-1]
+
+
+def _body_of_role(
+    sentence: str, tokens: list[_Tok], last: int, first: int = 0
+) -> list[_Tok] | None:
+    """The outlet or body named by the role phrase ending at tokens[last] (not before tokens[first]):
+    "presenter of Russian state TV" gives "Russian state TV"; None when the role names none."""
+    index = last
+    while index > first and last - index < 8 and not _gap_breaks(sentence, tokens, index):
+        word = tokens[index - 1]
+        if word.low in _AFFILIATING and index - 1 > first and _is_source_noun(tokens[index - 2]):
+            body = tokens[index : last + 1]
+            while body and body[0].low in _DETERMINERS:
+                body = body[1:]
+            if body and (body[-1].cap or _bare(body[-1]) in _BODY_NOUNS):
+                return body
+            return None
+        if word.low in _CLAUSE_WORDS and word.low not in _AFFILIATING:
+            return None
+        index -= 1
+    return None
+
+
+def _subject_chunk(sentence: str, tokens: list[_Tok], index: int) -> _Subject | None:
     """The noun phrase ending at tokens[index], scanning back to punctuation or a clause word."""
     first = index
     while first > 0 and index - first < 9 and not _gap_breaks(sentence, tokens, first):
@@ -332,7 +387,7 @@ def _subject_chunk(sentence: str, tokens: list[_Tok], index: int) -> tuple[list[
     chunk = _refine(chunk)
     if not chunk or not _plausible_subject(chunk):
         return None
-    return chunk, (len(chunk) == 1 and chunk[0].low in _PRONOUNS)
+    return chunk, (len(chunk) == 1 and chunk[0].low in _PRONOUNS), None
 
 
 def _parenthetical(segment: list[_Tok]) -> bool:
@@ -380,12 +435,21 @@ def _phrase_after(sentence: str, tokens: list[_Tok], index: int, limit: int = 8)
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "cue", "pronoun", "rank", "position")
+    __slots__ = ("start", "end", "cue", "pronoun", "rank", "position", "body")
 
-    def __init__(self, tokens: list[_Tok], cue: str, pronoun: bool, rank: int, position: int):
+    def __init__(
+        self,
+        tokens: list[_Tok],
+        cue: str,
+        pronoun: bool,
+        rank: int,
+        position: int,
+        body: list[_Tok] | None = None,
+    ):
         self.start, self.end = tokens[0].start, tokens[-1].end
         self.cue, self.pronoun = cue, pronoun
         self.rank, self.position = rank, position
+        self.body = (body[0].start, body[-1].end) if body else None
 
 
 def _candidates(sentence: str, tokens: list[_Tok]) -> list[_Candidate]:
@@ -449,8 +513,8 @@ def _candidates(sentence: str, tokens: list[_Tok]) -> list[_Candidate]:
             cue = f"{low} {nxt.low}"
         subject = _subject_before(sentence, tokens, index)
         if subject is not None:
-            chunk, pronoun = subject
-            found.append(_Candidate(chunk, cue, pronoun, 1, chunk[0].start))
+            chunk, pronoun, body = subject
+            found.append(_Candidate(chunk, cue, pronoun, 1, chunk[0].start, body))
             continue
         # '..., said Peskov.' / '“...,” said the minister.'
         if index > 0 and _gap_breaks(sentence, tokens, index) and nxt is not None:
@@ -537,7 +601,10 @@ def _attribution(sentence: str, tokens: list[_Tok]) -> Attribution | None:
         if name is not None:
             best = _Candidate(name, best.cue, False, best.rank, name[0].start)
     start, end = best.start, best.end
-    return Attribution(source=sentence[start:end], start=start, end=end, cue=best.cue)
+    speaker = sentence[start:end]
+    body = " ".join(sentence[best.body[0] : best.body[1]].split()) if best.body else None
+    source = f"{speaker} ({body})" if body else speaker
+    return Attribution(source=source, start=start, end=end, cue=best.cue, affiliation=body)
 
 
 # --- cues -----------------------------------------------------------------------------------

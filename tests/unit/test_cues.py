@@ -29,7 +29,11 @@ def sentence_starting(sentences: list[str], prefix: str) -> str:
         ("Putin’s spokesman, Dmitri Peskov", "Dmitri Peskov", "said"),
         ("Peskov said that despite", "Peskov", "said"),
         ("US Joint Chiefs of Staff", "General Mark Milley", "told"),
-        ("The main presenter of Russian state TV", "Vladimir Soloviev", "lashed out"),
+        (
+            "The main presenter of Russian state TV",
+            "Vladimir Soloviev (Russian state TV)",
+            "lashed out",
+        ),
         ("According to the Ukrainians", "the Ukrainians", "according to"),
         ("Unproven footage showed", "Unproven footage", "showed"),
         ("Kiev forces slowly entered", "social media", "show"),
@@ -43,7 +47,39 @@ def test_kherson_attributions_are_suggested(kherson, prefix, source, cue):
     attribution = analyse(sentence).attribution
     assert attribution is not None
     assert (attribution.source, attribution.cue) == (source, cue)
-    assert sentence[attribution.start : attribution.end] == source
+    assert sentence[attribution.start : attribution.end] == source.split(" (")[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "outlet"),
+    [
+        (
+            "The main presenter of Russian state TV, Vladimir Soloviev, lashed out at the army.",
+            "Vladimir Soloviev",
+            "Russian state TV",
+        ),
+        (
+            "Yevgeny Prigozhin, the head of the Wagner group, said the town had fallen.",
+            "Yevgeny Prigozhin",
+            "Wagner group",
+        ),
+        (
+            "An analyst at Goldman Sachs, John Smith, said rates would rise.",
+            "John Smith",
+            "Goldman Sachs",
+        ),
+        # a role that names no outlet: the name alone
+        ("Dmitri Peskov, the Kremlin spokesman, said no deal was near.", "Dmitri Peskov", None),
+        ("Putin’s spokesman, Dmitri Peskov, said the talks would go on.", "Dmitri Peskov", None),
+        ("The editor of the show, Jane Doe, said the episode was cut.", "Jane Doe", None),
+    ],
+)
+def test_suggestion_names_the_outlet_a_speaker_works_for(sentence, speaker, outlet):
+    attribution = analyse(sentence).attribution
+    assert attribution is not None
+    assert sentence[attribution.start : attribution.end] == speaker
+    assert attribution.affiliation == outlet
+    assert attribution.source == (f"{speaker} ({outlet})" if outlet else speaker)
 
 
 @pytest.mark.parametrize(
@@ -211,7 +247,14 @@ def check(sentence: str, analysis: Analysis) -> None:
     if analysis.attribution is not None:
         attribution = analysis.attribution
         assert 0 <= attribution.start < attribution.end <= len(sentence)
-        assert sentence[attribution.start : attribution.end] == attribution.source
+        speaker = sentence[attribution.start : attribution.end]
+        if attribution.affiliation is None:
+            assert attribution.source == speaker
+        else:
+            assert attribution.source == f"{speaker} ({attribution.affiliation})"
+            assert attribution.affiliation.strip() and attribution.affiliation in " ".join(
+                sentence.split()
+            )
         assert attribution.cue
 
 

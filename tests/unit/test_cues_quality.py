@@ -12,17 +12,31 @@ import re
 import time
 from pathlib import Path
 
+import pytest
+
 from annotator.text.cues import THRESHOLD, analyse, analyse_many
 from annotator.text.segment import segment
 from tests.conftest import corpus_file
 
 LABELLED = Path(__file__).parent / "data" / "cues_labelled.jsonl"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "cues.md"
 _STOP = frozenset(["the", "a", "an", "of", "in", "at", "for", "on", "to", "by", "and", "from"])
 _WORD = re.compile(r"\w+")
 
-# Floors a change to the rules must keep (measured figures are in docs/cues.md).
-ATTRIBUTION_FLOOR = {"precision": 0.9, "recall": 0.9}
-HINT_FLOOR = {"precision": 0.85, "recall": 0.85}
+# Floors a change to the rules must keep, over the whole set and over the held-out sentences alone
+# (never tuned on, so the honest estimate; only 45 sentences, so one miss moves a figure by ~0.03).
+# The figures measured are quoted in docs/cues.md; test_docs_quote_the_measured_figures keeps them true.
+FLOORS = {
+    "all": {
+        "attribution": {"precision": 0.9, "recall": 0.9},
+        "hint": {"precision": 0.85, "recall": 0.85},
+    },
+    "held-out": {
+        "attribution": {"precision": 0.9, "recall": 0.9},
+        "hint": {"precision": 0.85, "recall": 0.8},
+    },
+}
+THRESHOLDS = (35, 40, 45, 50, 55, 60)  # the columns of the docs' threshold table
 
 
 def normalise(source: str) -> set[str]:
@@ -91,6 +105,16 @@ def measure(rows: list[dict]) -> tuple[dict[str, float], dict[str, float], list[
     return prf(found_correct, found, gold), prf(hint_correct, hinted, worthy), misses
 
 
+def splits() -> dict[str, list[dict]]:
+    """The labelled rows by split: development (tuned on), held-out (never tuned on), and all."""
+    rows = load_labelled()
+    return {
+        "development": [row for row in rows if row.get("split") != "heldout"],
+        "held-out": [row for row in rows if row.get("split") == "heldout"],
+        "all": rows,
+    }
+
+
 def test_labelled_set_is_large_and_varied():
     rows = load_labelled()
     assert len(rows) >= 150
@@ -108,30 +132,53 @@ def report(name: str, rows: list[dict]) -> tuple[dict[str, float], dict[str, flo
     return attribution, hint
 
 
-def test_precision_and_recall_stay_above_the_floor():
-    rows = load_labelled()
-    development = [row for row in rows if row.get("split") != "heldout"]
-    heldout = [row for row in rows if row.get("split") == "heldout"]
-    report("development set (the rules were tuned on it)", development)
-    report("held-out set (written after tuning, never tuned on)", heldout)
-    attribution, hint = report("all", rows)
+def hint_by_threshold(rows: list[dict]) -> dict[int, dict[str, float]]:
     scores = [
         (analysis.score, row["check_worthy"])
         for row, analysis in zip(rows, analyse_many(row["text"] for row in rows), strict=True)
     ]
     worthy = sum(gold for _, gold in scores)
-    print("  hint by threshold:")
-    for threshold in range(30, 75, 5):
-        hits = sum(gold for score, gold in scores if score >= threshold)
-        hinted = sum(score >= threshold for score, _ in scores)
-        figures = prf(hits, hinted, worthy)
-        print(
-            f"    {threshold}: precision {figures['precision']:.3f}, recall {figures['recall']:.3f}"
+    return {
+        threshold: prf(
+            sum(gold for score, gold in scores if score >= threshold),
+            sum(score >= threshold for score, _ in scores),
+            worthy,
         )
-    for name, floor in ATTRIBUTION_FLOOR.items():
-        assert attribution[name] >= floor, (name, attribution)
-    for name, floor in HINT_FLOOR.items():
-        assert hint[name] >= floor, (name, hint)
+        for threshold in THRESHOLDS
+    }
+
+
+@pytest.mark.parametrize("split", FLOORS)
+def test_precision_and_recall_stay_above_the_floor(split):
+    rows = splits()[split]
+    attribution, hint = report(split, rows)
+    floors = FLOORS[split]
+    for name, floor in floors["attribution"].items():
+        assert attribution[name] >= floor, (split, "attribution", name, attribution)
+    for name, floor in floors["hint"].items():
+        assert hint[name] >= floor, (split, "hint", name, hint)
+
+
+def test_docs_quote_the_measured_figures():
+    """docs/cues.md shows what this file measures: run with -s to print the rows to paste."""
+    docs = DOCS.read_text(encoding="utf-8")
+    expected = []
+    for split, rows in splits().items():
+        attribution, hint, _ = measure(rows)
+        expected.append(
+            f"| {split} ({len(rows)}) | {attribution['precision']:.3f} | "
+            f"{attribution['recall']:.3f} | {hint['precision']:.3f} | {hint['recall']:.3f} |"
+        )
+    table = hint_by_threshold(splits()["all"])
+    for name in ("precision", "recall"):
+        cells = (
+            f"**{figures[name]:.3f}**" if threshold == THRESHOLD else f"{figures[name]:.3f}"
+            for threshold, figures in table.items()
+        )
+        expected.append(f"| {name} | " + " | ".join(cells) + " |")
+    print("\n" + "\n".join(expected))
+    missing = [line for line in expected if line not in docs]
+    assert not missing, f"docs/cues.md does not show the measured figures: {missing}"
 
 
 def test_same_source_is_lenient_on_titles_but_not_on_people():
