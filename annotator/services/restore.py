@@ -161,20 +161,36 @@ def _parse(data: bytes, filename: str) -> tuple[Any, str]:
         raise Invalid({filename: "is empty."})
     try:
         document = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError as error:
-        lineno = getattr(error, "lineno", None)
-        where = f"{filename} line {lineno}" if lineno else filename
-        reason = getattr(error, "msg", str(error))
-        truncated = not text.rstrip().endswith("}")  # every export ends its object
-        raise Invalid(
-            {
-                where: f"malformed JSON: {reason}"
-                + (" (the file looks truncated)." if truncated else ".")
-            }
-        ) from None
+    except json.JSONDecodeError as error:
+        raise Invalid(dict([_malformed(error, text, filename)])) from None
+    except ValueError as error:  # NaN, Infinity
+        raise Invalid({filename: f"malformed JSON: {error}."}) from None
     except RecursionError:
         raise Invalid({filename: "JSON is nested too deeply."}) from None
     return document, text
+
+
+def _malformed(error: json.JSONDecodeError, text: str, filename: str) -> tuple[str, str]:
+    """Where and why a document is not JSON; for a truncated one, where the file breaks off.
+
+    The decoder ran out of text when it stops at the end, or on a string it never saw closed
+    (it reports where that string starts, which is not where the file is cut).
+    """
+    end = len(text.rstrip())
+    unterminated = error.msg.startswith("Unterminated string")
+    if not unterminated and error.pos < end:
+        where = f"{filename} line {error.lineno}"
+        return where, f"malformed JSON at column {error.colno}: {error.msg}."
+    line = text.count("\n", 0, end) + 1
+    column = end - (text.rfind("\n", 0, end) + 1)
+    if unterminated:
+        detail = f"a string that starts on line {error.lineno}, column {error.colno} never ends"
+    else:
+        detail = f"{error.msg.lower()} next"
+    return (
+        f"{filename} line {line}",
+        f"malformed JSON: the file breaks off after column {column}, it looks truncated ({detail}).",
+    )
 
 
 def _refuse_constant(name: str) -> None:

@@ -251,7 +251,7 @@ def tamper(text: str, old: str, new: str) -> bytes:
 @pytest.mark.parametrize(
     ("change", "line", "reason"),
     [
-        (lambda t: t[: len(t) // 2].encode(), None, "truncated"),
+        (lambda t: t[: len(t) // 2].encode(), 2, "truncated"),
         (lambda t: tamper(t, '"verdict": "disputed"', '"verdict": "false"'), 2, "verdict"),
         (lambda t: tamper(t, "The council voted 7-2", "The council voted 9-0"), 2, "altered"),
         (
@@ -327,6 +327,68 @@ def test_tampered_or_truncated_exports_are_refused_and_change_nothing(
     assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
     assert db.session.scalar(db.select(db.func.count(Source.id))) == 0
     assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def cut_points(text: str) -> dict[str, int]:
+    """Where a download or a copy may stop: inside a string, between lines, just before the end."""
+    second_line = text.index("\n") + 1
+    return {
+        "inside-a-string": text.index('"text": "') + 20,
+        "after-a-whole-line": text.index("\n", second_line) + 1,
+        "inside-the-registry": text.index('"sources": [') + 30,
+        "before-the-last-brackets": len(text.rstrip()) - 2,
+    }
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["inside-a-string", "after-a-whole-line", "inside-the-registry", "before-the-last-brackets"],
+)
+def test_a_truncated_export_is_refused_naming_the_line_and_column_where_it_breaks_off(
+    app, populated, admin, where
+):  # noqa: ANN001
+    text = export_json(admin, include_history="0")
+    cut = text[: cut_points(text)[where]]
+    kept = cut.rstrip()
+    line, column = kept.count("\n") + 1, len(kept) - kept.rfind("\n") - 1
+    wipe()
+    with pytest.raises(Invalid) as caught:
+        restore_document(cut.encode(), "backup.json", actor=None)
+    db.session.rollback()
+    ((key, reason),) = caught.value.fields.items()
+    assert key == f"backup.json line {line}"
+    assert f"breaks off after column {column}" in reason and "truncated" in reason
+    assert caught.value.message.lower().startswith(f"backup.json line {line}")
+    assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Source.id))) == 0
+
+
+def test_a_truncated_export_is_refused_by_the_cli_with_its_line(
+    app, runner, tmp_path, populated, admin
+):  # noqa: ANN001
+    text = export_json(admin, include_history="0")
+    cut = text[: cut_points(text)["inside-the-registry"]]
+    path = tmp_path / "backup.json"
+    path.write_text(cut, encoding="utf-8")
+    wipe()
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    line = cut.count("\n") + 1
+    column = len(cut) - cut.rfind("\n") - 1
+    assert f"backup.json: not restored, nothing was changed: line {line}: malformed JSON" in (
+        result.output
+    )
+    assert f"breaks off after column {column}, it looks truncated" in result.output
+    assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
+
+
+def test_malformed_json_inside_an_export_names_its_line_and_column(app):  # noqa: ANN001
+    text = '{"schema_version": "1.0", "articles": [\n{"id": 1,, "title": "x"}\n]}\n'
+    with pytest.raises(Invalid) as caught:
+        restore_document(text.encode(), "backup.json", actor=None)
+    assert caught.value.fields == {
+        "backup.json line 2": "malformed JSON at column 10: Expecting property name enclosed in double quotes."
+    }
 
 
 def test_registry_entries_already_here_are_matched_and_taken_domains_refused(
