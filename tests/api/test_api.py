@@ -204,6 +204,59 @@ def test_bad_requests_get_the_error_envelope(
     assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
 
 
+GOOD_ARTICLE = {"title": "Flood barrier vote", "text": SAMPLE_TEXT, "url": "https://news.example/a"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "says"),
+    [
+        ({"title": ""}, "title", "Title is required"),
+        ({"title": "   "}, "title", "Title is required"),
+        ({"text": ""}, "text", "Text is required"),
+        ({"text": "\n\n  \n"}, "text", "Text is required"),
+        ({"text": "TOO_LONG"}, "text", "the limit is 500,000"),
+        ({"url": "javascript:alert(1)"}, "url", "javascript: are refused"),
+        ({"url": "ftp://files.example/a"}, "url", "must start with http:// or https://"),
+        ({"summary": "not ours"}, "summary", "is not a field of an article"),
+        ({"title": 5}, "title", "must be text"),
+        ({"text": ["a", "list"]}, "text", "Text is required"),
+        ({"published_at": "yesterday"}, "published_at", "date"),
+    ],
+    ids=[
+        "empty-title",
+        "blank-title",
+        "empty-text",
+        "blank-text",
+        "text-over-limit",
+        "javascript-url",
+        "ftp-url",
+        "unknown-field",
+        "title-not-text",
+        "text-not-text",
+        "bad-date",
+    ],
+)
+def test_bad_article_gets_422_naming_the_field_and_stores_nothing(
+    app, client, admin, token_for, changes, field, says
+):
+    if changes.get("text") == "TOO_LONG":
+        changes = {"text": "Word. " * (app.config["MAX_ARTICLE_CHARS"] // 6 + 1)}
+        assert len(changes["text"]) > app.config["MAX_ARTICLE_CHARS"] == 500_000
+    headers = token_for(admin)
+    before = db.session.scalar(db.select(db.func.count(Article.id)))
+    response = client.post("/api/v1/articles", headers=headers, json=GOOD_ARTICLE | changes)
+    assert response.status_code == 422
+    assert response.mimetype == "application/json"
+    error = error_of(response)
+    assert error["code"] == "invalid"
+    assert list(error["fields"]) == [field]
+    assert says in error["fields"][field]
+    assert db.session.scalar(db.select(db.func.count(Article.id))) == before
+    # the same body, corrected, goes through: the refusal was about that one field
+    assert client.post("/api/v1/articles", headers=headers, json=GOOD_ARTICLE).status_code == 201
+    assert db.session.scalar(db.select(db.func.count(Article.id))) == before + 1
+
+
 def test_too_large_body_is_413_json(app, client, reviewer, token_for):
     app.config["MAX_CONTENT_LENGTH"] = 1000
     response = client.post(
