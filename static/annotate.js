@@ -21,6 +21,8 @@
   let claim = 0; // index into the sentence's claims; === length means a new claim
   let dirty = false;
   let saving = false;
+  let detailsOpen = false; // closed, 1/2/3 save and advance in one key; open, they only choose
+  const typedAhead = []; // keys pressed while a save was on its way, replayed in order after it
   let lastChange = null; // {sentenceId, before, after} for undo
 
   document.body.classList.add("js");
@@ -96,6 +98,12 @@
     return row;
   }
 
+  // Where "add a link" types: the first row without a URL, or a new one.
+  function blankLinkRow() {
+    const rows = [...linkRows.querySelectorAll(".link-row")];
+    return rows.find((row) => !row.querySelector('[name$="-url"]').value.trim()) || addLinkRow(null);
+  }
+
   function ratingLabel(link) {
     if (link.credibility_source === "registry") return "Registry: " + (link.source || "entry") + " rates it " + link.credibility;
     return "Reviewer's rating: " + link.credibility + (link.override_reason ? " (" + link.override_reason + ")" : "");
@@ -154,12 +162,13 @@
     });
   }
 
-  function stash() { if (dirty) drafts.set(draftKey(), readForm()); }
+  function stash() { if (dirty) drafts.set(draftKey(), Object.assign(readForm(), { detailsOpen: detailsOpen })); }
 
   function load() {
     const draft = drafts.get(draftKey());
     fillForm(draft || claimsOf(current().id)[claim] || EMPTY);
     dirty = Boolean(draft);
+    showDetails(Boolean(draft && draft.detailsOpen) || (detailsOpen && !draft));
     renderClaims();
     highlightSpan();
     $("conflict").hidden = true;
@@ -172,6 +181,37 @@
     load();
   }
 
+  // ----- the details panel (attributed to, note, evidence links) -------------------
+  function showDetails(open) {
+    detailsOpen = open;
+    $("details").hidden = !open;
+    $("details-toggle").setAttribute("aria-expanded", String(open));
+    $("hint-quick").hidden = open;
+    $("hint-details").hidden = !open;
+    $("details-summary").textContent = open ? "" : summarize(readForm());
+  }
+
+  // What the closed panel holds, so a one-key save never hides what it keeps.
+  function summarize(state) {
+    const parts = [];
+    if (state.attributed_to.trim()) parts.push("attributed to " + state.attributed_to.trim());
+    if (state.note.trim()) parts.push("a note");
+    if (state.links.length) parts.push(state.links.length + (state.links.length === 1 ? " link" : " links"));
+    return parts.length ? parts.join(", ") : "none yet";
+  }
+
+  function openDetails(field) {
+    showDetails(true);
+    if (field) field.focus();
+  }
+
+  function chooseVerdict(verdict) {
+    form.querySelector('input[name="verdict"][value="' + verdict + '"]').checked = true;
+    dirty = true;
+    if (detailsOpen) say("Verdict: " + verdict + " (not saved yet; Enter saves).");
+    else save(true);
+  }
+
   // ----- moving between sentences -----------------------------------------------
   function select(i, focus) {
     if (i < 0 || i >= sentences.length) return;
@@ -181,6 +221,7 @@
     el(index).tabIndex = -1;
     index = i;
     claim = 0;
+    detailsOpen = false;
     const node = el(index);
     node.tabIndex = 0;
     node.classList.add("current");
@@ -232,7 +273,8 @@
     if (!current().who) { say("No source is suggested for this sentence."); return; }
     form.elements.attributed_to.value = current().who;
     dirty = true;
-    say("Attributed to " + current().who + " (not saved yet; Enter saves).");
+    showDetails(true);
+    say("Attributed to " + current().who + " (not saved yet; choose a verdict, Enter saves).");
   }
 
   const visible = (i) => !el(i).hidden;
@@ -262,7 +304,7 @@
     let reviewers = Number(node.dataset.reviewers) + (has && !hadClaims ? 1 : !has && hadClaims ? -1 : 0);
     node.dataset.reviewers = reviewers;
     node.className = node.className.replace(/state-\w+/, "state-" + state);
-    node.querySelector(".mark").textContent = (state === "open" ? "" : " [" + state + "]") + (reviewers > 1 ? " (" + reviewers + " reviewers)" : "");
+    node.querySelector(".mark").textContent = (state === "open" ? "" : " [" + state + "]") + (reviewers ? " (" + reviewers + (reviewers === 1 ? " reviewer)" : " reviewers)") : "");
     const reviewed = sentences.filter((x) => claimsOf(x.id).length).length;
     const bar = document.querySelector("#progress progress");
     if (bar) bar.value = reviewed;
@@ -324,10 +366,10 @@
     say("Saving…");
     let result;
     try { result = await send(method, url, body); }
-    catch (err) { saving = false; say("Could not reach the server; your edits are kept here. Try saving again.", "error"); return; }
-    saving = false;
+    catch (err) { stopSaving(false); say("Could not reach the server; your edits are kept here. Try saving again.", "error"); return; }
     const { response, payload } = result;
-    if (!response.ok) { showError(response, payload); return; }
+    if (!response.ok) { stopSaving(false); showError(response, payload); return; }
+    saving = false;
     const hadClaims = list.length > 0;
     const updated = list.slice();
     updated[fromClaim] = payload;
@@ -337,10 +379,19 @@
     $("undo").hidden = false;
     updateMark(s.id, hadClaims);
     const message = "Saved sentence " + (from + 1) + " as " + payload.verdict + ".";
-    if (index !== from) { say(message, "ok"); return; } // the reviewer moved on while it saved
+    if (index !== from) { say(message, "ok"); stopSaving(true); return; } // the reviewer clicked elsewhere meanwhile
     dirty = false;
+    detailsOpen = false;
     if (advance && step(1)) say(message, "ok");
     else { claim = fromClaim; load(); say(message, "ok"); }
+    stopSaving(true);
+  }
+
+  // A failed save drops the keys typed after it: they were meant for the sentence after this one.
+  function stopSaving(ok) {
+    saving = false;
+    if (!ok) { typedAhead.length = 0; return; }
+    while (typedAhead.length && !saving) command(typedAhead.shift());
   }
 
   async function undo() {
@@ -352,9 +403,9 @@
       result = before
         ? await send("PATCH", "/api/v1/annotations/" + after.id, { verdict: before.verdict, attributed_to: before.attributed_to, note: before.note, links: before.links, span: before.span, version: after.version })
         : await send("DELETE", "/api/v1/annotations/" + after.id + "?version=" + after.version);
-    } catch (err) { saving = false; say("Could not reach the server to undo; try again.", "error"); return; }
+    } catch (err) { stopSaving(false); say("Could not reach the server to undo; try again.", "error"); return; }
+    if (!result.response.ok) { stopSaving(false); showError(result.response, result.payload); return; }
     saving = false;
-    if (!result.response.ok) { showError(result.response, result.payload); return; }
     const list = claimsOf(sentenceId);
     const hadClaims = list.length > 0;
     annotations[String(sentenceId)] = before ? list.map((a) => (a.id === after.id ? result.payload : a)) : list.filter((a) => a.id !== after.id);
@@ -363,6 +414,7 @@
     updateMark(sentenceId, hadClaims);
     select(sentences.findIndex((x) => x.id === sentenceId));
     say(before ? "Undone: the claim is back to " + before.verdict + "." : "Undone: the new claim was removed (it stays in the history).", "ok");
+    stopSaving(true);
   }
 
   // ----- events -----------------------------------------------------------------
@@ -371,7 +423,8 @@
   form.addEventListener("submit", (event) => { event.preventDefault(); save(true); });
   $("undo").addEventListener("click", undo);
   $("use-suggestion").addEventListener("click", useSuggestion);
-  $("add-link").addEventListener("click", () => { addLinkRow(null).querySelector("input").focus(); });
+  $("add-link").addEventListener("click", () => { blankLinkRow().querySelector("input").focus(); });
+  $("details-toggle").addEventListener("click", () => showDetails(!detailsOpen));
   $("state-filter").addEventListener("change", () => {
     applyFilter();
     params.set("state", $("state-filter").value);
@@ -384,10 +437,14 @@
   });
   linkRows.addEventListener("click", (event) => {
     if (event.target.classList.contains("remove-link")) {
-      event.target.closest(".link-row").remove();
+      const row = event.target.closest(".link-row");
+      const next = row.nextElementSibling;
+      row.remove();
       dirty = true;
       if (!linkRows.querySelector(".link-row")) addLinkRow(null);
-      say("Link removed (not saved yet).");
+      // Keep the keyboard where it was: on the next link, or on "Add a link".
+      (next ? next.querySelector("input") : $("add-link")).focus();
+      say("Link removed (not saved yet; Enter saves).");
     }
   });
   $("conflict-reload").addEventListener("click", () => {
@@ -397,9 +454,10 @@
     annotations[String(current().id)] = list;
     drafts.delete(draftKey());
     dirty = false;
+    detailsOpen = false;
     load();
     updateMark(current().id, true);
-    say("Loaded the other version.");
+    say("Loaded the other version; press 1, 2 or 3 to save your verdict over it.");
   });
   $("conflict-overwrite").addEventListener("click", () => {
     $("conflict").hidden = true;
@@ -436,11 +494,38 @@
     form.elements.claim_text.value = text.slice(start, end);
     dirty = true;
     highlightSpan();
-    say("Claim narrowed to “" + text.slice(start, end) + "”. Choose a verdict and press Enter to save.");
+    say("Claim narrowed to “" + text.slice(start, end) + "”. " + (detailsOpen ? "Choose a verdict and press Enter to save." : "Press 1, 2 or 3 to save it with that verdict."));
     el(index).focus();
   });
 
   const typing = (t) => t && ((t.tagName === "INPUT" && t.type !== "radio" && t.type !== "checkbox") || t.tagName === "TEXTAREA" || t.tagName === "SELECT");
+
+  // The page's own keys; false for any other key.
+  function command(key) {
+    switch (key) {
+      case "j": case "ArrowDown": step(1); break;
+      case "k": case "ArrowUp": step(-1); break;
+      case "1": case "2": case "3": chooseVerdict(VERDICTS[Number(key) - 1]); break;
+      case "Enter": save(true); break;
+      case "a": case "d": openDetails(form.elements.attributed_to); break;
+      case "n": openDetails(form.elements.note); break;
+      case "l": openDetails(blankLinkRow().querySelector("input")); break;
+      case "c": switchClaim(claimsOf(current().id).length); say("New claim: select words or leave the claim empty for the whole sentence."); break;
+      case "[": switchClaim(claim - 1); break;
+      case "]": switchClaim(claim + 1); break;
+      case "u": nextOpen(); break;
+      case "s": useSuggestion(); break;
+      case "z": undo(); break;
+      case "?": { const h = $("help"); h.open = !h.open; break; }
+      case "Escape":
+        if (dirty) { drafts.delete(draftKey()); dirty = false; detailsOpen = false; load(); say("Unsaved edits discarded."); }
+        else if (detailsOpen) { showDetails(false); say("Details closed."); }
+        break;
+      default: return false;
+    }
+    return true;
+  }
+  const KEYS = new Set(["j", "k", "ArrowDown", "ArrowUp", "1", "2", "3", "Enter", "a", "d", "n", "l", "c", "[", "]", "u", "s", "z", "?", "Escape"]);
 
   document.addEventListener("keydown", (event) => {
     if (event.altKey || (event.metaKey && event.key !== "Enter")) return;
@@ -453,43 +538,30 @@
     }
     if (t && (t.tagName === "BUTTON" || (t.tagName === "A" && !t.classList.contains("s"))) && event.key === "Enter") return;
     if (t && t.tagName === "SUMMARY") return;
-    switch (event.key) {
-      case "j": case "ArrowDown": step(1); break;
-      case "k": case "ArrowUp": step(-1); break;
-      case "1": case "2": case "3": {
-        const v = VERDICTS[Number(event.key) - 1];
-        form.querySelector('input[name="verdict"][value="' + v + '"]').checked = true;
-        dirty = true;
-        say("Verdict: " + v + " (not saved yet; Enter saves).");
-        break;
-      }
-      case "Enter": save(true); break;
-      case "a": case "d": form.elements.attributed_to.focus(); break;
-      case "n": form.elements.note.focus(); break;
-      case "l": addLinkRow(null).querySelector("input").focus(); break;
-      case "c": switchClaim(claimsOf(current().id).length); say("New claim: select words or leave the claim empty for the whole sentence."); break;
-      case "[": switchClaim(claim - 1); break;
-      case "]": switchClaim(claim + 1); break;
-      case "u": nextOpen(); break;
-      case "s": useSuggestion(); break;
-      case "z": undo(); break;
-      case "?": { const h = $("help"); h.open = !h.open; break; }
-      case "Escape":
-        if (dirty) { drafts.delete(draftKey()); dirty = false; load(); say("Unsaved edits discarded."); }
-        break;
-      default: return;
-    }
+    if (!KEYS.has(event.key)) return;
     event.preventDefault();
+    // A fast reviewer types the next verdict before the last save is back: keep it for then.
+    if (saving) typedAhead.push(event.key);
+    else command(event.key);
   });
 
   window.addEventListener("beforeunload", (event) => {
     if (dirty || drafts.size) { event.preventDefault(); event.returnValue = ""; }
   });
 
+  // The plain form offers two empty link rows; with the script one is enough (l adds more).
+  let spare = false;
+  linkRows.querySelectorAll(".link-row").forEach((row) => {
+    const blank = [...row.querySelectorAll("input, select")].every((field) => !field.value);
+    if (blank && spare) row.remove();
+    spare = spare || blank;
+  });
+
   // Start on the claim the page was rendered with.
   const rendered = Number($("annotation_id").value);
   const list = claimsOf(current().id);
   claim = rendered ? Math.max(0, list.findIndex((a) => a.id === rendered)) : list.length;
+  showDetails(Boolean($("details").querySelector(".has-error"))); // open where the server found a mistake
   renderClaims();
   highlightSpan();
   el(index).focus({ preventScroll: true });

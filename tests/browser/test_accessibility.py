@@ -137,7 +137,7 @@ def test_annotation_page_is_accessible(
     # States are told in words, not only by colour: the mark text is part of each sentence.
     expected = {
         ids[0]: "",
-        ids[1]: "[verified]",
+        ids[1]: "[verified] (1 reviewer)",
         ids[2]: "[disputed] (2 reviewers)",
         ids[3]: "",
         ids[4]: "",
@@ -163,12 +163,17 @@ def test_annotation_page_is_accessible(
     status = page.locator("#status")
     expect(status).to_have_attribute("aria-live", "polite")
     expect(status).to_have_attribute("role", "status")
+    page.keyboard.press("a")  # open the details, so a verdict key only chooses
+    page.keyboard.press("Escape")
     page.keyboard.press("1")
     expect(status).to_contain_text("Verdict: verified")
 
     # The details a reviewer opens by keyboard are named too: a new evidence-link row, the help.
-    page.keyboard.press("Escape")  # discard that edit
+    toggle = page.get_by_role("button", name=re.compile("^Details"))
+    page.keyboard.press("Escape")  # discard that edit, which closes the details
+    expect(toggle).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("l")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(page.get_by_label("Evidence URL").last).to_be_focused()
     page.keyboard.press("Escape")
     page.keyboard.press("?")

@@ -1,4 +1,5 @@
-"""A reviewer annotates in Chromium: by keyboard, without JavaScript, on a conflict, unsaved."""
+"""A reviewer annotates in Chromium: by keyboard, without JavaScript, on a conflict, unsaved, and
+removing an evidence link."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from annotator.extensions import db
 from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
-from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
+from tests.browser.conftest import log_in, mark, sentence_ids
+from tests.browser.test_workspace import shows as shows_verdict
 
 pytestmark = pytest.mark.browser
 
@@ -51,15 +53,16 @@ def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_ar
     page.evaluate(SAVED_AT_LOAD)
     keys = page.keyboard
 
-    # Sentence 2: verified, attributed to the council minutes; Enter saves and moves on.
+    # Sentence 2: attributed to the council minutes, then verified; Enter saves and moves on.
     keys.press("j")
     expect(page.locator(f"#s{ids[1]}")).to_have_attribute("aria-current", "true")
-    keys.press("1")
     keys.press("a")
     expect(page.locator("#attributed_to")).to_be_focused()
     keys.type("Council minutes")
     keys.press("Escape")
     expect(page.locator(f"#s{ids[1]}")).to_be_focused()
+    keys.press("1")  # the details are open: this only chooses the verdict
+    expect(page.get_by_label("Verified")).to_be_checked()
     keys.press("Enter")
     expect(mark(page, ids[1])).to_have_text(shows_verdict("verified"))
     expect(page.locator(f"#s{ids[2]}")).to_have_attribute("aria-current", "true")
@@ -69,21 +72,25 @@ def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_ar
     # Skip sentence 3; sentence 4: disputed, with an evidence link of high credibility.
     keys.press("j")
     expect(page.locator(f"#s{ids[3]}")).to_have_attribute("aria-current", "true")
-    keys.press("3")
     keys.press("l")
     keys.type("https://example.org/cost-review")
     keys.press("Tab")  # title
     keys.press("Tab")  # credibility
     keys.press("h")
-    keys.press("Control+Enter")
+    keys.press("Escape")
+    keys.press("3")
+    keys.press("Enter")
     expect(mark(page, ids[3])).to_have_text(shows_verdict("disputed"))
     expect(page.locator(f"#s{ids[4]}")).to_have_attribute("aria-current", "true")
     expect(progress).to_have_text("2 of 5 reviewed")
 
-    # Sentence 5 (the last): unproven with a note; the page stays on it.
-    keys.press("2")
+    # Sentence 5 (the last): unproven with a note, saved from inside the note; the page stays on it.
     keys.press("n")
     keys.type("Not in the minutes")
+    keys.press("Escape")
+    keys.press("2")
+    keys.press("n")
+    keys.type(" of May")
     keys.press("Control+Enter")
     expect(mark(page, ids[4])).to_have_text(shows_verdict("unproven"))
     expect(progress).to_have_text("3 of 5 reviewed")
@@ -124,7 +131,7 @@ def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_ar
     assert by_sentence[ids[1]]["links"] == ""
     assert by_sentence[ids[3]]["links"] == "https://example.org/cost-review"
     assert by_sentence[ids[3]]["link_credibility"] == "high"
-    assert by_sentence[ids[4]]["note"] == "Not in the minutes"
+    assert by_sentence[ids[4]]["note"] == "Not in the minutes of May"
     assert {r["reviewer"] for r in rows} == {"alice"}
     assert {r["version"] for r in rows} == {"1"}
 
@@ -194,14 +201,13 @@ def test_stale_save_shows_a_conflict_and_can_overwrite(
         open_sentence(page, article_id, target)
         expect(page.get_by_label("Unproven")).to_be_checked()
 
-    first.keyboard.press("1")
-    first.keyboard.press("Enter")
+    first.keyboard.press("1")  # one key saves
     expect(mark(first, target)).to_have_text(shows_verdict("verified"))
 
-    second.keyboard.press("3")
     second.keyboard.press("n")
     second.keyboard.type("Their figure is from 2019")
     second.keyboard.press("Escape")
+    second.keyboard.press("3")
     second.keyboard.press("Enter")
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
@@ -237,8 +243,11 @@ def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_
         dialog.dismiss()  # "Stay on page"
 
     page.on("dialog", stay)
-    # An unsaved verdict; the key press is also the user gesture Chromium requires for the dialog.
-    page.keyboard.press("2")
+    # An unsaved note and verdict; a key press is also the gesture Chromium wants for the dialog.
+    page.keyboard.press("n")
+    page.keyboard.type("Ask for the minutes")
+    page.keyboard.press("Escape")
+    page.keyboard.press("2")  # the details are open: chosen, not saved
     page.get_by_role("link", name="Export").click()
     for _ in range(50):  # up to 5 s for the dialog
         if dialogs:
@@ -246,10 +255,95 @@ def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_
         page.wait_for_timeout(100)
     assert dialogs == ["beforeunload"]
     assert f"/articles/{article_id}" in page.url
-    expect(page.get_by_label("Unproven")).to_be_checked()  # the edit is still there
+    expect(page.get_by_label("Unproven")).to_be_checked()  # the edits are still there
+    expect(page.locator("#note")).to_have_value("Ask for the minutes")
 
     page.keyboard.press("Control+Enter")  # save it (focus is on the nav link now); leaving is quiet
     expect(mark(page, ids[0])).to_have_text(shows_verdict("unproven"))
     page.get_by_role("link", name="Export").click()
     page.wait_for_url("**/export")
     assert dialogs == ["beforeunload"]
+
+
+def test_conflict_can_load_their_version_and_save_over_it(
+    new_context: Callable[..., BrowserContext],
+    reviewer: User,
+    make_article,  # noqa: ANN001
+) -> None:
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    target = ids[1]
+    annotation_service.annotate(
+        db.session.get(Sentence, target), {"verdict": "unproven"}, actor=reviewer
+    )
+    db.session.commit()
+    first, second = (new_context().new_page() for _ in range(2))
+    for page in (first, second):
+        log_in(page, reviewer)
+        open_sentence(page, article_id, target)
+
+    first.keyboard.press("1")
+    expect(mark(first, target)).to_have_text(shows_verdict("verified"))
+    second.keyboard.press("n")
+    second.keyboard.type("Their figure is from 2019")
+    second.keyboard.press("Escape")
+    second.keyboard.press("3")
+    second.keyboard.press("Enter")
+    expect(second.locator("#conflict")).to_be_visible()
+
+    second.get_by_role("button", name="Load their version").click()
+    expect(second.locator("#conflict")).to_be_hidden()
+    expect(second.locator("#status")).to_contain_text("Loaded the other version")
+    expect(second.get_by_label("Verified")).to_be_checked()  # their verdict, and no note of mine
+    expect(second.locator("#note")).to_have_value("")
+    expect(mark(second, target)).to_have_text(shows_verdict("verified"))
+    expect(second.locator(f"#s{target}")).to_have_attribute("aria-current", "true")
+
+    second.keyboard.press("2")  # now based on their version: saved in one key, no new conflict
+    expect(second.locator(f"#s{ids[2]}")).to_have_attribute("aria-current", "true")
+    expect(mark(second, target)).to_have_text(shows_verdict("unproven"))
+    saved = api_annotations(first, article_id)[target]
+    assert (saved["verdict"], saved["note"], saved["version"]) == ("unproven", "", 3)
+
+
+def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    target = ids[2]
+    links = [
+        {"url": "https://example.org/old-estimate", "credibility": "low"},
+        {"url": "https://example.org/budget-papers", "credibility": "high"},
+    ]
+    annotation_service.annotate(
+        db.session.get(Sentence, target), {"verdict": "disputed", "links": links}, actor=reviewer
+    )
+    db.session.commit()
+    log_in(page, reviewer)
+    open_sentence(page, article_id, target)
+    expect(page.locator("#details-summary")).to_have_text("2 links")
+    keys = page.keyboard
+
+    keys.press("a")  # open the details, then Tab along to the first link's remove button
+    urls = page.locator("#link-rows input[name$='-url']")
+    expect(urls.first).to_have_value("https://example.org/old-estimate")
+    first_remove = page.locator("#link-rows .link-row").first.locator(".remove-link")
+    for _ in range(12):
+        keys.press("Tab")
+        if first_remove.evaluate("button => button === document.activeElement"):
+            break
+    expect(first_remove).to_be_focused()
+    expect(first_remove).to_have_accessible_name("Remove this link")
+    keys.press("Enter")
+
+    expect(urls.first).to_have_value("https://example.org/budget-papers")
+    expect(urls.first).to_be_focused()  # the keyboard stays in the links
+    expect(page.locator("#status")).to_contain_text("Link removed (not saved yet")
+    assert len(api_annotations(page, article_id)[target]["links"]) == 2
+    keys.press("Control+Enter")
+    expect(page.locator(f"#s{ids[3]}")).to_have_attribute("aria-current", "true")
+    saved = api_annotations(page, article_id)[target]
+    assert [link["url"] for link in saved["links"]] == ["https://example.org/budget-papers"]
+    open_sentence(page, article_id, target)
+    expect(page.locator("#details-summary")).to_have_text("1 link")

@@ -1,5 +1,6 @@
-"""The annotation workspace in Chromium: spans, several claims, save-and-next, undo, filters,
-drafts kept while moving, the article list, and an admin fixing sentence boundaries."""
+"""The annotation workspace in Chromium: spans, several claims, one-key save-and-next, undo,
+filters, drafts kept while moving, a whole story by keyboard, the article list, and an admin fixing
+sentence boundaries."""
 
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ from annotator.extensions import db
 from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids
-from tests.browser.conftest import shows_verdict as shows
+from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.browser
+
+
+def shows(verdict: str, reviewers: int = 1) -> re.Pattern[str]:
+    """A sentence's mark in words: the viewer's verdict and how many reviewers annotated it."""
+    count = f"{reviewers} reviewer{'' if reviewers == 1 else 's'}"
+    return re.compile(rf"^\s*\[{verdict}\] \({count}\)\s*$")
 
 
 def is_current(page: Page, sentence_id: int) -> None:
@@ -123,8 +130,7 @@ def test_selecting_words_saves_a_span_with_article_offsets(
     expect(page.locator("#claim_text")).to_have_value(words)
     is_current(page, ids[1])  # selecting inside a sentence also selects that sentence
     expect(page.locator("#status")).to_contain_text(f"Claim narrowed to “{words}”")
-    page.keyboard.press("3")
-    page.keyboard.press("Enter")
+    page.keyboard.press("3")  # one key: the narrowed claim is saved as disputed
     expect(mark(page, ids[1])).to_have_text(shows("disputed"))
     expect(page.locator("#status")).to_contain_text("Saved sentence 2 as disputed")
     is_current(page, ids[2])
@@ -151,8 +157,7 @@ def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) ->
     open_article(page, article_id, ids[2])
     keys = page.keyboard
 
-    keys.press("1")
-    keys.press("Enter")  # claim 1: the whole sentence, verified
+    keys.press("1")  # claim 1: the whole sentence, verified
     is_current(page, ids[3])
     keys.press("k")
     is_current(page, ids[2])
@@ -164,7 +169,6 @@ def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) ->
     select_words(page, ids[2], "$48 million")
     expect(page.locator("#claim_text")).to_have_value("$48 million")
     keys.press("3")
-    keys.press("Control+Enter")
 
     expect(mark(page, ids[2])).to_have_text(shows("mixed"))
     keys.press("k")
@@ -188,7 +192,9 @@ def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) ->
     expect(mark(page, ids[2])).to_have_text(shows("mixed"))
 
 
-def test_save_and_next_then_undo(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_one_key_saves_and_advances_and_details_wait_for_enter(
+    page: Page, reviewer: User, make_article
+) -> None:  # noqa: ANN001
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -197,19 +203,24 @@ def test_save_and_next_then_undo(page: Page, reviewer: User, make_article) -> No
     progress = page.locator("#progress .progress-text")
     expect(progress).to_have_text("0 of 5 reviewed")
     is_current(page, ids[0])
+    expect(page.locator("#hint-quick")).to_be_visible()
+    expect(page.locator("#hint-quick")).to_contain_text("save that verdict and go to the next")
+    expect(page.locator("#details")).to_be_hidden()
     expect(page.locator("#undo")).to_be_hidden()
 
-    page.keyboard.press("1")
-    page.keyboard.press("Enter")
+    page.keyboard.press("1")  # one key: saved, and on to the next sentence
     is_current(page, ids[1])
-    page.keyboard.press("2")
-    page.keyboard.press("Enter")
-    is_current(page, ids[2])  # one key per sentence after the verdict: advanced by two
-    expect(progress).to_have_text("2 of 5 reviewed")
+    expect(page.locator(f"#s{ids[1]}")).to_be_focused()
     expect(mark(page, ids[0])).to_have_text(shows("verified"))
+    expect(progress).to_have_text("1 of 5 reviewed")
+    expect(page.locator("#status")).to_contain_text("Saved sentence 1 as verified")
+    assert claims_by_sentence(page, article_id)[ids[0]][0]["verdict"] == "verified"
+    page.keyboard.press("2")
+    is_current(page, ids[2])
     expect(mark(page, ids[1])).to_have_text(shows("unproven"))
-    expect(page.locator("#undo")).to_be_visible()
+    expect(progress).to_have_text("2 of 5 reviewed")
 
+    # z undoes a mistaken one-key save.
     page.keyboard.press("z")
     expect(page.locator("#status")).to_contain_text("Undone")
     expect(progress).to_have_text("1 of 5 reviewed")
@@ -220,8 +231,117 @@ def test_save_and_next_then_undo(page: Page, reviewer: User, make_article) -> No
     assert {
         sid: [c["verdict"] for c in cs] for sid, cs in claims_by_sentence(page, article_id).items()
     } == {ids[0]: ["verified"]}
+
+    # With the details open a verdict key only chooses; Enter saves the verdict with the details.
+    page.keyboard.press("a")
+    expect(page.locator("#attributed_to")).to_be_focused()
+    expect(page.locator("#hint-details")).to_be_visible()
+    page.keyboard.type("Council minutes")
+    page.keyboard.press("Escape")
+    page.keyboard.press("3")
+    expect(page.get_by_label("Disputed")).to_be_checked()
+    expect(page.locator("#status")).to_contain_text("not saved yet")
+    is_current(page, ids[1])
+    assert ids[1] not in claims_by_sentence(page, article_id)
+    page.keyboard.press("Enter")
+    is_current(page, ids[2])
+    expect(mark(page, ids[1])).to_have_text(shows("disputed"))
+    expect(page.locator("#details")).to_be_hidden()  # closed again on the next sentence
+    (saved,) = claims_by_sentence(page, article_id)[ids[1]]
+    assert (saved["verdict"], saved["attributed_to"]) == ("disputed", "Council minutes")
+
+    # The closed details say what a one-key save keeps.
+    page.keyboard.press("k")
+    expect(page.locator("#details-summary")).to_have_text("attributed to Council minutes")
+    page.keyboard.press("2")
+    is_current(page, ids[2])
+    (saved,) = claims_by_sentence(page, article_id)[ids[1]]
+    assert (saved["verdict"], saved["attributed_to"]) == ("unproven", "Council minutes")
+
     page.reload()
-    expect(progress).to_have_text("1 of 5 reviewed")
+    expect(progress).to_have_text("2 of 5 reviewed")
+    expect(mark(page, ids[1])).to_have_text(shows("unproven"))
+
+
+def test_a_failed_save_says_so_and_keeps_the_edits(
+    page: Page, reviewer: User, make_article
+) -> None:  # noqa: ANN001
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    log_in(page, reviewer)
+    open_article(page, article_id)
+    keys = page.keyboard
+    offline = "**/api/v1/annotations**"
+    page.route(offline, lambda route: route.abort("internetdisconnected"))
+
+    keys.press("n")
+    keys.type("Minutes not published yet")
+    keys.press("Escape")
+    keys.press("2")
+    keys.press("Enter")
+    status = page.locator("#status")
+    expect(status).to_contain_text("Could not reach the server; your edits are kept here")
+    is_current(page, ids[0])  # it did not move on
+    expect(page.locator("#note")).to_have_value("Minutes not published yet")
+    expect(page.get_by_label("Unproven")).to_be_checked()
+    expect(mark(page, ids[0])).to_have_text("")
+    expect(page.locator("#progress .progress-text")).to_have_text("0 of 5 reviewed")
+
+    page.unroute(offline)
+    keys.press("Enter")  # the same edits, sent again
+    is_current(page, ids[1])
+    expect(mark(page, ids[0])).to_have_text(shows("unproven"))
+
+    # A one-key save that fails stays on its sentence too, with the verdict chosen.
+    page.route(offline, lambda route: route.abort("internetdisconnected"))
+    keys.press("1")
+    expect(status).to_contain_text("Could not reach the server")
+    is_current(page, ids[1])
+    expect(page.get_by_label("Verified")).to_be_checked()
+    page.unroute(offline)
+    keys.press("1")
+    is_current(page, ids[2])
+    saved = claims_by_sentence(page, article_id)
+    assert [(c["verdict"], c["note"]) for c in saved[ids[0]]] == [
+        ("unproven", "Minutes not published yet")
+    ]
+    assert [c["verdict"] for c in saved[ids[1]]] == ["verified"]
+
+
+def test_the_whole_sample_story_by_keyboard_alone(
+    page: Page, reviewer: User, make_article
+) -> None:  # noqa: ANN001
+    text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
+    article = make_article(text=text, title="Russia leaves key city for Ukraine")
+    article_id = article.id
+    ids = sentence_ids(article)
+    total = len(ids)
+    assert total > 20
+    log_in(page, reviewer)
+    open_article(page, article_id)
+    progress = page.locator("#progress .progress-text")
+    expect(progress).to_have_text(f"0 of {total} reviewed")
+    is_current(page, ids[0])
+
+    # One key per sentence, typed at speed: keys pressed while a save is on its way still count.
+    verdicts = {sid: ("verified", "unproven", "disputed")[i % 3] for i, sid in enumerate(ids)}
+    for i in range(total):
+        page.keyboard.press("123"[i % 3])
+    expect(progress).to_have_text(f"{total} of {total} reviewed")
+    is_current(page, ids[-1])
+    page.keyboard.press("u")
+    expect(page.locator("#status")).to_have_text("Every sentence shown has been reviewed.")
+
+    saved = claims_by_sentence(page, article_id)
+    assert {sid: [c["verdict"] for c in cs] for sid, cs in saved.items()} == {
+        sid: [verdict] for sid, verdict in verdicts.items()
+    }
+    page.reload()
+    expect(progress).to_have_text(f"{total} of {total} reviewed")
+    expect(page.locator("#next-open")).to_have_text("All sentences reviewed")
+    for sid in (ids[0], ids[total // 2], ids[-1]):
+        expect(mark(page, sid)).to_have_text(shows(verdicts[sid]))
 
 
 def test_filter_by_state_and_jump_to_next_unreviewed(
@@ -233,13 +353,11 @@ def test_filter_by_state_and_jump_to_next_unreviewed(
     log_in(page, reviewer)
     open_article(page, article_id)
     keys = page.keyboard
-    keys.press("1")
-    keys.press("Enter")  # sentence 1 verified
+    keys.press("1")  # sentence 1 verified
     is_current(page, ids[1])
     keys.press("j")
     is_current(page, ids[2])
-    keys.press("3")
-    keys.press("Enter")  # sentence 3 disputed
+    keys.press("3")  # sentence 3 disputed
     is_current(page, ids[3])
     keys.press("k")
     keys.press("k")
@@ -276,11 +394,11 @@ def test_unsaved_edits_are_kept_when_moving(page: Page, reviewer: User, make_art
     open_article(page, article_id)
     keys = page.keyboard
 
-    keys.press("2")
     keys.press("n")
     expect(page.locator("#note")).to_be_focused()
     keys.type("Ask the council for the minutes")
     keys.press("Escape")
+    keys.press("2")  # the details are open: this only chooses the verdict
     keys.press("j")
     is_current(page, ids[1])
     expect(page.locator("#note")).to_have_value("")  # the other sentence has its own form
@@ -288,6 +406,7 @@ def test_unsaved_edits_are_kept_when_moving(page: Page, reviewer: User, make_art
     keys.press("k")
     is_current(page, ids[0])
     expect(page.locator("#note")).to_have_value("Ask the council for the minutes")
+    expect(page.locator("#note")).to_be_visible()  # the details open again with the draft
     expect(page.get_by_label("Unproven")).to_be_checked()
     expect(page.locator("#status")).to_contain_text("restored")
     assert (
@@ -297,6 +416,7 @@ def test_unsaved_edits_are_kept_when_moving(page: Page, reviewer: User, make_art
     keys.press("Escape")  # a second Escape (outside a field) discards the draft
     expect(page.locator("#note")).to_have_value("")
     expect(page.locator("#status")).to_contain_text("discarded")
+    expect(page.locator("#note")).to_be_hidden()
 
 
 def test_article_list_search_sort_and_next_article(

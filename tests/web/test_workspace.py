@@ -81,6 +81,29 @@ def test_claims_narrower_than_a_sentence_and_several_per_sentence(client, make_a
     )
 
 
+def test_each_sentence_says_how_many_reviewers_annotated_it(
+    client, make_article, make_user, reviewer
+):
+    article = make_article()
+    s = sorted(article.sentences, key=lambda x: x.index)
+    bob = make_user(username="bob")
+    annotate(s[0], {"verdict": "verified"}, actor=reviewer)
+    annotate(s[1], {"verdict": "unproven"}, actor=bob)
+    annotate(s[2], {"verdict": "disputed"}, actor=reviewer)
+    annotate(s[2], {"verdict": "verified"}, actor=bob)
+    db.session.commit()
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    marks = dict(re.findall(r'id="s(\d+)".*?<span class="mark">([^<]*)</span>', page))
+    assert [marks[str(x.id)] for x in s] == [
+        " [verified] (1 reviewer)",
+        " (1 reviewer)",  # someone else's claim: counted, but not the viewer's verdict
+        " [disputed] (2 reviewers)",
+        "",
+        "",
+    ]
+
+
 def test_state_filter_and_next_unreviewed_without_javascript(client, make_article, reviewer):
     article = make_article()
     s = article.sentences
