@@ -1,4 +1,4 @@
-"""The README's screenshot of the annotation page, regenerated on every run from the real page."""
+"""The README's screenshots of the annotation page, regenerated on every run from the real page."""
 
 from __future__ import annotations
 
@@ -9,18 +9,28 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
+from annotator.models import Article, User
 from annotator.services import annotations as annotation_service
+from annotator.services import sources as source_service
 from tests.browser.conftest import log_in
 from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.browser
 
-README_SCREENSHOT = (
-    Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "annotation-page.png"
-)
+README_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
-def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
+def save_screenshot(page: Page, name: str, tmp_path: Path) -> None:
+    """`make screenshots` refreshes the README's pictures; a normal run leaves the tree alone."""
+    target = (README_SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path) / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate("document.activeElement.blur()")  # no focus ring in the picture
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
+
+
+def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa: ANN001
+    """The sample story as a reviewer has begun it: three sentences annotated."""
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(
         text=text,
@@ -53,6 +63,12 @@ def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path
         },
         actor=reviewer,
     )
+    return article
+
+
+def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
+    article = kherson_with_three_claims(make_article, reviewer)
+    milley = next(s for s in article.sentences if "window of opportunity" in s.text)
     article_id, selected = article.id, milley.id
     db.session.commit()
 
@@ -61,17 +77,45 @@ def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path
     page.goto(f"/articles/{article_id}?sentence={selected}")
     expect(page.locator("#progress .progress-text")).to_contain_text("3 of")
     expect(page.get_by_label("Unproven")).to_be_checked()
-    page.evaluate("document.activeElement.blur()")  # no focus ring in the picture
+    expect(page.locator("#details-summary")).to_contain_text("attributed to Gen. Mark Milley")
+    save_screenshot(page, "annotation-page.png", tmp_path)
 
-    # `make screenshots` refreshes the README's picture; a normal run leaves the tree untouched.
-    target = (
-        README_SCREENSHOT
-        if os.environ.get("UPDATE_SCREENSHOTS")
-        else tmp_path / "annotation-page.png"
+
+def test_details_panel_screenshot(
+    page: Page, reviewer, admin, make_article, tmp_path: Path
+) -> None:  # noqa: ANN001
+    article = kherson_with_three_claims(make_article, reviewer)
+    source_service.create_source(
+        {
+            "name": "Reuters",
+            "domains": ["reuters.com"],
+            "credibility": "high",
+            "rationale": "wire service",
+        },
+        actor=admin,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target))
-    assert target.stat().st_size > 10_000
+    peskov = next(s for s in article.sentences if "Dmitri Peskov, said" in s.text)
+    article_id, selected = article.id, peskov.id
+    db.session.commit()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article_id}?sentence={selected}")
+    page.locator(f"#s{selected}").scroll_into_view_if_needed()
+    keys = page.keyboard
+    keys.press("s")  # the suggested source, which opens the details
+    expect(page.locator("#attributed_to")).to_have_value("Dmitri Peskov")
+    keys.press("l")
+    keys.type("https://www.reuters.com/world/peskov-cairo")
+    keys.press("Tab")
+    expect(page.locator("#link-rows .rating").last).to_contain_text("Registry: Reuters rates")
+    keys.press("Escape")
+    keys.press("3")  # the details are open: chosen, not yet saved
+    expect(page.locator("#hint-details")).to_be_visible()
+    expect(page.locator("#status")).to_contain_text("Verdict: disputed (not saved yet")
+    # The editor scrolls on its own: show its lower half, from the verdict to the save status.
+    page.locator("#editor").evaluate("editor => { editor.scrollTop = editor.scrollHeight; }")
+    save_screenshot(page, "details-panel.png", tmp_path)
 
 
 def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_article) -> None:  # noqa: ANN001
@@ -79,6 +123,8 @@ def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_ar
     db.session.commit()
     log_in(page, reviewer)
     page.goto(f"/articles/{article_id}")
+    page.keyboard.press("l")  # open the details: every control shows
+    expect(page.locator("#details")).to_be_visible()
     editor = page.locator("#editor").bounding_box()
     assert editor is not None
     for control in page.locator(
