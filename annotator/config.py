@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +62,22 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
 
 
 def _instance_secret(path: Path) -> str:
-    """Read the secret key made on first run, or make it (readable by the owner only)."""
+    """Read the secret key made on first run, or make it (readable by the owner only).
+
+    Several workers may start together on a fresh instance: the key is written to a private
+    temporary file and then linked into place, so the file never shows up empty and the first
+    worker's key is the one every worker uses.
+    """
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0o600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        os.link(temporary, path)
+    except FileExistsError:  # another worker made it first
+        return path.read_text().strip()
+    finally:
+        os.unlink(temporary)
     return key
