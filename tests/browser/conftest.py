@@ -117,5 +117,7 @@ def mark(page: Page, sentence_id: int):  # noqa: ANN201
     return page.locator(f"#s{sentence_id} .mark")
 
 
-def shows_verdict(verdict: str) -> re.Pattern[str]:
-    return re.compile(rf"^\s*\[{verdict}\]\s*$")
+def shows_verdict(verdict: str, reviewers: int = 1) -> re.Pattern[str]:
+    """A sentence's mark in words: the viewer's verdict and how many reviewers annotated it."""
+    count = f"{reviewers} reviewer{'' if reviewers == 1 else 's'}"
+    return re.compile(rf"^\s*\[{verdict}\] \({count}\)\s*$")

@@ -14,8 +14,7 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 from annotator.extensions import db
 from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
-from tests.browser.conftest import log_in, mark, sentence_ids
-from tests.browser.test_workspace import shows as shows_verdict
+from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
 
 pytestmark = pytest.mark.browser
 

@@ -14,15 +14,10 @@ from annotator.extensions import db
 from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids
+from tests.browser.conftest import shows_verdict as shows  # noqa: E501 - short name, many uses
 from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.browser
-
-
-def shows(verdict: str, reviewers: int = 1) -> re.Pattern[str]:
-    """A sentence's mark in words: the viewer's verdict and how many reviewers annotated it."""
-    count = f"{reviewers} reviewer{'' if reviewers == 1 else 's'}"
-    return re.compile(rf"^\s*\[{verdict}\] \({count}\)\s*$")
 
 
 def is_current(page: Page, sentence_id: int) -> None:
