@@ -13,15 +13,21 @@ article through the API, then measures in Debian's Chromium driven by Playwright
 (c) server time to render the 1,000-sentence page with 1,000 annotations, median of 10 GETs over one
     keep-alive connection, beside GET /login (a trivial page) measured the same way in the same run.
 
-Peer figures (Label Studio, doccano) were measured earlier on this machine; they are printed as the
-baseline. Add ``--profile`` to print where the render time goes (cProfile, in-process, Flask test
+Baseline in the same run: the same two articles as a bare static HTML page (the paragraphs, each
+sentence a focusable span, no CSS, no script), served gzipped from a plain http.server on another
+port and loaded the same way; its time is DOMContentLoaded, the soonest a reader could see the text.
+That is the floor for any annotation page, and the ratios say how far above it ours is. Peer
+figures (Label Studio, doccano) were measured earlier on this machine and are printed beside. Add ``--profile`` to print where the render time goes (cProfile, in-process, Flask test
 client).
 """
 
 from __future__ import annotations
 
 import cProfile
+import gzip
+import html
 import http.client
+import http.server
 import io
 import json
 import pstats
@@ -31,6 +37,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -211,6 +218,53 @@ def add_annotations(port: int, token: str, sentence_ids: list[int], count: int) 
         conn.close()
 
 
+# ----- the baseline: the same text as a bare static page ---------------------------------
+
+
+def bare_page(text: str) -> bytes:
+    """The article as the plainest HTML a browser could show: no CSS, no script."""
+    title, *paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    body = "".join(
+        "<p>"
+        + " ".join(f'<span tabindex="0">{html.escape(s)}.</span>' for s in p.split(". ") if s)
+        + "</p>\n"
+        for p in paragraphs
+    )
+    page = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{html.escape(title)}</title>"
+        f"<h1>{html.escape(title)}</h1>\n{body}</html>"
+    )
+    return page.encode()
+
+
+def serve_bare(pages: dict[str, bytes]) -> tuple[http.server.ThreadingHTTPServer, int]:
+    """Serve the bare pages gzipped (when asked) from a thread; returns the server and port."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            body = pages.get(self.path)
+            if body is None:
+                self.send_error(404)
+                return
+            headers = {"Content-Type": "text/html; charset=utf-8"}
+            if "gzip" in self.headers.get("Accept-Encoding", ""):
+                body = gzip.compress(body, 6)
+                headers["Content-Encoding"] = "gzip"
+            self.send_response(200)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer((HOST, 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
 # ----- measurements -------------------------------------------------------------------
 
 
@@ -222,8 +276,9 @@ class Load:
     tti_ms: float = 0.0
 
 
-def browser_load(browser, base: str, cookies: dict[str, str], path: str) -> Load:  # noqa: ANN001
-    """One cold load in a fresh context: bytes per the DevTools protocol, time to interactive."""
+def browser_load(browser, base: str, cookies: dict[str, str], path: str, bare: bool = False) -> Load:  # noqa: ANN001
+    """One cold load in a fresh context: bytes per the DevTools protocol, time to interactive
+    (for the bare baseline page: DOMContentLoaded, as it has no script)."""
     context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 800})
     try:
         context.add_cookies([{"name": k, "value": v, "url": base} for k, v in cookies.items()])
@@ -249,6 +304,12 @@ def browser_load(browser, base: str, cookies: dict[str, str], path: str) -> Load
 
         cdp.on("Network.loadingFinished", finished)
         page.goto(path, wait_until="load")
+        if bare:
+            load.tti_ms = page.evaluate(
+                "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
+            )
+            page.wait_for_load_state("networkidle")
+            return load
         page.wait_for_function(READY, timeout=15_000)
         tti = page.evaluate("window.__firstInteractive")
         load.tti_ms = tti if tti is not None else page.evaluate("performance.now()")
@@ -315,7 +376,7 @@ def verdict(ok: bool) -> str:
 
 
 def table(rows: list[tuple[str, ...]]) -> None:
-    head = ("", "60 sentences", "1,000 sentences", "target", "peers", "")
+    head = ("", "60 sentences", "1,000 sentences", "target", "peers / baseline", "")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for n, row in enumerate([head, *rows]):
         print(
@@ -394,22 +455,38 @@ def main() -> None:
                 flush=True,
             )
             add_annotations(port, token, big_sentences, BIG_ANNOTATIONS)
+            small_sentences = [
+                s["id"]
+                for s in get_json(port, f"/api/v1/articles/{ids[SMALL]}", auth)["sentences"]
+            ]
+            add_annotations(port, token, small_sentences, len(small_sentences))
             cookies = log_in(port)
             base = f"http://{HOST}:{port}"
 
             loads: dict[int, list[Load]] = {SMALL: [], BIG: []}
+            bare_loads: dict[int, list[Load]] = {SMALL: [], BIG: []}
+            bare_server, bare_port = serve_bare(
+                {f"/{n}": bare_page(path.read_text(encoding="utf-8")) for n, path in zip((SMALL, BIG), files, strict=True)}
+            )
+            bare_base = f"http://{HOST}:{bare_port}"
             print("measuring in Chromium ...", flush=True)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     browser_load(browser, base, cookies, f"/articles/{ids[SMALL]}")  # warm-up
-                    for _ in range(TTI_RUNS):
+                    browser_load(browser, bare_base, {}, f"/{SMALL}", bare=True)
+                    for _ in range(TTI_RUNS):  # alternating, so both see the same machine
                         for n in (SMALL, BIG):
                             loads[n].append(
                                 browser_load(browser, base, cookies, f"/articles/{ids[n]}")
                             )
+                            bare_loads[n].append(
+                                browser_load(browser, bare_base, {}, f"/{n}", bare=True)
+                            )
                 finally:
                     browser.close()
+                    bare_server.shutdown()
+                    bare_server.server_close()
 
             print("timing the server ...", flush=True)
             page_ms, page_size = time_gets(
@@ -428,6 +505,8 @@ def main() -> None:
         transferred = {n: statistics.median(x.transferred for x in loads[n]) for n in loads}
         decoded = {n: statistics.median(x.decoded for x in loads[n]) for n in loads}
         tti = {n: statistics.median(x.tti_ms for x in loads[n]) for n in loads}
+        bare_bytes = {n: statistics.median(x.transferred for x in bare_loads[n]) for n in loads}
+        bare_tti = {n: statistics.median(x.tti_ms for x in bare_loads[n]) for n in loads}
         render, login = statistics.median(page_ms), statistics.median(login_ms)
         rows = [
             (
@@ -440,6 +519,15 @@ def main() -> None:
                     transferred[SMALL] < TARGET_BYTES[SMALL]
                     and transferred[BIG] < TARGET_BYTES[BIG]
                 ),
+            ),
+            (
+                "    bare static page (baseline)",
+                kb(bare_bytes[SMALL]),
+                kb(bare_bytes[BIG]),
+                "",
+                f"ours {transferred[SMALL] / bare_bytes[SMALL]:.1f}x / "
+                f"{transferred[BIG] / bare_bytes[BIG]:.1f}x the baseline",
+                "",
             ),
             ("    decoded (uncompressed)", kb(decoded[SMALL]), kb(decoded[BIG]), "", "", ""),
             (
@@ -458,6 +546,14 @@ def main() -> None:
                 PEERS_TTI,
                 verdict(tti[SMALL] < TARGET_TTI_MS[SMALL] and tti[BIG] < TARGET_TTI_MS[BIG]),
             ),
+            (
+                "    bare page DOMContentLoaded (baseline)",
+                f"{bare_tti[SMALL]:.0f} ms",
+                f"{bare_tti[BIG]:.0f} ms",
+                "",
+                f"ours {tti[SMALL] / bare_tti[SMALL]:.1f}x / {tti[BIG] / bare_tti[BIG]:.1f}x the baseline",
+                "",
+            ),
         ]
         print()
         print(
@@ -466,7 +562,7 @@ def main() -> None:
         )
         print(
             f"1,000-sentence article with {BIG_ANNOTATIONS} annotations by the viewer; "
-            "the 60-sentence one has none."
+            "the 60-sentence one has one per sentence."
         )
         print()
         table(rows)
