@@ -147,8 +147,11 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
     form = AnnotationForm()
     back = url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
     if not form.validate_on_submit():
-        flash("The form was incomplete or expired; please try again.", "error")
-        return redirect(back)
+        if "csrf_token" in form.errors:
+            flash("The form had expired; please try again.", "error")
+            return redirect(back)
+        page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
+        return _render_workspace(page, form, "Please correct the marked fields.", 422)
     try:
         data = _form_data(form, sentence)
         if form.annotation_id.data:

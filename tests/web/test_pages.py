@@ -253,12 +253,6 @@ def test_plain_form_with_unknown_verdict_stores_nothing(client, reviewer, make_a
     assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in web/articles.py save(): a form that fails validation (here an unknown verdict) "
-    "is answered with a redirect and 'The form was incomplete or expired', not a 422 re-render "
-    "naming the verdict",
-)
 def test_plain_form_with_unknown_verdict_rerenders_naming_the_verdict(
     client, reviewer, make_article
 ):
