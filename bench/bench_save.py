@@ -219,6 +219,36 @@ def venv_size_mib() -> float | None:
     return int(out.split()[0]) / 1024
 
 
+def install_size_mib(name: str = "annotator") -> tuple[float, int]:
+    """What the product itself installs: the files of `name` and of everything it requires
+    (recursively, extras left out), as the installed distributions list them."""
+    from importlib import metadata
+    from packaging.requirements import Requirement
+
+    seen: set[str] = set()
+    todo = [name]
+    total = 0
+    while todo:
+        current = todo.pop()
+        key = current.lower().replace("_", "-")
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(current)
+        except metadata.PackageNotFoundError:
+            continue
+        for file in dist.files or []:
+            path = Path(file.locate())
+            if path.is_file():
+                total += path.stat().st_size
+        for spec in dist.requires or []:
+            requirement = Requirement(spec)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return total / 2**20, len(seen)
+
+
 # ----- load ----------------------------------------------------------------------
 
 
@@ -386,8 +416,10 @@ def report(
         f"{busy_rss / 1024:.1f} MiB after the load"
     )
     size = f"{venv_mib:.0f} MiB" if venv_mib is not None else "unknown (du failed)"
+    product, packages = install_size_mib()
     print(
-        f"installed venv ({sys.prefix}): {size} (includes the test and bench extras when installed)"
+        f"installed: the product and its dependencies {product:.0f} MiB ({packages} packages); "
+        f"the whole venv ({sys.prefix}) {size}, with the test and bench extras"
     )
     rounds = ", ".join(
         f"{a:.0f}/{b:.0f}" for a, b in zip(ours.throughput, ceiling.throughput, strict=True)
