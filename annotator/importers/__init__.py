@@ -15,13 +15,24 @@ from typing import Any
 
 ArticleFields = dict[str, Any]
 
+# The longest title an article may have (services.articles checks every title against it too).
+TITLE_LIMIT = 500
+
 
 class Draft(dict[str, Any]):
-    """Article fields, remembering the line of the file they came from (for messages)."""
+    """Article fields, remembering the line of the file they came from (for messages) and, for
+    formats that take the title from the text (a first line, a heading), the line it came from."""
 
-    def __init__(self, fields: dict[str, Any] | None = None, *, line: int | None = None) -> None:
+    def __init__(
+        self,
+        fields: dict[str, Any] | None = None,
+        *,
+        line: int | None = None,
+        title_line: int | None = None,
+    ) -> None:
         super().__init__(fields or {})
         self.line = line
+        self.title_line = title_line
 
 
 class ImportFailure(Exception):
@@ -175,8 +186,23 @@ def detect_format(filename: str) -> Format:
     raise ImportFailure(filename, f"unknown file type; use one of {known}.")
 
 
-def parse_file(data: bytes, filename: str, format_name: str = "auto") -> list[ArticleFields]:
-    """Parse one file's bytes into article field dicts."""
+def title_too_long(title: str, hint: str = "") -> str | None:
+    """The reason a title is refused for its length (worded as the article service words it)."""
+    length = len(title.strip())
+    if length <= TITLE_LIMIT:
+        return None
+    reason = f"title: Title is {length:,} characters long; the limit is {TITLE_LIMIT:,}."
+    return f"{reason} {hint}" if hint else reason
+
+
+def parse_file(
+    data: bytes, filename: str, format_name: str = "auto", *, title: str = ""
+) -> list[ArticleFields]:
+    """Parse one file's bytes into article field dicts.
+
+    ``title``, when given (the import page's title field), replaces the title a plain text or
+    Markdown file would give itself; otherwise a title taken from the text that is too long refuses
+    the file, naming the line it stands on."""
     if format_name == "auto":
         fmt = detect_format(filename)
         if fmt.name in ("txt", "md"):
@@ -187,4 +213,21 @@ def parse_file(data: bytes, filename: str, format_name: str = "auto") -> list[Ar
         raise ImportFailure(
             filename, f"unknown format {format_name!r}; use one of {', '.join(FORMATS)}."
         )
-    return fmt.parse(data, filename)
+    drafts = fmt.parse(data, filename)
+    for draft in drafts:
+        if not isinstance(draft, Draft) or draft.title_line is None:
+            continue
+        if title.strip():
+            draft["title"] = title.strip()
+            continue
+        reason = title_too_long(draft.get("title", ""), _TITLE_HINTS.get(fmt.name, ""))
+        if reason:
+            raise ImportFailure(filename, reason, line=draft.title_line)
+    return drafts
+
+
+_TITLE_HINTS = {
+    "txt": "The first line of a text file is its title: start the file with a headline.",
+    "md": "A Markdown file's title is its front matter title:, else its first heading, else its "
+    "first line.",
+}

@@ -2,7 +2,9 @@
 
 Nothing here touches the network: trafilatura and htmldate read the given bytes and nothing else.
 No HTML is stored: scripts, styles, event handlers and links are gone once the page is text, and
-the templates escape what is shown.
+the templates escape what is shown. HTML fragments outside a page (the `html` field of JSON and CSV
+imports, HTML blocks in Markdown) are passed through annotator.text.sanitize before their words are
+taken (html_to_text).
 """
 
 from __future__ import annotations
@@ -114,7 +116,10 @@ def tree_to_text(root: Any) -> str:
     def walk(node: Any, depth: int = 0) -> None:
         for child in node:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
-            if tag in _SKIP or not tag:
+            if tag in _SKIP or not tag:  # a script, a menu or a comment: only the words after it
+                tail = _SPACES.sub(" ", child.tail or "").strip()
+                if tail:
+                    blocks.append(tail)
                 continue
             if tag in _LISTS:
                 ordered = tag == "ol" or child.get("rend") == "ol"
@@ -150,14 +155,20 @@ def tree_to_text(root: Any) -> str:
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (a JSON or CSV `html` field): scripts and styles dropped."""
+    """Plain text of an HTML fragment (a JSON or CSV `html` field, a Markdown HTML block).
+
+    The fragment goes through the sanitiser first (scripts, styles and embedded objects dropped
+    with their content, every attribute dropped), and the words are taken from what it returns."""
     import lxml.html
     from lxml import etree
 
-    if not fragment.strip():
+    from annotator.text.sanitize import text_html
+
+    safe = text_html(fragment) if fragment.strip() else ""
+    if not safe.strip():
         return ""
     try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+        root = lxml.html.fragment_fromstring(safe, create_parent="div")
     except (etree.ParserError, ValueError):
         return ""
     return tree_to_text(root)

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from annotator.importers import ArticleFields, Format, decode
+from annotator.importers import ArticleFields, Draft, Format, decode
+
+
+def first_line(text: str) -> tuple[int, str]:
+    """(line number from 1, words) of the first non-empty line; (1, "") when there is none."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            return number, line.strip()
+    return 1, ""
 
 
 def split_title(text: str) -> tuple[str, str]:
     """(first non-empty line, the text as given). The title line stays in the text as its headline."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip(), text
-    return "", text
+    return first_line(text)[1], text
 
 
 def parse(data: bytes, filename: str) -> list[ArticleFields]:
-    """One article per file."""
+    """One article per file (parse_file refuses a first line too long to be its title)."""
     text = decode(data, filename)
-    title, body = split_title(text)
-    return [{"title": title[:500], "text": body}]
+    line, title = first_line(text)
+    return [Draft({"title": title, "text": text}, title_line=line)]
 
 
 FORMAT = Format("txt", ("txt", "text"), parse)

@@ -13,6 +13,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
+from annotator.importers import TITLE_LIMIT
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.models._types import utcnow
 from annotator.services import audit
@@ -44,7 +45,7 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
     limit = current_app.config["MAX_ARTICLE_CHARS"]
     raw_text = data.get("text")
     clean: dict[str, Any] = {
-        "title": problems.text("title", data.get("title"), required=True, limit=500),
+        "title": problems.text("title", data.get("title"), required=True, limit=TITLE_LIMIT),
         "url": problems.url("url", data.get("url")),
         "outlet": problems.text("outlet", data.get("outlet"), limit=200) or None,
         "author": problems.text("author", data.get("author"), limit=200) or None,

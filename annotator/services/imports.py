@@ -70,9 +70,13 @@ class Report:
         )
 
 
-def sources_from_file(data: bytes, filename: str, format_name: str = "auto") -> list[Source]:
-    """The articles in one file, each labelled for messages; ImportFailure if the file is unreadable."""
-    drafts = parse_file(data, filename, format_name)
+def sources_from_file(
+    data: bytes, filename: str, format_name: str = "auto", *, title: str = ""
+) -> list[Source]:
+    """The articles in one file, each labelled for messages; ImportFailure if the file is unreadable.
+
+    ``title`` is one the admin typed: it replaces the title a text or Markdown file gives itself."""
+    drafts = parse_file(data, filename, format_name, title=title)
     if len(drafts) == 1:
         return [Source(filename, with_title(drafts[0]))]
     return [
@@ -87,10 +91,11 @@ def _where(filename: str, draft: dict[str, Any], number: int) -> str:
 
 
 def with_title(fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields, with the text's first line as the title when none is given."""
+    """The fields, with the text's first line as the title when none is given (a line too long to
+    be a title is refused by the article service, like any other title, not cut short)."""
     clean = dict(fields)
     if not str(clean.get("title") or "").strip() and isinstance(clean.get("text"), str):
-        clean["title"] = split_title(clean["text"])[0][:500]
+        clean["title"] = split_title(clean["text"])[0]
     return clean
 
 

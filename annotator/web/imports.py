@@ -70,12 +70,17 @@ def _pasted(paste: dict[str, str]) -> tuple[list[imports.Source], list[imports.O
         return [], [], "Paste the article's text (or upload files below)."
     fmt = paste["format"] if paste["format"] in PASTE_FORMATS else "auto"
     name = "pasted text" + {"auto": ".txt", "txt": ".txt", "md": ".md", "html": ".html"}[fmt]
+    title = paste.get("title", "").strip()
     try:
-        (source,) = imports.sources_from_file(text.encode("utf-8"), name, fmt)
+        (source,) = imports.sources_from_file(text.encode("utf-8"), name, fmt, title=title)
     except ImportFailure as failure:
         reason = failure.reason
         if "looks like HTML" in reason:
             reason = "This looks like HTML, not plain text. Choose “HTML” as the format to extract the article's text."
+        elif reason.startswith("title:"):  # the first line is too long to be the title
+            reason = f"line {failure.line}: {reason} Or type a title in the Title field."
+        elif failure.line:
+            reason = f"line {failure.line}: {reason}"
         return [], [], f"The pasted text could not be read: {reason}"
     given = {
         name: paste[name].strip() for name in ("title", *METADATA) if paste.get(name, "").strip()

@@ -166,6 +166,10 @@ def test_json_html_field_becomes_text():
     assert article["text"] == "One two.\n\nThree."
 
 
+# The article service's words for an over-long JSON or CSV title (tests/services/test_imports.py).
+LONG_TITLE = "title: Title is 100,000 characters long; the limit is 500."
+
+
 @pytest.mark.parametrize(
     ("data", "name", "reason", "line"),
     [
@@ -224,6 +228,16 @@ def test_json_html_field_becomes_text():
             2,
         ),
         (b'{"title": "a", "html": 5}', "html-number.json", "must be a string", None),
+        (b"T" * 100_000 + b"\n\nBody.", "long-title.txt", LONG_TITLE, 1),
+        (b"\n\n  " + b"T" * 501 + b"\nBody.", "late-title.txt", "Title is 501 characters", 3),
+        (b"# " + b"T" * 100_000 + b"\n\nBody.", "long-heading.md", LONG_TITLE, 1),
+        (b"T" * 100_000 + b"\n\nBody.", "long-line.md", LONG_TITLE, 1),
+        (
+            b"---\nauthor: A\ntitle: " + b"T" * 100_000 + b"\n---\n# Short\n\nBody.",
+            "front-matter.md",
+            LONG_TITLE,
+            3,
+        ),
     ],
 )
 def test_bad_files_are_refused_naming_file_and_line(data, name, reason, line):
@@ -234,6 +248,18 @@ def test_bad_files_are_refused_naming_file_and_line(data, name, reason, line):
     assert caught.value.line == line
     if line:
         assert f"line {line}" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["story.txt", "story.md"])
+def test_a_title_given_replaces_a_first_line_too_long_to_be_one(name):
+    (article,) = parse_file(b"W" * 100_000 + b" ends here.\n\nBody.", name, title="Short title")
+    assert article["title"] == "Short title"
+    assert article["text"].endswith("Body.")
+
+
+def test_titles_at_the_limit_are_kept_whole():
+    (article,) = parse_file(b"T" * 500 + b"\n\nBody.", "edge.txt")
+    assert article["title"] == "T" * 500
 
 
 def test_html_sent_as_txt_imports_when_the_format_is_chosen():

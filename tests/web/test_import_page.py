@@ -247,6 +247,46 @@ def test_title_of_100000_characters_is_refused(client, admin):
     assert _count(Article) == 0 and _count(Sentence) == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("long.txt", b"T" * 100_000 + b"\n\nBody of the text."),
+        ("long.md", b"# " + b"T" * 100_000 + b"\n\nBody of the text."),
+    ],
+)
+def test_uploaded_text_whose_first_line_is_too_long_for_a_title_is_refused(
+    client, admin, name, content
+):
+    login(client, admin)
+    response = _upload(client, (name, content))
+    assert response.status_code == 422
+    page = _page(response)
+    assert "Could not be read (1)" in page
+    assert f"{name}, line 1" in page
+    assert "title: Title is 100,000 characters long; the limit is 500." in page
+    assert _count(Article) == 0 and _count(Sentence) == 0
+
+
+@pytest.mark.parametrize("fmt", ["auto", "txt", "md"])
+def test_pasted_text_whose_first_line_is_too_long_needs_a_title(client, admin, fmt):
+    login(client, admin)
+    form = {
+        "csrf_token": client.csrf,
+        "source": "paste",
+        "format": fmt,
+        "text": "W" * 100_000 + " ends.\n\nBody of the text.",
+    }
+    response = client.post("/import/preview", data=form | {"title": ""})
+    assert response.status_code == 422
+    page = _page(response)
+    assert "line 1: title: Title is 100,006 characters long; the limit is 500." in page
+    assert "type a title in the Title field" in page
+    response = client.post("/import/preview", data=form | {"title": "A short title"})
+    assert response.status_code == 200
+    assert 'value="A short title"' in response.get_data(as_text=True)
+    assert _count(Article) == 0
+
+
 def test_too_many_files_and_too_large_uploads(app, client, admin):
     login(client, admin)
     app.config["MAX_FILES_PER_BATCH"] = 2
