@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotator.extensions import db
 from annotator.importers import ImportFailure
 from annotator.models import Article, Sentence
-from annotator.services import imports
+from annotator.services import articles, imports
+from annotator.services.errors import Duplicate
 from tests.conftest import SAMPLE_TEXT
 
 
@@ -51,6 +54,106 @@ def test_forced_duplicates_are_imported(app, admin, make_article):
     assert imports.import_sources(sources, actor=admin).outcomes[0].status == "duplicate"
     assert imports.import_sources(sources, actor=admin, force=True).outcomes[0].status == "imported"
     assert _count(Article) == 2
+
+
+WIRE = {"title": "Barrier vote", "text": "The council voted.", "external_id": "wire-42"}
+
+
+@pytest.mark.parametrize(
+    ("new", "duplicate"),
+    [
+        ({"title": "Update", "text": "The council voted 7-2.", "external_id": "wire-42"}, True),
+        (
+            {
+                "title": "Update",
+                "text": "New words.",
+                "url": "https://example.org/other",
+                "external_id": "wire-42",
+            },
+            True,
+        ),
+        ({"title": "Other", "text": "The council voted 7-2.", "external_id": "wire-43"}, False),
+        ({"title": "Other", "text": "The council voted 7-2."}, False),
+    ],
+    ids=["same id", "same id, new url", "other id", "no id"],
+)
+def test_duplicates_by_external_id(app, admin, new, duplicate):
+    existing = articles.create_article(WIRE, actor=admin)
+    db.session.commit()
+    found = articles.find_duplicate(articles.clean_article_fields(new))
+    assert (found.id if found else None) == (existing.id if duplicate else None)
+    outcome = imports.import_one(imports.Source("new.json", new), actor=admin)
+    assert outcome.status == ("duplicate" if duplicate else "imported")
+    assert _count(Article) == (1 if duplicate else 2)
+    if duplicate:
+        assert outcome.article_id == existing.id
+        assert outcome.message == f"This article is already here as #{existing.id} “Barrier vote”."
+
+
+def test_duplicate_external_id_is_refused_unless_forced(app, admin):
+    existing = articles.create_article(WIRE, actor=admin)
+    db.session.commit()
+    update = {"title": "Update", "text": "Entirely new words here.", "external_id": "wire-42"}
+    with pytest.raises(Duplicate) as caught:
+        articles.create_article(update, actor=admin)
+    assert caught.value.existing_id == existing.id
+    db.session.rollback()
+    assert _count(Article) == 1 and _count(Sentence) == 1
+    forced = articles.create_article(update, actor=admin, force=True)
+    db.session.commit()
+    assert forced.external_id == "wire-42" and _count(Article) == 2
+
+
+def test_duplicate_external_id_within_one_batch_and_after_a_delete(app, admin):
+    data = _jsonl(WIRE, {"title": "Again", "text": "Other words.", "external_id": "wire-42"})
+    report = imports.import_sources(imports.sources_from_file(data, "batch.jsonl"), actor=admin)
+    assert [o.status for o in report.outcomes] == ["imported", "duplicate"]
+    assert report.outcomes[1].where == "batch.jsonl, line 2"
+    # a deleted article no longer counts: its id can be imported again
+    articles.delete_article(db.session.get(Article, report.outcomes[0].article_id), actor=admin)
+    db.session.commit()
+    (source,) = imports.sources_from_file(_jsonl(WIRE), "again.jsonl")
+    assert imports.preview(source).duplicate_id is None
+    assert imports.import_one(source, actor=admin).status == "imported"
+
+
+def test_preview_reports_a_duplicate_external_id_without_storing(app, admin):
+    existing = articles.create_article(WIRE, actor=admin)
+    db.session.commit()
+    preview = imports.preview(
+        imports.Source("new.json", {"title": "New", "text": "New words.", "external_id": "wire-42"})
+    )
+    assert (preview.duplicate_id, preview.duplicate_title) == (existing.id, "Barrier vote")
+    assert _count(Article) == 1
+
+
+def test_html_field_is_stored_as_its_words_only(app, admin):
+    html = (
+        '<p>Read <a href="javascript:evil(1)">the report</a>.</p>'
+        '<img src=x onerror="evil(2)"><script>evil(3)</script><p>Second paragraph.</p>'
+    )
+    data = _jsonl({"title": "From a scraper", "html": html})
+    (outcome,) = imports.import_sources(
+        imports.sources_from_file(data, "scraped.jsonl"), actor=admin
+    ).outcomes
+    assert outcome.status == "imported"
+    stored = db.session.scalar(db.select(Article.text))
+    assert stored == "Read the report.\n\nSecond paragraph."
+
+
+def test_missing_title_from_a_first_line_too_long_is_refused_not_cut(app, admin):
+    (source,) = imports.sources_from_file(
+        json.dumps({"text": "W" * 600 + "\n\nBody."}).encode(), "a.json"
+    )
+    assert imports.preview(source).problems == {
+        "title": "Title is 600 characters long; the limit is 500."
+    }
+    outcome = imports.import_one(source, actor=admin)
+    assert (outcome.status, outcome.message) == (
+        "failed",
+        "title: Title is 600 characters long; the limit is 500.",
+    )
+    assert _count(Article) == 0
 
 
 def test_missing_title_comes_from_the_first_line(app, admin):
