@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import re
+import select
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from annotator.cli import progress_info
 from annotator.extensions import db
 from annotator.models import Article, Sentence
 from annotator.text.segment import segment
@@ -80,6 +86,116 @@ def test_duplicates_reported_then_forced(runner, tmp_path):
     forced = runner.invoke(args=["import", "--force", str(tmp_path / "a.txt")])
     assert "Imported 1" in forced.output
     assert _count(Article) == 2
+
+
+def test_duplicate_external_id_is_reported_then_forced(runner, tmp_path):
+    first = {"title": "Barrier vote", "text": "The council voted.", "external_id": "wire-42"}
+    (tmp_path / "monday.jsonl").write_text(json.dumps(first) + "\n", encoding="utf-8")
+    update = {  # new words and a URL, but the wire's id says it is the same story
+        "title": "Barrier vote, updated",
+        "text": "The council voted 7-2 on Tuesday to build the barrier.",
+        "url": "https://example.org/barrier-update",
+        "external_id": "wire-42",
+    }
+    (tmp_path / "tuesday.jsonl").write_text(json.dumps(update) + "\n", encoding="utf-8")
+    assert runner.invoke(args=["import", str(tmp_path / "monday.jsonl")]).exit_code == 0
+    existing = db.session.scalar(db.select(Article.id))
+
+    again = runner.invoke(args=["import", str(tmp_path / "tuesday.jsonl")])
+    assert again.exit_code == 0
+    assert (
+        f"{tmp_path / 'tuesday.jsonl'}: skipped, This article is already here as "
+        f"#{existing} “Barrier vote”." in again.output
+    )
+    assert "Imported 0, duplicates skipped 1, failed 0" in again.output
+    assert _count(Article) == 1
+
+    forced = runner.invoke(args=["import", "--force", str(tmp_path / "tuesday.jsonl")])
+    assert forced.exit_code == 0
+    assert "Imported 1, duplicates skipped 0, failed 0" in forced.output
+    assert sorted(db.session.scalars(db.select(Article.title))) == [
+        "Barrier vote",
+        "Barrier vote, updated",
+    ]
+
+
+def test_title_of_100000_characters_is_refused_alike_in_txt_md_and_json(runner, tmp_path):
+    long = "T" * 100_000
+    (tmp_path / "long.txt").write_text(f"{long}\n\nBody of the text.", encoding="utf-8")
+    (tmp_path / "long.md").write_text(f"# {long}\n\nBody of the text.", encoding="utf-8")
+    (tmp_path / "long.json").write_text(
+        json.dumps({"title": long, "text": "Body of the text."}), encoding="utf-8"
+    )
+    result = runner.invoke(args=["import", str(tmp_path)])
+    assert result.exit_code == 1
+    words = "title: Title is 100,000 characters long; the limit is 500."
+    assert f"{tmp_path / 'long.txt'}, line 1: {words}" in result.output
+    assert f"{tmp_path / 'long.md'}, line 1: {words}" in result.output
+    assert f"{tmp_path / 'long.json'}: {words}" in result.output
+    assert "Imported 0, duplicates skipped 0, failed 3" in result.output
+    assert _count(Article) == 0 and _count(Sentence) == 0
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "elapsed", "unit", "shown"),
+    [
+        (0, 3000, 0.0, "files", "0/3,000 files"),
+        (1, 3000, 0.1, "files", "1/3,000 files"),  # one item in 0.1 s: too early for a rate
+        (5, 3000, 0.1, "files", "5/3,000 files  50 files/s  ETA 1:00"),
+        (1, 10, 0.5, "files", "1/10 files  2.0 files/s  ETA 0:04"),
+        (120, 3000, 2.6, "files", "120/3,000 files  46 files/s  ETA 1:02"),
+        (10, 100_000, 2.0, "articles", "10/100,000 articles  5.0 articles/s  ETA 5:33:18"),
+        (3000, 3000, 60.0, "files", "3,000/3,000 files  50 files/s"),  # done: no ETA
+    ],
+)
+def test_progress_line_shows_count_rate_and_eta(done, total, elapsed, unit, shown):
+    assert progress_info(done, total, elapsed, unit) == shown
+
+
+def _on_a_terminal(command: list[str], env: dict[str, str]) -> tuple[int, str]:
+    """Run a command with its output on a pseudo-terminal (so it draws its progress bar)."""
+    controller, terminal = pty.openpty()
+    child = subprocess.Popen(  # noqa: S603
+        command, env=env, stdin=subprocess.DEVNULL, stdout=terminal, stderr=terminal
+    )
+    os.close(terminal)
+    chunks = []
+    try:
+        while select.select([controller], [], [], 60)[0]:
+            try:
+                data = os.read(controller, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        child.wait(60)
+    finally:
+        os.close(controller)
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    return child.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_progress_bar_on_a_terminal_counts_files_with_rate_and_eta(app, database_uri, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    total = 40
+    for i in range(total):
+        (folder / f"{i:03d}.txt").write_text(
+            f"Article {i}\n\nThe council met on day {i}. It voted.", encoding="utf-8"
+        )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANNOTATOR_")}
+    env.update(DATABASE_URL=database_uri, ANNOTATOR_INSTANCE_PATH=str(tmp_path / "instance"))
+    status, output = _on_a_terminal([str(ANNOTATOR), "import", str(folder)], env)
+    assert status == 0, output
+    frames = [frame for frame in re.split(r"[\r\n]", output) if "Importing" in frame]
+    assert len(frames) > total / 2, "the bar is redrawn as files are imported"
+    assert re.search(rf"\b20/{total} files  [\d,.]+ files/s  ETA \d+:\d\d\b", output)
+    assert re.search(rf"100%  {total}/{total} files  [\d,.]+ files/s", output)
+    assert f"Imported {total}, duplicates skipped 0, failed 0 ({total} files in" in output
+    assert _count(Article) == total
 
 
 def test_explicit_format_and_missing_files(runner, tmp_path):
