@@ -6,9 +6,9 @@ and ``url``; it recommends ``author``, ``datePublished`` and ``itemReviewed`` (a
 docs/exports.md documents it. When an admin recorded a final (adjudicated) verdict for the sentence,
 the rating is that verdict, not the reviewer's: a published fact check says what the desk settled on.
 
-The claim's ``appearance`` is the article: its own URL, else its page in this app (``<base>articles/<id>``),
-so it always has a url. The claim's ``author`` (the attribution) is an ``Organization`` or a ``Person``
-by the rule in ``author_type``.
+The claim's ``appearance`` is the article: its own URL, else its page in this app
+(``<base>articles/<id>``), so it always has a url. The claim's ``author`` (the attribution) is an
+``Organization`` or a ``Person`` by the rule in ``author_type``.
 """
 
 from __future__ import annotations
@@ -35,32 +35,35 @@ RATINGS: dict[str, tuple[int, str]] = {
 # Words that make an attribution an organisation ("Ukraine's defence ministry", "The Kremlin",
 # "social media", "Western officials"), and words naming a person by their role
 # ("Kremlin spokesman Dmitry Peskov", "the defence minister").
-ORGANISATION_WORDS = frozenset(
-    """ministry government administration authorities cabinet presidency army military forces
-    navy police intelligence agency office department council committee parliament senate
+_ORGANISATION = """
+    ministry government administration authorities cabinet presidency army military forces navy
+    police intelligence agency office department council committee parliament senate
     congress court commission party kremlin pentagon embassy command headquarters staff service
     tv television channel radio newspaper media news press company corporation bank university
-    institute group organisation organization union alliance officials sources""".split()
-)
-ROLE_WORDS = frozenset(
-    """spokesman spokeswoman spokesperson minister president chancellor premier general commander
+    institute group organisation organization union alliance officials sources
+"""
+_ROLES = """
+    spokesman spokeswoman spokesperson minister president chancellor premier general commander
     colonel officer mayor governor secretary ambassador envoy chief head director adviser advisor
     official analyst reporter correspondent journalist soldier resident witness leader deputy
-    senator lawmaker king queen prince mr mrs ms dr""".split()
-)
+    senator lawmaker king queen prince mr mrs ms dr
+"""
+ORGANISATION_WORDS = frozenset(_ORGANISATION.split())
+ROLE_WORDS = frozenset(_ROLES.split())
 _NAME_END = re.compile(r"[,(;]")
 _HEAD_END = re.compile(r"\s(?:of|for|at|in|from)\s", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’]s)?|\d+")
 
 
 def author_type(name: str) -> str:
-    """"Organization" or "Person" for an attribution, by a simple rule on its words.
+    """Whether an attribution names an "Organization" or a "Person", by a simple rule on its words.
 
     Only the name counts, not its description after a comma or parenthesis ("Dmitry Peskov, Kremlin
     spokesman"), and within it only the head before "of", "for", "at", "in", "from" ("head of the
     army" is a person); possessives ("the president's office") only qualify the head. Then: the
-    last word is an organisation word -> Organization; any role word -> Person; any organisation word, a leading "the", or a single all-capital word ("NATO", "TASS")
-    -> Organization; anything else -> Person. It can be wrong; the reviewer's text is kept as the name.
+    last word is an organisation word -> Organization; any role word -> Person; any organisation
+    word, a leading "the", or a single all-capital word ("NATO", "TASS") -> Organization; anything
+    else -> Person. It can be wrong; the reviewer's text is kept as the name.
     """
     text = _NAME_END.split(name, maxsplit=1)[0].strip()
     head = _HEAD_END.split(text, maxsplit=1)[0]

@@ -62,7 +62,9 @@ def test_a_long_read_does_not_block_a_save(sqlite_engine, make_article):  # noqa
     try:
         with sqlite_engine.connect() as reader, reader.begin():
             assert title_of(reader, article.id) == article.title  # a read transaction is open
-            writer.execute("UPDATE articles SET title = 'saved meanwhile' WHERE id = ?", (article.id,))
+            writer.execute(
+                "UPDATE articles SET title = 'saved meanwhile' WHERE id = ?", (article.id,)
+            )
             assert title_of(reader, article.id) == article.title  # its snapshot is unchanged
         with sqlite_engine.connect() as later:
             assert title_of(later, article.id) == "saved meanwhile"
@@ -70,9 +72,7 @@ def test_a_long_read_does_not_block_a_save(sqlite_engine, make_article):  # noqa
         writer.close()
 
 
-def test_a_second_writer_waits_for_the_first_instead_of_failing(
-    sqlite_engine, make_article
-):  # noqa: ANN001
+def test_a_second_writer_waits_for_the_first_instead_of_failing(sqlite_engine, make_article):  # noqa: ANN001
     """busy_timeout: a save queues while another holds the write lock, then goes through."""
     article = make_article()
     db.session.commit()

@@ -182,7 +182,9 @@ def vocabulary_problems(node: dict, where: str = "") -> list[str]:
                 if not lineage(kind) & ranges:
                     problems.append(f"{where}{name} takes no {kind} value")
             elif "@type" in value:
-                value_types = set().union(*(lineage(t.removeprefix(SCHEMA)) for t in value["@type"]))
+                value_types = set().union(
+                    *(lineage(t.removeprefix(SCHEMA)) for t in value["@type"])
+                )
                 if not value_types & ranges:
                     problems.append(f"{where}{name} takes no {sorted(value_types)}")
                 problems += vocabulary_problems(value, f"{where}{name}.")

@@ -1,11 +1,11 @@
-"""Derive schemaorg-terms.json from a schema.org release's vocabulary file (not imported by the app).
+"""Derive schemaorg-terms.json from a schema.org release's vocabulary (the app never imports this).
 
     python derive_schemaorg_terms.py schemaorg-current-https.jsonld 12.0 > schemaorg-terms.json
 
 The output keeps, for every type, its direct supertypes and, for every property, the types it is
-meant for (domainIncludes) and its value types (rangeIncludes), plus which terms are still pending
-and which are superseded, and the data types (Text, Number, Date, ... and their subtypes): enough for a test to refuse a term, or a use of one, that schema.org does
-not define.
+meant for (domainIncludes) and its value types (rangeIncludes); then the data types (Text, Number,
+Date, ... and their subtypes) and which terms are pending or superseded: enough for a test to
+refuse a term, or a use of one, that schema.org does not define.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def dump(terms: dict[str, Any]) -> str:
     out += [f"  {json.dumps(key)}: {json.dumps(terms[key])}," for key in ("source", "version")]
     for key in ("types", "properties"):
         out.append(f"  {json.dumps(key)}: {{")
-        out.append(",\n".join(f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in terms[key].items()))
+        rows = (f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in terms[key].items())
+        out.append(",\n".join(rows))
         out.append("  },")
     out.append(f'  "datatypes": {json.dumps(terms["datatypes"])},')
     out.append(f'  "pending": {json.dumps(terms["pending"])},')
