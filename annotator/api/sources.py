@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, abort, jsonify, request, url_for
 
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
 from annotator.extensions import db
+from annotator.importers import display_name
 from annotator.models import Credibility, RatingOrigin
 from annotator.services import sources as source_service
 from annotator.services.errors import Invalid
 from annotator.services.sources import source_state
 from annotator.services.validation import Problems, ascii_url
+from annotator.web.sources import registry_csv_response
 
 
 @api_bp.get("/sources")
@@ -64,6 +67,32 @@ def lookup_source():  # noqa: ANN201
             "source": source_state(source) if source else None,
         }
     )
+
+
+@api_bp.get("/sources/export.csv")
+def export_sources():  # noqa: ANN201
+    """The active registry as CSV, the same file the Sources page downloads."""
+    return registry_csv_response()
+
+
+@api_bp.post("/sources/import")
+def import_sources():  # noqa: ANN201
+    """Create or update entries from a CSV (the body as text/csv, or a multipart file "file").
+
+    All or nothing, as on the page: one bad line refuses the whole file, naming the line."""
+    require_admin()
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise Invalid({"file": "Send the CSV as a multipart file field named “file”."})
+        name, data = display_name(upload.filename, "upload.csv"), upload.read()
+    elif request.mimetype == "text/csv":
+        name, data = "request body", request.get_data()
+    else:
+        abort(415, "Send the registry as CSV: a text/csv body, or a multipart file named “file”.")
+    result = source_service.import_sources_csv(data, name, actor=actor())
+    db.session.commit()
+    return jsonify(asdict(result))
 
 
 @api_bp.get("/sources/<int:source_id>")

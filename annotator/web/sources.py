@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from annotator.extensions import db
+from annotator.importers import display_name
 from annotator.models import Credibility, Source
 from annotator.services import sources as source_service
 from annotator.services.errors import Invalid
@@ -155,7 +156,7 @@ def import_csv():  # noqa: ANN201
     form = SourceImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        name = upload.filename or "upload.csv"
+        name = display_name(upload.filename, "upload.csv")
         try:
             result = source_service.import_sources_csv(upload.read(), name, actor=current_user)
         except Invalid as error:
@@ -174,6 +175,11 @@ def import_csv():  # noqa: ANN201
 @bp.get("/export.csv")
 @login_required
 def export_csv():  # noqa: ANN201
+    return registry_csv_response()
+
+
+def registry_csv_response() -> Response:
+    """The active registry as a CSV download (the page and the API serve the same file)."""
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     response = Response(source_service.export_sources_csv(), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="sources-{stamp}.csv"'

@@ -215,3 +215,24 @@ def test_error_schema_matches_an_error(spec: dict[str, Any], client: FlaskClient
     body = client.get("/api/v1/me").get_json()
     error_schema = spec["components"]["schemas"]["Error"]["properties"]["error"]
     assert set(error_schema["required"]) == set(body["error"])
+
+
+def test_source_import_schema_matches_what_the_api_returns(
+    spec: dict[str, Any],
+    make_user,
+    client: FlaskClient,
+    token_for,  # noqa: ANN001
+) -> None:
+    body = b"name,domains,credibility,rationale\nReuters,reuters.com,high,Wire\n"
+    served = client.post(
+        "/api/v1/sources/import",
+        data=body,
+        content_type="text/csv",
+        headers=token_for(make_user("admin")),
+    ).get_json()
+    schema = spec["components"]["schemas"]["SourceImportResult"]
+    assert set(schema["required"]) == set(served) == set(schema["properties"])
+    operation = spec["paths"]["/api/v1/sources/import"]["post"]
+    assert {"text/csv", "multipart/form-data"} == set(operation["requestBody"]["content"])
+    exported = spec["paths"]["/api/v1/sources/export.csv"]["get"]["responses"]["200"]
+    assert set(exported["content"]) == {"text/csv"}

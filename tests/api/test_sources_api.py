@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 import pytest
 
 from annotator.extensions import db
 from annotator.models import Revision, Source
 from annotator.services import sources as svc
-from tests.conftest import REUTERS, count
+from tests.conftest import REUTERS, count, login
 
 
 def test_admin_creates_edits_retires_and_restores(client, admin, token_for) -> None:  # noqa: ANN001
@@ -217,3 +220,164 @@ def test_annotation_links_show_their_rating_origin_and_the_override_rule(
     )
     assert again.status_code == 200, again.get_json()
     assert again.get_json()["links"] == made["links"]
+
+
+# ---- CSV import and export -----------------------------------------------------------------
+
+DESK_CSV = (
+    b"name,domains,credibility,rationale\r\n"
+    b"Reuters,reuters.com,medium,Downgraded by the desk\r\n"
+    b"RT,rt.com,low,State media\r\n"
+)
+
+
+def _import(client, body: bytes, headers: dict[str, str], *, multipart: bool = False):  # noqa: ANN001, ANN202
+    if multipart:
+        return client.post(
+            "/api/v1/sources/import",
+            data={"file": (io.BytesIO(body), "desk.csv")},
+            content_type="multipart/form-data",
+            headers=headers,
+        )
+    return client.post(
+        "/api/v1/sources/import", data=body, content_type="text/csv", headers=headers
+    )
+
+
+@pytest.mark.parametrize("role", ["reviewer", "admin"])
+def test_everyone_logged_in_exports_the_registry_as_csv(
+    client, make_user, reuters, token_for, role
+) -> None:  # noqa: ANN001
+    response = client.get("/api/v1/sources/export.csv", headers=token_for(make_user(role)))
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert re.fullmatch(
+        r'attachment; filename="sources-\d{8}\.csv"', response.headers["Content-Disposition"]
+    )
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0] == "name,domains,credibility,rationale,rated_by,rated_at"
+    assert lines[1].startswith("Reuters,reuters.com,high,Wire service.,boss,")
+    # the same file as the Sources page offers
+    assert lines == svc.export_sources_csv().splitlines()
+
+
+def test_anonymous_callers_can_neither_export_nor_import(client, reuters) -> None:  # noqa: ANN001
+    exported = client.get("/api/v1/sources/export.csv")
+    assert exported.status_code == 401
+    assert exported.get_json()["error"]["code"] == "unauthorized"
+    imported = _import(client, DESK_CSV, {})
+    assert imported.status_code == 401
+    assert count(Source) == 1 and count(Revision) == 1
+
+
+@pytest.mark.parametrize("multipart", [False, True], ids=["text/csv body", "multipart file"])
+def test_reviewers_cannot_import(client, reviewer, reuters, token_for, multipart) -> None:  # noqa: ANN001
+    response = _import(client, DESK_CSV, token_for(reviewer), multipart=multipart)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "forbidden"
+    db.session.expire_all()
+    assert count(Source) == 1 and count(Revision) == 1
+    assert db.session.get(Source, reuters.id).credibility == "high"
+
+
+@pytest.mark.parametrize("multipart", [False, True], ids=["text/csv body", "multipart file"])
+def test_admin_imports_creating_and_updating_by_name(
+    client, admin, reuters, token_for, multipart
+) -> None:  # noqa: ANN001
+    response = _import(client, DESK_CSV, token_for(admin), multipart=multipart)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {"created": 1, "updated": 1, "unchanged": 0}
+    db.session.expire_all()
+    assert svc.lookup("https://www.reuters.com/").credibility == "medium"
+    assert svc.lookup("https://rt.com/news").name == "RT"
+    again = _import(client, DESK_CSV, token_for(admin), multipart=multipart)
+    assert again.get_json() == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+def test_exported_registry_imports_back_unchanged(client, admin, reuters, token_for) -> None:  # noqa: ANN001
+    auth = token_for(admin)
+    exported = client.get("/api/v1/sources/export.csv", headers=auth).get_data()
+    response = _import(client, exported, auth)
+    assert response.get_json() == {"created": 0, "updated": 0, "unchanged": 1}
+    assert count(Revision) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        (b"", "request body: the file is empty."),
+        (b"Reuters,reuters.com,high,Wire\n", "line 1: the header row must name the columns"),
+        (
+            b"name,domains,credibility,rationale,colour\nRT,rt.com,low,,red\n",
+            "line 1: unknown column 'colour'",
+        ),
+        (
+            b"name,domains,credibility,rationale\nRT,rt.com,low,\nAP,apnews.com,superb,\n",
+            "line 3: credibility",
+        ),
+        (b"name,domains,credibility,rationale\nRT,rt.com,low,\nAP,com,high,\n", "line 3: domains"),
+        (
+            b"name,domains,credibility,rationale\nRT,rt.com,low,\nCopy,www.reuters.com,low,\n",
+            "line 3: domains: reuters.com already belongs to “Reuters”",
+        ),
+        (b"name,domains,credibility,rationale\nRT,rt.com,low,\nrt,rt.ru,low,\n", "line 3: name"),
+        (b"name,domains,credibility,rationale\nRT,rt.com,low\n", "line 2: 3 cells"),
+        (b"name,domains,credibility,rationale\nCaf\xe9,cafe.fr,high,\n", "line 2: not UTF-8"),
+    ],
+)
+def test_one_bad_line_refuses_the_whole_file(client, admin, reuters, token_for, body, says) -> None:  # noqa: ANN001
+    response = _import(client, body, token_for(admin))
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid"
+    assert says in error["fields"]["file"], error
+    assert "request body" in error["message"]
+    db.session.expire_all()
+    assert count(Source) == 1 and count(Revision) == 1  # RT on line 2 was not kept either
+    assert svc.lookup("https://rt.com/") is None
+
+
+def test_a_bad_uploaded_file_is_named_in_the_refusal(client, admin, token_for) -> None:  # noqa: ANN001
+    response = client.post(
+        "/api/v1/sources/import",
+        data={
+            "file": (
+                io.BytesIO(b"name,domains,credibility,rationale\nRT,rt.com,bad,\n"),
+                "../x/desk.csv",
+            )
+        },
+        content_type="multipart/form-data",
+        headers=token_for(admin),
+    )
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["file"].startswith(
+        "desk.csv: line 2: credibility"
+    )
+    assert count(Source) == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "says"),
+    [
+        ({"json": {"name": "RT"}}, 415, "text/csv"),
+        ({"data": DESK_CSV, "content_type": "application/x-www-form-urlencoded"}, 415, "text/csv"),
+        ({"data": {}, "content_type": "multipart/form-data"}, 422, "file"),
+    ],
+    ids=["json", "form", "multipart without a file"],
+)
+def test_import_says_how_to_send_the_csv(client, admin, token_for, kwargs, status, says) -> None:  # noqa: ANN001
+    response = client.post("/api/v1/sources/import", headers=token_for(admin), **kwargs)
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert says in error["message"] + " ".join(error["fields"].values())
+    assert count(Source) == 0
+
+
+def test_browser_session_imports_with_its_csrf_header_only(client, admin) -> None:  # noqa: ANN001
+    token = login(client, admin)
+    refused = _import(client, DESK_CSV, {})
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["code"] == "csrf_failed"
+    assert count(Source) == 0
+    accepted = _import(client, DESK_CSV, {"X-CSRFToken": token})
+    assert accepted.get_json() == {"created": 2, "updated": 0, "unchanged": 0}

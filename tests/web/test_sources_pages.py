@@ -212,6 +212,22 @@ def test_a_bad_csv_changes_nothing_and_names_the_line(client, admin, data, says)
     assert count(Source) == 0 and count(Revision) == 0
 
 
+def test_the_uploaded_file_name_is_shown_without_folders_or_control_characters(
+    client, admin
+) -> None:  # noqa: ANN001
+    login(client, admin)
+    data = b"name,domains,credibility,rationale\nRT,rt.com,low,State media\n"
+    response = client.post(
+        "/sources/import",
+        data={"file": (io.BytesIO(data), "../../etc/\x1b[2Jdesk.csv"), "csrf_token": client.csrf},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Imported \ufffd[2Jdesk.csv: 1 added" in page
+    assert "\x1b" not in page and "../" not in page
+
+
 def test_import_without_a_file_says_so(client, admin) -> None:  # noqa: ANN001
     login(client, admin)
     response = client.post(
