@@ -223,6 +223,7 @@ def install_size_mib(name: str = "annotator") -> tuple[float, int]:
     """What the product itself installs: the files of `name` and of everything it requires
     (recursively, extras left out), as the installed distributions list them."""
     from importlib import metadata
+
     from packaging.requirements import Requirement
 
     seen: set[str] = set()
