@@ -276,7 +276,9 @@ class Load:
     tti_ms: float = 0.0
 
 
-def browser_load(browser, base: str, cookies: dict[str, str], path: str, bare: bool = False) -> Load:  # noqa: ANN001
+def browser_load(
+    browser, base: str, cookies: dict[str, str], path: str, bare: bool = False
+) -> Load:  # noqa: ANN001
     """One cold load in a fresh context: bytes per the DevTools protocol, time to interactive
     (for the bare baseline page: DOMContentLoaded, as it has no script)."""
     context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 800})
@@ -456,8 +458,7 @@ def main() -> None:
             )
             add_annotations(port, token, big_sentences, BIG_ANNOTATIONS)
             small_sentences = [
-                s["id"]
-                for s in get_json(port, f"/api/v1/articles/{ids[SMALL]}", auth)["sentences"]
+                s["id"] for s in get_json(port, f"/api/v1/articles/{ids[SMALL]}", auth)["sentences"]
             ]
             add_annotations(port, token, small_sentences, len(small_sentences))
             cookies = log_in(port)
@@ -466,7 +467,10 @@ def main() -> None:
             loads: dict[int, list[Load]] = {SMALL: [], BIG: []}
             bare_loads: dict[int, list[Load]] = {SMALL: [], BIG: []}
             bare_server, bare_port = serve_bare(
-                {f"/{n}": bare_page(path.read_text(encoding="utf-8")) for n, path in zip((SMALL, BIG), files, strict=True)}
+                {
+                    f"/{n}": bare_page(path.read_text(encoding="utf-8"))
+                    for n, path in zip((SMALL, BIG), files, strict=True)
+                }
             )
             bare_base = f"http://{HOST}:{bare_port}"
             print("measuring in Chromium ...", flush=True)

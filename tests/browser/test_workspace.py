@@ -304,9 +304,7 @@ def test_a_failed_save_says_so_and_keeps_the_edits(
     assert [c["verdict"] for c in saved[ids[1]]] == ["verified"]
 
 
-def test_the_whole_sample_story_by_keyboard_alone(
-    page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+def test_the_whole_sample_story_by_keyboard_alone(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(text=text, title="Russia leaves key city for Ukraine")
     article_id = article.id
