@@ -14,6 +14,50 @@ from tests.conftest import corpus_file
 pytestmark = pytest.mark.browser
 
 
+# The five attributions issue 6 names on the Kherson story: words of the sentence -> suggestion.
+KHERSON_SUGGESTIONS = [
+    ("US Joint Chiefs of Staff General Mark Milley told", "General Mark Milley"),
+    ("Putin’s spokesman, Dmitri Peskov, said", "Dmitri Peskov"),
+    ("The main presenter of Russian state TV", "Vladimir Soloviev (Russian state TV)"),
+    ("Unproven footage showed", "Unproven footage"),
+    ("According to the Ukrainians", "the Ukrainians"),
+]
+
+
+def test_kherson_story_suggests_the_five_attributions(page: Page, reviewer, make_article) -> None:  # noqa: ANN001
+    text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
+    article = make_article(text=text, title="Russia leaves key city")
+    by_text = {s.text: s.id for s in article.sentences}
+    ids = {
+        words: next(i for t, i in by_text.items() if t.startswith(words))
+        for words, _ in KHERSON_SUGGESTIONS
+    }
+    db.session.commit()  # end the read transaction: the server writes to the same database
+
+    log_in(page, reviewer)
+    suggestion = page.locator("#use-suggestion")
+    for words, expected in KHERSON_SUGGESTIONS:
+        page.goto(f"/articles/{article.id}?sentence={ids[words]}")
+        expect(page.locator("#suggestion")).to_be_visible()
+        expect(suggestion).to_have_text(expected)
+
+    # Moving by keyboard redraws the suggestion: away to a sentence with none, and back.
+    state_tv = ids["The main presenter of Russian state TV"]
+    page.goto(f"/articles/{article.id}?sentence={state_tv}")
+    page.keyboard.press("j")  # "Indeed, he did not criticize ...": nobody is quoted
+    expect(page.locator("#suggestion")).to_be_hidden()
+    page.keyboard.press("k")
+    expect(suggestion).to_have_text("Vladimir Soloviev (Russian state TV)")
+    page.keyboard.press("s")  # accept it, outlet and all
+    expect(page.locator("#attributed_to")).to_have_value("Vladimir Soloviev (Russian state TV)")
+    page.keyboard.press("2")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"#s{state_tv} .mark")).to_contain_text("[unproven]")
+    db.session.rollback()  # see what the server committed
+    saved = db.session.scalar(db.select(Annotation).where(Annotation.sentence_id == state_tv))
+    assert saved.attributed_to == "Vladimir Soloviev (Russian state TV)"
+
+
 def test_kherson_suggestions_and_registry_ratings_that_stick(
     page: Page, reviewer, admin, make_article
 ) -> None:  # noqa: ANN001
