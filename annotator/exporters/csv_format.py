@@ -195,6 +195,9 @@ def write(
         buffer.write("\ufeff")  # Excel reads the file as UTF-8 only with it
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    yield buffer.getvalue()  # at once: the download starts before the first row is read
+    buffer.seek(0)
+    buffer.truncate()
     rows = (
         rows_per_sentence(records) if options.rows == "sentences" else rows_per_annotation(records)
     )

@@ -146,3 +146,25 @@ def test_export_page_offers_every_format_and_filter(client, reviewer, annotated)
         json.loads(response.get_data(as_text=True))["@graph"][0]["reviewRating"]["alternateName"]
         == "Disputed"
     )
+
+
+@pytest.mark.parametrize("format_name", ["csv", "json", "jsonl", "jsonld", "claimreview"])
+def test_download_starts_before_the_export_is_built(
+    client, token_for, reviewer, make_article, format_name
+):  # noqa: ANN001
+    """A big export must not be built in memory first: the first bytes leave at once."""
+    for n in range(3):
+        article = make_article(title=f"Article {n}")
+        annotate(article.sentences[1], {"verdict": "unproven"}, actor=reviewer)
+    db.session.commit()
+    response = client.get(
+        f"/api/v1/export?format={format_name}", headers=token_for(reviewer), buffered=False
+    )
+    assert response.status_code == 200
+    assert response.is_streamed
+    chunks = iter(response.response)
+    first = next(chunks)
+    rest = b"".join(chunks)
+    response.close()
+    assert first and rest, "the export came out in one piece, not streamed"
+    assert "Article 2".encode() not in first  # the last article was not read yet
