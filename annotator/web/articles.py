@@ -55,7 +55,7 @@ def create():  # noqa: ANN201
         if not data["title"] and data["text"]:
             from annotator.importers.text_format import split_title
 
-            data["title"] = split_title(data["text"])[0][:500]
+            data["title"] = split_title(data["text"])[0]  # too long: refused, never cut
         try:
             article = article_service.create_article(
                 data, actor=current_user, force=form.force.data

@@ -96,6 +96,7 @@ def test_admin_pastes_an_article_and_sees_sentences(client, admin):
         ({"title": "T", "text": "x" * 500_001}, "the limit is 500,000"),
         ({"title": "T", "text": "Body.", "url": "javascript:alert(1)"}, "must start with http"),
         ({"title": "T", "text": "Body.", "published_at": "soon"}, "must be a date"),
+        ({"title": "", "text": "H" * 100_000 + "\n\nBody."}, "the limit is 500"),
     ],
 )
 def test_import_form_errors_name_the_field_and_store_nothing(client, admin, data, message):
