@@ -188,10 +188,16 @@ def _continues(text: str, previous_start: int, previous_end: int, start: int, en
         text, previous_start, previous_end
     ):
         return True
-    first = _FIRST_WORD.match(text, start, end)
-    if first is not None and first[1].islower():
-        return True
+    opening = text[start]
+    if not (opening.isupper() or opening.isdigit()):  # the usual case needs no regex
+        first = _FIRST_WORD.match(text, start, end)
+        if first is not None and first[1].islower():
+            return True
     if text[previous_end - 1] != ".":
+        return False
+    # A word longer than any abbreviation ends the sentence: no regex needed for it either.
+    run = previous_end - 2 - abbr.LONGEST
+    if run >= previous_start and text[run : previous_end - 1].isalpha():
         return False
     ending = abbr.NOT_FINAL.search(text, max(previous_start, previous_end - 12), previous_end)
     if ending is None:
