@@ -17,7 +17,7 @@ class Article(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(2000))
+    url: Mapped[str | None] = mapped_column(String(2000), index=True)  # duplicate check
     outlet: Mapped[str | None] = mapped_column(String(200))
     author: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[str | None] = mapped_column(String(32))  # ISO 8601 date or datetime
