@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert
+from sqlalchemy import Row, insert
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
@@ -68,16 +68,18 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Article | None:
-    """An existing article with the same text, URL or external id."""
+def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Row[Any] | None:
+    """The id and title of an existing article with the same text, URL or external id."""
     conditions = [Article.content_hash == (text_hash or content_hash(fields["text"]))]
     if fields.get("url"):
         conditions.append(Article.url == fields["url"])
     if fields.get("external_id"):
         conditions.append(Article.external_id == fields["external_id"])
-    return db.session.scalar(
-        db.select(Article).where(Article.deleted_at.is_(None), db.or_(*conditions)).limit(1)
-    )
+    return db.session.execute(
+        db.select(Article.id, Article.title)
+        .where(Article.deleted_at.is_(None), db.or_(*conditions))
+        .limit(1)
+    ).first()
 
 
 def create_article(data: dict[str, Any], *, actor: User | None, force: bool = False) -> Article:
