@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from annotator.importers import ArticleFields, Format, ImportFailure, decode
+from annotator.text.sanitize import DROPPED_TAGS, text_html
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
@@ -47,27 +48,8 @@ _BLOCKS = frozenset(
 _LISTS = frozenset({"list", "ul", "ol"})
 _ITEMS = frozenset({"item", "li"})
 _BREAKS = frozenset({"lb", "br"})
-_SKIP = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "iframe",
-        "object",
-        "embed",
-        "svg",
-        "math",
-        "head_meta",
-        "nav",
-        "aside",
-        "footer",
-        "form",
-        "button",
-        "select",
-        "textarea",
-    }
-)
+# What carries no article text: what the sanitiser drops, plus page furniture.
+_SKIP = DROPPED_TAGS | {"head_meta", "nav", "aside", "footer", "form", "button"}
 FIELD_LIMITS = {"title": 500, "author": 200, "outlet": 200, "language": 16}
 
 
@@ -161,8 +143,6 @@ def html_to_text(fragment: str) -> str:
     with their content, every attribute dropped), and the words are taken from what it returns."""
     import lxml.html
     from lxml import etree
-
-    from annotator.text.sanitize import text_html
 
     safe = text_html(fragment) if fragment.strip() else ""
     if not safe.strip():
