@@ -180,11 +180,13 @@ def test_plain_form_without_javascript(
     ]
 
 
-def test_stale_save_shows_a_conflict_and_can_overwrite(
+def a_conflict(
     new_context: Callable[..., BrowserContext],
     reviewer: User,
     make_article,  # noqa: ANN001
-) -> None:
+) -> tuple[Page, Page, int, list[int]]:
+    """Two tabs of one reviewer on the same claim: the first saves "verified" in one key, the
+    second then saves "disputed" with a note on the version both opened, and is refused."""
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -193,7 +195,6 @@ def test_stale_save_shows_a_conflict_and_can_overwrite(
         db.session.get(Sentence, target), {"verdict": "unproven"}, actor=reviewer
     )
     db.session.commit()
-
     first, second = (new_context().new_page() for _ in range(2))
     for page in (first, second):
         log_in(page, reviewer)
@@ -208,6 +209,17 @@ def test_stale_save_shows_a_conflict_and_can_overwrite(
     second.keyboard.press("Escape")
     second.keyboard.press("3")
     second.keyboard.press("Enter")
+    expect(second.locator("#conflict")).to_be_visible()
+    return first, second, article_id, ids
+
+
+def test_stale_save_shows_a_conflict_and_can_overwrite(
+    new_context: Callable[..., BrowserContext],
+    reviewer: User,
+    make_article,  # noqa: ANN001
+) -> None:
+    first, second, article_id, ids = a_conflict(new_context, reviewer, make_article)
+    target = ids[1]
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
     expect(second.locator("#conflict-message")).to_contain_text("version 1")
@@ -269,27 +281,8 @@ def test_conflict_can_load_their_version_and_save_over_it(
     reviewer: User,
     make_article,  # noqa: ANN001
 ) -> None:
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
+    first, second, article_id, ids = a_conflict(new_context, reviewer, make_article)
     target = ids[1]
-    annotation_service.annotate(
-        db.session.get(Sentence, target), {"verdict": "unproven"}, actor=reviewer
-    )
-    db.session.commit()
-    first, second = (new_context().new_page() for _ in range(2))
-    for page in (first, second):
-        log_in(page, reviewer)
-        open_sentence(page, article_id, target)
-
-    first.keyboard.press("1")
-    expect(mark(first, target)).to_have_text(shows_verdict("verified"))
-    second.keyboard.press("n")
-    second.keyboard.type("Their figure is from 2019")
-    second.keyboard.press("Escape")
-    second.keyboard.press("3")
-    second.keyboard.press("Enter")
-    expect(second.locator("#conflict")).to_be_visible()
 
     second.get_by_role("button", name="Load their version").click()
     expect(second.locator("#conflict")).to_be_hidden()
