@@ -9,7 +9,7 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services.annotations import annotations_for_article, link_state
+from annotator.services.annotations import annotations_for_article, links_for_article
 from annotator.services.articles import load_article
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 
@@ -78,6 +78,7 @@ class WorkspacePage:
     lost: list[Annotation] = field(
         default_factory=list
     )  # claims an edit of the text could not place
+    links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
 
     def shown(self, view: SentenceView) -> bool:
         """Whether the state filter lets this sentence through."""
@@ -106,7 +107,7 @@ class WorkspacePage:
                 for v in paragraph
             ],
             "annotations": {
-                str(v.sentence.id): [_editable(a) for a in v.mine]
+                str(v.sentence.id): [_editable(a, self.links.get(a.id, [])) for a in v.mine]
                 for paragraph in self.paragraphs
                 for v in paragraph
                 if v.mine
@@ -114,7 +115,7 @@ class WorkspacePage:
         }
 
 
-def _editable(ann: Annotation) -> dict[str, Any]:
+def _editable(ann: Annotation, links: list[dict[str, Any]]) -> dict[str, Any]:
     """Only what the editor needs (the page embeds one of these per claim)."""
     return {
         "id": ann.id,
@@ -123,7 +124,7 @@ def _editable(ann: Annotation) -> dict[str, Any]:
         "attributed_to": ann.attributed_to,
         "note": ann.note,
         "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
-        "links": [link_state(link) for link in ann.links],
+        "links": links,
     }
 
 
@@ -142,7 +143,7 @@ def workspace(
     """
     article = load_article(article_id)
     views = {s.id: SentenceView(s, article.text[s.start : s.end]) for s in article.sentences}
-    for ann in annotations_for_article(article_id, viewer=viewer):
+    for ann in annotations_for_article(article_id, viewer=viewer, with_links=False):
         view = views[ann.sentence_id]
         (view.mine if ann.reviewer_id == viewer.id else view.others).append(ann)
     counts = db.session.execute(
@@ -179,4 +180,5 @@ def workspace(
         state_filter=state_filter if state_filter in STATES else None,
         next_open=next_open,
         lost=lost,
+        links=links_for_article(article_id, viewer=viewer),
     )
