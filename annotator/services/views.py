@@ -7,19 +7,33 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Row
+
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services.annotations import annotations_for_article, links_for_article
-from annotator.services.articles import load_article
+from annotator.services.articles import get_article
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 
 # Cue analysis depends only on the sentence's text, which never changes: keep recent results.
 analysis_of = functools.lru_cache(maxsize=50_000)(analyse)
 
 
+def sentence_rows(article_id: int) -> list[Row[Any]]:
+    """An article's sentences as plain rows (id, index, paragraph, start, end), in order: a page
+    of 1,000 sentences reads them without building an ORM object for each."""
+    return list(
+        db.session.execute(
+            db.select(Sentence.id, Sentence.index, Sentence.paragraph, Sentence.start, Sentence.end)
+            .where(Sentence.article_id == article_id)
+            .order_by(Sentence.index)
+        )
+    )
+
+
 @dataclass
 class SentenceView:
-    sentence: Sentence
+    sentence: Row[Any]  # see sentence_rows
     text: str
     mine: list[Annotation] = field(default_factory=list)
     others: list[Annotation] = field(default_factory=list)
@@ -141,8 +155,9 @@ def workspace(
     ``selected_claim`` is the id of one of the viewer's annotations on the selected sentence, or
     "new" to start another claim; by default the first one is edited.
     """
-    article = load_article(article_id)
-    views = {s.id: SentenceView(s, article.text[s.start : s.end]) for s in article.sentences}
+    article = get_article(article_id)
+    text = article.text
+    views = {s.id: SentenceView(s, text[s.start : s.end]) for s in sentence_rows(article_id)}
     for ann in annotations_for_article(article_id, viewer=viewer, with_links=False):
         view = views[ann.sentence_id]
         (view.mine if ann.reviewer_id == viewer.id else view.others).append(ann)
