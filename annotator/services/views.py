@@ -158,9 +158,10 @@ def workspace(
     article = get_article(article_id)
     text = article.text
     views = {s.id: SentenceView(s, text[s.start : s.end]) for s in sentence_rows(article_id)}
+    viewer_id = viewer.id  # once: a page's current_user is a proxy, costly to read per claim
     for ann in annotations_for_article(article_id, viewer=viewer, with_links=False):
         view = views[ann.sentence_id]
-        (view.mine if ann.reviewer_id == viewer.id else view.others).append(ann)
+        (view.mine if ann.reviewer_id == viewer_id else view.others).append(ann)
     counts = db.session.execute(
         db.select(Annotation.sentence_id, db.func.count(db.distinct(Annotation.reviewer_id)))
         .join(Sentence)
