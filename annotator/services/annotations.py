@@ -72,18 +72,14 @@ def visible_to(viewer: User):  # noqa: ANN201 - a SQL condition
     return live if viewer.is_admin else db.and_(live, Annotation.reviewer_id == viewer.id)
 
 
-def annotations_for_article(
-    article_id: int, *, viewer: User, with_links: bool = True
-) -> list[Annotation]:
-    """The viewer's visible annotations on one article, in order, their reviewers loaded and,
-    unless with_links is False (see links_for_article), their links."""
-    options = LOAD_FOR_STATE if with_links else (selectinload(Annotation.reviewer),)
+def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation]:
+    """The viewer's visible annotations on one article, links and reviewer loaded, in order."""
     return list(
         db.session.scalars(
             db.select(Annotation)
             .join(Sentence)
             .where(Sentence.article_id == article_id, visible_to(viewer))
-            .options(*options)
+            .options(*LOAD_FOR_STATE)
             .order_by(Sentence.index, Annotation.id)
         )
     )

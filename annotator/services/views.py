@@ -11,7 +11,7 @@ from sqlalchemy import Row
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services.annotations import annotations_for_article, links_for_article
+from annotator.services.annotations import get_annotation, links_for_article, visible_to
 from annotator.services.articles import get_article
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 
@@ -31,12 +31,56 @@ def sentence_rows(article_id: int) -> list[Row[Any]]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One visible annotation as the page shows it: plain values, no ORM object per claim."""
+
+    id: int
+    sentence_id: int
+    reviewer_id: int
+    reviewer_name: str
+    verdict: str
+    attributed_to: str
+    note: str
+    span_start: int | None
+    span_end: int | None
+    version: int
+    lost_quote: str | None
+
+
+def claims_for_article(article_id: int, *, viewer: User) -> list[Claim]:
+    """The viewer's visible annotations on one article, in order, in one query."""
+    rows = db.session.execute(
+        db.select(
+            Annotation.id,
+            Annotation.sentence_id,
+            Annotation.reviewer_id,
+            User.username,
+            Annotation.verdict,
+            Annotation.attributed_to,
+            Annotation.note,
+            Annotation.span_start,
+            Annotation.span_end,
+            Annotation.version,
+            Annotation.lost_quote,
+        )
+        .join(Sentence, Annotation.sentence_id == Sentence.id)
+        .join(User, Annotation.reviewer_id == User.id)
+        .where(Sentence.article_id == article_id, visible_to(viewer))
+        .order_by(Sentence.index, Annotation.id)
+    )
+    return [
+        Claim(i, sid, rid, name, str(verdict), who, note, start, end, version, lost)
+        for i, sid, rid, name, verdict, who, note, start, end, version, lost in rows
+    ]
+
+
 @dataclass
 class SentenceView:
     sentence: Row[Any]  # see sentence_rows
     text: str
-    mine: list[Annotation] = field(default_factory=list)
-    others: list[Annotation] = field(default_factory=list)
+    mine: list[Claim] = field(default_factory=list)
+    others: list[Claim] = field(default_factory=list)
     reviewers: int = 0
 
     def __post_init__(self) -> None:
@@ -70,7 +114,7 @@ class SentenceView:
     @functools.cached_property
     def state(self) -> str:
         """The viewer's verdict, 'mixed' for differing claims, or 'open' (read once the claims are in)."""
-        verdicts = {str(a.verdict) for a in self.mine}
+        verdicts = {a.verdict for a in self.mine}
         if not verdicts:
             return "open"
         return verdicts.pop() if len(verdicts) == 1 else "mixed"
@@ -86,10 +130,11 @@ class WorkspacePage:
     current: SentenceView
     reviewed: int
     total: int
-    current_annotation: Annotation | None = None  # the claim being edited; None: a new one
+    current_annotation: Claim | None = None  # the claim being edited; None: a new one
+    editing: Annotation | None = None  # the same claim, whole, for the editor's form
     state_filter: str | None = None
     next_open: int | None = None  # the next sentence the viewer has not reviewed
-    lost: list[Annotation] = field(
+    lost: list[Claim] = field(
         default_factory=list
     )  # claims an edit of the text could not place
     links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
@@ -129,12 +174,12 @@ class WorkspacePage:
         }
 
 
-def _editable(ann: Annotation, links: list[dict[str, Any]]) -> dict[str, Any]:
+def _editable(ann: Claim, links: list[dict[str, Any]]) -> dict[str, Any]:
     """Only what the editor needs (the page embeds one of these per claim)."""
     return {
         "id": ann.id,
         "version": ann.version,
-        "verdict": str(ann.verdict),
+        "verdict": ann.verdict,
         "attributed_to": ann.attributed_to,
         "note": ann.note,
         "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
@@ -159,7 +204,7 @@ def workspace(
     text = article.text
     views = {s.id: SentenceView(s, text[s.start : s.end]) for s in sentence_rows(article_id)}
     viewer_id = viewer.id  # once: a page's current_user is a proxy, costly to read per claim
-    for ann in annotations_for_article(article_id, viewer=viewer, with_links=False):
+    for ann in claims_for_article(article_id, viewer=viewer):
         view = views[ann.sentence_id]
         (view.mine if ann.reviewer_id == viewer_id else view.others).append(ann)
     counts = db.session.execute(
@@ -193,6 +238,7 @@ def workspace(
         reviewed=sum(1 for v in ordered if v.mine),
         total=len(ordered),
         current_annotation=claim,
+        editing=None if claim is None else get_annotation(claim.id, viewer=viewer),
         state_filter=state_filter if state_filter in STATES else None,
         next_open=next_open,
         lost=lost,

@@ -122,7 +122,7 @@ def view(article_id: int):  # noqa: ANN201
         selected_claim=request.args.get("claim"),
         state_filter=request.args.get("state"),
     )
-    form = _editor_form(page.current_annotation)
+    form = _editor_form(page.editing)
     return _render_workspace(page, form)
 
 
@@ -134,7 +134,7 @@ def _render_workspace(page, form: AnnotationForm, error: str | None = None, stat
         delete_form=ButtonForm(),
         error=error,
         credibility_choices=LINK_CREDIBILITY_CHOICES,
-        link_ratings=_link_ratings(page.current_annotation),
+        link_ratings=_link_ratings(page.editing),
         stance_choices=STANCE_CHOICES,
     ), status
 
