@@ -1,15 +1,10 @@
 """Sentence segmentation of news copy: paragraphs, conventions, quotations and the sample story."""
 
-from pathlib import Path
-
 import pytest
 
 from annotator.text import _core
 from annotator.text.segment import Span, segment
-
-KHERSON = (
-    Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "kherson-withdrawal.txt"
-)
+from tests.conftest import corpus_file
 
 
 def sentences(text: str) -> list[str]:
@@ -176,7 +171,7 @@ def test_paragraphs_and_lists(text, expected):
 
 
 def test_kherson_story():
-    text = KHERSON.read_text(encoding="utf-8")
+    text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     for span in segment(text):
         sentence = text[span.start : span.end]
         assert sentence and sentence == sentence.strip()
@@ -184,7 +179,7 @@ def test_kherson_story():
 
 
 def test_kherson_judgement_calls():
-    found = sentences(KHERSON.read_text(encoding="utf-8"))
+    found = sentences(corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8"))
     assert found[0] == "Russia leaves key city for Ukraine, US calls for negotiation"
     assert found[1] == "by"
     # "the main agreement. of strategic": a lowercase word after the stop, so no split.
