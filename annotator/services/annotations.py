@@ -85,10 +85,9 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
     )
 
 
-def links_for_article(article_id: int, *, viewer: User) -> dict[int, list[dict[str, Any]]]:
-    """The links of the viewer's visible annotations on one article, as link_state gives them,
-    by annotation id: one query of plain rows (a page of 1,000 claims builds no link objects)."""
-    rows = db.session.execute(
+def link_query():  # noqa: ANN201 - a SELECT to narrow down
+    """Evidence links as plain columns with their registry entry's name, in saved order."""
+    return (
         db.select(
             EvidenceLink.annotation_id,
             EvidenceLink.url,
@@ -99,12 +98,13 @@ def links_for_article(article_id: int, *, viewer: User) -> dict[int, list[dict[s
             EvidenceLink.override_reason,
             Source.name,
         )
-        .join(Annotation, EvidenceLink.annotation_id == Annotation.id)
-        .join(Sentence, Annotation.sentence_id == Sentence.id)
         .outerjoin(Source, EvidenceLink.source_id == Source.id)
-        .where(Sentence.article_id == article_id, visible_to(viewer))
-        .order_by(EvidenceLink.annotation_id, EvidenceLink.position)
+        .order_by(EvidenceLink.annotation_id, EvidenceLink.position, EvidenceLink.id)
     )
+
+
+def links_by_annotation(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
+    """Rows of link_query by annotation id, each link as link_state gives it."""
     links: dict[int, list[dict[str, Any]]] = {}
     for annotation_id, url, title, credibility, stance, origin, reason, source in rows:
         links.setdefault(annotation_id, []).append(
@@ -119,6 +119,19 @@ def links_for_article(article_id: int, *, viewer: User) -> dict[int, list[dict[s
             }
         )
     return links
+
+
+def links_for_article(article_id: int, *, viewer: User) -> dict[int, list[dict[str, Any]]]:
+    """The links of the viewer's visible annotations on one article, by annotation id: one query
+    of plain rows (a page of 1,000 claims builds no link objects)."""
+    return links_by_annotation(
+        db.session.execute(
+            link_query()
+            .join(Annotation, EvidenceLink.annotation_id == Annotation.id)
+            .join(Sentence, Annotation.sentence_id == Sentence.id)
+            .where(Sentence.article_id == article_id, visible_to(viewer))
+        )
+    )
 
 
 def get_annotation(

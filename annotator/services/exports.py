@@ -27,7 +27,7 @@ from annotator.models import (
     User,
     Verdict,
 )
-from annotator.services.annotations import visible_to
+from annotator.services.annotations import link_query, links_by_annotation, visible_to
 from annotator.services.errors import Forbidden, Invalid
 
 
@@ -402,42 +402,10 @@ def _empty_record(article_id: int, *, final_verdicts: bool = True) -> ExportReco
 
 
 def _links_for(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-    links: dict[int, list[dict[str, Any]]] = {}
     if not ids:
-        return links
-    rows = (
-        db.session.connection()
-        .execute(
-            db.select(
-                EvidenceLink.annotation_id,
-                EvidenceLink.url,
-                EvidenceLink.title,
-                EvidenceLink.credibility,
-                EvidenceLink.stance,
-                EvidenceLink.credibility_source,
-                EvidenceLink.override_reason,
-                Source.name,
-            )
-            .outerjoin(Source, EvidenceLink.source_id == Source.id)
-            .where(EvidenceLink.annotation_id.in_(ids))
-            .order_by(EvidenceLink.annotation_id, EvidenceLink.position, EvidenceLink.id)
-        )
-        .all()
-    )  # fetched at once: much faster than row by row
-    for annotation_id, url, title, credibility, stance, origin, reason, source in rows:
-        # the same fields, in the same order, as annotation_state's links
-        links.setdefault(annotation_id, []).append(
-            {
-                "url": url,
-                "title": title,
-                "credibility": credibility,
-                "stance": stance or None,
-                "credibility_source": origin,
-                "override_reason": reason,
-                "source": source,
-            }
-        )
-    return links
+        return {}
+    query = link_query().where(EvidenceLink.annotation_id.in_(ids))
+    return links_by_annotation(db.session.connection().execute(query).all())  # fetched at once
 
 
 def _history_for(

@@ -167,4 +167,4 @@ def test_download_starts_before_the_export_is_built(
     rest = b"".join(chunks)
     response.close()
     assert first and rest, "the export came out in one piece, not streamed"
-    assert "Article 2".encode() not in first  # the last article was not read yet
+    assert b"Article 2" not in first  # the last article was not read yet
