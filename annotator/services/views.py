@@ -134,9 +134,7 @@ class WorkspacePage:
     editing: Annotation | None = None  # the same claim, whole, for the editor's form
     state_filter: str | None = None
     next_open: int | None = None  # the next sentence the viewer has not reviewed
-    lost: list[Claim] = field(
-        default_factory=list
-    )  # claims an edit of the text could not place
+    lost: list[Claim] = field(default_factory=list)  # claims an edit of the text could not place
     links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
 
     def shown(self, view: SentenceView) -> bool:
