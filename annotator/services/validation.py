@@ -42,7 +42,14 @@ class Problems(dict[str, str]):
         if problem:
             self[name] = problem
             return None
-        return ascii_url(text)
+        url = ascii_url(text)
+        if len(url.encode()) > MAX_URL:  # an index entry must stay small (PostgreSQL's btree)
+            self[name] = (
+                f"URL is {len(url.encode()):,} bytes long once encoded; the limit is {MAX_URL:,} "
+                "(a non-ASCII character counts as several)."
+            )
+            return None
+        return url
 
     def iso_date(self, name: str, value: object) -> str | None:
         text = self.text(name, value, limit=32, label="published date")

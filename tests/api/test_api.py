@@ -221,6 +221,7 @@ GOOD_ARTICLE = {"title": "Flood barrier vote", "text": SAMPLE_TEXT, "url": "http
         ({"title": 5}, "title", "must be text"),
         ({"text": ["a", "list"]}, "text", "Text is required"),
         ({"published_at": "yesterday"}, "published_at", "date"),
+        ({"url": "https://news.example/" + "ж" * 1000}, "url", "bytes long once encoded"),
     ],
     ids=[
         "empty-title",
@@ -234,6 +235,7 @@ GOOD_ARTICLE = {"title": "Flood barrier vote", "text": SAMPLE_TEXT, "url": "http
         "title-not-text",
         "text-not-text",
         "bad-date",
+        "url-over-2000-bytes",
     ],
 )
 def test_bad_article_gets_422_naming_the_field_and_stores_nothing(
@@ -255,6 +257,18 @@ def test_bad_article_gets_422_naming_the_field_and_stores_nothing(
     # the same body, corrected, goes through: the refusal was about that one field
     assert client.post("/api/v1/articles", headers=headers, json=GOOD_ARTICLE).status_code == 201
     assert db.session.scalar(db.select(db.func.count(Article.id))) == before + 1
+
+
+def test_longest_url_is_stored_and_found_as_a_duplicate(client, admin, token_for):
+    """2,000 bytes of URL, most of them non-ASCII, fit the URL index on SQLite and PostgreSQL."""
+    url = "https://news.example/" + "ж" * 989  # 21 + 1,978 = 1,999 bytes
+    headers = token_for(admin)
+    first = client.post("/api/v1/articles", headers=headers, json=GOOD_ARTICLE | {"url": url})
+    assert first.status_code == 201 and first.get_json()["url"] == url
+    again = client.post(
+        "/api/v1/articles", headers=headers, json=GOOD_ARTICLE | {"url": url, "text": "Other."}
+    )
+    assert again.status_code == 409  # the same URL: a duplicate, found through the index
 
 
 def test_too_large_body_is_413_json(app, client, reviewer, token_for):

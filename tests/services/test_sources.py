@@ -111,6 +111,13 @@ def test_urls_over_2000_characters_are_refused() -> None:
     assert "2,000" in problems["url"]
 
 
+def test_urls_over_2000_bytes_are_refused_even_under_2000_characters() -> None:
+    problems = Problems()
+    assert problems.url("url", "https://example.org/" + "ж" * 1000) is None  # 2,020 bytes
+    assert "bytes" in problems["url"] and "2,000" in problems["url"]
+    assert Problems().url("url", "https://example.org/" + "ж" * 900) is not None
+
+
 def test_internationalised_hosts_are_stored_in_punycode_and_others_untouched() -> None:
     problems = Problems()
     assert (
