@@ -20,6 +20,7 @@ from typing import Any
 
 from annotator import exporters
 from annotator.exporters.webannotation import article_iri
+from annotator.text.cues import BODY_NOUNS
 
 CONTEXT = "https://schema.org"
 CONTEXT_FILE = "schemaorg-context.jsonld"
@@ -33,14 +34,12 @@ RATINGS: dict[str, tuple[int, str]] = {
 }
 
 # Words that make an attribution an organisation ("Ukraine's defence ministry", "The Kremlin",
-# "social media", "Western officials"), and words naming a person by their role
+# "social media", "Western officials"): the cue detector's body nouns and a few more that name
+# groups of people; and words naming a person by their role
 # ("Kremlin spokesman Dmitry Peskov", "the defence minister").
 _ORGANISATION = """
-    ministry government administration authorities cabinet presidency army military forces navy
-    police intelligence agency office department council committee parliament senate
-    congress court commission party kremlin pentagon embassy command headquarters staff service
-    tv television channel radio newspaper media news press company corporation bank university
-    institute group organisation organization union alliance officials sources
+    alliance authorities cabinet command congress corporation headquarters intelligence media news
+    officials organisation organization pentagon presidency press senate sources staff
 """
 _ROLES = """
     spokesman spokeswoman spokesperson minister president chancellor premier general commander
@@ -48,7 +47,7 @@ _ROLES = """
     official analyst reporter correspondent journalist soldier resident witness leader deputy
     senator lawmaker king queen prince mr mrs ms dr
 """
-ORGANISATION_WORDS = frozenset(_ORGANISATION.split())
+ORGANISATION_WORDS = BODY_NOUNS | frozenset(_ORGANISATION.split())
 ROLE_WORDS = frozenset(_ROLES.split())
 _NAME_END = re.compile(r"[,(;]")
 _HEAD_END = re.compile(r"\s(?:of|for|at|in|from)\s", re.IGNORECASE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from annotator.importers import ArticleFields, Format, ImportFailure, decode
+from annotator.importers import TITLE_LIMIT, ArticleFields, Format, ImportFailure, decode
 from annotator.text.sanitize import DROPPED_TAGS, text_html
 
 _META_CHARSET = re.compile(
@@ -50,7 +50,7 @@ _ITEMS = frozenset({"item", "li"})
 _BREAKS = frozenset({"lb", "br"})
 # What carries no article text: what the sanitiser drops, plus page furniture.
 _SKIP = DROPPED_TAGS | {"head_meta", "nav", "aside", "footer", "form", "button"}
-FIELD_LIMITS = {"title": 500, "author": 200, "outlet": 200, "language": 16}
+FIELD_LIMITS = {"title": TITLE_LIMIT, "author": 200, "outlet": 200, "language": 16}
 
 
 def _decode_page(data: bytes, filename: str) -> str:

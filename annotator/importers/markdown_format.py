@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.importers import ArticleFields, Draft, Format, decode
+from annotator.importers.text_format import first_line
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _FRONT_KEYS = {
@@ -157,7 +158,7 @@ def parse(data: bytes, filename: str) -> list[ArticleFields]:
     elif converted.heading:
         title, line = converted.heading, offset + (converted.heading_line or 1)
     else:
-        title = next((ln.strip() for ln in converted.text.splitlines() if ln.strip()), "")
+        title = first_line(converted.text)[1]
         line = offset + (converted.first_line or 1)
     return [Draft({"title": title.strip(), "text": converted.text, **fields}, title_line=line)]
 

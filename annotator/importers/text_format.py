@@ -13,11 +13,6 @@ def first_line(text: str) -> tuple[int, str]:
     return 1, ""
 
 
-def split_title(text: str) -> tuple[str, str]:
-    """(first non-empty line, the text as given). The title line stays in the text as its headline."""
-    return first_line(text)[1], text
-
-
 def parse(data: bytes, filename: str) -> list[ArticleFields]:
     """One article per file (parse_file refuses a first line too long to be its title)."""
     text = decode(data, filename)

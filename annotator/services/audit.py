@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.models import Revision, User
-from annotator.models._types import utcnow
 
 
 def record(
@@ -31,7 +30,6 @@ def record(
             "entity_id": entity_id,
             "action": action,
             "actor_id": actor.id if actor else None,
-            "created_at": utcnow(),
             "before": before,
             "after": after,
         },

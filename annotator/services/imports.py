@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.extensions import db
 from annotator.importers import Draft, ImportFailure, parse_file
-from annotator.importers.text_format import split_title
+from annotator.importers.text_format import first_line
 from annotator.models import User
 from annotator.services import articles
 from annotator.services.errors import Duplicate, Invalid, ServiceError
@@ -95,7 +95,7 @@ def with_title(fields: dict[str, Any]) -> dict[str, Any]:
     be a title is refused by the article service, like any other title, not cut short)."""
     clean = dict(fields)
     if not str(clean.get("title") or "").strip() and isinstance(clean.get("text"), str):
-        clean["title"] = split_title(clean["text"])[0]
+        clean["title"] = first_line(clean["text"])[1]
     return clean
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Row
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services.annotations import get_annotation, links_for_article, visible_to
+from annotator.services.annotations import links_for_article, visible_to
 from annotator.services.articles import get_article
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 
@@ -131,11 +131,16 @@ class WorkspacePage:
     reviewed: int
     total: int
     current_annotation: Claim | None = None  # the claim being edited; None: a new one
-    editing: Annotation | None = None  # the same claim, whole, for the editor's form
     state_filter: str | None = None
     next_open: int | None = None  # the next sentence the viewer has not reviewed
     lost: list[Claim] = field(default_factory=list)  # claims an edit of the text could not place
     links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
+
+    @property
+    def current_links(self) -> list[dict[str, Any]]:
+        """The evidence links of the claim being edited, as link_state gives them."""
+        claim = self.current_annotation
+        return self.links.get(claim.id, []) if claim else []
 
     def shown(self, view: SentenceView) -> bool:
         """Whether the state filter lets this sentence through."""
@@ -236,7 +241,6 @@ def workspace(
         reviewed=sum(1 for v in ordered if v.mine),
         total=len(ordered),
         current_annotation=claim,
-        editing=None if claim is None else get_annotation(claim.id, viewer=viewer),
         state_filter=state_filter if state_filter in STATES else None,
         next_open=next_open,
         lost=lost,

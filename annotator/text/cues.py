@@ -143,8 +143,9 @@ _COMPOUND_TITLES = _words("minister secretary chief director commander")
 _NAME_JOINERS = _words("of the and de da del van von bin al la le du")
 # "presenter of Russian state TV", "a spokesman for the army": the preposition before the body.
 _AFFILIATING = _words("of for at from")
-# Heads of a lower-case body a role phrase can name ("the head of the Wagner group").
-_BODY_NOUNS = _words(
+# Heads of a lower-case body a role phrase can name ("the head of the Wagner group"): nouns that
+# name an organisation (the ClaimReview exporter reads them too).
+BODY_NOUNS = _words(
     """tv television channel radio newspaper paper broadcaster network agency ministry army
     military navy government police party company firm group bank council commission committee
     office department court union university institute service website outlet magazine station
@@ -344,7 +345,7 @@ def _body_of_role(
             body = tokens[index : last + 1]
             while body and body[0].low in _DETERMINERS:
                 body = body[1:]
-            if body and (body[-1].cap or _bare(body[-1]) in _BODY_NOUNS):
+            if body and (body[-1].cap or _bare(body[-1]) in BODY_NOUNS):
                 return body
             return None
         if word.low in _CLAUSE_WORDS and word.low not in _AFFILIATING:

@@ -8,12 +8,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.extensions import db
-from annotator.models import Annotation, Sentence
+from annotator.models import Sentence
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
+from annotator.services.imports import with_title
 from annotator.services.segmentation import edit_text
-from annotator.services.views import workspace
+from annotator.services.views import WorkspacePage, workspace
 from annotator.web import admin_required
 from annotator.web.forms import (
     LINK_CREDIBILITY_CHOICES,
@@ -52,10 +53,8 @@ def create():  # noqa: ANN201
             name: getattr(form, name).data
             for name in ("title", "text", "url", "outlet", "author", "published_at", "language")
         }
-        if not data["title"] and data["text"]:
-            from annotator.importers.text_format import split_title
-
-            data["title"] = split_title(data["text"])[0]  # too long: refused, never cut
+        if not data["title"]:  # none typed: the first line (a blank one typed is refused)
+            data = with_title(data)
         try:
             article = article_service.create_article(
                 data, actor=current_user, force=form.force.data
@@ -122,7 +121,7 @@ def view(article_id: int):  # noqa: ANN201
         selected_claim=request.args.get("claim"),
         state_filter=request.args.get("state"),
     )
-    form = _editor_form(page.editing)
+    form = _editor_form(page)
     return _render_workspace(page, form)
 
 
@@ -134,7 +133,7 @@ def _render_workspace(page, form: AnnotationForm, error: str | None = None, stat
         delete_form=ButtonForm(),
         error=error,
         credibility_choices=LINK_CREDIBILITY_CHOICES,
-        link_ratings=_link_ratings(page.editing),
+        link_ratings=[rating_label(link) for link in page.current_links],
         stance_choices=STANCE_CHOICES,
     ), status
 
@@ -273,31 +272,32 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
     }
 
 
-def _editor_form(ann: Annotation | None) -> AnnotationForm:
-    """The editor, filled from the reviewer's annotation if there is one, with spare link rows."""
+def _editor_form(page: WorkspacePage) -> AnnotationForm:
+    """The editor, filled from the claim being edited if there is one, with spare link rows."""
     form = AnnotationForm(formdata=None)
+    ann, links = page.current_annotation, page.current_links
     if ann is not None:
         form.annotation_id.data = str(ann.id)
         form.version.data = str(ann.version)
-        form.verdict.data = str(ann.verdict)
+        form.verdict.data = ann.verdict
         form.attributed_to.data = ann.attributed_to
         form.note.data = ann.note
         if ann.span_start is not None:
             form.span_start.data, form.span_end.data = str(ann.span_start), str(ann.span_end)
-            form.claim_text.data = ann.sentence.article.text[ann.span_start : ann.span_end]
+            form.claim_text.data = page.article.text[ann.span_start : ann.span_end]
         while len(form.links):
             form.links.pop_entry()
-        for link in ann.links:
+        for link in links:
             form.links.append_entry(
                 {
-                    "url": link.url,
-                    "title": link.title,
-                    "credibility": str(link.credibility),
-                    "stance": str(link.stance or ""),
-                    "override_reason": link.override_reason,
+                    "url": link["url"],
+                    "title": link["title"],
+                    "credibility": link["credibility"],
+                    "stance": link["stance"] or "",
+                    "override_reason": link["override_reason"],
                 }
             )
-    while len(form.links) < (len(ann.links) if ann else 0) + 2:
+    while len(form.links) < len(links) + 2:
         form.links.append_entry()
     return form
 
@@ -308,12 +308,3 @@ def rating_label(link: dict[str, Any]) -> str:
         return f"Registry: {link.get('source') or 'entry'} rates it {link['credibility']}"
     reason = f" ({link['override_reason']})" if link.get("override_reason") else ""
     return f"Reviewer's rating: {link['credibility']}{reason}"
-
-
-def _link_ratings(ann: Annotation | None) -> list[str]:
-    """One label per saved link, in the order of the form's rows."""
-    return (
-        [rating_label(link) for link in annotation_service.annotation_state(ann)["links"]]
-        if ann
-        else []
-    )

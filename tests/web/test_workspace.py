@@ -52,6 +52,39 @@ def test_page_loads_in_a_fixed_number_of_queries(app, client, make_article, revi
     assert counts[1] <= 12, counts
 
 
+def test_editing_a_claim_costs_the_same_queries_however_many_links_it_has(
+    app, client, make_article, reviewer, admin
+):
+    from annotator.services import sources
+
+    for n in range(3):  # each link rated by an entry of its own
+        sources.create_source(
+            {"name": f"Outlet {n}", "domains": [f"outlet{n}.com"], "credibility": "high"},
+            actor=admin,
+        )
+    article = make_article()
+    one, three = article.sentences[1], article.sentences[2]
+    for sentence, links in ((one, 1), (three, 3)):
+        annotate(
+            sentence,
+            {
+                "verdict": "disputed",
+                "links": [{"url": f"https://outlet{n}.com/story"} for n in range(links)],
+            },
+            actor=reviewer,
+        )
+    db.session.commit()
+    login(client, reviewer)
+    counts = [
+        len(count_queries(app, lambda s=s: client.get(f"/articles/{article.id}?sentence={s.id}")))
+        for s in (one, three)
+    ]
+    assert counts[0] == counts[1], counts
+    page = client.get(f"/articles/{article.id}?sentence={three.id}").get_data(as_text=True)
+    for n in range(3):  # the editor's rows say where each rating came from
+        assert f"Registry: Outlet {n} rates it high" in page
+
+
 def test_claims_narrower_than_a_sentence_and_several_per_sentence(client, make_article, reviewer):
     article = make_article()
     sentence = article.sentences[2]  # "Mayor Dana Okafor said it would cost $48 million."
