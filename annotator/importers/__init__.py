@@ -38,12 +38,15 @@ class Draft(dict[str, Any]):
 class ImportFailure(Exception):
     """A file could not be read; the message names the file and, where known, the line."""
 
-    def __init__(self, filename: str, reason: str, *, line: int | None = None) -> None:
+    def __init__(
+        self, filename: str, reason: str, *, line: int | None = None, field: str | None = None
+    ) -> None:
         where = f"{filename}, line {line}" if line else filename
         super().__init__(f"{where}: {reason}")
         self.filename = filename
         self.line = line
         self.reason = reason
+        self.field = field  # the article field at fault, when one is (a title too long)
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,7 @@ def parse_file(
             continue
         reason = title_too_long(draft.get("title", ""), _TITLE_HINTS.get(fmt.name, ""))
         if reason:
-            raise ImportFailure(filename, reason, line=draft.title_line)
+            raise ImportFailure(filename, reason, line=draft.title_line, field="title")
     return drafts
 
 

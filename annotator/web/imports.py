@@ -77,7 +77,7 @@ def _pasted(paste: dict[str, str]) -> tuple[list[imports.Source], list[imports.O
         reason = failure.reason
         if "looks like HTML" in reason:
             reason = "This looks like HTML, not plain text. Choose “HTML” as the format to extract the article's text."
-        elif reason.startswith("title:"):  # the first line is too long to be the title
+        elif failure.field == "title":  # the first line is too long to be the title
             reason = f"line {failure.line}: {reason} Or type a title in the Title field."
         elif failure.line:
             reason = f"line {failure.line}: {reason}"
