@@ -180,6 +180,7 @@ def test_plain_form_without_javascript(
     ]
 
 
+@pytest.fixture
 def a_conflict(
     new_context: Callable[..., BrowserContext],
     reviewer: User,
@@ -214,11 +215,9 @@ def a_conflict(
 
 
 def test_stale_save_shows_a_conflict_and_can_overwrite(
-    new_context: Callable[..., BrowserContext],
-    reviewer: User,
-    make_article,  # noqa: ANN001
+    a_conflict: tuple[Page, Page, int, list[int]],
 ) -> None:
-    first, second, article_id, ids = a_conflict(new_context, reviewer, make_article)
+    first, second, article_id, ids = a_conflict
     target = ids[1]
     conflict = second.locator("#conflict")
     expect(conflict).to_be_visible()
@@ -277,11 +276,9 @@ def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_
 
 
 def test_conflict_can_load_their_version_and_save_over_it(
-    new_context: Callable[..., BrowserContext],
-    reviewer: User,
-    make_article,  # noqa: ANN001
+    a_conflict: tuple[Page, Page, int, list[int]],
 ) -> None:
-    first, second, article_id, ids = a_conflict(new_context, reviewer, make_article)
+    first, second, article_id, ids = a_conflict
     target = ids[1]
 
     second.get_by_role("button", name="Load their version").click()

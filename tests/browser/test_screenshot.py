@@ -11,7 +11,6 @@ from playwright.sync_api import Page, expect
 from annotator.extensions import db
 from annotator.models import Article, User
 from annotator.services import annotations as annotation_service
-from annotator.services import sources as source_service
 from tests.browser.conftest import log_in
 from tests.conftest import corpus_file
 
@@ -27,6 +26,15 @@ def save_screenshot(page: Page, name: str, tmp_path: Path) -> None:
     page.evaluate("document.activeElement.blur()")  # no focus ring in the picture
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+def open_at(page: Page, reviewer: User, article: Article, sentence_id: int) -> None:
+    """Log in as the reviewer and open the article at one sentence, in the README's window size."""
+    article_id = article.id
+    db.session.commit()  # end the read transaction: the server thread writes to the same database
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article_id}?sentence={sentence_id}")
 
 
 def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa: ANN001
@@ -69,12 +77,7 @@ def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa:
 def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
     article = kherson_with_three_claims(make_article, reviewer)
     milley = next(s for s in article.sentences if "window of opportunity" in s.text)
-    article_id, selected = article.id, milley.id
-    db.session.commit()
-
-    page.set_viewport_size({"width": 1280, "height": 800})
-    log_in(page, reviewer)
-    page.goto(f"/articles/{article_id}?sentence={selected}")
+    open_at(page, reviewer, article, milley.id)
     expect(page.locator("#progress .progress-text")).to_contain_text("3 of")
     expect(page.get_by_label("Unproven")).to_be_checked()
     expect(page.locator("#details-summary")).to_contain_text("attributed to Gen. Mark Milley")
@@ -82,25 +85,12 @@ def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path
 
 
 def test_details_panel_screenshot(
-    page: Page, reviewer, admin, make_article, tmp_path: Path
+    page: Page, reviewer, reuters, make_article, tmp_path: Path
 ) -> None:  # noqa: ANN001
     article = kherson_with_three_claims(make_article, reviewer)
-    source_service.create_source(
-        {
-            "name": "Reuters",
-            "domains": ["reuters.com"],
-            "credibility": "high",
-            "rationale": "wire service",
-        },
-        actor=admin,
-    )
     peskov = next(s for s in article.sentences if "Dmitri Peskov, said" in s.text)
-    article_id, selected = article.id, peskov.id
-    db.session.commit()
-
-    page.set_viewport_size({"width": 1280, "height": 800})
-    log_in(page, reviewer)
-    page.goto(f"/articles/{article_id}?sentence={selected}")
+    selected = peskov.id
+    open_at(page, reviewer, article, selected)
     page.locator(f"#s{selected}").scroll_into_view_if_needed()
     keys = page.keyboard
     keys.press("s")  # the suggested source, which opens the details

@@ -44,6 +44,16 @@ def open_article(page: Page, article_id: int, sentence_id: int | None = None) ->
     expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
 
 
+@pytest.fixture
+def on_sample(page: Page, reviewer: User, make_article) -> tuple[int, list[int]]:  # noqa: ANN001
+    """The sample article open in the reviewer's page: its id and its sentence ids, in order."""
+    article = make_article()
+    article_id, ids = article.id, sentence_ids(article)
+    log_in(page, reviewer)
+    open_article(page, article_id)
+    return article_id, ids
+
+
 def word_boxes(page: Page, sentence_id: int, words: str) -> dict[str, dict[str, float]]:
     """Where the first and last characters of ``words`` are drawn inside the sentence."""
     box = page.evaluate(
@@ -99,12 +109,8 @@ def select_words(page: Page, sentence_id: int, words: str) -> None:
     )
 
 
-def test_mouse_drag_selects_words(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
-    log_in(page, reviewer)
-    open_article(page, article_id)
+def test_mouse_drag_selects_words(page: Page, on_sample: tuple[int, list[int]]) -> None:
+    article_id, ids = on_sample
     drag_select(page, ids[1], "voted 7-2 on Tuesday")
     expect(page.locator("#claim_text")).to_have_value("voted 7-2 on Tuesday", timeout=2_000)
     is_current(page, ids[1])
@@ -112,13 +118,9 @@ def test_mouse_drag_selects_words(page: Page, reviewer: User, make_article) -> N
 
 
 def test_selecting_words_saves_a_span_with_article_offsets(
-    page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
-    log_in(page, reviewer)
-    open_article(page, article_id)
+    page: Page, on_sample: tuple[int, list[int]]
+) -> None:
+    article_id, ids = on_sample
     words = "voted 7-2 on Tuesday"
 
     select_words(page, ids[1], words)
@@ -188,13 +190,9 @@ def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) ->
 
 
 def test_one_key_saves_and_advances_and_details_wait_for_enter(
-    page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
-    log_in(page, reviewer)
-    open_article(page, article_id)
+    page: Page, on_sample: tuple[int, list[int]]
+) -> None:
+    article_id, ids = on_sample
     progress = page.locator("#progress .progress-text")
     expect(progress).to_have_text("0 of 5 reviewed")
     is_current(page, ids[0])
@@ -259,13 +257,9 @@ def test_one_key_saves_and_advances_and_details_wait_for_enter(
 
 
 def test_a_failed_save_says_so_and_keeps_the_edits(
-    page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
-    log_in(page, reviewer)
-    open_article(page, article_id)
+    page: Page, on_sample: tuple[int, list[int]]
+) -> None:
+    article_id, ids = on_sample
     keys = page.keyboard
     offline = "**/api/v1/annotations**"
     page.route(offline, lambda route: route.abort("internetdisconnected"))
@@ -338,13 +332,9 @@ def test_the_whole_sample_story_by_keyboard_alone(page: Page, reviewer: User, ma
 
 
 def test_filter_by_state_and_jump_to_next_unreviewed(
-    page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
-    log_in(page, reviewer)
-    open_article(page, article_id)
+    page: Page, on_sample: tuple[int, list[int]]
+) -> None:
+    article_id, ids = on_sample
     keys = page.keyboard
     keys.press("1")  # sentence 1 verified
     is_current(page, ids[1])
@@ -379,12 +369,8 @@ def test_filter_by_state_and_jump_to_next_unreviewed(
     is_current(page, ids[4])
 
 
-def test_unsaved_edits_are_kept_when_moving(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
-    article = make_article()
-    article_id = article.id
-    ids = sentence_ids(article)
-    log_in(page, reviewer)
-    open_article(page, article_id)
+def test_unsaved_edits_are_kept_when_moving(page: Page, on_sample: tuple[int, list[int]]) -> None:
+    article_id, ids = on_sample
     keys = page.keyboard
 
     keys.press("n")

@@ -181,15 +181,20 @@ def annotate_form(sentence_id, page_html, **fields):
     return data
 
 
+def post_annotation(client, article, sentence, **fields):
+    """Open the sentence's editor and send its plain form, as a browser without JavaScript does."""
+    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
+    return client.post(
+        f"/articles/{article.id}/sentences/{sentence.id}/annotation",
+        data=annotate_form(sentence.id, page, **fields),
+    )
+
+
 def test_plain_form_saves_and_reload_shows_it(client, reviewer, make_article):
     article = make_article()
     sentence = article.sentences[1]
     login(client, reviewer)
-    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
-    response = client.post(
-        f"/articles/{article.id}/sentences/{sentence.id}/annotation",
-        data=annotate_form(sentence.id, page),
-    )
+    response = post_annotation(client, article, sentence)
     assert response.status_code == 302
     page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
     assert (
@@ -229,11 +234,7 @@ def test_plain_form_with_bad_link_shows_error(client, reviewer, make_article):
     article = make_article()
     sentence = article.sentences[0]
     login(client, reviewer)
-    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
-    response = client.post(
-        f"/articles/{article.id}/sentences/{sentence.id}/annotation",
-        data=annotate_form(sentence.id, page, **{"links-0-url": "javascript:alert(1)"}),
-    )
+    response = post_annotation(client, article, sentence, **{"links-0-url": "javascript:alert(1)"})
     assert response.status_code == 422
     assert "must start with http" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Annotation)) == 0
@@ -245,11 +246,7 @@ def test_plain_form_with_unknown_verdict_rerenders_naming_the_verdict(
     article = make_article()
     sentence = article.sentences[1]
     login(client, reviewer)
-    page = client.get(f"/articles/{article.id}?sentence={sentence.id}").get_data(as_text=True)
-    response = client.post(
-        f"/articles/{article.id}/sentences/{sentence.id}/annotation",
-        data=annotate_form(sentence.id, page, verdict="false"),
-    )
+    response = post_annotation(client, article, sentence, verdict="false")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     # the template's place for it: the verdict buttons marked, the reason under them

@@ -170,15 +170,20 @@ def test_search(client, reviewer, admin, reuters) -> None:  # noqa: ANN001
     assert "No sources match “nothing”" in client.get("/sources/?q=nothing").get_data(as_text=True)
 
 
+def upload_registry(client, data: bytes, filename: str = "desk.csv", **options):  # noqa: ANN001, ANN003, ANN201
+    """Send a registry CSV through the Sources page's import form."""
+    return client.post(
+        "/sources/import",
+        data={"file": (io.BytesIO(data), filename), "csrf_token": client.csrf},
+        content_type="multipart/form-data",
+        **options,
+    )
+
+
 def test_csv_import_and_export(client, admin) -> None:  # noqa: ANN001
     login(client, admin)
     data = b"name,domains,credibility,rationale\r\nReuters,reuters.com,high,Wire\r\n=RT,rt.com,low,State media\r\n"
-    response = client.post(
-        "/sources/import",
-        data={"file": (io.BytesIO(data), "desk.csv"), "csrf_token": client.csrf},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
+    response = upload_registry(client, data, follow_redirects=True)
     assert "Imported desk.csv: 2 added, 0 updated, 0 unchanged." in response.get_data(as_text=True)
     exported = client.get("/sources/export.csv")
     assert exported.mimetype == "text/csv"
@@ -201,11 +206,7 @@ def test_csv_import_and_export(client, admin) -> None:  # noqa: ANN001
 )
 def test_a_bad_csv_changes_nothing_and_names_the_line(client, admin, data, says) -> None:  # noqa: ANN001
     login(client, admin)
-    response = client.post(
-        "/sources/import",
-        data={"file": (io.BytesIO(data), "desk.csv"), "csrf_token": client.csrf},
-        content_type="multipart/form-data",
-    )
+    response = upload_registry(client, data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "desk.csv" in page and says in page
@@ -217,12 +218,7 @@ def test_the_uploaded_file_name_is_shown_without_folders_or_control_characters(
 ) -> None:  # noqa: ANN001
     login(client, admin)
     data = b"name,domains,credibility,rationale\nRT,rt.com,low,State media\n"
-    response = client.post(
-        "/sources/import",
-        data={"file": (io.BytesIO(data), "../../etc/\x1b[2Jdesk.csv"), "csrf_token": client.csrf},
-        content_type="multipart/form-data",
-        follow_redirects=True,
-    )
+    response = upload_registry(client, data, "../../etc/\x1b[2Jdesk.csv", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "Imported \ufffd[2Jdesk.csv: 1 added" in page
     assert "\x1b" not in page and "../" not in page
