@@ -22,9 +22,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from annotator.api import api_bp
     from annotator.extensions import csrf, login_manager, migrate
     from annotator.extensions import db as database
+    from annotator.uow import UnitOfWorkFlask
     from annotator.web import register_blueprints
 
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         instance_path=(test_config or {}).get("INSTANCE_PATH") or config.instance_path(),
         template_folder=_asset_folder("templates"),

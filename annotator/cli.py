@@ -141,7 +141,7 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
     return list(found)
 
 
-def _read(path: Path, format_name: str) -> list[imports.Source] | imports.Outcome:
+def _read(path: Path, format_name: str) -> list[imports.ImportItem] | imports.Outcome:
     """The articles in one file, or the outcome saying why it could not be read."""
     where = printable(str(path))
     limit = current_app.config["MAX_IMPORT_FILE_BYTES"]
@@ -157,7 +157,7 @@ def _read(path: Path, format_name: str) -> list[imports.Source] | imports.Outcom
 
 def _sources(
     files: list[Path], format_name: str, bar_for_articles: bool
-) -> Iterator[imports.Source | imports.Outcome]:
+) -> Iterator[imports.ImportItem | imports.Outcome]:
     """Read files one at a time (memory stays flat); a lone big file gets a bar over its articles."""
     for path in files:
         found = _read(path, format_name)

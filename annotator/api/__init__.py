@@ -18,7 +18,7 @@ from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.exports import article_data, sentence_data
-from annotator.services.segmentation import edit_text
+from annotator.services.boundaries import edit_text
 from annotator.web.exports import export_response
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -232,6 +232,6 @@ def openapi():  # noqa: ANN201
     return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
 
 
-from annotator.api import adjudication as _adjudication  # noqa: F401,E402  (registers routes)
-from annotator.api import segmentation as _segmentation  # noqa: E402, F401  (registers routes)
+from annotator.api import agreement as _agreement  # noqa: F401,E402  (registers routes)
+from annotator.api import sentences as _sentences  # noqa: E402, F401  (registers routes)
 from annotator.api import sources as _sources  # noqa: F401,E402

@@ -25,7 +25,7 @@ Status = Literal["imported", "duplicate", "failed"]
 
 
 @dataclass(frozen=True)
-class Source:
+class ImportItem:
     """One article about to be imported and where it came from (file, line or article number)."""
 
     where: str
@@ -72,15 +72,15 @@ class Report:
 
 def sources_from_file(
     data: bytes, filename: str, format_name: str = "auto", *, title: str = ""
-) -> list[Source]:
+) -> list[ImportItem]:
     """The articles in one file, each labelled for messages; ImportFailure if the file is unreadable.
 
     ``title`` is one the admin typed: it replaces the title a text or Markdown file gives itself."""
     drafts = parse_file(data, filename, format_name, title=title)
     if len(drafts) == 1:
-        return [Source(filename, with_title(drafts[0]))]
+        return [ImportItem(filename, with_title(drafts[0]))]
     return [
-        Source(_where(filename, draft, number), with_title(draft))
+        ImportItem(_where(filename, draft, number), with_title(draft))
         for number, draft in enumerate(drafts, 1)
     ]
 
@@ -107,7 +107,7 @@ def failed_file(failure: ImportFailure | OSError, where: str) -> Outcome:
     return Outcome(where, "failed", f"could not be read ({failure.strerror or failure}).")
 
 
-def import_one(source: Source, *, actor: User | None, force: bool = False) -> Outcome:
+def import_one(source: ImportItem, *, actor: User | None, force: bool = False) -> Outcome:
     """Import one article in its own transaction: committed whole, or rolled back and reported."""
     try:
         article = articles.create_article(source.fields, actor=actor, force=force)
@@ -126,7 +126,7 @@ def import_one(source: Source, *, actor: User | None, force: bool = False) -> Ou
 
 
 def import_sources(
-    sources: Iterable[Source | Outcome],
+    sources: Iterable[ImportItem | Outcome],
     *,
     actor: User | None,
     force: bool = False,
@@ -180,7 +180,7 @@ class Preview:
             yield group
 
 
-def preview(source: Source) -> Preview:
+def preview(source: ImportItem) -> Preview:
     """Validate and split an article without storing it; report problems and a duplicate if any."""
     result = Preview(source.where, dict(source.fields))
     try:

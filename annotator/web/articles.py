@@ -13,8 +13,8 @@ from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
 from annotator.services.imports import with_title
-from annotator.services.segmentation import edit_text
-from annotator.services.views import WorkspacePage, workspace
+from annotator.services.boundaries import edit_text
+from annotator.services.read_models import WorkspacePage, workspace
 from annotator.web import admin_required
 from annotator.web.forms import (
     LINK_CREDIBILITY_CHOICES,

@@ -64,7 +64,7 @@ def preview():  # noqa: ANN201
     return _preview_page(sources, failures, force=bool(request.form.get("force")))
 
 
-def _pasted(paste: dict[str, str]) -> tuple[list[imports.Source], list[imports.Outcome], str]:
+def _pasted(paste: dict[str, str]) -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
     text = paste["text"].replace("\r\n", "\n")  # the browser's line ends, not the author's
     if not text.strip():
         return [], [], "Paste the article's text (or upload files below)."
@@ -85,10 +85,10 @@ def _pasted(paste: dict[str, str]) -> tuple[list[imports.Source], list[imports.O
     given = {
         name: paste[name].strip() for name in ("title", *METADATA) if paste.get(name, "").strip()
     }
-    return [imports.Source("pasted text", source.fields | given)], [], ""
+    return [imports.ImportItem("pasted text", source.fields | given)], [], ""
 
 
-def _uploaded() -> tuple[list[imports.Source], list[imports.Outcome], str]:
+def _uploaded() -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
     files = [
         upload
         for upload in request.files.getlist("files")
@@ -105,7 +105,7 @@ def _uploaded() -> tuple[list[imports.Source], list[imports.Outcome], str]:
         )
     fmt = request.form.get("format", "auto")
     fmt = fmt if fmt in UPLOAD_FORMATS else "auto"
-    sources: list[imports.Source] = []
+    sources: list[imports.ImportItem] = []
     failures: list[imports.Outcome] = []
     for number, upload in enumerate(files, 1):
         name = display_name(upload.filename, f"file {number}")
@@ -119,7 +119,7 @@ def _uploaded() -> tuple[list[imports.Source], list[imports.Outcome], str]:
 
 
 def _preview_page(
-    sources: list[imports.Source],
+    sources: list[imports.ImportItem],
     failures: list[imports.Outcome],
     *,
     force: bool,
@@ -163,7 +163,7 @@ def confirm():  # noqa: ANN201
         fields = _edited_fields(i)
         if fields is None:
             continue
-        source = imports.Source(
+        source = imports.ImportItem(
             display_name(request.form.get(f"a-{i}-where"), f"article {i + 1}"), fields
         )
         sources.append(source)

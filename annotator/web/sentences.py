@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from annotator.extensions import db
 from annotator.services import articles as article_service
-from annotator.services import segmentation
+from annotator.services import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm
@@ -41,7 +41,7 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
             raise Invalid(
                 {"second": "this is the last sentence; there is nothing after it to merge."}
             )
-        segmentation.merge_sentences(article, sentence_id, following, actor=current_user)
+        boundaries.merge_sentences(article, sentence_id, following, actor=current_user)
     except Invalid as error:
         db.session.rollback()
         flash(" ".join(error.fields.values()) or error.message, "error")
@@ -59,7 +59,7 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
         return _back(article_id, sentence_id)
     article = article_service.load_article(article_id)
     try:
-        segmentation.split_before_text(
+        boundaries.split_before_text(
             article, sentence_id, request.form.get("split_before", ""), actor=current_user
         )
     except Invalid as error:
@@ -75,7 +75,7 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
 @admin_required
 def resegment(article_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
-        segmentation.resegment(article_service.load_article(article_id), actor=current_user)
+        boundaries.resegment(article_service.load_article(article_id), actor=current_user)
         db.session.commit()
         flash("Segmented the article again. Every annotation kept its text.", "success")
     return _back(article_id, None)

@@ -50,7 +50,7 @@ def test_batch_keeps_good_articles_reports_bad_and_duplicates_by_line(app, admin
 
 def test_forced_duplicates_are_imported(app, admin, make_article):
     make_article(text=SAMPLE_TEXT)
-    sources = [imports.Source("again.txt", {"title": "Again", "text": SAMPLE_TEXT})]
+    sources = [imports.ImportItem("again.txt", {"title": "Again", "text": SAMPLE_TEXT})]
     assert imports.import_sources(sources, actor=admin).outcomes[0].status == "duplicate"
     assert imports.import_sources(sources, actor=admin, force=True).outcomes[0].status == "imported"
     assert _count(Article) == 2
@@ -82,7 +82,7 @@ def test_duplicates_by_external_id(app, admin, new, duplicate):
     db.session.commit()
     found = articles.find_duplicate(articles.clean_article_fields(new))
     assert (found.id if found else None) == (existing.id if duplicate else None)
-    outcome = imports.import_one(imports.Source("new.json", new), actor=admin)
+    outcome = imports.import_one(imports.ImportItem("new.json", new), actor=admin)
     assert outcome.status == ("duplicate" if duplicate else "imported")
     assert _count(Article) == (1 if duplicate else 2)
     if duplicate:
@@ -121,7 +121,7 @@ def test_preview_reports_a_duplicate_external_id_without_storing(app, admin):
     existing = articles.create_article(WIRE, actor=admin)
     db.session.commit()
     preview = imports.preview(
-        imports.Source("new.json", {"title": "New", "text": "New words.", "external_id": "wire-42"})
+        imports.ImportItem("new.json", {"title": "New", "text": "New words.", "external_id": "wire-42"})
     )
     assert (preview.duplicate_id, preview.duplicate_title) == (existing.id, "Barrier vote")
     assert _count(Article) == 1
@@ -181,7 +181,7 @@ def test_failure_midway_keeps_what_came_before(app, admin, monkeypatch):
 
     monkeypatch.setattr(articles, "create_article", flaky)
     sources = [
-        imports.Source(f"f{i}.txt", {"title": f"T{i}", "text": f"Article number {i}. Done."})
+        imports.ImportItem(f"f{i}.txt", {"title": f"T{i}", "text": f"Article number {i}. Done."})
         for i in range(5)
     ]
     report = imports.import_sources(sources, actor=admin)
@@ -201,7 +201,7 @@ def test_preview_splits_flags_problems_and_duplicates_without_storing(app, admin
     existing = make_article(text=SAMPLE_TEXT, url="https://example.org/barrier")
     before = (_count(Article), _count(Sentence))
     good = imports.preview(
-        imports.Source("new.txt", {"title": "New", "text": "One here. Two here.\n\nThree."})
+        imports.ImportItem("new.txt", {"title": "New", "text": "One here. Two here.\n\nThree."})
     )
     assert [(s.paragraph, s.text) for s in good.sentences] == [
         (0, "One here."),
@@ -211,14 +211,14 @@ def test_preview_splits_flags_problems_and_duplicates_without_storing(app, admin
     assert [len(group) for group in good.paragraphs] == [2, 1]
     assert not good.problems and good.duplicate_id is None
     same_url = imports.preview(
-        imports.Source(
+        imports.ImportItem(
             "dup.txt",
             {"title": "Dup", "text": "Other words.", "url": "https://example.org/barrier"},
         )
     )
     assert same_url.duplicate_id == existing.id
     bad = imports.preview(
-        imports.Source("bad.txt", {"title": "t" * 600, "text": "", "published_at": "yesterday"})
+        imports.ImportItem("bad.txt", {"title": "t" * 600, "text": "", "published_at": "yesterday"})
     )
     assert set(bad.problems) == {"title", "text", "published_at"}
     assert (_count(Article), _count(Sentence)) == before

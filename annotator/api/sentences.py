@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import jsonify
 
 from annotator.api import actor, api_bp, article_json, json_body, require_admin
-from annotator.extensions import db
 from annotator.services import articles as article_service
-from annotator.services import segmentation
+from annotator.services import boundaries
 
 
 @api_bp.post("/articles/<int:article_id>/sentences/merge")
@@ -16,8 +15,7 @@ def merge_sentences(article_id: int):  # noqa: ANN201
     require_admin()
     body = json_body()
     article = article_service.load_article(article_id)
-    segmentation.merge_sentences(article, body.get("first"), body.get("second"), actor=actor())
-    db.session.commit()
+    boundaries.merge_sentences(article, body.get("first"), body.get("second"), actor=actor())
     return jsonify(article_json(article, viewer=actor()))
 
 
@@ -27,8 +25,7 @@ def split_sentence(article_id: int):  # noqa: ANN201
     require_admin()
     body = json_body()
     article = article_service.load_article(article_id)
-    segmentation.split_sentence(article, body.get("sentence_id"), body.get("offset"), actor=actor())
-    db.session.commit()
+    boundaries.split_sentence(article, body.get("sentence_id"), body.get("offset"), actor=actor())
     return jsonify(article_json(article, viewer=actor()))
 
 
@@ -37,6 +34,5 @@ def resegment(article_id: int):  # noqa: ANN201
     """Split the article again with the current segmenter; annotations follow their text."""
     require_admin()
     article = article_service.load_article(article_id)
-    segmentation.resegment(article, actor=actor())
-    db.session.commit()
+    boundaries.resegment(article, actor=actor())
     return jsonify(article_json(article, viewer=actor()))

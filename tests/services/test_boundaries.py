@@ -5,7 +5,7 @@ import pytest
 from annotator.extensions import db
 from annotator.models import Annotation, Revision, Sentence
 from annotator.services import annotations as ann_svc
-from annotator.services import segmentation as svc
+from annotator.services import boundaries as svc
 from annotator.services.errors import Invalid, NotFound
 
 TEXT = "Headline here\n\nThe mayor said the cost is $48 million. Critics disagree. They cite 2019 papers."

@@ -1,0 +1,81 @@
+"""The unit of work: one transaction per request and per CLI command, committed in one place.
+
+Doors (page routes, API routes, CLI commands) never call ``commit`` or ``rollback``. A request's
+work is committed when its view returns a response below 400 and rolled back otherwise, or when an
+exception escapes (the handlers in ``annotator.errors`` roll back). A view that has caught a
+service error and answers with a redirect (a flashed "someone else changed this") calls
+``discard()`` so that nothing it did is kept. CLI commands run inside ``unit_of_work()``; the few
+jobs that need several transactions (a bulk import keeps each article it finished) use
+``transaction()`` for each step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from flask import Flask, g, has_request_context
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
+
+from annotator.extensions import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def discard() -> None:
+    """Throw away this request's changes even though the view answers with success (a redirect)."""
+    if has_request_context():
+        g.uow_discard = True
+    db.session.rollback()
+
+
+def rollback() -> None:
+    """Undo the work so far (the one place, with the error handlers, that rolls back)."""
+    db.session.rollback()
+
+
+def commit() -> None:
+    """Make the work so far permanent (the one place that commits)."""
+    db.session.commit()
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """One transaction: committed if the block finishes, rolled back if it raises."""
+    try:
+        yield
+    except BaseException:
+        rollback()
+        raise
+    commit()
+
+
+def unit_of_work(command: F) -> F:
+    """Decorator for CLI commands: the command's work is one transaction."""
+
+    @functools.wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with transaction():
+            return command(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+class UnitOfWorkFlask(Flask):
+    """Flask whose every request is one unit of work (see the module docstring)."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        response = self.make_response(super().dispatch_request())
+        finish(response)
+        return response
+
+
+def finish(response: Response) -> None:
+    """Commit a successful request's work; roll back an error's or a discarded one's."""
+    if response.status_code < 400 and not g.pop("uow_discard", False):
+        commit()
+    else:
+        rollback()
