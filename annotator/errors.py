@@ -1,4 +1,6 @@
-"""One place that turns exceptions into the JSON error envelope or a friendly page."""
+"""One place that turns exceptions into the JSON error envelope or a friendly page.
+
+The work of a request that failed is already rolled back when these run (annotator.uow)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from annotator.extensions import db
 from annotator.services.errors import Conflict, ServiceError
 
 CODES = {
@@ -65,7 +66,6 @@ def error_response(
 
 
 def _service_error(error: ServiceError):  # noqa: ANN202
-    db.session.rollback()
     extra = {"current": error.current} if isinstance(error, Conflict) and error.current else None
     if getattr(error, "existing_id", None):
         extra = {"existing_id": error.existing_id}
@@ -98,7 +98,6 @@ def _http_error(error: HTTPException):  # noqa: ANN202
 def _unexpected(error: Exception):  # noqa: ANN202
     from flask import current_app
 
-    db.session.rollback()
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
     return error_response(500, MESSAGES[500])
 

@@ -2,9 +2,10 @@
 
 Doors (page routes, API routes, CLI commands) never call ``commit`` or ``rollback``. A request's
 work is committed when its view returns a response below 400 and rolled back otherwise, or when an
-exception escapes (the handlers in ``annotator.errors`` roll back). A view that has caught a
-service error and answers with a redirect (a flashed "someone else changed this") calls
-``discard()`` so that nothing it did is kept. CLI commands run inside ``unit_of_work()``; the few
+exception escapes (``UnitOfWorkFlask.handle_user_exception`` rolls back before the handlers in
+``annotator.errors`` answer). A view that has caught a service error and answers with a redirect
+(a flashed "someone else changed this") calls ``discard()`` so that nothing it did is kept; the
+pages do that through ``annotator.web.submit``. CLI commands run inside ``unit_of_work()``; the few
 jobs that need several transactions (a bulk import keeps each article it finished) use
 ``transaction()`` for each step.
 """
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from annotator.extensions import db
@@ -71,6 +73,12 @@ class UnitOfWorkFlask(Flask):
         response = self.make_response(super().dispatch_request())
         finish(response)
         return response
+
+    def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
+        """An error escaped the view (or a before-request hook): undo its work, then let the
+        handlers in annotator.errors answer."""
+        rollback()
+        return super().handle_user_exception(e)
 
 
 def finish(response: Response) -> None:

@@ -10,15 +10,15 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from annotator.extensions import csrf, db
+from annotator.extensions import csrf
 from annotator.models import User
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
+from annotator.services.boundaries import edit_text
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.exports import article_data, sentence_data
-from annotator.services.boundaries import edit_text
 from annotator.web.exports import export_response
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -129,7 +129,6 @@ def create_article():  # noqa: ANN201
     body = json_body()
     force = body.pop("force", False) is True
     article = article_service.create_article(body, actor=actor(), force=force)
-    db.session.commit()
     return (
         jsonify(article_json(article, viewer=actor())),
         201,
@@ -152,7 +151,6 @@ def patch_article(article_id: int):  # noqa: ANN201
     unplaced = []
     if has_text:  # annotations are re-anchored by their words; any left unplaced are listed
         unplaced = [ann.id for ann in edit_text(article, text, actor=actor()).unplaced]
-    db.session.commit()
     return jsonify(article_json(article, viewer=actor()) | {"unplaced_annotations": unplaced})
 
 
@@ -160,7 +158,6 @@ def patch_article(article_id: int):  # noqa: ANN201
 def delete_article(article_id: int):  # noqa: ANN201
     require_admin()
     article_service.delete_article(article_service.get_article(article_id), actor=actor())
-    db.session.commit()
     return Response(status=204)
 
 
@@ -169,8 +166,7 @@ def create_annotation():  # noqa: ANN201
     body = json_body()
     sentence = annotation_service.get_sentence(body.get("sentence_id"))
     ann = annotation_service.annotate(sentence, body, actor=actor())
-    state = annotation_state(ann)  # before the commit, which would expire and reload it
-    db.session.commit()
+    state = annotation_state(ann)
     return (
         jsonify(state),
         201,
@@ -192,7 +188,6 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
     version = body.pop("version", None)
     annotation_service.update_annotation(ann, body, actor=actor(), expected_version=version)
     state = annotation_state(ann)
-    db.session.commit()
     return jsonify(state)
 
 
@@ -202,7 +197,6 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
     version = request.args.get("version") or None
     expected = int(version) if version and version.isdigit() else version
     annotation_service.delete_annotation(ann, actor=actor(), expected_version=expected)
-    db.session.commit()
     return Response(status=204)
 
 
@@ -211,7 +205,6 @@ def restore_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     annotation_service.restore_annotation(ann, actor=actor())
     state = annotation_state(ann)
-    db.session.commit()
     return jsonify(state)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from annotator.api import actor, api_bp, json_body, require_admin
-from annotator.extensions import db
 from annotator.services import adjudication
 from annotator.services.annotations import get_sentence
 from annotator.services.errors import Invalid
@@ -35,7 +34,6 @@ def put_adjudication(sentence_id: int):  # noqa: ANN201
         expected_version=body.get("version"),
     )
     state = adjudication.adjudication_state(adj)
-    db.session.commit()
     return jsonify(state), 200 if existed else 201
 
 
@@ -52,5 +50,4 @@ def delete_adjudication(sentence_id: int):  # noqa: ANN201
     adjudication.clear_adjudication(
         sentence, actor=actor(), expected_version=int(raw) if raw else None
     )
-    db.session.commit()
     return Response(status=204)

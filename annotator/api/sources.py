@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from flask import Response, abort, jsonify, request, url_for
 
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
-from annotator.extensions import db
 from annotator.importers import display_name
 from annotator.models import Credibility, RatingOrigin
 from annotator.services import sources as source_service
@@ -42,7 +41,6 @@ def list_sources():  # noqa: ANN201
 def create_source():  # noqa: ANN201
     require_admin()
     source = source_service.create_source(json_body(), actor=actor())
-    db.session.commit()
     return (
         jsonify(_detail(source)),
         201,
@@ -91,7 +89,6 @@ def import_sources():  # noqa: ANN201
     else:
         abort(415, "Send the registry as CSV: a text/csv body, or a multipart file named “file”.")
     result = source_service.import_sources_csv(data, name, actor=actor())
-    db.session.commit()
     return jsonify(asdict(result))
 
 
@@ -107,7 +104,6 @@ def patch_source(source_id: int):  # noqa: ANN201
     body = json_body()
     source = source_service.get_source(source_id)
     source_service.update_source(source, body, actor=actor())
-    db.session.commit()
     return jsonify(_detail(source))
 
 
@@ -116,7 +112,6 @@ def retire_source(source_id: int):  # noqa: ANN201
     """Retire (soft): the entry stops rating new links; saved links keep their ratings."""
     require_admin()
     source_service.retire_source(source_service.get_source(source_id), actor=actor())
-    db.session.commit()
     return Response(status=204)
 
 
@@ -126,7 +121,6 @@ def restore_source(source_id: int):  # noqa: ANN201
     require_admin()
     source = source_service.get_source(source_id)
     source_service.restore_source(source, actor=actor())
-    db.session.commit()
     return jsonify(_detail(source))
 
 

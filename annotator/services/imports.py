@@ -1,7 +1,9 @@
 """Batch import shared by the import page and `annotator import`: parse, preview, import one by one.
 
-Each article is its own transaction, so this is the one service that commits: a batch that fails on
-its 700th article keeps the 699 before it, and a process killed midway leaves only whole articles.
+Each article is its own transaction (``uow.transaction()``, the unit of work's step for jobs that
+keep what they finished): a batch that fails on its 700th article keeps the 699 before it, and a
+process killed midway leaves only whole articles. So the import page may answer 422 for the articles
+that failed while keeping the ones that were imported.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, Literal
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.extensions import db
+from annotator import uow
 from annotator.importers import Draft, ImportFailure, parse_file
 from annotator.importers.text_format import first_line
 from annotator.models import User
@@ -110,17 +112,14 @@ def failed_file(failure: ImportFailure | OSError, where: str) -> Outcome:
 def import_one(source: ImportItem, *, actor: User | None, force: bool = False) -> Outcome:
     """Import one article in its own transaction: committed whole, or rolled back and reported."""
     try:
-        article = articles.create_article(source.fields, actor=actor, force=force)
-        made = (article.id, article.title, article.sentence_count)  # before the commit expires them
-        db.session.commit()
+        with uow.transaction():
+            article = articles.create_article(source.fields, actor=actor, force=force)
+            made = (article.id, article.title, article.sentence_count)  # before the commit
     except Duplicate as error:
-        db.session.rollback()
         return Outcome(source.where, "duplicate", error.message, error.existing_id)
     except ServiceError as error:
-        db.session.rollback()
         return Outcome(source.where, "failed", _reason(error))
     except SQLAlchemyError as error:
-        db.session.rollback()
         return Outcome(source.where, "failed", f"the database refused it ({type(error).__name__}).")
     return Outcome(source.where, "imported", "", *made)
 

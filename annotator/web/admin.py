@@ -8,9 +8,10 @@ from flask_login import current_user
 from annotator.extensions import db
 from annotator.models import User
 from annotator.services import users
-from annotator.services.errors import Invalid, NotFound
+from annotator.services.errors import NotFound
 from annotator.web import admin_required
-from annotator.web.forms import ButtonForm, UserForm, attach_errors
+from annotator.web.forms import ButtonForm, UserForm
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -19,26 +20,23 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @admin_required
 def user_list():  # noqa: ANN201
     form = UserForm()
-    status = 200
     if form.validate_on_submit():
-        try:
-            user = users.create_user(form.username.data, form.password.data, form.role.data)
-        except Invalid as error:
-            db.session.rollback()
-            attach_errors(form, error.fields)
-            status = 422
-        else:
-            db.session.commit()
-            flash(
+        return submit(
+            lambda: users.create_user(form.username.data, form.password.data, form.role.data),
+            form=form,
+            page=lambda _error: _render_users(form),
+            done=lambda user: flashed(
+                url_for("admin.user_list"),
                 f"Created {user.role} “{user.username}”. Give them the password you chose.",
-                "success",
-            )
-            return redirect(url_for("admin.user_list"))
-    elif form.is_submitted():
-        status = 422
+            ),
+        )
+    return _render_users(form), 422 if form.is_submitted() else 200
+
+
+def _render_users(form: UserForm) -> str:
     return render_template(
         "admin/users.html", form=form, users=users.list_users(), button=ButtonForm()
-    ), status
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -50,6 +48,5 @@ def toggle_active(user_id: int):  # noqa: ANN201
         raise NotFound(f"There is no user #{user_id}.")
     if form.validate_on_submit():
         users.set_active(user, not user.active, actor=current_user)
-        db.session.commit()
         flash(f"“{user.username}” is now {'active' if user.active else 'deactivated'}.", "info")
     return redirect(url_for("admin.user_list"))

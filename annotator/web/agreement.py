@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from annotator.extensions import db
 from annotator.models import Sentence
 from annotator.services import adjudication as adjudication_service
 from annotator.services.adjudication import ArticleAgreement
 from annotator.services.annotations import get_sentence
-from annotator.services.errors import Conflict, Invalid
 from annotator.web import admin_required
-from annotator.web.forms import VERDICT_CHOICES, attach_errors, options
+from annotator.web.forms import VERDICT_CHOICES, options
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("agreement", __name__)
 
@@ -68,29 +67,27 @@ def view(article_id: int):  # noqa: ANN201
 def adjudicate(article_id: int, sentence_id: int):  # noqa: ANN201
     sentence = _sentence_of(article_id, sentence_id)
     form = AdjudicationForm(prefix=f"s{sentence_id}")
+    back = _back(article_id, sentence_id)
     if form.validate_on_submit():
-        try:
-            adjudication_service.adjudicate(
+        return submit(
+            lambda: adjudication_service.adjudicate(
                 sentence,
                 form.verdict.data,
                 form.note.data or "",
                 actor=current_user,
                 expected_version=_version(form.version.data),
-            )
-        except Invalid as error:
-            db.session.rollback()
-            attach_errors(form, error.fields, fallback=form.verdict)
-            return _render(
+            ),
+            form=form,
+            fallback=form.verdict,
+            page=lambda _error: _render(
                 adjudication_service.agreement(article_id, viewer=current_user),
                 failed=(sentence_id, form),
-            ), 422
-        except Conflict as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(_back(article_id, sentence_id))
-        db.session.commit()
-        flash(f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}.", "success")
-        return redirect(_back(article_id, sentence_id))
+            ),
+            back=back,
+            done=lambda _: flashed(
+                back, f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}."
+            ),
+        )
     return _render(
         adjudication_service.agreement(article_id, viewer=current_user), failed=(sentence_id, form)
     ), 422
@@ -105,17 +102,16 @@ def clear(article_id: int, sentence_id: int):  # noqa: ANN201
         abort(
             400, "The form's security token is missing or expired. Reload the page and try again."
         )
-    try:
-        adjudication_service.clear_adjudication(
+    back = _back(article_id, sentence_id)
+    return submit(
+        lambda: adjudication_service.clear_adjudication(
             sentence, actor=current_user, expected_version=_version(form.version.data)
-        )
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(_back(article_id, sentence_id))
-    db.session.commit()
-    flash(f"Cleared the final verdict of sentence {sentence.index + 1}.", "info")
-    return redirect(_back(article_id, sentence_id))
+        ),
+        back=back,
+        done=lambda _: flashed(
+            back, f"Cleared the final verdict of sentence {sentence.index + 1}.", "info"
+        ),
+    )
 
 
 def _sentence_of(article_id: int, sentence_id: int) -> Sentence:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.extensions import db
-from annotator.models import Sentence
+from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
-from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
+from annotator.services.boundaries import TextEdit, edit_text
+from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.imports import with_title
-from annotator.services.boundaries import edit_text
 from annotator.services.read_models import WorkspacePage, workspace
 from annotator.web import admin_required
 from annotator.web.forms import (
@@ -22,8 +22,8 @@ from annotator.web.forms import (
     AnnotationForm,
     ArticleForm,
     ButtonForm,
-    attach_errors,
 )
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("articles", __name__)
 
@@ -56,15 +56,18 @@ def create():  # noqa: ANN201
         if not data["title"]:  # none typed: the first line (a blank one typed is refused)
             data = with_title(data)
         try:
-            article = article_service.create_article(
-                data, actor=current_user, force=form.force.data
+            return submit(
+                lambda: article_service.create_article(
+                    data, actor=current_user, force=form.force.data
+                ),
+                form=form,
+                page=lambda _error: render_template("articles/new.html", form=form),
+                done=lambda article: flashed(
+                    url_for("articles.view", article_id=article.id),
+                    f"Imported “{article.title}”: {len(article.sentences)} sentences.",
+                ),
             )
-        except Invalid as error:
-            db.session.rollback()
-            attach_errors(form, error.fields)
-            return render_template("articles/new.html", form=form), 422
-        except Duplicate as error:
-            db.session.rollback()
+        except Duplicate as error:  # answered 409, so nothing is kept
             flash(
                 error.message
                 + " Tick “Import even if it looks like a duplicate” to import it again.",
@@ -73,9 +76,6 @@ def create():  # noqa: ANN201
             return render_template(
                 "articles/new.html", form=form, duplicate_id=error.existing_id
             ), 409
-        db.session.commit()
-        flash(f"Imported “{article.title}”: {len(article.sentences)} sentences.", "success")
-        return redirect(url_for("articles.view", article_id=article.id))
     status = 422 if form.is_submitted() else 200
     return render_template("articles/new.html", form=form), status
 
@@ -88,25 +88,33 @@ def edit(article_id: int):  # noqa: ANN201
     form = ArticleForm(obj=article)
     if form.validate_on_submit():
         fields = ("title", "url", "outlet", "author", "published_at", "language")
-        try:
+
+        def save_article() -> TextEdit:
             article_service.update_article(
                 article,
                 {name: getattr(form, name).data or None for name in fields},
                 actor=current_user,
             )
-            result = edit_text(article, form.text.data, actor=current_user)
-        except Invalid as error:
-            db.session.rollback()
-            attach_errors(form, error.fields)
-            return render_template("articles/edit.html", form=form, article=article), 422
-        db.session.commit()
-        message = f"Saved “{article.title}”."
-        if result.moved or result.unplaced:
-            message += f" {result.moved} annotations kept their words."
-        if result.unplaced:
-            message += f" {len(result.unplaced)} could not be placed in the new text: they are listed on the page."
-        flash(message, "error" if result.unplaced else "success")
-        return redirect(url_for("articles.view", article_id=article.id))
+            return edit_text(article, form.text.data, actor=current_user)
+
+        def saved(result: TextEdit) -> Response:
+            message = f"Saved “{article.title}”."
+            if result.moved or result.unplaced:
+                message += f" {result.moved} annotations kept their words."
+            if result.unplaced:
+                message += f" {len(result.unplaced)} could not be placed in the new text: they are listed on the page."
+            return flashed(
+                url_for("articles.view", article_id=article.id),
+                message,
+                "error" if result.unplaced else "success",
+            )
+
+        return submit(
+            save_article,
+            form=form,
+            page=lambda _error: render_template("articles/edit.html", form=form, article=article),
+            done=saved,
+        )
     status = 422 if form.is_submitted() else 200
     return render_template("articles/edit.html", form=form, article=article), status
 
@@ -125,7 +133,7 @@ def view(article_id: int):  # noqa: ANN201
     return _render_workspace(page, form)
 
 
-def _render_workspace(page, form: AnnotationForm, error: str | None = None, status: int = 200):  # noqa: ANN001, ANN202
+def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | None = None) -> str:
     return render_template(
         "articles/view.html",
         page=page,
@@ -135,7 +143,7 @@ def _render_workspace(page, form: AnnotationForm, error: str | None = None, stat
         credibility_choices=LINK_CREDIBILITY_CHOICES,
         link_ratings=[rating_label(link) for link in page.current_links],
         stance_choices=STANCE_CHOICES,
-    ), status
+    )
 
 
 @bp.post("/articles/<int:article_id>/sentences/<int:sentence_id>/annotation")
@@ -150,35 +158,39 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
             flash("The form had expired; please try again.", "error")
             return redirect(back)
         page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
-        return _render_workspace(page, form, "Please correct the marked fields.", 422)
-    try:
+        return _render_workspace(page, form, "Please correct the marked fields."), 422
+
+    def save_annotation() -> Annotation:
         data = _form_data(form, sentence)
-        if form.annotation_id.data:
-            ann = annotation_service.get_annotation(
-                int(form.annotation_id.data), viewer=current_user
-            )
-            if ann.sentence_id != sentence.id:
-                raise NotFound("That annotation belongs to another sentence.")
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
-            annotation_service.update_annotation(
-                ann, data, actor=current_user, expected_version=version
-            )
-        else:
-            ann = annotation_service.annotate(sentence, data, actor=current_user)
-    except Invalid as error:
-        db.session.rollback()
-        attach_errors(form, error.fields)
-        page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
-        return _render_workspace(page, form, error.message, 422)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(f"Saved: sentence {sentence.index + 1} is marked {ann.verdict}.", "success")
-    following = _next_sentence(sentence)
-    return redirect(
-        url_for("articles.view", article_id=article_id, sentence=following, _anchor="editor")
+        if not form.annotation_id.data:
+            return annotation_service.annotate(sentence, data, actor=current_user)
+        ann = annotation_service.get_annotation(int(form.annotation_id.data), viewer=current_user)
+        if ann.sentence_id != sentence.id:
+            raise NotFound("That annotation belongs to another sentence.")
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        annotation_service.update_annotation(
+            ann, data, actor=current_user, expected_version=version
+        )
+        return ann
+
+    return submit(
+        save_annotation,
+        form=form,
+        page=lambda error: _render_workspace(
+            workspace(article_id, viewer=current_user, selected_sentence=sentence_id),
+            form,
+            error.message,
+        ),
+        back=back,
+        done=lambda ann: flashed(
+            url_for(
+                "articles.view",
+                article_id=article_id,
+                sentence=_next_sentence(sentence),
+                _anchor="editor",
+            ),
+            f"Saved: sentence {sentence.index + 1} is marked {ann.verdict}.",
+        ),
     )
 
 
@@ -195,7 +207,6 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
-        db.session.commit()
         flash("Annotation deleted. It is kept in the history and can be restored.", "info")
     return redirect(back)
 
@@ -209,7 +220,6 @@ def restore_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.restore_annotation(ann, actor=current_user)
-        db.session.commit()
         flash("Annotation restored.", "success")
     return redirect(
         url_for(

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from annotator.extensions import db
 from annotator.services import users
 from annotator.web.forms import ButtonForm, LoginForm, TokenForm
 
@@ -33,8 +32,7 @@ def login():  # noqa: ANN201
     form = LoginForm()
     if form.validate_on_submit():
         user = users.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            db.session.commit()  # a rehashed password, if any
+        if user is not None:  # a rehashed password, if any, is kept by the redirect's commit
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         flash("Wrong username or password, or the account is deactivated.", "error")
@@ -58,7 +56,6 @@ def account():  # noqa: ANN201
     new_token = None
     if form.validate_on_submit():
         new_token = users.create_token(current_user, form.name.data or "")
-        db.session.commit()
     return render_template(
         "auth/account.html",
         form=form,
@@ -73,6 +70,5 @@ def account():  # noqa: ANN201
 def revoke_token(token_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         token = users.revoke_token(current_user, token_id)
-        db.session.commit()
         flash(f"Token {token.prefix}… no longer works.", "info")
     return redirect(url_for("auth.account"))

@@ -5,28 +5,26 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user
 
-from annotator.extensions import db
 from annotator.services import articles as article_service
 from annotator.services import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("sentences", __name__, url_prefix="/articles/<int:article_id>/sentences")
 
 
-def _back(article_id: int, sentence_id: int | None):  # noqa: ANN202
-    return redirect(
-        url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
-    )
+def _back(article_id: int, sentence_id: int | None) -> str:
+    return url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
 
 
 @bp.post("/<int:sentence_id>/merge-next")
 @admin_required
 def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
+    back = _back(article_id, sentence_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
-        return _back(article_id, sentence_id)
+        return flashed(back, "The form expired; please try again.", "error")
     article = article_service.load_article(article_id)
     following = next(
         (
@@ -36,39 +34,39 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
         ),
         None,
     )
-    try:
+
+    def merge() -> None:
         if following is None:
             raise Invalid(
                 {"second": "this is the last sentence; there is nothing after it to merge."}
             )
         boundaries.merge_sentences(article, sentence_id, following, actor=current_user)
-    except Invalid as error:
-        db.session.rollback()
-        flash(" ".join(error.fields.values()) or error.message, "error")
-        return _back(article_id, sentence_id)
-    db.session.commit()
-    flash("Merged the sentence with the next one. Annotations kept their text.", "success")
-    return _back(article_id, sentence_id)
+
+    return submit(
+        merge,
+        back=back,
+        say_invalid=lambda error: " ".join(error.fields.values()) or error.message,
+        done=lambda _: flashed(
+            back, "Merged the sentence with the next one. Annotations kept their text."
+        ),
+    )
 
 
 @bp.post("/<int:sentence_id>/split")
 @admin_required
 def split(article_id: int, sentence_id: int):  # noqa: ANN201
+    back = _back(article_id, sentence_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired; please try again.", "error")
-        return _back(article_id, sentence_id)
+        return flashed(back, "The form expired; please try again.", "error")
     article = article_service.load_article(article_id)
-    try:
-        boundaries.split_before_text(
+    return submit(
+        lambda: boundaries.split_before_text(
             article, sentence_id, request.form.get("split_before", ""), actor=current_user
-        )
-    except Invalid as error:
-        db.session.rollback()
-        flash("Not split: " + " ".join(error.fields.values()), "error")
-        return _back(article_id, sentence_id)
-    db.session.commit()
-    flash("Split the sentence in two. Annotations kept their text.", "success")
-    return _back(article_id, sentence_id)
+        ),
+        back=back,
+        say_invalid=lambda error: "Not split: " + " ".join(error.fields.values()),
+        done=lambda _: flashed(back, "Split the sentence in two. Annotations kept their text."),
+    )
 
 
 @bp.post("/resegment")
@@ -76,6 +74,5 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
 def resegment(article_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         boundaries.resegment(article_service.load_article(article_id), actor=current_user)
-        db.session.commit()
         flash("Segmented the article again. Every annotation kept its text.", "success")
-    return _back(article_id, None)
+    return redirect(_back(article_id, None))

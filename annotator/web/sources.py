@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from annotator.extensions import db
 from annotator.importers import display_name
 from annotator.models import Credibility, Source
 from annotator.services import sources as source_service
-from annotator.services.errors import Invalid
 from annotator.web import admin_required
-from annotator.web.forms import ButtonForm, SourceForm, SourceImportForm, attach_errors
+from annotator.web.forms import ButtonForm, SourceForm, SourceImportForm
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 
@@ -45,15 +44,15 @@ def index():  # noqa: ANN201
 def create():  # noqa: ANN201
     form = SourceForm()
     if form.validate_on_submit():
-        try:
-            source = source_service.create_source(_form_data(form), actor=current_user)
-        except Invalid as error:
-            db.session.rollback()
-            attach_errors(form, error.fields)
-            return _render_form(form, None), 422
-        db.session.commit()
-        flash(f"Added “{source.name}” ({source.credibility}) to the registry.", "success")
-        return redirect(url_for("sources.view", source_id=source.id))
+        return submit(
+            lambda: source_service.create_source(_form_data(form), actor=current_user),
+            form=form,
+            page=lambda _error: _render_form(form, None),
+            done=lambda source: flashed(
+                url_for("sources.view", source_id=source.id),
+                f"Added “{source.name}” ({source.credibility}) to the registry.",
+            ),
+        )
     return _render_form(form, None), 422 if form.is_submitted() else 200
 
 
@@ -113,15 +112,14 @@ def edit(source_id: int):  # noqa: ANN201
         form.credibility.data = str(source.credibility)
         form.rationale.data = source.rationale
     if form.validate_on_submit():
-        try:
-            source_service.update_source(source, _form_data(form), actor=current_user)
-        except Invalid as error:
-            db.session.rollback()
-            attach_errors(form, error.fields)
-            return _render_form(form, source), 422
-        db.session.commit()
-        flash(f"Saved “{source.name}”.", "success")
-        return redirect(url_for("sources.view", source_id=source.id))
+        return submit(
+            lambda: source_service.update_source(source, _form_data(form), actor=current_user),
+            form=form,
+            page=lambda _error: _render_form(form, source),
+            done=lambda _: flashed(
+                url_for("sources.view", source_id=source.id), f"Saved “{source.name}”."
+            ),
+        )
     return _render_form(form, source), 422 if form.is_submitted() else 200
 
 
@@ -131,7 +129,6 @@ def retire(source_id: int):  # noqa: ANN201
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
         source_service.retire_source(source, actor=current_user)
-        db.session.commit()
         flash(
             f"Retired “{source.name}”: it no longer rates new links; saved links keep their ratings.",
             "info",
@@ -145,7 +142,6 @@ def restore(source_id: int):  # noqa: ANN201
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
         source_service.restore_source(source, actor=current_user)
-        db.session.commit()
         flash(f"Restored “{source.name}”.", "success")
     return redirect(url_for("sources.view", source_id=source.id))
 
@@ -157,18 +153,16 @@ def import_csv():  # noqa: ANN201
     if form.validate_on_submit():
         upload = form.file.data
         name = display_name(upload.filename, "upload.csv")
-        try:
-            result = source_service.import_sources_csv(upload.read(), name, actor=current_user)
-        except Invalid as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return _render_index_with(form), 422
-        db.session.commit()
-        flash(
-            f"Imported {name}: {result.created} added, {result.updated} updated, {result.unchanged} unchanged.",
-            "success",
+        return submit(
+            lambda: source_service.import_sources_csv(upload.read(), name, actor=current_user),
+            say_invalid=lambda error: error.message,
+            page=lambda _error: _render_index_with(form),
+            done=lambda result: flashed(
+                url_for("sources.index"),
+                f"Imported {name}: {result.created} added, {result.updated} updated, "
+                f"{result.unchanged} unchanged.",
+            ),
         )
-        return redirect(url_for("sources.index"))
     return _render_index_with(form), 422
 
 
