@@ -12,6 +12,7 @@ from wtforms import ValidationError
 
 from annotator.extensions import csrf
 from annotator.models import User
+from annotator.responses import export_response
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services import users
@@ -19,7 +20,6 @@ from annotator.services.annotations import annotation_state, annotations_for_art
 from annotator.services.boundaries import edit_text
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.exports import article_data, sentence_data
-from annotator.web.exports import export_response
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)  # checked below, only for cookie-authenticated calls

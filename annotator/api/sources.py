@@ -10,11 +10,11 @@ from flask import Response, abort, jsonify, request, url_for
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
 from annotator.importers import display_name
 from annotator.models import Credibility, RatingOrigin
+from annotator.responses import registry_csv_response
 from annotator.services import sources as source_service
 from annotator.services.errors import Invalid
 from annotator.services.sources import source_state
 from annotator.services.validation import Problems, ascii_url
-from annotator.web.sources import registry_csv_response
 
 
 @api_bp.get("/sources")

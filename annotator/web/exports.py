@@ -1,15 +1,13 @@
-"""The export page and its streamed downloads."""
+"""The export page and its streamed downloads (built by annotator.responses, shared with the API)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from annotator.exporters import EXPORTERS
 from annotator.models import Credibility, Verdict
-from annotator.services import exports
+from annotator.responses import export_response
 from annotator.services.articles import list_articles
 
 bp = Blueprint("exports", __name__)
@@ -34,23 +32,3 @@ def index():  # noqa: ANN201
 @login_required
 def download():  # noqa: ANN201
     return export_response(request.args.get("format", "csv"), request.args, current_user)
-
-
-def export_response(format_name: str, args, viewer) -> Response:  # noqa: ANN001
-    """Stream an export as a download; shared by the page and the API.
-
-    Everything is checked before the first byte goes out, so a bad parameter is a clean error
-    (422), never a broken half-file.
-    """
-    exporter = EXPORTERS[exports.check_format(format_name)]
-    params = {key: args.getlist(key) for key in args}
-    flt = exports.parse_filter(params)
-    options = exports.parse_options(params, base_url=request.url_root)
-    chunks = exports.export_chunks(exporter.name, flt, viewer=viewer, options=options)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    response = Response(stream_with_context(chunks), content_type=exporter.media_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="annotations-{stamp}.{exporter.extension}"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.importers import display_name
 from annotator.models import Credibility, Source
+from annotator.responses import registry_csv_response
 from annotator.services import sources as source_service
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm, SourceForm, SourceImportForm
@@ -170,14 +169,6 @@ def import_csv():  # noqa: ANN201
 @login_required
 def export_csv():  # noqa: ANN201
     return registry_csv_response()
-
-
-def registry_csv_response() -> Response:
-    """The active registry as a CSV download (the page and the API serve the same file)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d")
-    response = Response(source_service.export_sources_csv(), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="sources-{stamp}.csv"'
-    return response
 
 
 def _form_data(form: SourceForm) -> dict[str, str]:

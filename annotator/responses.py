@@ -1,0 +1,55 @@
+"""Responses the pages and the API both send: file downloads (whole or streamed).
+
+A neutral module, so that neither door imports the other's blueprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, request, stream_with_context
+
+from annotator.exporters import EXPORTERS
+from annotator.models import User
+from annotator.services import exports
+from annotator.services import sources as source_service
+
+
+def download(body: str | Iterable[str], filename: str, media_type: str) -> Response:
+    """A file the browser saves as ``filename`` instead of showing it."""
+    response = Response(body, content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_response(format_name: str, args: Any, viewer: User) -> Response:
+    """Stream the annotations matching ``args`` (the query string) in one format as a download.
+
+    Everything is checked before the first byte goes out, so a bad parameter is a clean error
+    (422), never a broken half-file.
+    """
+    exporter = EXPORTERS[exports.check_format(format_name)]
+    params = {key: args.getlist(key) for key in args}
+    flt = exports.parse_filter(params)
+    options = exports.parse_options(params, base_url=request.url_root)
+    chunks: Iterator[str] = exports.export_chunks(
+        exporter.name, flt, viewer=viewer, options=options
+    )
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    response = download(
+        stream_with_context(chunks),
+        f"annotations-{stamp}.{exporter.extension}",
+        exporter.media_type,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def registry_csv_response() -> Response:
+    """The active source registry as a CSV download."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return download(
+        source_service.export_sources_csv(), f"sources-{stamp}.csv", "text/csv; charset=utf-8"
+    )
