@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.cli import progress_info
+from annotator.cli.imports import progress_info
 from annotator.extensions import db
 from annotator.models import Article, Sentence
 from annotator.text.segment import segment

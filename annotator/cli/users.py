@@ -1,0 +1,39 @@
+"""`annotator users`: user accounts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from annotator.cli._shared import fail, writes
+from annotator.models import Role
+from annotator.services import users
+from annotator.services.errors import ServiceError
+
+
+@click.group("users")
+def users_group() -> None:
+    """Manage user accounts."""
+
+
+@users_group.command("create")
+@click.argument("name")
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default="reviewer", show_default=True
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+@writes
+def users_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create a user NAME; the password is prompted for (or read with --password-stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(name, password, role)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"Created {user.role} “{user.username}”.")
