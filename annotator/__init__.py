@@ -18,8 +18,7 @@ def _asset_folder(name: str) -> str:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers."""
-    from annotator import config, db, errors
-    from annotator.api import api_bp
+    from annotator import api, config, db, errors
     from annotator.extensions import csrf, login_manager, migrate
     from annotator.extensions import db as database
     from annotator.uow import UnitOfWorkFlask
@@ -40,7 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     register_blueprints(app)
-    app.register_blueprint(api_bp)
+    api.register(app)
     errors.register(app)
 
     from annotator import cli

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, abort, g, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -225,6 +225,10 @@ def openapi():  # noqa: ANN201
     return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
 
 
-from annotator.api import agreement as _agreement  # noqa: F401,E402  (registers routes)
-from annotator.api import sentences as _sentences  # noqa: E402, F401  (registers routes)
-from annotator.api import sources as _sources  # noqa: F401,E402
+def register(app: Flask) -> None:
+    """Attach the API to the app. The routes of the other resources live in this package's other
+    modules; they are imported here, not at the top, since they take the helpers above from this
+    module (so no module imports one that imports it back)."""
+    from annotator.api import agreement, sentences, sources  # noqa: F401  (they add their routes)
+
+    app.register_blueprint(api_bp)
