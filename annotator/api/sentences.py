@@ -3,52 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from flask import Response, jsonify
 
 from annotator.api import actor, api_bp, article_json, json_body, require_admin
-from annotator.models import Article
 from annotator.services import articles as article_service
 from annotator.services import boundaries
 
 
-def _correct(
-    article_id: int, correction: Callable[[Article, dict[str, Any]], object], *, body: bool = True
-) -> Response:
-    """Apply one correction (admins only) and answer with the article as it now reads."""
+def _correct(article_id: int, correction: Callable[..., object], *fields: str) -> Response:
+    """Apply one correction (admins only), given these fields of the JSON body, and answer with
+    the article as it now reads."""
     require_admin()
-    fields = json_body() if body else {}
+    body = json_body() if fields else {}
     article = article_service.load_article(article_id)
-    correction(article, fields)
+    correction(article, *(body.get(name) for name in fields), actor=actor())
     return jsonify(article_json(article, viewer=actor()))
 
 
 @api_bp.post("/articles/<int:article_id>/sentences/merge")
 def merge_sentences(article_id: int) -> Response:
     """Body: {"first": sentence_id, "second": the next sentence's id}."""
-    return _correct(
-        article_id,
-        lambda article, body: boundaries.merge_sentences(
-            article, body.get("first"), body.get("second"), actor=actor()
-        ),
-    )
+    return _correct(article_id, boundaries.merge_sentences, "first", "second")
 
 
 @api_bp.post("/articles/<int:article_id>/sentences/split")
 def split_sentence(article_id: int) -> Response:
     """Body: {"sentence_id": id, "offset": article offset where the second part begins}."""
-    return _correct(
-        article_id,
-        lambda article, body: boundaries.split_sentence(
-            article, body.get("sentence_id"), body.get("offset"), actor=actor()
-        ),
-    )
+    return _correct(article_id, boundaries.split_sentence, "sentence_id", "offset")
 
 
 @api_bp.post("/articles/<int:article_id>/resegment")
 def resegment(article_id: int) -> Response:
     """Split the article again with the current segmenter; annotations follow their text."""
-    return _correct(
-        article_id, lambda article, _body: boundaries.resegment(article, actor=actor()), body=False
-    )
+    return _correct(article_id, boundaries.resegment)

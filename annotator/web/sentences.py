@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from annotator.models import Article
 from annotator.services import articles as article_service
 from annotator.services import boundaries
 from annotator.services.errors import Invalid
@@ -19,53 +23,65 @@ def _back(article_id: int, sentence_id: int | None) -> str:
     return url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
 
 
-@bp.post("/<int:sentence_id>/merge-next")
-@admin_required
-def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
+def _correct(
+    article_id: int,
+    sentence_id: int,
+    correction: Callable[[Article], object],
+    *,
+    refused: Callable[[Invalid], str],
+    done: str,
+) -> ResponseReturnValue:
+    """Apply one correction to the article and go back to the sentence, saying what happened."""
     back = _back(article_id, sentence_id)
     if not ButtonForm().validate_on_submit():
         return flashed(back, "The form expired; please try again.", "error")
     article = article_service.load_article(article_id)
-    following = next(
-        (
-            s.id
-            for s in article.sentences
-            if s.index > 0 and article.sentences[s.index - 1].id == sentence_id
-        ),
-        None,
+    return submit(
+        lambda: correction(article),
+        back=back,
+        say_invalid=refused,
+        done=lambda _: flashed(back, done),
     )
 
-    def merge() -> None:
+
+@bp.post("/<int:sentence_id>/merge-next")
+@admin_required
+def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
+    def merge(article: Article) -> None:
+        following = next(
+            (
+                s.id
+                for s in article.sentences
+                if s.index > 0 and article.sentences[s.index - 1].id == sentence_id
+            ),
+            None,
+        )
         if following is None:
             raise Invalid(
                 {"second": "this is the last sentence; there is nothing after it to merge."}
             )
         boundaries.merge_sentences(article, sentence_id, following, actor=current_user)
 
-    return submit(
+    return _correct(
+        article_id,
+        sentence_id,
         merge,
-        back=back,
-        say_invalid=lambda error: " ".join(error.fields.values()) or error.message,
-        done=lambda _: flashed(
-            back, "Merged the sentence with the next one. Annotations kept their text."
-        ),
+        refused=lambda error: " ".join(error.fields.values()) or error.message,
+        done="Merged the sentence with the next one. Annotations kept their text.",
     )
 
 
 @bp.post("/<int:sentence_id>/split")
 @admin_required
 def split(article_id: int, sentence_id: int):  # noqa: ANN201
-    back = _back(article_id, sentence_id)
-    if not ButtonForm().validate_on_submit():
-        return flashed(back, "The form expired; please try again.", "error")
-    article = article_service.load_article(article_id)
-    return submit(
-        lambda: boundaries.split_before_text(
+    return _correct(
+        article_id,
+        sentence_id,
+        lambda article: boundaries.split_before_text(
             article, sentence_id, request.form.get("split_before", ""), actor=current_user
         ),
-        back=back,
-        say_invalid=lambda error: "Not split: " + " ".join(error.fields.values()),
-        done=lambda _: flashed(back, "Split the sentence in two. Annotations kept their text."),
+        refused=lambda error: "Not split: " + " ".join(error.fields.values()),
+        done="Split the sentence in two. Annotations kept their text.",
     )
 
 
