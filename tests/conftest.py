@@ -63,6 +63,7 @@ def make_test_app(database_uri: str, instance_dir: Path, **overrides: Any) -> Fl
         "SQLALCHEMY_DATABASE_URI": database_uri,
         "INSTANCE_PATH": str(instance_dir),
         "SECRET_KEY": "test-secret-key",
+        "PUBLIC_CACHE_SECONDS": 0,  # public pages: a test sees each change at once
     }
     config.update(overrides)
     return create_app(config)

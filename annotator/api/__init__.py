@@ -229,6 +229,11 @@ def register(app: Flask) -> None:
     """Attach the API to the app. The routes of the other resources live in this package's other
     modules; they are imported here, not at the top, since they take the helpers above from this
     module (so no module imports one that imports it back)."""
-    from annotator.api import agreement, sentences, sources  # noqa: F401  (they add their routes)
+    from annotator.api import (  # noqa: F401  (they add their routes)
+        agreement,
+        publication,
+        sentences,
+        sources,
+    )
 
     app.register_blueprint(api_bp)

@@ -13,6 +13,7 @@ from annotator.cli.backup import backup_command
 from annotator.cli.bootstrap import bootstrap_command, init_command
 from annotator.cli.exports import export_command
 from annotator.cli.imports import import_command
+from annotator.cli.publish import publish_command
 from annotator.cli.serve import serve_command
 from annotator.cli.tokens import tokens_group
 from annotator.cli.users import users_group
@@ -26,6 +27,7 @@ COMMANDS = (
     export_command,
     backup_command,
     serve_command,
+    publish_command,
 )
 
 

@@ -154,3 +154,58 @@ EXPORTER = exporters.Exporter(
     write,
     label="schema.org ClaimReview (JSON-LD)",
 )
+
+
+def published_claim_review(
+    claim: dict[str, Any],
+    article: dict[str, Any],
+    *,
+    page_url: str,
+    organisation: str,
+    published: str,
+    modified: str,
+) -> dict[str, Any]:
+    """The ClaimReview of one claim on a public fact-check page (no internal ids, no usernames)."""
+    value, name = RATINGS[claim["verdict"]]
+    appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article["title"]}
+    appearance["url"] = article["url"] or page_url
+    if article["published_at"]:
+        appearance["datePublished"] = article["published_at"]
+    if article["outlet"]:
+        appearance["publisher"] = {"@type": "Organization", "name": article["outlet"]}
+    if article["author"]:
+        appearance["author"] = {"@type": "Person", "name": article["author"]}
+    item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
+    if claim["attributed_to"]:
+        item["author"] = {"@type": author_type(claim["attributed_to"]), "name": claim["attributed_to"]}
+    if article["published_at"]:
+        item["datePublished"] = article["published_at"]
+    review: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "ClaimReview",
+        "url": f"{page_url}#claim-{claim['n']}",
+        "claimReviewed": " ".join(claim["text"].split()),
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": value,
+            "bestRating": BEST,
+            "worstRating": WORST,
+            "alternateName": name,
+        },
+        "itemReviewed": item,
+        "author": {"@type": "Organization", "name": organisation},
+        "datePublished": published[:10],
+        "dateModified": modified[:10],
+    }
+    if claim["rationale"]:
+        review["reviewBody"] = claim["rationale"]
+    if claim["links"]:
+        review["citation"] = [
+            {
+                "@type": "CreativeWork",
+                "url": link["url"],
+                **({"name": link["title"]} if link["title"] else {}),
+            }
+            for link in claim["links"]
+        ]
+    return review

@@ -11,6 +11,7 @@ from annotator.models.annotation import (
 )
 from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
+from annotator.models.publication import Publication, PublicationChange
 from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
 
@@ -22,6 +23,8 @@ __all__ = [
     "Credibility",
     "EvidenceLink",
     "RatingOrigin",
+    "Publication",
+    "PublicationChange",
     "Revision",
     "Role",
     "Sentence",

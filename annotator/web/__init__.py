@@ -49,6 +49,8 @@ def register_blueprints(app: Flask) -> None:
         compress,
         exports,
         imports,
+        public,
+        publication,
         sentences,
         sources,
     )
@@ -62,6 +64,8 @@ def register_blueprints(app: Flask) -> None:
         sources.bp,
         imports.bp,
         agreement.bp,
+        public.bp,
+        publication.bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -73,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     def _clear_write_intent(_error: BaseException | None) -> None:
         set_write_intent(False)  # the thread may next run a read, or a test's own queries
 
+    app.session_interface = public.PublicAwareSessionInterface()
     compress.install(app)
 
     @app.after_request

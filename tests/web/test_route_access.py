@@ -2,7 +2,8 @@
 
 import pytest
 
-PUBLIC = {"auth.login", "static", "api.openapi"}
+# Public fact-check pages need no login (tests/web/test_public_pages.py walks them for leaks).
+PUBLIC = {"auth.login", "static", "api.openapi", "public.index", "public.feed", "public.page"}
 
 
 def routes(app):  # noqa: ANN001, ANN201
@@ -80,6 +81,9 @@ ADMIN_ONLY_PAGES = frozenset(
         "imports.start",
         "imports.preview",
         "imports.confirm",
+        "publication.view",
+        "publication.publish",
+        "publication.withdraw",
         "sentences.merge_next",
         "sentences.split",
         "sentences.resegment",

@@ -1,0 +1,54 @@
+"""Publishing an article's public fact-check (admins only)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request, url_for
+
+from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.services import articles as article_service
+from annotator.services import publishing
+from annotator.services.errors import Invalid, NotFound
+
+
+def _state(pub) -> dict:  # noqa: ANN001
+    state = publishing.publication_state(pub) or {}
+    state["url"] = url_for("public.page", slug=pub.slug, _external=True)
+    return state
+
+
+@api_bp.get("/articles/<int:article_id>/publication")
+def get_publication(article_id: int):  # noqa: ANN201
+    """Whether and where the article is published."""
+    require_admin()
+    pub = publishing.publication_for(article_service.get_article(article_id))
+    if pub is None:
+        raise NotFound("This article has never been published.")
+    return jsonify(_state(pub))
+
+
+@api_bp.put("/articles/<int:article_id>/publication")
+def put_publication(article_id: int):  # noqa: ANN201
+    """Publish, republish or update. Body: {"listed": true|false (optional), "version": N (optional)}."""
+    require_admin()
+    body = json_body()
+    unknown = sorted(set(body) - {"listed", "version"})
+    if unknown:
+        raise Invalid({name: "is not a field of a publication." for name in unknown})
+    article = article_service.get_article(article_id)
+    existed = publishing.publication_for(article) is not None
+    pub = publishing.publish(
+        article, actor=actor(), listed=body.get("listed"), expected_version=body.get("version")
+    )
+    return jsonify(_state(pub)), 200 if existed else 201
+
+
+@api_bp.delete("/articles/<int:article_id>/publication")
+def delete_publication(article_id: int):  # noqa: ANN201
+    """Withdraw the page (its address answers 410); `?version=N` refuses if it changed."""
+    require_admin()
+    raw = request.args.get("version")
+    if raw is not None and not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        raise Invalid({"version": "must be the version number you last read (a whole number)."})
+    article = article_service.get_article(article_id)
+    publishing.unpublish(article, actor=actor(), expected_version=int(raw) if raw else None)
+    return Response(status=204)

@@ -1,0 +1,89 @@
+"""The admin page that publishes, updates and withdraws an article's public fact-check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms import RadioField
+
+from annotator.services import articles as article_service
+from annotator.services import publishing
+from annotator.services.errors import Conflict, Invalid
+from annotator.uow import discard
+from annotator.web import admin_required
+from annotator.web.forms import ButtonForm, options
+
+bp = Blueprint("publication", __name__)
+
+
+class PublishForm(ButtonForm):
+    visibility = RadioField(
+        "Who can find the page",
+        choices=options(
+            [
+            ("listed", "Listed: in the index of fact-checks and the feed"),
+                ("unlisted", "Unlisted: only people given its secret address"),
+            ]
+        ),
+        default="listed",
+    )
+
+
+@bp.get("/articles/<int:article_id>/publication")
+@admin_required
+def view(article_id: int):  # noqa: ANN201
+    article = article_service.get_article(article_id)
+    pub = publishing.publication_for(article)
+    form = PublishForm()
+    if pub is not None:
+        form.visibility.data = "listed" if pub.listed else "unlisted"
+    return _render(article, pub, form)
+
+
+def _render(article, pub, form, status: int = 200):  # noqa: ANN001, ANN202
+    preview = publishing.snapshot(article)
+    changes = publishing.changelog(pub.snapshot, preview) if pub is not None and pub.live else []
+    return render_template(
+        "articles/publication.html",
+        article=article,
+        pub=pub,
+        form=form,
+        button=ButtonForm(),
+        preview=preview,
+        pending=changes,
+        words=publishing.VERDICT_WORDS,
+    ), status
+
+
+@bp.post("/articles/<int:article_id>/publication")
+@admin_required
+def publish(article_id: int):  # noqa: ANN201
+    article = article_service.get_article(article_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _render(article, publishing.publication_for(article), form, 422)
+    try:
+        publishing.publish(
+            article, actor=current_user, listed=form.visibility.data == "listed"
+        )
+    except Invalid as error:
+        discard()
+        flash(" ".join(error.fields.values()) or error.message, "error")
+        return _render(article, publishing.publication_for(article), form, 422)
+    flash("Published. The public page shows the verdicts as they are now.", "success")
+    return redirect(url_for("publication.view", article_id=article.id, _anchor="address"))
+
+
+@bp.post("/articles/<int:article_id>/publication/withdraw")
+@admin_required
+def withdraw(article_id: int):  # noqa: ANN201
+    article = article_service.get_article(article_id)
+    if ButtonForm().validate_on_submit():
+        try:
+            publishing.unpublish(article, actor=current_user)
+        except Conflict as error:
+            discard()
+            flash(error.message, "error")
+        else:
+            flash("Withdrawn. Its address now answers “gone” (410) until you publish again.", "info")
+    return redirect(url_for("publication.view", article_id=article.id))
