@@ -84,6 +84,21 @@ class UnitOfWorkFlask(Flask):
 def finish(response: Response) -> None:
     """Commit a successful request's work; roll back an error's or a discarded one's."""
     if response.status_code < 400 and not g.pop("uow_discard", False):
-        commit()
+        if response.is_streamed:
+            _commit_keeping_loaded_values()
+        else:
+            commit()
     else:
         rollback()
+
+
+def _commit_keeping_loaded_values() -> None:
+    """Commit without expiring what the request loaded. A streamed body (an export) is produced
+    after this request's session is closed, and still reads the objects the view handed it (the
+    viewer): expired, they could not be loaded again."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
