@@ -24,7 +24,8 @@ export function install(ws) {
     node.tabIndex = node.classList.contains("current") ? 0 : -1;
     node.setAttribute("role", "button");
   });
-  store.index = Math.max(0, store.indexOf((list.querySelector(".s.current") || {}).dataset?.id));
+  const rendered = list.querySelector(".s.current"); // the sentence the page was rendered at
+  store.index = rendered ? store.indexOf(rendered.dataset.id) : 0;
 
   function select(i, focus) {
     if (i < 0 || i >= sentences.length) return;

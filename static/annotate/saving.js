@@ -1,12 +1,17 @@
-// Saving the claim through the API, and undoing the last save. What is saved is the API's answer:
-// the page keeps the annotation the server returned, not the form it sent.
+// Saving the claim through the API, undoing the last save, and a conflict when someone else
+// saved the claim first. The page keeps the annotation the API answered, not the form it sent.
 export function install(ws) {
   const { store, form, $ } = ws;
+  const conflict = $("conflict");
+  let theirs = null; // after a conflict: the annotation as the server has it now
 
   function showError(response, payload) {
     const error = payload.error || { message: "Saving failed (" + response.status + ")." };
     if (response.status === 409 && error.current) {
-      ws.conflict.show(error);
+      theirs = error.current;
+      $("conflict-message").textContent = error.message;
+      conflict.hidden = false;
+      ws.say("Not saved: someone else changed this claim.", "error");
       return;
     }
     const fields = Object.entries(error.fields || {})
@@ -131,6 +136,21 @@ export function install(ws) {
     save(true);
   });
   $("undo").addEventListener("click", undo);
+  $("conflict-reload").addEventListener("click", () => {
+    const claims = store.claimsOf(store.current().id).slice();
+    claims[store.claim] = theirs;
+    store.setClaims(store.current().id, claims);
+    ws.editor.discard();
+    ws.reader.claimsChanged(store.current().id, true);
+    ws.say("Loaded the other version; press 1, 2 or 3 to save your verdict over it.");
+  });
+  $("conflict-overwrite").addEventListener("click", () => {
+    conflict.hidden = true;
+    save(false, theirs.version);
+  });
+  ws.on("claim", () => {
+    conflict.hidden = true; // a conflict belongs to the claim that was shown
+  });
   ws.keys.add(["Enter"], () => save(true));
   ws.keys.add(["z"], undo);
   window.addEventListener("beforeunload", (event) => {
