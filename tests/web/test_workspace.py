@@ -280,11 +280,11 @@ def test_page_script_modules_are_versioned_and_take_their_urls_from_the_page(
     article = make_article()
     login(client, reviewer)
     page = client.get(f"/articles/{article.id}").get_data(as_text=True)
-    config = json.loads(
-        re.search(r'id="workspace-config">(.*?)</script>', page, re.S).group(1)
-    )
+    config = json.loads(re.search(r'id="workspace-config">(.*?)</script>', page, re.S).group(1))
     static = Path(app.static_folder)
-    listed = {re.match(r"/static/([\w/]+\.js)\?v=\w{10}$", url).group(1) for url in config["modules"]}
+    listed = {
+        re.match(r"/static/([\w/]+\.js)\?v=\w{10}$", url).group(1) for url in config["modules"]
+    }
     assert listed == {p.relative_to(static).as_posix() for p in static.glob("annotate/*.js")}
     for url in config["modules"]:
         assert f'<link rel="modulepreload" href="{url}">' in page
@@ -294,6 +294,6 @@ def test_page_script_modules_are_versioned_and_take_their_urls_from_the_page(
     for script in static.rglob("*.js"):
         code = script.read_text(encoding="utf-8")
         assert "/api/" not in code, f"{script.name} hard-codes an API path"
-        assert not re.search(r"^\s*(import|export)\b[^(\n]*\bfrom\b|^\s*import\s*['\"]", code, re.M), (
-            f"{script.name} imports a module by a path the page did not version"
-        )
+        assert not re.search(
+            r"^\s*(import|export)\b[^(\n]*\bfrom\b|^\s*import\s*['\"]", code, re.M
+        ), f"{script.name} imports a module by a path the page did not version"
