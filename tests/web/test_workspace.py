@@ -266,3 +266,34 @@ def test_article_list_costs_the_same_queries_however_many_annotations(
     after = len(count_queries(app, lambda: client.get("/")))
     assert after == before
     assert "20 of 20 reviewed" in client.get("/").get_data(as_text=True)
+
+
+def test_page_script_modules_are_versioned_and_take_their_urls_from_the_page(
+    app, client, make_article, reviewer
+):
+    """Static files are cached for a year behind ?v=<hash>: a module fetched by a bare relative
+    import would keep running last deploy's code beside this deploy's, so every module is listed
+    with its version by the page, and the scripts name no path of their own."""
+    import json
+    from pathlib import Path
+
+    article = make_article()
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    config = json.loads(re.search(r'id="workspace-config">(.*?)</script>', page, re.S).group(1))
+    static = Path(app.static_folder)
+    listed = {
+        re.match(r"/static/([\w/]+\.js)\?v=\w{10}$", url).group(1) for url in config["modules"]
+    }
+    assert listed == {p.relative_to(static).as_posix() for p in static.glob("annotate/*.js")}
+    for url in config["modules"]:
+        assert f'<link rel="modulepreload" href="{url}">' in page
+        with client.get(url) as response:
+            assert response.status_code == 200
+    assert config["urls"]["annotations"] == "/api/v1/annotations"
+    for script in static.rglob("*.js"):
+        code = script.read_text(encoding="utf-8")
+        assert "/api/" not in code, f"{script.name} hard-codes an API path"
+        assert not re.search(
+            r"^\s*(import|export)\b[^(\n]*\bfrom\b|^\s*import\s*['\"]", code, re.M
+        ), f"{script.name} imports a module by a path the page did not version"
