@@ -11,6 +11,7 @@ from annotator.models.annotation import (
 )
 from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
+from annotator.models.search import SearchEntry
 from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
 
@@ -24,6 +25,7 @@ __all__ = [
     "RatingOrigin",
     "Revision",
     "Role",
+    "SearchEntry",
     "Sentence",
     "Source",
     "SourceDomain",
