@@ -471,6 +471,10 @@ COMMANDS = (
     serve_command,
 )
 
+from annotator.cli_search import reindex_command, search_command  # noqa: E402
+
+COMMANDS = (*COMMANDS, search_command, reindex_command)
+
 
 def register(app: Flask) -> None:
     """Add the commands to app.cli, so `flask --app annotator` has them too."""

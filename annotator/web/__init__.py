@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
         compress,
         exports,
         imports,
+        search,
         sentences,
         sources,
     )
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         sources.bp,
         imports.bp,
         agreement.bp,
+        search.bp,
     ):
         app.register_blueprint(blueprint)
 
