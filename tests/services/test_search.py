@@ -204,3 +204,28 @@ def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
     except Invalid as error:
         assert "q" in error.fields
     db.session.rollback()
+
+
+def test_the_article_list_reaches_every_article_a_page_at_a_time(app, make_article, make_user) -> None:  # noqa: ANN001
+    from annotator.services.article_list import list_page
+
+    viewer = make_user("reviewer", "pager")
+    for number in range(7):
+        make_article(text=f"T{number}\n\nSentence {number}.", title=f"{'BCA'[number % 3]} story {number}")
+    for sort in ("newest", "oldest", "title", "progress"):
+        seen, cursor, pages = [], "", 0
+        while True:
+            page = list_page(viewer=viewer, sort=sort, cursor=cursor, per_page=3)
+            assert page.total == 7
+            seen += [row.article.id for row in page.rows]
+            pages += 1
+            if not page.next:
+                break
+            cursor = page.next
+        assert len(seen) == 7 == len(set(seen)) and pages == 3, sort
+        back = list_page(viewer=viewer, sort=sort, cursor=page.previous, per_page=3)
+        assert [r.article.id for r in back.rows] == seen[3:6], sort
+    titles = [r.article.title for r in list_page(viewer=viewer, sort="title", per_page=7).rows]
+    assert titles == sorted(titles, key=str.lower)
+    for junk in ("x", "eyJrIjpbXX0", "²", "eyJrIjpbIngiXSwiZCI6ImFmdGVyIn0"):
+        assert len(list_page(viewer=viewer, cursor=junk, per_page=3).rows) == 3
