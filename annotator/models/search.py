@@ -64,8 +64,12 @@ def _source_body(row: str, dialect: str) -> str:
 
 
 def rebuild_statements(dialect: str) -> list[str]:
-    """Empty the index and fill it again from the tables (the same bodies the triggers write)."""
-    statements = [
+    """Empty the index and fill it again from the tables (the same bodies the triggers write).
+
+    On SQLite the full-text table is rebuilt once at the end, so the row-by-row sync triggers are
+    set aside meanwhile (in the same transaction: nobody sees the index without them)."""
+    sync = _SYNC_TRIGGERS if dialect == "sqlite" else []
+    statements = [f"DROP TRIGGER {name}" for name, _ in sync] + [
         "DELETE FROM search_index",
         "INSERT INTO search_index (kind, ref_id, article_id, body) "
         f"SELECT 'article', a.id, a.id, {_ARTICLE_BODY.format(a='a')} FROM articles a",
@@ -85,10 +89,31 @@ def rebuild_statements(dialect: str) -> list[str]:
     ]
     if dialect == "sqlite":
         statements.append("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        statements += [ddl for _, ddl in sync]
     return statements
 
 
 # ----- triggers ----------------------------------------------------------------------------
+
+# SQLite: the full-text table follows search_index row by row.
+_SYNC_TRIGGERS = [
+    (
+        "search_index_ai",
+        "CREATE TRIGGER search_index_ai AFTER INSERT ON search_index BEGIN "
+        "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
+    ),
+    (
+        "search_index_ad",
+        "CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); END",
+    ),
+    (
+        "search_index_au",
+        "CREATE TRIGGER search_index_au AFTER UPDATE ON search_index BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); "
+        "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
+    ),
+]
 # Each entry: (table, event, the statements run for each row). NEW/OLD as in SQL triggers.
 
 _ANNOTATION_PLACE = "(SELECT article_id FROM sentences WHERE id = NEW.sentence_id)"
@@ -250,17 +275,11 @@ def install_statements(dialect: str) -> list[str]:
     """DDL that creates the full-text index and the triggers that keep ``search_index`` current."""
     out: list[str] = []
     if dialect == "sqlite":
-        out += [
+        out.append(
             "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_index', "
-            "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3')",
-            "CREATE TRIGGER search_index_ai AFTER INSERT ON search_index BEGIN "
-            "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
-            "CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN "
-            "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); END",
-            "CREATE TRIGGER search_index_au AFTER UPDATE ON search_index BEGIN "
-            "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); "
-            "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
-        ]
+            "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\")"
+        )
+        out += [ddl for _, ddl in _SYNC_TRIGGERS]
         for table, name, when, steps in _TRIGGERS:
             body = "; ".join(_statements(steps, dialect))
             out.append(f"CREATE TRIGGER {table}_search_{name} {when} ON {table} BEGIN {body}; END")
