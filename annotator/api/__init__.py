@@ -14,6 +14,7 @@ from annotator.extensions import csrf
 from annotator.models import User
 from annotator.responses import export_response
 from annotator.services import annotations as annotation_service
+from annotator.services import article_list
 from annotator.services import articles as article_service
 from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
@@ -103,7 +104,7 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
 @api_bp.get("/articles")
 def list_articles():  # noqa: ANN201
     limit, offset = _page_args()
-    rows = article_service.list_articles(
+    rows = article_list.list_articles(
         viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset
     )
     items = [
@@ -232,6 +233,7 @@ def register(app: Flask) -> None:
     from annotator.api import (  # noqa: F401  (they add their routes)
         agreement,
         publication,
+        search,
         sentences,
         sources,
     )

@@ -14,6 +14,7 @@ from annotator.cli.bootstrap import bootstrap_command, init_command
 from annotator.cli.exports import export_command
 from annotator.cli.imports import import_command
 from annotator.cli.publish import publish_command
+from annotator.cli.search import reindex_command, search_command
 from annotator.cli.serve import serve_command
 from annotator.cli.tokens import tokens_group
 from annotator.cli.users import users_group
@@ -28,6 +29,8 @@ COMMANDS = (
     backup_command,
     serve_command,
     publish_command,
+    search_command,
+    reindex_command,
 )
 
 

@@ -12,6 +12,7 @@ from annotator.models.annotation import (
 from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
 from annotator.models.publication import Publication, PublicationChange
+from annotator.models.search import SearchEntry
 from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
 
@@ -27,6 +28,7 @@ __all__ = [
     "PublicationChange",
     "Revision",
     "Role",
+    "SearchEntry",
     "Sentence",
     "Source",
     "SourceDomain",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -14,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.importers import TITLE_LIMIT
-from annotator.models import Annotation, Article, Sentence, User
+from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.errors import Duplicate, Invalid, NotFound
@@ -157,92 +156,6 @@ def load_article(article_id: int) -> Article:
     if article is None:
         raise NotFound(f"There is no article #{article_id}.")
     return article
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """One line of the article list."""
-
-    article: Article
-    sentences: int
-    reviewed: int  # sentences with at least one annotation visible to the viewer
-    mine: int  # sentences the viewer annotated
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.reviewed / self.sentences) if self.sentences else 0
-
-
-SORTS = {
-    "newest": (Article.id.desc(),),
-    "oldest": (Article.id.asc(),),
-    "title": (db.func.lower(Article.title), Article.id),
-}
-
-
-def _progress_query(viewer: User, search: str = ""):  # noqa: ANN202 - a Select
-    """Live articles with their sentence count, the sentences the viewer reviewed, and the sentences
-    with any annotation the viewer may see: counted by the database, whatever the annotations."""
-    totals = (
-        db.select(Sentence.article_id, db.func.count().label("n"))
-        .group_by(Sentence.article_id)
-        .subquery()
-    )
-
-    def reviewed(only_viewer: bool):  # noqa: ANN202
-        query = (
-            db.select(
-                Sentence.article_id,
-                db.func.count(db.distinct(Annotation.sentence_id)).label("n"),
-            )
-            .join(Annotation, Annotation.sentence_id == Sentence.id)
-            .where(Annotation.deleted_at.is_(None))
-            .group_by(Sentence.article_id)
-        )
-        if only_viewer:
-            query = query.where(Annotation.reviewer_id == viewer.id)
-        return query.subquery()
-
-    mine = reviewed(only_viewer=True)
-    seen = reviewed(only_viewer=False) if viewer.is_admin else mine
-    total = db.func.coalesce(totals.c.n, 0)
-    done = db.func.coalesce(mine.c.n, 0)
-    query = (
-        db.select(Article, total, db.func.coalesce(seen.c.n, 0), done)
-        .outerjoin(totals, totals.c.article_id == Article.id)
-        .outerjoin(mine, mine.c.article_id == Article.id)
-        .where(Article.deleted_at.is_(None))
-    )
-    if seen is not mine:
-        query = query.outerjoin(seen, seen.c.article_id == Article.id)
-    if search:
-        like = f"%{search.strip()}%"
-        query = query.where(db.or_(Article.title.ilike(like), Article.outlet.ilike(like)))
-    return query, total, done
-
-
-def list_articles(
-    *, viewer: User, search: str = "", sort: str = "newest", limit: int = 200, offset: int = 0
-) -> list[ArticleRow]:
-    """Articles with review progress, in one query. ``sort``: newest, oldest, title, or progress
-    (the viewer's least-reviewed first)."""
-    query, total, done = _progress_query(viewer, search)
-    if sort == "progress":
-        order = ((done * 1.0) / db.func.coalesce(db.func.nullif(total, 0), 1), Article.id)
-    else:
-        order = SORTS.get(sort, SORTS["newest"])
-    rows = db.session.execute(query.order_by(*order).limit(limit).offset(offset)).all()
-    return [
-        ArticleRow(article, sentences, reviewed, mine)
-        for article, sentences, reviewed, mine in rows
-    ]
-
-
-def next_article_to_review(*, viewer: User) -> Article | None:
-    """The oldest article in which the viewer has sentences left to review."""
-    query, total, done = _progress_query(viewer)
-    row = db.session.execute(query.where(done < total).order_by(Article.id).limit(1)).first()
-    return row[0] if row else None
 
 
 def delete_article(article: Article, *, actor: User) -> None:

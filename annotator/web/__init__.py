@@ -51,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
         imports,
         public,
         publication,
+        search,
         sentences,
         sources,
     )
@@ -66,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         agreement.bp,
         public.bp,
         publication.bp,
+        search.bp,
     ):
         app.register_blueprint(blueprint)
 

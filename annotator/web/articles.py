@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from annotator.extensions import db
 from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
+from annotator.services import article_list
 from annotator.services import articles as article_service
 from annotator.services.boundaries import TextEdit, edit_text
 from annotator.services.errors import Duplicate, Invalid, NotFound
@@ -33,14 +34,17 @@ bp = Blueprint("articles", __name__)
 def index():  # noqa: ANN201
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
-    sort = sort if sort in (*article_service.SORTS, "progress") else "newest"
-    rows = article_service.list_articles(viewer=current_user, search=search, sort=sort)
+    sort = sort if sort in article_list.SORTS else "newest"
+    page = article_list.list_page(
+        viewer=current_user, search=search, sort=sort, cursor=request.args.get("page", "")[:500]
+    )
     return render_template(
         "articles/index.html",
-        rows=rows,
+        page=page,
+        rows=page.rows,
         search=search,
         sort=sort,
-        next_article=article_service.next_article_to_review(viewer=current_user),
+        next_article=article_list.next_article_to_review(viewer=current_user),
     )
 
 

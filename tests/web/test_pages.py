@@ -314,12 +314,12 @@ def test_account_page_shows_a_new_token_once(client, reviewer):
 
 
 def test_unexpected_errors_show_a_sentence_not_a_trace(app, client, reviewer, monkeypatch):
-    from annotator.services import articles
+    from annotator.services import article_list
 
     def boom(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(articles, "list_articles", boom)
+    monkeypatch.setattr(article_list, "list_page", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(client, reviewer)
     response = client.get("/")

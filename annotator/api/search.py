@@ -1,0 +1,25 @@
+"""GET /api/v1/search: the search page's results as JSON, paged."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from annotator.api import _page_args, actor, api_bp
+from annotator.services import search as search_service
+from annotator.web.search import FILTERS
+
+
+@api_bp.get("/search")
+def search():  # noqa: ANN201
+    """Query ``q`` with the page's filters; ``limit`` (max 100) and ``offset`` page the results."""
+    limit, offset = _page_args()
+    params = {name: request.args.getlist(name) for name in FILTERS}
+    flt = search_service.parse_filter(params, viewer=actor())
+    page = search_service.search(
+        request.args.get("q", ""), flt, viewer=actor(), limit=min(limit, search_service.MAX_LIMIT), offset=offset
+    )
+    following = None
+    if page.next is not None:
+        args = {**request.args.to_dict(flat=False), "offset": page.next, "limit": page.limit}
+        following = url_for("api.search", **args)
+    return jsonify({"items": [search_service.hit_state(h) for h in page.items], "next": following, "total": page.total})

@@ -1,0 +1,52 @@
+"""`annotator search` and `annotator reindex`: the desk's memory from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import with_appcontext
+
+from annotator.db import write_intent
+from annotator.models import Role, User
+from annotator.models.search import KINDS
+from annotator.services import search as search_service
+from annotator.services.errors import ServiceError
+from annotator.uow import transaction
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--kind", type=click.Choice(KINDS), multiple=True, help="Only these kinds of result.")
+@click.option("--verdict", multiple=True, help="Only claims with this verdict (repeat or use commas).")
+@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True, help="Results to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON lines.")
+@with_appcontext
+def search_command(query: str, kind: tuple[str, ...], verdict: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Search articles, sentences, annotations, evidence links and sources (as an admin sees them)."""
+    desk = User(username="command line", role=Role.ADMIN)  # reads only, never stored
+    try:
+        flt = search_service.parse_filter({"kind": list(kind), "verdict": list(verdict)}, viewer=desk)
+        page = search_service.search(query, flt, viewer=desk, limit=limit)
+    except ServiceError as error:
+        raise click.ClickException("; ".join(error.fields.values()) or error.message) from None
+    for hit in page.items:
+        state = search_service.hit_state(hit)
+        if as_json:
+            click.echo(json.dumps(state, ensure_ascii=False))
+            continue
+        where = f"article {hit.article_id}" + (f", sentence {hit.sentence_id}" if hit.sentence_id else "")
+        shown = state["context"] or state["detail"]
+        click.echo(f"[{hit.kind} {hit.ref_id}] {where if hit.article_id else ''}: {' '.join(shown.split())[:200]}")
+    click.echo(f"{page.total} result(s).", err=True)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database (it is kept current on every write anyway)."""
+    click.echo("Rebuilding the search index…", err=True)
+    with write_intent(), transaction():
+        counts = search_service.reindex()
+    summary = ", ".join(f"{counts.get(kind, 0)} {kind}s" for kind in KINDS)
+    click.echo(f"Indexed {summary}.")

@@ -1,0 +1,321 @@
+"""The search index: one row per searchable thing, kept by database triggers.
+
+Every write that changes searchable text (an import, a text edit, a boundary fix, a save, a delete,
+a restore, a reload of an export) changes the index in the same transaction, because the database
+itself does it: triggers on articles, sentences, annotations, evidence links and the source registry
+keep ``search_index`` up to date, and the full-text engine indexes its ``body``:
+
+- SQLite: an FTS5 table over ``search_index`` (external content), kept by three more triggers;
+- PostgreSQL: a stored generated ``tsvector`` column with a GIN index.
+
+Soft deletes stay in the index; searches join the live rows. ``REBUILD`` fills the index from
+scratch (``annotator reindex``).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from annotator.extensions import db
+
+KINDS = ("article", "sentence", "annotation", "link", "source")
+# Objects of the index the ORM does not know (the model-vs-migration check skips them).
+UNMAPPED = frozenset({"search_fts", "tsv", "ix_search_index_tsv"})
+
+
+class SearchEntry(db.Model):
+    __tablename__ = "search_index"
+    __table_args__ = (
+        UniqueConstraint("kind", "ref_id", name="uq_search_index_kind_ref"),
+        Index("ix_search_index_article", "article_id"),
+        Index("ix_search_index_sentence", "sentence_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    ref_id: Mapped[int]
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE", name="fk_search_index_article_id_articles")
+    )
+    sentence_id: Mapped[int | None]
+    reviewer_id: Mapped[int | None]
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+# ----- the body of each kind, as SQL over the table's own row (NEW in a trigger) --------------
+
+_SENTENCE_TEXT = (
+    "(SELECT substr(a.text, {s}.start_offset + 1, {s}.end_offset - {s}.start_offset)"
+    " FROM articles a WHERE a.id = {s}.article_id)"
+)
+_ARTICLE_BODY = "{a}.title || ' ' || coalesce({a}.outlet, '') || ' ' || coalesce({a}.author, '')"
+_ANNOTATION_BODY = "{n}.verdict || ' ' || {n}.attributed_to || ' ' || {n}.note"
+_LINK_BODY = "{l}.url || ' ' || {l}.title"
+_SOURCE_BODY = (
+    "{r}.name || ' ' || {r}.rationale || ' ' || "
+    "coalesce((SELECT {agg} FROM source_domains d WHERE d.source_id = {r}.id), '')"
+)
+
+
+def _source_body(row: str, dialect: str) -> str:
+    agg = "group_concat(d.domain, ' ')" if dialect == "sqlite" else "string_agg(d.domain, ' ')"
+    return _SOURCE_BODY.format(r=row, agg=agg)
+
+
+def rebuild_statements(dialect: str) -> list[str]:
+    """Empty the index and fill it again from the tables (the same bodies the triggers write).
+
+    On SQLite the full-text table is rebuilt once at the end, so the row-by-row sync triggers are
+    set aside meanwhile (in the same transaction: nobody sees the index without them)."""
+    sync = _SYNC_TRIGGERS if dialect == "sqlite" else []
+    statements = [f"DROP TRIGGER {name}" for name, _ in sync] + [
+        "DELETE FROM search_index",
+        "INSERT INTO search_index (kind, ref_id, article_id, body) "
+        f"SELECT 'article', a.id, a.id, {_ARTICLE_BODY.format(a='a')} FROM articles a",
+        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, body) "
+        "SELECT 'sentence', s.id, s.article_id, s.id, "
+        "substr(a.text, s.start_offset + 1, s.end_offset - s.start_offset) "
+        "FROM sentences s JOIN articles a ON a.id = s.article_id",
+        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
+        f"SELECT 'annotation', n.id, s.article_id, n.sentence_id, n.reviewer_id, "
+        f"{_ANNOTATION_BODY.format(n='n')} FROM annotations n JOIN sentences s ON s.id = n.sentence_id",
+        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
+        f"SELECT 'link', l.id, s.article_id, n.sentence_id, n.reviewer_id, {_LINK_BODY.format(l='l')} "
+        "FROM evidence_links l JOIN annotations n ON n.id = l.annotation_id "
+        "JOIN sentences s ON s.id = n.sentence_id",
+        "INSERT INTO search_index (kind, ref_id, body) "
+        f"SELECT 'source', r.id, {_source_body('r', dialect)} FROM sources r",
+    ]
+    if dialect == "sqlite":
+        statements.append("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        statements += [ddl for _, ddl in sync]
+    return statements
+
+
+# ----- triggers ----------------------------------------------------------------------------
+
+# SQLite: the full-text table follows search_index row by row.
+_SYNC_TRIGGERS = [
+    (
+        "search_index_ai",
+        "CREATE TRIGGER search_index_ai AFTER INSERT ON search_index BEGIN "
+        "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
+    ),
+    (
+        "search_index_ad",
+        "CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); END",
+    ),
+    (
+        "search_index_au",
+        "CREATE TRIGGER search_index_au AFTER UPDATE ON search_index BEGIN "
+        "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); "
+        "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
+    ),
+]
+# Each entry: (table, event, the statements run for each row). NEW/OLD as in SQL triggers.
+
+_ANNOTATION_PLACE = "(SELECT article_id FROM sentences WHERE id = NEW.sentence_id)"
+
+_TRIGGERS: list[tuple[str, str, str, list[str]]] = [
+    (
+        "articles",
+        "ai",
+        "AFTER INSERT",
+        [
+            "INSERT INTO search_index (kind, ref_id, article_id, body) "
+            f"VALUES ('article', NEW.id, NEW.id, {_ARTICLE_BODY.format(a='NEW')})"
+        ],
+    ),
+    (
+        "articles",
+        "au",
+        "AFTER UPDATE",
+        [
+            f"UPDATE search_index SET body = {_ARTICLE_BODY.format(a='NEW')} "
+            "WHERE kind = 'article' AND ref_id = NEW.id",
+            "UPDATE search_index SET body = (SELECT substr(NEW.text, s.start_offset + 1, "
+            "s.end_offset - s.start_offset) FROM sentences s WHERE s.id = search_index.ref_id) "
+            "WHERE kind = 'sentence' AND article_id = NEW.id",
+        ],
+    ),
+    ("articles", "ad", "AFTER DELETE", ["DELETE FROM search_index WHERE article_id = OLD.id"]),
+    (
+        "sentences",
+        "ai",
+        "AFTER INSERT",
+        [
+            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, body) "
+            f"VALUES ('sentence', NEW.id, NEW.article_id, NEW.id, {_SENTENCE_TEXT.format(s='NEW')})"
+        ],
+    ),
+    (
+        "sentences",
+        "au",
+        "AFTER UPDATE",
+        [
+            f"UPDATE search_index SET body = {_SENTENCE_TEXT.format(s='NEW')}, "
+            "article_id = NEW.article_id WHERE kind = 'sentence' AND ref_id = NEW.id"
+        ],
+    ),
+    (
+        "sentences",
+        "ad",
+        "AFTER DELETE",
+        ["DELETE FROM search_index WHERE kind = 'sentence' AND ref_id = OLD.id"],
+    ),
+    (
+        "annotations",
+        "ai",
+        "AFTER INSERT",
+        [
+            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
+            f"VALUES ('annotation', NEW.id, {_ANNOTATION_PLACE}, NEW.sentence_id, NEW.reviewer_id, "
+            f"{_ANNOTATION_BODY.format(n='NEW')})"
+        ],
+    ),
+    (
+        "annotations",
+        "au",
+        "AFTER UPDATE",
+        [
+            f"UPDATE search_index SET body = {_ANNOTATION_BODY.format(n='NEW')}, "
+            f"article_id = {_ANNOTATION_PLACE}, sentence_id = NEW.sentence_id, "
+            "reviewer_id = NEW.reviewer_id WHERE kind = 'annotation' AND ref_id = NEW.id",
+            f"UPDATE search_index SET article_id = {_ANNOTATION_PLACE}, "
+            "sentence_id = NEW.sentence_id, reviewer_id = NEW.reviewer_id WHERE kind = 'link' "
+            "AND ref_id IN (SELECT id FROM evidence_links WHERE annotation_id = NEW.id)",
+        ],
+    ),
+    (
+        "annotations",
+        "ad",
+        "AFTER DELETE",
+        ["DELETE FROM search_index WHERE kind = 'annotation' AND ref_id = OLD.id"],
+    ),
+    (
+        "evidence_links",
+        "ai",
+        "AFTER INSERT",
+        [
+            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
+            f"SELECT 'link', NEW.id, s.article_id, n.sentence_id, n.reviewer_id, "
+            f"{_LINK_BODY.format(l='NEW')} FROM annotations n JOIN sentences s "
+            "ON s.id = n.sentence_id WHERE n.id = NEW.annotation_id"
+        ],
+    ),
+    (
+        "evidence_links",
+        "au",
+        "AFTER UPDATE",
+        [
+            f"UPDATE search_index SET body = {_LINK_BODY.format(l='NEW')} "
+            "WHERE kind = 'link' AND ref_id = NEW.id"
+        ],
+    ),
+    (
+        "evidence_links",
+        "ad",
+        "AFTER DELETE",
+        ["DELETE FROM search_index WHERE kind = 'link' AND ref_id = OLD.id"],
+    ),
+    (
+        "sources",
+        "ai",
+        "AFTER INSERT",
+        ["INSERT INTO search_index (kind, ref_id, body) VALUES ('source', NEW.id, {source_new})"],
+    ),
+    (
+        "sources",
+        "au",
+        "AFTER UPDATE",
+        [
+            "UPDATE search_index SET body = {source_new} "
+            "WHERE kind = 'source' AND ref_id = NEW.id"
+        ],
+    ),
+    (
+        "sources",
+        "ad",
+        "AFTER DELETE",
+        ["DELETE FROM search_index WHERE kind = 'source' AND ref_id = OLD.id"],
+    ),
+    (
+        "source_domains",
+        "ai",
+        "AFTER INSERT",
+        [
+            "UPDATE search_index SET body = (SELECT {source_r} FROM sources r "
+            "WHERE r.id = NEW.source_id) WHERE kind = 'source' AND ref_id = NEW.source_id"
+        ],
+    ),
+    (
+        "source_domains",
+        "ad",
+        "AFTER DELETE",
+        [
+            "UPDATE search_index SET body = (SELECT {source_r} FROM sources r "
+            "WHERE r.id = OLD.source_id) WHERE kind = 'source' AND ref_id = OLD.source_id"
+        ],
+    ),
+]
+
+
+def _statements(steps: list[str], dialect: str) -> list[str]:
+    return [
+        step.replace("{source_new}", _source_body("NEW", dialect)).replace(
+            "{source_r}", _source_body("r", dialect)
+        )
+        for step in steps
+    ]
+
+
+def install_statements(dialect: str) -> list[str]:
+    """DDL that creates the full-text index and the triggers that keep ``search_index`` current."""
+    out: list[str] = []
+    if dialect == "sqlite":
+        out.append(
+            "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_index', "
+            "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\")"
+        )
+        out += [ddl for _, ddl in _SYNC_TRIGGERS]
+        for table, name, when, steps in _TRIGGERS:
+            body = "; ".join(_statements(steps, dialect))
+            out.append(f"CREATE TRIGGER {table}_search_{name} {when} ON {table} BEGIN {body}; END")
+        return out
+    out += [
+        "ALTER TABLE search_index ADD COLUMN tsv tsvector "
+        # URLs, hosts and hyphenated words split into plain words, as SQLite's tokenizer splits them.
+        "GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[./:@_-]+', ' ', 'g'))) "
+        "STORED",
+        "CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)",
+    ]
+    for table, name, when, steps in _TRIGGERS:
+        function = f"{table}_search_{name}"
+        body = ";\n".join(_statements(steps, dialect))
+        returns = "OLD" if "DELETE" in when else "NEW"
+        out.append(
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body}; RETURN {returns}; END $$"
+        )
+        out.append(
+            f"CREATE TRIGGER {function} {when} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()"
+        )
+    return out
+
+
+def uninstall_statements(dialect: str) -> list[str]:
+    out = []
+    for table, name, _, _ in _TRIGGERS:
+        out.append(f"DROP TRIGGER IF EXISTS {table}_search_{name}" + ("" if dialect == "sqlite" else f" ON {table}"))
+        if dialect != "sqlite":
+            out.append(f"DROP FUNCTION IF EXISTS {table}_search_{name}()")
+    if dialect == "sqlite":
+        out += [
+            "DROP TRIGGER IF EXISTS search_index_ai",
+            "DROP TRIGGER IF EXISTS search_index_ad",
+            "DROP TRIGGER IF EXISTS search_index_au",
+            "DROP TABLE IF EXISTS search_fts",
+        ]
+    return out

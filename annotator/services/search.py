@@ -1,0 +1,433 @@
+"""Search everything the desk has: article titles, sentences, annotations, evidence links, sources.
+
+The database's own full-text engine does the matching and ranking (SQLite FTS5 with bm25,
+PostgreSQL ``tsvector`` with ``ts_rank_cd``) over ``search_index`` (annotator/models/search.py);
+this module adds the filters, blind review and the shape of a result.
+
+Blind review: a reviewer's search returns only their own annotations and links, and shows only
+their own verdicts; admins see everyone's and the final verdicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    bindparam,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
+
+from annotator.extensions import db
+from annotator.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    Credibility,
+    EvidenceLink,
+    SearchEntry,
+    Sentence,
+    Source,
+    User,
+    Verdict,
+)
+from annotator.models.search import KINDS, rebuild_statements
+from annotator.services.errors import Forbidden, Invalid
+from annotator.text.search_query import Query, QueryProblem, fts5, highlight, parse, tsquery
+
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+SNIPPET = 400  # characters of a long text shown around the first match
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    kinds: tuple[str, ...] = ()
+    verdicts: tuple[str, ...] = ()
+    credibility: tuple[str, ...] = ()
+    outlet: str = ""
+    reviewer: str = ""
+    article: int | None = None
+    since: str = ""
+    until: str = ""
+    adjudicated: bool | None = None
+
+
+@dataclass
+class Hit:
+    kind: str
+    ref_id: int
+    article_id: int | None
+    article_title: str = ""
+    sentence_id: int | None = None
+    context: list[tuple[str, bool]] = field(default_factory=list)  # the paragraph, matches marked
+    detail: list[tuple[str, bool]] = field(default_factory=list)  # the note, link or source text
+    verdicts: list[dict[str, str]] = field(default_factory=list)
+    final: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class SearchPage:
+    query: str
+    items: list[Hit]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def next(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+    @property
+    def previous(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset else None
+
+
+def parse_filter(params: dict[str, Any], *, viewer: User) -> SearchFilter:
+    """Check the filters a person or a program sent; Invalid names each bad one."""
+    problems: dict[str, str] = {}
+
+    def many(name: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        values = params.get(name) or []
+        values = [values] if isinstance(values, str) else list(values)
+        found = tuple(
+            dict.fromkeys(v.strip().lower() for item in values for v in str(item).split(",") if v.strip())
+        )
+        bad = [v for v in found if v not in allowed]
+        if bad:
+            problems[name] = f"must be among {', '.join(allowed)} (got {bad[0][:40]!r})."
+        return found
+
+    def one(name: str) -> str:
+        value = params.get(name)
+        if isinstance(value, list | tuple):
+            value = next((v for v in value if v not in (None, "")), "")
+        return str(value or "").strip()[:200]
+
+    kinds = many("kind", KINDS)
+    verdicts = many("verdict", tuple(v.value for v in Verdict))
+    credibility = many("credibility", tuple(c.value for c in Credibility))
+    reviewer = one("reviewer")
+    if reviewer and not viewer.is_admin:
+        raise Forbidden("Only admins can search by reviewer: reviewers judge blind.")
+    article = one("article")
+    article_id = None
+    if article:
+        if not (article.isascii() and article.isdigit() and len(article) < 10):
+            problems["article"] = "must be an article number."
+        else:
+            article_id = int(article)
+    dates = {}
+    for name in ("since", "until"):
+        value = one(name)
+        if value:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                problems[name] = "must be a date like 2026-11-30."
+        dates[name] = value
+    adjudicated = one("adjudicated").lower()
+    if adjudicated not in ("", "1", "0", "yes", "no", "true", "false"):
+        problems["adjudicated"] = "must be 1 (adjudicated) or 0 (not yet)."
+    if problems:
+        raise Invalid(problems)
+    return SearchFilter(
+        kinds=kinds,
+        verdicts=verdicts,
+        credibility=credibility,
+        outlet=one("outlet"),
+        reviewer=reviewer,
+        article=article_id,
+        since=dates["since"],
+        until=dates["until"],
+        adjudicated=None if adjudicated == "" else adjudicated in ("1", "yes", "true"),
+    )
+
+
+def search(
+    raw: str, flt: SearchFilter, *, viewer: User, limit: int = 20, offset: int = 0
+) -> SearchPage:
+    """One page of results, best first, with how many there are in all."""
+    try:
+        query = parse(raw)
+    except QueryProblem as problem:
+        raise Invalid({"q": str(problem)}) from None
+    limit = min(max(limit, 1), MAX_LIMIT)
+    if offset < 0 or offset > MAX_OFFSET:
+        raise Invalid({"offset": f"must be between 0 and {MAX_OFFSET:,}."})
+    statement, rank = _matches(query, flt, viewer)
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    rows = db.session.execute(statement.order_by(rank, SearchEntry.id).limit(limit).offset(offset)).all()
+    return SearchPage(raw, _hydrate(rows, query, viewer), total, offset, limit)
+
+
+def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C901
+    si = SearchEntry.__table__
+    link = EvidenceLink.__table__.alias("hit_link")
+    ann = Annotation.__table__.alias("hit_annotation")
+    art = Article.__table__.alias("hit_article")
+    statement = (
+        select(si.c.kind, si.c.ref_id, si.c.article_id, si.c.sentence_id)
+        .select_from(si)
+        .outerjoin(art, art.c.id == si.c.article_id)
+        .outerjoin(link, and_(si.c.kind == "link", link.c.id == si.c.ref_id))
+        .outerjoin(
+            ann,
+            or_(
+                and_(si.c.kind == "annotation", ann.c.id == si.c.ref_id),
+                and_(si.c.kind == "link", ann.c.id == link.c.annotation_id),
+            ),
+        )
+    )
+    if db.engine.dialect.name == "sqlite":
+        fts = table("search_fts", column("rowid"))
+        statement = statement.join(fts, fts.c.rowid == si.c.id).where(text("search_fts MATCH :match").bindparams(match=fts5(query)))
+        rank = text("bm25(search_fts)")
+    else:
+        tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
+        statement = statement.where(literal_column("search_index.tsv").op("@@")(tsq))
+        rank = func.ts_rank_cd(literal_column("search_index.tsv"), tsq).desc()
+    judged = si.c.kind.in_(("annotation", "link"))
+    statement = statement.where(
+        or_(si.c.article_id.is_(None), art.c.deleted_at.is_(None)),
+        or_(~judged, and_(ann.c.id.is_not(None), ann.c.deleted_at.is_(None))),
+    )
+    if not viewer.is_admin:
+        statement = statement.where(or_(~judged, ann.c.reviewer_id == viewer.id))
+    if flt.kinds:
+        statement = statement.where(si.c.kind.in_(flt.kinds))
+    if flt.article is not None:
+        statement = statement.where(si.c.article_id == flt.article)
+    if flt.outlet:
+        statement = statement.where(art.c.outlet.ilike(f"%{_like(flt.outlet)}%", escape="\\"))
+    if flt.since or flt.until:
+        statement = statement.where(*_dates(art, flt))
+    sentence_verdicts = _sentence_condition(si, flt, viewer)
+    if flt.verdicts or flt.reviewer:
+        conditions = [ann.c.verdict.in_(flt.verdicts)] if flt.verdicts else []
+        if flt.reviewer:
+            conditions.append(ann.c.reviewer_id == _user_id(flt.reviewer))
+        statement = statement.where(
+            or_(and_(judged, *conditions), and_(si.c.kind == "sentence", sentence_verdicts))
+        )
+    if flt.credibility:
+        source = Source.__table__
+        statement = statement.where(
+            or_(
+                and_(si.c.kind == "link", link.c.credibility.in_(flt.credibility)),
+                and_(
+                    si.c.kind == "source",
+                    exists().where(source.c.id == si.c.ref_id, source.c.credibility.in_(flt.credibility)),
+                ),
+            )
+        )
+    if flt.adjudicated is not None:
+        settled = exists().where(Adjudication.sentence_id == si.c.sentence_id)
+        statement = statement.where(si.c.sentence_id.is_not(None), settled if flt.adjudicated else ~settled)
+    return statement, rank
+
+
+def _sentence_condition(si, flt: SearchFilter, viewer: User):  # noqa: ANN001, ANN202
+    """A sentence passes the verdict and reviewer filters when a visible annotation on it does."""
+    mine = Annotation.__table__.alias("on_sentence")
+    conditions = [mine.c.sentence_id == si.c.sentence_id, mine.c.deleted_at.is_(None)]
+    if flt.verdicts:
+        conditions.append(mine.c.verdict.in_(flt.verdicts))
+    if flt.reviewer:
+        conditions.append(mine.c.reviewer_id == _user_id(flt.reviewer))
+    if not viewer.is_admin:
+        conditions.append(mine.c.reviewer_id == viewer.id)
+    return exists().where(*conditions)
+
+
+def _user_id(name: str) -> int:
+    found = db.session.scalar(select(User.id).where(func.lower(User.username) == name.lower()))
+    if found is None:
+        raise Invalid({"reviewer": f"There is no user “{name[:64]}”."})
+    return found
+
+
+def _dates(art, flt: SearchFilter) -> list[Any]:  # noqa: ANN001
+    """The article's own publication date, or the day it was imported when it has none."""
+    conditions = []
+    if flt.since:
+        since = datetime.fromisoformat(flt.since).replace(tzinfo=UTC)
+        conditions.append(
+            or_(
+                art.c.published_at >= flt.since[:10],
+                and_(art.c.published_at.is_(None), art.c.created_at >= since),
+            )
+        )
+    if flt.until:
+        until = datetime.fromisoformat(flt.until).replace(tzinfo=UTC)
+        conditions.append(
+            or_(
+                func.substr(art.c.published_at, 1, 10) <= flt.until[:10],
+                and_(art.c.published_at.is_(None), art.c.created_at < until.replace(hour=23, minute=59, second=59)),
+            )
+        )
+    return conditions
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# ----- results ------------------------------------------------------------------------------
+
+
+def _hydrate(rows: list[Any], query: Query, viewer: User) -> list[Hit]:
+    """Turn index rows into what a result shows, in a handful of queries for the whole page."""
+    sentence_ids = {row.sentence_id for row in rows if row.sentence_id}
+    article_ids = {row.article_id for row in rows if row.article_id}
+    articles = {
+        a.id: a
+        for a in db.session.execute(
+            select(Article.id, Article.title, Article.outlet, Article.published_at).where(
+                Article.id.in_(article_ids)
+            )
+        )
+    }
+    contexts = _paragraphs(sentence_ids)
+    verdicts, finals = _verdicts(sentence_ids, viewer)
+    annotations = _rows(Annotation, [r.ref_id for r in rows if r.kind == "annotation"])
+    links = _rows(EvidenceLink, [r.ref_id for r in rows if r.kind == "link"])
+    sources = _rows(Source, [r.ref_id for r in rows if r.kind == "source"])
+    hits = []
+    for row in rows:
+        article = articles.get(row.article_id)
+        hit = Hit(row.kind, row.ref_id, row.article_id, article.title if article else "", row.sentence_id)
+        if article is not None:
+            hit.extra = {"outlet": article.outlet or "", "published_at": article.published_at or ""}
+        if row.sentence_id:
+            hit.context = highlight(contexts.get(row.sentence_id, ""), query)
+            hit.verdicts = verdicts.get(row.sentence_id, [])
+            hit.final = finals.get(row.sentence_id)
+        if row.kind == "article" and article is not None:
+            hit.detail = highlight(" · ".join(filter(None, (article.title, article.outlet))), query)
+        elif row.kind == "annotation" and row.ref_id in annotations:
+            a = annotations[row.ref_id]
+            said = "; ".join(filter(None, (a.verdict, a.attributed_to and f"attributed to {a.attributed_to}", a.note)))
+            hit.detail = highlight(_cut(said, query), query)
+        elif row.kind == "link" and row.ref_id in links:
+            link = links[row.ref_id]
+            hit.detail = highlight(" — ".join(filter(None, (link.title, link.url))), query)
+            hit.extra["url"], hit.extra["credibility"] = link.url, str(link.credibility)
+        elif row.kind == "source" and row.ref_id in sources:
+            source = sources[row.ref_id]
+            hit.detail = highlight(_cut(f"{source.name}: {source.rationale}", query), query)
+            hit.extra["credibility"] = str(source.credibility)
+            hit.extra["name"] = source.name
+        hits.append(hit)
+    return hits
+
+
+def _rows(model, ids: list[int]) -> dict[int, Any]:  # noqa: ANN001
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _paragraphs(sentence_ids: set[int]) -> dict[int, str]:
+    """Each sentence's whole paragraph, the sentence itself first among equals (long ones cut)."""
+    if not sentence_ids:
+        return {}
+    hits = db.session.execute(
+        select(Sentence.id, Sentence.article_id, Sentence.paragraph, Sentence.start, Sentence.end).where(
+            Sentence.id.in_(sentence_ids)
+        )
+    ).all()
+    spans = db.session.execute(
+        select(Sentence.article_id, Sentence.paragraph, func.min(Sentence.start), func.max(Sentence.end))
+        .where(
+            or_(*[and_(Sentence.article_id == h.article_id, Sentence.paragraph == h.paragraph) for h in hits])
+        )
+        .group_by(Sentence.article_id, Sentence.paragraph)
+    ).all()
+    bounds = {(a, p): (s, e) for a, p, s, e in spans}
+    out = {}
+    for h in hits:
+        start, end = bounds.get((h.article_id, h.paragraph), (h.start, h.end))
+        if end - start > 3 * SNIPPET:  # a long paragraph: the sentence with some context around it
+            start, end = max(start, h.start - SNIPPET // 2), min(end, h.end + SNIPPET // 2)
+        piece = db.session.scalar(
+            select(func.substr(Article.text, start + 1, end - start)).where(Article.id == h.article_id)
+        )
+        out[h.id] = piece or ""
+    return out
+
+
+def _verdicts(sentence_ids: set[int], viewer: User) -> tuple[dict[int, list[dict[str, str]]], dict[int, str]]:
+    if not sentence_ids:
+        return {}, {}
+    statement = (
+        select(Annotation.sentence_id, Annotation.verdict, User.username)
+        .join(User, User.id == Annotation.reviewer_id)
+        .where(Annotation.sentence_id.in_(sentence_ids), Annotation.deleted_at.is_(None))
+        .order_by(Annotation.id)
+    )
+    if not viewer.is_admin:
+        statement = statement.where(Annotation.reviewer_id == viewer.id)
+    verdicts: dict[int, list[dict[str, str]]] = {}
+    for sentence_id, verdict, username in db.session.execute(statement):
+        verdicts.setdefault(sentence_id, []).append({"verdict": str(verdict), "reviewer": username})
+    finals: dict[int, str] = {}
+    if viewer.is_admin:
+        finals = {
+            sid: str(verdict)
+            for sid, verdict in db.session.execute(
+                select(Adjudication.sentence_id, Adjudication.verdict).where(
+                    Adjudication.sentence_id.in_(sentence_ids)
+                )
+            )
+        }
+    return verdicts, finals
+
+
+def _cut(value: str, query: Query) -> str:
+    """A long text cut around its first match."""
+    if len(value) <= SNIPPET:
+        return value
+    pieces = highlight(value, query)
+    at = 0
+    for piece, matched in pieces:
+        if matched:
+            break
+        at += len(piece)
+    start = max(0, min(at - SNIPPET // 3, len(value) - SNIPPET))
+    return ("…" if start else "") + value[start : start + SNIPPET] + ("…" if start + SNIPPET < len(value) else "")
+
+
+def hit_state(hit: Hit) -> dict[str, Any]:
+    """A result as the API returns it."""
+    return {
+        "kind": hit.kind,
+        "id": hit.ref_id,
+        "article_id": hit.article_id,
+        "article_title": hit.article_title,
+        "sentence_id": hit.sentence_id,
+        "context": "".join(piece for piece, _ in hit.context),
+        "highlights": [piece for piece, matched in hit.context + hit.detail if matched],
+        "detail": "".join(piece for piece, _ in hit.detail),
+        "verdicts": hit.verdicts,
+        "final_verdict": hit.final,
+        **hit.extra,
+    }
+
+
+def reindex() -> dict[str, int]:
+    """Rebuild the whole index from the tables; how many entries of each kind it holds now."""
+    for statement in rebuild_statements(db.engine.dialect.name):
+        db.session.execute(text(statement))
+    counts = db.session.execute(select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)).all()
+    return {kind: count for kind, count in counts}

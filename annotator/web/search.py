@@ -1,0 +1,49 @@
+"""The search page: everything the desk has, one box, filters, results linked to their sentence."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from annotator.models import Credibility, Verdict
+from annotator.models.search import KINDS
+from annotator.services import search as search_service
+from annotator.services.errors import Invalid
+
+bp = Blueprint("search", __name__)
+PER_PAGE = 20
+FILTERS = ("kind", "verdict", "credibility", "outlet", "reviewer", "article", "since", "until", "adjudicated")
+
+
+@bp.get("/search")
+@login_required
+def index():  # noqa: ANN201
+    raw = request.args.get("q", "")
+    params = {name: request.args.getlist(name) for name in FILTERS}
+    if not current_user.is_admin:
+        params.pop("reviewer")
+    page, errors = None, {}
+    try:
+        flt = search_service.parse_filter(params, viewer=current_user)
+        offset = _offset(request.args.get("offset", "0"))
+        if raw.strip() or request.args.get("searched"):
+            page = search_service.search(raw, flt, viewer=current_user, limit=PER_PAGE, offset=offset)
+    except Invalid as error:
+        errors = error.fields
+    return render_template(
+        "search/index.html",
+        q=raw,
+        params={name: ",".join(v for v in params.get(name, []) if v) for name in FILTERS},
+        page=page,
+        errors=errors,
+        kinds=KINDS,
+        verdicts=[v.value for v in Verdict],
+        credibilities=[c.value for c in Credibility],
+        pager_args=lambda offset: {**{k: v for k, v in request.args.items() if k != "offset"}, "offset": offset},
+    ), (422 if errors else 200)
+
+
+def _offset(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
+        raise Invalid({"offset": "must be a whole number."})
+    return int(raw)
