@@ -1,7 +1,7 @@
 """search_index: full-text search over articles, sentences, annotations, links and sources
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0009
 Create Date: 2026-12-02 05:00:00
 
 The index is kept by database triggers (see annotator/models/search.py, whose DDL as of this
@@ -14,7 +14,7 @@ from alembic import op
 from annotator.models.search import install_statements, rebuild_statements, uninstall_statements
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
