@@ -46,8 +46,8 @@ class SearchEntry(db.Model):
 # ----- the body of each kind, as SQL over the table's own row (NEW in a trigger) --------------
 
 _SENTENCE_TEXT = (
-    "(SELECT substr(a.text, {s}.start_offset + 1, {s}.end_offset - {s}.start_offset)"
-    " FROM articles a WHERE a.id = {s}.article_id)"
+    "coalesce((SELECT substr(a.text, {s}.start_offset + 1, {s}.end_offset - {s}.start_offset)"
+    " FROM articles a WHERE a.id = {s}.article_id), '')"
 )
 _ARTICLE_BODY = "{a}.title || ' ' || coalesce({a}.outlet, '') || ' ' || coalesce({a}.author, '')"
 _ANNOTATION_BODY = "{n}.verdict || ' ' || {n}.attributed_to || ' ' || {n}.note"
