@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Credibility, RatingOrigin, Stance, Verdict
 from annotator.extensions import db
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
 from annotator.models.article import Sentence
@@ -16,32 +16,6 @@ from annotator.models.user import User
 
 if TYPE_CHECKING:
     from annotator.models.source import Source
-
-
-class Verdict(StrEnum):
-    VERIFIED = "verified"
-    UNPROVEN = "unproven"
-    DISPUTED = "disputed"
-
-
-class Credibility(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    UNKNOWN = "unknown"
-
-
-class Stance(StrEnum):
-    SUPPORTS = "supports"
-    REFUTES = "refutes"
-    CONTEXT = "context"
-
-
-class RatingOrigin(StrEnum):
-    """Where a link's stored credibility came from."""
-
-    REGISTRY = "registry"  # the source registry's rating when the link was saved
-    REVIEWER = "reviewer"  # set by the reviewer (an override needs a reason)
 
 
 class Annotation(db.Model):

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Credibility
 from annotator.extensions import db
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
-from annotator.models.annotation import Credibility
 from annotator.models.user import User
 
 

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Role
 from annotator.extensions import db
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
 
 
 class User(UserMixin, db.Model):

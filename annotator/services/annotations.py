@@ -22,7 +22,7 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit, sources
+from annotator.services import audit, ratings
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
@@ -345,7 +345,7 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
             continue
         url = problems.url(f"{name}.url", link.get("url"), required=True)
         title = problems.text(f"{name}.title", link.get("title"), limit=500)
-        # No rating given: the source registry supplies it (see sources.rate_links).
+        # No rating given: the source registry supplies it (see ratings.rate_links).
         credibility = problems.choice(
             f"{name}.credibility", link.get("credibility"), Credibility, required=False
         )
@@ -353,7 +353,7 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
         reason = problems.text(
             f"{name}.override_reason",
             link.get("override_reason"),
-            limit=sources.MAX_REASON,
+            limit=ratings.MAX_REASON,
             label="override reason",
         )
         clean.append(
@@ -370,7 +370,7 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
 
 def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
     # Rated first: a missing override reason refuses the save before anything changes.
-    links = sources.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
+    links = ratings.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
     for name in ("verdict", "attributed_to", "note"):
         if name in clean:
             setattr(ann, name, clean[name])

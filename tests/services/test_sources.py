@@ -15,6 +15,7 @@ from annotator.services import sources as svc
 from annotator.services.audit import history
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.validation import Problems, url_problem
+from annotator.text import domains
 from tests.conftest import REUTERS, count
 
 RT = {
@@ -46,7 +47,7 @@ def sentence(make_article):  # noqa: ANN001
     ],
 )
 def test_domains_are_normalised(given: str, stored: str) -> None:
-    assert svc.normalise_domain(given) == stored
+    assert domains.normalise_domain(given) == stored
 
 
 @pytest.mark.parametrize(
@@ -81,12 +82,12 @@ def test_the_public_suffix_list_is_the_bundled_one_and_needs_no_network(monkeypa
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    fresh = type(svc._extract)(
+    fresh = type(domains._extract)(
         cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
     )
     parts = fresh("forums.bbc.co.uk")
     assert (parts.subdomain, parts.domain, parts.suffix) == ("forums", "bbc", "co.uk")
-    assert svc.registered_domain("uk.reuters.com") == "reuters.com"
+    assert domains.registered_domain("uk.reuters.com") == "reuters.com"
 
 
 @pytest.mark.parametrize(
