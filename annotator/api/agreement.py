@@ -9,6 +9,7 @@ from annotator.extensions import db
 from annotator.services import adjudication
 from annotator.services.annotations import get_sentence
 from annotator.services.errors import Invalid
+from annotator.services.serialize import adjudication_data
 
 
 @api_bp.get("/articles/<int:article_id>/agreement")
@@ -34,7 +35,7 @@ def put_adjudication(sentence_id: int):  # noqa: ANN201
         actor=actor(),
         expected_version=body.get("version"),
     )
-    state = adjudication.adjudication_state(adj)
+    state = adjudication_data(adj)
     db.session.commit()
     return jsonify(state), 200 if existed else 201
 

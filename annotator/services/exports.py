@@ -29,6 +29,15 @@ from annotator.models import (
 )
 from annotator.services.annotations import link_query, links_by_annotation, visible_to
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.serialize import (
+    adjudication_row,
+    annotation_row,
+    article_row,
+    iso,
+    revision_row,
+    sentence_row,
+    source_row,
+)
 
 
 def parse_filter(params: dict[str, Any]) -> ExportFilter:
@@ -88,33 +97,6 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
     )
 
 
-def article_data(article: Article) -> dict[str, Any]:
-    """The article's exported fields (without sentences)."""
-    return {
-        "id": article.id,
-        "title": article.title,
-        "text": article.text,
-        "url": article.url,
-        "outlet": article.outlet,
-        "author": article.author,
-        "published_at": article.published_at,
-        "language": article.language,
-        "created_at": article.created_at.isoformat(),
-    }
-
-
-def sentence_data(sentence: Sentence, text: str) -> dict[str, Any]:
-    """The sentence's exported fields, its text sliced from the article's."""
-    return {
-        "id": sentence.id,
-        "index": sentence.index,
-        "paragraph": sentence.paragraph,
-        "start": sentence.start,
-        "end": sentence.end,
-        "text": text[sentence.start : sentence.end],
-    }
-
-
 def export_records(
     flt: ExportFilter,
     *,
@@ -165,7 +147,7 @@ def export_records(
 
     # Core rows on the session's connection: no ORM objects, no identity map to grow.
     connection = db.session.connection()
-    iso = _iso_from_text if connection.dialect.name == "sqlite" else _iso_from_datetime
+    stamp = _iso_from_text if connection.dialect.name == "sqlite" else _iso_from_datetime
     loaded: dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]] = {}
     article_id: int | None = None
     result = connection.execute(query.execution_options(yield_per=BATCH))
@@ -204,19 +186,20 @@ def export_records(
             yield ExportRecord(
                 article=article,
                 sentence=sentences[sentence_id],
-                annotation={
-                    "id": ann_id,
-                    "sentence_id": sentence_id,
-                    "span": None if span_start is None else {"start": span_start, "end": span_end},
-                    "verdict": verdict,
-                    "attributed_to": attributed_to,
-                    "note": note,
-                    "links": links.get(ann_id, []),
-                    "reviewer": username,
-                    "version": version,
-                    "created_at": iso(created_at),
-                    "updated_at": iso(updated_at),
-                },
+                annotation=annotation_row(
+                    ann_id,
+                    sentence_id,
+                    span_start,
+                    span_end,
+                    verdict,
+                    attributed_to,
+                    note,
+                    links.get(ann_id, []),
+                    username,
+                    version,
+                    stamp(created_at),
+                    stamp(updated_at),
+                ),
                 sentences=list(sentences.values()) if first else None,
                 revision_count=count[0] if count else None,
                 history=revisions.get(ann_id, []) if history else None,
@@ -311,31 +294,8 @@ def _articles_with_sentences(
             Article.external_id,
         ).where(Article.id.in_(ids))
     )
-    for (
-        art_id,
-        title,
-        text,
-        url,
-        outlet,
-        author,
-        published_at,
-        language,
-        created_at,
-        external_id,
-    ) in rows:
-        data = {
-            "id": art_id,
-            "title": title,
-            "text": text,
-            "url": url,
-            "outlet": outlet,
-            "author": author,
-            "published_at": published_at,
-            "language": language,
-            "created_at": created_at.isoformat(),
-            "external_id": external_id,
-        }
-        found[art_id] = (data, {})
+    for art_id, *columns, created_at, external_id in rows:
+        found[art_id] = (article_row(art_id, *columns, created_at.isoformat(), external_id), {})
     sentences = connection.execute(
         db.select(
             Sentence.article_id,
@@ -351,15 +311,8 @@ def _articles_with_sentences(
     adjudications = _adjudications_for(ids) if final_verdicts else {}
     for art_id, sentence_id, index, paragraph, start, end in sentences:
         data, by_id = found[art_id]
-        by_id[sentence_id] = {
-            "id": sentence_id,
-            "index": index,
-            "paragraph": paragraph,
-            "start": start,
-            "end": end,
-            "text": data["text"][start:end],
-            "adjudication": adjudications.get(sentence_id),
-        }
+        by_id[sentence_id] = sentence_row(sentence_id, index, paragraph, start, end, data["text"])
+        by_id[sentence_id]["adjudication"] = adjudications.get(sentence_id)
     return found
 
 
@@ -380,14 +333,9 @@ def _adjudications_for(article_ids: list[int]) -> dict[int, dict[str, Any]]:
         .where(Sentence.article_id.in_(article_ids))
     ).all()
     return {
-        sentence_id: {
-            "verdict": str(verdict),
-            "note": note,
-            "adjudicator": username,
-            "version": version,
-            "created_at": created_at.isoformat(),
-            "updated_at": updated_at.isoformat(),
-        }
+        sentence_id: adjudication_row(
+            verdict, note, username, version, created_at.isoformat(), updated_at.isoformat()
+        )
         for sentence_id, verdict, note, username, version, created_at, updated_at in rows
     }
 
@@ -435,13 +383,9 @@ def _history_for(
     )  # fetched at once: much faster than row by row
     for row in rows:
         history.setdefault(row.entity_id, []).append(
-            {
-                "action": row.action,
-                "actor": row.username,
-                "created_at": row.created_at.isoformat(),
-                "before": row.before,
-                "after": row.after,
-            }
+            revision_row(
+                row.action, row.username, row.created_at.isoformat(), row.before, row.after
+            )
         )
     return history
 
@@ -476,19 +420,19 @@ def registry_entries(*, history: bool = False) -> Iterator[dict[str, Any]]:
         domains.setdefault(source_id, []).append(domain)
     revisions = _history_for(None, entity="source") if history else {}
     for row in rows:
-        entry = {
-            "id": row.id,
-            "name": row.name,
+        entry = source_row(
+            row.id,
+            row.name,
             # sorted here, not by the database: PostgreSQL's collation may order them otherwise
-            "domains": sorted(domains.get(row.id, [])),
-            "credibility": str(row.credibility),
-            "rationale": row.rationale,
-            "rated_by": row.username,
-            "rated_at": row.rated_at.isoformat(),
-            "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat(),
-            "retired_at": row.retired_at.isoformat() if row.retired_at else None,
-        }
+            sorted(domains.get(row.id, [])),
+            row.credibility,
+            row.rationale,
+            row.username,
+            row.rated_at.isoformat(),
+            row.created_at.isoformat(),
+            row.updated_at.isoformat(),
+            iso(row.retired_at),
+        )
         if history:
             entry["history"] = revisions.get(row.id, [])
         yield entry

@@ -11,8 +11,6 @@ from annotator.services import sources
 from annotator.services.errors import Invalid
 from annotator.services.validation import Problems
 
-MAX_REASON = 1000  # an override reason
-
 
 def rate_links(
     links: Sequence[dict[str, Any]], *, previous: Iterable[EvidenceLink]

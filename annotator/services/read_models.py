@@ -138,7 +138,7 @@ class WorkspacePage:
 
     @property
     def current_links(self) -> list[dict[str, Any]]:
-        """The evidence links of the claim being edited, as link_state gives them."""
+        """The evidence links of the claim being edited, as link_data gives them."""
         claim = self.current_annotation
         return self.links.get(claim.id, []) if claim else []
 

@@ -13,12 +13,14 @@ from sqlalchemy.orm import selectinload
 
 from annotator.exporters.registry_csv import write_registry_csv
 from annotator.extensions import db
+from annotator.fields import ADMIN, limit, writable
 from annotator.importers import ImportFailure
 from annotator.importers.registry_csv import read_registry_csv
 from annotator.models import Credibility, Source, SourceDomain, User
 from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.errors import Forbidden, Invalid, NotFound
+from annotator.services.serialize import source_data
 from annotator.services.validation import Problems
 from annotator.text.domains import (
     ascii_host,
@@ -29,28 +31,12 @@ from annotator.text.domains import (
     url_problem,
 )
 
-WRITABLE = ("name", "domains", "credibility", "rationale")
-MAX_DOMAINS = 50
-MAX_RATIONALE = 5000
+WRITABLE = writable("source", ADMIN)
+MAX_DOMAINS = limit("source", "domains")
+MAX_RATIONALE = limit("source", "rationale")
 MAX_REPORTED = 10
 
 # ---- reading -------------------------------------------------------------------------------
-
-
-def source_state(source: Source) -> dict[str, Any]:
-    """A registry entry as plain data: what revisions store and the API returns."""
-    return {
-        "id": source.id,
-        "name": source.name,
-        "domains": source.domain_names,
-        "credibility": str(source.credibility),
-        "rationale": source.rationale,
-        "rated_by": source.rated_by.username if source.rated_by else None,
-        "rated_at": source.rated_at.isoformat(),
-        "created_at": source.created_at.isoformat(),
-        "updated_at": source.updated_at.isoformat(),
-        "retired_at": source.retired_at.isoformat() if source.retired_at else None,
-    }
 
 
 def get_source(source_id: int) -> Source:
@@ -131,9 +117,7 @@ def create_source(data: dict[str, Any], *, actor: User | None) -> Source:
     )
     db.session.add(source)
     _flush(clean)
-    audit.record(
-        "source", source.id, "create", actor=actor, before=None, after=source_state(source)
-    )
+    audit.record("source", source.id, "create", actor=actor, before=None, after=source_data(source))
     return source
 
 
@@ -142,14 +126,14 @@ def update_source(source: Source, changes: dict[str, Any], *, actor: User | None
     _require_admin(actor)
     _refuse_unknown(changes)
     clean = _clean(changes, partial=True, current=source)
-    before = source_state(source)
+    before = source_data(source)
     changed = _assign(source, clean, actor=actor)
     if not changed:
         return source
     source.updated_at = utcnow()
     _flush(clean)
     audit.record(
-        "source", source.id, "update", actor=actor, before=before, after=source_state(source)
+        "source", source.id, "update", actor=actor, before=before, after=source_data(source)
     )
     return source
 
@@ -159,11 +143,11 @@ def retire_source(source: Source, *, actor: User | None) -> Source:
     _require_admin(actor)
     if source.retired_at is not None:
         raise Invalid({"id": f"“{source.name}” is already retired."})
-    before = source_state(source)
+    before = source_data(source)
     source.retired_at = source.updated_at = utcnow()
     db.session.flush()
     audit.record(
-        "source", source.id, "retire", actor=actor, before=before, after=source_state(source)
+        "source", source.id, "retire", actor=actor, before=before, after=source_data(source)
     )
     return source
 
@@ -173,12 +157,12 @@ def restore_source(source: Source, *, actor: User | None) -> Source:
     _require_admin(actor)
     if source.retired_at is None:
         raise Invalid({"id": f"“{source.name}” is not retired."})
-    before = source_state(source)
+    before = source_data(source)
     source.retired_at = None
     source.updated_at = utcnow()
     db.session.flush()
     audit.record(
-        "source", source.id, "restore", actor=actor, before=before, after=source_state(source)
+        "source", source.id, "restore", actor=actor, before=before, after=source_data(source)
     )
     return source
 
@@ -198,7 +182,9 @@ def _clean(data: dict[str, Any], *, partial: bool, current: Source | None) -> di
     problems = Problems()
     clean: dict[str, Any] = {}
     if not partial or "name" in data:
-        clean["name"] = problems.text("name", data.get("name"), required=True, limit=200)
+        clean["name"] = problems.text(
+            "name", data.get("name"), required=True, limit=limit("source", "name")
+        )
         if "name" not in problems:
             _check_name_free(clean["name"], current, problems)
     if not partial or "credibility" in data:
@@ -371,5 +357,5 @@ def _domain_clash(value: str, line: int, seen: dict[str, int]) -> str | None:
 def export_sources_csv() -> str:
     """The active registry as CSV (the import's columns first), spreadsheet-safe."""
     return write_registry_csv(
-        source_state(source) for source in list_sources(include_retired=False, limit=1_000_000)
+        source_data(source) for source in list_sources(include_retired=False, limit=1_000_000)
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from annotator.fields import limit
 from annotator.text.domains import ascii_host, ascii_url, url_problem
 
 __all__ = ["MAX_URL", "Problems", "ascii_host", "ascii_url", "url_problem"]
 
-MAX_URL = 2000
+MAX_URL = limit("link", "url")  # articles' URLs have the same limit
 
 
 class Problems(dict[str, str]):
@@ -52,7 +53,9 @@ class Problems(dict[str, str]):
         return url
 
     def iso_date(self, name: str, value: object) -> str | None:
-        text = self.text(name, value, limit=32, label="published date")
+        text = self.text(
+            name, value, limit=limit("article", "published_at"), label="published date"
+        )
         if name in self or not text:
             return None
         try:

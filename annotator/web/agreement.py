@@ -9,6 +9,7 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from annotator.extensions import db
+from annotator.fields import limit as most
 from annotator.models import Sentence
 from annotator.services import adjudication as adjudication_service
 from annotator.services.adjudication import ArticleAgreement
@@ -30,7 +31,9 @@ class AdjudicationForm(FlaskForm):
         choices=options([("", "Choose…"), *VERDICT_CHOICES]),
         validators=[InputRequired(message="Choose the final verdict.")],
     )
-    note = TextAreaField("Why (optional)", validators=[Optional(), Length(max=10_000)])
+    note = TextAreaField(
+        "Why (optional)", validators=[Optional(), Length(max=most("adjudication", "note"))]
+    )
     version = HiddenField()
 
 
