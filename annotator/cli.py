@@ -20,7 +20,7 @@ from annotator.db import write_intent
 from annotator.extensions import db
 from annotator.importers import FORMATS, ImportFailure, parse_file, printable
 from annotator.models import Article, Role, User
-from annotator.services import articles, exports, imports, restore, users
+from annotator.services import articles, exports, imports, reload, users
 from annotator.services.errors import ServiceError
 
 ADMIN_NAME = "admin"
@@ -216,11 +216,11 @@ def _restore_exports(files: list[Path], format_name: str) -> tuple[list[Path], b
             others.append(path)
             continue
         data = path.read_bytes()
-        if not restore.is_export_document(data):
+        if not reload.is_export_document(data):
             others.append(path)
             continue
         try:
-            summary = restore.restore_document(data, str(path), actor=None)
+            summary = reload.reload_export(data, str(path), actor=None)
             db.session.commit()
         except ServiceError as error:
             db.session.rollback()

@@ -356,3 +356,10 @@ def _flush_or_conflict(adj: Adjudication, sentence: Sentence) -> None:
         raise Conflict(
             f"Someone else saved the final verdict of sentence #{sentence.id} at the same moment; reload and try again."
         ) from error
+
+
+def insert_adjudication(row: dict[str, Any]) -> int:
+    """Bulk path for loading an export: one already-checked final verdict row (its verdict, times
+    and version as exported); its id. The caller records the revision."""
+    table = Adjudication.__table__
+    return db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()

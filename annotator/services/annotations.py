@@ -347,3 +347,18 @@ def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
         ann.span_start, ann.span_end = clean["span"] or (None, None)
     if links is not None:
         ann.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+
+
+def insert_annotation(row: dict[str, Any], links: list[dict[str, Any]]) -> int:
+    """Bulk path for loading an export: one already-checked annotation row (its verdict, times and
+    version as exported) and its links' rows, without the per-save checks; its id.
+
+    The caller records the revision (the export's own history, or an "import")."""
+    table = Annotation.__table__
+    annotation_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    if links:
+        db.session.execute(
+            db.insert(EvidenceLink.__table__),
+            [dict(link, annotation_id=annotation_id, position=i) for i, link in enumerate(links)],
+        )
+    return annotation_id

@@ -282,3 +282,20 @@ def update_article(article: Article, changes: dict[str, Any], *, actor: User) ->
         "article", article.id, "update", actor=actor, before=before, after=article_summary(article)
     )
     return article
+
+
+def insert_article(row: dict[str, Any], sentences: list[dict[str, Any]]) -> tuple[int, list[int]]:
+    """Bulk path for loading an export: one already-checked article row and its sentences' rows
+    (segmentation as exported, not redone); the article's id and its sentences' ids in order."""
+    table = Article.__table__
+    row = dict(row, content_hash=content_hash(row["text"]))
+    article_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    if not sentences:
+        return article_id, []
+    result = db.session.execute(
+        db.insert(Sentence.__table__).returning(
+            Sentence.__table__.c.id, sort_by_parameter_order=True
+        ),
+        [dict(sentence, article_id=article_id) for sentence in sentences],
+    )
+    return article_id, list(result.scalars())

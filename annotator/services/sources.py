@@ -359,3 +359,15 @@ def export_sources_csv() -> str:
     return write_registry_csv(
         source_data(source) for source in list_sources(include_retired=False, limit=1_000_000)
     )
+
+
+def insert_source(row: dict[str, Any], domains: list[str]) -> int:
+    """Bulk path for loading an export: one already-checked registry entry row (its rating and
+    times as exported) with its domains; its id. The caller records the revision."""
+    table = Source.__table__
+    source_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    db.session.execute(
+        db.insert(SourceDomain.__table__),
+        [{"source_id": source_id, "domain": domain} for domain in domains],
+    )
+    return source_id

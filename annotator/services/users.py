@@ -27,6 +27,7 @@ def _dummy_hash() -> str:
 
 MIN_PASSWORD = 10
 PASSWORD = USER["password"]
+UNUSABLE_PASSWORD = "!restored-account-no-password"  # noqa: S105 - not an argon2 hash: no password matches it
 TOKEN_PREFIX = "ann_"  # noqa: S105 - a prefix, not a secret
 
 
@@ -148,3 +149,27 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row
+
+
+def placeholder_users(names: set[str]) -> tuple[dict[str, int], list[str]]:
+    """username -> id for these names; the unknown ones become deactivated reviewer accounts that
+    no password opens (loading an export names people this instance may not have). Also returns
+    the names created."""
+    rows = db.session.execute(
+        db.select(User.username, User.id).where(User.username.in_(sorted(names)))
+    )
+    users = {name: user_id for name, user_id in rows}
+    created = []
+    for name in sorted(names - set(users)):
+        user = User(
+            username=name,
+            password_hash=UNUSABLE_PASSWORD,
+            role=Role.REVIEWER,
+            active=False,
+            created_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+        users[name] = user.id
+        created.append(name)
+    return users, created
