@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
 from typing import Any
 
 from annotator.exporters import (
@@ -18,83 +17,31 @@ from annotator.models import (
     Adjudication,
     Annotation,
     Article,
-    Credibility,
     EvidenceLink,
     Revision,
     Sentence,
     Source,
     SourceDomain,
     User,
-    Verdict,
 )
 from annotator.services.annotations import link_query, links_by_annotation, visible_to
-from annotator.services.errors import Forbidden, Invalid
+from annotator.services.errors import Forbidden
+
+# The parameters' parsers live in export_params; the doors reach them through this module too.
+from annotator.services.export_params import check_format as check_format
+from annotator.services.export_params import parse_filter as parse_filter
+from annotator.services.export_params import parse_options as parse_options
 from annotator.services.serialize import (
     adjudication_row,
     annotation_row,
     article_row,
     iso,
+    iso_from_datetime,
+    iso_from_sqlite,
     revision_row,
     sentence_row,
     source_row,
 )
-
-
-def parse_filter(params: dict[str, Any]) -> ExportFilter:
-    """Build an ExportFilter from query or CLI parameters; raise Invalid naming bad ones."""
-    problems: dict[str, str] = {}
-
-    def many(name: str) -> tuple[str, ...]:
-        value = params.get(name)
-        items = value if isinstance(value, list | tuple) else [value]
-        return tuple(
-            part.strip() for item in items if item for part in str(item).split(",") if part.strip()
-        )
-
-    articles: list[int] = []
-    for item in many("article"):
-        if item.isdigit():
-            articles.append(int(item))
-        else:
-            problems["article"] = f"must be article id numbers (got {item[:40]!r})."
-    verdicts = many("verdict")
-    bad = [v for v in verdicts if v not in set(Verdict)]
-    if bad:
-        problems["verdict"] = f"must be verified, unproven or disputed (got {bad[0][:40]!r})."
-    credibility = many("credibility")
-    bad = [c for c in credibility if c not in set(Credibility)]
-    if bad:
-        problems["credibility"] = f"must be high, medium, low or unknown (got {bad[0][:40]!r})."
-    dates: dict[str, datetime | None] = {}
-    for name in ("since", "until"):
-        raw = params.get(name)
-        if isinstance(raw, list | tuple):
-            raw = next((item for item in raw if item), None)
-        dates[name] = None
-        if raw:
-            try:
-                dates[name] = datetime.fromisoformat(str(raw))
-                if name == "until" and len(str(raw).strip()) == 10:  # a bare date: the whole day
-                    dates[name] = datetime.combine(dates[name].date(), time.max)
-            except ValueError:
-                problems[name] = "must be a date like 2026-01-31 or an ISO 8601 date and time."
-    adjudicated = params.get("adjudicated")
-    if isinstance(adjudicated, list | tuple):
-        adjudicated = next((item for item in adjudicated if item not in (None, "")), None)
-    adjudicated = "" if adjudicated is None else str(adjudicated).strip().lower()
-    if adjudicated not in ("", "0", "1", "true", "false", "yes", "no", "on", "off"):
-        problems["adjudicated"] = f"must be 1 or 0 (got {adjudicated[:40]!r})."
-    if problems:
-        raise Invalid(problems)
-    return ExportFilter(
-        articles=tuple(articles),
-        verdicts=verdicts,
-        reviewers=many("reviewer"),
-        credibility=credibility,
-        since=dates["since"],
-        until=dates["until"],
-        adjudicated=adjudicated in ("1", "true", "yes", "on"),
-    )
 
 
 def export_records(
@@ -147,7 +94,7 @@ def export_records(
 
     # Core rows on the session's connection: no ORM objects, no identity map to grow.
     connection = db.session.connection()
-    stamp = _iso_from_text if connection.dialect.name == "sqlite" else _iso_from_datetime
+    stamp = iso_from_sqlite if connection.dialect.name == "sqlite" else iso_from_datetime
     loaded: dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]] = {}
     article_id: int | None = None
     result = connection.execute(query.execution_options(yield_per=BATCH))
@@ -254,18 +201,6 @@ def _stamp_columns(*columns: Any) -> list[Any]:
     if db.session.connection().dialect.name == "sqlite":
         return [db.type_coerce(column, db.String) for column in columns]
     return list(columns)
-
-
-def _iso_from_text(value: str) -> str:
-    """SQLite's "2026-01-02 03:04:05.678901" (UTC) as datetime.isoformat() gives it, aware."""
-    if len(value) == 26 and value[10] == " " and value[19] == ".":  # SQLAlchemy's storage format
-        micro = value[20:]
-        return f"{value[:10]}T{value[11:19]}{'' if micro == '000000' else '.' + micro}+00:00"
-    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
-
-
-def _iso_from_datetime(value: datetime) -> str:
-    return value.isoformat()
 
 
 def _articles_with_sentences(
@@ -438,42 +373,6 @@ def registry_entries(*, history: bool = False) -> Iterator[dict[str, Any]]:
         yield entry
 
 
-def parse_options(
-    params: dict[str, Any], *, base_url: str = DEFAULT_OPTIONS.base_url
-) -> ExportOptions:
-    """Build ExportOptions from query or CLI parameters; raise Invalid naming bad ones."""
-    problems: dict[str, str] = {}
-
-    def one(name: str) -> str:
-        value = params.get(name)
-        if isinstance(value, list | tuple):
-            value = next((item for item in value if item not in (None, "")), None)
-        return "" if value is None else str(value).strip().lower()
-
-    def flag(name: str) -> bool:
-        value = one(name)
-        if value in ("", "0", "false", "no", "off"):
-            return False
-        if value in ("1", "true", "yes", "on"):
-            return True
-        problems[name] = f"must be 1 or 0 (got {value[:40]!r})."
-        return False
-
-    rows = one("rows") or "annotations"
-    if rows not in ("annotations", "sentences"):
-        problems["rows"] = f"must be annotations or sentences (got {rows[:40]!r})."
-    options = ExportOptions(
-        rows=rows,
-        bom=flag("bom"),
-        include_history=flag("include_history"),
-        all_articles=flag("all_articles"),
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
-    )
-    if problems:
-        raise Invalid(problems)
-    return options
-
-
 def export_chunks(
     format_name: str, flt: ExportFilter, *, viewer: User, options: ExportOptions = DEFAULT_OPTIONS
 ) -> Iterator[str]:
@@ -495,12 +394,3 @@ def export_chunks(
         sources = registry_entries(history=options.include_history)
         return exporter.write(records, options, sources=sources)
     return exporter.write(records, options)
-
-
-def check_format(format_name: str | None) -> str:
-    """The format's name if we have it, else Invalid."""
-    if format_name not in EXPORTERS:
-        raise Invalid(
-            {"format": f"must be one of {', '.join(EXPORTERS)} (got {str(format_name)[:40]!r})."}
-        )
-    return format_name

@@ -9,7 +9,7 @@ Times are ISO 8601 strings; enums are their plain values.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Sentence, Source, User
@@ -23,6 +23,19 @@ def user_ref(user: User | None) -> str | None:
 def iso(value: datetime | None) -> str | None:
     """A stored time as ISO 8601 with its offset (None stays None)."""
     return value.isoformat() if value is not None else None
+
+
+def iso_from_sqlite(value: str) -> str:
+    """SQLite's "2026-01-02 03:04:05.678901" (UTC) as datetime.isoformat() gives it, aware."""
+    if len(value) == 26 and value[10] == " " and value[19] == ".":  # SQLAlchemy's storage format
+        micro = value[20:]
+        return f"{value[:10]}T{value[11:19]}{'' if micro == '000000' else '.' + micro}+00:00"
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
+
+
+def iso_from_datetime(value: datetime) -> str:
+    """A time PostgreSQL returned (aware) as ISO 8601."""
+    return value.isoformat()
 
 
 def span_data(start: int | None, end: int | None) -> dict[str, int] | None:
