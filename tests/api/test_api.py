@@ -401,9 +401,7 @@ def test_search_keeps_its_query_in_the_next_link(client, reviewer, token_for, ma
     assert [item["title"] for item in rest["items"]] == ["Flood 0"]
 
 
-def test_external_id_given_to_the_api_comes_back_in_every_article_answer(
-    client, admin, token_for
-):
+def test_external_id_given_to_the_api_comes_back_in_every_article_answer(client, admin, token_for):
     """The API accepted external_id but never returned it; now every article shape carries it."""
     headers = token_for(admin)
     created = client.post(
