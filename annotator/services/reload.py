@@ -9,8 +9,7 @@ the document's article, sentence and annotation ids, the ids are kept, so export
 the same document byte for byte; otherwise new ids are given (and the summary says so). Registry
 entries (the export's "sources") follow the same rule on their own ids; an entry whose name this
 instance already has is matched to it, not duplicated. A link's source (an entry's name) points
-at the reloaded or matched entry; in an older export without "sources", at an entry of that name
-already here, if any.
+at the reloaded or matched entry (in an older export without "sources", at one already here).
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from annotator.services.errors import Invalid
 from annotator.services.sources import insert_source
 from annotator.services.users import placeholder_users
 
-__all__ = ["ReloadSummary", "is_export_document", "reload_export"]
+__all__ = ["ReloadSummary", "is_export_document", "reload_export"]  # the CLI asks which files
 
 SOURCE_KEYS, _ = export_keys("source")
 
