@@ -33,7 +33,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
 
     database.init_app(app)
-    db.configure_engines(app)
+    with app.app_context():
+        db.configure_engines(database.engines.values())
     migrate.init_app(app, database, directory=str(_PACKAGE / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

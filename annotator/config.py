@@ -10,7 +10,9 @@ from typing import Any
 
 from flask import Flask
 
-MAX_ARTICLE_CHARS = 500_000
+from annotator.fields import ANNOTATION, ARTICLE
+
+MAX_ARTICLE_CHARS = ARTICLE["text"].limit
 
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled in from the instance folder below
@@ -21,8 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ARTICLES_PER_BATCH": 100,  # articles previewed and imported at once on the page (CLI: no limit)
     "MAX_IMPORT_FILE_BYTES": 64 * 1024 * 1024,  # one file read by `annotator import`
     "MAX_FIELD_CHARS": 2_000,
-    "MAX_NOTE_CHARS": 10_000,
-    "MAX_LINKS": 20,
+    "MAX_NOTE_CHARS": ANNOTATION["note"].limit,
+    "MAX_LINKS": ANNOTATION["links"].limit,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

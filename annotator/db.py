@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from flask import Flask
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -47,14 +46,11 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
-def configure_engines(app: Flask) -> None:
-    """Attach SQLite pragmas and explicit BEGIN handling to the app's engines."""
-    from annotator.extensions import db
-
-    with app.app_context():
-        for engine in db.engines.values():
-            if engine.dialect.name == "sqlite":
-                _configure_sqlite(engine)
+def configure_engines(engines: Iterable[Engine]) -> None:
+    """Attach SQLite pragmas and explicit BEGIN handling to these engines (the app's, bound)."""
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            _configure_sqlite(engine)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -17,10 +17,10 @@ from annotator.services import annotations as annotation_service
 from annotator.services import article_list
 from annotator.services import articles as article_service
 from annotator.services import users
-from annotator.services.annotations import annotation_state, annotations_for_article
+from annotator.services.annotations import annotations_for_article
 from annotator.services.boundaries import edit_text
 from annotator.services.errors import Forbidden, Invalid
-from annotator.services.exports import article_data, sentence_data
+from annotator.services.serialize import annotation_data, article_data, sentence_data
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)  # checked below, only for cookie-authenticated calls
@@ -93,7 +93,7 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
     if with_sentences:
         by_sentence: dict[int, list[dict[str, Any]]] = {}
         for ann in annotations_for_article(article.id, viewer=viewer):
-            by_sentence.setdefault(ann.sentence_id, []).append(annotation_state(ann))
+            by_sentence.setdefault(ann.sentence_id, []).append(annotation_data(ann))
         data["sentences"] = [
             dict(sentence_data(s, article.text), annotations=by_sentence.get(s.id, []))
             for s in article.sentences
@@ -167,7 +167,7 @@ def create_annotation():  # noqa: ANN201
     body = json_body()
     sentence = annotation_service.get_sentence(body.get("sentence_id"))
     ann = annotation_service.annotate(sentence, body, actor=actor())
-    state = annotation_state(ann)
+    state = annotation_data(ann)
     return (
         jsonify(state),
         201,
@@ -178,7 +178,7 @@ def create_annotation():  # noqa: ANN201
 @api_bp.get("/annotations/<int:annotation_id>")
 def get_annotation(annotation_id: int):  # noqa: ANN201
     return jsonify(
-        annotation_state(annotation_service.get_annotation(annotation_id, viewer=actor()))
+        annotation_data(annotation_service.get_annotation(annotation_id, viewer=actor()))
     )
 
 
@@ -188,7 +188,7 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor())
     version = body.pop("version", None)
     annotation_service.update_annotation(ann, body, actor=actor(), expected_version=version)
-    state = annotation_state(ann)
+    state = annotation_data(ann)
     return jsonify(state)
 
 
@@ -205,7 +205,7 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
 def restore_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     annotation_service.restore_annotation(ann, actor=actor())
-    state = annotation_state(ann)
+    state = annotation_data(ann)
     return jsonify(state)
 
 

@@ -8,6 +8,7 @@ from annotator.api import actor, api_bp, json_body, require_admin
 from annotator.services import adjudication
 from annotator.services.annotations import get_sentence
 from annotator.services.errors import Invalid
+from annotator.services.serialize import adjudication_data
 
 
 @api_bp.get("/articles/<int:article_id>/agreement")
@@ -33,7 +34,7 @@ def put_adjudication(sentence_id: int):  # noqa: ANN201
         actor=actor(),
         expected_version=body.get("version"),
     )
-    state = adjudication.adjudication_state(adj)
+    state = adjudication_data(adj)
     return jsonify(state), 200 if existed else 201
 
 

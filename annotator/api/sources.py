@@ -13,7 +13,7 @@ from annotator.models import Credibility, RatingOrigin
 from annotator.responses import registry_csv_response
 from annotator.services import sources as source_service
 from annotator.services.errors import Invalid
-from annotator.services.sources import source_state
+from annotator.services.serialize import source_data
 from annotator.services.validation import Problems, ascii_url
 
 
@@ -34,7 +34,7 @@ def list_sources():  # noqa: ANN201
             limit=limit,
             offset=offset + limit,
         )
-    return jsonify({"items": [source_state(s) for s in rows[:limit]], "next": following})
+    return jsonify({"items": [source_data(s) for s in rows[:limit]], "next": following})
 
 
 @api_bp.post("/sources")
@@ -62,7 +62,7 @@ def lookup_source():  # noqa: ANN201
             "host": urlsplit(ascii_url(url)).hostname,
             "credibility": str(source.credibility if source else Credibility.UNKNOWN),
             "credibility_source": str(RatingOrigin.REGISTRY if source else RatingOrigin.REVIEWER),
-            "source": source_state(source) if source else None,
+            "source": source_data(source) if source else None,
         }
     )
 
@@ -136,4 +136,4 @@ def _detail(source) -> dict[str, object]:  # noqa: ANN001
         }
         for rev in source_service.history(source)
     ]
-    return dict(source_state(source), history=history)
+    return dict(source_data(source), history=history)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from annotator.fields import limit
+
 ArticleFields = dict[str, Any]
 
 # The longest title an article may have (services.articles checks every title against it too).
-TITLE_LIMIT = 500
+TITLE_LIMIT = limit("article", "title")
 
 
 class Draft(dict[str, Any]):

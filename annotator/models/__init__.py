@@ -1,20 +1,14 @@
 """Typed SQLAlchemy models. Import from here."""
 
+from annotator.enums import Credibility, RatingOrigin, Role, Stance, Verdict
 from annotator.models.adjudication import Adjudication
-from annotator.models.annotation import (
-    Annotation,
-    Credibility,
-    EvidenceLink,
-    RatingOrigin,
-    Stance,
-    Verdict,
-)
+from annotator.models.annotation import Annotation, EvidenceLink
 from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
 from annotator.models.publication import Publication, PublicationChange
 from annotator.models.search import SearchEntry
 from annotator.models.source import Source, SourceDomain
-from annotator.models.user import ApiToken, Role, User
+from annotator.models.user import ApiToken, User
 
 __all__ = [
     "Adjudication",

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Verdict
 from annotator.extensions import db
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
-from annotator.models.annotation import Verdict
 from annotator.models.article import Sentence
 from annotator.models.user import User
 

@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Credibility, RatingOrigin, Stance, Verdict
 from annotator.extensions import db
+from annotator.fields import limit
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
 from annotator.models.article import Sentence
 from annotator.models.user import User
 
 if TYPE_CHECKING:
     from annotator.models.source import Source
-
-
-class Verdict(StrEnum):
-    VERIFIED = "verified"
-    UNPROVEN = "unproven"
-    DISPUTED = "disputed"
-
-
-class Credibility(StrEnum):
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-    UNKNOWN = "unknown"
-
-
-class Stance(StrEnum):
-    SUPPORTS = "supports"
-    REFUTES = "refutes"
-    CONTEXT = "context"
-
-
-class RatingOrigin(StrEnum):
-    """Where a link's stored credibility came from."""
-
-    REGISTRY = "registry"  # the source registry's rating when the link was saved
-    REVIEWER = "reviewer"  # set by the reviewer (an override needs a reason)
 
 
 class Annotation(db.Model):
@@ -63,7 +38,9 @@ class Annotation(db.Model):
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]
     verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict))
-    attributed_to: Mapped[str] = mapped_column(String(500), default="")
+    attributed_to: Mapped[str] = mapped_column(
+        String(limit("annotation", "attributed_to")), default=""
+    )
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -96,8 +73,8 @@ class EvidenceLink(db.Model):
         ForeignKey("annotations.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(default=0)
-    url: Mapped[str] = mapped_column(String(2000))
-    title: Mapped[str] = mapped_column(String(500), default="")
+    url: Mapped[str] = mapped_column(String(limit("link", "url")))
+    title: Mapped[str] = mapped_column(String(limit("link", "title")), default="")
     credibility: Mapped[Credibility] = mapped_column(enum_column(Credibility))
     stance: Mapped[Stance | None] = mapped_column(enum_column(Stance))
     # The rating is a snapshot: later registry changes never rewrite a saved link.

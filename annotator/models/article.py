@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
+from annotator.fields import limit
 from annotator.models._types import UTCDateTime, utcnow
 
 
@@ -15,14 +16,20 @@ class Article(db.Model):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(limit("article", "title")))
     text: Mapped[str] = mapped_column(Text)
-    url: Mapped[str | None] = mapped_column(String(2000), index=True)  # duplicate check
-    outlet: Mapped[str | None] = mapped_column(String(200))
-    author: Mapped[str | None] = mapped_column(String(200))
-    published_at: Mapped[str | None] = mapped_column(String(32))  # ISO 8601 date or datetime
-    language: Mapped[str | None] = mapped_column(String(16))
-    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    url: Mapped[str | None] = mapped_column(
+        String(limit("article", "url")), index=True
+    )  # duplicate check
+    outlet: Mapped[str | None] = mapped_column(String(limit("article", "outlet")))
+    author: Mapped[str | None] = mapped_column(String(limit("article", "author")))
+    published_at: Mapped[str | None] = mapped_column(
+        String(limit("article", "published_at"))
+    )  # ISO 8601 date or datetime
+    language: Mapped[str | None] = mapped_column(String(limit("article", "language")))
+    external_id: Mapped[str | None] = mapped_column(
+        String(limit("article", "external_id")), index=True
+    )
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

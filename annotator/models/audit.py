@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
+from annotator.fields import limit
 from annotator.models._types import UTCDateTime, utcnow
 from annotator.models.user import User
 
@@ -20,7 +21,9 @@ class Revision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(32))  # "annotation", "article", "sentence", ...
     entity_id: Mapped[int]
-    action: Mapped[str] = mapped_column(String(16))  # create | update | delete | restore | ...
+    action: Mapped[str] = mapped_column(
+        String(limit("revision", "action"))
+    )  # create | update | delete | restore | ...
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)

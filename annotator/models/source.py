@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Credibility
 from annotator.extensions import db
+from annotator.fields import DOMAIN, limit
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
-from annotator.models.annotation import Credibility
 from annotator.models.user import User
 
 
@@ -20,7 +21,7 @@ class Source(db.Model):
     __table_args__ = (CheckConstraint(check_in("credibility", Credibility), name="credibility"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(limit("source", "name")), unique=True)
     credibility: Mapped[Credibility] = mapped_column(enum_column(Credibility))
     rationale: Mapped[str] = mapped_column(Text, default="")
     rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -53,6 +54,6 @@ class SourceDomain(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
-    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    domain: Mapped[str] = mapped_column(String(DOMAIN.limit), unique=True)
 
     source: Mapped[Source] = relationship(back_populates="domains")

@@ -27,11 +27,13 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
+from annotator.fields import ADJUDICATION
 from annotator.models import Adjudication, Annotation, Article, Sentence, User, Verdict
 from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.articles import load_article
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.serialize import adjudication_data
 from annotator.services.validation import Problems
 
 # --------------------------------------------------------------------------- the statistics
@@ -239,7 +241,7 @@ def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
                 "verdicts": row.verdicts,
                 "claims": row.claims,
                 "agree": row.agree,
-                "adjudication": adjudication_state(row.adjudication) if row.adjudication else None,
+                "adjudication": adjudication_data(row.adjudication) if row.adjudication else None,
             }
             for row in result.sentences
         ],
@@ -247,20 +249,6 @@ def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- final verdicts
-
-
-def adjudication_state(adj: Adjudication) -> dict[str, Any]:
-    """An adjudication as plain data: what revisions store and the API returns."""
-    return {
-        "id": adj.id,
-        "sentence_id": adj.sentence_id,
-        "verdict": str(adj.verdict),
-        "note": adj.note,
-        "adjudicator": adj.adjudicator.username if adj.adjudicator else None,
-        "version": adj.version,
-        "created_at": adj.created_at.isoformat(),
-        "updated_at": adj.updated_at.isoformat(),
-    }
 
 
 def get_adjudication(sentence: Sentence) -> Adjudication | None:
@@ -284,7 +272,9 @@ def adjudicate(
     _require_admin(actor, "record a final verdict")
     problems = Problems()
     clean_verdict = problems.choice("verdict", verdict, Verdict)
-    clean_note = problems.text("note", note, limit=current_app.config["MAX_NOTE_CHARS"])
+    clean_note = problems.text(
+        "note", note, limit=ADJUDICATION["note"].limit_in(current_app.config)
+    )
     _check_version_shape(expected_version, problems)
     if problems:
         raise Invalid(problems)
@@ -312,15 +302,15 @@ def adjudicate(
             "create",
             actor=actor,
             before=None,
-            after=adjudication_state(adj),
+            after=adjudication_data(adj),
         )
         return adj
     _check_version(adj, expected_version)
-    before = adjudication_state(adj)
+    before = adjudication_data(adj)
     adj.verdict, adj.note, adj.adjudicator, adj.updated_at = clean_verdict, clean_note, actor, now
     _flush_or_conflict(adj, sentence)
     audit.record(
-        "adjudication", adj.id, "update", actor=actor, before=before, after=adjudication_state(adj)
+        "adjudication", adj.id, "update", actor=actor, before=before, after=adjudication_data(adj)
     )
     return adj
 
@@ -336,7 +326,7 @@ def clear_adjudication(sentence: Sentence, *, actor: User, expected_version: obj
     if adj is None:
         raise NotFound(f"Sentence #{sentence.id} has no final verdict.")
     _check_version(adj, expected_version)
-    before = adjudication_state(adj)
+    before = adjudication_data(adj)
     db.session.delete(adj)
     _flush_or_conflict(adj, sentence)
     audit.record("adjudication", before["id"], "delete", actor=actor, before=before, after=None)
@@ -354,7 +344,7 @@ def _check_version(adj: Adjudication, expected: object) -> None:
         raise Conflict(
             f"Someone changed the final verdict of sentence #{adj.sentence_id} after you opened it "
             f"(you had version {expected}, it is now at version {adj.version}). Reload to see it.",
-            current=adjudication_state(adj),
+            current=adjudication_data(adj),
         )
 
 
@@ -366,3 +356,10 @@ def _flush_or_conflict(adj: Adjudication, sentence: Sentence) -> None:
         raise Conflict(
             f"Someone else saved the final verdict of sentence #{sentence.id} at the same moment; reload and try again."
         ) from error
+
+
+def insert_adjudication(row: dict[str, Any]) -> int:
+    """Bulk path for loading an export: one already-checked final verdict row (its verdict, times
+    and version as exported); its id. The caller records the revision."""
+    table = Adjudication.__table__
+    return db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()

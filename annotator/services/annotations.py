@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
+from annotator.fields import ANNOTATION, limit
 from annotator.models import (
     Annotation,
     Article,
@@ -22,48 +23,19 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit, sources
+from annotator.services import audit, ratings
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
 
 WRITABLE = ("verdict", "attributed_to", "note", "links", "span")
 
 
-# What annotation_state reads, loaded in three queries whatever the number of annotations.
+# What annotation_data reads, loaded in three queries whatever the number of annotations.
 LOAD_FOR_STATE = (
     selectinload(Annotation.links).selectinload(EvidenceLink.source),
     selectinload(Annotation.reviewer),
 )
-
-
-def link_state(link: EvidenceLink) -> dict[str, Any]:
-    """An evidence link as plain data, with where its rating came from."""
-    return {
-        "url": link.url,
-        "title": link.title,
-        "credibility": str(link.credibility),
-        "stance": str(link.stance) if link.stance else None,
-        "credibility_source": str(link.credibility_source),
-        "override_reason": link.override_reason,
-        "source": link.source.name if link.source else None,
-    }
-
-
-def annotation_state(ann: Annotation) -> dict[str, Any]:
-    """The annotation as plain data: what revisions store and the API returns."""
-    return {
-        "id": ann.id,
-        "sentence_id": ann.sentence_id,
-        "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
-        "verdict": str(ann.verdict),
-        "attributed_to": ann.attributed_to,
-        "note": ann.note,
-        "links": [link_state(link) for link in ann.links],
-        "reviewer": ann.reviewer.username if ann.reviewer else None,
-        "version": ann.version,
-        "created_at": ann.created_at.isoformat(),
-        "updated_at": ann.updated_at.isoformat(),
-    }
 
 
 def visible_to(viewer: User):  # noqa: ANN201 - a SQL condition
@@ -104,20 +76,10 @@ def link_query():  # noqa: ANN201 - a SELECT to narrow down
 
 
 def links_by_annotation(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
-    """Rows of link_query by annotation id, each link as link_state gives it."""
+    """Rows of link_query by annotation id, each link as link_data gives it."""
     links: dict[int, list[dict[str, Any]]] = {}
-    for annotation_id, url, title, credibility, stance, origin, reason, source in rows:
-        links.setdefault(annotation_id, []).append(
-            {
-                "url": url,
-                "title": title,
-                "credibility": str(credibility),
-                "stance": str(stance) if stance else None,
-                "credibility_source": str(origin),
-                "override_reason": reason,
-                "source": source,
-            }
-        )
+    for annotation_id, *columns in rows:
+        links.setdefault(annotation_id, []).append(link_row(*columns))
     return links
 
 
@@ -170,7 +132,7 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     db.session.add(ann)
     db.session.flush()
     audit.record(
-        "annotation", ann.id, "create", actor=actor, before=None, after=annotation_state(ann)
+        "annotation", ann.id, "create", actor=actor, before=None, after=annotation_data(ann)
     )
     return ann
 
@@ -184,14 +146,14 @@ def update_annotation(
     _check_version(ann, expected_version)
     kept = (ann.span_start, ann.span_end) if ann.span_start is not None else None
     clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
-    before = annotation_state(ann)
+    before = annotation_data(ann)
     _apply(ann, clean)
     if "span" in changes and clean.get("span") != kept:
         ann.lost_quote = None  # placed again by hand
     ann.updated_at = utcnow()
     _flush_or_conflict(ann)
     audit.record(
-        "annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann)
+        "annotation", ann.id, "update", actor=actor, before=before, after=annotation_data(ann)
     )
     return ann
 
@@ -201,7 +163,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
     _require_owner(ann, actor)
     if expected_version is not None:
         _check_version(ann, expected_version)
-    before = annotation_state(ann)
+    before = annotation_data(ann)
     ann.deleted_at = utcnow()
     ann.updated_at = ann.deleted_at
     _flush_or_conflict(ann)
@@ -217,7 +179,7 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     ann.updated_at = utcnow()
     _flush_or_conflict(ann)
     audit.record(
-        "annotation", ann.id, "restore", actor=actor, before=None, after=annotation_state(ann)
+        "annotation", ann.id, "restore", actor=actor, before=None, after=annotation_data(ann)
     )
     return ann
 
@@ -240,7 +202,7 @@ def _check_version(ann: Annotation, expected: object) -> None:
         raise Conflict(
             f"Someone saved annotation #{ann.id} after you opened it (you had version {expected}, "
             f"it is now at version {ann.version}). Reload to see their change, or save again to overwrite it.",
-            current=annotation_state(ann),
+            current=annotation_data(ann),
         )
 
 
@@ -274,10 +236,15 @@ def _clean(
         clean["verdict"] = problems.choice("verdict", data.get("verdict"), Verdict)
     if not partial or "attributed_to" in data:
         clean["attributed_to"] = problems.text(
-            "attributed_to", data.get("attributed_to"), limit=500, label="attributed to"
+            "attributed_to",
+            data.get("attributed_to"),
+            limit=limit("annotation", "attributed_to"),
+            label="attributed to",
         )
     if not partial or "note" in data:
-        clean["note"] = problems.text("note", data.get("note"), limit=limits["MAX_NOTE_CHARS"])
+        clean["note"] = problems.text(
+            "note", data.get("note"), limit=ANNOTATION["note"].limit_in(limits)
+        )
     if not partial or "span" in data:
         span = data.get("span")
         if (
@@ -291,7 +258,9 @@ def _clean(
         else:
             clean["span"] = _clean_span(sentence, span, problems)
     if not partial or "links" in data:
-        clean["links"] = _clean_links(data.get("links") or [], problems, limits["MAX_LINKS"])
+        clean["links"] = _clean_links(
+            data.get("links") or [], problems, ANNOTATION["links"].limit_in(limits)
+        )
     if problems:
         raise Invalid(problems)
     return clean
@@ -317,12 +286,12 @@ def _clean_span(sentence: Sentence, span: object, problems: Problems) -> tuple[i
     return start, end
 
 
-def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str, Any]]:
+def _clean_links(links: object, problems: Problems, most: int) -> list[dict[str, Any]]:
     if not isinstance(links, list):
         problems["links"] = "must be a list of links."
         return []
-    if len(links) > limit:
-        problems["links"] = f"at most {limit} links per annotation (got {len(links)})."
+    if len(links) > most:
+        problems["links"] = f"at most {most} links per annotation (got {len(links)})."
         return []
     clean = []
     for i, link in enumerate(links):
@@ -344,8 +313,8 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
             problems[name] = f"unknown field {sorted(unknown)[0]!r}."
             continue
         url = problems.url(f"{name}.url", link.get("url"), required=True)
-        title = problems.text(f"{name}.title", link.get("title"), limit=500)
-        # No rating given: the source registry supplies it (see sources.rate_links).
+        title = problems.text(f"{name}.title", link.get("title"), limit=limit("link", "title"))
+        # No rating given: the source registry supplies it (see ratings.rate_links).
         credibility = problems.choice(
             f"{name}.credibility", link.get("credibility"), Credibility, required=False
         )
@@ -353,7 +322,7 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
         reason = problems.text(
             f"{name}.override_reason",
             link.get("override_reason"),
-            limit=sources.MAX_REASON,
+            limit=limit("link", "override_reason"),
             label="override reason",
         )
         clean.append(
@@ -370,7 +339,7 @@ def _clean_links(links: object, problems: Problems, limit: int) -> list[dict[str
 
 def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
     # Rated first: a missing override reason refuses the save before anything changes.
-    links = sources.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
+    links = ratings.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
     for name in ("verdict", "attributed_to", "note"):
         if name in clean:
             setattr(ann, name, clean[name])
@@ -378,3 +347,18 @@ def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
         ann.span_start, ann.span_end = clean["span"] or (None, None)
     if links is not None:
         ann.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
+
+
+def insert_annotation(row: dict[str, Any], links: list[dict[str, Any]]) -> int:
+    """Bulk path for loading an export: one already-checked annotation row (its verdict, times and
+    version as exported) and its links' rows, without the per-save checks; its id.
+
+    The caller records the revision (the export's own history, or an "import")."""
+    table = Annotation.__table__
+    annotation_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    if links:
+        db.session.execute(
+            db.insert(EvidenceLink.__table__),
+            [dict(link, annotation_id=annotation_id, position=i) for i, link in enumerate(links)],
+        )
+    return annotation_id

@@ -12,6 +12,7 @@ from sqlalchemy import Row, insert
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
+from annotator.fields import limit
 from annotator.importers import TITLE_LIMIT
 from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
@@ -41,21 +42,31 @@ def content_hash(text: str) -> str:
 def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Check the fields of a new article; raise Invalid naming each bad one."""
     problems = Problems()
-    limit = current_app.config["MAX_ARTICLE_CHARS"]
+    text_limit = current_app.config["MAX_ARTICLE_CHARS"]
     raw_text = data.get("text")
     clean: dict[str, Any] = {
         "title": problems.text("title", data.get("title"), required=True, limit=TITLE_LIMIT),
         "url": problems.url("url", data.get("url")),
-        "outlet": problems.text("outlet", data.get("outlet"), limit=200) or None,
-        "author": problems.text("author", data.get("author"), limit=200) or None,
+        "outlet": problems.text("outlet", data.get("outlet"), limit=limit("article", "outlet"))
+        or None,
+        "author": problems.text("author", data.get("author"), limit=limit("article", "author"))
+        or None,
         "published_at": problems.iso_date("published_at", data.get("published_at")),
-        "language": problems.text("language", data.get("language"), limit=16) or None,
-        "external_id": problems.text("external_id", data.get("external_id"), limit=200) or None,
+        "language": problems.text(
+            "language", data.get("language"), limit=limit("article", "language")
+        )
+        or None,
+        "external_id": problems.text(
+            "external_id", data.get("external_id"), limit=limit("article", "external_id")
+        )
+        or None,
     }
     if not isinstance(raw_text, str) or not raw_text.strip():
         problems["text"] = "Text is required."
-    elif len(raw_text) > limit:
-        problems["text"] = f"Text is {len(raw_text):,} characters long; the limit is {limit:,}."
+    elif len(raw_text) > text_limit:
+        problems["text"] = (
+            f"Text is {len(raw_text):,} characters long; the limit is {text_limit:,}."
+        )
     elif "\x00" in raw_text:
         problems["text"] = "Text contains a NUL character; is this a binary file?"
     unknown = set(data) - set(ARTICLE_FIELDS) - {"force"}
@@ -184,3 +195,20 @@ def update_article(article: Article, changes: dict[str, Any], *, actor: User) ->
         "article", article.id, "update", actor=actor, before=before, after=article_summary(article)
     )
     return article
+
+
+def insert_article(row: dict[str, Any], sentences: list[dict[str, Any]]) -> tuple[int, list[int]]:
+    """Bulk path for loading an export: one already-checked article row and its sentences' rows
+    (segmentation as exported, not redone); the article's id and its sentences' ids in order."""
+    table = Article.__table__
+    row = dict(row, content_hash=content_hash(row["text"]))
+    article_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    if not sentences:
+        return article_id, []
+    result = db.session.execute(
+        db.insert(Sentence.__table__).returning(
+            Sentence.__table__.c.id, sort_by_parameter_order=True
+        ),
+        [dict(sentence, article_id=article_id) for sentence in sentences],
+    )
+    return article_id, list(result.scalars())

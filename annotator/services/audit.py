@@ -46,3 +46,11 @@ def history(entity: str, entity_id: int) -> list[Revision]:
             .options(selectinload(Revision.actor))  # pages show who made each change
         )
     )
+
+
+def insert_revisions(rows: list[dict[str, Any]]) -> int:
+    """Bulk path for loading an export: revision rows as given (entity, entity_id, action,
+    actor_id, created_at, before, after) in one statement; how many."""
+    if rows:
+        db.session.execute(db.insert(Revision.__table__), rows)
+    return len(rows)

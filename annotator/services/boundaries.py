@@ -12,8 +12,9 @@ from typing import Any
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
-from annotator.services.annotations import LOAD_FOR_STATE, annotation_state
+from annotator.services.annotations import LOAD_FOR_STATE
 from annotator.services.errors import Invalid, NotFound
+from annotator.services.serialize import adjudication_data, annotation_data
 from annotator.text.segment import Span, segment
 
 
@@ -142,13 +143,13 @@ def replace_sentences(
             (ann.span_start, ann.span_end) if ann.span_start is not None else None
         ):
             continue
-        moved.append((ann, annotation_state(ann)))
+        moved.append((ann, annotation_data(ann)))
         ann.sentence = target
         ann.span_start, ann.span_end = span or (None, None)
     db.session.flush()  # one flush for every move; versions are bumped by it
     for ann, before in moved:
         audit.record(
-            "annotation", ann.id, "move", actor=actor, before=before, after=annotation_state(ann)
+            "annotation", ann.id, "move", actor=actor, before=before, after=annotation_data(ann)
         )
 
     _carry_adjudications(old_ranges, new, starts, actor=actor, text_changed=claims is not None)
@@ -179,7 +180,6 @@ def _carry_adjudications(
     verdict judged words that are gone) is removed with a revision keeping it, never silently.
     """
     from annotator.models import Adjudication
-    from annotator.services.adjudication import adjudication_state
 
     kept = {s.id for s in new if s.id is not None}
     leaving = [sid for sid in old_ranges if sid not in kept]
@@ -193,7 +193,7 @@ def _carry_adjudications(
     for adj in db.session.scalars(
         db.select(Adjudication).where(Adjudication.sentence_id.in_(leaving))
     ):
-        before = adjudication_state(adj)
+        before = adjudication_data(adj)
         target = new[max(bisect.bisect_right(starts, old_ranges[adj.sentence_id][0]) - 1, 0)]
         if text_changed or target.id in taken:
             db.session.delete(adj)
@@ -208,7 +208,7 @@ def _carry_adjudications(
             "move",
             actor=actor,
             before=before,
-            after=adjudication_state(adj),
+            after=adjudication_data(adj),
         )
 
 

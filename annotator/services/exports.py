@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
 from typing import Any
 
 from annotator.exporters import (
@@ -18,101 +17,31 @@ from annotator.models import (
     Adjudication,
     Annotation,
     Article,
-    Credibility,
     EvidenceLink,
     Revision,
     Sentence,
     Source,
     SourceDomain,
     User,
-    Verdict,
 )
 from annotator.services.annotations import link_query, links_by_annotation, visible_to
-from annotator.services.errors import Forbidden, Invalid
+from annotator.services.errors import Forbidden
 
-
-def parse_filter(params: dict[str, Any]) -> ExportFilter:
-    """Build an ExportFilter from query or CLI parameters; raise Invalid naming bad ones."""
-    problems: dict[str, str] = {}
-
-    def many(name: str) -> tuple[str, ...]:
-        value = params.get(name)
-        items = value if isinstance(value, list | tuple) else [value]
-        return tuple(
-            part.strip() for item in items if item for part in str(item).split(",") if part.strip()
-        )
-
-    articles: list[int] = []
-    for item in many("article"):
-        if item.isdigit():
-            articles.append(int(item))
-        else:
-            problems["article"] = f"must be article id numbers (got {item[:40]!r})."
-    verdicts = many("verdict")
-    bad = [v for v in verdicts if v not in set(Verdict)]
-    if bad:
-        problems["verdict"] = f"must be verified, unproven or disputed (got {bad[0][:40]!r})."
-    credibility = many("credibility")
-    bad = [c for c in credibility if c not in set(Credibility)]
-    if bad:
-        problems["credibility"] = f"must be high, medium, low or unknown (got {bad[0][:40]!r})."
-    dates: dict[str, datetime | None] = {}
-    for name in ("since", "until"):
-        raw = params.get(name)
-        if isinstance(raw, list | tuple):
-            raw = next((item for item in raw if item), None)
-        dates[name] = None
-        if raw:
-            try:
-                dates[name] = datetime.fromisoformat(str(raw))
-                if name == "until" and len(str(raw).strip()) == 10:  # a bare date: the whole day
-                    dates[name] = datetime.combine(dates[name].date(), time.max)
-            except ValueError:
-                problems[name] = "must be a date like 2026-01-31 or an ISO 8601 date and time."
-    adjudicated = params.get("adjudicated")
-    if isinstance(adjudicated, list | tuple):
-        adjudicated = next((item for item in adjudicated if item not in (None, "")), None)
-    adjudicated = "" if adjudicated is None else str(adjudicated).strip().lower()
-    if adjudicated not in ("", "0", "1", "true", "false", "yes", "no", "on", "off"):
-        problems["adjudicated"] = f"must be 1 or 0 (got {adjudicated[:40]!r})."
-    if problems:
-        raise Invalid(problems)
-    return ExportFilter(
-        articles=tuple(articles),
-        verdicts=verdicts,
-        reviewers=many("reviewer"),
-        credibility=credibility,
-        since=dates["since"],
-        until=dates["until"],
-        adjudicated=adjudicated in ("1", "true", "yes", "on"),
-    )
-
-
-def article_data(article: Article) -> dict[str, Any]:
-    """The article's exported fields (without sentences)."""
-    return {
-        "id": article.id,
-        "title": article.title,
-        "text": article.text,
-        "url": article.url,
-        "outlet": article.outlet,
-        "author": article.author,
-        "published_at": article.published_at,
-        "language": article.language,
-        "created_at": article.created_at.isoformat(),
-    }
-
-
-def sentence_data(sentence: Sentence, text: str) -> dict[str, Any]:
-    """The sentence's exported fields, its text sliced from the article's."""
-    return {
-        "id": sentence.id,
-        "index": sentence.index,
-        "paragraph": sentence.paragraph,
-        "start": sentence.start,
-        "end": sentence.end,
-        "text": text[sentence.start : sentence.end],
-    }
+# The parameters' parsers live in export_params; the doors reach them through this module too.
+from annotator.services.export_params import check_format as check_format
+from annotator.services.export_params import parse_filter as parse_filter
+from annotator.services.export_params import parse_options as parse_options
+from annotator.services.serialize import (
+    adjudication_row,
+    annotation_row,
+    article_row,
+    iso,
+    iso_from_datetime,
+    iso_from_sqlite,
+    revision_row,
+    sentence_row,
+    source_row,
+)
 
 
 def export_records(
@@ -165,7 +94,7 @@ def export_records(
 
     # Core rows on the session's connection: no ORM objects, no identity map to grow.
     connection = db.session.connection()
-    iso = _iso_from_text if connection.dialect.name == "sqlite" else _iso_from_datetime
+    stamp = iso_from_sqlite if connection.dialect.name == "sqlite" else iso_from_datetime
     loaded: dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]] = {}
     article_id: int | None = None
     result = connection.execute(query.execution_options(yield_per=BATCH))
@@ -204,19 +133,20 @@ def export_records(
             yield ExportRecord(
                 article=article,
                 sentence=sentences[sentence_id],
-                annotation={
-                    "id": ann_id,
-                    "sentence_id": sentence_id,
-                    "span": None if span_start is None else {"start": span_start, "end": span_end},
-                    "verdict": verdict,
-                    "attributed_to": attributed_to,
-                    "note": note,
-                    "links": links.get(ann_id, []),
-                    "reviewer": username,
-                    "version": version,
-                    "created_at": iso(created_at),
-                    "updated_at": iso(updated_at),
-                },
+                annotation=annotation_row(
+                    ann_id,
+                    sentence_id,
+                    span_start,
+                    span_end,
+                    verdict,
+                    attributed_to,
+                    note,
+                    links.get(ann_id, []),
+                    username,
+                    version,
+                    stamp(created_at),
+                    stamp(updated_at),
+                ),
                 sentences=list(sentences.values()) if first else None,
                 revision_count=count[0] if count else None,
                 history=revisions.get(ann_id, []) if history else None,
@@ -273,18 +203,6 @@ def _stamp_columns(*columns: Any) -> list[Any]:
     return list(columns)
 
 
-def _iso_from_text(value: str) -> str:
-    """SQLite's "2026-01-02 03:04:05.678901" (UTC) as datetime.isoformat() gives it, aware."""
-    if len(value) == 26 and value[10] == " " and value[19] == ".":  # SQLAlchemy's storage format
-        micro = value[20:]
-        return f"{value[:10]}T{value[11:19]}{'' if micro == '000000' else '.' + micro}+00:00"
-    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat()
-
-
-def _iso_from_datetime(value: datetime) -> str:
-    return value.isoformat()
-
-
 def _articles_with_sentences(
     ids: list[int], *, final_verdicts: bool = True
 ) -> dict[int, tuple[dict[str, Any], dict[int, dict[str, Any]]]]:
@@ -311,31 +229,8 @@ def _articles_with_sentences(
             Article.external_id,
         ).where(Article.id.in_(ids))
     )
-    for (
-        art_id,
-        title,
-        text,
-        url,
-        outlet,
-        author,
-        published_at,
-        language,
-        created_at,
-        external_id,
-    ) in rows:
-        data = {
-            "id": art_id,
-            "title": title,
-            "text": text,
-            "url": url,
-            "outlet": outlet,
-            "author": author,
-            "published_at": published_at,
-            "language": language,
-            "created_at": created_at.isoformat(),
-            "external_id": external_id,
-        }
-        found[art_id] = (data, {})
+    for art_id, *columns, created_at, external_id in rows:
+        found[art_id] = (article_row(art_id, *columns, created_at.isoformat(), external_id), {})
     sentences = connection.execute(
         db.select(
             Sentence.article_id,
@@ -351,15 +246,8 @@ def _articles_with_sentences(
     adjudications = _adjudications_for(ids) if final_verdicts else {}
     for art_id, sentence_id, index, paragraph, start, end in sentences:
         data, by_id = found[art_id]
-        by_id[sentence_id] = {
-            "id": sentence_id,
-            "index": index,
-            "paragraph": paragraph,
-            "start": start,
-            "end": end,
-            "text": data["text"][start:end],
-            "adjudication": adjudications.get(sentence_id),
-        }
+        by_id[sentence_id] = sentence_row(sentence_id, index, paragraph, start, end, data["text"])
+        by_id[sentence_id]["adjudication"] = adjudications.get(sentence_id)
     return found
 
 
@@ -380,14 +268,9 @@ def _adjudications_for(article_ids: list[int]) -> dict[int, dict[str, Any]]:
         .where(Sentence.article_id.in_(article_ids))
     ).all()
     return {
-        sentence_id: {
-            "verdict": str(verdict),
-            "note": note,
-            "adjudicator": username,
-            "version": version,
-            "created_at": created_at.isoformat(),
-            "updated_at": updated_at.isoformat(),
-        }
+        sentence_id: adjudication_row(
+            verdict, note, username, version, created_at.isoformat(), updated_at.isoformat()
+        )
         for sentence_id, verdict, note, username, version, created_at, updated_at in rows
     }
 
@@ -435,13 +318,9 @@ def _history_for(
     )  # fetched at once: much faster than row by row
     for row in rows:
         history.setdefault(row.entity_id, []).append(
-            {
-                "action": row.action,
-                "actor": row.username,
-                "created_at": row.created_at.isoformat(),
-                "before": row.before,
-                "after": row.after,
-            }
+            revision_row(
+                row.action, row.username, row.created_at.isoformat(), row.before, row.after
+            )
         )
     return history
 
@@ -476,58 +355,22 @@ def registry_entries(*, history: bool = False) -> Iterator[dict[str, Any]]:
         domains.setdefault(source_id, []).append(domain)
     revisions = _history_for(None, entity="source") if history else {}
     for row in rows:
-        entry = {
-            "id": row.id,
-            "name": row.name,
+        entry = source_row(
+            row.id,
+            row.name,
             # sorted here, not by the database: PostgreSQL's collation may order them otherwise
-            "domains": sorted(domains.get(row.id, [])),
-            "credibility": str(row.credibility),
-            "rationale": row.rationale,
-            "rated_by": row.username,
-            "rated_at": row.rated_at.isoformat(),
-            "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat(),
-            "retired_at": row.retired_at.isoformat() if row.retired_at else None,
-        }
+            sorted(domains.get(row.id, [])),
+            row.credibility,
+            row.rationale,
+            row.username,
+            row.rated_at.isoformat(),
+            row.created_at.isoformat(),
+            row.updated_at.isoformat(),
+            iso(row.retired_at),
+        )
         if history:
             entry["history"] = revisions.get(row.id, [])
         yield entry
-
-
-def parse_options(
-    params: dict[str, Any], *, base_url: str = DEFAULT_OPTIONS.base_url
-) -> ExportOptions:
-    """Build ExportOptions from query or CLI parameters; raise Invalid naming bad ones."""
-    problems: dict[str, str] = {}
-
-    def one(name: str) -> str:
-        value = params.get(name)
-        if isinstance(value, list | tuple):
-            value = next((item for item in value if item not in (None, "")), None)
-        return "" if value is None else str(value).strip().lower()
-
-    def flag(name: str) -> bool:
-        value = one(name)
-        if value in ("", "0", "false", "no", "off"):
-            return False
-        if value in ("1", "true", "yes", "on"):
-            return True
-        problems[name] = f"must be 1 or 0 (got {value[:40]!r})."
-        return False
-
-    rows = one("rows") or "annotations"
-    if rows not in ("annotations", "sentences"):
-        problems["rows"] = f"must be annotations or sentences (got {rows[:40]!r})."
-    options = ExportOptions(
-        rows=rows,
-        bom=flag("bom"),
-        include_history=flag("include_history"),
-        all_articles=flag("all_articles"),
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
-    )
-    if problems:
-        raise Invalid(problems)
-    return options
 
 
 def export_chunks(
@@ -551,12 +394,3 @@ def export_chunks(
         sources = registry_entries(history=options.include_history)
         return exporter.write(records, options, sources=sources)
     return exporter.write(records, options)
-
-
-def check_format(format_name: str | None) -> str:
-    """The format's name if we have it, else Invalid."""
-    if format_name not in EXPORTERS:
-        raise Invalid(
-            {"format": f"must be one of {', '.join(EXPORTERS)} (got {str(format_name)[:40]!r})."}
-        )
-    return format_name

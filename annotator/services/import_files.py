@@ -18,7 +18,7 @@ from flask import current_app
 from annotator import uow
 from annotator.importers import ImportFailure, printable
 from annotator.models import User
-from annotator.services import imports, restore
+from annotator.services import imports, reload
 from annotator.services.errors import ServiceError
 
 # done, total, unit ("files", or "articles" when one file holds many)
@@ -30,7 +30,7 @@ class Restored:
     """One of our own JSON exports: loaded whole (``summary``), or refused whole (``problem``)."""
 
     path: str
-    summary: restore.RestoreSummary | None = None
+    summary: reload.ReloadSummary | None = None
     problem: str = ""
 
 
@@ -115,11 +115,11 @@ def restore_export(path: Path, format_name: str, *, actor: User | None) -> Resto
     if format_name not in ("auto", "json") or path.suffix.lower() != ".json" or not path.is_file():
         return None
     data = path.read_bytes()
-    if not restore.is_export_document(data):
+    if not reload.is_export_document(data):
         return None
     try:
         with uow.transaction():
-            summary = restore.restore_document(data, str(path), actor=actor)
+            summary = reload.reload_export(data, str(path), actor=actor)
     except ServiceError as error:
         # keys are "FILE line N": keep the line, the file is named already
         problems = "; ".join(

@@ -13,6 +13,7 @@ from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services.annotations import links_for_article, visible_to
 from annotator.services.articles import get_article
+from annotator.services.serialize import span_data
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 
 # Cue analysis depends only on the sentence's text, which never changes: keep recent results.
@@ -138,7 +139,7 @@ class WorkspacePage:
 
     @property
     def current_links(self) -> list[dict[str, Any]]:
-        """The evidence links of the claim being edited, as link_state gives them."""
+        """The evidence links of the claim being edited, as link_data gives them."""
         claim = self.current_annotation
         return self.links.get(claim.id, []) if claim else []
 
@@ -185,7 +186,7 @@ def _editable(ann: Claim, links: list[dict[str, Any]]) -> dict[str, Any]:
         "verdict": ann.verdict,
         "attributed_to": ann.attributed_to,
         "note": ann.note,
-        "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
+        "span": span_data(ann.span_start, ann.span_end),
         "links": links,
     }
 

@@ -1,146 +1,42 @@
-"""The source registry: rated outlets and their domains, the default rating of evidence links."""
+"""The source registry: rated outlets and their domains (the rating policy for links is
+services.ratings; domain rules are text.domains; the CSV format is importers/exporters.registry_csv)."""
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
-import ipaddress
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import tldextract
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from annotator.exporters.csv_format import neutralise
+from annotator.exporters.registry_csv import write_registry_csv
 from annotator.extensions import db
-from annotator.models import Credibility, EvidenceLink, RatingOrigin, Source, SourceDomain, User
+from annotator.fields import ADMIN, limit, writable
+from annotator.importers import ImportFailure
+from annotator.importers.registry_csv import read_registry_csv
+from annotator.models import Credibility, Source, SourceDomain, User
 from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.errors import Forbidden, Invalid, NotFound
-from annotator.services.validation import Problems, ascii_host, ascii_url, url_problem
+from annotator.services.serialize import source_data
+from annotator.services.validation import Problems
+from annotator.text.domains import (
+    ascii_host,
+    ascii_url,
+    candidates,
+    normalise_domain,
+    split_domains,
+    url_problem,
+)
 
-CSV_COLUMNS = ("name", "domains", "credibility", "rationale")
-# Written by the export for people to read; the import accepts and ignores them.
-CSV_INFO_COLUMNS = ("rated_by", "rated_at")
-WRITABLE = ("name", "domains", "credibility", "rationale")
-MAX_DOMAINS = 50
-MAX_RATIONALE = 5000
-MAX_REASON = 1000
-MAX_CSV_BYTES = 2 * 1024 * 1024
-MAX_CSV_ROWS = 5000
+WRITABLE = writable("source", ADMIN)
+MAX_DOMAINS = limit("source", "domains")
+MAX_RATIONALE = limit("source", "rationale")
 MAX_REPORTED = 10
 
-# The public suffix list bundled with tldextract: never fetched over the network, never cached on
-# disk. Private suffixes (blogspot.com, github.io) count as suffixes, so one person's blog is its
-# own site and a rating on it never spreads to everyone hosted there.
-_extract = tldextract.TLDExtract(
-    cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
-)
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_SEPARATORS = re.compile(r"[\s,;|]+")
-
-
-# ---- domains -------------------------------------------------------------------------------
-
-
-def normalise_domain(value: str) -> str:
-    """The registry form of a domain (or of a URL's host): lower case, punycode, no "www.".
-
-    Raises ValueError with a sentence naming what is wrong."""
-    text = value.strip()
-    if "://" in text:
-        problem = url_problem(text)
-        if problem:
-            raise ValueError(f"{text[:80]!r} {problem}")
-        text = urlsplit(text).hostname or ""
-    else:
-        text = text.split("/", 1)[0]
-    text = text.strip().rstrip(".").lower()
-    if not text:
-        raise ValueError("is empty.")
-    if len(text) > 253:
-        raise ValueError(f"{text[:40]}... is longer than a domain name can be (253 characters).")
-    try:
-        ipaddress.ip_address(text.strip("[]"))
-    except ValueError:
-        pass
-    else:
-        raise ValueError(
-            f"{text} is an IP address; give the outlet's domain name, such as reuters.com."
-        )
-    try:
-        host = ascii_host(text).lower()
-    except ValueError as error:
-        raise ValueError(f"{text} is not a valid domain name ({error}).") from None
-    if host.startswith("www."):
-        host = host[4:]
-    if not all(_LABEL.match(label) for label in host.split(".")):
-        raise ValueError(
-            f"{host} is not a valid domain name (letters, digits and hyphens between dots)."
-        )
-    parts = _extract(host)
-    if not parts.suffix:
-        raise ValueError(f"{host} does not end in a known public suffix such as .com or .co.uk.")
-    if not parts.domain:
-        raise ValueError(
-            f"{host} is a public suffix that anyone can register under; give the outlet's own domain, "
-            "such as reuters.com or someone.blogspot.com."
-        )
-    return host
-
-
-def registered_domain(host: str) -> str | None:
-    """The domain a host belongs to under the public suffix list (uk.reuters.com -> reuters.com)."""
-    parts = _extract(host)
-    if not parts.suffix or not parts.domain:
-        return None
-    return f"{parts.domain}.{parts.suffix}"
-
-
-def _candidates(host: str) -> list[str]:
-    """The host, then each parent down to its registered domain: the most specific first."""
-    host = host.lower().rstrip(".")
-    top = registered_domain(host)
-    if top is None:
-        return [host]
-    found = [host]
-    while host != top and "." in host:
-        host = host.split(".", 1)[1]
-        found.append(host)
-    return found
-
-
-def split_domains(value: object) -> list[str]:
-    """Domains given as a list or as text separated by commas, spaces, semicolons or newlines."""
-    if isinstance(value, str):
-        return [part for part in _SEPARATORS.split(value) if part]
-    if isinstance(value, list | tuple):
-        return [part.strip() for part in value if isinstance(part, str) and part.strip()]
-    return []
-
-
 # ---- reading -------------------------------------------------------------------------------
-
-
-def source_state(source: Source) -> dict[str, Any]:
-    """A registry entry as plain data: what revisions store and the API returns."""
-    return {
-        "id": source.id,
-        "name": source.name,
-        "domains": source.domain_names,
-        "credibility": str(source.credibility),
-        "rationale": source.rationale,
-        "rated_by": source.rated_by.username if source.rated_by else None,
-        "rated_at": source.rated_at.isoformat(),
-        "created_at": source.created_at.isoformat(),
-        "updated_at": source.updated_at.isoformat(),
-        "retired_at": source.retired_at.isoformat() if source.retired_at else None,
-    }
 
 
 def get_source(source_id: int) -> Source:
@@ -183,16 +79,16 @@ def lookup(url: str) -> Source | None:
     if not isinstance(url, str) or url_problem(url.strip()):
         return None
     host = urlsplit(ascii_url(url.strip())).hostname or ""
-    candidates = _candidates(host)
+    wanted = candidates(host)
     if host.startswith("www."):
-        candidates.insert(1, host[4:])
+        wanted.insert(1, host[4:])
     rows = db.session.execute(
         db.select(SourceDomain.domain, Source)
         .join(Source)
-        .where(SourceDomain.domain.in_(candidates), Source.retired_at.is_(None))
+        .where(SourceDomain.domain.in_(wanted), Source.retired_at.is_(None))
     ).all()
     by_domain = {domain: source for domain, source in rows}
-    return next((by_domain[c] for c in candidates if c in by_domain), None)
+    return next((by_domain[c] for c in wanted if c in by_domain), None)
 
 
 def history(source: Source) -> list[Any]:
@@ -221,9 +117,7 @@ def create_source(data: dict[str, Any], *, actor: User | None) -> Source:
     )
     db.session.add(source)
     _flush(clean)
-    audit.record(
-        "source", source.id, "create", actor=actor, before=None, after=source_state(source)
-    )
+    audit.record("source", source.id, "create", actor=actor, before=None, after=source_data(source))
     return source
 
 
@@ -232,14 +126,14 @@ def update_source(source: Source, changes: dict[str, Any], *, actor: User | None
     _require_admin(actor)
     _refuse_unknown(changes)
     clean = _clean(changes, partial=True, current=source)
-    before = source_state(source)
+    before = source_data(source)
     changed = _assign(source, clean, actor=actor)
     if not changed:
         return source
     source.updated_at = utcnow()
     _flush(clean)
     audit.record(
-        "source", source.id, "update", actor=actor, before=before, after=source_state(source)
+        "source", source.id, "update", actor=actor, before=before, after=source_data(source)
     )
     return source
 
@@ -249,11 +143,11 @@ def retire_source(source: Source, *, actor: User | None) -> Source:
     _require_admin(actor)
     if source.retired_at is not None:
         raise Invalid({"id": f"“{source.name}” is already retired."})
-    before = source_state(source)
+    before = source_data(source)
     source.retired_at = source.updated_at = utcnow()
     db.session.flush()
     audit.record(
-        "source", source.id, "retire", actor=actor, before=before, after=source_state(source)
+        "source", source.id, "retire", actor=actor, before=before, after=source_data(source)
     )
     return source
 
@@ -263,12 +157,12 @@ def restore_source(source: Source, *, actor: User | None) -> Source:
     _require_admin(actor)
     if source.retired_at is None:
         raise Invalid({"id": f"“{source.name}” is not retired."})
-    before = source_state(source)
+    before = source_data(source)
     source.retired_at = None
     source.updated_at = utcnow()
     db.session.flush()
     audit.record(
-        "source", source.id, "restore", actor=actor, before=before, after=source_state(source)
+        "source", source.id, "restore", actor=actor, before=before, after=source_data(source)
     )
     return source
 
@@ -288,7 +182,9 @@ def _clean(data: dict[str, Any], *, partial: bool, current: Source | None) -> di
     problems = Problems()
     clean: dict[str, Any] = {}
     if not partial or "name" in data:
-        clean["name"] = problems.text("name", data.get("name"), required=True, limit=200)
+        clean["name"] = problems.text(
+            "name", data.get("name"), required=True, limit=limit("source", "name")
+        )
         if "name" not in problems:
             _check_name_free(clean["name"], current, problems)
     if not partial or "credibility" in data:
@@ -375,80 +271,6 @@ def _flush(clean: dict[str, Any]) -> None:
         raise Invalid({field: "was just taken by another entry; reload and try again."}) from error
 
 
-# ---- evidence links ------------------------------------------------------------------------
-
-
-def rate_links(
-    links: Sequence[dict[str, Any]], *, previous: Iterable[EvidenceLink]
-) -> list[dict[str, Any]]:
-    """Give each cleaned link its stored rating.
-
-    - A link already saved on the annotation (same URL) and sent back with its rating keeps the
-      rating, where it came from and the reason: registry changes never rewrite saved links.
-    - A new link without a rating (or with the editor's blank "unknown") gets the registry's rating.
-    - A rating that differs from the registry's needs an ``override_reason``.
-    - Without a registry match the rating is the reviewer's, "unknown" when none is given.
-    """
-    saved: dict[str, EvidenceLink] = {}
-    for link in previous:
-        saved.setdefault(link.url, link)
-    problems = Problems()
-    rated = []
-    for i, link in enumerate(links):
-        given: Credibility | None = link.get("credibility")
-        reason: str = link.get("override_reason") or ""
-        old = saved.get(link["url"])
-        base = {key: link.get(key) for key in ("url", "title", "stance")}
-        if old is not None and given in (None, old.credibility):
-            keep_reason = (
-                reason
-                if reason and old.credibility_source == RatingOrigin.REVIEWER
-                else old.override_reason
-            )
-            rated.append(
-                base
-                | {
-                    "credibility": old.credibility,
-                    "credibility_source": old.credibility_source,
-                    "override_reason": keep_reason,
-                    "source": old.source,
-                }
-            )
-            continue
-        source = lookup(link["url"])
-        if source is not None and (given is None or (given == Credibility.UNKNOWN and old is None)):
-            given = source.credibility
-        if source is not None and given == source.credibility:
-            rated.append(
-                base
-                | {
-                    "credibility": given,
-                    "credibility_source": RatingOrigin.REGISTRY,
-                    "override_reason": "",
-                    "source": source,
-                }
-            )
-            continue
-        if source is not None and not reason:
-            problems[f"links[{i}].override_reason"] = (
-                f"The registry rates {source.name} {source.credibility}; give a reason for rating "
-                f"this link {given} instead (or choose {source.credibility})."
-            )
-            continue
-        rated.append(
-            base
-            | {
-                "credibility": given or Credibility.UNKNOWN,
-                "credibility_source": RatingOrigin.REVIEWER,
-                "override_reason": reason,
-                "source": source,
-            }
-        )
-    if problems:
-        raise Invalid(problems)
-    return rated
-
-
 # ---- CSV -----------------------------------------------------------------------------------
 
 
@@ -464,7 +286,10 @@ def import_sources_csv(data: bytes, filename: str, *, actor: User | None) -> Imp
 
     All or nothing: any bad line refuses the whole file, naming the file and line."""
     _require_admin(actor)
-    rows = _read_csv(data, filename)
+    try:
+        rows = read_registry_csv(data, filename)
+    except ImportFailure as error:
+        raise Invalid({"file": str(error)}, str(error)) from None
     result = ImportResult()
     errors: list[str] = []
     seen_names: dict[str, int] = {}
@@ -529,84 +354,20 @@ def _domain_clash(value: str, line: int, seen: dict[str, int]) -> str | None:
     return None
 
 
-def _read_csv(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    def refuse(problem: str) -> Invalid:
-        return Invalid({"file": f"{filename}: {problem}"}, f"{filename}: {problem}")
-
-    if not data.strip():
-        raise refuse("the file is empty.")
-    if len(data) > MAX_CSV_BYTES:
-        raise refuse(f"the file is {len(data):,} bytes; the limit is {MAX_CSV_BYTES:,}.")
-    if b"\x00" in data:
-        raise refuse("this is not a CSV text file (it contains NUL bytes).")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise refuse(f"line {line}: not UTF-8 text; save the file as CSV UTF-8.") from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as error:
-        raise refuse(f"line {reader.line_num}: {error}.") from None
-    names = [cell.strip().lower() for cell in header]
-    missing = [c for c in CSV_COLUMNS if c not in names]
-    if missing:
-        raise refuse(
-            f"line 1: the header row must name the columns {','.join(CSV_COLUMNS)} "
-            f"(missing: {', '.join(missing)})."
-        )
-    unknown = [c for c in names if c not in CSV_COLUMNS + CSV_INFO_COLUMNS]
-    if unknown:
-        raise refuse(
-            f"line 1: unknown column {unknown[0]!r}; the columns are {','.join(CSV_COLUMNS)}."
-        )
-    rows: list[tuple[int, dict[str, str]]] = []
-    while True:
-        line = reader.line_num + 1  # where the row starts (a quoted cell may span lines)
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise refuse(f"line {line}: {error} (is a quote left open?).") from None
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(names):
-            raise refuse(f"line {line}: {len(cells)} cells, but the header has {len(names)}.")
-        if len(rows) >= MAX_CSV_ROWS:
-            raise refuse(f"more than {MAX_CSV_ROWS:,} rows; split the file.")
-        record = dict(zip(names, cells, strict=True))
-        rows.append((line, {c: _unquote(record[c]) for c in CSV_COLUMNS}))
-    if not rows:
-        raise refuse("there are no rows below the header.")
-    return rows
-
-
-def _unquote(cell: str) -> str:
-    """Undo the export's formula guard: a leading apostrophe before = + - @ is ours."""
-    if len(cell) > 1 and cell[0] == "'" and cell[1] in "=+-@\t\r\n":
-        return cell[1:]
-    return cell
-
-
 def export_sources_csv() -> str:
     """The active registry as CSV (the import's columns first), spreadsheet-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS + CSV_INFO_COLUMNS)
-    for source in list_sources(include_retired=False, limit=1_000_000):
-        writer.writerow(
-            [
-                neutralise(cell)
-                for cell in (
-                    source.name,
-                    ", ".join(source.domain_names),
-                    str(source.credibility),
-                    source.rationale,
-                    source.rated_by.username if source.rated_by else "",
-                    source.rated_at.isoformat(),
-                )
-            ]
-        )
-    return buffer.getvalue()
+    return write_registry_csv(
+        source_data(source) for source in list_sources(include_retired=False, limit=1_000_000)
+    )
+
+
+def insert_source(row: dict[str, Any], domains: list[str]) -> int:
+    """Bulk path for loading an export: one already-checked registry entry row (its rating and
+    times as exported) with its domains; its id. The caller records the revision."""
+    table = Source.__table__
+    source_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    db.session.execute(
+        db.insert(SourceDomain.__table__),
+        [{"source_id": source_id, "domain": domain} for domain in domains],
+    )
+    return source_id

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from annotator.extensions import db
+from annotator.fields import USER, USERNAME_RE
 from annotator.models import ApiToken, Role, User
 from annotator.models._types import utcnow
 from annotator.services.errors import Invalid, NotFound
@@ -25,8 +25,9 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a real password")
 
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 10
+PASSWORD = USER["password"]
+UNUSABLE_PASSWORD = "!restored-account-no-password"  # noqa: S105 - not an argon2 hash: no password matches it
 TOKEN_PREFIX = "ann_"  # noqa: S105 - a prefix, not a secret
 
 
@@ -50,8 +51,8 @@ def validate_password(password: str) -> None:
     """Refuse passwords too short to resist guessing."""
     if len(password) < MIN_PASSWORD:
         raise Invalid({"password": f"must be at least {MIN_PASSWORD} characters long."})
-    if len(password) > 1000:
-        raise Invalid({"password": "must be at most 1,000 characters long."})
+    if len(password) > PASSWORD.limit:
+        raise Invalid({"password": f"must be at most {PASSWORD.limit:,} characters long."})
 
 
 def create_user(username: str, password: str, role: Role | str = Role.REVIEWER) -> User:
@@ -148,3 +149,27 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     if row.revoked_at is None:
         row.revoked_at = utcnow()
     return row
+
+
+def placeholder_users(names: set[str]) -> tuple[dict[str, int], list[str]]:
+    """username -> id for these names; the unknown ones become deactivated reviewer accounts that
+    no password opens (loading an export names people this instance may not have). Also returns
+    the names created."""
+    rows = db.session.execute(
+        db.select(User.username, User.id).where(User.username.in_(sorted(names)))
+    )
+    users = {name: user_id for name, user_id in rows}
+    created = []
+    for name in sorted(names - set(users)):
+        user = User(
+            username=name,
+            password_hash=UNUSABLE_PASSWORD,
+            role=Role.REVIEWER,
+            active=False,
+            created_at=utcnow(),
+        )
+        db.session.add(user)
+        db.session.flush()
+        users[name] = user.id
+        created.append(name)
+    return users, created

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
-from urllib.parse import urlsplit, urlunsplit
 
-import idna
+from annotator.fields import limit
+from annotator.text.domains import ascii_host, ascii_url, url_problem
 
-MAX_URL = 2000
+__all__ = ["MAX_URL", "Problems", "ascii_host", "ascii_url", "url_problem"]
+
+MAX_URL = limit("link", "url")  # articles' URLs have the same limit
 
 
 class Problems(dict[str, str]):
@@ -52,7 +53,9 @@ class Problems(dict[str, str]):
         return url
 
     def iso_date(self, name: str, value: object) -> str | None:
-        text = self.text(name, value, limit=32, label="published date")
+        text = self.text(
+            name, value, limit=limit("article", "published_at"), label="published date"
+        )
         if name in self or not text:
             return None
         try:
@@ -71,50 +74,3 @@ class Problems(dict[str, str]):
             self[name] = f"must be one of {', '.join(allowed)} (got {str(value)[:40]!r})."
             return None
         return choices(value)
-
-
-def url_problem(url: str) -> str | None:
-    """Why a link is unacceptable, or None. Only absolute http(s) URLs without credentials."""
-    if any(unicodedata.category(ch) in ("Cc", "Zs", "Zl", "Zp") for ch in url):
-        return "must not contain spaces or control characters."
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        return "is not a valid URL."
-    if parts.scheme.lower() not in ("http", "https"):
-        return (
-            "must start with http:// or https:// (other schemes such as javascript: are refused)."
-        )
-    if not parts.hostname:
-        return "must name a host, as in https://example.org/page."
-    if parts.username or parts.password:
-        return "must not contain a user name or password."
-    try:
-        ascii_host(parts.hostname)
-    except ValueError as error:
-        return f"has a host name that is not a valid internationalised domain name ({error})."
-    return None
-
-
-def ascii_host(host: str) -> str:
-    """The host as DNS sees it: internationalised names in punycode (xn--...), so that a
-    look-alike such as Cyrillic "аpple.com" shows its real form. Plain ASCII hosts pass as they are."""
-    labels = host.split(".")
-    if host.isascii() and not any(label.lower().startswith("xn--") for label in labels):
-        return host
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except (idna.IDNAError, UnicodeError) as error:
-        raise ValueError(str(error) or "invalid label") from None
-
-
-def ascii_url(url: str) -> str:
-    """The URL with an internationalised host rewritten to punycode; other URLs unchanged."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    real = ascii_host(host)
-    if real == host and parts.netloc.isascii():
-        return url
-    port = f":{parts.port}" if parts.port is not None else ""
-    return urlunsplit(parts._replace(netloc=real + port))

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from annotator.fields import limit as most
 from annotator.models import Sentence
 from annotator.services import adjudication as adjudication_service
 from annotator.services.adjudication import ArticleAgreement
@@ -29,7 +30,9 @@ class AdjudicationForm(FlaskForm):
         choices=options([("", "Choose…"), *VERDICT_CHOICES]),
         validators=[InputRequired(message="Choose the final verdict.")],
     )
-    note = TextAreaField("Why (optional)", validators=[Optional(), Length(max=10_000)])
+    note = TextAreaField(
+        "Why (optional)", validators=[Optional(), Length(max=most("adjudication", "note"))]
+    )
     version = HiddenField()
 
 

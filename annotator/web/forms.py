@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from annotator.fields import limit as most
 from annotator.models import Credibility, Role, Stance, Verdict
 
 VERDICT_CHOICES = [(v.value, v.value.capitalize()) for v in Verdict]
@@ -49,29 +50,39 @@ def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 
 class LoginForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    username = StringField(
+        "Username", validators=[DataRequired(), Length(max=most("user", "username"))]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=most("user", "password"))]
+    )
     remember = BooleanField("Keep me logged in")
 
 
 class ArticleForm(FlaskForm):
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    title = StringField("Title", validators=[Optional(), Length(max=most("article", "title"))])
     text = TextAreaField("Text", validators=[DataRequired(message="Text is required.")])
-    url = StringField("URL", validators=[Optional(), Length(max=2000)])
-    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
-    author = StringField("Author", validators=[Optional(), Length(max=200)])
-    published_at = StringField("Published (YYYY-MM-DD)", validators=[Optional(), Length(max=32)])
-    language = StringField("Language", validators=[Optional(), Length(max=16)])
+    url = StringField("URL", validators=[Optional(), Length(max=most("article", "url"))])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=most("article", "outlet"))])
+    author = StringField("Author", validators=[Optional(), Length(max=most("article", "author"))])
+    published_at = StringField(
+        "Published (YYYY-MM-DD)",
+        validators=[Optional(), Length(max=most("article", "published_at"))],
+    )
+    language = StringField(
+        "Language", validators=[Optional(), Length(max=most("article", "language"))]
+    )
     force = BooleanField("Import even if it looks like a duplicate")
 
 
 class LinkForm(Form):
-    url = StringField("Evidence URL", validators=[Optional(), Length(max=2000)])
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    url = StringField("Evidence URL", validators=[Optional(), Length(max=most("link", "url"))])
+    title = StringField("Title", validators=[Optional(), Length(max=most("link", "title"))])
     credibility = SelectField("Credibility", choices=options(LINK_CREDIBILITY_CHOICES), default="")
     stance = SelectField("Stance", choices=options(STANCE_CHOICES), default="")
     override_reason = StringField(
-        "Why differ from the registry", validators=[Optional(), Length(max=1000)]
+        "Why differ from the registry",
+        validators=[Optional(), Length(max=most("link", "override_reason"))],
     )
 
 
@@ -85,9 +96,11 @@ class AnnotationForm(FlaskForm):
         validators=[Optional(), Length(max=2000)],
     )
     verdict = RadioField("Verdict", choices=options(VERDICT_CHOICES))
-    attributed_to = StringField("Attributed to", validators=[Optional(), Length(max=500)])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=10_000)])
-    links = FieldList(FormField(LinkForm), min_entries=1, max_entries=20)
+    attributed_to = StringField(
+        "Attributed to", validators=[Optional(), Length(max=most("annotation", "attributed_to"))]
+    )
+    note = TextAreaField("Note", validators=[Optional(), Length(max=most("annotation", "note"))])
+    links = FieldList(FormField(LinkForm), min_entries=1, max_entries=most("annotation", "links"))
 
 
 class ButtonForm(FlaskForm):
@@ -95,13 +108,17 @@ class ButtonForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField("Username", validators=[DataRequired(), Length(max=64)])
+    username = StringField(
+        "Username", validators=[DataRequired(), Length(max=most("user", "username"))]
+    )
     password = PasswordField("Password (10 characters or more)", validators=[DataRequired()])
     role = SelectField("Role", choices=options(ROLE_CHOICES), default="reviewer")
 
 
 class TokenForm(FlaskForm):
-    name = StringField("What the token is for", validators=[Optional(), Length(max=100)])
+    name = StringField(
+        "What the token is for", validators=[Optional(), Length(max=most("token", "name"))]
+    )
 
 
 class DeleteAnnotationForm(FlaskForm):
@@ -112,7 +129,8 @@ class SourceForm(FlaskForm):
     """A source registry entry; the service normalises and checks the domains."""
 
     name = StringField(
-        "Name", validators=[DataRequired(message="Name is required."), Length(max=200)]
+        "Name",
+        validators=[DataRequired(message="Name is required."), Length(max=most("source", "name"))],
     )
     domains = TextAreaField(
         "Domains (one per line or separated by commas; a domain covers its subdomains)",
@@ -125,7 +143,8 @@ class SourceForm(FlaskForm):
         "Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown"
     )
     rationale = TextAreaField(
-        "Rationale (why this rating)", validators=[Optional(), Length(max=5000)]
+        "Rationale (why this rating)",
+        validators=[Optional(), Length(max=most("source", "rationale"))],
     )
 
 

@@ -399,3 +399,17 @@ def test_search_keeps_its_query_in_the_next_link(client, reviewer, token_for, ma
     assert "q=flood" in page["next"]
     rest = client.get(page["next"], headers=token_for(reviewer)).get_json()
     assert [item["title"] for item in rest["items"]] == ["Flood 0"]
+
+
+def test_external_id_given_to_the_api_comes_back_in_every_article_answer(client, admin, token_for):
+    """The API accepted external_id but never returned it; now every article shape carries it."""
+    headers = token_for(admin)
+    created = client.post(
+        "/api/v1/articles", headers=headers, json=GOOD_ARTICLE | {"external_id": "wire-42"}
+    )
+    assert created.status_code == 201 and created.get_json()["external_id"] == "wire-42"
+    article_id = created.get_json()["id"]
+    shown = client.get(f"/api/v1/articles/{article_id}", headers=headers).get_json()
+    assert shown["external_id"] == "wire-42"
+    listed = client.get("/api/v1/articles", headers=headers).get_json()["items"]
+    assert [item["external_id"] for item in listed if item["id"] == article_id] == ["wire-42"]

@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate, annotation_state
+from annotator.services.annotations import annotate
+from annotator.services.serialize import annotation_data
 
 METHODS = {"get", "put", "post", "patch", "delete"}
 IGNORED = {"HEAD", "OPTIONS"}
@@ -175,7 +176,7 @@ def test_annotation_schema_matches_what_the_api_returns(
     )
     db.session.commit()
     schema = spec["components"]["schemas"]["Annotation"]
-    state = annotation_state(ann)
+    state = annotation_data(ann)
     assert set(schema["required"]) == set(state)
     assert set(schema["properties"]) == set(state)
 

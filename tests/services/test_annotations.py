@@ -7,6 +7,7 @@ from annotator.models import Annotation, EvidenceLink, Revision
 from annotator.services import annotations as svc
 from annotator.services.audit import history
 from annotator.services.errors import Conflict, Forbidden, Invalid
+from annotator.services.serialize import annotation_data
 
 GOOD = {
     "verdict": "unproven",
@@ -136,4 +137,4 @@ def test_span_inside_the_sentence_is_kept(sentence, reviewer):
     ann = svc.annotate(
         sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer
     )
-    assert svc.annotation_state(ann)["span"] == {"start": start, "end": start + 7}
+    assert annotation_data(ann)["span"] == {"start": start, "end": start + 7}

@@ -32,7 +32,7 @@ from annotator.services.annotations import (
     update_annotation,
 )
 from annotator.services.errors import Invalid
-from annotator.services.restore import is_export_document, restore_document
+from annotator.services.reload import is_export_document, reload_export
 
 EVERYONE = User(username="everyone", role=Role.ADMIN)  # a reader that survives wiping the tables
 TRICKY = '=HYPERLINK("http://x") "quoted", comma\nnew line ‮ RTL'
@@ -138,7 +138,7 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
     db.session.add(restorer)
     db.session.flush()
 
-    summary = restore_document(before.encode(), "backup.json", actor=restorer)
+    summary = reload_export(before.encode(), "backup.json", actor=restorer)
     db.session.commit()
 
     assert summary.ids_kept and summary.articles == 3 and summary.annotations == 3
@@ -206,7 +206,7 @@ def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, po
         article.deleted_at = article.created_at
     db.session.commit()
 
-    summary = restore_document(json.dumps(document).encode(), "backup.json", actor=None)
+    summary = reload_export(json.dumps(document).encode(), "backup.json", actor=None)
     db.session.commit()
     assert not summary.ids_kept
     # The registry entries are here already (same names): matched, not duplicated.
@@ -315,7 +315,7 @@ def test_tampered_or_truncated_exports_are_refused_and_change_nothing(
     text = export_json(admin, include_history="0")
     wipe()
     with pytest.raises(Invalid) as caught:
-        restore_document(change(text), "backup.json", actor=None)
+        reload_export(change(text), "backup.json", actor=None)
     db.session.rollback()
     message = (
         caught.value.message + " " + " ".join(f"{k}: {v}" for k, v in caught.value.fields.items())
@@ -353,7 +353,7 @@ def test_a_truncated_export_is_refused_naming_the_line_and_column_where_it_break
     line, column = kept.count("\n") + 1, len(kept) - kept.rfind("\n") - 1
     wipe()
     with pytest.raises(Invalid) as caught:
-        restore_document(cut.encode(), "backup.json", actor=None)
+        reload_export(cut.encode(), "backup.json", actor=None)
     db.session.rollback()
     ((key, reason),) = caught.value.fields.items()
     assert key == f"backup.json line {line}"
@@ -385,7 +385,7 @@ def test_a_truncated_export_is_refused_by_the_cli_with_its_line(
 def test_malformed_json_inside_an_export_names_its_line_and_column(app):  # noqa: ANN001
     text = '{"schema_version": "1.0", "articles": [\n{"id": 1,, "title": "x"}\n]}\n'
     with pytest.raises(Invalid) as caught:
-        restore_document(text.encode(), "backup.json", actor=None)
+        reload_export(text.encode(), "backup.json", actor=None)
     assert caught.value.fields == {
         "backup.json line 2": "malformed JSON at column 10: Expecting property name enclosed in double quotes."
     }
@@ -441,7 +441,7 @@ def test_restoring_the_same_export_twice_is_refused_as_duplicate(app, populated,
     text = export_json(admin)
     count = db.session.scalar(db.select(db.func.count(EvidenceLink.id)))
     with pytest.raises(Invalid) as caught:
-        restore_document(text.encode(), "again.json", actor=admin)
+        reload_export(text.encode(), "again.json", actor=admin)
     db.session.rollback()
     assert "already here" in " ".join(caught.value.fields.values())
     assert db.session.scalar(db.select(db.func.count(EvidenceLink.id))) == count

@@ -14,7 +14,9 @@ from annotator.services import annotations as annotation_service
 from annotator.services import sources as svc
 from annotator.services.audit import history
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.serialize import annotation_data, source_data
 from annotator.services.validation import Problems, url_problem
+from annotator.text import domains
 from tests.conftest import REUTERS, count
 
 RT = {
@@ -46,7 +48,7 @@ def sentence(make_article):  # noqa: ANN001
     ],
 )
 def test_domains_are_normalised(given: str, stored: str) -> None:
-    assert svc.normalise_domain(given) == stored
+    assert domains.normalise_domain(given) == stored
 
 
 @pytest.mark.parametrize(
@@ -81,12 +83,12 @@ def test_the_public_suffix_list_is_the_bundled_one_and_needs_no_network(monkeypa
 
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    fresh = type(svc._extract)(
+    fresh = type(domains._extract)(
         cache_dir=None, suffix_list_urls=(), include_psl_private_domains=True
     )
     parts = fresh("forums.bbc.co.uk")
     assert (parts.subdomain, parts.domain, parts.suffix) == ("forums", "bbc", "co.uk")
-    assert svc.registered_domain("uk.reuters.com") == "reuters.com"
+    assert domains.registered_domain("uk.reuters.com") == "reuters.com"
 
 
 @pytest.mark.parametrize(
@@ -256,14 +258,14 @@ def test_retire_and_restore_are_recorded(admin, reuters) -> None:  # noqa: ANN00
 def test_bad_changes_are_refused_and_change_nothing(admin, reuters, changes, field) -> None:  # noqa: ANN001
     rt = svc.create_source(RT, actor=admin)
     db.session.commit()
-    before = svc.source_state(rt)
+    before = source_data(rt)
     target = rt
     with pytest.raises(Invalid) as caught:
         svc.update_source(target, changes, actor=admin)
     db.session.rollback()
     assert field in caught.value.fields
     db.session.expire_all()
-    assert svc.source_state(db.session.get(Source, rt.id)) == before
+    assert source_data(db.session.get(Source, rt.id)) == before
     assert len(history("source", rt.id)) == 1
 
 
@@ -298,7 +300,7 @@ def test_a_new_link_takes_the_registry_rating(sentence, reviewer, reuters) -> No
         actor=reviewer,
     )
     db.session.commit()
-    links = annotation_service.annotation_state(ann)["links"]
+    links = annotation_data(ann)["links"]
     assert [
         (link["credibility"], link["credibility_source"], link["source"]) for link in links
     ] == [
@@ -323,9 +325,9 @@ def test_a_link_keeps_its_rating_when_the_registry_changes(
     db.session.commit()
     db.session.expire_all()
     ann = db.session.get(type(ann), ann.id)
-    assert annotation_service.annotation_state(ann)["links"][0]["credibility"] == "high"
+    assert annotation_data(ann)["links"][0]["credibility"] == "high"
     # Saving the annotation again with the link as the editor shows it keeps the saved rating.
-    state = annotation_service.annotation_state(ann)
+    state = annotation_data(ann)
     annotation_service.update_annotation(
         ann,
         {"note": "Checked again.", "links": state["links"]},
@@ -333,7 +335,7 @@ def test_a_link_keeps_its_rating_when_the_registry_changes(
         expected_version=ann.version,
     )
     db.session.commit()
-    link = annotation_service.annotation_state(ann)["links"][0]
+    link = annotation_data(ann)["links"][0]
     assert (link["credibility"], link["credibility_source"], link["source"]) == (
         "high",
         "registry",
@@ -383,7 +385,7 @@ def test_a_different_rating_needs_a_reason(sentence, reviewer, reuters) -> None:
         actor=reviewer,
     )
     db.session.commit()
-    link = annotation_service.annotation_state(ann)["links"][0]
+    link = annotation_data(ann)["links"][0]
     assert link == {
         "url": "https://reuters.com/x",
         "title": "",
