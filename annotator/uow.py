@@ -19,6 +19,8 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask.typing import ResponseReturnValue
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -26,21 +28,36 @@ from annotator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+WROTE = "uow_wrote"  # set in a session's info by its first flush since the last commit or rollback
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session: Session, _context: object) -> None:
+    session.info[WROTE] = True
+
+
+def wrote() -> bool:
+    """Whether this unit of work has changed anything (flushed, or still pending)."""
+    session = db.session
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
 
 def discard() -> None:
     """Throw away this request's changes even though the view answers with success (a redirect)."""
     if has_request_context():
         g.uow_discard = True
-    db.session.rollback()
+    rollback()
 
 
 def rollback() -> None:
-    """Undo the work so far (the one place, with the error handlers, that rolls back)."""
+    """Undo the work so far (the one place that rolls back)."""
+    db.session.info.pop(WROTE, None)
     db.session.rollback()
 
 
 def commit() -> None:
     """Make the work so far permanent (the one place that commits)."""
+    db.session.info.pop(WROTE, None)
     db.session.commit()
 
 
@@ -82,20 +99,23 @@ class UnitOfWorkFlask(Flask):
 
 
 def finish(response: Response) -> None:
-    """Commit a successful request's work; roll back an error's or a discarded one's."""
-    if response.status_code < 400 and not g.pop("uow_discard", False):
+    """Commit a successful request's work; roll back an error's or a discarded one's.
+
+    A request that wrote nothing is left alone: committing would expire every object it loaded,
+    and a streamed body (an export) still reads them, the viewer included, after the view returned.
+    A streamed answer to a request that did write is committed without expiring them.
+    """
+    if response.status_code >= 400 or g.pop("uow_discard", False):
+        rollback()
+    elif wrote():
         if response.is_streamed:
             _commit_keeping_loaded_values()
         else:
             commit()
-    else:
-        rollback()
 
 
 def _commit_keeping_loaded_values() -> None:
-    """Commit without expiring what the request loaded. A streamed body (an export) is produced
-    after this request's session is closed, and still reads the objects the view handed it (the
-    viewer): expired, they could not be loaded again."""
+    """Commit without expiring what the request loaded (its streamed body reads them later)."""
     session = db.session()
     session.expire_on_commit = False
     try:

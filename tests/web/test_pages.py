@@ -1,6 +1,7 @@
 """Pages through the Flask test client: access, forms, escaping, errors."""
 
 import re
+import threading
 
 import pytest
 
@@ -364,3 +365,30 @@ def test_a_revoked_token_stops_working_and_only_its_owner_can_revoke_it(
         as_text=True
     )
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_download_streamed_after_its_request_ended_is_whole(client, reviewer, make_article):
+    """As under a real server: the request runs in its own thread and context (no test context
+    to lean on), and the export is streamed after the view returned."""
+    article = make_article()
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}").get_data(as_text=True)
+    client.post(
+        f"/articles/{article.id}/sentences/{article.sentences[0].id}/annotation",
+        data=annotate_form(article.sentences[0].id, page, note="streamed"),
+    )
+    url, got = f"/export/download?format=csv&article={article.id}", {}
+
+    def download() -> None:
+        try:
+            response = client.get(url)
+            got["status"], got["body"] = response.status_code, response.get_data(as_text=True)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            got["error"] = error
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    thread.join(60)
+    assert "error" not in got, f"the download broke off: {got.get('error')!r}"
+    assert got["status"] == 200
+    assert str(got["body"]).count("\r\n") == 2 and ",streamed," in str(got["body"])
