@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from flask import Flask, g, has_request_context
 from flask.typing import ResponseReturnValue
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -34,6 +34,14 @@ WROTE = "uow_wrote"  # set in a session's info by its first flush since the last
 @event.listens_for(Session, "after_flush")
 def _note_write(session: Session, _context: object) -> None:
     session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    # A statement run through the session that may write (INSERT, UPDATE, DELETE, or SQL text such
+    # as the search index rebuild) counts as a write even though nothing was flushed.
+    if not state.is_select:
+        state.session.info[WROTE] = True
 
 
 def wrote() -> bool:

@@ -392,3 +392,28 @@ def test_a_download_streamed_after_its_request_ended_is_whole(client, reviewer, 
     assert "error" not in got, f"the download broke off: {got.get('error')!r}"
     assert got["status"] == 200
     assert str(got["body"]).count("\r\n") == 2 and ",streamed," in str(got["body"])
+
+
+def test_a_request_whose_only_write_is_a_plain_statement_is_committed(app, client, admin, make_article):
+    """The unit of work commits a request that wrote with SQL of its own (no ORM flush)."""
+    from flask import Blueprint
+
+    from annotator.models import Revision
+
+    probe = Blueprint("uow_probe", __name__)
+
+    @probe.post("/uow-probe")
+    def write_plainly():  # noqa: ANN202
+        db.session.execute(
+            db.insert(Revision.__table__),
+            {"entity": "probe", "entity_id": 1, "action": "create", "actor_id": None},
+        )
+        return "", 204
+
+    app.register_blueprint(probe)
+    app.config["WTF_CSRF_ENABLED"] = False
+    assert client.post("/uow-probe").status_code == 204
+    db.session.rollback()
+    assert db.session.scalar(
+        db.select(db.func.count()).select_from(Revision).where(Revision.entity == "probe")
+    ) == 1
