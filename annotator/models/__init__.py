@@ -11,6 +11,7 @@ from annotator.models.annotation import (
 )
 from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
+from annotator.models.session import AuthEvent, LoginThrottle, UserSession
 from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
 
@@ -18,9 +19,11 @@ __all__ = [
     "Adjudication",
     "Annotation",
     "ApiToken",
+    "AuthEvent",
     "Article",
     "Credibility",
     "EvidenceLink",
+    "LoginThrottle",
     "RatingOrigin",
     "Revision",
     "Role",
@@ -29,5 +32,6 @@ __all__ = [
     "SourceDomain",
     "Stance",
     "User",
+    "UserSession",
     "Verdict",
 ]

@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from annotator.extensions import db
 from annotator.models import ApiToken, Role, User
 from annotator.models._types import utcnow
+from annotator.services import passwords, security_log, sessions, throttle
 from annotator.services.errors import Invalid, NotFound
 
 # argon2id with OWASP's first recommended profile (m=19 MiB, t=2, p=1).
@@ -26,7 +27,6 @@ def _dummy_hash() -> str:
 
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
-MIN_PASSWORD = 10
 TOKEN_PREFIX = "ann_"  # noqa: S105 - a prefix, not a secret
 
 
@@ -46,12 +46,9 @@ def check_password(user: User | None, password: str) -> bool:
         return False
 
 
-def validate_password(password: str) -> None:
-    """Refuse passwords too short to resist guessing."""
-    if len(password) < MIN_PASSWORD:
-        raise Invalid({"password": f"must be at least {MIN_PASSWORD} characters long."})
-    if len(password) > 1000:
-        raise Invalid({"password": "must be at most 1,000 characters long."})
+def validate_password(password: str, username: str = "") -> None:
+    """Refuse passwords that are short, common or guessable (see services.passwords)."""
+    passwords.validate(password, username)
 
 
 def create_user(username: str, password: str, role: Role | str = Role.REVIEWER) -> User:
@@ -66,7 +63,7 @@ def create_user(username: str, password: str, role: Role | str = Role.REVIEWER) 
         problems["role"] = "must be admin or reviewer."
     if problems:
         raise Invalid(problems)
-    validate_password(password)
+    validate_password(password, username)
     user = User(username=username, password_hash=hash_password(password), role=Role(role))
     db.session.add(user)
     db.session.flush()
@@ -104,10 +101,78 @@ def list_users() -> list[User]:
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
-    """Activate or deactivate an account; nobody can deactivate themselves."""
+    """Activate or deactivate an account; nobody can deactivate themselves.
+
+    Deactivating ends the user's sessions and revokes their API tokens, so reactivating the
+    account later brings none of them back."""
     if user.id == actor.id and not active:
         raise Invalid({"active": "you cannot deactivate your own account."})
+    if user.active == active:
+        return
     user.active = active
+    if not active:
+        sessions.end_all(user, actor=actor, reason="deactivated")
+        revoke_all_tokens(user)
+    security_log.record("activated" if active else "deactivated", user=user, actor=actor)
+
+
+def change_password(
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep: object | None = None,
+    revoke_tokens: bool = False,
+) -> int:
+    """The user replaces their own password (the current one is required).
+
+    Ends the user's other sessions (all but ``keep``, the one making the change); API tokens stay
+    unless ``revoke_tokens``. Returns how many sessions were ended."""
+    if not check_password(user, current or ""):
+        raise Invalid({"current_password": "is not your current password."})
+    if new == current:
+        raise Invalid({"password": "must differ from your current password."})
+    validate_password(new, user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    ended = sessions.end_all(user, actor=user, reason="password changed", keep=keep)
+    if revoke_tokens:
+        revoke_all_tokens(user)
+    security_log.record("password_changed", user=user, actor=user)
+    return ended
+
+
+def set_password(user: User, new: str, *, actor: User | None) -> None:
+    """Set a user's password without the current one (the command line); ends every session."""
+    validate_password(new, user.username)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    sessions.end_all(user, actor=actor, reason="password set")
+    throttle.clear_account(user.username)
+    security_log.record("password_set", user=user, actor=actor)
+
+
+def reset_password(user: User, *, actor: User) -> str:
+    """An admin's reset: a random one-time password, returned once, to be replaced at next login.
+
+    Ends every session of the user; their API tokens stay."""
+    one_time = secrets.token_urlsafe(12)
+    user.password_hash = hash_password(one_time)
+    user.must_change_password = True
+    sessions.end_all(user, actor=actor, reason="password reset")
+    throttle.clear_account(user.username)
+    security_log.record("password_reset", user=user, actor=actor)
+    return one_time
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every API token of a user; returns how many were live."""
+    result = db.session.execute(
+        db.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return result.rowcount or 0
 
 
 def create_token(user: User, name: str = "") -> str:
