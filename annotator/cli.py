@@ -22,6 +22,7 @@ from annotator.importers import FORMATS, ImportFailure, parse_file, printable
 from annotator.models import Article, Role, User
 from annotator.services import articles, exports, imports, restore, users
 from annotator.services.errors import ServiceError
+from annotator.uow import unit_of_work
 
 ADMIN_NAME = "admin"
 
@@ -103,6 +104,26 @@ def users_create(name: str, role: str, password_stdin: bool) -> None:
         raise _fail(error) from None
     db.session.commit()
     click.echo(f"Created {user.role} “{user.username}”.")
+
+
+@users_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+@writes
+@unit_of_work
+def users_passwd(name: str, password_stdin: bool) -> None:
+    """Set the password of user NAME (prompted, or read with --password-stdin); ends all their sessions."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.get_user(name)
+        users.set_password(user, password, actor=None)
+    except ServiceError as error:
+        raise _fail(error) from None
+    click.echo(f"Password of “{user.username}” changed; their sessions ended, API tokens kept.")
 
 
 @click.group("tokens")
@@ -339,9 +360,8 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
 )
 @click.option(
     "--base-url",
-    default="http://localhost/",
-    show_default=True,
-    help="Where the app is served, for the links in JSON-LD exports.",
+    default=None,
+    help="Where the app is served, for the links in JSON-LD exports [default: PUBLIC_URL].",
 )
 @click.option(
     "-o",
@@ -386,7 +406,7 @@ def export_command(
                 "include_history": str(int(include_history)),
                 "all_articles": str(int(all_articles)),
             },
-            base_url=base_url,
+            base_url=base_url or current_app.config["PUBLIC_URL"],
         )
     except ServiceError as error:
         raise _fail(error) from None

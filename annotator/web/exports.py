@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from annotator.exporters import EXPORTERS
@@ -45,7 +45,8 @@ def export_response(format_name: str, args, viewer) -> Response:  # noqa: ANN001
     exporter = EXPORTERS[exports.check_format(format_name)]
     params = {key: args.getlist(key) for key in args}
     flt = exports.parse_filter(params)
-    options = exports.parse_options(params, base_url=request.url_root)
+    # Never request.url_root: the Host header is the client's to choose (docs/security.md).
+    options = exports.parse_options(params, base_url=current_app.config["PUBLIC_URL"])
     chunks = exports.export_chunks(exporter.name, flt, viewer=viewer, options=options)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     response = Response(stream_with_context(chunks), content_type=exporter.media_type)
