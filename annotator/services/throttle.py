@@ -93,7 +93,7 @@ def succeeded(attempt: Attempt) -> None:
     db.session.flush()
 
 
-def failed(username: str, user: User | None, address: str) -> None:
+def failed(username: str, user: User | int | None, address: str) -> None:
     """Log a wrong password (the attempt was already counted by admit)."""
     security_log.record("login_failed", user=user, username=username, address=address)
 

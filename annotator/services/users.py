@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 import secrets
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -87,12 +88,46 @@ def get_user(username: str) -> User:
 
 def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
+    candidate = login_candidate(username)
+    return finish_login(candidate, password) if password_matches(candidate, password) else None
+
+
+@dataclass(frozen=True)
+class LoginCandidate:
+    """What a login needs to know about a typed name: plain values, usable after the transaction
+    that read them has ended (the slow password check then holds no database lock)."""
+
+    user_id: int | None
+    password_hash: str | None
+    active: bool
+
+
+def login_candidate(username: str) -> LoginCandidate:
+    """Read the account behind a typed name (or the lack of one) in one query."""
     user = find_user(username)
-    if check_password(user, password) and user is not None and user.active:
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hash_password(password)
-        return user
-    return None
+    if user is None:
+        return LoginCandidate(None, None, False)
+    return LoginCandidate(user.id, user.password_hash, user.active)
+
+
+def password_matches(candidate: LoginCandidate, password: str) -> bool:
+    """The argon2 check, with the same work whether or not the account exists; no database."""
+    try:
+        matched = _hasher.verify(candidate.password_hash or _dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return matched and candidate.user_id is not None and candidate.active
+
+
+def finish_login(candidate: LoginCandidate, password: str) -> User | None:
+    """The user whose password was just checked, rehashed if the hashing settings changed; None if
+    the account was deactivated or changed its password meanwhile."""
+    user = db.session.get(User, candidate.user_id)
+    if user is None or not user.active or user.password_hash != candidate.password_hash:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
 
 
 def list_users() -> list[User]:

@@ -50,18 +50,17 @@ def login():  # noqa: ANN201
         attempt = throttle.Attempt.of(form.username.data, security.client_address())
         with uow.transaction():  # counted before the password is checked, kept whatever follows
             wait = throttle.admit(attempt)
+            candidate = users.login_candidate(form.username.data)
         if wait:
             flash(SLOW_DOWN.format(wait=_duration(wait)), "error")
             page = render_template("auth/login.html", form=form, offer_remember=offer_remember)
             return page, 429, {"Retry-After": str(wait)}
-        user = users.authenticate(form.username.data, form.password.data)
+        # The slow argon2 check runs outside any transaction: on SQLite it holds no write lock.
+        matched = users.password_matches(candidate, form.password.data)
+        user = users.finish_login(candidate, form.password.data) if matched else None
         if user is None:
-            with uow.transaction():  # the audit entry stays although the answer is 401
-                throttle.failed(
-                    form.username.data,
-                    users.find_user(form.username.data),
-                    security.client_address(),
-                )
+            with uow.transaction():  # the log entry stays although the answer is 401
+                throttle.failed(form.username.data, candidate.user_id, security.client_address())
             flash("Wrong username or password, or the account is deactivated.", "error")
             page = render_template("auth/login.html", form=form, offer_remember=offer_remember)
             return page, 401

@@ -152,3 +152,34 @@ def test_parallel_guesses_cannot_slip_past_the_count(app, reviewer, clock: Clock
         thread.join()
     assert len(statuses) == 12 and set(statuses) <= {401, 429}
     assert statuses.count(401) <= 6, statuses
+
+
+def test_the_slow_password_check_holds_no_write_lock(app, client, reviewer, monkeypatch):
+    """On SQLite a login must not block other people's saves while argon2 works (up to half a
+    second on a busy machine): during the check another connection takes the write lock at once."""
+    import sqlite3
+
+    from annotator.services import users
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has no database-wide write lock")
+    path = db.engine.url.database
+    took_the_lock: list[bool] = []
+    check = users.password_matches
+
+    def checking(candidate, password):  # noqa: ANN001, ANN202
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            took_the_lock.append(True)
+        except sqlite3.OperationalError:
+            took_the_lock.append(False)
+        finally:
+            other.close()
+        return check(candidate, password)
+
+    monkeypatch.setattr(users, "password_matches", checking)
+    assert attempt(client, reviewer.username).status_code == 401
+    assert attempt(client, reviewer.username, PASSWORD).status_code == 302
+    assert took_the_lock == [True, True]
