@@ -76,6 +76,8 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["HTTPS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default name
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"  # Secure, Path=/, no Domain
     if not str(app.config["PUBLIC_URL"]).endswith("/"):
         app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]) + "/"
     if not app.config.get("SECRET_KEY"):

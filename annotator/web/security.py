@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, Response, abort, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -20,6 +31,9 @@ from annotator.models._types import utcnow
 from annotator.services import sessions
 
 REMEMBER_COOKIE = "annotator_remember"
+HOST_ONLY = (
+    "__Host-"  # with HTTPS: browsers then refuse the cookie unless Secure, Path=/, no Domain
+)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Pages a user holding a one-time password may still reach.
 OPEN_WITH_ONE_TIME_PASSWORD = frozenset({"auth.change_password", "auth.logout", "static"})
@@ -82,7 +96,7 @@ def _load_user(token: str) -> User | None:
 
 @login_manager.request_loader
 def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
-    cookie = request.cookies.get(REMEMBER_COOKIE)
+    cookie = request.cookies.get(remember_cookie_name(current_app))
     if not cookie:
         return None
     if request.method not in SAFE_METHODS:
@@ -150,15 +164,20 @@ def install(app: Flask) -> None:
         if remember is not None:
             token, expires_at = remember
             _set_remember_cookie(app, response, token, expires_at)
-        elif g.pop("clear_remember", False) and REMEMBER_COOKIE in request.cookies:
+        elif g.pop("clear_remember", False) and remember_cookie_name(app) in request.cookies:
             response.delete_cookie(
-                REMEMBER_COOKIE,
+                remember_cookie_name(app),
                 path="/",
                 secure=_secure(app),
                 httponly=True,
                 samesite=app.config["REMEMBER_COOKIE_SAMESITE"],
             )
         return response
+
+
+def remember_cookie_name(app: Flask) -> str:
+    """The remember-cookie's name: __Host- prefixed when served over HTTPS (ASVS 3.4.4)."""
+    return (HOST_ONLY if app.config["HTTPS"] else "") + REMEMBER_COOKIE
 
 
 def _secure(app: Flask) -> bool:
@@ -168,7 +187,7 @@ def _secure(app: Flask) -> bool:
 def _set_remember_cookie(app: Flask, response: Response, token: str, expires_at: datetime) -> None:
     max_age = max(int((expires_at - utcnow()).total_seconds()), 0)
     response.set_cookie(
-        REMEMBER_COOKIE,
+        remember_cookie_name(app),
         token,
         max_age=max_age,
         path="/",

@@ -46,25 +46,30 @@ def latest_event() -> AuthEvent:
     return db.session.scalar(db.select(AuthEvent).order_by(AuthEvent.id.desc()).limit(1))
 
 
-def log_in(client, name: str, **environ: str):  # noqa: ANN001, ANN201
-    token = csrf_from(client.get("/login", environ_base=environ).get_data(as_text=True))
+def log_in(client, name: str, base_url: str = "http://localhost"):  # noqa: ANN001, ANN201
+    token = csrf_from(client.get("/login", base_url=base_url).get_data(as_text=True))
     return client.post(
         "/login",
         data={"username": name, "password": PASSWORD, "csrf_token": token, "remember": "y"},
-        environ_base=environ,
+        base_url=base_url,
+        headers={"Referer": f"{base_url}/login"},  # Flask-WTF checks it on https
     )
 
 
 def test_with_https_every_cookie_is_secure_and_hsts_is_sent(make_app, reviewer):
     secure = make_app(HTTPS=True)
     client = secure.test_client()
-    response = log_in(client, reviewer.username)
+    response = log_in(client, reviewer.username, base_url="https://localhost")
+    assert response.status_code == 302
     cookies = set_cookies(response)
-    assert set(cookies) >= {"session", "annotator_remember"}
+    assert set(cookies) == {"__Host-session", "__Host-annotator_remember"}
     for name, header in cookies.items():
         assert "; secure" in header and "; httponly" in header, name
-        assert "samesite=lax" in header, name
+        assert "samesite=lax" in header and "; path=/" in header and "domain=" not in header
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    client.delete_cookie("__Host-session")
+    revived = client.get("/account", base_url="https://localhost")
+    assert revived.status_code == 200, "the __Host- remember-cookie is read back"
 
 
 def test_without_https_there_is_no_hsts(client, reviewer):
