@@ -41,7 +41,7 @@ class LoginThrottle(db.Model):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -126,6 +126,19 @@ def touch(
     (connection or db.session).execute(statement)
 
 
+def remembered(remember_token: str, *, now: datetime | None = None) -> bool:
+    """Whether a remember token belongs to a session that has not reached its end (a read)."""
+    if not remember_token or len(remember_token) > 100:
+        return False
+    found = db.session.scalar(
+        db.select(UserSession.id).where(
+            UserSession.remember_hash == _hash(remember_token),
+            UserSession.expires_at > (now or utcnow()),
+        )
+    )
+    return found is not None
+
+
 def renew(
     remember_token: str, *, now: datetime | None = None, connection: Connection | None = None
 ) -> Renewed | None:

@@ -62,6 +62,7 @@ def admit(attempt: Attempt, *, now: datetime | None = None) -> int:
     if waits:
         return max(1, math.ceil(max(waits).total_seconds()))
     reset_after = timedelta(minutes=float(current_app.config["LOGIN_THROTTLE_RESET_MINUTES"]))
+    _forget_quiet_keys(attempt.keys, now - reset_after, now)
     for row in rows:
         if now - row.last_failure_at >= reset_after:
             row.failures = 0
@@ -118,6 +119,27 @@ def _free(key: str) -> int:
         else "LOGIN_FREE_FAILURES_ADDRESS"
     )
     return int(current_app.config[name])
+
+
+def _forget_quiet_keys(keep: list[str], before: datetime, now: datetime) -> None:
+    """Drop keys with no failure since ``before`` and no delay running (a name sprayer's leftovers).
+
+    Rows another login holds are skipped, not waited for, so two logins never deadlock here."""
+    quiet = (
+        db.select(LoginThrottle.key)
+        .where(
+            LoginThrottle.last_failure_at < before,
+            db.or_(LoginThrottle.blocked_until.is_(None), LoginThrottle.blocked_until <= now),
+            LoginThrottle.key.not_in(keep),
+        )
+        .limit(1000)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        db.delete(LoginThrottle)
+        .where(LoginThrottle.key.in_(quiet.scalar_subquery()))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _locked_rows(keys: list[str], now: datetime) -> list[LoginThrottle]:

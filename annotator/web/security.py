@@ -26,7 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from annotator.db import write_intent
 from annotator.extensions import db, login_manager
-from annotator.models import User
+from annotator.models import User, UserSession
 from annotator.models._types import utcnow
 from annotator.services import sessions
 
@@ -76,7 +76,7 @@ def end_here() -> None:
     g.clear_remember = True
 
 
-def this_session():  # noqa: ANN201
+def this_session() -> UserSession | None:
     """The UserSession row of the current request's login, if any."""
     return g.get("login_session")
 
@@ -101,6 +101,9 @@ def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
         return None
     if request.method not in SAFE_METHODS:
         return None  # revived on the next page load, never in the middle of a write
+    if not sessions.remembered(cookie):  # a read first: a made-up cookie costs no write
+        g.clear_remember = True
+        return None
     renewed = _write(lambda connection: sessions.renew(cookie, connection=connection))
     user = db.session.get(User, renewed.user_id) if renewed else None
     if renewed is None or user is None or not user.active:
@@ -113,11 +116,12 @@ def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
 
 
 def _write(work):  # noqa: ANN001, ANN202
-    """Run a small session write in a transaction of its own, kept whatever the request answers.
+    """Run a small session write (last use, a renewal) without upsetting the request's transaction.
 
-    On a read request it uses a separate connection (the request's own transaction is a reader
-    and must not turn into a writer halfway); on a write request the request's transaction
-    already holds the write lock, so the work joins it."""
+    On a read request the work gets a connection and a transaction of its own, kept whatever the
+    request answers (the request's transaction is a reader and must not turn into a writer
+    halfway). On a write request the request's transaction already holds the write lock, so the
+    work joins it and is kept when the request succeeds."""
     if request.method not in SAFE_METHODS:
         return work(None)
     with write_intent(), db.engine.begin() as connection:

@@ -183,3 +183,14 @@ def test_the_slow_password_check_holds_no_write_lock(app, client, reviewer, monk
     assert attempt(client, reviewer.username).status_code == 401
     assert attempt(client, reviewer.username, PASSWORD).status_code == 302
     assert took_the_lock == [True, True]
+
+
+def test_quiet_keys_are_forgotten_so_a_name_sprayer_leaves_no_pile(app, clock: Clock):
+    for index in range(10):
+        attempt(app.test_client(), f"sprayed{index}", address=f"192.0.2.{index}")
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginThrottle)) == 20
+    clock.advance(minutes=61)
+    attempt(app.test_client(), "someone", address="198.51.100.200")
+    db.session.commit()
+    keys = set(db.session.scalars(db.select(LoginThrottle.key)))
+    assert keys == {"account:someone", "address:198.51.100.200"}

@@ -59,6 +59,10 @@ def upgrade():
         sa.Column("blocked_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_throttle")),
     )
+    with op.batch_alter_table("login_throttle", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_login_throttle_last_failure_at"), ["last_failure_at"], unique=False
+        )
 
     op.create_table(
         "auth_events",
