@@ -28,11 +28,19 @@ def record(
             "event": event,
             "user_id": user_id,
             "actor_id": actor.id if actor is not None else None,
-            "username": (username or (user.username if isinstance(user, User) else ""))[:100],
+            "username": printable(username or (user.username if isinstance(user, User) else ""))[
+                :100
+            ],
             "address": (address or "")[:64],
             "detail": detail,
         },
     )
+
+
+def printable(text: str) -> str:
+    """Text as typed, made safe to store: control characters and lone surrogates become "?"."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(char if char.isprintable() else "?" for char in text)
 
 
 def events(user: User | None = None, limit: int = 100) -> list[AuthEvent]:

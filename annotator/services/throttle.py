@@ -31,7 +31,7 @@ class Attempt:
 
     @classmethod
     def of(cls, username: str, address: str) -> Attempt:
-        name = (username or "").strip().casefold()[:90]
+        name = security_log.printable((username or "").strip().casefold())[:90]
         return cls(account=f"account:{name}", address=f"address:{client_network(address)}")
 
     @property

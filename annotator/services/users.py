@@ -73,6 +73,8 @@ def create_user(username: str, password: str, role: Role | str = Role.REVIEWER) 
 
 def find_user(username: str) -> User | None:
     """The user with this name, compared without regard to case."""
+    if not USERNAME_RE.match((username or "").strip()):
+        return None  # no account can have it (and PostgreSQL refuses NUL in a query)
     return db.session.scalar(
         db.select(User).where(db.func.lower(User.username) == username.strip().lower())
     )

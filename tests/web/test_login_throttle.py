@@ -194,3 +194,15 @@ def test_quiet_keys_are_forgotten_so_a_name_sprayer_leaves_no_pile(app, clock: C
     db.session.commit()
     keys = set(db.session.scalars(db.select(LoginThrottle.key)))
     assert keys == {"account:someone", "address:198.51.100.200"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["nul\x00name", "tab\tname", "x" * 64, "ünïcödé", "\u202eevil", "a'; DROP TABLE users; --"],
+)
+def test_odd_account_names_get_the_ordinary_answer(app, client, reviewer, name):
+    response = attempt(client, name)
+    assert response.status_code == 401
+    assert "Wrong username or password" in response.get_data(as_text=True)
+    event = db.session.scalar(db.select(AuthEvent).where(AuthEvent.event == "login_failed"))
+    assert event.user_id is None and event.username.isprintable()
