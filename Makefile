@@ -76,6 +76,7 @@ bench: $(VENV)/.installed-test
 	-$(BIN)/python bench/bench_import.py
 	-$(BIN)/python bench/bench_export.py
 	-$(BIN)/python bench/bench_public.py
+	-$(BIN)/python bench/bench_login.py
 
 ## screenshots: refresh the README's picture of the annotation page
 screenshots: $(VENV)/.installed-test chromium

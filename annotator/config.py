@@ -30,6 +30,20 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+    # Accounts and sessions (docs/security.md). The defaults follow OWASP ASVS level 2.
+    "PASSWORD_MIN_LENGTH": 12,
+    "SESSION_IDLE_MINUTES": 30,  # a session unused this long ends
+    "SESSION_LIFETIME_HOURS": 12,  # and every session ends this long after its login
+    "REMEMBER_HOURS": 12,  # "keep me logged in" survives idle time and browser restarts; 0: no box
+    "LOGIN_FREE_FAILURES_ACCOUNT": 5,  # wrong passwords for one name before delays start
+    "LOGIN_FREE_FAILURES_ADDRESS": 20,  # ... and from one client address (offices share one)
+    "LOGIN_MAX_DELAY_SECONDS": 900,  # delays double from 1 s up to this
+    "LOGIN_THROTTLE_RESET_MINUTES": 60,  # failures older than this are forgotten
+    # Behind HTTPS and a reverse proxy (docs/security.md).
+    "HTTPS": False,  # Secure cookies and HSTS; set when users reach the app over https
+    "HSTS_SECONDS": 31_536_000,
+    "PROXY_HOPS": 0,  # trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)
+    "PUBLIC_URL": "http://localhost/",  # absolute links in exports; never the request's Host
     "PAGE_SIZE": 100,
     "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,  # static URLs carry a version query
 }
@@ -50,7 +64,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
 
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _private_folder(Path(app.instance_path))
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri:
         uri = "sqlite:///" + str(Path(app.instance_path) / "annotator.sqlite3")
@@ -59,8 +73,41 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite:///") and ":memory:" not in uri:
+        _private_file(Path(uri.removeprefix("sqlite:///").split("?")[0]))
+    if app.config["HTTPS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+        if app.config["SESSION_COOKIE_NAME"] == "session":  # Flask's default name
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"  # Secure, Path=/, no Domain
+    if not str(app.config["PUBLIC_URL"]).endswith("/"):
+        app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]) + "/"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+
+def _private_folder(path: Path) -> None:
+    """Create the instance folder readable by its owner only (it holds the secret key and data)."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.chmod(0o700)  # mkdir's mode is reduced by the umask, never widened
+
+
+def _private_file(path: Path) -> None:
+    """Make the SQLite database (and so its -wal and -shm files, which copy its mode) owner-only.
+
+    Created empty here if missing, so it never exists with the umask's wider mode."""
+    if not path.parent.is_dir():
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.chmod(path, 0o600)
+        for suffix in ("-wal", "-shm"):
+            sidecar = path.with_name(path.name + suffix)
+            if sidecar.exists():
+                os.chmod(sidecar, 0o600)
+    except PermissionError:  # not ours to change (a read-only copy): leave it as it is
+        return
 
 
 def _instance_secret(path: Path) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, stream_with_context, url_for
 
 from annotator.exporters import EXPORTERS
 from annotator.models import User
@@ -33,7 +33,7 @@ def export_response(format_name: str, args: Any, viewer: User) -> Response:
     exporter = EXPORTERS[exports.check_format(format_name)]
     params = {key: args.getlist(key) for key in args}
     flt = exports.parse_filter(params)
-    options = exports.parse_options(params, base_url=request.url_root)
+    options = exports.parse_options(params, base_url=current_app.config["PUBLIC_URL"])  # never the Host header
     chunks: Iterator[str] = exports.export_chunks(
         exporter.name, flt, viewer=viewer, options=options
     )
@@ -53,3 +53,8 @@ def registry_csv_response() -> Response:
     return download(
         source_service.export_sources_csv(), f"sources-{stamp}.csv", "text/csv; charset=utf-8"
     )
+
+
+def public_address(slug: str) -> str:
+    """A public fact-check's absolute address, from PUBLIC_URL (never the request's Host header)."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for("public.page", slug=slug)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, request
 
 from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.responses import public_address
 from annotator.services import articles as article_service
 from annotator.services import publishing
 from annotator.services.errors import Invalid, NotFound
@@ -12,7 +13,7 @@ from annotator.services.errors import Invalid, NotFound
 
 def _state(pub) -> dict:  # noqa: ANN001
     state = publishing.publication_state(pub) or {}
-    state["url"] = url_for("public.page", slug=pub.slug, _external=True)
+    state["url"] = public_address(pub.slug)
     return state
 
 

@@ -6,14 +6,13 @@ from flask import jsonify, request, url_for
 
 from annotator.api import _page_args, actor, api_bp
 from annotator.services import search as search_service
-from annotator.web.search import FILTERS
 
 
 @api_bp.get("/search")
 def search():  # noqa: ANN201
     """Query ``q`` with the page's filters; ``limit`` (max 100) and ``offset`` page the results."""
     limit, offset = _page_args()
-    params = {name: request.args.getlist(name) for name in FILTERS}
+    params = {name: request.args.getlist(name) for name in search_service.FILTERS}
     flt = search_service.parse_filter(params, viewer=actor())
     page = search_service.search(
         request.args.get("q", ""), flt, viewer=actor(), limit=min(limit, search_service.MAX_LIMIT), offset=offset

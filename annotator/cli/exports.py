@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.cli._shared import fail
@@ -48,9 +49,8 @@ from annotator.services.errors import ServiceError
 )
 @click.option(
     "--base-url",
-    default="http://localhost/",
-    show_default=True,
-    help="Where the app is served, for the links in JSON-LD exports.",
+    default=None,
+    help="Where the app is served, for the links in JSON-LD exports [default: PUBLIC_URL].",
 )
 @click.option(
     "-o",
@@ -95,7 +95,7 @@ def export_command(
                 "include_history": str(int(include_history)),
                 "all_articles": str(int(all_articles)),
             },
-            base_url=base_url,
+            base_url=base_url or current_app.config["PUBLIC_URL"],
         )
     except ServiceError as error:
         raise fail(error) from None

@@ -37,3 +37,22 @@ def users_create(name: str, role: str, password_stdin: bool) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"Created {user.role} “{user.username}”.")
+
+
+@users_group.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+@writes
+def users_passwd(name: str, password_stdin: bool) -> None:
+    """Set the password of user NAME (prompted, or read with --password-stdin); ends all their sessions."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.get_user(name)
+        users.set_password(user, password, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"Password of “{user.username}” changed; their sessions ended, API tokens kept.")

@@ -7,6 +7,7 @@ from annotator.models.article import Article, Sentence
 from annotator.models.audit import Revision
 from annotator.models.publication import Publication, PublicationChange
 from annotator.models.search import SearchEntry
+from annotator.models.session import AuthEvent, LoginThrottle, UserSession
 from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, User
 
@@ -14,9 +15,11 @@ __all__ = [
     "Adjudication",
     "Annotation",
     "ApiToken",
+    "AuthEvent",
     "Article",
     "Credibility",
     "EvidenceLink",
+    "LoginThrottle",
     "RatingOrigin",
     "Publication",
     "PublicationChange",
@@ -28,5 +31,6 @@ __all__ = [
     "SourceDomain",
     "Stance",
     "User",
+    "UserSession",
     "Verdict",
 ]

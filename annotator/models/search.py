@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - DDL and bulk SQL built from constants in this file, never from input
 """The search index: one row per searchable thing, kept by database triggers.
 
 Every write that changes searchable text (an import, a text edit, a boundary fix, a save, a delete,

@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role), default=Role.REVIEWER)
     active: Mapped[bool] = mapped_column(default=True)
+    # Set by an admin's reset: the one-time password must be replaced at the next login.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")

@@ -45,6 +45,7 @@ from annotator.services.errors import Forbidden, Invalid
 from annotator.text.search_query import Query, QueryProblem, fts5, highlight, parse, tsquery
 
 MAX_LIMIT = 100
+FILTERS = ("kind", "verdict", "credibility", "outlet", "reviewer", "article", "since", "until", "adjudicated")
 MAX_OFFSET = 10_000
 SNIPPET = 400  # characters of a long text shown around the first match
 

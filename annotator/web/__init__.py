@@ -12,8 +12,6 @@ from flask import Flask, abort, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.db import set_write_intent
-from annotator.extensions import db, login_manager
-from annotator.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,12 +31,6 @@ def admin_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-@login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
-
-
 def register_blueprints(app: Flask) -> None:
     """Attach the page blueprints and the per-request hooks."""
     from annotator.web import (
@@ -52,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
         public,
         publication,
         search,
+        security,
         sentences,
         sources,
     )
@@ -74,6 +67,8 @@ def register_blueprints(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent() -> None:
         set_write_intent(request.method not in SAFE_METHODS)
+
+    security.install(app)  # after the write intent is declared: it may write a session's last use
 
     @app.teardown_request
     def _clear_write_intent(_error: BaseException | None) -> None:

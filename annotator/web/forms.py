@@ -56,7 +56,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[DataRequired(), Length(max=most("user", "password"))]
     )
-    remember = BooleanField("Keep me logged in")
+    remember = BooleanField("Keep me logged in on this computer")
 
 
 class ArticleForm(FlaskForm):
@@ -111,8 +111,20 @@ class UserForm(FlaskForm):
     username = StringField(
         "Username", validators=[DataRequired(), Length(max=most("user", "username"))]
     )
-    password = PasswordField("Password (10 characters or more)", validators=[DataRequired()])
+    password = PasswordField("Password (12 characters or more; not a common one)", validators=[DataRequired()])
     role = SelectField("Role", choices=options(ROLE_CHOICES), default="reviewer")
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=1000)]
+    )
+    password = PasswordField(
+        "New password (12 characters or more; a few unrelated words work well)",
+        validators=[DataRequired(), Length(max=1000)],
+    )
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1000)])
+    revoke_tokens = BooleanField("Also revoke my API tokens")
 
 
 class TokenForm(FlaskForm):

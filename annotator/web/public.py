@@ -20,6 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from annotator.exporters.claimreview import published_claim_review
+from annotator.responses import public_address
 from annotator.services import publishing
 from annotator.services.publishing import VERDICT_ORDER, VERDICT_WORDS, PublicPage
 
@@ -41,13 +42,12 @@ class Links:
 
 
 def app_links() -> Links:
-    base = (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
     return Links(
         css=url_for("static", filename="public.css"),
         index=lambda n: url_for("public.index", page=n if n > 1 else None),
         page=lambda slug: url_for("public.page", slug=slug),
         feed=url_for("public.feed"),
-        absolute=lambda slug: base + url_for("public.page", slug=slug),
+        absolute=public_address,
     )
 
 

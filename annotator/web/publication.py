@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import RadioField
 
+from annotator.responses import public_address
 from annotator.services import articles as article_service
 from annotator.services import publishing
 from annotator.services.errors import Conflict, Invalid
@@ -52,6 +53,7 @@ def _render(article, pub, form, status: int = 200):  # noqa: ANN001, ANN202
         preview=preview,
         pending=changes,
         words=publishing.VERDICT_WORDS,
+        address=public_address(pub.slug) if pub is not None else "",
     ), status
 
 

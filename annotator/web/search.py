@@ -9,10 +9,10 @@ from annotator.models import Credibility, Verdict
 from annotator.models.search import KINDS
 from annotator.services import search as search_service
 from annotator.services.errors import Invalid
+from annotator.services.search import FILTERS
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
-FILTERS = ("kind", "verdict", "credibility", "outlet", "reviewer", "article", "since", "until", "adjudicated")
 
 
 @bp.get("/search")

@@ -54,7 +54,7 @@ def test_users_create_and_refusals(runner):
     )
     assert dup.exit_code == 1 and "already taken" in dup.output
     short = runner.invoke(args=["users", "create", "dave", "--password-stdin"], input="short\n")
-    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert short.exit_code == 1 and "at least 12 characters" in short.output
     assert db.session.scalar(db.select(User).where(User.username == "dave")) is None
 
 

@@ -268,7 +268,7 @@ def test_admin_creates_a_reviewer_on_the_users_page(client, admin):
             "csrf_token": client.csrf,
         },
     )
-    assert short.status_code == 422 and "at least 10 characters" in short.get_data(as_text=True)
+    assert short.status_code == 422 and "at least 12 characters" in short.get_data(as_text=True)
     client.post(
         "/admin/users",
         data={

@@ -4,6 +4,8 @@ import pytest
 
 # Public fact-check pages need no login (tests/web/test_public_pages.py walks them for leaks).
 PUBLIC = {"auth.login", "static", "api.openapi", "public.index", "public.feed", "public.page"}
+# Routes that would log the walking user out: walked by visitors, skipped for the logged-in walks.
+ENDS_THE_SESSION = {"auth.logout", "auth.end_sessions"}
 
 
 def routes(app):  # noqa: ANN001, ANN201
@@ -32,7 +34,7 @@ def test_visitors_are_turned_away_from_every_route(app, client, make_article):
         if rule.rule.startswith("/api/"):
             assert response.status_code == 401, (method, url, response.status_code)
             assert response.get_json()["error"]["code"] == "unauthorized"
-        elif rule.endpoint == "auth.logout":
+        elif rule.endpoint in ENDS_THE_SESSION:
             assert response.status_code == 302
         else:
             assert response.status_code == 302 and "/login" in response.headers["Location"], (
@@ -73,6 +75,8 @@ ADMIN_ONLY_PAGES = frozenset(
     {
         "admin.user_list",
         "admin.toggle_active",
+        "admin.reset_password",
+        "admin.end_sessions",
         "agreement.view",
         "agreement.adjudicate",
         "agreement.clear",
@@ -114,7 +118,7 @@ def test_every_admin_only_page_route_refuses_reviewers_and_changes_nothing(
     assert endpoints >= ADMIN_ONLY_PAGES, ADMIN_ONLY_PAGES - endpoints
     refused = set()
     for rule, method, values in routes(app):
-        if rule.rule.startswith("/api/") or rule.endpoint == "auth.logout":
+        if rule.rule.startswith("/api/") or rule.endpoint in ENDS_THE_SESSION:
             continue
         arguments = values | {name: real[name] for name in values if name in real}
         with app.test_request_context():
