@@ -24,6 +24,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from annotator.db import set_write_intent
 from annotator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,17 +110,19 @@ class UnitOfWorkFlask(Flask):
 def finish(response: Response) -> None:
     """Commit a successful request's work; roll back an error's or a discarded one's.
 
-    A request that wrote nothing is left alone: committing would expire every object it loaded,
-    and a streamed body (an export) still reads them, the viewer included, after the view returned.
-    A streamed answer to a request that did write is committed without expiring them.
+    A streamed body (an export) still reads what the view loaded, the viewer included, after the
+    view returned, so a streamed answer is committed only if the request wrote, and then without
+    expiring those objects.
     """
     if response.status_code >= 400 or g.pop("uow_discard", False):
         rollback()
+    elif not response.is_streamed:
+        commit()  # also ends a read-only transaction, so it holds no snapshot past the request
     elif wrote():
-        if response.is_streamed:
-            _commit_keeping_loaded_values()
-        else:
-            commit()
+        _commit_keeping_loaded_values()
+    # The request's writing is over: anything read after this (the after-request hooks reloading
+    # the user) starts a plain read transaction, not one holding SQLite's write lock.
+    set_write_intent(False)
 
 
 def _commit_keeping_loaded_values() -> None:
