@@ -18,7 +18,7 @@ def _asset_folder(name: str) -> str:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers."""
-    from annotator import config, db, errors
+    from annotator import config, db, errors, inputs
     from annotator.api import api_bp
     from annotator.extensions import csrf, login_manager, migrate
     from annotator.extensions import db as database
@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=_asset_folder("static"),
     )
     config.load(app, test_config)
+    inputs.install(app)  # before any route is added: the bounded <int:...> converter
 
     database.init_app(app)
     db.configure_engines(app)

@@ -11,14 +11,15 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from annotator.extensions import csrf, db
+from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
+from annotator.services.boundaries import edit_text
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.exports import article_data, sentence_data
-from annotator.services.boundaries import edit_text
 from annotator.web.exports import export_response
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -73,16 +74,8 @@ def json_body() -> dict[str, Any]:
 
 
 def _page_args() -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.args.get("limit", 100)), 1), MAX_PAGE)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise Invalid(
-            {
-                "limit": "limit and offset must be whole numbers.",
-                "offset": "limit and offset must be whole numbers.",
-            }
-        ) from None
+    limit = min(max(arg_number("limit", default=100), 1), MAX_PAGE)
+    offset = arg_number("offset", default=0)
     return limit, offset
 
 
@@ -199,8 +192,7 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
 @api_bp.delete("/annotations/<int:annotation_id>")
 def delete_annotation(annotation_id: int):  # noqa: ANN201
     ann = annotation_service.get_annotation(annotation_id, viewer=actor())
-    version = request.args.get("version") or None
-    expected = int(version) if version and version.isdigit() else version
+    expected = arg_number("version", minimum=1)
     annotation_service.delete_annotation(ann, actor=actor(), expected_version=expected)
     db.session.commit()
     return Response(status=204)

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from annotator.db import set_write_intent
 from annotator.extensions import db, login_manager
+from annotator.inputs import lenient_number
 from annotator.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,7 +36,8 @@ def admin_required(view: F) -> F:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    number = lenient_number(user_id)
+    user = db.session.get(User, number) if number is not None else None
     return user if user is not None and user.active else None
 
 
