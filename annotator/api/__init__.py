@@ -181,7 +181,8 @@ def get_annotation(annotation_id: int):  # noqa: ANN201
 @api_bp.patch("/annotations/<int:annotation_id>")
 def patch_annotation(annotation_id: int):  # noqa: ANN201
     body = json_body()
-    ann = annotation_service.get_annotation(annotation_id, viewer=actor())
+    # A deleted one too: deleted by someone else since you read it is a 409, not a 404.
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     version = body.pop("version", None)
     annotation_service.update_annotation(ann, body, actor=actor(), expected_version=version)
     state = annotation_state(ann)
@@ -191,7 +192,8 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
 
 @api_bp.delete("/annotations/<int:annotation_id>")
 def delete_annotation(annotation_id: int):  # noqa: ANN201
-    ann = annotation_service.get_annotation(annotation_id, viewer=actor())
+    # A deleted one too: deleted by someone else since you read it is a 409, not a 404.
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     expected = arg_number("version", minimum=1)
     annotation_service.delete_annotation(ann, actor=actor(), expected_version=expected)
     db.session.commit()

@@ -306,6 +306,32 @@ def check(response: Any, method: str, url: str, is_api: bool) -> str | None:
     return None
 
 
+def probe_route(client: Any, method: str, headers: dict, is_api: bool, strategy: Any) -> list[str]:
+    """Send EXAMPLES requests drawn from the strategy; what went wrong."""
+    failures: list[str] = []
+
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def probe(request: tuple[str, dict[str, Any]]) -> None:
+        url, kwargs = request
+        response = client.open(url, method=method, headers=headers, **kwargs)
+        problem = check(response, method, url, is_api)
+        response.close()
+        db.session.rollback()  # the test's own session sees fresh state next time
+        if problem:
+            failures.append(f"{problem} with {repr(kwargs.get('data'))[:160]}")
+
+    probe()
+    return failures
+
+
 @pytest.mark.parametrize("role", ["reviewer", "admin"])
 def test_no_route_answers_500_to_hostile_input(app, world, role, caplog):  # noqa: ANN001
     app.config["WTF_CSRF_ENABLED"] = False  # reach the view's own checks, not the CSRF one
@@ -319,26 +345,8 @@ def test_no_route_answers_500_to_hostile_input(app, world, role, caplog):  # noq
         is_api = rule.rule.startswith("/api/")
         names = view_names(app.view_functions[rule.endpoint])
         headers = world["tokens"][role] if is_api else {}
-
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            phases=[Phase.explicit, Phase.generate],
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(request_for(rule, method, ids, names, all_json))
-        def probe(request: tuple[str, dict[str, Any]]) -> None:
-            url, kwargs = request
-            response = client.open(url, method=method, headers=headers, **kwargs)
-            problem = check(response, method, url, is_api)
-            response.close()
-            db.session.rollback()  # the test's own session sees fresh state next time
-            if problem:
-                failures.append(f"{problem} with {repr(kwargs.get('data'))[:160]}")
-
-        probe()
+        strategy = request_for(rule, method, ids, names, all_json)
+        failures += probe_route(client, method, headers, is_api, strategy)
         covered += 1
     assert covered > 40
     assert not failures, "\n".join(sorted(set(failures))[:40])
