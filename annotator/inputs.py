@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 from flask import Flask, request
@@ -19,14 +18,11 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from annotator.importers.limits import json_depth_exceeds
 from annotator.services.errors import Invalid
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
 MAX_JSON_DEPTH = 64
-
-# A JSON string (its closing quote optional, so an unterminated one is consumed once, not
-# rescanned from every later quote) or a bracket. Everything else is skipped.
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*+"?|[\[\]{}]')
 
 
 class IdConverter(IntegerConverter):
@@ -37,20 +33,6 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args: Any, **kwargs: Any) -> None:  # noqa: A002, ANN001
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
-
-
-def nesting_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
-    """Whether a JSON text nests deeper than limit: one linear pass, no recursion."""
-    depth = 0
-    for match in _JSON_TOKENS.finditer(text):
-        token = match.group()
-        if token in ("[", "{"):
-            depth += 1
-            if depth > limit:
-                return True
-        elif token in ("]", "}"):
-            depth -= 1
-    return False
 
 
 def _refuse_constant(name: str) -> None:
@@ -98,7 +80,7 @@ class SafeJSONProvider(DefaultJSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         text = s.decode("utf-8", "replace") if isinstance(s, bytes) else s
-        if nesting_depth_exceeds(text):
+        if json_depth_exceeds(text, MAX_JSON_DEPTH):
             raise BadRequest(f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.")
         kwargs.setdefault("parse_constant", _refuse_constant)
         value = json.loads(text, **kwargs)

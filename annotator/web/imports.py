@@ -15,7 +15,7 @@ from annotator.importers import FORMATS, ImportFailure, display_name
 from annotator.inputs import lenient_number
 from annotator.services import imports
 from annotator.services.articles import ARTICLE_FIELDS
-from annotator.web import admin_required
+from annotator.web import admin_required, reads_only
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -49,6 +49,7 @@ def _start_page(error: str = "", status: int = 200, paste: dict[str, str] | None
 
 
 @bp.post("/preview")
+@reads_only
 @admin_required
 def preview():  # noqa: ANN201
     """Parse what was pasted or uploaded and show it as it would be imported."""
