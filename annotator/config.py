@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
     "PAGE_SIZE": 100,
+    # SQLite's PRAGMA synchronous: NORMAL (WAL) keeps the database consistent on power loss but may
+    # lose the last transactions committed before it; FULL loses none and makes each save slower.
+    "SQLITE_SYNCHRONOUS": "NORMAL",
     "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,  # static URLs carry a version query
 }
 
@@ -57,6 +60,12 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("sqlite"):
+        from annotator.db import sqlite_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
