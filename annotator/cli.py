@@ -22,6 +22,7 @@ from annotator.importers import FORMATS, ImportFailure, parse_file, printable
 from annotator.models import Article, Role, User
 from annotator.services import articles, exports, imports, restore, users
 from annotator.services.errors import ServiceError
+from annotator.sqlite_lock import LockedConnection
 
 ADMIN_NAME = "admin"
 
@@ -418,7 +419,8 @@ def backup_command(file: str) -> None:
     if target.exists():
         raise click.ClickException(f"{file} already exists; choose a new file name.")
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(engine.url.database, timeout=30)
+    # Its close may checkpoint the WAL: under the shared write lock, like every writer.
+    source = sqlite3.connect(engine.url.database, timeout=30, factory=LockedConnection)
     try:
         destination = sqlite3.connect(partial)
         try:
