@@ -1,8 +1,8 @@
 """Versioned writes under real concurrency: gunicorn with four worker processes on PostgreSQL.
 
 Two requests carrying the same version arrive together: exactly one wins and the other gets 409
-(never a 500). SQLite serves one process per database here (see the README), so these run on
-PostgreSQL only.
+(never a 500). These run on PostgreSQL only: on SQLite every writer takes the one shared write lock
+in turn (tests/services/test_sqlite_processes.py checks several processes there).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ CLIENT_THREADS = 8
 def server(_migrated, database_uri, tmp_path_factory):  # noqa: ANN001, ANN201
     if not database_uri.startswith("postgresql"):
         print("skipped: concurrent workers need PostgreSQL; run with --db-url postgresql://...")
-        pytest.skip("needs PostgreSQL (--db-url): SQLite serves one process per database")
+        pytest.skip("needs PostgreSQL (--db-url): on SQLite writers take turns under one lock")
     pytest.importorskip("gunicorn", reason="gunicorn (the postgres extra) is not installed")
     tmp_path = tmp_path_factory.mktemp("gunicorn")
     env = app_env(tmp_path / "instance", database_uri)
