@@ -77,6 +77,7 @@ bench: $(VENV)/.installed-test
 	-$(BIN)/python bench/bench_export.py
 	-$(BIN)/python bench/bench_public.py
 	-$(BIN)/python bench/bench_login.py
+	-$(BIN)/python bench/bench_hardening.py
 
 ## screenshots: refresh the README's picture of the annotation page
 screenshots: $(VENV)/.installed-test chromium

@@ -18,7 +18,7 @@ def _asset_folder(name: str) -> str:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers."""
-    from annotator import api, config, db, errors
+    from annotator import api, config, db, errors, inputs
     from annotator.extensions import csrf, login_manager, migrate
     from annotator.extensions import db as database
     from annotator.uow import UnitOfWorkFlask
@@ -31,10 +31,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=_asset_folder("static"),
     )
     config.load(app, test_config)
+    inputs.install(app)  # before any route is added: the bounded <int:...> converter
 
     database.init_app(app)
     with app.app_context():
-        db.configure_engines(database.engines.values())
+        db.configure_engines(database.engines.values(), app.config.get("SQLITE_SYNCHRONOUS"))
     migrate.init_app(app, database, directory=str(_PACKAGE / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_HOPS": 0,  # trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)
     "PUBLIC_URL": "http://localhost/",  # absolute links in exports; never the request's Host
     "PAGE_SIZE": 100,
+    # SQLite's PRAGMA synchronous: NORMAL (WAL) keeps the database consistent on power loss but may
+    # lose the last transactions committed before it; FULL loses none and makes each save slower.
+    "SQLITE_SYNCHRONOUS": "NORMAL",
     "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,  # static URLs carry a version query
 }
 
@@ -82,6 +85,12 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
             app.config["SESSION_COOKIE_NAME"] = "__Host-session"  # Secure, Path=/, no Domain
     if not str(app.config["PUBLIC_URL"]).endswith("/"):
         app.config["PUBLIC_URL"] = str(app.config["PUBLIC_URL"]) + "/"
+    if uri.startswith("sqlite"):
+        from annotator.db import sqlite_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -46,14 +48,34 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
-def configure_engines(engines: Iterable[Engine]) -> None:
-    """Attach SQLite pragmas and explicit BEGIN handling to these engines (the app's, bound)."""
+SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+_WRITES = re.compile(
+    r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|VACUUM|PRAGMA\s+wal_checkpoint)\b",
+    re.IGNORECASE,
+)
+
+
+def sqlite_engine_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Engine options for an SQLite URL: connections that take the shared write lock."""
+    from annotator.sqlite_lock import LockedConnection
+
+    connect_args = {"factory": LockedConnection, **options.get("connect_args", {})}
+    return {**options, "connect_args": connect_args}
+
+
+def configure_engines(engines: Iterable[Engine], synchronous: str = "NORMAL") -> None:
+    """Attach SQLite pragmas, explicit BEGIN handling and the shared write lock to these engines."""
+    synchronous = str(synchronous or "NORMAL").upper()
+    if synchronous not in SYNCHRONOUS:
+        raise ValueError(
+            f"SQLITE_SYNCHRONOUS must be one of {', '.join(SYNCHRONOUS)} (got {synchronous!r})."
+        )
     for engine in engines:
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, synchronous)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
     if getattr(engine, "_annotator_configured", False):
         return
     engine._annotator_configured = True  # type: ignore[attr-defined]
@@ -66,9 +88,25 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        if _write_intent.get():
+            _take_write_lock(connection)
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, _cursor, statement, _parameters, _context, _many) -> None:  # noqa: ANN001
+        if _WRITES.match(statement):  # a write in a transaction begun as a read
+            _take_write_lock(connection)
+
+
+def _take_write_lock(connection) -> None:  # noqa: ANN001
+    """Hold the database's shared write lock until this transaction commits or rolls back."""
+    take = getattr(connection.connection.dbapi_connection, "take_write_lock", None)
+    if take is not None:
+        take()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 
 def tune_gc() -> None:
@@ -16,3 +17,15 @@ def tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def waitress_limits(config: dict[str, Any]) -> dict[str, Any]:
+    """Waitress settings that refuse an oversized body before storing it.
+
+    Waitress reads a whole request body (spilling to a temporary file) before the app sees it,
+    so the app's own MAX_CONTENT_LENGTH would answer 413 only after up to 1 GiB had been written.
+    The server's limit is set from the app's: a larger Content-Length is refused at once, and a
+    chunked body is cut off at the limit.
+    """
+    limit = int(config.get("MAX_CONTENT_LENGTH") or 0)
+    return {"max_request_body_size": limit} if limit > 0 else {}

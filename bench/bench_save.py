@@ -37,6 +37,7 @@ THROUGHPUT_SECONDS = 2.5
 MAX_REQUESTS_PER_CLIENT = 50_000  # a bound, in case a server answers implausibly fast
 TARGET_P50_MS = 5.0
 TARGET_THROUGHPUT_SHARE = 0.5
+TARGET_CONCURRENT_P99_MS = 100.0
 
 
 @dataclass
@@ -50,6 +51,7 @@ class Target:
     p50: list[float] = field(default_factory=list)
     p95: list[float] = field(default_factory=list)
     throughput: list[float] = field(default_factory=list)
+    concurrent_ms: list[float] = field(default_factory=list)  # every request under 8 writers
     errors: int = 0
     reconnects: int = 0
 
@@ -310,6 +312,7 @@ def sequential(target: Target) -> None:
 def concurrent(target: Target) -> None:
     counts = [0] * CLIENTS
     errors = [0] * CLIENTS
+    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
     start = threading.Barrier(CLIENTS + 1)
     deadline = [0.0]
 
@@ -321,7 +324,10 @@ def concurrent(target: Target) -> None:
             for i in range(MAX_REQUESTS_PER_CLIENT):
                 if time.perf_counter() >= deadline[0]:
                     break
-                if post(conn, target, target.bodies[(n * 7 + i) % len(target.bodies)]) == 201:
+                sent = time.perf_counter()
+                status = post(conn, target, target.bodies[(n * 7 + i) % len(target.bodies)])
+                latencies[n].append((time.perf_counter() - sent) * 1000)
+                if status == 201:
                     counts[n] += 1
                 else:
                     errors[n] += 1
@@ -339,6 +345,8 @@ def concurrent(target: Target) -> None:
     elapsed = time.perf_counter() - began
     target.throughput.append(sum(counts) / elapsed)
     target.errors += sum(errors)
+    for timings in latencies:
+        target.concurrent_ms.extend(timings)
 
 
 # ----- report --------------------------------------------------------------------
@@ -346,6 +354,32 @@ def concurrent(target: Target) -> None:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "MISSED"
+
+
+def tail_rows(ours: Target, ceiling: Target) -> list[tuple[str, ...]]:
+    """p50, p99 and max of every save made by the 8 concurrent writers, over all rounds."""
+    rows = []
+    for name, pick in (
+        ("p50", lambda t: statistics.median(t)),
+        ("p99", lambda t: statistics.quantiles(t, n=100)[98]),
+        ("max", max),
+    ):
+        a, b = pick(ours.concurrent_ms), pick(ceiling.concurrent_ms)
+        target, met = "", ""
+        if name == "p99":
+            target = f"< {TARGET_CONCURRENT_P99_MS:g} ms"
+            met = verdict(a < TARGET_CONCURRENT_P99_MS)
+        rows.append(
+            (
+                f"{name}, {CLIENTS} writers (ms)",
+                f"{a:.1f}",
+                f"{b:.1f}",
+                f"{a / b:.2f}x",
+                target,
+                met,
+            )
+        )
+    return rows
 
 
 def report(
@@ -373,6 +407,7 @@ def report(
             f">= {TARGET_THROUGHPUT_SHARE:.0%} of ceiling",
             verdict(share >= TARGET_THROUGHPUT_SHARE),
         ),
+        *tail_rows(ours, ceiling),
         (
             "failed requests",
             str(ours.errors),

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from annotator.extensions import csrf
+from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.responses import export_response
 from annotator.services import annotations as annotation_service
@@ -73,16 +74,8 @@ def json_body() -> dict[str, Any]:
 
 
 def _page_args() -> tuple[int, int]:
-    try:
-        limit = min(max(int(request.args.get("limit", 100)), 1), MAX_PAGE)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise Invalid(
-            {
-                "limit": "limit and offset must be whole numbers.",
-                "offset": "limit and offset must be whole numbers.",
-            }
-        ) from None
+    limit = min(max(arg_number("limit", default=100), 1), MAX_PAGE)
+    offset = arg_number("offset", default=0)
     return limit, offset
 
 
@@ -184,7 +177,8 @@ def get_annotation(annotation_id: int):  # noqa: ANN201
 @api_bp.patch("/annotations/<int:annotation_id>")
 def patch_annotation(annotation_id: int):  # noqa: ANN201
     body = json_body()
-    ann = annotation_service.get_annotation(annotation_id, viewer=actor())
+    # A deleted one too: deleted by someone else since you read it is a 409, not a 404.
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     version = body.pop("version", None)
     annotation_service.update_annotation(ann, body, actor=actor(), expected_version=version)
     state = annotation_data(ann)
@@ -193,9 +187,9 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
 
 @api_bp.delete("/annotations/<int:annotation_id>")
 def delete_annotation(annotation_id: int):  # noqa: ANN201
-    ann = annotation_service.get_annotation(annotation_id, viewer=actor())
-    version = request.args.get("version") or None
-    expected = int(version) if version and version.isdigit() else version
+    # A deleted one too: deleted by someone else since you read it is a 409, not a 404.
+    ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
+    expected = arg_number("version", minimum=1)
     annotation_service.delete_annotation(ann, actor=actor(), expected_version=expected)
     return Response(status=204)
 

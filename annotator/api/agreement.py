@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 
 from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.inputs import arg_number
 from annotator.services import adjudication
 from annotator.services.annotations import get_sentence
 from annotator.services.errors import Invalid
@@ -43,12 +44,7 @@ def delete_adjudication(sentence_id: int):  # noqa: ANN201
     """Remove the final verdict; `?version=N` refuses if it changed since you read it."""
     require_admin()
     sentence = get_sentence(sentence_id)
-    raw = request.args.get("version")
-    if raw is not None and not raw.isdigit():
-        raise Invalid(
-            {"version": "must be the version number you last read (a whole number from 1)."}
-        )
     adjudication.clear_adjudication(
-        sentence, actor=actor(), expected_version=int(raw) if raw else None
+        sentence, actor=actor(), expected_version=arg_number("version", minimum=1)
     )
     return Response(status=204)

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from annotator.extensions import db
+from annotator.sqlite_lock import LockedConnection
 
 
 @click.command("backup")
@@ -25,7 +26,8 @@ def backup_command(file: str) -> None:
     if target.exists():
         raise click.ClickException(f"{file} already exists; choose a new file name.")
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(engine.url.database, timeout=30)
+    # Its close may checkpoint the WAL: under the shared write lock, like every writer.
+    source = sqlite3.connect(engine.url.database, timeout=30, factory=LockedConnection)
     try:
         destination = sqlite3.connect(partial)
         try:

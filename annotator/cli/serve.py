@@ -18,10 +18,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the app with waitress, a production WSGI server (one process; see the README for PostgreSQL)."""
     from waitress import serve
 
-    from annotator.runtime import tune_gc
+    from annotator.runtime import tune_gc, waitress_limits
 
     tune_gc()
+    app = current_app._get_current_object()
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
     serve(
-        current_app._get_current_object(), host=host, port=port, threads=threads, ident="annotator"
+        app, host=host, port=port, threads=threads, ident="annotator", **waitress_limits(app.config)
     )

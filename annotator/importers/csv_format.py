@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 
 from annotator.importers import ArticleFields, Draft, Format, ImportFailure, decode
 from annotator.importers.json_format import FIELDS
+from annotator.importers.limits import check_csv_header
 
 # Longest cell we read. csv's own limit is process-wide; this one is ours, and a longer article
 # belongs in a .txt or JSON file.
@@ -69,7 +71,7 @@ def parse(data: bytes, filename: str) -> list[ArticleFields]:
         if "text" not in fields and values.get("html", "").strip():
             from annotator.importers.html_format import html_to_text
 
-            fields["text"] = html_to_text(values["html"])
+            fields["text"] = html_to_text(values["html"], filename)
         if not fields.get("text", "").strip():
             raise ImportFailure(filename, "this row has no text.", line=line)
         articles.append(fields)
@@ -81,6 +83,7 @@ def parse(data: bytes, filename: str) -> list[ArticleFields]:
 
 
 def _header(row: list[str], filename: str, line: int) -> list[str]:
+    check_csv_header(row, filename, line)
     names = [cell.strip().lower() for cell in row]
     if "text" not in names and "html" not in names:
         raise ImportFailure(
@@ -89,7 +92,7 @@ def _header(row: list[str], filename: str, line: int) -> list[str]:
             f"column; known columns: {', '.join(FIELDS)}.",
             line=line,
         )
-    repeated = sorted({name for name in names if name and names.count(name) > 1})
+    repeated = sorted(name for name, count in Counter(names).items() if name and count > 1)
     if repeated:
         raise ImportFailure(
             filename, f"the header names the column “{repeated[0]}” twice.", line=line

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from annotator.importers import TITLE_LIMIT, ArticleFields, Format, ImportFailure, decode
+from annotator.importers.limits import check_html
 from annotator.text.sanitize import DROPPED_TAGS, text_html
 
 _META_CHARSET = re.compile(
@@ -136,7 +137,7 @@ def tree_to_text(root: Any) -> str:
     return "\n\n".join(blocks)
 
 
-def html_to_text(fragment: str) -> str:
+def html_to_text(fragment: str, filename: str = "the HTML") -> str:
     """Plain text of an HTML fragment (a JSON or CSV `html` field, a Markdown HTML block).
 
     The fragment goes through the sanitiser first (scripts, styles and embedded objects dropped
@@ -144,6 +145,7 @@ def html_to_text(fragment: str) -> str:
     import lxml.html
     from lxml import etree
 
+    check_html(fragment, filename)  # the sanitiser's parser is quadratic in nesting depth
     safe = text_html(fragment) if fragment.strip() else ""
     if not safe.strip():
         return ""
@@ -170,6 +172,7 @@ def _language(page: str) -> str | None:
 
 def extract(page: str, filename: str) -> ArticleFields:
     """The main text and metadata of a whole web page."""
+    check_html(page, filename)
     import trafilatura
 
     try:

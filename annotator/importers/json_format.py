@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from annotator.importers import ArticleFields, Draft, Format, ImportFailure, decode
+from annotator.importers.limits import check_json
 
 FIELDS = ("title", "text", "url", "outlet", "author", "published_at", "language", "external_id")
 _LONG_NUMBER = re.compile(r"\d{4000,}")
@@ -17,6 +18,7 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _loads(text: str, filename: str, line_offset: int = 0) -> Any:
+    check_json(text, filename, line_offset + 1 if line_offset else None)
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
@@ -48,14 +50,32 @@ def article_fields(item: Any, filename: str, line: int | None = None) -> Article
     for name, value in fields.items():
         if not isinstance(value, str):
             raise ImportFailure(filename, f"field {name!r} must be a string.", line=line)
+        _refuse_unstorable(value, name, filename, line)
     html = item.get("html")
     if html is not None and not isinstance(html, str):
         raise ImportFailure(filename, "field 'html' must be a string.", line=line)
+    if html:
+        _refuse_unstorable(html, "html", filename, line)
     if html and not (fields.get("text") or "").strip():
         from annotator.importers.html_format import html_to_text
 
-        fields["text"] = html_to_text(html)
+        fields["text"] = html_to_text(html, filename)
     return fields
+
+
+def _refuse_unstorable(value: str, name: str, filename: str, line: int | None) -> None:
+    """JSON escapes can spell what UTF-8 files cannot: NUL and lone surrogates (\\ud800)."""
+    if "\x00" in value:
+        raise ImportFailure(filename, f"field {name!r} contains a NUL character.", line=line)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ImportFailure(
+                filename,
+                f"field {name!r} contains an invalid Unicode character (a lone surrogate).",
+                line=line,
+            ) from None
 
 
 def parse(data: bytes, filename: str) -> list[ArticleFields]:

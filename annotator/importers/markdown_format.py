@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.importers import ArticleFields, Draft, Format, decode
+from annotator.importers.limits import check_html, check_markdown
 from annotator.importers.text_format import first_line
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -150,6 +151,8 @@ def markdown_to_text(source: str) -> Converted:
 def parse(data: bytes, filename: str) -> list[ArticleFields]:
     """One article per file (parse_file refuses a title too long, naming its line)."""
     source = decode(data, filename)
+    check_markdown(source, filename)
+    check_html(source, filename)  # its HTML blocks go through the sanitiser
     fields, lines, body = _front_matter(source)
     offset = source[: len(source) - len(body)].count("\n")  # lines the front matter took
     converted = markdown_to_text(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.importers import ArticleFields, Draft, Format, decode
+from annotator.importers.limits import check_lines
 
 
 def first_line(text: str) -> tuple[int, str]:
@@ -16,6 +17,7 @@ def first_line(text: str) -> tuple[int, str]:
 def parse(data: bytes, filename: str) -> list[ArticleFields]:
     """One article per file (parse_file refuses a first line too long to be its title)."""
     text = decode(data, filename)
+    check_lines(text, filename)
     line, title = first_line(text)
     return [Draft({"title": title, "text": text}, title_line=line)]
 

@@ -251,9 +251,13 @@ def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
 # --------------------------------------------------------------------------- final verdicts
 
 
-def get_adjudication(sentence: Sentence) -> Adjudication | None:
-    """The sentence's final verdict, if an admin recorded one."""
-    return db.session.scalar(db.select(Adjudication).where(Adjudication.sentence_id == sentence.id))
+def get_adjudication(sentence: Sentence, *, for_update: bool = False) -> Adjudication | None:
+    """The sentence's final verdict, if an admin recorded one; with for_update, its row locked
+    (PostgreSQL) so that of two saves of one version the second sees the first's change."""
+    query = db.select(Adjudication).where(Adjudication.sentence_id == sentence.id)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def adjudicate(
@@ -278,7 +282,7 @@ def adjudicate(
     _check_version_shape(expected_version, problems)
     if problems:
         raise Invalid(problems)
-    adj = get_adjudication(sentence)
+    adj = get_adjudication(sentence, for_update=True)
     now = utcnow()
     if adj is None:
         if expected_version is not None:
@@ -322,7 +326,7 @@ def clear_adjudication(sentence: Sentence, *, actor: User, expected_version: obj
     _check_version_shape(expected_version, problems)
     if problems:
         raise Invalid(problems)
-    adj = get_adjudication(sentence)
+    adj = get_adjudication(sentence, for_update=True)
     if adj is None:
         raise NotFound(f"Sentence #{sentence.id} has no final verdict.")
     _check_version(adj, expected_version)
@@ -349,13 +353,13 @@ def _check_version(adj: Adjudication, expected: object) -> None:
 
 
 def _flush_or_conflict(adj: Adjudication, sentence: Sentence) -> None:
+    # Worded before the flush: after a failed flush the session must not be touched again.
+    message = f"Someone else saved the final verdict of sentence #{sentence.id} at the same moment; reload and try again."
     try:
         db.session.flush()
     except (StaleDataError, IntegrityError) as error:
         # Another admin saved this sentence's verdict at the same moment.
-        raise Conflict(
-            f"Someone else saved the final verdict of sentence #{sentence.id} at the same moment; reload and try again."
-        ) from error
+        raise Conflict(message) from error
 
 
 def insert_adjudication(row: dict[str, Any]) -> int:

@@ -143,7 +143,10 @@ def update_annotation(
     """Change an annotation the actor owns, only if nobody changed it since expected_version."""
     _require_owner(ann, actor)
     _refuse_unknown(changes, allowed=(*WRITABLE, "version"))
+    _lock(ann)
     _check_version(ann, expected_version)
+    if ann.deleted_at is not None:
+        raise NotFound(f"Annotation #{ann.id} was deleted.")
     kept = (ann.span_start, ann.span_end) if ann.span_start is not None else None
     clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
     before = annotation_data(ann)
@@ -161,8 +164,11 @@ def update_annotation(
 def delete_annotation(ann: Annotation, *, actor: User, expected_version: object = None) -> None:
     """Soft-delete: hidden everywhere, restorable, and recorded."""
     _require_owner(ann, actor)
+    _lock(ann)
     if expected_version is not None:
         _check_version(ann, expected_version)
+    if ann.deleted_at is not None:
+        raise NotFound(f"There is no annotation #{ann.id}.")
     before = annotation_data(ann)
     ann.deleted_at = utcnow()
     ann.updated_at = ann.deleted_at
@@ -173,6 +179,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
 def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     """Undo a soft delete."""
     _require_owner(ann, actor)
+    _lock(ann)
     if ann.deleted_at is None:
         raise Invalid({"id": "this annotation is not deleted."})
     ann.deleted_at = None
@@ -191,6 +198,13 @@ def _require_owner(ann: Annotation, actor: User) -> None:
         )
 
 
+def _lock(ann: Annotation) -> None:
+    """Re-read the row's version under a row lock (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
+    writers are already one at a time): of two requests carrying the same version, the second
+    waits for the first to commit and then sees the new version, a clean 409."""
+    db.session.refresh(ann, ["version", "deleted_at"], with_for_update=True)
+
+
 def _check_version(ann: Annotation, expected: object) -> None:
     if not isinstance(expected, int) or isinstance(expected, bool):
         raise Invalid(
@@ -199,6 +213,7 @@ def _check_version(ann: Annotation, expected: object) -> None:
             }
         )
     if expected != ann.version:
+        db.session.refresh(ann)  # all of what the other save left, for "current"
         raise Conflict(
             f"Someone saved annotation #{ann.id} after you opened it (you had version {expected}, "
             f"it is now at version {ann.version}). Reload to see their change, or save again to overwrite it.",
@@ -207,12 +222,12 @@ def _check_version(ann: Annotation, expected: object) -> None:
 
 
 def _flush_or_conflict(ann: Annotation) -> None:
+    # Worded before the flush: after a failed flush the session must not be touched again.
+    message = f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again."
     try:
         db.session.flush()
     except StaleDataError as error:
-        raise Conflict(
-            f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again."
-        ) from error
+        raise Conflict(message) from error
 
 
 def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:

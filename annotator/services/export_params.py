@@ -24,7 +24,7 @@ def parse_filter(params: dict[str, Any]) -> ExportFilter:
 
     articles: list[int] = []
     for item in many("article"):
-        if item.isdigit():
+        if item.isascii() and item.isdigit() and len(item) <= 10 and int(item) < 2**31:
             articles.append(int(item))
         else:
             problems["article"] = f"must be article id numbers (got {item[:40]!r})."

@@ -18,6 +18,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def reads_only(view: F) -> F:
+    """Mark a POST view that writes nothing (a preview): its transaction does not take SQLite's
+    write lock, so parsing an upload never holds up other people's saves."""
+    view.reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
 def admin_required(view: F) -> F:
     """Only logged-in admins pass; reviewers get 403, visitors the login page."""
 
@@ -66,7 +73,10 @@ def register_blueprints(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        set_write_intent(request.method not in SAFE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        set_write_intent(
+            request.method not in SAFE_METHODS and not getattr(view, "reads_only", False)
+        )
 
     security.install(app)  # after the write intent is declared: it may write a session's last use
 

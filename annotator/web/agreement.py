@@ -9,6 +9,7 @@ from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from annotator.fields import limit as most
+from annotator.inputs import lenient_number
 from annotator.models import Sentence
 from annotator.services import adjudication as adjudication_service
 from annotator.services.adjudication import ArticleAgreement
@@ -125,7 +126,7 @@ def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return lenient_number(raw)
 
 
 def _back(article_id: int, sentence_id: int) -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from annotator.extensions import db
+from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
 from annotator.services import article_list
@@ -168,10 +169,13 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
         data = _form_data(form, sentence)
         if not form.annotation_id.data:
             return annotation_service.annotate(sentence, data, actor=current_user)
-        ann = annotation_service.get_annotation(int(form.annotation_id.data), viewer=current_user)
+        annotation_id = lenient_number(form.annotation_id.data)
+        if annotation_id is None:
+            raise NotFound("That annotation does not exist.")
+        ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
         if ann.sentence_id != sentence.id:
             raise NotFound("That annotation belongs to another sentence.")
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = lenient_number(form.version.data)
         annotation_service.update_annotation(
             ann, data, actor=current_user, expected_version=version
         )
@@ -267,9 +271,9 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
     claim = (form.claim_text.data or "").strip()  # empty: the whole sentence
     if claim:
         text = sentence.article.text
-        start, end = form.span_start.data or "", form.span_end.data or ""
-        if start.isdigit() and end.isdigit() and text[int(start) : int(end)] == claim:
-            span = {"start": int(start), "end": int(end)}  # the selection, even if the words repeat
+        start, end = lenient_number(form.span_start.data), lenient_number(form.span_end.data)
+        if start is not None and end is not None and text[start:end] == claim:
+            span = {"start": start, "end": end}  # the selection, even if the words repeat
         else:
             found = sentence.text.find(claim)
             if found < 0:

@@ -12,9 +12,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
+from annotator.inputs import lenient_number
 from annotator.services import imports
 from annotator.services.articles import ARTICLE_FIELDS
-from annotator.web import admin_required
+from annotator.web import admin_required, reads_only
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
@@ -48,6 +49,7 @@ def _start_page(error: str = "", status: int = 200, paste: dict[str, str] | None
 
 
 @bp.post("/preview")
+@reads_only
 @admin_required
 def preview():  # noqa: ANN201
     """Parse what was pasted or uploaded and show it as it would be imported."""
@@ -152,8 +154,7 @@ def confirm():  # noqa: ANN201
     """Import the previewed (and perhaps edited) articles; or show the preview again after edits."""
     force = bool(request.form.get("force"))
     limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
-    count = request.form.get("count", "0")
-    count = int(count) if count.isdigit() else 0
+    count = lenient_number(request.form.get("count")) or 0
     if count > limit:
         return _start_page(
             f"At most {limit} articles can be imported at a time from this page.", 422
