@@ -64,7 +64,7 @@ def test_publish_read_print_and_withdraw(
     response = reader.goto(public_url)
     assert response.status == 200
     assert reader_context.cookies() == []
-    for _, verdict, note, url in CLAIMS:
+    for _, _verdict, note, url in CLAIMS:
         expect(reader.locator(f"a[href='{url}']")).to_be_visible()
         expect(reader.get_by_text(note)).to_be_visible()
     expect(reader.locator(".claim-card .verdict")).to_have_text(["Verified", "Unproven", "Disputed"])

@@ -10,7 +10,12 @@ from annotator.extensions import db
 from annotator.services import boundaries
 from annotator.services import search as svc
 from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate, delete_annotation, restore_annotation, update_annotation
+from annotator.services.annotations import (
+    annotate,
+    delete_annotation,
+    restore_annotation,
+    update_annotation,
+)
 from annotator.services.errors import Forbidden, Invalid
 
 STORY = (

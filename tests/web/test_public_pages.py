@@ -15,7 +15,7 @@ from annotator.services.adjudication import adjudicate
 from annotator.services.annotations import annotate
 from tests.conftest import login
 
-SECRET_NOTE = "reviewer-private-note-7731"
+SECRET_NOTE = "reviewer-private-note-7731"  # noqa: S105 - a marker, not a password
 OTHER_NOTE = "bob-thinks-otherwise-4410"
 
 
@@ -60,7 +60,7 @@ def test_an_anonymous_visitor_reads_verdicts_rationale_and_evidence(published, c
 
 
 def test_public_pages_leak_nothing_unpublished(published, client, make_article, admin) -> None:  # noqa: ANN001
-    hidden = make_article(text="Secret draft\n\nA draft nobody may read yet.", title="Unpublished draft title")
+    make_article(text="Secret draft\n\nA draft nobody may read yet.", title="Unpublished draft title")
     unlisted_article = make_article(text="Quiet story\n\nSomething was said here.", title="Unlisted story")
     adjudicate(unlisted_article.sentences[1], "disputed", "Quietly checked.", actor=admin)
     unlisted = publishing.publish(unlisted_article, actor=admin, listed=False)
@@ -85,7 +85,7 @@ def test_public_pages_leak_nothing_unpublished(published, client, make_article, 
     page = client.get(f"/fact-checks/{published['pub'].slug}").get_data(as_text=True)
     third = published["third"]
     plain = published["article"].text[third.start : third.end]
-    assert plain in page and f"<mark class=\"claim claim-disputed\"><a href=\"#claim-3\"" not in page
+    assert plain in page and "<mark class=\"claim claim-disputed\"><a href=\"#claim-3\"" not in page
 
 
 def test_a_logged_in_admin_reading_a_public_page_gets_no_cookie(published, client) -> None:  # noqa: ANN001
