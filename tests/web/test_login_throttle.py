@@ -198,7 +198,7 @@ def test_quiet_keys_are_forgotten_so_a_name_sprayer_leaves_no_pile(app, clock: C
 
 @pytest.mark.parametrize(
     "name",
-    ["nul\x00name", "tab\tname", "x" * 64, "ünïcödé", "\u202eevil", "a'; DROP TABLE users; --"],
+    ["tab\tname", "x" * 64, "ünïcödé", "\u202eevil", "a'; DROP TABLE users; --"],
 )
 def test_odd_account_names_get_the_ordinary_answer(app, client, reviewer, name):
     response = attempt(client, name)
@@ -206,3 +206,11 @@ def test_odd_account_names_get_the_ordinary_answer(app, client, reviewer, name):
     assert "Wrong username or password" in response.get_data(as_text=True)
     event = db.session.scalar(db.select(AuthEvent).where(AuthEvent.event == "login_failed"))
     assert event.user_id is None and event.username.isprintable()
+
+
+def test_a_nul_in_the_account_name_is_refused_as_malformed_input(app, client, reviewer):
+    """NUL is refused in every form field (annotator.inputs) before any account is looked up:
+    the same 422 whether or not the name exists, so it tells nothing about accounts."""
+    response = attempt(client, "nul\x00name")
+    assert response.status_code == 422
+    assert "Wrong username or password" not in response.get_data(as_text=True)
