@@ -234,4 +234,5 @@ def openapi():  # noqa: ANN201
 
 from annotator.api import adjudication as _adjudication  # noqa: F401,E402  (registers routes)
 from annotator.api import segmentation as _segmentation  # noqa: E402, F401  (registers routes)
+from annotator.api import similar as _similar  # noqa: F401,E402
 from annotator.api import sources as _sources  # noqa: F401,E402
