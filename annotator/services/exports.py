@@ -142,6 +142,7 @@ def export_records(
         Annotation.version,
         *_stamp_columns(Annotation.created_at, Annotation.updated_at),
         User.username,
+        Annotation.matched_from_id,
     ]
     if revision_counts:
         columns.append(
@@ -191,6 +192,7 @@ def export_records(
             created_at,
             updated_at,
             username,
+            matched_from,
             *count,
         ) in batch:
             while next_empty is not None and next_empty < art_id:
@@ -212,6 +214,7 @@ def export_records(
                     "attributed_to": attributed_to,
                     "note": note,
                     "links": links.get(ann_id, []),
+                    "matched_from": matched_from,
                     "reviewer": username,
                     "version": version,
                     "created_at": iso(created_at),

@@ -114,6 +114,9 @@ class RestoreSummary:
     users_created: list[str] = field(default_factory=list)
     sources_matched: list[str] = field(default_factory=list)  # already here by name: reused
     unknown_sources: list[str] = field(default_factory=list)
+    # Exported annotation id -> restored id, to point matched_from at the restored annotation.
+    annotation_ids: dict[int, int] = field(default_factory=dict, repr=False)
+    matches: list[tuple[int, int]] = field(default_factory=list, repr=False)  # (new id, old match)
 
 
 def is_export_document(data: bytes) -> bool:
@@ -404,8 +407,11 @@ class _Checker:
                 self.adjudication(f"{spath}.adjudication", sentence["adjudication"])
 
     def annotation(self, path: str, ann: Any, sentence_id: Any, text_length: int) -> None:
-        if not self.keys(path, ann, ANNOTATION_KEYS, {"history"}):
+        if not self.keys(path, ann, ANNOTATION_KEYS, {"history", "matched_from"}):
             return
+        matched = ann.get("matched_from")
+        if matched is not None and not (self.is_int(matched) and matched >= 1):
+            self.problem(f"{path}.matched_from", "must be null or an annotation id.")
         self.new_id(f"{path}.id", ann["id"], self.annotation_ids)
         if ann["sentence_id"] != sentence_id:
             self.problem(
@@ -734,11 +740,26 @@ def _write(
         )
         summary.articles += 1
     session.flush()
+    _renumber_matches(summary)
     _advance_sequences(
         (["articles", "sentences", "annotations"] if summary.ids_kept else [])
         + (["sources"] if summary.source_ids_kept and new_entries else [])
     )
     return summary
+
+
+def _renumber_matches(summary: RestoreSummary) -> None:
+    """Renumbered ids: matched_from follows its annotation if the export held it, else null
+    (the old id could name an unrelated annotation here)."""
+    if summary.ids_kept:
+        return
+    table = Annotation.__table__
+    for new_id, old in summary.matches:
+        db.session.execute(
+            db.update(table)
+            .where(table.c.id == new_id)
+            .values(matched_from_id=summary.annotation_ids.get(old))
+        )
 
 
 def _write_sources(
@@ -836,6 +857,7 @@ def _write_annotation(
         "verdict": ann["verdict"],
         "attributed_to": ann["attributed_to"],
         "note": ann["note"],
+        "matched_from_id": ann.get("matched_from"),
         "version": ann["version"],
         "created_at": datetime.fromisoformat(ann["created_at"]),
         "updated_at": datetime.fromisoformat(ann["updated_at"]),
@@ -843,6 +865,9 @@ def _write_annotation(
     if summary.ids_kept:
         row["id"] = ann["id"]
     annotation_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
+    summary.annotation_ids[ann["id"]] = annotation_id
+    if ann.get("matched_from") is not None:
+        summary.matches.append((annotation_id, ann["matched_from"]))
     links = []
     for position, link in enumerate(ann["links"]):
         source = link.get("source")

@@ -198,3 +198,84 @@ def test_matched_from_is_recorded_and_checked(two, reviewer, make_user) -> None:
     assert "matched_from" in error.value.fields
     with pytest.raises(Invalid):
         judge(second, reviewer, matched_from="12")
+
+
+def _export(viewer) -> str:  # noqa: ANN001
+    from annotator.services import exports
+
+    options = exports.parse_options({"all_articles": "1"})
+    return "".join(
+        exports.export_chunks("json", exports.parse_filter({}), viewer=viewer, options=options)
+    )
+
+
+@pytest.mark.parametrize("renumbered", [False, True])
+def test_matched_from_survives_the_json_round_trip(two, reviewer, admin, renumbered) -> None:  # noqa: ANN001
+    import json
+
+    from annotator.models import Annotation, Article
+    from annotator.services.restore import restore_document
+
+    first, second = two
+    earlier = judge(first, reviewer)
+    judge(second, reviewer, matched_from=earlier.id)
+    document = _export(admin)
+    copies = [
+        a
+        for article in json.loads(document)["articles"]
+        for s in article["sentences"]
+        for a in s["annotations"]
+        if a.get("matched_from")
+    ]
+    assert [a["matched_from"] for a in copies] == [earlier.id]
+    if renumbered:  # ids still taken: the restore gives new ones
+        for article in db.session.scalars(db.select(Article)):
+            article.deleted_at = article.created_at
+    else:  # an empty instance: ids kept
+        db.session.execute(db.delete(Annotation))
+        db.session.execute(db.delete(Article))
+    db.session.commit()
+    summary = restore_document(document.encode(), "backup.json", actor=None)
+    db.session.commit()
+    assert summary.ids_kept is not renumbered
+    restored = db.session.scalars(
+        db.select(Annotation)
+        .join(Annotation.sentence)
+        .join(Article)
+        .where(Article.deleted_at.is_(None))
+    ).all()
+    [copy] = [a for a in restored if a.matched_from_id is not None]
+    [origin] = [a for a in restored if a.matched_from_id is None]
+    assert copy.matched_from_id == origin.id
+    assert (origin.id == earlier.id) is not renumbered
+
+
+@pytest.mark.parametrize("format_name", ["csv", "jsonl"])
+def test_matched_from_is_in_the_csv_and_jsonl_exports(two, reviewer, admin, format_name) -> None:  # noqa: ANN001
+    import csv
+    import io
+    import json
+
+    from annotator.services import exports
+
+    first, second = two
+    earlier = judge(first, reviewer)
+    copy = judge(second, reviewer, matched_from=earlier.id)
+    text = "".join(
+        exports.export_chunks(
+            format_name,
+            exports.parse_filter({}),
+            viewer=admin,
+            options=exports.parse_options({}),
+        )
+    )
+    if format_name == "csv":
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+        found = {int(r["annotation_id"]): r["matched_from"] for r in rows}
+        assert found == {earlier.id: "", copy.id: str(earlier.id)}
+    else:
+        lines = [json.loads(line) for line in text.splitlines()]
+        assert {line["id"]: line["matched_from"] for line in lines} == {
+            earlier.id: None,
+            copy.id: earlier.id,
+        }
