@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.extensions import db
 from annotator.services.adjudication import adjudicate
@@ -279,3 +281,15 @@ def test_matched_from_is_in_the_csv_and_jsonl_exports(two, reviewer, admin, form
             earlier.id: None,
             copy.id: earlier.id,
         }
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=300) | st.text(alphabet="\"*-:^()&|!<>NEAR OR\\'\x00 ", max_size=80))
+def test_any_text_gives_matches_or_nothing(two, reviewer, text) -> None:  # noqa: ANN001
+    first, second = two
+    if not db.session.scalar(db.select(db.func.count()).select_from(db.text("claim_index"))):
+        judge(first, reviewer)
+    found = matches(second, reviewer, text)
+    assert all(0 <= m["score"] <= 1 for m in found)
