@@ -10,6 +10,9 @@ the production index; each tweet then runs the production path: ``fts5_query`` -
 - hybrid: the production path with the wordllama static embedding in the re-rank, when the
   ``embeddings`` extra is installed.
 
+``--scale K`` instead times the candidate step alone on an index holding every claim K times (rowids
+offset, so K x 10,375 rows), beside the 1x index in the same run: how the engine's cost grows.
+
 MAP@5, P@1 and Recall@5 over all 800 tweets and over two halves (a fixed shuffle): the weights
 were tuned on half A, so half B is the held-out figure. Times are per query, median and p95.
 """
@@ -57,16 +60,18 @@ def load() -> tuple[dict[int, tuple[str, str]], dict[int, str], dict[int, set[in
     return claims, tweets, qrels
 
 
-def index(claims: dict[int, tuple[str, str]]) -> sqlite3.Connection:
+def index(claims: dict[int, tuple[str, str]], copies: int = 1) -> sqlite3.Connection:
     db = sqlite3.connect(":memory:")
     db.execute(
         "CREATE VIRTUAL TABLE claim_fts USING fts5(claim, context, "
         f"tokenize='{similarity.FTS5_TOKENIZE}')"
     )
-    db.executemany(
-        "INSERT INTO claim_fts(rowid, claim, context) VALUES (?, ?, ?)",
-        [(key, claim, title) for key, (claim, title) in claims.items()],
-    )
+    offset = max(claims) + 1
+    for copy in range(copies):
+        db.executemany(
+            "INSERT INTO claim_fts(rowid, claim, context) VALUES (?, ?, ?)",
+            [(copy * offset + key, claim, title) for key, (claim, title) in claims.items()],
+        )
     return db
 
 
@@ -140,7 +145,29 @@ def summary(scores: list[tuple[float, float, float]]) -> str:
     return f"MAP@5 {mean[0]:.3f}  P@1 {mean[1]:.3f}  R@5 {mean[2]:.3f}"
 
 
+def scale(copies: int) -> None:
+    """Median and p95 of the candidate step at 1x and at ``copies`` x the claims."""
+    claims, tweets, _ = load()
+    queries = [similarity.fts5_query(tweets[key]) for key in sorted(tweets)[:200]]
+    for size in (1, copies):
+        db = index(claims, size)
+        times = []
+        for match in queries:
+            started = time.perf_counter()
+            candidates(db, match, CANDIDATES)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        print(
+            f"{size * len(claims):>9,} rows: candidate step median {statistics.median(times):.1f} ms"
+            f"  p95 {times[int(0.95 * len(times))]:.1f} ms"
+        )
+        db.close()
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--scale":
+        scale(int(sys.argv[2]))
+        return
     claims, tweets, qrels = load()
     db = index(claims)
     ids = sorted(qrels)
