@@ -14,9 +14,8 @@ from annotator.extensions import csrf
 from annotator.models import User
 from annotator.responses import export_response
 from annotator.services import annotations as annotation_service
-from annotator.services import article_list
+from annotator.services import article_list, users
 from annotator.services import articles as article_service
-from annotator.services import users
 from annotator.services.annotations import annotations_for_article
 from annotator.services.boundaries import edit_text
 from annotator.services.errors import Forbidden, Invalid
@@ -235,6 +234,7 @@ def register(app: Flask) -> None:
         publication,
         search,
         sentences,
+        similar,
         sources,
     )
 
