@@ -28,7 +28,8 @@ export function install(ws) {
   }
 
   // Save the form; `advance` goes on to the next sentence; `overwrite` is the version to save over;
-  // `extra` adds fields the form has not (matched_from, from the "Seen before" panel).
+  // `extra` adds fields the form has not (matched_from, from the "Seen before" panel). Resolves
+  // to the saved annotation, or undefined when nothing was saved.
   async function save(advance, overwrite, extra) {
     if (store.saving) return;
     const state = ws.editor.read();
@@ -77,7 +78,7 @@ export function install(ws) {
       // the reviewer clicked elsewhere meanwhile
       ws.say(message, "ok");
       stopSaving(true);
-      return;
+      return payload;
     }
     store.dirty = false;
     store.detailsOpen = false;
@@ -87,6 +88,7 @@ export function install(ws) {
     }
     ws.say(message, "ok");
     stopSaving(true);
+    return payload;
   }
 
   async function undo() {

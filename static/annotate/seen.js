@@ -165,8 +165,13 @@ export function install(ws) {
       })),
     );
     store.dirty = true;
-    ws.saving.save(false, undefined, { matched_from: m.annotation_id });
+    const sentence = store.current().id;
     ws.reader.currentNode().focus({ preventScroll: true });
+    ws.saving.save(false, undefined, { matched_from: m.annotation_id }).then((saved) => {
+      if (saved && store.current().id === sentence && !store.saving) {
+        ws.say("Saved as " + saved.verdict + ", copied from “" + m.article.title + "” (z undoes it).", "ok");
+      }
+    });
   }
 
   ws.on("ready", () => {

@@ -132,7 +132,9 @@ def test_an_earlier_verdict_is_offered_and_one_key_copies_it(
 
     # m copies it: a normal save that records where it came from.
     page.keyboard.press("m")
-    expect(page.locator("#status")).to_contain_text("Saved sentence 1 as disputed")
+    expect(page.locator("#status")).to_have_text(
+        f"Saved as disputed, copied from “{SAMPLE_TITLE}” (z undoes it)."
+    )
     [copy] = claims_of(page, second, repeat)
     assert copy["matched_from"] == earlier["id"]
     assert (copy["verdict"], copy["attributed_to"]) == ("disputed", "Ruth Ellison")
@@ -200,9 +202,14 @@ def test_the_panel_follows_the_reviewer_and_a_tabbed_match_is_the_one_copied(
     buttons.nth(1).focus()
     wanted = page.locator("#seen-before-list > li").nth(1).get_attribute("data-annotation")
     page.keyboard.press("m")
-    expect(page.locator("#status")).to_contain_text("Saved sentence 1")
+    expect(page.locator("#status")).to_contain_text("copied from")
     [copy] = claims_of(page, second, repeat)
     assert copy["matched_from"] == int(wanted)
+
+    # A copy is a save like any other: z takes it back.
+    page.keyboard.press("z")
+    expect(page.locator("#status")).to_contain_text("Undone")
+    assert claims_of(page, second, repeat) == []
 
 
 def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: User) -> None:  # noqa: ANN001, F811
