@@ -20,6 +20,7 @@ from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fix
     assert_no_serious_violations,
     axe_page,
 )
+from tests.browser.test_workspace import select_words
 
 pytestmark = pytest.mark.browser
 
@@ -229,3 +230,35 @@ def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: U
     expect(axe_page.locator("#seen-before-list > li")).to_have_count(1)
     assert_no_serious_violations(axe_page, "annotation page with a Seen before match")
     assert_controls_named(axe_page, "annotation page with a Seen before match")
+
+
+def test_narrowing_the_claim_asks_for_its_words_only(
+    page: Page, make_article, reviewer: User
+) -> None:  # noqa: ANN001
+    sample = make_article(text=SAMPLE_BODY, title=SAMPLE_TITLE)
+    both = make_article(
+        text="Ellison says the barrier will cost nearer $70 million, while officials add that the "
+        "river has burst its banks four times since 2010.",
+        title="Two claims in one sentence",
+    )
+    banks = "the river has burst its banks four times since 2010"
+    for words, verdict in ((ELLISON, "disputed"), (banks, "verified")):
+        sentence = next(s for s in sample.sentences if words in sample.text[s.start : s.end])
+        at = sample.text.index(words)
+        annotation_service.annotate(
+            sentence,
+            {"verdict": verdict, "span": {"start": at, "end": at + len(words)}},
+            actor=reviewer,
+        )
+    db.session.commit()
+    log_in(page, reviewer)
+    open_article(page, both.id)
+    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+
+    [sentence_id] = [s.id for s in both.sentences]
+    db.session.commit()
+    with page.expect_request(lambda r: "/similar?" in r.url and "start=" in r.url) as asked:
+        select_words(page, sentence_id, "river has burst its banks four times since 2010")
+    assert "end=" in asked.value.url
+    expect(page.locator("#seen-before-status")).to_contain_text("best: verified")
+    expect(page.locator("#seen-before-list > li").first).to_contain_text(banks)
