@@ -75,6 +75,8 @@ ANNOTATION = {
     "attributed_to": Field("string", 500, writers=(REVIEWER,)),
     "note": Field("text", 10_000, writers=(REVIEWER,), config="MAX_NOTE_CHARS"),
     "links": Field("list", 20, writers=(REVIEWER,), config="MAX_LINKS"),
+    # The earlier annotation this one was copied from in "Seen before" (docs/matching.md).
+    "matched_from": Field("int", nullable=True, writers=(REVIEWER,), optional=True),
     "reviewer": Field("string", 64, required=True),
     "version": Field("int"),
     "created_at": Field("timestamp"),

@@ -228,6 +228,7 @@ def register(app: Flask) -> None:
         publication,
         search,
         sentences,
+        similar,
         sources,
     )
 

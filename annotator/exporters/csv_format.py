@@ -37,6 +37,7 @@ COLUMNS = (
     "link_credibility_source",
     "link_source",
     "link_override_reason",
+    "matched_from",
     "adjudicated_verdict",
     "adjudicated_by",
 )
@@ -96,6 +97,7 @@ def row(record: exporters.ExportRecord) -> list[object]:
         origins,
         _safe(sources),
         _safe(reasons),
+        "" if ann.get("matched_from") is None else ann["matched_from"],
         *_adjudication_cells(sentence),
     ]
 

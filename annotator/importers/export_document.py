@@ -378,6 +378,9 @@ class DocumentChecker:
                 f"{path}.span",
                 f'must be null or {{"start": n, "end": n}} with 0 <= start < end <= {text_length}.',
             )
+        matched = ann.get("matched_from")
+        if matched is not None and not (self.is_int(matched) and matched >= 1):
+            self.problem(f"{path}.matched_from", "must be null or an annotation id.")
         self.judgement(path, ann, who="reviewer")
         self.string(
             f"{path}.attributed_to",

@@ -49,6 +49,9 @@ class Annotation(db.Model):
     # Set when an edit of the article's text left this claim's words nowhere to be found: the
     # annotation is kept (on the nearest sentence) and listed for an admin to re-place.
     lost_quote: Mapped[str | None] = mapped_column(Text)
+    # The earlier annotation this one was copied from in "Seen before" (docs/matching.md):
+    # provenance, so no foreign key; the id stays when that annotation is deleted.
+    matched_from_id: Mapped[int | None] = mapped_column(index=True)
 
     sentence: Mapped[Sentence] = relationship()
     reviewer: Mapped[User] = relationship()

@@ -28,7 +28,7 @@ from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
 
-WRITABLE = ("verdict", "attributed_to", "note", "links", "span")
+WRITABLE = ("verdict", "attributed_to", "note", "links", "span", "matched_from")
 
 
 # What annotation_data reads, loaded in three queries whatever the number of annotations.
@@ -126,6 +126,7 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     """Record the actor's judgement of a claim in this sentence."""
     _refuse_unknown(data, allowed=(*WRITABLE, "sentence_id"))
     clean = _clean(sentence, data, partial=False)
+    _check_matched_from(clean, actor)
     now = utcnow()
     ann = Annotation(sentence=sentence, reviewer=actor, created_at=now, updated_at=now)
     _apply(ann, clean)
@@ -149,6 +150,8 @@ def update_annotation(
         raise NotFound(f"Annotation #{ann.id} was deleted.")
     kept = (ann.span_start, ann.span_end) if ann.span_start is not None else None
     clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
+    if clean.get("matched_from") not in (None, ann.matched_from_id):
+        _check_matched_from(clean, actor, itself=ann.id)
     before = annotation_data(ann)
     _apply(ann, clean)
     if "span" in changes and clean.get("span") != kept:
@@ -189,6 +192,17 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
         "annotation", ann.id, "restore", actor=actor, before=None, after=annotation_data(ann)
     )
     return ann
+
+
+def _check_matched_from(clean: dict[str, Any], actor: User, itself: int | None = None) -> None:
+    """A match must be an annotation the actor may see as one (services/similar.py's rule)."""
+    from annotator.services.similar import can_match_from
+
+    matched = clean.get("matched_from")
+    if matched is not None and (matched == itself or not can_match_from(actor, matched)):
+        raise Invalid(
+            {"matched_from": f"there is no earlier annotation {matched} you can match from."}
+        )
 
 
 def _require_owner(ann: Annotation, actor: User) -> None:
@@ -272,6 +286,11 @@ def _clean(
             )
         else:
             clean["span"] = _clean_span(sentence, span, problems)
+    if not partial or "matched_from" in data:
+        matched = data.get("matched_from")
+        if matched is not None and (not isinstance(matched, int) or isinstance(matched, bool)):
+            problems["matched_from"] = "must be the id of an earlier annotation, or null."
+        clean["matched_from"] = matched
     if not partial or "links" in data:
         clean["links"] = _clean_links(
             data.get("links") or [], problems, ANNOTATION["links"].limit_in(limits)
@@ -360,6 +379,8 @@ def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
             setattr(ann, name, clean[name])
     if "span" in clean:
         ann.span_start, ann.span_end = clean["span"] or (None, None)
+    if "matched_from" in clean:
+        ann.matched_from_id = clean["matched_from"]
     if links is not None:
         ann.links = [EvidenceLink(position=i, **link) for i, link in enumerate(links)]
 

@@ -71,6 +71,7 @@ def export_records(
         Annotation.version,
         *_stamp_columns(Annotation.created_at, Annotation.updated_at),
         User.username,
+        Annotation.matched_from_id,
     ]
     if revision_counts:
         columns.append(
@@ -120,6 +121,7 @@ def export_records(
             created_at,
             updated_at,
             username,
+            matched_from,
             *count,
         ) in batch:
             while next_empty is not None and next_empty < art_id:
@@ -142,6 +144,7 @@ def export_records(
                     attributed_to,
                     note,
                     links.get(ann_id, []),
+                    matched_from,
                     username,
                     version,
                     stamp(created_at),

@@ -47,6 +47,7 @@ class Claim:
     span_end: int | None
     version: int
     lost_quote: str | None
+    matched_from: int | None = None  # copied from this annotation in "Seen before"
 
 
 def claims_for_article(article_id: int, *, viewer: User) -> list[Claim]:
@@ -64,6 +65,7 @@ def claims_for_article(article_id: int, *, viewer: User) -> list[Claim]:
             Annotation.span_end,
             Annotation.version,
             Annotation.lost_quote,
+            Annotation.matched_from_id,
         )
         .join(Sentence, Annotation.sentence_id == Sentence.id)
         .join(User, Annotation.reviewer_id == User.id)
@@ -71,8 +73,8 @@ def claims_for_article(article_id: int, *, viewer: User) -> list[Claim]:
         .order_by(Sentence.index, Annotation.id)
     )
     return [
-        Claim(i, sid, rid, name, str(verdict), who, note, start, end, version, lost)
-        for i, sid, rid, name, verdict, who, note, start, end, version, lost in rows
+        Claim(i, sid, rid, name, str(verdict), who, note, start, end, version, lost, matched)
+        for i, sid, rid, name, verdict, who, note, start, end, version, lost, matched in rows
     ]
 
 
@@ -188,6 +190,7 @@ def _editable(ann: Claim, links: list[dict[str, Any]]) -> dict[str, Any]:
         "note": ann.note,
         "span": span_data(ann.span_start, ann.span_end),
         "links": links,
+        "matched_from": ann.matched_from,
     }
 
 

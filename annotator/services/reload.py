@@ -153,6 +153,8 @@ class _Writer:
             name: id_ for name, id_ in db.session.execute(db.select(Source.name, Source.id))
         }
         self.sources |= matched
+        self.renumbered: dict[int, int] = {}  # exported annotation id -> its id here
+        self.matches: list[tuple[int, int]] = []  # (id here, exported matched_from)
 
     def write(self) -> ReloadSummary:
         summary = self.summary
@@ -161,6 +163,7 @@ class _Writer:
         for article in self.articles:
             self.article(article)
         db.session.flush()
+        self.renumber_matches()
         _advance_sequences(
             (["articles", "sentences", "annotations"] if summary.ids_kept else [])
             + (["sources"] if summary.source_ids_kept and self.entries else [])
@@ -242,12 +245,16 @@ class _Writer:
             "verdict": ann["verdict"],
             "attributed_to": ann["attributed_to"],
             "note": ann["note"],
+            "matched_from_id": ann.get("matched_from"),
             "version": ann["version"],
             "created_at": datetime.fromisoformat(ann["created_at"]),
             "updated_at": datetime.fromisoformat(ann["updated_at"]),
         } | ({"id": ann["id"]} if self.summary.ids_kept else {})
         links = [self.link(link) for link in ann["links"]]
         annotation_id = insert_annotation(row, links)
+        self.renumbered[ann["id"]] = annotation_id
+        if ann.get("matched_from") is not None:
+            self.matches.append((annotation_id, ann["matched_from"]))
         self.summary.links += len(links)
         self.summary.annotations += 1
         if "history" in ann:
@@ -263,6 +270,19 @@ class _Writer:
                 "annotation",
                 annotation_id,
                 state | {"id": annotation_id, "sentence_id": sentence_id},
+            )
+
+    def renumber_matches(self) -> None:
+        """Renumbered ids: matched_from follows its annotation if the file held it, else null
+        (the old id could name an unrelated annotation here)."""
+        if self.summary.ids_kept:
+            return
+        table = Annotation.__table__
+        for new_id, old in self.matches:
+            db.session.execute(
+                db.update(table)
+                .where(table.c.id == new_id)
+                .values(matched_from_id=self.renumbered.get(old))
             )
 
     def link(self, link: dict[str, Any]) -> dict[str, Any]:

@@ -153,6 +153,7 @@ export function install(ws) {
     form.elements.claim_text.value = words;
     store.dirty = true;
     highlightSpan();
+    ws.emit("span", s);
     ws.say(
       "Claim narrowed to “" + words + "”. " +
         (store.detailsOpen ? "Choose a verdict and press Enter to save." : "Press 1, 2 or 3 to save it with that verdict."),

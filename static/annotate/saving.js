@@ -27,8 +27,10 @@ export function install(ws) {
     ws.keys.afterSave(ok);
   }
 
-  // Save the form; `advance` goes on to the next sentence; `overwrite` is the version to save over.
-  async function save(advance, overwrite) {
+  // Save the form; `advance` goes on to the next sentence; `overwrite` is the version to save over;
+  // `extra` adds fields the form has not (matched_from, from the "Seen before" panel). Resolves
+  // to the saved annotation, or undefined when nothing was saved.
+  async function save(advance, overwrite, extra) {
     if (store.saving) return;
     const state = ws.editor.read();
     if (!state.verdict) {
@@ -44,7 +46,7 @@ export function install(ws) {
     const s = store.current();
     const claims = store.claimsOf(s.id);
     const before = claims[fromClaim] || null;
-    const body = { verdict: state.verdict, attributed_to: state.attributed_to, note: state.note, links: state.links, span: state.span };
+    const body = { verdict: state.verdict, attributed_to: state.attributed_to, note: state.note, links: state.links, span: state.span, ...extra };
     store.saving = true;
     ws.say("Saving…");
     let result;
@@ -76,7 +78,7 @@ export function install(ws) {
       // the reviewer clicked elsewhere meanwhile
       ws.say(message, "ok");
       stopSaving(true);
-      return;
+      return payload;
     }
     store.dirty = false;
     store.detailsOpen = false;
@@ -86,6 +88,7 @@ export function install(ws) {
     }
     ws.say(message, "ok");
     stopSaving(true);
+    return payload;
   }
 
   async function undo() {
@@ -101,6 +104,7 @@ export function install(ws) {
             note: before.note,
             links: before.links,
             span: before.span,
+            matched_from: before.matched_from ?? null,
             version: after.version,
           })
         : await ws.api.remove(after.id, after.version);

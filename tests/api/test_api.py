@@ -60,6 +60,7 @@ def test_script_runs_the_whole_loop_with_a_token(client, admin, reviewer, token_
         "attributed_to",
         "note",
         "links",
+        "matched_from",
         "reviewer",
         "version",
         "created_at",

@@ -15,6 +15,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
+from annotator.db import is_managed
 from annotator.extensions import db
 from tests.conftest import make_test_app
 
@@ -33,6 +34,7 @@ def _differences(connection) -> list[object]:  # noqa: ANN001
             "compare_type": True,
             "compare_server_default": False,
             "include_object": _mapped,
+            "include_name": is_managed,
         },
     )
     return compare_metadata(context, db.metadata)

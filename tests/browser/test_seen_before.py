@@ -1,0 +1,264 @@
+"""The "Seen before" panel in Chromium: an earlier verdict on the same claim in another article is
+offered while reviewing, one key copies it (saved, with matched_from), and blind review holds."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from annotator.extensions import db
+from annotator.models import Revision, Sentence, User
+from annotator.services import adjudication
+from annotator.services import annotations as annotation_service
+from tests.browser.conftest import log_in
+from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fixture
+    assert_controls_named,
+    assert_no_serious_violations,
+    axe_page,
+)
+from tests.browser.test_workspace import select_words
+
+pytestmark = pytest.mark.browser
+
+ELLISON = "claimed the real cost would be closer to $70 million"  # in the sample story
+# A second article repeating Ellison's claim in other words (its first sentence).
+SECOND = (
+    "Ellison says the true cost of the barrier will be nearer $70 million when land purchases "
+    "are counted. Residents gathered at the town hall on Wednesday."
+)
+EVIDENCE = "https://www.reuters.com/world/riverton-barrier-cost"
+# The product's sample story (what `annotator bootstrap` loads): its title line, then its body.
+_SAMPLE = resources.files("annotator").joinpath("sample/sample-article.txt").read_text("utf-8")
+SAMPLE_TITLE = _SAMPLE.split("\n", 1)[0]
+SAMPLE_BODY = _SAMPLE.split("\n\n", 2)[2]
+
+
+def import_article(page: Page, title: str, text: str, published: str = "") -> int:
+    """Paste an article into the import page, as an admin does; its id."""
+    page.goto("/articles/new")
+    page.fill("#title", title)
+    page.fill("#text", text)
+    page.fill("#published_at", published)
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_url(re.compile(r"/articles/\d+"))
+    return int(re.search(r"/articles/(\d+)", page.url).group(1))
+
+
+def open_article(page: Page, article_id: int, sentence_id: int | None = None) -> None:
+    page.goto(f"/articles/{article_id}" + (f"?sentence={sentence_id}" if sentence_id else ""))
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+
+
+def claims_of(page: Page, article_id: int, sentence_id: int) -> list[dict[str, Any]]:
+    response = page.request.get(f"/api/v1/articles/{article_id}")
+    assert response.ok, response.text()
+    [sentence] = [s for s in response.json()["sentences"] if s["id"] == sentence_id]
+    return sentence["annotations"]
+
+
+def claim_ids(first: int, second: int) -> tuple[int, int]:
+    """The sentence of Ellison's claim in the sample story, and the first of the second article."""
+    db.session.commit()  # a read begun earlier would not see what the server wrote since
+    sentences = db.session.scalars(db.select(Sentence).where(Sentence.article_id == first)).all()
+    claim = next(s.id for s in sentences if ELLISON in s.article.text[s.start : s.end])
+    repeat = db.session.scalar(
+        db.select(Sentence.id).where(Sentence.article_id == second).order_by(Sentence.index)
+    )
+    db.session.commit()  # end the read: the server thread writes to the same database
+    return claim, repeat
+
+
+@pytest.fixture
+def story(make_article):  # noqa: ANN001, ANN201
+    """The sample story and a second article repeating one of its claims: their ids and the
+    sentence ids of the claim in each."""
+    first = make_article(text=SAMPLE_BODY, title=SAMPLE_TITLE, published_at="2026-11-03")
+    second = make_article(text=SECOND, title="Barrier costs questioned")
+    return first.id, second.id, *claim_ids(first.id, second.id)
+
+
+def test_an_earlier_verdict_is_offered_and_one_key_copies_it(
+    page: Page, new_context, reviewer: User, make_user, admin: User
+) -> None:  # noqa: ANN001
+    # An admin imports the sample story and a second article that repeats one of its claims.
+    desk = new_context().new_page()
+    log_in(desk, admin)
+    first = import_article(desk, SAMPLE_TITLE, SAMPLE_BODY, "2026-11-03")
+    second = import_article(desk, "Barrier costs questioned", SECOND)
+    claim, repeat = claim_ids(first, second)
+    other = make_user(username="bob")
+    # Bob judged the same claim differently, and nobody adjudicated it: Alice never sees his.
+    annotation_service.annotate(
+        db.session.get(Sentence, claim),
+        {"verdict": "verified", "attributed_to": "Bob's secret source"},
+        actor=other,
+    )
+    db.session.commit()
+
+    # Alice annotates the claim in the sample story, by keyboard.
+    log_in(page, reviewer)
+    open_article(page, first, claim)
+    page.keyboard.press("a")
+    page.keyboard.type("Ruth Ellison")
+    page.keyboard.press("Escape")
+    page.keyboard.press("l")
+    page.keyboard.type(EVIDENCE)
+    page.keyboard.press("Escape")
+    page.select_option("select[name='links-0-credibility']", "high")
+    page.locator(f"#s{claim}").focus()
+    page.keyboard.press("3")
+    page.keyboard.press("Enter")
+    expect(page.locator("#status")).to_contain_text("as disputed")
+    [earlier] = claims_of(page, first, claim)
+
+    # Opening the second article offers it as a match for the sentence that repeats the claim.
+    open_article(page, second)
+    panel = page.get_by_role("region", name="Seen before")
+    expect(panel).to_be_visible()
+    expect(page.locator("#seen-before-status")).to_have_attribute("aria-live", "polite")
+    expect(page.locator("#seen-before-status")).to_contain_text("best: disputed")
+    match = panel.locator("#seen-before-list > li").first
+    expect(match).to_contain_text("$70 million")
+    expect(match).to_contain_text("Attributed to Ruth Ellison")
+    expect(match).to_contain_text("(high credibility)")
+    expect(match).to_contain_text(f"In “{SAMPLE_TITLE}”, 2026-11-03")
+    expect(match).to_contain_text(re.compile(r"\d+% close"))
+    expect(match.get_by_role("link")).to_have_attribute("href", EVIDENCE)
+    expect(panel).not_to_contain_text("Bob's secret source")
+    expect(panel).not_to_contain_text("verified")
+
+    # m copies it: a normal save that records where it came from.
+    page.keyboard.press("m")
+    expect(page.locator("#status")).to_have_text(
+        f"Saved as disputed, copied from “{SAMPLE_TITLE}” (z undoes it)."
+    )
+    [copy] = claims_of(page, second, repeat)
+    assert copy["matched_from"] == earlier["id"]
+    assert (copy["verdict"], copy["attributed_to"]) == ("disputed", "Ruth Ellison")
+    assert [(link["url"], link["credibility"]) for link in copy["links"]] == [(EVIDENCE, "high")]
+    db.session.commit()  # see the server's writes
+    created = db.session.scalars(
+        db.select(Revision).where(Revision.entity == "annotation", Revision.entity_id == copy["id"])
+    ).all()
+    assert [(r.action, r.after["matched_from"]) for r in created] == [("create", earlier["id"])]
+    db.session.commit()
+
+    # Bob sees his own earlier verdict, never Alice's unadjudicated one.
+    bob = new_context().new_page()
+    log_in(bob, other)
+    open_article(bob, second)
+    theirs = bob.get_by_role("region", name="Seen before")
+    expect(bob.locator("#seen-before-status")).to_contain_text("best: verified")
+    expect(theirs).to_contain_text("Bob's secret source")
+    expect(theirs).not_to_contain_text("Attributed to Ruth Ellison")
+    expect(theirs).not_to_contain_text("disputed")
+
+    # Once an admin settles the claim as disputed, Bob is offered the final verdict too.
+    adjudication.adjudicate(db.session.get(Sentence, claim), "disputed", actor=admin)
+    db.session.commit()
+    open_article(bob, second)
+    expect(theirs.locator("#seen-before-list > li")).to_have_count(2)
+    expect(theirs).to_contain_text("Attributed to Ruth Ellison")
+    expect(theirs).not_to_contain_text(reviewer.username)
+
+
+def test_the_panel_follows_the_reviewer_and_a_tabbed_match_is_the_one_copied(
+    page: Page, story, reviewer: User
+) -> None:
+    first, second, claim, repeat = story
+    sentence = db.session.get(Sentence, claim)
+    at = sentence.article.text.index(ELLISON)
+    for verdict, span in (
+        ("unproven", None),
+        ("disputed", {"start": at, "end": at + len(ELLISON)}),
+    ):
+        annotation_service.annotate(
+            sentence,
+            {"verdict": verdict, "span": span, "attributed_to": "Ruth Ellison"},
+            actor=reviewer,
+        )
+    db.session.commit()
+    log_in(page, reviewer)
+    open_article(page, second)
+    status = page.locator("#seen-before-status")
+    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+
+    # Moving on never waits for the panel; it answers for the sentence the reviewer rests on.
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    page.keyboard.press("j")
+    expect(page.locator("#current-number")).to_have_text("2")
+    expect(status).to_have_text("No earlier judged claim like this one.")
+    page.keyboard.press("m")
+    expect(page.locator("#status")).to_contain_text("No earlier claim to copy here.")
+    page.keyboard.press("k")
+    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+
+    # Tab to the second match's button: m copies that one, not the best.
+    buttons = page.locator("#seen-before-list .use-match")
+    buttons.nth(1).focus()
+    wanted = page.locator("#seen-before-list > li").nth(1).get_attribute("data-annotation")
+    page.keyboard.press("m")
+    expect(page.locator("#status")).to_contain_text("copied from")
+    [copy] = claims_of(page, second, repeat)
+    assert copy["matched_from"] == int(wanted)
+
+    # A copy is a save like any other: z takes it back.
+    page.keyboard.press("z")
+    expect(page.locator("#status")).to_contain_text("Undone")
+    assert claims_of(page, second, repeat) == []
+
+
+def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: User) -> None:  # noqa: ANN001, F811
+    first, second, claim, repeat = story
+    annotation_service.annotate(
+        db.session.get(Sentence, claim),
+        {
+            "verdict": "disputed",
+            "attributed_to": "Ruth Ellison",
+            "links": [{"url": EVIDENCE, "credibility": "high"}],
+        },
+        actor=reviewer,
+    )
+    db.session.commit()
+    log_in(axe_page, reviewer)
+    open_article(axe_page, second)
+    expect(axe_page.locator("#seen-before-list > li")).to_have_count(1)
+    assert_no_serious_violations(axe_page, "annotation page with a Seen before match")
+    assert_controls_named(axe_page, "annotation page with a Seen before match")
+
+
+def test_narrowing_the_claim_asks_for_its_words_only(
+    page: Page, make_article, reviewer: User
+) -> None:  # noqa: ANN001
+    sample = make_article(text=SAMPLE_BODY, title=SAMPLE_TITLE)
+    both = make_article(
+        text="Ellison says the barrier will cost nearer $70 million, while officials add that the "
+        "river has burst its banks four times since 2010.",
+        title="Two claims in one sentence",
+    )
+    banks = "the river has burst its banks four times since 2010"
+    for words, verdict in ((ELLISON, "disputed"), (banks, "verified")):
+        sentence = next(s for s in sample.sentences if words in sample.text[s.start : s.end])
+        at = sample.text.index(words)
+        annotation_service.annotate(
+            sentence,
+            {"verdict": verdict, "span": {"start": at, "end": at + len(words)}},
+            actor=reviewer,
+        )
+    db.session.commit()
+    log_in(page, reviewer)
+    open_article(page, both.id)
+    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+
+    [sentence_id] = [s.id for s in both.sentences]
+    db.session.commit()
+    with page.expect_request(lambda r: "/similar?" in r.url and "start=" in r.url) as asked:
+        select_words(page, sentence_id, "river has burst its banks four times since 2010")
+    assert "end=" in asked.value.url
+    expect(page.locator("#seen-before-status")).to_contain_text("best: verified")
+    expect(page.locator("#seen-before-list > li").first).to_contain_text(banks)
