@@ -126,7 +126,7 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     """Record the actor's judgement of a claim in this sentence."""
     _refuse_unknown(data, allowed=(*WRITABLE, "sentence_id"))
     clean = _clean(sentence, data, partial=False)
-    _check_matched_from(clean, actor)
+    check_matched_from(clean.get("matched_from"), actor)
     now = utcnow()
     ann = Annotation(sentence=sentence, reviewer=actor, created_at=now, updated_at=now)
     _apply(ann, clean)
@@ -151,7 +151,7 @@ def update_annotation(
     kept = (ann.span_start, ann.span_end) if ann.span_start is not None else None
     clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
     if clean.get("matched_from") not in (None, ann.matched_from_id):
-        _check_matched_from(clean, actor, itself=ann.id)
+        check_matched_from(clean["matched_from"], actor, itself=ann.id)
     before = annotation_data(ann)
     _apply(ann, clean)
     if "span" in changes and clean.get("span") != kept:
@@ -194,15 +194,11 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     return ann
 
 
-def _check_matched_from(clean: dict[str, Any], actor: User, itself: int | None = None) -> None:
-    """A match must be an annotation the actor may see as one (services/similar.py's rule)."""
-    from annotator.services.similar import can_match_from
+def check_matched_from(matched: int | None, actor: User, itself: int | None = None) -> None:
+    """Refuse a match the actor could not have seen (services/similar.py has the rule)."""
+    from annotator.services.similar import refuse_unseen_match  # similar imports this module
 
-    matched = clean.get("matched_from")
-    if matched is not None and (matched == itself or not can_match_from(actor, matched)):
-        raise Invalid(
-            {"matched_from": f"there is no earlier annotation {matched} you can match from."}
-        )
+    refuse_unseen_match(matched, actor, itself)
 
 
 def _require_owner(ann: Annotation, actor: User) -> None:

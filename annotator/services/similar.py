@@ -154,6 +154,14 @@ def can_match_from(viewer: User, annotation_id: int) -> bool:
     return row is not None
 
 
+def refuse_unseen_match(matched: int | None, viewer: User, itself: int | None = None) -> None:
+    """Invalid unless ``matched`` is None or an annotation ``viewer`` may see as a match."""
+    if matched is not None and (matched == itself or not can_match_from(viewer, matched)):
+        raise Invalid(
+            {"matched_from": f"there is no earlier annotation {matched} you can match from."}
+        )
+
+
 def rebuild_index() -> int:
     """Refill the claims index from the annotations; returns how many it holds."""
     source = (
