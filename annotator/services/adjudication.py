@@ -33,53 +33,7 @@ from annotator.services import audit
 from annotator.services.articles import load_article
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
-
-# --------------------------------------------------------------------------- the statistics
-
-
-def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
-    """Cohen's kappa of two raters' labels for the same items (in the same order).
-
-    kappa = (p_o - p_e) / (1 - p_e), p_o the share of items with equal labels, p_e the chance
-    agreement from each rater's own label frequencies. None if there are no items or p_e == 1.
-    """
-    if len(first) != len(second):
-        raise ValueError("both raters must label the same items")
-    n = len(first)
-    if n == 0:
-        return None
-    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
-    counts_a, counts_b = Counter(first), Counter(second)
-    expected = sum(counts_a[label] * counts_b[label] for label in counts_a) / (n * n)
-    if expected >= 1:
-        return None
-    return (observed - expected) / (1 - expected)
-
-
-def fleiss_kappa(items: Sequence[Sequence[str]]) -> float | None:
-    """Fleiss' kappa of several raters' labels; each item is the list of labels it received.
-
-    P_i = sum_j n_ij (n_ij - 1) / (n_i (n_i - 1)) per item, P-bar their mean, p_j the share of all
-    labels in category j, P_e = sum_j p_j^2, kappa = (P-bar - P_e) / (1 - P_e). Items with fewer
-    than two labels are skipped; items may have different numbers of raters.
-    """
-    rated = [labels for labels in items if len(labels) >= 2]
-    if not rated:
-        return None
-    agreement = 0.0
-    totals: Counter[str] = Counter()
-    for labels in rated:
-        n = len(labels)
-        counts = Counter(labels)
-        agreement += sum(c * (c - 1) for c in counts.values()) / (n * (n - 1))
-        totals.update(counts)
-    observed = agreement / len(rated)
-    all_labels = sum(totals.values())
-    expected = sum((c / all_labels) ** 2 for c in totals.values())
-    if expected >= 1:
-        return None
-    return (observed - expected) / (1 - expected)
-
+from annotator.stats.agreement import cohen_kappa, fleiss_kappa
 
 # --------------------------------------------------------------------------- comparing reviewers
 
