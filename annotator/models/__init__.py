@@ -10,6 +10,7 @@ from annotator.models.annotation import (
     Verdict,
 )
 from annotator.models.article import Article, Sentence
+from annotator.models.assignment import ArticleState, Assignment, DeskSetting, Priority, Status
 from annotator.models.audit import Revision
 from annotator.models.source import Source, SourceDomain
 from annotator.models.user import ApiToken, Role, User
@@ -19,8 +20,12 @@ __all__ = [
     "Annotation",
     "ApiToken",
     "Article",
+    "ArticleState",
+    "Assignment",
     "Credibility",
+    "DeskSetting",
     "EvidenceLink",
+    "Priority",
     "RatingOrigin",
     "Revision",
     "Role",
@@ -28,6 +33,7 @@ __all__ = [
     "Source",
     "SourceDomain",
     "Stance",
+    "Status",
     "User",
     "Verdict",
 ]

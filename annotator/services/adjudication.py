@@ -29,7 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Article, Sentence, User, Verdict
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, status
 from annotator.services.articles import load_article
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
@@ -268,6 +268,7 @@ def adjudicate(
             before=None,
             after=adjudication_state(adj),
         )
+        status.refresh(sentence.article_id, actor=actor)
         return adj
     _check_version(adj, expected_version)
     before = adjudication_state(adj)
@@ -276,6 +277,7 @@ def adjudicate(
     audit.record(
         "adjudication", adj.id, "update", actor=actor, before=before, after=adjudication_state(adj)
     )
+    status.refresh(sentence.article_id, actor=actor)
     return adj
 
 

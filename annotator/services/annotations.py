@@ -22,7 +22,7 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit, sources
+from annotator.services import assignments, audit, sources, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
@@ -163,6 +163,7 @@ def get_sentence(sentence_id: object) -> Sentence:
 def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annotation:
     """Record the actor's judgement of a claim in this sentence."""
     _refuse_unknown(data, allowed=(*WRITABLE, "sentence_id"))
+    assignments.require_access(sentence.article_id, actor)
     clean = _clean(sentence, data, partial=False)
     now = utcnow()
     ann = Annotation(sentence=sentence, reviewer=actor, created_at=now, updated_at=now)
@@ -172,6 +173,7 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     audit.record(
         "annotation", ann.id, "create", actor=actor, before=None, after=annotation_state(ann)
     )
+    status.refresh(sentence.article_id, actor=actor)
     return ann
 
 
@@ -193,6 +195,7 @@ def update_annotation(
     audit.record(
         "annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann)
     )
+    status.refresh(ann.sentence.article_id, actor=actor)
     return ann
 
 
@@ -206,6 +209,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
     ann.updated_at = ann.deleted_at
     _flush_or_conflict(ann)
     audit.record("annotation", ann.id, "delete", actor=actor, before=before, after=None)
+    status.refresh(ann.sentence.article_id, actor=actor)
 
 
 def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
@@ -219,6 +223,7 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     audit.record(
         "annotation", ann.id, "restore", actor=actor, before=None, after=annotation_state(ann)
     )
+    status.refresh(ann.sentence.article_id, actor=actor)
     return ann
 
 
