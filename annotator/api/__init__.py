@@ -13,6 +13,7 @@ from wtforms import ValidationError
 from annotator.extensions import csrf, db
 from annotator.models import User
 from annotator.services import annotations as annotation_service
+from annotator.services import assignments
 from annotator.services import articles as article_service
 from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
@@ -139,6 +140,7 @@ def create_article():  # noqa: ANN201
 
 @api_bp.get("/articles/<int:article_id>")
 def get_article(article_id: int):  # noqa: ANN201
+    assignments.require_access(article_id, actor())
     return jsonify(article_json(article_service.load_article(article_id), viewer=actor()))
 
 

@@ -47,7 +47,10 @@ def register_blueprints(app: Flask) -> None:
         articles,
         auth,
         compress,
+        dashboard,
+        desk,
         exports,
+        history,
         imports,
         sentences,
         sources,
@@ -62,6 +65,9 @@ def register_blueprints(app: Flask) -> None:
         sources.bp,
         imports.bp,
         agreement.bp,
+        desk.bp,
+        history.bp,
+        dashboard.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from annotator.extensions import db
 from annotator.models import Sentence
 from annotator.services import annotations as annotation_service
+from annotator.services import assignments
 from annotator.services import articles as article_service
 from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
 from annotator.services.imports import with_title
@@ -114,6 +115,7 @@ def edit(article_id: int):  # noqa: ANN201
 @bp.get("/articles/<int:article_id>")
 @login_required
 def view(article_id: int):  # noqa: ANN201
+    assignments.require_access(article_id, current_user)
     page = workspace(
         article_id,
         viewer=current_user,
