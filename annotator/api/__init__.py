@@ -235,5 +235,6 @@ def openapi():  # noqa: ANN201
 
 
 from annotator.api import agreement as _agreement  # noqa: F401,E402  (registers routes)
+from annotator.api import desk as _desk  # noqa: F401,E402
 from annotator.api import sentences as _sentences  # noqa: E402, F401  (registers routes)
 from annotator.api import sources as _sources  # noqa: F401,E402
