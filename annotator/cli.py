@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from annotator.db import write_intent
+from annotator.desk_cli import assign_command
 from annotator.extensions import db
 from annotator.importers import FORMATS, ImportFailure, parse_file, printable
 from annotator.models import Article, Role, User
@@ -467,6 +468,7 @@ COMMANDS = (
     tokens_group,
     import_command,
     export_command,
+    assign_command,
     backup_command,
     serve_command,
 )
