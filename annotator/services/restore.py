@@ -42,7 +42,7 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, desk_exchange
 from annotator.services.articles import content_hash, find_duplicate
 from annotator.services.errors import Invalid
 from annotator.services.sources import MAX_DOMAINS, MAX_RATIONALE, normalise_domain
@@ -64,7 +64,7 @@ ARTICLE_KEYS = {
     "created_at",
     "sentences",
 }
-ARTICLE_OPTIONAL = {"external_id"}
+ARTICLE_OPTIONAL = {"external_id", "status", "assignments"}  # the last two: desk_exchange
 SENTENCE_KEYS = {"id", "index", "paragraph", "start", "end", "text", "annotations"}
 SENTENCE_OPTIONAL = {"adjudication"}
 ADJUDICATION_KEYS = {"verdict", "note", "adjudicator", "version", "created_at", "updated_at"}
@@ -356,6 +356,7 @@ class _Checker:
             except ValueError:
                 self.problem(f"{path}.published_at", "must be an ISO 8601 date.")
         self.timestamp(f"{path}.created_at", article["created_at"])
+        desk_exchange.check_article(self.problem, path, article)
         sentences = article["sentences"]
         if not isinstance(sentences, list) or not sentences:
             self.problem(f"{path}.sentences", "must be a non-empty list.")
@@ -720,6 +721,7 @@ def _write(
                 _write_adjudication(
                     sentence["adjudication"], sentence_id, users, summary, actor=actor
                 )
+        desk_exchange.write_article(article_id, article, users, actor=actor)
         audit.record(
             "article",
             article_id,
@@ -980,6 +982,7 @@ def _users_for(
             names.add(entry["rated_by"])
         names.update(r["actor"] for r in entry.get("history") or [] if r["actor"])
     for article in articles:
+        names.update(desk_exchange.user_names(article))
         for sentence in article["sentences"]:
             if sentence.get("adjudication") is not None:
                 names.add(sentence["adjudication"]["adjudicator"])
