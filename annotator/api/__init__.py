@@ -13,7 +13,7 @@ from wtforms import ValidationError
 from annotator.extensions import csrf, db
 from annotator.models import User
 from annotator.services import annotations as annotation_service
-from annotator.services import assignments
+from annotator.services import assignments, status
 from annotator.services import articles as article_service
 from annotator.services import users
 from annotator.services.annotations import annotation_state, annotations_for_article
@@ -91,6 +91,7 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
     """An article as the API returns it, with the sentences and the annotations the viewer may see."""
     data = article_data(article)
     if with_sentences:
+        data["status"] = str(status.statuses([article.id])[article.id])
         by_sentence: dict[int, list[dict[str, Any]]] = {}
         for ann in annotations_for_article(article.id, viewer=viewer):
             by_sentence.setdefault(ann.sentence_id, []).append(annotation_state(ann))
@@ -107,11 +108,13 @@ def list_articles():  # noqa: ANN201
     rows = article_service.list_articles(
         viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset
     )
+    where = status.statuses([row.article.id for row in rows[:limit]])
     items = [
         dict(
             article_json(row.article, viewer=actor(), with_sentences=False),
             sentence_count=row.sentences,
             reviewed=row.reviewed,
+            status=str(where[row.article.id]),
         )
         for row in rows[:limit]
     ]

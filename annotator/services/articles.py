@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,12 +223,23 @@ def _progress_query(viewer: User, search: str = ""):  # noqa: ANN202 - a Select
 
 
 def list_articles(
-    *, viewer: User, search: str = "", sort: str = "newest", limit: int = 200, offset: int = 0
+    *,
+    viewer: User,
+    search: str = "",
+    sort: str = "newest",
+    limit: int = 200,
+    offset: int = 0,
+    conditions: Sequence[Any] = (),
+    order: Sequence[Any] = (),
 ) -> list[ArticleRow]:
     """Articles with review progress, in one query. ``sort``: newest, oldest, title, or progress
-    (the viewer's least-reviewed first)."""
+    (the viewer's least-reviewed first); ``conditions`` narrow it and ``order`` (if given) sorts
+    it instead (the desk's filters: services.desk_list)."""
     query, total, done = _progress_query(viewer, search)
-    if sort == "progress":
+    query = query.where(*conditions)
+    if order:
+        order = (*order, Article.id.desc())
+    elif sort == "progress":
         order = ((done * 1.0) / db.func.coalesce(db.func.nullif(total, 0), 1), Article.id)
     else:
         order = SORTS.get(sort, SORTS["newest"])

@@ -10,13 +10,14 @@ from flask_login import current_user, login_required
 from annotator.extensions import db
 from annotator.models import Sentence
 from annotator.services import annotations as annotation_service
-from annotator.services import assignments
 from annotator.services import articles as article_service
+from annotator.services import assignments, desk_list, status
 from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
 from annotator.services.imports import with_title
 from annotator.services.boundaries import edit_text
 from annotator.services.read_models import WorkspacePage, workspace
 from annotator.web import admin_required
+from annotator.web.desk import AssignForm
 from annotator.web.forms import (
     LINK_CREDIBILITY_CHOICES,
     STANCE_CHOICES,
@@ -34,13 +35,34 @@ bp = Blueprint("articles", __name__)
 def index():  # noqa: ANN201
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
-    sort = sort if sort in (*article_service.SORTS, "progress") else "newest"
-    rows = article_service.list_articles(viewer=current_user, search=search, sort=sort)
+    sort = sort if sort in (*article_service.SORTS, "progress", *desk_list.SORTS) else "newest"
+    wanted = {name: request.args.get(name, "")[:64] for name in ("status", "assignee", "due")}
+    try:
+        conditions = desk_list.filters(
+            viewer=current_user,
+            status=wanted["status"],
+            assignee=wanted["assignee"],
+            due_by=wanted["due"],
+        )
+    except Invalid as error:
+        flash(f"The filter was not applied. {error.message}", "error")
+        conditions = desk_list.filters(viewer=current_user)
+    rows = article_service.list_articles(
+        viewer=current_user,
+        search=search,
+        sort=sort,
+        conditions=conditions,
+        order=desk_list.order(sort),
+    )
     return render_template(
         "articles/index.html",
         rows=rows,
         search=search,
         sort=sort,
+        wanted=wanted,
+        desk=desk_list.columns([row.article.id for row in rows], viewer=current_user),
+        status_labels=status.LABELS,
+        assign_form=AssignForm(formdata=None) if current_user.is_admin else None,
         next_article=article_service.next_article_to_review(viewer=current_user),
     )
 

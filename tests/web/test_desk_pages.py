@@ -253,3 +253,30 @@ def test_dashboard_draws_charts_with_tables_and_the_csv_has_the_same_figures(cli
     )
     assert "Story 1" in scoped and "Story 0" not in scoped
     assert client.get("/dashboard?since=yesterday").status_code == 422
+
+
+def listing(client, url: str) -> str:  # noqa: ANN001
+    """The article table of the list page (the page's top may name an article to review next)."""
+    return client.get(url).get_data(as_text=True).split('class="articles"')[1]
+
+
+def test_article_list_shows_status_assignees_and_due_and_filters_by_them(client, desk) -> None:  # noqa: ANN001
+    admin, (ann, *_), (first, second, third) = desk
+    assignments.assign([first], reviewers=["ann"], due_date="2027-01-09", actor=admin)
+    assignments.assign([second], reviewers=["bob"], due_date="2027-01-02", actor=admin)
+    db.session.commit()
+    login(client, admin)
+    page = listing(client, "/?sort=due")
+    assert page.index("Story 1") < page.index("Story 0") < page.index("Story 2")
+    assert "2027-01-02" in page and 'name="article"' in page  # bulk checkboxes for admins
+    listed = listing(client, "/?status=in_review&assignee=ann")
+    assert "Story 0" in listed and "Story 1" not in listed and "Story 2" not in listed
+    due = listing(client, "/?due=2027-01-05")
+    assert "Story 1" in due and "Story 0" not in due
+    bad = client.get("/?due=someday&assignee=nobody").get_data(as_text=True)
+    assert "The filter was not applied" in bad and "Story 2" in bad
+    client.get("/logout")
+    other = client.application.test_client()
+    login(other, ann)
+    mine = other.get("/").get_data(as_text=True)
+    assert "bob" not in mine and 'name="article"' not in mine  # reviewers see only their own
