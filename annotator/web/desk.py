@@ -170,7 +170,7 @@ def assign(article_id: int):  # noqa: ANN201
 def bulk_assign():  # noqa: ANN201
     """Assign the articles ticked in the article list."""
     form = AssignForm()
-    ids = request.form.getlist("article", type=int)
+    ids = sorted(set(request.form.getlist("article", type=int)))  # oldest first, whatever the list order
     back = url_for("articles.index")
     if not form.validate_on_submit():
         flash("The form had expired; please try again.", "error")
