@@ -307,15 +307,17 @@ def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Das
 
 
 def status_counts() -> list[tuple[Status, int]]:
-    found = dict(
-        db.session.execute(
-            db.select(db.func.coalesce(ArticleState.status, Status.NEW.value), db.func.count())
-            .select_from(Article)
-            .outerjoin(ArticleState, ArticleState.article_id == Article.id)
-            .where(Article.deleted_at.is_(None))
-            .group_by(db.func.coalesce(ArticleState.status, Status.NEW.value))
-        ).all()
-    )
+    """How many live articles stand at each status (never moved: new)."""
+    found: dict[str, int] = {}
+    for st, n in db.session.execute(
+        db.select(ArticleState.status, db.func.count())
+        .select_from(Article)
+        .outerjoin(ArticleState, ArticleState.article_id == Article.id)
+        .where(Article.deleted_at.is_(None))
+        .group_by(ArticleState.status)
+    ):
+        key = Status.NEW.value if st is None else str(st)
+        found[key] = found.get(key, 0) + n
     return [(s, found.get(s.value, 0)) for s in Status]
 
 
