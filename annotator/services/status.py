@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
@@ -102,18 +103,26 @@ def move(
     return _set(article.id, target, actor=actor, by_hand=by_hand)
 
 
-def _set(article_id: int, to: Status, *, actor: User | None, by_hand: bool) -> ArticleState:
+def _set(
+    article_id: int, to: Status, *, actor: User | None, by_hand: bool, by_rule: bool = False
+) -> ArticleState | None:
+    """Move the article and audit it. Two requests may move the same article at once (two
+    reviewers finishing together): the move is made in a savepoint, and when another request got
+    there first a move by rule is simply skipped (the other one made it), a move by hand is a
+    Conflict. Returns the state, or None for a skipped move."""
     state = state_of(article_id)
     before = Status.NEW if state is None else state.status
-    if state is None:
-        state = ArticleState(article_id=article_id, status=to)
-        db.session.add(state)
-    state.status, state.by_hand = to, by_hand
-    state.changed_by_id = actor.id if actor else None
-    state.changed_at = utcnow()
     try:
-        db.session.flush()
-    except StaleDataError as error:
+        with db.session.begin_nested():
+            if state is None:
+                state = ArticleState(article_id=article_id, status=to)
+                db.session.add(state)
+            state.status, state.by_hand = to, by_hand
+            state.changed_by_id = actor.id if actor else None
+            state.changed_at = utcnow()
+    except (StaleDataError, IntegrityError) as error:
+        if by_rule:
+            return None
         raise Conflict(
             f"Article #{article_id} was moved by someone else at the same moment; reload and try again."
         ) from error
@@ -172,19 +181,19 @@ def refresh(article_id: int, *, actor: User | None) -> Status:
         )
         if not started:
             return status
-        _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False)
+        _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
         status = Status.IN_REVIEW
     if status == Status.IN_REVIEW and not by_hand:
         total, judged = completion(article_id)
         if judged and total and all(n >= total for n in judged.values()):
-            _set(article_id, Status.READY, actor=actor, by_hand=False)
+            _set(article_id, Status.READY, actor=actor, by_hand=False, by_rule=True)
             status = Status.READY
         return status
     if status == Status.READY:
         if not by_hand:
             total, judged = completion(article_id)
             if not (judged and all(n >= total for n in judged.values())):
-                _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False)
+                _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
                 return Status.IN_REVIEW
         adjudicated = db.session.scalar(
             db.select(Adjudication.id)
@@ -193,6 +202,6 @@ def refresh(article_id: int, *, actor: User | None) -> Status:
             .limit(1)
         )
         if adjudicated and open_disagreements(article_id) == 0:
-            _set(article_id, Status.ADJUDICATED, actor=actor, by_hand=False)
+            _set(article_id, Status.ADJUDICATED, actor=actor, by_hand=False, by_rule=True)
             return Status.ADJUDICATED
     return status
