@@ -75,6 +75,7 @@ bench: $(VENV)/.installed-test
 	-$(BIN)/python bench/bench_segment.py
 	-$(BIN)/python bench/bench_import.py
 	-$(BIN)/python bench/bench_export.py
+	-$(BIN)/python bench/bench_desk.py
 
 ## screenshots: refresh the README's picture of the annotation page
 screenshots: $(VENV)/.installed-test chromium

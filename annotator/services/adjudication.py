@@ -268,7 +268,7 @@ def adjudicate(
             before=None,
             after=adjudication_state(adj),
         )
-        status.refresh(sentence.article_id, actor=actor)
+        status.refresh(sentence.article_id, actor=actor, judged_changed=False)
         return adj
     _check_version(adj, expected_version)
     before = adjudication_state(adj)
@@ -277,7 +277,7 @@ def adjudicate(
     audit.record(
         "adjudication", adj.id, "update", actor=actor, before=before, after=adjudication_state(adj)
     )
-    status.refresh(sentence.article_id, actor=actor)
+    status.refresh(sentence.article_id, actor=actor, judged_changed=False)
     return adj
 
 

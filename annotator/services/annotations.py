@@ -195,7 +195,7 @@ def update_annotation(
     audit.record(
         "annotation", ann.id, "update", actor=actor, before=before, after=annotation_state(ann)
     )
-    status.refresh(ann.sentence.article_id, actor=actor)
+    status.refresh(ann.sentence.article_id, actor=actor, judged_changed=False)
     return ann
 
 

@@ -163,12 +163,50 @@ def completion(article_id: int) -> tuple[int, dict[int, int]]:
     return total or 0, judged
 
 
-def refresh(article_id: int, *, actor: User | None) -> Status:
-    """Apply the automatic rules after work on the article; returns where it now stands."""
+def _may_have_finished(article_id: int, actor: User | None) -> bool:
+    """False when the actor's judgement cannot have completed the article: they are not assigned
+    to it, or they have sentences left (one query; the full check runs only otherwise)."""
+    if actor is None:
+        return True
+    total = (
+        db.select(db.func.count())
+        .select_from(Sentence)
+        .where(Sentence.article_id == article_id)
+        .scalar_subquery()
+    )
+    judged = (
+        db.select(db.func.count(db.distinct(Annotation.sentence_id)))
+        .join(Sentence, Annotation.sentence_id == Sentence.id)
+        .where(
+            Sentence.article_id == article_id,
+            Annotation.reviewer_id == actor.id,
+            Annotation.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    assigned = db.exists().where(
+        Assignment.article_id == article_id, Assignment.reviewer_id == actor.id
+    )
+    return bool(db.session.scalar(db.select(db.and_(assigned, judged >= total))))
+
+
+def _complete(article_id: int) -> bool:
+    total, judged = completion(article_id)
+    return bool(judged and total and all(n >= total for n in judged.values()))
+
+
+def refresh(article_id: int, *, actor: User | None, judged_changed: bool = True) -> Status:
+    """Apply the automatic rules after work on the article; returns where it now stands.
+
+    ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
+    verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
+    save costs one query here."""
     state = state_of(article_id)
     status = Status.NEW if state is None else state.status
     by_hand = state is not None and state.by_hand
     if status in (Status.ARCHIVED, Status.ADJUDICATED):
+        return status
+    if not judged_changed and status != Status.READY:
         return status
     if status == Status.NEW and not by_hand:
         started = db.session.scalar(
@@ -184,17 +222,14 @@ def refresh(article_id: int, *, actor: User | None) -> Status:
         _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
         status = Status.IN_REVIEW
     if status == Status.IN_REVIEW and not by_hand:
-        total, judged = completion(article_id)
-        if judged and total and all(n >= total for n in judged.values()):
+        if _may_have_finished(article_id, actor) and _complete(article_id):
             _set(article_id, Status.READY, actor=actor, by_hand=False, by_rule=True)
             status = Status.READY
         return status
     if status == Status.READY:
-        if not by_hand:
-            total, judged = completion(article_id)
-            if not (judged and all(n >= total for n in judged.values())):
-                _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
-                return Status.IN_REVIEW
+        if not by_hand and judged_changed and not _complete(article_id):
+            _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
+            return Status.IN_REVIEW
         adjudicated = db.session.scalar(
             db.select(Adjudication.id)
             .join(Sentence, Adjudication.sentence_id == Sentence.id)
