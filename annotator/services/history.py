@@ -30,6 +30,7 @@ ACTIONS = {
     "delete": "deleted",
     "restore": "restored",
     "move": "moved",
+    "transition": "moved",
     "import": "imported",
     "assign": "assigned",
     "unassign": "unassigned",

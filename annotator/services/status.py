@@ -129,7 +129,7 @@ def _set(
     audit.record(
         "article_status",
         article_id,
-        "move",
+        "transition",  # not "move": that word belongs to annotations following their sentence
         actor=actor,
         before={"status": str(before)},
         after={"status": str(to), "by_hand": by_hand},
