@@ -33,7 +33,7 @@ from annotator.services import audit, status
 from annotator.services.articles import load_article
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
-from annotator.stats.agreement import cohen_kappa, fleiss_kappa
+from annotator.stats.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
 
 # --------------------------------------------------------------------------- comparing reviewers
 
@@ -77,6 +77,7 @@ class ArticleAgreement:
     adjudicated: int = 0
     kappa: float | None = None
     kappa_method: str | None = None  # "cohen" (two reviewers) or "fleiss" (three or more)
+    alpha: float | None = None  # Krippendorff's alpha (nominal), over every judged sentence
 
     @property
     def percent_agreement(self) -> float | None:
@@ -160,6 +161,7 @@ def agreement(article_id: int, *, viewer: User) -> ArticleAgreement:
     compared = [row for row in rows if row.compared]
     result.compared = len(compared)
     result.agreed = sum(1 for row in compared if row.agree)
+    result.alpha = krippendorff_alpha([list(row.verdicts.values()) for row in rows])
     if len(reviewers) == 2:
         first, second = reviewers
         both = [row for row in compared if first in row.verdicts and second in row.verdicts]
@@ -185,6 +187,7 @@ def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
         "percent_agreement": result.percent_agreement,
         "kappa": None if result.kappa is None else round(result.kappa, 4),
         "kappa_method": result.kappa_method,
+        "krippendorff_alpha": None if result.alpha is None else round(result.alpha, 4),
         "sentences": [
             {
                 "sentence_id": row.sentence.id,

@@ -199,3 +199,31 @@ def test_reviewers_never_see_the_disagreements_queue(desk) -> None:  # noqa: ANN
     _admin, (ann, *_), _articles = desk
     with pytest.raises(Forbidden):
         disagreements_queue(viewer=ann)
+
+
+def test_the_agreement_page_gives_alpha_equal_to_the_pure_formula(desk) -> None:  # noqa: ANN001
+    from annotator.services.adjudication import agreement
+    from annotator.stats.agreement import krippendorff_alpha
+
+    admin, (ann, bob, cy), (story, *_rest) = desk
+    judge_all(story, ann, overrides={0: "disputed"})
+    judge_all(story, bob, overrides={1: "unproven"})
+    annotate(story.sentences[2], {"verdict": "verified"}, actor=cy)  # three on one sentence
+    db.session.commit()
+    result = agreement(story.id, viewer=admin)
+    units = [list(row.verdicts.values()) for row in result.sentences]
+    assert len(units) == len(story.sentences) and result.alpha is not None
+    assert result.alpha == pytest.approx(krippendorff_alpha(units))
+    reference = pytest.importorskip("krippendorff", reason="krippendorff is a test dependency")
+    import numpy as np
+
+    codes = {"verified": 0, "unproven": 1, "disputed": 2}
+    matrix = np.array(
+        [
+            [codes.get(row.verdicts.get(name), np.nan) for row in result.sentences]
+            for name in ("ann", "bob", "cy")
+        ],
+        dtype=float,
+    )
+    expected = reference.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert result.alpha == pytest.approx(expected, abs=1e-9)
