@@ -30,7 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annotator import create_app  # noqa: E402
 from annotator.extensions import db  # noqa: E402
 from annotator.models import Annotation, Role, User  # noqa: E402
-from annotator.services import adjudication, articles, assignments, dashboard, status  # noqa: E402
+from annotator.services import (  # noqa: E402
+    adjudication,
+    agreement_tables,
+    articles,
+    assignments,
+    queue,
+    status,
+)
 from annotator.services.annotations import annotate, update_annotation  # noqa: E402
 
 ARTICLES, SENTENCES, REVIEWERS = 60, 40, 6
@@ -150,7 +157,7 @@ def main() -> None:
 
             cont, baseline_next = [], []
             for _ in range(ROUNDS):
-                cont.append(timed(lambda: assignments.next_in_queue(reviewer), 20))
+                cont.append(timed(lambda: queue.next_in_queue(reviewer), 20))
                 baseline_next.append(
                     timed(lambda: articles.next_article_to_review(viewer=reviewer), 20)
                 )
@@ -161,7 +168,12 @@ def main() -> None:
             tables, single = [], []
             for _ in range(ROUNDS):
                 tables.append(
-                    timed(lambda: dashboard.agreement_tables(dashboard.Scope(), viewer=boss), 3)
+                    timed(
+                        lambda: agreement_tables.agreement_tables(
+                            agreement_tables.Scope(), viewer=boss
+                        ),
+                        3,
+                    )
                 )
                 single.append(timed(lambda: adjudication.agreement(first_article, viewer=boss), 3))
 

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
+from annotator.services import agreement_tables, assignments, dashboard, history, queue, status
 from annotator.services import articles as article_service
-from annotator.services import assignments, dashboard, history, status
 from annotator.services.annotations import annotation_state
 from annotator.services.assignments import assignment_state
 from annotator.services.disagreements import disagreements_queue
@@ -35,7 +35,7 @@ def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
 @api_bp.get("/queue")
 def get_queue():  # noqa: ANN201
     """The caller's assignments in queue order, with progress, and the next sentence to judge."""
-    following = assignments.next_in_queue(actor())
+    following = queue.next_in_queue(actor())
     return jsonify(
         {
             "items": [
@@ -47,7 +47,7 @@ def get_queue():  # noqa: ANN201
                     "judged": row.judged,
                     "done": row.done,
                 }
-                for row in assignments.queue(actor())
+                for row in queue.queue(actor())
             ],
             "next": None
             if following is None
@@ -231,7 +231,9 @@ def _round(value: float | None) -> float | None:
 def agreement_over_articles():  # noqa: ANN201
     """Alpha, Fleiss' kappa, percent agreement and pairwise Cohen's kappa over a set of articles:
     ``since``, ``until`` (import dates), ``outlet``, ``status``, ``article`` (ids)."""
-    tables = dashboard.agreement_tables(dashboard.parse_scope(request.args), viewer=actor())
+    tables = agreement_tables.agreement_tables(
+        agreement_tables.parse_scope(request.args), viewer=actor()
+    )
     return jsonify(
         {
             "scope": tables.scope.describe(),

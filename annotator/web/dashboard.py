@@ -11,6 +11,7 @@ from flask_login import current_user
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
 from annotator.services import adjudication as adjudication_service
+from annotator.services import agreement_tables as tables_service
 from annotator.services import dashboard as dashboard_service
 from annotator.services import status
 from annotator.services.annotations import get_sentence
@@ -28,15 +29,15 @@ PAGE = 25
 @admin_required
 def index():  # noqa: ANN201
     try:
-        scope = dashboard_service.parse_scope(request.args)
+        scope = tables_service.parse_scope(request.args)
     except Invalid as error:
         flash(f"The filter was not applied. {error.message}", "error")
-        scope = dashboard_service.Scope()
+        scope = tables_service.Scope()
         code = 422
     else:
         code = 200
     board = dashboard_service.dashboard(viewer=current_user)
-    tables = dashboard_service.agreement_tables(scope, viewer=current_user)
+    tables = tables_service.agreement_tables(scope, viewer=current_user)
     peak = max((n for r in board.reviewers for _d, n in r.per_day), default=0)
     return render_template(
         "desk/dashboard.html",
@@ -63,14 +64,14 @@ def index():  # noqa: ANN201
 @bp.get("/dashboard/agreement.csv")
 @admin_required
 def agreement_csv():  # noqa: ANN201
-    scope = dashboard_service.parse_scope(request.args)
+    scope = tables_service.parse_scope(request.args)
     table = request.args.get("table", "articles")
     if table not in ("articles", "pairs"):
         raise Invalid({"table": "must be articles or pairs."})
-    tables = dashboard_service.agreement_tables(scope, viewer=current_user)
+    tables = tables_service.agreement_tables(scope, viewer=current_user)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in dashboard_service.agreement_csv_rows(tables, table):
+    for row in tables_service.agreement_csv_rows(tables, table):
         writer.writerow([neutralise(cell) for cell in row])
     return Response(
         buffer.getvalue(),

@@ -12,6 +12,7 @@ from annotator import uow
 from annotator.models import Priority, Status
 from annotator.services import articles as article_service
 from annotator.services import assignments, status
+from annotator.services import queue as queue_service
 from annotator.services.errors import Conflict, Invalid
 from annotator.web import admin_required
 from annotator.web.forms import attach_errors, options
@@ -77,11 +78,11 @@ def _assign_args(form: AssignForm) -> dict[str, object]:
 @bp.get("/queue")
 @login_required
 def queue():  # noqa: ANN201
-    rows = assignments.queue(current_user)
+    rows = queue_service.queue(current_user)
     return render_template(
         "desk/queue.html",
         rows=rows,
-        following=assignments.next_in_queue(current_user),
+        following=queue_service.next_in_queue(current_user),
         status_labels=status.LABELS,
     )
 
@@ -90,7 +91,7 @@ def queue():  # noqa: ANN201
 @login_required
 def continue_():  # noqa: ANN201
     """The next sentence the viewer has not judged, across the whole queue."""
-    following = assignments.next_in_queue(current_user)
+    following = queue_service.next_in_queue(current_user)
     if following is None:
         flash("Your queue is done: every sentence of every assignment has your verdict.", "info")
         return redirect(url_for("desk.queue"))
@@ -170,7 +171,9 @@ def assign(article_id: int):  # noqa: ANN201
 def bulk_assign():  # noqa: ANN201
     """Assign the articles ticked in the article list."""
     form = AssignForm()
-    ids = sorted(set(request.form.getlist("article", type=int)))  # oldest first, whatever the list order
+    ids = sorted(
+        set(request.form.getlist("article", type=int))
+    )  # oldest first, whatever the list order
     back = url_for("articles.index")
     if not form.validate_on_submit():
         flash("The form had expired; please try again.", "error")

@@ -8,7 +8,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, Assignment, Revision
-from annotator.services import assignments, status
+from annotator.services import assignments, queue, status
 from annotator.services.adjudication import adjudicate
 from annotator.services.annotations import annotate, delete_annotation, get_sentence
 from annotator.services.disagreements import disagreements_queue
@@ -126,14 +126,14 @@ def test_queue_orders_by_priority_then_due_date_and_continue_crosses_articles(de
     assignments.assign([second], reviewers=["ann"], due_date="2027-01-05", actor=admin)
     assignments.assign([third], reviewers=["ann"], due_date="2027-01-01", actor=admin)
     db.session.commit()
-    assert [row.article.id for row in assignments.queue(ann)] == [third.id, second.id, first.id]
+    assert [row.article.id for row in queue.queue(ann)] == [third.id, second.id, first.id]
     judge_all(third, ann)
     # third is done: Continue goes to the first sentence of the next article in the queue
-    assert assignments.next_in_queue(ann) == (second.id, second.sentences[0].id)
+    assert queue.next_in_queue(ann) == (second.id, second.sentences[0].id)
     annotate(second.sentences[0], {"verdict": "disputed"}, actor=ann)
     db.session.commit()
-    assert assignments.next_in_queue(ann) == (second.id, second.sentences[1].id)
-    assert [row.done for row in assignments.queue(ann)] == [False, False, True]
+    assert queue.next_in_queue(ann) == (second.id, second.sentences[1].id)
+    assert [row.done for row in queue.queue(ann)] == [False, False, True]
 
 
 def test_article_moves_to_ready_by_itself_and_to_adjudicated_when_settled(desk) -> None:  # noqa: ANN001

@@ -12,8 +12,8 @@ from annotator.extensions import db
 from annotator.models import Annotation, Assignment
 from annotator.services import assignments, status
 from annotator.services.adjudication import get_adjudication
+from annotator.services.agreement_tables import Scope, agreement_tables
 from annotator.services.annotations import annotate, update_annotation
-from annotator.services.dashboard import Scope, agreement_tables
 from tests.conftest import count, login
 
 
