@@ -9,6 +9,27 @@ from annotator.extensions import db
 from annotator.models import Annotation, Article, ArticleState, Assignment, Sentence, Status, User
 
 
+def has_open_work(viewer: User) -> bool:
+    """Whether a reviewer has an assignment on a live article that is not archived (one query);
+    admins never do: their home is the article list."""
+    if viewer.is_admin:
+        return False
+    return (
+        db.session.scalar(
+            db.select(Assignment.id)
+            .join(Article, Assignment.article_id == Article.id)
+            .outerjoin(ArticleState, ArticleState.article_id == Article.id)
+            .where(
+                Assignment.reviewer_id == viewer.id,
+                Article.deleted_at.is_(None),
+                db.or_(ArticleState.status.is_(None), ArticleState.status != Status.ARCHIVED.value),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 @dataclass
 class QueueRow:
     assignment: Assignment

@@ -12,6 +12,7 @@ from annotator.models import Sentence
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services import assignments, desk_list, status
+from annotator.services import queue as queue_service
 from annotator.services.errors import Conflict, Duplicate, Invalid, NotFound
 from annotator.services.imports import with_title
 from annotator.services.boundaries import edit_text
@@ -33,6 +34,8 @@ bp = Blueprint("articles", __name__)
 @bp.get("/")
 @login_required
 def index():  # noqa: ANN201
+    if not request.args and queue_service.has_open_work(current_user):
+        return redirect(url_for("desk.queue"))  # a reviewer with assignments starts at their queue
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
     sort = sort if sort in (*article_service.SORTS, "progress", *desk_list.SORTS) else "newest"

@@ -278,5 +278,7 @@ def test_article_list_shows_status_assignees_and_due_and_filters_by_them(client,
     client.get("/logout")
     other = client.application.test_client()
     login(other, ann)
-    mine = other.get("/").get_data(as_text=True)
+    home = other.get("/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/queue")  # her home
+    mine = other.get("/?sort=newest").get_data(as_text=True)
     assert "bob" not in mine and 'name="article"' not in mine  # reviewers see only their own
