@@ -78,6 +78,7 @@ bench: $(VENV)/.installed-test
 	-$(BIN)/python bench/bench_public.py
 	-$(BIN)/python bench/bench_login.py
 	-$(BIN)/python bench/bench_hardening.py
+	-$(BIN)/python bench/bench_desk.py
 
 ## screenshots: refresh the README's picture of the annotation page
 screenshots: $(VENV)/.installed-test chromium

@@ -167,7 +167,8 @@ def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> st
         "/login", data={"username": name, "password": password, "csrf_token": token}
     )
     assert response.status_code == 302, f"login as {name} failed"
-    client.csrf = csrf_from(client.get("/").get_data(as_text=True))  # type: ignore[attr-defined]
+    home = client.get("/", follow_redirects=True)  # a reviewer with assignments lands on the queue
+    client.csrf = csrf_from(home.get_data(as_text=True))  # type: ignore[attr-defined]
     return client.csrf  # type: ignore[attr-defined]
 
 

@@ -15,7 +15,7 @@ from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.responses import export_response
 from annotator.services import annotations as annotation_service
-from annotator.services import article_list, users
+from annotator.services import article_list, assignments, status, users
 from annotator.services import articles as article_service
 from annotator.services.annotations import annotations_for_article
 from annotator.services.boundaries import edit_text
@@ -83,6 +83,7 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
     """An article as the API returns it, with the sentences and the annotations the viewer may see."""
     data = article_data(article)
     if with_sentences:
+        data["status"] = str(status.statuses([article.id])[article.id])
         by_sentence: dict[int, list[dict[str, Any]]] = {}
         for ann in annotations_for_article(article.id, viewer=viewer):
             by_sentence.setdefault(ann.sentence_id, []).append(annotation_data(ann))
@@ -99,11 +100,13 @@ def list_articles():  # noqa: ANN201
     rows = article_list.list_articles(
         viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset
     )
+    where = status.statuses([row.article.id for row in rows[:limit]])
     items = [
         dict(
             article_json(row.article, viewer=actor(), with_sentences=False),
             sentence_count=row.sentences,
             reviewed=row.reviewed,
+            status=str(where[row.article.id]),
         )
         for row in rows[:limit]
     ]
@@ -131,6 +134,7 @@ def create_article():  # noqa: ANN201
 
 @api_bp.get("/articles/<int:article_id>")
 def get_article(article_id: int):  # noqa: ANN201
+    assignments.require_access(article_id, actor())
     return jsonify(article_json(article_service.load_article(article_id), viewer=actor()))
 
 
@@ -225,6 +229,7 @@ def register(app: Flask) -> None:
     module (so no module imports one that imports it back)."""
     from annotator.api import (  # noqa: F401  (they add their routes)
         agreement,
+        desk,
         publication,
         search,
         sentences,

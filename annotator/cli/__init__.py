@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup
 
 from annotator.cli.backup import backup_command
 from annotator.cli.bootstrap import bootstrap_command, init_command
+from annotator.cli.desk import assign_command
 from annotator.cli.exports import export_command
 from annotator.cli.imports import import_command
 from annotator.cli.publish import publish_command
@@ -26,6 +27,7 @@ COMMANDS = (
     tokens_group,
     import_command,
     export_command,
+    assign_command,
     backup_command,
     serve_command,
     publish_command,

@@ -4,6 +4,7 @@ from annotator.enums import Credibility, RatingOrigin, Role, Stance, Verdict
 from annotator.models.adjudication import Adjudication
 from annotator.models.annotation import Annotation, EvidenceLink
 from annotator.models.article import Article, Sentence
+from annotator.models.assignment import ArticleState, Assignment, DeskSetting, Priority, Status
 from annotator.models.audit import Revision
 from annotator.models.publication import Publication, PublicationChange
 from annotator.models.search import SearchEntry
@@ -17,9 +18,13 @@ __all__ = [
     "ApiToken",
     "AuthEvent",
     "Article",
+    "ArticleState",
+    "Assignment",
     "Credibility",
+    "DeskSetting",
     "EvidenceLink",
     "LoginThrottle",
+    "Priority",
     "RatingOrigin",
     "Publication",
     "PublicationChange",
@@ -30,6 +35,7 @@ __all__ = [
     "Source",
     "SourceDomain",
     "Stance",
+    "Status",
     "User",
     "UserSession",
     "Verdict",

@@ -30,58 +30,12 @@ from annotator.extensions import db
 from annotator.fields import ADJUDICATION
 from annotator.models import Adjudication, Annotation, Article, Sentence, User, Verdict
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, status
 from annotator.services.articles import load_article
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import adjudication_data
 from annotator.services.validation import Problems
-
-# --------------------------------------------------------------------------- the statistics
-
-
-def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
-    """Cohen's kappa of two raters' labels for the same items (in the same order).
-
-    kappa = (p_o - p_e) / (1 - p_e), p_o the share of items with equal labels, p_e the chance
-    agreement from each rater's own label frequencies. None if there are no items or p_e == 1.
-    """
-    if len(first) != len(second):
-        raise ValueError("both raters must label the same items")
-    n = len(first)
-    if n == 0:
-        return None
-    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
-    counts_a, counts_b = Counter(first), Counter(second)
-    expected = sum(counts_a[label] * counts_b[label] for label in counts_a) / (n * n)
-    if expected >= 1:
-        return None
-    return (observed - expected) / (1 - expected)
-
-
-def fleiss_kappa(items: Sequence[Sequence[str]]) -> float | None:
-    """Fleiss' kappa of several raters' labels; each item is the list of labels it received.
-
-    P_i = sum_j n_ij (n_ij - 1) / (n_i (n_i - 1)) per item, P-bar their mean, p_j the share of all
-    labels in category j, P_e = sum_j p_j^2, kappa = (P-bar - P_e) / (1 - P_e). Items with fewer
-    than two labels are skipped; items may have different numbers of raters.
-    """
-    rated = [labels for labels in items if len(labels) >= 2]
-    if not rated:
-        return None
-    agreement = 0.0
-    totals: Counter[str] = Counter()
-    for labels in rated:
-        n = len(labels)
-        counts = Counter(labels)
-        agreement += sum(c * (c - 1) for c in counts.values()) / (n * (n - 1))
-        totals.update(counts)
-    observed = agreement / len(rated)
-    all_labels = sum(totals.values())
-    expected = sum((c / all_labels) ** 2 for c in totals.values())
-    if expected >= 1:
-        return None
-    return (observed - expected) / (1 - expected)
-
+from annotator.stats.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
 
 # --------------------------------------------------------------------------- comparing reviewers
 
@@ -125,6 +79,7 @@ class ArticleAgreement:
     adjudicated: int = 0
     kappa: float | None = None
     kappa_method: str | None = None  # "cohen" (two reviewers) or "fleiss" (three or more)
+    alpha: float | None = None  # Krippendorff's alpha (nominal), over every judged sentence
 
     @property
     def percent_agreement(self) -> float | None:
@@ -208,6 +163,7 @@ def agreement(article_id: int, *, viewer: User) -> ArticleAgreement:
     compared = [row for row in rows if row.compared]
     result.compared = len(compared)
     result.agreed = sum(1 for row in compared if row.agree)
+    result.alpha = krippendorff_alpha([list(row.verdicts.values()) for row in rows])
     if len(reviewers) == 2:
         first, second = reviewers
         both = [row for row in compared if first in row.verdicts and second in row.verdicts]
@@ -233,6 +189,7 @@ def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
         "percent_agreement": result.percent_agreement,
         "kappa": None if result.kappa is None else round(result.kappa, 4),
         "kappa_method": result.kappa_method,
+        "krippendorff_alpha": None if result.alpha is None else round(result.alpha, 4),
         "sentences": [
             {
                 "sentence_id": row.sentence.id,
@@ -308,6 +265,7 @@ def adjudicate(
             before=None,
             after=adjudication_data(adj),
         )
+        status.refresh(sentence.article_id, actor=actor, judged_changed=False)
         return adj
     _check_version(adj, expected_version)
     before = adjudication_data(adj)
@@ -316,6 +274,7 @@ def adjudicate(
     audit.record(
         "adjudication", adj.id, "update", actor=actor, before=before, after=adjudication_data(adj)
     )
+    status.refresh(sentence.article_id, actor=actor, judged_changed=False)
     return adj
 
 

@@ -23,7 +23,7 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit, ratings
+from annotator.services import assignments, audit, ratings, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
@@ -125,6 +125,7 @@ def get_sentence(sentence_id: object) -> Sentence:
 def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annotation:
     """Record the actor's judgement of a claim in this sentence."""
     _refuse_unknown(data, allowed=(*WRITABLE, "sentence_id"))
+    assignments.require_access(sentence.article_id, actor)
     clean = _clean(sentence, data, partial=False)
     check_matched_from(clean.get("matched_from"), actor)
     now = utcnow()
@@ -135,6 +136,7 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     audit.record(
         "annotation", ann.id, "create", actor=actor, before=None, after=annotation_data(ann)
     )
+    status.refresh(sentence.article_id, actor=actor)
     return ann
 
 
@@ -161,6 +163,7 @@ def update_annotation(
     audit.record(
         "annotation", ann.id, "update", actor=actor, before=before, after=annotation_data(ann)
     )
+    status.refresh(ann.sentence.article_id, actor=actor, judged_changed=False)
     return ann
 
 
@@ -177,6 +180,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
     ann.updated_at = ann.deleted_at
     _flush_or_conflict(ann)
     audit.record("annotation", ann.id, "delete", actor=actor, before=before, after=None)
+    status.refresh(ann.sentence.article_id, actor=actor)
 
 
 def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
@@ -191,6 +195,7 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     audit.record(
         "annotation", ann.id, "restore", actor=actor, before=None, after=annotation_data(ann)
     )
+    status.refresh(ann.sentence.article_id, actor=actor)
     return ann
 
 

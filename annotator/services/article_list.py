@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,14 +88,24 @@ def decode(cursor: str) -> tuple[list[Any], str] | None:
 
 
 def list_page(
-    *, viewer: User, search: str = "", sort: str = "newest", cursor: str = "", per_page: int = PER_PAGE
+    *,
+    viewer: User,
+    search: str = "",
+    sort: str = "newest",
+    cursor: str = "",
+    per_page: int = PER_PAGE,
+    conditions: Sequence[Any] = (),
+    order: Sequence[Any] = (),
 ) -> ArticlePage:
-    """One page of the list in the chosen order, its cursors, and how many articles there are."""
-    sort = sort if sort in SORTS else "newest"
-    conditions = _filters(search)
+    """One page of the list in the chosen order, its cursors, and how many articles there are.
+
+    ``conditions`` narrow the list and ``order`` (if given) sorts it instead, by offset (the desk's
+    filters and orders: services.desk_list)."""
+    conditions = [*_filters(search), *conditions]
     total = db.session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
-    if sort == "progress":
-        return _progress_page(viewer, conditions, cursor, per_page, total)
+    if sort == "progress" or order:
+        return _offset_page(viewer, conditions, cursor, per_page, total, order)
+    sort = sort if sort in SORTS else "newest"
     parsed = decode(cursor) if cursor else None
     key = _key(sort)
     descending = sort == "newest"
@@ -126,27 +137,36 @@ def list_page(
     )
 
 
-def _progress_page(viewer: User, conditions: list[Any], cursor: str, per_page: int, total: int) -> ArticlePage:
+def _offset_page(
+    viewer: User,
+    conditions: list[Any],
+    cursor: str,
+    per_page: int,
+    total: int,
+    order: Sequence[Any] = (),
+) -> ArticlePage:
+    """A page by offset: least reviewed first (``order`` empty) or the desk's ``order``."""
     offset = 0
     parsed = decode(cursor) if cursor else None
     if parsed is not None and isinstance(parsed[0][0], int):
         offset = max(0, min(parsed[0][0], 10**9))
-    done = _counts(viewer, None, mine_only=True).subquery()
-    sizes = (
-        select(Sentence.article_id, func.count().label("n")).group_by(Sentence.article_id).subquery()
-    )
-    ratio = func.coalesce(done.c.n, 0) * 1.0 / func.coalesce(func.nullif(sizes.c.n, 0), 1)
-    articles = list(
-        db.session.scalars(
-            select(Article)
-            .outerjoin(done, done.c.article_id == Article.id)
-            .outerjoin(sizes, sizes.c.article_id == Article.id)
-            .where(*conditions)
-            .order_by(ratio, Article.id)
-            .limit(per_page)
-            .offset(offset)
+    query = select(Article).where(*conditions)
+    if order:
+        query = query.order_by(*order, Article.id.desc())
+    else:
+        done = _counts(viewer, None, mine_only=True).subquery()
+        sizes = (
+            select(Sentence.article_id, func.count().label("n"))
+            .group_by(Sentence.article_id)
+            .subquery()
         )
-    )
+        ratio = func.coalesce(done.c.n, 0) * 1.0 / func.coalesce(func.nullif(sizes.c.n, 0), 1)
+        query = (
+            query.outerjoin(done, done.c.article_id == Article.id)
+            .outerjoin(sizes, sizes.c.article_id == Article.id)
+            .order_by(ratio, Article.id)
+        )
+    articles = list(db.session.scalars(query.limit(per_page).offset(offset)))
     return ArticlePage(
         rows=_with_progress(articles, viewer),
         total=total,
@@ -192,7 +212,7 @@ def list_articles(
 ) -> list[ArticleRow]:
     """Articles with review progress by offset (the API's paging)."""
     if sort == "progress":
-        page = _progress_page(viewer, _filters(search), encode([offset], "after"), limit, 0)
+        page = _offset_page(viewer, _filters(search), encode([offset], "after"), limit, 0)
         return page.rows
     key = _key(sort)
     order = [k.desc() if sort == "newest" else k.asc() for k in key]

@@ -25,6 +25,7 @@ from annotator.models import (
     User,
 )
 from annotator.services.annotations import link_query, links_by_annotation, visible_to
+from annotator.services.desk_exchange import desk_fields
 from annotator.services.errors import Forbidden
 
 # The parameters' parsers live in export_params; the doors reach them through this module too.
@@ -247,6 +248,9 @@ def _articles_with_sentences(
         .order_by(Sentence.article_id, Sentence.index)
     ).all()  # fetched at once: much faster than row by row
     adjudications = _adjudications_for(ids) if final_verdicts else {}
+    if final_verdicts:  # admins' exports carry the desk: status and assignments
+        for art_id, fields in desk_fields(ids).items():
+            found[art_id][0].update(fields)
     for art_id, sentence_id, index, paragraph, start, end in sentences:
         data, by_id = found[art_id]
         by_id[sentence_id] = sentence_row(sentence_id, index, paragraph, start, end, data["text"])

@@ -33,7 +33,7 @@ from annotator.importers.export_document import (
     read_export_document,
 )
 from annotator.models import Annotation, Article, Sentence, Source, SourceDomain, User
-from annotator.services import audit
+from annotator.services import audit, desk_exchange
 from annotator.services.adjudication import insert_adjudication
 from annotator.services.annotations import insert_annotation
 from annotator.services.articles import find_duplicate, insert_article
@@ -69,6 +69,8 @@ def reload_export(data: bytes, filename: str, *, actor: User | None) -> ReloadSu
     try:
         document = read_export_document(data, filename, Limits.of(current_app.config))
         _refuse_duplicates(document)
+        for i, article in enumerate(document.articles):  # the desk's fields: status, assignments
+            desk_exchange.check_article(document.checker.problem, f"articles[{i}]", article)
         matched = _match_sources(document)
         document.checker.raise_if_any()
     except ExportDocumentError as error:
@@ -231,6 +233,7 @@ class _Writer:
                 self.annotation(ann, sentence_id)
             if sentence.get("adjudication") is not None:
                 self.adjudication(sentence["adjudication"], sentence_id)
+        desk_exchange.write_article(article_id, article, self.users, actor=self.actor)
         after = {"title": article["title"], "exported_id": article["id"]}
         self.imported("article", article_id, after | {"sentences": len(sentence_ids)})
         self.summary.articles += 1
@@ -398,6 +401,7 @@ def _usernames(articles: list[dict[str, Any]], entries: list[dict[str, Any]]) ->
             names.add(entry["rated_by"])
         names.update(r["actor"] for r in entry.get("history") or [] if r["actor"])
     for article in articles:
+        names.update(desk_exchange.user_names(article))
         for sentence in article["sentences"]:
             if sentence.get("adjudication") is not None:
                 names.add(sentence["adjudication"]["adjudicator"])

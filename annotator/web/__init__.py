@@ -46,7 +46,10 @@ def register_blueprints(app: Flask) -> None:
         articles,
         auth,
         compress,
+        dashboard,
+        desk,
         exports,
+        history,
         imports,
         public,
         publication,
@@ -68,6 +71,9 @@ def register_blueprints(app: Flask) -> None:
         public.bp,
         publication.bp,
         search.bp,
+        desk.bp,
+        history.bp,
+        dashboard.bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -11,13 +11,15 @@ from annotator.extensions import db
 from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
-from annotator.services import article_list
+from annotator.services import article_list, assignments, desk_list, status
 from annotator.services import articles as article_service
+from annotator.services import queue as queue_service
 from annotator.services.boundaries import TextEdit, edit_text
 from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.imports import with_title
 from annotator.services.read_models import WorkspacePage, workspace
 from annotator.web import admin_required
+from annotator.web.desk import AssignForm
 from annotator.web.forms import (
     LINK_CREDIBILITY_CHOICES,
     STANCE_CHOICES,
@@ -33,11 +35,29 @@ bp = Blueprint("articles", __name__)
 @bp.get("/")
 @login_required
 def index():  # noqa: ANN201
+    if not request.args and queue_service.has_open_work(current_user):
+        return redirect(url_for("desk.queue"))  # a reviewer with assignments starts at their queue
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
-    sort = sort if sort in article_list.SORTS else "newest"
+    sort = sort if sort in (*article_list.SORTS, *desk_list.SORTS) else "newest"
+    wanted = {name: request.args.get(name, "")[:64] for name in ("status", "assignee", "due")}
+    try:
+        conditions = desk_list.filters(
+            viewer=current_user,
+            status=wanted["status"],
+            assignee=wanted["assignee"],
+            due_by=wanted["due"],
+        )
+    except Invalid as error:
+        flash(f"The filter was not applied. {error.message}", "error")
+        conditions = desk_list.filters(viewer=current_user)
     page = article_list.list_page(
-        viewer=current_user, search=search, sort=sort, cursor=request.args.get("page", "")[:500]
+        viewer=current_user,
+        search=search,
+        sort=sort,
+        cursor=request.args.get("page", "")[:500],
+        conditions=conditions,
+        order=desk_list.order(sort),
     )
     return render_template(
         "articles/index.html",
@@ -45,6 +65,10 @@ def index():  # noqa: ANN201
         rows=page.rows,
         search=search,
         sort=sort,
+        wanted=wanted,
+        desk=desk_list.columns([row.article.id for row in page.rows], viewer=current_user),
+        status_labels=status.LABELS,
+        assign_form=AssignForm(formdata=None) if current_user.is_admin else None,
         next_article=article_list.next_article_to_review(viewer=current_user),
     )
 
@@ -127,6 +151,7 @@ def edit(article_id: int):  # noqa: ANN201
 @bp.get("/articles/<int:article_id>")
 @login_required
 def view(article_id: int):  # noqa: ANN201
+    assignments.require_access(article_id, current_user)
     page = workspace(
         article_id,
         viewer=current_user,

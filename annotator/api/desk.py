@@ -1,0 +1,325 @@
+"""Running a desk over the API: assignments, queues, article status, history, disagreements and
+agreement over sets of articles. The unit of work commits each successful request."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, jsonify, request, url_for
+
+from annotator.api import _page_args, actor, api_bp, json_body, require_admin
+from annotator.services import agreement_tables, assignments, dashboard, history, queue, status
+from annotator.services import articles as article_service
+from annotator.services.annotations import annotation_state
+from annotator.services.assignments import assignment_state
+from annotator.services.disagreements import disagreements_queue
+from annotator.services.errors import Invalid
+
+
+def _version_arg() -> int | None:
+    raw = request.args.get("version")
+    if raw is None:
+        return None
+    if not raw.isdigit():
+        raise Invalid({"version": "must be the version number you last read (a whole number)."})
+    return int(raw)
+
+
+def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise Invalid({name: "is not a field you can send here." for name in unknown})
+
+
+@api_bp.get("/queue")
+def get_queue():  # noqa: ANN201
+    """The caller's assignments in queue order, with progress, and the next sentence to judge."""
+    following = queue.next_in_queue(actor())
+    return jsonify(
+        {
+            "items": [
+                assignment_state(row.assignment)
+                | {
+                    "article": {"id": row.article.id, "title": row.article.title},
+                    "status": str(row.status),
+                    "sentences": row.sentences,
+                    "judged": row.judged,
+                    "done": row.done,
+                }
+                for row in queue.queue(actor())
+            ],
+            "next": None
+            if following is None
+            else {"article_id": following[0], "sentence_id": following[1]},
+        }
+    )
+
+
+@api_bp.get("/articles/<int:article_id>/assignments")
+def list_assignments(article_id: int):  # noqa: ANN201
+    require_admin()
+    article_service.get_article(article_id)
+    return jsonify(
+        {"items": [assignment_state(a) for a in assignments.assignments_for(article_id)]}
+    )
+
+
+ASSIGN_FIELDS = {"reviewers", "count", "due_date", "priority"}
+
+
+@api_bp.post("/articles/<int:article_id>/assignments")
+def create_assignments(article_id: int):  # noqa: ANN201
+    """Body: {"reviewers": [names]} or {"count": N}, with optional "due_date" and "priority"."""
+    require_admin()
+    body = json_body()
+    _refuse_unknown(body, ASSIGN_FIELDS)
+    made = assignments.assign(
+        [article_service.get_article(article_id)],
+        **{k: body.get(k) for k in ASSIGN_FIELDS},
+        actor=actor(),
+    )
+    return jsonify({"items": [assignment_state(a) for a in made]}), 201
+
+
+@api_bp.post("/assignments")
+def bulk_assignments():  # noqa: ANN201
+    """Body: {"articles": [ids], "reviewers": [names] or "count": N, "due_date", "priority"}."""
+    require_admin()
+    body = json_body()
+    _refuse_unknown(body, ASSIGN_FIELDS | {"articles"})
+    chosen = assignments.articles_by_id(body.get("articles"))
+    made = assignments.assign(chosen, **{k: body.get(k) for k in ASSIGN_FIELDS}, actor=actor())
+    return jsonify({"items": [assignment_state(a) for a in made]}), 201
+
+
+@api_bp.patch("/assignments/<int:assignment_id>")
+def patch_assignment(assignment_id: int):  # noqa: ANN201
+    """Body: "version" and any of "due_date", "priority", "reviewer" (reassign)."""
+    require_admin()
+    body = json_body()
+    version = body.pop("version", None)
+    a = assignments.get_assignment(assignment_id)
+    assignments.update_assignment(a, body, actor=actor(), expected_version=version)
+    return jsonify(assignment_state(a))
+
+
+@api_bp.delete("/assignments/<int:assignment_id>")
+def delete_assignment(assignment_id: int):  # noqa: ANN201
+    """Unassign; ``?version=N`` is required (a stale one gets 409)."""
+    require_admin()
+    a = assignments.get_assignment(assignment_id)
+    assignments.unassign(a, actor=actor(), expected_version=_version_arg())
+    return Response(status=204)
+
+
+@api_bp.get("/articles/<int:article_id>/status")
+def get_status(article_id: int):  # noqa: ANN201
+    article_service.get_article(article_id)
+    assignments.require_access(article_id, actor())
+    return jsonify(status.status_state(article_id))
+
+
+@api_bp.put("/articles/<int:article_id>/status")
+def put_status(article_id: int):  # noqa: ANN201
+    """Body: {"status": ..., "version": the status version you read (0 if never moved)}."""
+    require_admin()
+    body = json_body()
+    _refuse_unknown(body, {"status", "version"})
+    article = article_service.get_article(article_id)
+    status.move(article, body.get("status"), actor=actor(), expected_version=body.get("version"))
+    return jsonify(status.status_state(article_id))
+
+
+def _revision_json(rev: history.RevisionView) -> dict[str, Any]:
+    return {
+        "id": rev.id,
+        "action": rev.action,
+        "actor": rev.actor,
+        "at": rev.at.isoformat(),
+        "current": rev.current,
+        "changes": [asdict(c) for c in rev.changes],
+        "state": rev.state,
+    }
+
+
+@api_bp.get("/annotations/<int:annotation_id>/revisions")
+def annotation_revisions(annotation_id: int):  # noqa: ANN201
+    """The annotation's revisions, newest first, each with what it changed."""
+    ann, revisions = history.annotation_history(annotation_id, viewer=actor())
+    return jsonify(
+        {
+            "annotation_id": ann.id,
+            "version": ann.version,
+            "items": [_revision_json(r) for r in revisions],
+        }
+    )
+
+
+@api_bp.post("/annotations/<int:annotation_id>/revisions/<int:revision_id>/restore")
+def restore_revision(annotation_id: int, revision_id: int):  # noqa: ANN201
+    """Body: {"version": the annotation's version you read}; restoring makes a new revision."""
+    body = json_body()
+    _refuse_unknown(body, {"version"})
+    ann, _revisions = history.annotation_history(annotation_id, viewer=actor())
+    history.restore_revision(ann, revision_id, actor=actor(), expected_version=body.get("version"))
+    return jsonify(annotation_state(ann))
+
+
+@api_bp.get("/articles/<int:article_id>/activity")
+def article_activity(article_id: int):  # noqa: ANN201
+    article_service.get_article(article_id)
+    limit, offset = _page_args()
+    items, total = history.article_activity(article_id, viewer=actor(), limit=limit, offset=offset)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "id": i.id,
+                    "at": i.at.isoformat(),
+                    "actor": i.actor,
+                    "entity": i.entity,
+                    "entity_id": i.entity_id,
+                    "action": i.action,
+                    "summary": i.summary,
+                    "changes": [asdict(c) for c in i.changes],
+                }
+                for i in items
+            ],
+            "total": total,
+            "next": url_for(
+                "api.article_activity", article_id=article_id, limit=limit, offset=offset + limit
+            )
+            if offset + limit < total
+            else None,
+        }
+    )
+
+
+@api_bp.get("/disagreements")
+def list_disagreements():  # noqa: ANN201
+    """Open disagreements across all articles, oldest first (admins only)."""
+    limit, offset = _page_args()
+    items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
+    return jsonify(
+        {
+            "items": [
+                {
+                    "sentence_id": d.sentence_id,
+                    "index": d.sentence_index,
+                    "article_id": d.article_id,
+                    "article_title": d.article_title,
+                    "text": d.text,
+                    "verdicts": d.verdicts,
+                    "since": d.since.isoformat(),
+                }
+                for d in items
+            ],
+            "total": total,
+            "next": url_for("api.list_disagreements", limit=limit, offset=offset + limit)
+            if offset + limit < total
+            else None,
+        }
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+@api_bp.get("/agreement")
+def agreement_over_articles():  # noqa: ANN201
+    """Alpha, Fleiss' kappa, percent agreement and pairwise Cohen's kappa over a set of articles:
+    ``since``, ``until`` (import dates), ``outlet``, ``status``, ``article`` (ids)."""
+    tables = agreement_tables.agreement_tables(
+        agreement_tables.parse_scope(request.args), viewer=actor()
+    )
+    return jsonify(
+        {
+            "scope": tables.scope.describe(),
+            "labels": tables.labels,
+            "sentences_compared": tables.units,
+            "sentences_agreed": tables.agreed,
+            "percent_agreement": tables.percent,
+            "krippendorff_alpha": _round(tables.alpha),
+            "fleiss_kappa": _round(tables.fleiss),
+            "articles": [
+                {
+                    "article_id": r.article_id,
+                    "title": r.title,
+                    "reviewers": r.reviewers,
+                    "sentences_compared": r.compared,
+                    "sentences_agreed": r.agreed,
+                    "percent_agreement": r.percent,
+                    "krippendorff_alpha": _round(r.alpha),
+                    "fleiss_kappa": _round(r.fleiss),
+                }
+                for r in tables.articles
+            ],
+            "pairs": [
+                {
+                    "first": p.first,
+                    "second": p.second,
+                    "sentences_both_judged": p.items,
+                    "sentences_agreed": p.agreed,
+                    "percent_agreement": p.percent_agreement,
+                    "cohen_kappa": _round(p.kappa),
+                    "confusion_matrix": p.matrix,
+                }
+                for p in tables.pairs
+            ],
+        }
+    )
+
+
+@api_bp.get("/dashboard")
+def get_dashboard():  # noqa: ANN201
+    """Per reviewer: judged per day, open assignments, agreement with final verdicts; per article: status and progress."""
+    board = dashboard.dashboard(viewer=actor())
+    return jsonify(
+        {
+            "days": [d.isoformat() for d in board.days],
+            "reviewers": [
+                {
+                    "reviewer": r.name,
+                    "judged_per_day": [n for _d, n in r.per_day],
+                    "judged": r.judged,
+                    "open_assignments": r.open_assignments,
+                    "sentences_with_final_verdict": r.with_final,
+                    "agree_with_final_verdict": r.agree_final,
+                    "kappa_with_final_verdict": _round(r.kappa_final),
+                }
+                for r in board.reviewers
+            ],
+            "articles": [
+                {
+                    "article_id": a.article_id,
+                    "title": a.title,
+                    "status": str(a.status),
+                    "reviewers": a.reviewers,
+                    "due_date": a.due.isoformat() if a.due else None,
+                    "percent": a.percent,
+                }
+                for a in board.articles
+            ],
+            "status_counts": {str(s): n for s, n in board.status_counts},
+        }
+    )
+
+
+@api_bp.get("/desk/settings")
+def get_settings():  # noqa: ANN201
+    return jsonify({"reviewers_open_unassigned": assignments.reviewers_may_open_unassigned()})
+
+
+@api_bp.put("/desk/settings")
+def put_settings():  # noqa: ANN201
+    """Body: {"reviewers_open_unassigned": true|false}."""
+    require_admin()
+    body = json_body()
+    _refuse_unknown(body, {"reviewers_open_unassigned"})
+    allowed = body.get("reviewers_open_unassigned")
+    if not isinstance(allowed, bool):
+        raise Invalid({"reviewers_open_unassigned": "must be true or false."})
+    assignments.set_reviewers_may_open_unassigned(allowed, actor=actor())
+    return jsonify({"reviewers_open_unassigned": allowed})

@@ -1,0 +1,242 @@
+"""Where each article stands: new, in review, ready for adjudication, adjudicated, archived.
+
+Moves happen by rule after the work that causes them (an assignment, a judgement, a final
+verdict) and by hand for admins; every move is a revision ("article_status", article id) with
+who, when, from and to. The rules only move forward, except that an article made ready by rule
+goes back to review when it gains a reviewer who has not finished. An article an admin put
+somewhere by hand stays there until an admin moves it, except that ready moves on to adjudicated.
+
+- new -> in review: the article has an assignment or a live judgement;
+- in review -> ready: it has assignments and every assigned reviewer judged every sentence;
+- ready -> adjudicated: every sentence the reviewers disagree on has a final verdict (and at
+  least one final verdict was recorded).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from annotator.extensions import db
+from annotator.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    ArticleState,
+    Assignment,
+    Sentence,
+    Status,
+    User,
+)
+from annotator.models._types import utcnow
+from annotator.services import audit
+from annotator.services.disagreements import open_disagreements
+from annotator.services.errors import Conflict, Forbidden, Invalid
+from annotator.services.validation import Problems
+
+LABELS = {
+    Status.NEW: "New",
+    Status.IN_REVIEW: "In review",
+    Status.READY: "Ready for adjudication",
+    Status.ADJUDICATED: "Adjudicated",
+    Status.ARCHIVED: "Archived",
+}
+
+
+def state_of(article_id: int) -> ArticleState | None:
+    """The article's status row (None: it is new and nobody moved it yet)."""
+    return db.session.get(ArticleState, article_id)
+
+
+def status_state(article_id: int) -> dict[str, Any]:
+    """The status as plain data: what the API returns. Version 0 means never moved."""
+    state = state_of(article_id)
+    if state is None:
+        return {"status": "new", "label": LABELS[Status.NEW], "by_hand": False, "version": 0}
+    return {
+        "status": str(state.status),
+        "label": LABELS[state.status],
+        "by_hand": state.by_hand,
+        "version": state.version,
+        "changed_at": state.changed_at.isoformat(),
+    }
+
+
+def statuses(article_ids: list[int]) -> dict[int, Status]:
+    """Each article's status in one query (new for those never moved)."""
+    found = dict(
+        db.session.execute(
+            db.select(ArticleState.article_id, ArticleState.status).where(
+                ArticleState.article_id.in_(article_ids)
+            )
+        ).all()
+    )
+    return {aid: Status(found.get(aid, Status.NEW)) for aid in article_ids}
+
+
+def move(
+    article: Article, to: object, *, actor: User, expected_version: object, by_hand: bool = True
+) -> ArticleState:
+    """An admin moves an article to a status; a stale version is a Conflict and changes nothing."""
+    if not actor.is_admin:
+        raise Forbidden("Only admins can move an article to another status.")
+    problems = Problems()
+    target = problems.choice("status", to, Status)
+    if (
+        not isinstance(expected_version, int)
+        or isinstance(expected_version, bool)
+        or expected_version < 0
+    ):
+        problems["version"] = "is required: send the status version you last read (0 if new)."
+    if problems:
+        raise Invalid(problems)
+    state = state_of(article.id)
+    current = 0 if state is None else state.version
+    if expected_version != current:
+        raise Conflict(
+            f"Someone moved article #{article.id} after you opened it (you had status version "
+            f"{expected_version}, it is now at {current}). Reload to see where it stands.",
+            current=status_state(article.id),
+        )
+    return _set(article.id, target, actor=actor, by_hand=by_hand)
+
+
+def _set(
+    article_id: int, to: Status, *, actor: User | None, by_hand: bool, by_rule: bool = False
+) -> ArticleState | None:
+    """Move the article and audit it. Two requests may move the same article at once (two
+    reviewers finishing together): the move is made in a savepoint, and when another request got
+    there first a move by rule is simply skipped (the other one made it), a move by hand is a
+    Conflict. Returns the state, or None for a skipped move."""
+    state = state_of(article_id)
+    before = Status.NEW if state is None else state.status
+    try:
+        with db.session.begin_nested():
+            if state is None:
+                state = ArticleState(article_id=article_id, status=to)
+                db.session.add(state)
+            state.status, state.by_hand = to, by_hand
+            state.changed_by_id = actor.id if actor else None
+            state.changed_at = utcnow()
+    except (StaleDataError, IntegrityError) as error:
+        if by_rule:
+            return None
+        raise Conflict(
+            f"Article #{article_id} was moved by someone else at the same moment; reload and try again."
+        ) from error
+    audit.record(
+        "article_status",
+        article_id,
+        "transition",  # not "move": that word belongs to annotations following their sentence
+        actor=actor,
+        before={"status": str(before)},
+        after={"status": str(to), "by_hand": by_hand},
+    )
+    return state
+
+
+def completion(article_id: int) -> tuple[int, dict[int, int]]:
+    """The article's number of sentences, and for each assigned reviewer how many they judged."""
+    total = db.session.scalar(
+        db.select(db.func.count()).select_from(Sentence).where(Sentence.article_id == article_id)
+    )
+    judged = dict(
+        db.session.execute(
+            db.select(Assignment.reviewer_id, db.func.count(db.distinct(Annotation.sentence_id)))
+            .select_from(Assignment)
+            .outerjoin(
+                Annotation,
+                db.and_(
+                    Annotation.reviewer_id == Assignment.reviewer_id,
+                    Annotation.deleted_at.is_(None),
+                    Annotation.sentence_id.in_(
+                        db.select(Sentence.id).where(Sentence.article_id == article_id)
+                    ),
+                ),
+            )
+            .where(Assignment.article_id == article_id)
+            .group_by(Assignment.reviewer_id)
+        ).all()
+    )
+    return total or 0, judged
+
+
+def _may_have_finished(article_id: int, actor: User | None) -> bool:
+    """False when the actor's judgement cannot have completed the article: they are not assigned
+    to it, or they have sentences left (one query; the full check runs only otherwise)."""
+    if actor is None:
+        return True
+    total = (
+        db.select(db.func.count())
+        .select_from(Sentence)
+        .where(Sentence.article_id == article_id)
+        .scalar_subquery()
+    )
+    judged = (
+        db.select(db.func.count(db.distinct(Annotation.sentence_id)))
+        .join(Sentence, Annotation.sentence_id == Sentence.id)
+        .where(
+            Sentence.article_id == article_id,
+            Annotation.reviewer_id == actor.id,
+            Annotation.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    assigned = db.exists().where(
+        Assignment.article_id == article_id, Assignment.reviewer_id == actor.id
+    )
+    return bool(db.session.scalar(db.select(db.and_(assigned, judged >= total))))
+
+
+def _complete(article_id: int) -> bool:
+    total, judged = completion(article_id)
+    return bool(judged and total and all(n >= total for n in judged.values()))
+
+
+def refresh(article_id: int, *, actor: User | None, judged_changed: bool = True) -> Status:
+    """Apply the automatic rules after work on the article; returns where it now stands.
+
+    ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
+    verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
+    save costs one query here."""
+    state = state_of(article_id)
+    status = Status.NEW if state is None else state.status
+    by_hand = state is not None and state.by_hand
+    if status in (Status.ARCHIVED, Status.ADJUDICATED):
+        return status
+    if not judged_changed and status != Status.READY:
+        return status
+    if status == Status.NEW and not by_hand:
+        started = db.session.scalar(
+            db.select(Assignment.id).where(Assignment.article_id == article_id).limit(1)
+        ) or db.session.scalar(
+            db.select(Annotation.id)
+            .join(Sentence, Annotation.sentence_id == Sentence.id)
+            .where(Sentence.article_id == article_id, Annotation.deleted_at.is_(None))
+            .limit(1)
+        )
+        if not started:
+            return status
+        _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
+        status = Status.IN_REVIEW
+    if status == Status.IN_REVIEW and not by_hand:
+        if _may_have_finished(article_id, actor) and _complete(article_id):
+            _set(article_id, Status.READY, actor=actor, by_hand=False, by_rule=True)
+            status = Status.READY
+        return status
+    if status == Status.READY:
+        if not by_hand and judged_changed and not _complete(article_id):
+            _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
+            return Status.IN_REVIEW
+        adjudicated = db.session.scalar(
+            db.select(Adjudication.id)
+            .join(Sentence, Adjudication.sentence_id == Sentence.id)
+            .where(Sentence.article_id == article_id)
+            .limit(1)
+        )
+        if adjudicated and open_disagreements(article_id) == 0:
+            _set(article_id, Status.ADJUDICATED, actor=actor, by_hand=False, by_rule=True)
+            return Status.ADJUDICATED
+    return status

@@ -1,0 +1,1 @@
+"""Pure statistics over reviewers' labels (no Flask, no models): agreement measures."""

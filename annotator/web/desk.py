@@ -1,0 +1,281 @@
+"""Running a desk in the browser: my queue and Continue, assignments, status moves, desk rules."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from annotator import uow
+from annotator.models import Priority, Status
+from annotator.services import articles as article_service
+from annotator.services import assignments, status
+from annotator.services import queue as queue_service
+from annotator.services.errors import Conflict, Invalid
+from annotator.web import admin_required
+from annotator.web.forms import attach_errors, options
+
+bp = Blueprint("desk", __name__)
+
+PRIORITY_CHOICES = [(p.name.lower(), p.name.capitalize()) for p in reversed(Priority)]
+STATUS_CHOICES = [(s.value, status.LABELS[s]) for s in Status]
+
+
+class AssignForm(FlaskForm):
+    """Assign to named reviewers or to N of the least loaded; the service checks the rules."""
+
+    reviewers = StringField(
+        "Reviewers (user names, comma-separated)", validators=[Length(max=2000)]
+    )
+    count = StringField("…or this many of the least-loaded reviewers", validators=[Length(max=4)])
+    due_date = StringField("Due date (YYYY-MM-DD, optional)", validators=[Length(max=40)])
+    priority = SelectField("Priority", choices=options(PRIORITY_CHOICES), default="normal")
+    articles = HiddenField()  # bulk: comma-separated article ids from the article list
+
+
+class AssignmentForm(FlaskForm):
+    """Change one assignment: reviewer (reassign), due date, priority; carries its version."""
+
+    reviewer = StringField("Reviewer", validators=[Length(max=64)])
+    due_date = StringField("Due date", validators=[Optional(), Length(max=40)])
+    priority = SelectField("Priority", choices=options(PRIORITY_CHOICES))
+    version = HiddenField()
+
+
+class VersionForm(FlaskForm):
+    version = HiddenField()
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Move to", choices=options(STATUS_CHOICES))
+    version = HiddenField()
+
+
+class SettingsForm(FlaskForm):
+    open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
+
+
+def _version(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def _assign_args(form: AssignForm) -> dict[str, object]:
+    names = [n.strip() for n in (form.reviewers.data or "").split(",") if n.strip()]
+    count = (form.count.data or "").strip()
+    return {
+        "reviewers": names or None,
+        "count": int(count) if count.isdigit() else (count or None),
+        "due_date": (form.due_date.data or "").strip() or None,
+        "priority": form.priority.data,
+    }
+
+
+# --------------------------------------------------------------------------- reviewers
+
+
+@bp.get("/queue")
+@login_required
+def queue():  # noqa: ANN201
+    rows = queue_service.queue(current_user)
+    return render_template(
+        "desk/queue.html",
+        rows=rows,
+        following=queue_service.next_in_queue(current_user),
+        status_labels=status.LABELS,
+    )
+
+
+@bp.get("/queue/continue")
+@login_required
+def continue_():  # noqa: ANN201
+    """The next sentence the viewer has not judged, across the whole queue."""
+    following = queue_service.next_in_queue(current_user)
+    if following is None:
+        flash("Your queue is done: every sentence of every assignment has your verdict.", "info")
+        return redirect(url_for("desk.queue"))
+    article_id, sentence_id = following
+    return redirect(
+        url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
+    )
+
+
+# --------------------------------------------------------------------------- admins
+
+
+@bp.get("/articles/<int:article_id>/desk")
+@admin_required
+def article(article_id: int):  # noqa: ANN201
+    return _render_article(article_id)
+
+
+def _render_article(article_id: int, assign_form: AssignForm | None = None, status_code: int = 200):  # noqa: ANN202
+    record = article_service.get_article(article_id)
+    rows = assignments.assignments_for(article_id)
+    edit_forms = {}
+    remove_forms = {}
+    for a in rows:
+        form = AssignmentForm(prefix=f"a{a.id}", formdata=None)
+        form.reviewer.data = a.reviewer.username
+        form.due_date.data = a.due_date.isoformat() if a.due_date else ""
+        form.priority.data = Priority(a.priority).name.lower()
+        form.version.data = str(a.version)
+        edit_forms[a.id] = form
+        remove = VersionForm(prefix=f"u{a.id}", formdata=None)
+        remove.version.data = str(a.version)
+        remove_forms[a.id] = remove
+    state = status.status_state(article_id)
+    status_form = StatusForm(formdata=None)
+    status_form.status.data, status_form.version.data = state["status"], str(state["version"])
+    total, judged = status.completion(article_id)
+    return render_template(
+        "desk/article.html",
+        article=record,
+        rows=rows,
+        edit_forms=edit_forms,
+        remove_forms=remove_forms,
+        assign_form=assign_form or AssignForm(formdata=None),
+        status_form=status_form,
+        state=state,
+        total=total,
+        judged=judged,
+        load=assignments.load(exclude_article=article_id),
+    ), status_code
+
+
+@bp.post("/articles/<int:article_id>/assignments")
+@admin_required
+def assign(article_id: int):  # noqa: ANN201
+    form = AssignForm()
+    record = article_service.get_article(article_id)
+    if not form.validate_on_submit():
+        return _render_article(article_id, form, 422)
+    try:
+        made = assignments.assign(
+            [record],
+            **_assign_args(form),
+            actor=current_user,
+        )
+    except Invalid as error:
+        attach_errors(form, {k.split("[")[0]: v for k, v in error.fields.items()}, form.reviewers)
+        flash(f"Nothing was assigned. {error.message}", "error")
+        return _render_article(article_id, form, 422)
+    names = ", ".join(a.reviewer.username for a in made)
+    flash(f"Assigned “{record.title}” to {names}.", "success")
+    return redirect(url_for("desk.article", article_id=article_id))
+
+
+@bp.post("/assignments")
+@admin_required
+def bulk_assign():  # noqa: ANN201
+    """Assign the articles ticked in the article list."""
+    form = AssignForm()
+    ids = sorted(
+        set(request.form.getlist("article", type=int))
+    )  # oldest first, whatever the list order
+    back = url_for("articles.index")
+    if not form.validate_on_submit():
+        flash("The form had expired; please try again.", "error")
+        return redirect(back)
+    try:
+        chosen = assignments.articles_by_id(ids)
+        made = assignments.assign(
+            chosen,
+            **_assign_args(form),
+            actor=current_user,
+        )
+    except Invalid as error:
+        uow.discard()
+        flash(f"Nothing was assigned. {error.message}", "error")
+        return redirect(back)
+    flash(f"Made {len(made)} assignments across {len(ids)} articles.", "success")
+    return redirect(back)
+
+
+@bp.post("/assignments/<int:assignment_id>")
+@admin_required
+def change(assignment_id: int):  # noqa: ANN201
+    a = assignments.get_assignment(assignment_id)
+    article_id = a.article_id
+    form = AssignmentForm(prefix=f"a{assignment_id}")
+    if not form.validate_on_submit():
+        flash("Please correct the assignment: " + "; ".join(sum(form.errors.values(), [])), "error")
+        return _render_article(article_id, status_code=422)
+    try:
+        assignments.update_assignment(
+            a,
+            {
+                "reviewer": (form.reviewer.data or "").strip(),
+                "due_date": (form.due_date.data or "").strip() or None,
+                "priority": form.priority.data,
+            },
+            actor=current_user,
+            expected_version=_version(form.version.data),
+        )
+    except Invalid as error:
+        flash(f"The assignment was not changed. {error.message}", "error")
+        return _render_article(article_id, status_code=422)
+    except Conflict as error:
+        uow.discard()
+        flash(error.message, "error")
+        return redirect(url_for("desk.article", article_id=article_id))
+    flash("Assignment saved.", "success")
+    return redirect(url_for("desk.article", article_id=article_id))
+
+
+@bp.post("/assignments/<int:assignment_id>/remove")
+@admin_required
+def unassign(assignment_id: int):  # noqa: ANN201
+    a = assignments.get_assignment(assignment_id)
+    article_id, name = a.article_id, a.reviewer.username
+    form = VersionForm(prefix=f"u{assignment_id}")
+    if not form.validate_on_submit():
+        flash("The form had expired; please try again.", "error")
+        return redirect(url_for("desk.article", article_id=article_id))
+    try:
+        assignments.unassign(a, actor=current_user, expected_version=_version(form.version.data))
+    except (Conflict, Invalid) as error:
+        uow.discard()
+        flash(error.message, "error")
+        return redirect(url_for("desk.article", article_id=article_id))
+    flash(f"{name} is no longer assigned; their verdicts stay.", "info")
+    return redirect(url_for("desk.article", article_id=article_id))
+
+
+@bp.post("/articles/<int:article_id>/status")
+@admin_required
+def move(article_id: int):  # noqa: ANN201
+    record = article_service.get_article(article_id)
+    form = StatusForm()
+    back = request.form.get("back") == "list"
+    target = url_for("articles.index") if back else url_for("desk.article", article_id=article_id)
+    if not form.validate_on_submit():
+        flash("Choose one of the statuses listed.", "error")
+        return _render_article(article_id, status_code=422)
+    try:
+        status.move(
+            record,
+            form.status.data,
+            actor=current_user,
+            expected_version=_version(form.version.data),
+        )
+    except (Conflict, Invalid) as error:
+        uow.discard()
+        flash(error.message, "error")
+        return redirect(target)
+    flash(f"“{record.title}” is now {status.LABELS[Status(form.status.data)].lower()}.", "success")
+    return redirect(target)
+
+
+@bp.route("/desk/settings", methods=["GET", "POST"])
+@admin_required
+def settings():  # noqa: ANN201
+    form = SettingsForm()
+    if form.validate_on_submit():
+        assignments.set_reviewers_may_open_unassigned(form.open_unassigned.data, actor=current_user)
+        flash("Desk rules saved.", "success")
+        return redirect(url_for("desk.settings"))
+    if not form.is_submitted():
+        form.open_unassigned.data = assignments.reviewers_may_open_unassigned()
+    return render_template("desk/settings.html", form=form), 422 if form.is_submitted() else 200

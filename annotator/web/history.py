@@ -1,0 +1,74 @@
+"""History in the browser: an annotation's revisions with restore, and an article's activity log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from annotator import uow
+from annotator.services import articles as article_service
+from annotator.services import history
+from annotator.services.errors import Conflict, Invalid
+from annotator.web.desk import VersionForm
+
+bp = Blueprint("history", __name__)
+PAGE = 50
+
+
+@bp.get("/annotations/<int:annotation_id>/history")
+@login_required
+def annotation(annotation_id: int):  # noqa: ANN201
+    ann, revisions = history.annotation_history(annotation_id, viewer=current_user)
+    form = VersionForm(formdata=None)
+    form.version.data = str(ann.version)
+    return render_template(
+        "desk/history.html",
+        ann=ann,
+        revisions=revisions,
+        form=form,
+        article_id=ann.sentence.article_id,
+        may_restore=ann.reviewer_id == current_user.id,
+    )
+
+
+@bp.post("/annotations/<int:annotation_id>/history/<int:revision_id>/restore")
+@login_required
+def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
+    ann, _revisions = history.annotation_history(annotation_id, viewer=current_user)
+    form = VersionForm()
+    back = url_for("history.annotation", annotation_id=annotation_id)
+    if not form.validate_on_submit():
+        flash("The form had expired; please try again.", "error")
+        return redirect(back)
+    raw = form.version.data or ""
+    try:
+        history.restore_revision(
+            ann,
+            revision_id,
+            actor=current_user,
+            expected_version=int(raw) if raw.isdigit() else None,
+        )
+    except (Conflict, Invalid) as error:
+        uow.discard()
+        flash(error.message, "error")
+        return redirect(back)
+    flash(f"Restored annotation #{annotation_id} as it was in revision #{revision_id}.", "success")
+    return redirect(back)
+
+
+@bp.get("/articles/<int:article_id>/activity")
+@login_required
+def activity(article_id: int):  # noqa: ANN201
+    record = article_service.get_article(article_id)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    items, total = history.article_activity(
+        article_id, viewer=current_user, limit=PAGE, offset=(page - 1) * PAGE
+    )
+    return render_template(
+        "desk/activity.html",
+        article=record,
+        items=items,
+        total=total,
+        page=page,
+        pages=max((total + PAGE - 1) // PAGE, 1),
+    )
