@@ -38,3 +38,13 @@ class RatingOrigin(StrEnum):
 class Role(StrEnum):
     ADMIN = "admin"
     REVIEWER = "reviewer"
+
+
+class Status(StrEnum):
+    """Where an article stands on the desk."""
+
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    READY = "ready"  # for adjudication
+    ADJUDICATED = "adjudicated"
+    ARCHIVED = "archived"

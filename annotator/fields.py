@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from annotator.enums import Credibility, RatingOrigin, Role, Stance, Verdict
+from annotator.enums import Credibility, RatingOrigin, Role, Stance, Status, Verdict
 
 # Who may write a field: the system (ids, times, hashes), any reviewer on their own records, an admin.
 SYSTEM, REVIEWER, ADMIN = "system", "reviewer", "admin"
@@ -54,6 +54,9 @@ ARTICLE = {
     "external_id": Field("string", 200, nullable=True, writers=(ADMIN,), optional=True),
     "created_at": Field("timestamp"),
     "sentences": Field("list", required=True),
+    # The desk's (admins' exports only; checked and written by services.desk_exchange):
+    "status": Field("enum", writers=(ADMIN,), choices=Status, optional=True),
+    "assignments": Field("list", writers=(ADMIN,), optional=True),
 }
 
 SENTENCE = {

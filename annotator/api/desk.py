@@ -11,10 +11,10 @@ from flask import Response, jsonify, request, url_for
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
 from annotator.services import agreement_tables, assignments, dashboard, history, queue, status
 from annotator.services import articles as article_service
-from annotator.services.annotations import annotation_state
 from annotator.services.assignments import assignment_state
 from annotator.services.disagreements import disagreements_queue
 from annotator.services.errors import Invalid
+from annotator.services.serialize import annotation_data
 
 
 def _version_arg() -> int | None:
@@ -163,7 +163,7 @@ def restore_revision(annotation_id: int, revision_id: int):  # noqa: ANN201
     _refuse_unknown(body, {"version"})
     ann, _revisions = history.annotation_history(annotation_id, viewer=actor())
     history.restore_revision(ann, revision_id, actor=actor(), expected_version=body.get("version"))
-    return jsonify(annotation_state(ann))
+    return jsonify(annotation_data(ann))
 
 
 @api_bp.get("/articles/<int:article_id>/activity")

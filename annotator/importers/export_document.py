@@ -28,8 +28,6 @@ from annotator.text.domains import normalise_domain, url_problem
 MAX_PROBLEMS = 20
 
 ARTICLE_KEYS, ARTICLE_OPTIONAL = export_keys("article")
-# An admin's export also carries the desk (status, assignments): checked by services.desk_exchange.
-ARTICLE_OPTIONAL = ARTICLE_OPTIONAL | {"status", "assignments"}
 SENTENCE_KEYS, SENTENCE_OPTIONAL = export_keys("sentence")
 ANNOTATION_KEYS, ANNOTATION_OPTIONAL = export_keys("annotation")
 ADJUDICATION_KEYS, _ = export_keys("adjudication")

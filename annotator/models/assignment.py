@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import IntEnum, StrEnum
+from enum import IntEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from annotator.enums import Status
 from annotator.extensions import db
 from annotator.models._types import UTCDateTime, check_in, enum_column, utcnow
 from annotator.models.article import Article
@@ -19,14 +20,6 @@ class Priority(IntEnum):
     NORMAL = 1
     HIGH = 2
     URGENT = 3
-
-
-class Status(StrEnum):
-    NEW = "new"
-    IN_REVIEW = "in_review"
-    READY = "ready"  # for adjudication
-    ADJUDICATED = "adjudicated"
-    ARCHIVED = "archived"
 
 
 class Assignment(db.Model):

@@ -1,6 +1,6 @@
 """The desk's part of the JSON export and its restore: each article's status and assignments.
 
-Kept apart from services/exports.py and services/restore.py so that those call three small
+Kept apart from services/exports.py and services/reload.py so that those call three small
 functions: ``desk_fields`` when exporting, ``check_article`` and ``user_names`` when validating a
 document, ``write_article`` when restoring it. Admins' exports only (the desk's organisation is
 theirs to move between instances).

@@ -17,6 +17,7 @@ from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Revision, Sentence, User
 from annotator.services import annotations as annotation_service
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.serialize import annotation_data
 
 FIELD_LABELS = {
     "verdict": "Verdict",
@@ -168,7 +169,7 @@ def restore_revision(
         raise Conflict(
             f"Someone saved annotation #{ann.id} after you opened its history (you had version "
             f"{expected_version}, it is now at version {ann.version}). Reload to see it.",
-            current=annotation_service.annotation_state(ann),
+            current=annotation_data(ann),
         )
     state = revision.after if revision.after is not None else revision.before
     if not state:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from annotator.services.restore import restore_document
+from annotator.services.reload import reload_export
 from jsonschema import Draft202012Validator
 
 from annotator.exporters import SCHEMA_FILE, schema_text
@@ -46,7 +46,7 @@ def test_assignments_and_status_round_trip(app, organised, admin) -> None:  # no
     restorer = User(username="restorer", password_hash="!", role=Role.ADMIN)  # noqa: S106
     db.session.add(restorer)
     db.session.flush()
-    restore_document(before.encode(), "desk.json", actor=restorer)
+    reload_export(before.encode(), "desk.json", actor=restorer)
     db.session.commit()
     assert count(Assignment) == 3
     assert export_json(restorer) == before
@@ -89,7 +89,7 @@ def test_a_bad_desk_in_a_document_is_refused_and_nothing_changes(
     db.session.add(restorer)
     db.session.commit()
     with pytest.raises(Invalid) as caught:
-        restore_document(json.dumps(document).encode(), "desk.json", actor=restorer)
+        reload_export(json.dumps(document).encode(), "desk.json", actor=restorer)
     assert path in str(caught.value.fields) + caught.value.message
     db.session.rollback()
     assert count(Assignment) == 0
