@@ -31,7 +31,8 @@ _FAMILY = {
 }  # fmt: skip
 MARKS = "".join(_FAMILY)  # replaced by ¶ for sentencex, which reads it as a letter
 _HAS_MARK = re.compile(f"[{re.escape(MARKS)}]")
-_OPENERS = [*'"“”„‟″«»‹›‘‚‛', " '", "\n'", "\t'", "\r'"]
+_ASCII_OPENERS = ['"', " '", "\n'", "\t'", "\r'"]
+_OPENERS = [*_ASCII_OPENERS, *"“”„‟″«»‹›‘‚‛"]
 _OPENS_QUOTE = re.compile('["“”„‟″«»‹›]')
 _BEFORE_OPENING = set(" \t\n\r\f\v([{<—–-/\u00a0") | set(MARKS)
 _AFTER_CLOSING = set(" \t\n\r\f\v)]}>.,;:!?…—–-/\u00a0") | set(MARKS)
@@ -52,7 +53,7 @@ def mark_positions(text: str) -> list[int]:
     """
     # One str.find pass per mark: far fewer instructions than a regex character class.
     positions = [0] if text[:1] == "'" else []
-    for opening in _OPENERS:
+    for opening in _ASCII_OPENERS if text.isascii() else _OPENERS:
         found = text.find(opening)
         while found >= 0:
             positions.append(found + len(opening) - 1)
