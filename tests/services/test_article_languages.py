@@ -160,3 +160,39 @@ def test_admin_edit_page_changes_the_language(client, admin, make_article):
     assert response.status_code == 302
     db.session.expire_all()
     assert sentences_of(articles.get_article(article.id)) == SPANISH_SENTENCES
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [(SPANISH, "es", SPANISH_SENTENCES), (UKRAINIAN, "uk", UKRAINIAN_SENTENCES)],
+)
+def test_pasted_on_the_import_page_and_annotated_on_the_article_page(
+    client, admin, reviewer, text, language, expected
+):
+    from tests.web.test_import_page import _confirm_form
+    from tests.web.test_pages import post_annotation
+
+    login(client, admin)
+    preview = client.post(
+        "/import/preview",
+        data={
+            "csrf_token": client.csrf,
+            "source": "paste",
+            "format": "auto",
+            "title": "Noticia",
+            "text": text,
+        },
+    )
+    assert preview.status_code == 200
+    form = _confirm_form(preview.get_data(as_text=True)) | {"action": "import"}
+    assert client.post("/import/confirm", data=form).status_code == 302
+    article = db.session.scalars(db.select(Article)).one()
+    assert article.language == language and sentences_of(article) == expected
+
+    client.post("/logout", data={"csrf_token": client.csrf})
+    login(client, reviewer)
+    response = post_annotation(client, article, article.sentences[2])
+    assert response.status_code == 302
+    page = client.get(f"/articles/{article.id}?sentence={article.sentences[2].id}")
+    html = page.get_data(as_text=True)
+    assert "[disputed]" in html and 'id="cues-english-only"' in html
