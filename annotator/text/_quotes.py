@@ -55,9 +55,12 @@ def mark_positions(text: str) -> list[int]:
     positions = [0] if text[:1] == "'" else []
     for opening in _ASCII_OPENERS if text.isascii() else _OPENERS:
         found = text.find(opening)
+        if found < 0:
+            continue
+        step = len(opening)
         while found >= 0:
-            positions.append(found + len(opening) - 1)
-            found = text.find(opening, found + len(opening))
+            positions.append(found + step - 1)
+            found = text.find(opening, found + step)
     positions.sort()
     return positions
 

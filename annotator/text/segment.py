@@ -81,12 +81,12 @@ def segment(text: str, language: str | None = "en") -> list[Span]:
     else:
         stops = list(rules.stops.finditer(text)) if rules.stops is not None else []
     marks = _quotes.mark_positions(text)
-    mark = 0
+    mark, last_mark = 0, len(marks)
     spans: list[Span] = []
     for paragraph, (start, end) in enumerate(_paragraphs(text)):
-        while mark < len(marks) and marks[mark] < start:
+        while mark < last_mark and marks[mark] < start:
             mark += 1
-        quoted = mark < len(marks) and marks[mark] < end
+        quoted = mark < last_mark and marks[mark] < end
         if _ITEM_MARKER.match(text, start, end):
             items = list(_list_items(text, start, end))
         else:
