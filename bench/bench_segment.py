@@ -24,6 +24,7 @@ import sentencex  # noqa: E402
 from annotator.text.segment import segment  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
+LANGUAGE_RULES = ROOT / "tests" / "unit" / "data" / "pysbd_golden_rules.json"
 TARGET_SIZE = 1_000_000
 ARTICLE_SIZE = 5_000  # the sample story's length
 PYSBD_SIZE = 40_000
@@ -168,6 +169,42 @@ def main() -> None:
         print(f"ours vs pySBD per article: {speed / results['pySBD'][0]:.0f}x")
     else:
         print("pySBD not installed: pip install -e '.[bench]'")
+    if "sentencex" in results:
+        print(f"ours per article vs sentencex in this run: {speed / results['sentencex'][0]:.2f}x")
+    languages()
+
+
+def languages() -> None:
+    """pySBD's per-language golden rules (tests/lang, MIT): how many each segmenter passes."""
+    rules = json.loads(LANGUAGE_RULES.read_text(encoding="utf-8"))["rules"]
+    try:
+        import pysbd
+    except ImportError:
+        pysbd = None
+    print()
+    print(f"{'language':<9} {'cases':>5} {'ours':>5} {'pySBD':>6} {'sentencex':>10}")
+    for language, cases in rules.items():
+        ours_passed = sum(
+            [c["text"][s.start : s.end] for s in segment(c["text"], language=language)]
+            == c["expected"]
+            for c in cases
+        )
+        sx_passed = sum(
+            [p.strip() for p in sentencex.segment(language, c["text"]) if p.strip()]
+            == c["expected"]
+            for c in cases
+        )
+        if pysbd is not None:
+            segmenter = pysbd.Segmenter(language=language, clean=False)
+            pysbd_passed = str(
+                sum(
+                    [p.strip() for p in segmenter.segment(c["text"]) if p.strip()] == c["expected"]
+                    for c in cases
+                )
+            )
+        else:
+            pysbd_passed = "-"
+        print(f"{language:<9} {len(cases):>5} {ours_passed:>5} {pysbd_passed:>6} {sx_passed:>10}")
 
 
 if __name__ == "__main__":

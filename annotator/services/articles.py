@@ -19,6 +19,7 @@ from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
+from annotator.text.language import detect_language, is_language_code, segmenting_language
 from annotator.text.segment import segment
 
 ARTICLE_FIELDS = (
@@ -61,6 +62,8 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
         )
         or None,
     }
+    if clean["language"] is not None and not is_language_code(clean["language"]):
+        problems["language"] = "Language must be a language code such as en, es, uk or pt-BR."
     if not isinstance(raw_text, str) or not raw_text.strip():
         problems["text"] = "Text is required."
     elif len(raw_text) > text_limit:
@@ -75,6 +78,10 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise Invalid(problems)
     clean["text"] = raw_text  # stored exactly as given: offsets index into it
+    if (
+        clean["language"] is None
+    ):  # not given: detected, or left unknown when the detector is unsure
+        clean["language"] = detect_language(raw_text)
     return clean
 
 
@@ -103,7 +110,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
                 f"This article is already here as #{existing.id} “{existing.title}”.",
                 existing_id=existing.id,
             )
-    spans = segment(fields["text"])
+    spans = segment(fields["text"], language=segmenting_language(fields["language"]))
     if not spans:
         raise Invalid({"text": "Text has no sentences."})
     article = Article(**fields, content_hash=text_hash, imported_by_id=actor.id if actor else None)
@@ -188,12 +195,18 @@ def update_article(article: Article, changes: dict[str, Any], *, actor: User) ->
     merged = {name: getattr(article, name) for name in METADATA_FIELDS} | changes
     clean = clean_article_fields(merged | {"text": article.text})
     before = article_summary(article)
+    segmented_as = segmenting_language(article.language)
     for name in changes:
         setattr(article, name, clean[name])
     db.session.flush()
     audit.record(
         "article", article.id, "update", actor=actor, before=before, after=article_summary(article)
     )
+    if segmenting_language(article.language) != segmented_as:
+        # Another language, other rules: split again; annotations follow their words.
+        from annotator.services.segmentation import resegment
+
+        resegment(article, actor=actor)
     return article
 
 

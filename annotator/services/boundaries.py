@@ -15,6 +15,7 @@ from annotator.services import audit
 from annotator.services.annotations import LOAD_FOR_STATE
 from annotator.services.errors import Invalid, NotFound
 from annotator.services.serialize import adjudication_data, annotation_data
+from annotator.text.language import segmenting_language
 from annotator.text.segment import Span, segment
 
 
@@ -76,7 +77,8 @@ def split_before_text(article: Article, sentence_id: object, words: str, *, acto
 
 def resegment(article: Article, *, actor: User) -> Article:
     """Split the text again with the current segmenter; annotations move to the sentences holding their text."""
-    return replace_sentences(article, segment(article.text), actor=actor, action="resegment")
+    spans = segment(article.text, language=segmenting_language(article.language))
+    return replace_sentences(article, spans, actor=actor, action="resegment")
 
 
 def replace_sentences(
@@ -275,7 +277,7 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
         db.select(Annotation).join(Sentence).where(Sentence.article_id == article.id)
     ).all()
     old_ranges = {s.id: (s.start, s.end) for s in article.sentences}
-    spans = segment(new_text)
+    spans = segment(new_text, language=segmenting_language(article.language))
     mapper = _OffsetMap(old_text, new_text)
     claims: dict[int, tuple[int, int]] = {}
     unplaced: list[Annotation] = []

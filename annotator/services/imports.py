@@ -21,6 +21,7 @@ from annotator.importers.text_format import first_line
 from annotator.models import User
 from annotator.services import articles
 from annotator.services.errors import Duplicate, Invalid, ServiceError
+from annotator.text.language import segmenting_language
 from annotator.text.segment import segment
 
 Status = Literal["imported", "duplicate", "failed"]
@@ -190,7 +191,7 @@ def preview(source: ImportItem) -> Preview:
     text = clean["text"]
     result.sentences = [
         PreviewSentence(i, span.paragraph, text[span.start : span.end])
-        for i, span in enumerate(segment(text))
+        for i, span in enumerate(segment(text, language=segmenting_language(clean["language"])))
     ]
     if not result.sentences:
         result.problems["text"] = "Text has no sentences."

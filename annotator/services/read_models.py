@@ -15,9 +15,12 @@ from annotator.services.annotations import links_for_article, visible_to
 from annotator.services.articles import get_article
 from annotator.services.serialize import span_data
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
+from annotator.text.language import is_english, language_label
 
 # Cue analysis depends only on the sentence's text, which never changes: keep recent results.
 analysis_of = functools.lru_cache(maxsize=50_000)(analyse)
+# What a sentence in another language gets: the cues are English words and patterns.
+NO_ANALYSIS = Analysis(attribution=None, cues=(), score=0, reasons=())
 
 
 def sentence_rows(article_id: int) -> list[Row[Any]]:
@@ -85,6 +88,7 @@ class SentenceView:
     mine: list[Claim] = field(default_factory=list)
     others: list[Claim] = field(default_factory=list)
     reviewers: int = 0
+    english: bool = True  # attribution and hedge cues are English: none are guessed elsewhere
 
     def __post_init__(self) -> None:
         # Plain copies: templates read these for every sentence, ORM attributes cost more.
@@ -93,7 +97,7 @@ class SentenceView:
 
     @functools.cached_property
     def analysis(self) -> Analysis:
-        return analysis_of(self.text)
+        return analysis_of(self.text) if self.english else NO_ANALYSIS
 
     @property
     def worthy(self) -> bool:
@@ -138,6 +142,16 @@ class WorkspacePage:
     next_open: int | None = None  # the next sentence the viewer has not reviewed
     lost: list[Claim] = field(default_factory=list)  # claims an edit of the text could not place
     links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
+
+    @property
+    def english(self) -> bool:
+        """Whether cue suggestions apply (they are English only)."""
+        return is_english(self.article.language)
+
+    @property
+    def language_name(self) -> str:
+        """The article's language as the page shows it."""
+        return language_label(self.article.language)
 
     @property
     def current_links(self) -> list[dict[str, Any]]:
@@ -209,7 +223,11 @@ def workspace(
     """
     article = get_article(article_id)
     text = article.text
-    views = {s.id: SentenceView(s, text[s.start : s.end]) for s in sentence_rows(article_id)}
+    english = is_english(article.language)
+    views = {
+        s.id: SentenceView(s, text[s.start : s.end], english=english)
+        for s in sentence_rows(article_id)
+    }
     viewer_id = viewer.id  # once: a page's current_user is a proxy, costly to read per claim
     for ann in claims_for_article(article_id, viewer=viewer):
         view = views[ann.sentence_id]

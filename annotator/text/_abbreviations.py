@@ -56,3 +56,13 @@ DIGIT_START = re.compile(r"[\"'“‘(\[]?\d")
 # not itself an abbreviation, a full stop, then a title and a capitalised name is a boundary.
 STOP_BEFORE_TITLE = re.compile(rf"[.!?][\"'”’)\]]*(\s+)(?=(?:{_alternatives(TITLES)})\.\s+[A-Z])")
 LAST_WORD = re.compile(r"(?<![\w.])[^\W\d_]{2,}\Z")
+# Frequent first words of English sentences that are never a name: after a title they mean the
+# title ended a sentence ("I saw the Dr. He was kind").
+_STARTS = (
+    "The A An He She It They We I You This That These Those There His Her Its Their Our My Your"
+)
+SENTENCE_STARTS = frozenset(
+    f"{_STARTS} But And So Then If When While After Before As In On At For To By From With Of".split(
+        " "
+    )
+)

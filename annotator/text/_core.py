@@ -27,19 +27,19 @@ _CUT = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)")
 _FALLBACK_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, language: str = "en") -> list[str]:
     """Return consecutive pieces that tile ``text`` (made safe first), one sentence each."""
     if len(text) <= CHUNK:
-        return _split_chunk(text)
+        return _split_chunk(text, language)
     pieces: list[str] = []
     position = 0
     while len(text) - position > CHUNK:
         cut = _CUT.search(text, position + CHUNK)
         if cut is None:
             break
-        pieces += _split_chunk(text[position : cut.end()])
+        pieces += _split_chunk(text[position : cut.end()], language)
         position = cut.end()
-    pieces += _split_chunk(text[position:])
+    pieces += _split_chunk(text[position:], language)
     return pieces
 
 
@@ -50,9 +50,9 @@ def safe_text(text: str) -> str:
     return _UNSAFE.sub(_safe_character, text)
 
 
-def _split_chunk(chunk: str) -> list[str]:
+def _split_chunk(chunk: str, language: str) -> list[str]:
     try:
-        pieces = sentencex.segment("en", chunk)
+        pieces = sentencex.segment(language, chunk)
     except BaseException as error:  # a Rust panic arrives as pyo3's PanicException
         if type(error).__name__ != "PanicException":
             raise

@@ -1,12 +1,16 @@
 """Split article text into paragraphs and sentences with exact character offsets.
 
-Three layers, each small enough to reason about (docs/segmentation.md explains every rule):
+Four layers, each small enough to reason about (docs/segmentation.md explains every rule):
 
 1. Lines and paragraphs (ours): blank lines break; a single line break breaks too unless the line
    before it ends in punctuation that carries a sentence on; list items start a paragraph.
-2. Sentences (sentencex, Rust): abbreviations, initials, numbers, quotations, ellipses.
-3. Corrections (ours): inline lists, news abbreviations and titles, lowercase continuations,
-   bare list markers, MLA ellipses.
+2. Sentences (sentencex, Rust, with the article's language): abbreviations, initials, numbers,
+   ellipses. It reads quotation marks as neutral symbols.
+3. Quotations (ours, ``_quotes.py``): a closed quotation with a short attribution after it stays
+   one sentence; an unclosed or unbalanced one never merges sentences.
+4. Corrections (ours), each where its evidence is strong: list markers; abbreviations of the
+   language before a lowercase word; for English also news titles, dates and clock times,
+   boundaries missed before a title, MLA ellipses.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from annotator.text import _abbreviations as abbr
+from annotator.text import _languages, _quotes
 from annotator.text._core import safe_text, split_sentences
 
 
@@ -49,28 +54,53 @@ _ITEM = re.compile(
 # A piece that is nothing but a list marker or stray punctuation ("1.", "a)", "•") is not a
 # sentence: it belongs to the text after it.
 _MARKER_ONLY = re.compile(r"[^\w\s]*\s*(?:\d{1,3}|[A-Za-z])?[^\w\s]*")
-# A sentence whose first word is all lowercase continues the one before ("the main agreement.
-# of strategic ..."): a writer's slip or an abbreviation sentencex did not know.
-_FIRST_WORD = re.compile(r"[\"'“‘(\[]*([^\W\d_]\w*)")
+# The first word of a candidate sentence, after any opening marks.
+_FIRST_WORD = re.compile(r"[\"'“‘„«(\[]*([^\W\d_]\w*)")
+# The last word before a full stop: "etc", "e.g", "Dr", "agreement".
+_LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 # MLA style: "compounds. . . . The practice" is a full stop, then an ellipsis that opens the next
 # sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
 
 
-def segment(text: str) -> list[Span]:
-    """Return sentence spans in order; every non-space character lies in exactly one span."""
+_new_tuple = tuple.__new__
+
+
+def segment(text: str, language: str | None = "en") -> list[Span]:
+    """Return sentence spans in order; every non-space character lies in exactly one span.
+
+    ``language`` is an ISO 639-1 code ("en", "de", "pt-BR" reads as "pt"); None or an unknown
+    code gets sentencex's language-neutral rules and no corrections beyond list markers.
+    """
+    rules = _languages.rules_for(language)
     plain = safe_text(text)  # what sentencex may read: same length, same offsets
-    stops = [stop for stop in abbr.STOP_BEFORE_TITLE.finditer(text) if _is_real_stop(text, stop)]
+    if rules.english:
+        stops = [
+            stop for stop in abbr.STOP_BEFORE_TITLE.finditer(text) if _is_real_stop(text, stop)
+        ]
+    else:
+        stops = list(rules.stops.finditer(text)) if rules.stops is not None else []
+    marks = _quotes.mark_positions(text)
+    mark, last_mark = 0, len(marks)
     spans: list[Span] = []
     for paragraph, (start, end) in enumerate(_paragraphs(text)):
+        while mark < last_mark and marks[mark] < start:
+            mark += 1
+        quoted = mark < last_mark and marks[mark] < end
         if _ITEM_MARKER.match(text, start, end):
             items = list(_list_items(text, start, end))
         else:
             items = [(start, end)]
         for item_start, item_end in items:
-            for sentence_start, sentence_end in _sentences(text, plain, item_start, item_end):
-                spans.append(Span(sentence_start, sentence_end, paragraph))
-    return _split_before_titles(spans, stops) if stops else spans
+            for sentence_start, sentence_end in _sentences(
+                text, plain, item_start, item_end, rules, quoted
+            ):
+                # tuple.__new__ skips the Python-level Span.__new__: one frame less per sentence
+                spans.append(_new_tuple(Span, (sentence_start, sentence_end, paragraph)))
+    if not stops:
+        return spans
+    # "В 2000 г. Москва выросла": a year that opens the sentence does not end it.
+    return _split_before_titles(text, spans, stops, 0 if rules.english else 4)
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -89,7 +119,9 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
             continue
         start = line_start + len(line) - len(line.lstrip())
         if block_start >= 0 and (
-            previous.rstrip(_CLOSERS)[-1:] not in _CARRY_ON or _LINE_ITEM.match(content)
+            previous.rstrip(_CLOSERS)[-1:] not in _CARRY_ON
+            or _LINE_ITEM.match(content)
+            or (previous[-1] == ":" and content.isupper())  # "Señores:" / "EMBAJADA DE ..."
         ):
             yield block_start, block_end
             block_start = -1
@@ -133,24 +165,38 @@ def _next_label(label: str) -> str | None:
     return chr(ord(label) + 1)
 
 
-def _sentences(text: str, plain: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Return stripped sentence bounds within text[start:end], corrections applied."""
+def _sentences(
+    text: str, plain: str, start: int, end: int, rules: _languages.Rules, quoted: bool
+) -> list[tuple[int, int]]:
+    """Return stripped sentence bounds within text[start:end], quotations and corrections applied.
+
+    ``quoted`` tells whether the paragraph holds a quotation mark: only then is the slower
+    quotation layer run.
+    """
+    pieces = split_sentences(
+        _quotes.neutral(plain[start:end]) if quoted else plain[start:end], rules.sentencex
+    )
+    if quoted:
+        pieces = _quotes.hide_boundaries(text, _quotes.sentence_bounds(text, pieces, start), end)
     sentences: list[tuple[int, int]] = []
     position = start
-    for piece in split_sentences(plain[start:end]):
-        piece_start = position
-        position += len(piece)
-        content = piece.strip()
-        if not content:
-            continue
-        piece_start += len(piece) - len(piece.lstrip())
-        piece_end = piece_start + len(content)
+    for piece in pieces:
+        if quoted:
+            piece_start, piece_end = piece
+        else:  # one loop for the usual case: strip the piece here
+            piece_start = position
+            position += len(piece)
+            content = piece.strip()
+            if not content:
+                continue
+            piece_start += len(piece) - len(piece.lstrip())
+            piece_end = piece_start + len(content)
         if sentences:
             previous_start, previous_end = sentences[-1]
-            if _continues(text, previous_start, previous_end, piece_start, piece_end):
+            if _continues(text, previous_start, previous_end, piece_start, piece_end, rules):
                 sentences[-1] = (previous_start, piece_end)
                 continue
-            if text[previous_end - 1] == ".":
+            if rules.english and text[previous_end - 1] == ".":
                 window = max(previous_start, previous_end - 12)
                 ellipsis = _LEADING_ELLIPSIS.search(text, window, previous_end)
                 if ellipsis is not None:
@@ -166,15 +212,22 @@ def _is_real_stop(text: str, stop: re.Match[str]) -> bool:
     return word is not None and word[0].lower() not in abbr.KNOWN
 
 
-def _split_before_titles(spans: list[Span], stops: list[re.Match[str]]) -> list[Span]:
-    """Split the spans that hold a boundary sentencex missed before a title (rare)."""
+def _split_before_titles(
+    text: str, spans: list[Span], stops: list[re.Match[str]], min_words: int
+) -> list[Span]:
+    """Split the spans that hold a boundary sentencex missed (before a title, after a year).
+
+    A cut is made only when at least ``min_words`` words precede it in its sentence.
+    """
     result: list[Span] = []
     cuts = iter(stops)
     cut = next(cuts, None)
     for span in spans:
         start = span.start
         while cut is not None and cut.start(1) < span.end:
-            if cut.start(1) > start:
+            if cut.start(1) > start and (
+                not min_words or len(text[start : cut.start(1)].split()) >= min_words
+            ):
                 result.append(Span(start, cut.start(1), span.paragraph))
                 start = cut.end(1)
             cut = next(cuts, None)
@@ -182,19 +235,34 @@ def _split_before_titles(spans: list[Span], stops: list[re.Match[str]]) -> list[
     return result
 
 
-def _continues(text: str, previous_start: int, previous_end: int, start: int, end: int) -> bool:
+def _continues(
+    text: str,
+    previous_start: int,
+    previous_end: int,
+    start: int,
+    end: int,
+    rules: _languages.Rules,
+) -> bool:
     """Tell whether the candidate at start:end belongs to the sentence before it."""
     if previous_end - previous_start <= 8 and _MARKER_ONLY.fullmatch(
         text, previous_start, previous_end
     ):
         return True
+    if text[previous_end - 1] != ".":
+        return False
     opening = text[start]
     if not (opening.isupper() or opening.isdigit()):  # the usual case needs no regex
         first = _FIRST_WORD.match(text, start, end)
         if first is not None and first[1].islower():
-            return True
-    if text[previous_end - 1] != ".":
-        return False
+            # A lowercase word continues only after an abbreviation ("etc. and", "z. B. ist")
+            # or when it cannot open a sentence ("the main agreement. of strategic ..."):
+            # informal writers start sentences in lowercase too.
+            if first[1] in rules.never_first:
+                return True
+            last = _LAST_WORD.search(text, max(previous_start, previous_end - 16), previous_end)
+            return last is not None and rules.is_abbreviation(last[1])
+    if not rules.english:
+        return _languages.continues(text, previous_start, previous_end, start, end, rules)
     # A word longer than any abbreviation ends the sentence: no regex needed for it either.
     run = previous_end - 2 - abbr.LONGEST
     if run >= previous_start and text[run : previous_end - 1].isalpha():
@@ -206,6 +274,10 @@ def _continues(text: str, previous_start: int, previous_end: int, start: int, en
         return abbr.DIGIT_START.match(text, start, end) is not None
     if ending["clock"]:
         return abbr.CLOCK_FOLLOWER.match(text, start, end) is not None
+    if ending["title"]:
+        # "I saw the Dr. He was kind": a pronoun or article after a title starts a sentence.
+        first = _FIRST_WORD.match(text, start, end)
+        return first is None or first[1] not in abbr.SENTENCE_STARTS
     return True
 
 

@@ -19,12 +19,14 @@ export function install(ws) {
       position = end;
     });
     quote.appendChild(document.createTextNode(text.slice(position)));
-    const worth = $("worthiness");
-    worth.textContent = "Check-worthiness ";
-    const score = document.createElement("strong");
-    score.textContent = s.score;
-    worth.appendChild(score);
-    worth.appendChild(document.createTextNode("/100" + (s.why.length ? ": " + s.why.join("; ") : "")));
+    const worth = $("worthiness"); // absent for articles not in English: no cues there
+    if (worth) {
+      worth.textContent = "Check-worthiness ";
+      const score = document.createElement("strong");
+      score.textContent = s.score;
+      worth.appendChild(score);
+      worth.appendChild(document.createTextNode("/100" + (s.why.length ? ": " + s.why.join("; ") : "")));
+    }
     $("suggestion").hidden = !s.who;
     $("use-suggestion").textContent = s.who || "";
     const cue = s.cues.find((c) => c[2] === "attribution");

@@ -112,9 +112,10 @@ def test_news_conventions(text, expected):
             '"We won. They lost. Nobody can stop us," said Smith, a spokesman. He left.',
             ['"We won. They lost. Nobody can stop us," said Smith, a spokesman.', "He left."],
         ),
+        # A closed quotation with no attribution after it is prose like any other.
         (
             "“We are leaving,” he said. “It’s over. There is nothing left.”",
-            ["“We are leaving,” he said.", "“It’s over. There is nothing left.”"],
+            ["“We are leaving,” he said.", "“It’s over.", "There is nothing left.”"],
         ),
         # A quotation left open at the end of a paragraph (it goes on in the next one) does not
         # swallow the sentences after it.

@@ -20,6 +20,7 @@ _NEWSY = st.sampled_from(
     list(".?!…;:,—-•⁃()[]\"'“”‘’ \n\r\t\xa0\u2009\u3000\u2028\u2029\x85\x0b\x0c")
     + ["a", "b", "I", "A", "Mr.", "Gen.", "U.S.", "p.m.", "No.", "1.", "2)", "a.", ". . .", "\n\n"]
     + ["The", "he said", "e.g.", "A\xa0.", "Jan. 5", "“We won.", "\x00"]
+    + ["„", "«", "»", "‘", "'", "’", ",”", "»,", "z. B.", "г.", "2022 р. Він", "Sr.", "»."]
 )
 _TEXT = st.one_of(
     st.text(),
@@ -31,8 +32,11 @@ _TEXT = st.one_of(
 )
 
 
-def check_tiling(text: str) -> None:
-    spans = segment(text)
+_LANGUAGES = st.sampled_from(["en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", None])
+
+
+def check_tiling(text: str, language: str | None = "en") -> None:
+    spans = segment(text, language=language)
     covered = [False] * len(text)
     previous_end, previous_paragraph = 0, 0
     for index, (start, end, paragraph) in enumerate(spans):
@@ -49,9 +53,9 @@ def check_tiling(text: str) -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(_TEXT)
-def test_spans_tile_the_text(text):
-    check_tiling(text)
+@given(_TEXT, _LANGUAGES)
+def test_spans_tile_the_text(text, language):
+    check_tiling(text, language)
 
 
 @settings(max_examples=50, deadline=None)
