@@ -204,7 +204,7 @@ def update_article(article: Article, changes: dict[str, Any], *, actor: User) ->
     )
     if segmenting_language(article.language) != segmented_as:
         # Another language, other rules: split again; annotations follow their words.
-        from annotator.services.segmentation import resegment
+        from annotator.services.boundaries import resegment
 
         resegment(article, actor=actor)
     return article

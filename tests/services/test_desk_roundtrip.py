@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from annotator.services.reload import reload_export
 from jsonschema import Draft202012Validator
 
 from annotator.exporters import SCHEMA_FILE, schema_text
@@ -13,6 +12,7 @@ from annotator.extensions import db
 from annotator.models import Assignment, Role, User
 from annotator.services import assignments, status
 from annotator.services.errors import Invalid
+from annotator.services.reload import reload_export
 from tests.conftest import count
 from tests.services.test_roundtrip import export_json, wipe
 
