@@ -15,7 +15,7 @@ from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.responses import export_response
 from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, status, users
+from annotator.services import article_list, assignments, boundaries, status, users
 from annotator.services import articles as article_service
 from annotator.services.annotations import annotations_for_article
 from annotator.services.boundaries import edit_text
@@ -144,7 +144,7 @@ def patch_article(article_id: int):  # noqa: ANN201
     article = article_service.get_article(article_id)
     body = json_body()
     has_text, text = "text" in body, body.pop("text", None)
-    article_service.update_article(article, body, actor=actor())
+    boundaries.update_article(article, body, actor=actor())
     unplaced = []
     if has_text:  # annotations are re-anchored by their words; any left unplaced are listed
         unplaced = [ann.id for ann in edit_text(article, text, actor=actor()).unplaced]

@@ -188,25 +188,20 @@ METADATA_FIELDS = ("title", "url", "outlet", "author", "published_at", "language
 
 
 def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
-    """Change an article's metadata (its text changes through segmentation.edit_text)."""
+    """Change an article's metadata (its text changes through boundaries.edit_text; a change of
+    language, which re-splits it, through boundaries.update_article)."""
     unknown = sorted(set(changes) - set(METADATA_FIELDS))
     if unknown:
         raise Invalid({name: "is not a field of an article you can change." for name in unknown})
     merged = {name: getattr(article, name) for name in METADATA_FIELDS} | changes
     clean = clean_article_fields(merged | {"text": article.text})
     before = article_summary(article)
-    segmented_as = segmenting_language(article.language)
     for name in changes:
         setattr(article, name, clean[name])
     db.session.flush()
     audit.record(
         "article", article.id, "update", actor=actor, before=before, after=article_summary(article)
     )
-    if segmenting_language(article.language) != segmented_as:
-        # Another language, other rules: split again; annotations follow their words.
-        from annotator.services.boundaries import resegment
-
-        resegment(article, actor=actor)
     return article
 
 

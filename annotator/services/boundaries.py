@@ -11,8 +11,9 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services import audit
+from annotator.services import articles, audit
 from annotator.services.annotations import LOAD_FOR_STATE
+from annotator.services.articles import article_summary, clean_article_fields, content_hash
 from annotator.services.errors import Invalid, NotFound
 from annotator.services.serialize import adjudication_data, annotation_data
 from annotator.text.language import segmenting_language
@@ -73,6 +74,16 @@ def split_before_text(article: Article, sentence_id: object, words: str, *, acto
             }
         )
     return split_sentence(article, sentence.id, found, actor=actor)
+
+
+def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
+    """Change an article's metadata; another language means other rules, so it is split again
+    (annotations follow their words, as in resegment)."""
+    segmented_as = segmenting_language(article.language)
+    articles.update_article(article, changes, actor=actor)
+    if segmenting_language(article.language) != segmented_as:
+        resegment(article, actor=actor)
+    return article
 
 
 def resegment(article: Article, *, actor: User) -> Article:
@@ -263,7 +274,6 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
     An annotation whose words are gone is kept on the nearest sentence, with ``lost_quote`` set,
     and listed for an admin; none is dropped.
     """
-    from annotator.services.articles import article_summary, clean_article_fields, content_hash
 
     fields = {
         name: getattr(article, name)

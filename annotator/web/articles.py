@@ -11,7 +11,7 @@ from annotator.extensions import db
 from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, desk_list, status
+from annotator.services import article_list, assignments, boundaries, desk_list, status
 from annotator.services import articles as article_service
 from annotator.services import queue as queue_service
 from annotator.services.boundaries import TextEdit, edit_text
@@ -119,7 +119,7 @@ def edit(article_id: int):  # noqa: ANN201
         fields = ("title", "url", "outlet", "author", "published_at", "language")
 
         def save_article() -> TextEdit:
-            article_service.update_article(
+            boundaries.update_article(
                 article,
                 {name: getattr(form, name).data or None for name in fields},
                 actor=current_user,

@@ -53,7 +53,7 @@ def test_batch_import_detects_the_language_and_splits_by_its_rules(
 
 
 def test_preview_splits_by_the_detected_language(app):
-    source = imports.Source("pasted text", {"title": "Noticia", "text": SPANISH})
+    source = imports.ImportItem("pasted text", {"title": "Noticia", "text": SPANISH})
     result = imports.preview(source)
     assert [s.text for s in result.sentences] == SPANISH_SENTENCES
 

@@ -174,9 +174,11 @@ ARTICLE = {"title": "T", "text": "One sentence here."}
 @pytest.mark.parametrize("name", ["title", "outlet", "author", "language", "external_id"])
 def test_the_article_service_refuses_one_character_more_than_the_table(app, name: str) -> None:  # noqa: ANN001
     most = fields.limit("article", name)
-    assert article_service.clean_article_fields(dict(ARTICLE, **{name: "x" * most}))[name]
+    # A language must also look like a language tag ("en", "pt-BR"): pad one with a subtag.
+    fill = (lambda n: ("en-" + "abcdefgh-" * 4)[:n]) if name == "language" else (lambda n: "x" * n)
+    assert article_service.clean_article_fields(dict(ARTICLE, **{name: fill(most)}))[name]
     with pytest.raises(Invalid) as caught:
-        article_service.clean_article_fields(dict(ARTICLE, **{name: "x" * (most + 1)}))
+        article_service.clean_article_fields(dict(ARTICLE, **{name: fill(most + 1)}))
     assert set(caught.value.fields) == {name}
 
 
