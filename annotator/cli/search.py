@@ -11,6 +11,7 @@ from annotator.db import write_intent
 from annotator.models import Role, User
 from annotator.models.search import KINDS
 from annotator.services import search as search_service
+from annotator.services import similar
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 
@@ -44,9 +45,10 @@ def search_command(query: str, kind: tuple[str, ...], verdict: tuple[str, ...], 
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
-    """Rebuild the search index from the database (it is kept current on every write anyway)."""
-    click.echo("Rebuilding the search index…", err=True)
+    """Rebuild the search and claim-matching indexes from the database (both are kept current on every write anyway)."""
+    click.echo("Rebuilding the search index and the claims index…", err=True)
     with write_intent(), transaction():
         counts = search_service.reindex()
+        claims = similar.rebuild_index()
     summary = ", ".join(f"{counts.get(kind, 0)} {kind}s" for kind in KINDS)
-    click.echo(f"Indexed {summary}.")
+    click.echo(f"Indexed {summary}; {claims} judged claims for Seen before.")

@@ -87,12 +87,26 @@ def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any
     span = ann["span"]
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
     adjudication = sentence.get("adjudication")
-    value, name = RATINGS[adjudication["verdict"] if adjudication else ann["verdict"]]
-    appearance: dict[str, Any] = {
-        "@type": "NewsArticle",
-        "url": article["url"] or article_iri(article, base_url),
-        "headline": article["title"],
+    review = _review(
+        claim,
+        adjudication["verdict"] if adjudication else ann["verdict"],
+        _claim(article, ann["attributed_to"], article["url"] or article_iri(article, base_url)),
+        author={"@type": "Person", "name": ann["reviewer"]},
+        body=ann["note"],
+        links=ann["links"],
+        dates=(ann["created_at"], ann["updated_at"]),
+    )
+    return {
+        "@type": "ClaimReview",
+        "@id": f"{base_url}api/v1/annotations/{ann['id']}",
+        "url": f"{base_url}articles/{article['id']}#annotation-{ann['id']}",
+        **review,
     }
+
+
+def _claim(article: dict[str, Any], attributed_to: str, url: str) -> dict[str, Any]:
+    """The Claim reviewed: where it appeared (the article) and who made it."""
+    appearance: dict[str, Any] = {"@type": "NewsArticle", "url": url, "headline": article["title"]}
     if article["published_at"]:
         appearance["datePublished"] = article["published_at"]
     if article["outlet"]:
@@ -100,15 +114,26 @@ def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any
     if article["author"]:
         appearance["author"] = {"@type": "Person", "name": article["author"]}
     item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
-    if ann["attributed_to"]:
-        source = ann["attributed_to"]
-        item["author"] = {"@type": author_type(source), "name": source}
+    if attributed_to:
+        item["author"] = {"@type": author_type(attributed_to), "name": attributed_to}
     if article["published_at"]:
         item["datePublished"] = article["published_at"]
+    return item
+
+
+def _review(
+    claim: str,
+    verdict: str,
+    item: dict[str, Any],
+    *,
+    author: dict[str, Any],
+    body: str,
+    links: list[dict[str, Any]],
+    dates: tuple[str, str],
+) -> dict[str, Any]:
+    """The parts every ClaimReview has: the claim, its rating, who reviewed it, why, evidence."""
+    value, name = RATINGS[verdict]
     review: dict[str, Any] = {
-        "@type": "ClaimReview",
-        "@id": f"{base_url}api/v1/annotations/{ann['id']}",
-        "url": f"{base_url}articles/{article['id']}#annotation-{ann['id']}",
         "claimReviewed": " ".join(claim.split()),
         "reviewRating": {
             "@type": "Rating",
@@ -118,20 +143,20 @@ def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any
             "alternateName": name,
         },
         "itemReviewed": item,
-        "author": {"@type": "Person", "name": ann["reviewer"]},
-        "datePublished": ann["created_at"][:10],
-        "dateModified": ann["updated_at"][:10],
+        "author": author,
+        "datePublished": dates[0][:10],
+        "dateModified": dates[1][:10],
     }
-    if ann["note"]:
-        review["reviewBody"] = ann["note"]
-    if ann["links"]:
+    if body:
+        review["reviewBody"] = body
+    if links:
         review["citation"] = [
             {
                 "@type": "CreativeWork",
                 "url": link["url"],
                 **({"name": link["title"]} if link["title"] else {}),
             }
-            for link in ann["links"]
+            for link in links
         ]
     return review
 
@@ -166,46 +191,18 @@ def published_claim_review(
     modified: str,
 ) -> dict[str, Any]:
     """The ClaimReview of one claim on a public fact-check page (no internal ids, no usernames)."""
-    value, name = RATINGS[claim["verdict"]]
-    appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article["title"]}
-    appearance["url"] = article["url"] or page_url
-    if article["published_at"]:
-        appearance["datePublished"] = article["published_at"]
-    if article["outlet"]:
-        appearance["publisher"] = {"@type": "Organization", "name": article["outlet"]}
-    if article["author"]:
-        appearance["author"] = {"@type": "Person", "name": article["author"]}
-    item: dict[str, Any] = {"@type": "Claim", "appearance": appearance}
-    if claim["attributed_to"]:
-        item["author"] = {"@type": author_type(claim["attributed_to"]), "name": claim["attributed_to"]}
-    if article["published_at"]:
-        item["datePublished"] = article["published_at"]
-    review: dict[str, Any] = {
+    review = _review(
+        claim["text"],
+        claim["verdict"],
+        _claim(article, claim["attributed_to"], article["url"] or page_url),
+        author={"@type": "Organization", "name": organisation},
+        body=claim["rationale"],
+        links=claim["links"],
+        dates=(published, modified),
+    )
+    return {
         "@context": CONTEXT,
         "@type": "ClaimReview",
         "url": f"{page_url}#claim-{claim['n']}",
-        "claimReviewed": " ".join(claim["text"].split()),
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": value,
-            "bestRating": BEST,
-            "worstRating": WORST,
-            "alternateName": name,
-        },
-        "itemReviewed": item,
-        "author": {"@type": "Organization", "name": organisation},
-        "datePublished": published[:10],
-        "dateModified": modified[:10],
+        **review,
     }
-    if claim["rationale"]:
-        review["reviewBody"] = claim["rationale"]
-    if claim["links"]:
-        review["citation"] = [
-            {
-                "@type": "CreativeWork",
-                "url": link["url"],
-                **({"name": link["title"]} if link["title"] else {}),
-            }
-            for link in claim["links"]
-        ]
-    return review

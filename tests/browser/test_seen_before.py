@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from annotator.db import write_intent
 from annotator.extensions import db
 from annotator.models import Revision, Sentence, User
 from annotator.services import adjudication
@@ -158,8 +159,10 @@ def test_an_earlier_verdict_is_offered_and_one_key_copies_it(
     expect(theirs).not_to_contain_text("disputed")
 
     # Once an admin settles the claim as disputed, Bob is offered the final verdict too.
-    adjudication.adjudicate(db.session.get(Sentence, claim), "disputed", actor=admin)
-    db.session.commit()
+    db.session.commit()  # a fresh transaction, begun as a write: the server thread writes too
+    with write_intent():
+        adjudication.adjudicate(db.session.get(Sentence, claim), "disputed", actor=admin)
+        db.session.commit()
     open_article(bob, second)
     expect(theirs.locator("#seen-before-list > li")).to_have_count(2)
     expect(theirs).to_contain_text("Attributed to Ruth Ellison")
