@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_HOPS": 0,  # trusted reverse proxies in front of the app (X-Forwarded-For/-Proto)
     "PUBLIC_URL": "http://localhost/",  # absolute links in exports; never the request's Host
     "PAGE_SIZE": 100,
+    # Public fact-check pages (README, "Publishing fact-checks").
+    "PUBLIC_NAME": "Fact-check desk",  # the desk as readers see it, and ClaimReview's author
+    "PUBLIC_BYLINE": False,  # name the admin who settled each claim
+    "PUBLIC_MAX_AGE": 60,  # seconds readers' caches (and CDNs) keep a page
+    "PUBLIC_CACHE_SECONDS": 5,  # seconds each process keeps a rendered page
     # SQLite's PRAGMA synchronous: NORMAL (WAL) keeps the database consistent on power loss but may
     # lose the last transactions committed before it; FULL loses none and makes each save slower.
     "SQLITE_SYNCHRONOUS": "NORMAL",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, current_app, jsonify, request
 
 from annotator.api import actor, api_bp, json_body, require_admin
 from annotator.responses import public_address
@@ -38,7 +38,11 @@ def put_publication(article_id: int):  # noqa: ANN201
     article = article_service.get_article(article_id)
     existed = publishing.publication_for(article) is not None
     pub = publishing.publish(
-        article, actor=actor(), listed=body.get("listed"), expected_version=body.get("version")
+        article,
+        actor=actor(),
+        listed=body.get("listed"),
+        expected_version=body.get("version"),
+        byline=current_app.config["PUBLIC_BYLINE"],
     )
     return jsonify(_state(pub)), 200 if existed else 201
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from annotator.db import write_intent
@@ -16,7 +17,9 @@ from annotator.uow import transaction
 
 @click.command("publish")
 @click.argument("article_ids", metavar="ARTICLE...", nargs=-1, type=int)
-@click.option("--unpublish", is_flag=True, help="Withdraw the pages instead (their URLs answer 410).")
+@click.option(
+    "--unpublish", is_flag=True, help="Withdraw the pages instead (their URLs answer 410)."
+)
 @click.option("--unlisted", is_flag=True, help="Publish at an unguessable URL, not in the index.")
 @click.option(
     "--static",
@@ -24,10 +27,16 @@ from annotator.uow import transaction
     type=click.Path(file_okay=False),
     help="Write every published page, the index, the feed and the stylesheet into this folder.",
 )
-@click.option("--base-url", default="", help="Where the static site will be served (for canonical links).")
+@click.option(
+    "--base-url", default="", help="Where the static site will be served (for canonical links)."
+)
 @with_appcontext
 def publish_command(
-    article_ids: tuple[int, ...], unpublish: bool, unlisted: bool, static_dir: str | None, base_url: str
+    article_ids: tuple[int, ...],
+    unpublish: bool,
+    unlisted: bool,
+    static_dir: str | None,
+    base_url: str,
 ) -> None:
     """Publish articles' adjudicated verdicts as public fact-check pages, or write the static site."""
     if not article_ids and not static_dir:
@@ -42,9 +51,16 @@ def publish_command(
                     publishing.unpublish(article, actor=desk)
                     click.echo(f"Article {article_id}: withdrawn.")
                 else:
-                    pub = publishing.publish(article, actor=desk, listed=not unlisted)
+                    pub = publishing.publish(
+                        article,
+                        actor=desk,
+                        listed=not unlisted,
+                        byline=current_app.config["PUBLIC_BYLINE"],
+                    )
                     claims = len(pub.snapshot["claims"])
-                    click.echo(f"Article {article_id}: published, {claims} claims, at /fact-checks/{pub.slug}")
+                    click.echo(
+                        f"Article {article_id}: published, {claims} claims, at /fact-checks/{pub.slug}"
+                    )
         except ServiceError as error:
             failed += 1
             problem = "; ".join(error.fields.values()) or error.message

@@ -53,8 +53,8 @@ def app_links() -> Links:
 
 def settings() -> dict[str, Any]:
     return {
-        "organisation": current_app.config.get("PUBLIC_NAME") or "Fact-check desk",
-        "byline": bool(current_app.config.get("PUBLIC_BYLINE")),
+        "organisation": current_app.config["PUBLIC_NAME"],
+        "byline": bool(current_app.config["PUBLIC_BYLINE"]),
     }
 
 
@@ -126,14 +126,14 @@ def _public(body: str, media_type: str, last_modified: Any) -> Response:
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:32])
     if last_modified is not None:
         response.last_modified = last_modified
-    seconds = int(current_app.config.get("PUBLIC_MAX_AGE", 60))
+    seconds = int(current_app.config["PUBLIC_MAX_AGE"])
     response.cache_control.public = True
     response.cache_control.max_age = seconds
     return response.make_conditional(request)
 
 
 def _cached(key: str, build: Callable[[], tuple[str, str, Any]]) -> Response:
-    ttl = float(current_app.config.get("PUBLIC_CACHE_SECONDS", 5))
+    ttl = float(current_app.config["PUBLIC_CACHE_SECONDS"])
     hit = _cache.get(key)
     if hit is not None and time.monotonic() - hit[0] < ttl:
         _, body, media_type, modified = hit

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import RadioField
 
@@ -22,7 +22,7 @@ class PublishForm(ButtonForm):
         "Who can find the page",
         choices=options(
             [
-            ("listed", "Listed: in the index of fact-checks and the feed"),
+                ("listed", "Listed: in the index of fact-checks and the feed"),
                 ("unlisted", "Unlisted: only people given its secret address"),
             ]
         ),
@@ -66,7 +66,10 @@ def publish(article_id: int):  # noqa: ANN201
         return _render(article, publishing.publication_for(article), form, 422)
     try:
         publishing.publish(
-            article, actor=current_user, listed=form.visibility.data == "listed"
+            article,
+            actor=current_user,
+            listed=form.visibility.data == "listed",
+            byline=current_app.config["PUBLIC_BYLINE"],
         )
     except Invalid as error:
         discard()
@@ -87,5 +90,7 @@ def withdraw(article_id: int):  # noqa: ANN201
             discard()
             flash(error.message, "error")
         else:
-            flash("Withdrawn. Its address now answers “gone” (410) until you publish again.", "info")
+            flash(
+                "Withdrawn. Its address now answers “gone” (410) until you publish again.", "info"
+            )
     return redirect(url_for("publication.view", article_id=article.id))

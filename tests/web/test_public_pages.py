@@ -258,3 +258,14 @@ class _Links(HTMLParser):
         parser = cls()
         parser.feed(html)
         return parser.found
+
+
+def test_the_byline_setting_names_who_settled_each_claim(published, client, app) -> None:  # noqa: ANN001
+    url = f"/fact-checks/{published['pub'].slug}"
+    assert "Settled by" not in client.get(url).get_data(as_text=True)
+    token = login(client, published["admin"])
+    app.config["PUBLIC_BYLINE"] = True
+    article_id = published["article"].id
+    client.post(f"/articles/{article_id}/publication", data={"csrf_token": token, "visibility": "listed"})
+    client.post("/logout", data={"csrf_token": token})
+    assert "Settled by boss" in client.get(url).get_data(as_text=True)
