@@ -79,6 +79,8 @@ bench: $(VENV)/.installed-test
 	-$(BIN)/python bench/bench_login.py
 	-$(BIN)/python bench/bench_hardening.py
 	-$(BIN)/python bench/bench_desk.py
+	-$(BIN)/python bench/bench_claims.py
+	-$(BIN)/python bench/bench_scale.py --scale 0.05
 
 ## screenshots: refresh the README's picture of the annotation page
 screenshots: $(VENV)/.installed-test chromium

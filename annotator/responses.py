@@ -33,7 +33,9 @@ def export_response(format_name: str, args: Any, viewer: User) -> Response:
     exporter = EXPORTERS[exports.check_format(format_name)]
     params = {key: args.getlist(key) for key in args}
     flt = exports.parse_filter(params)
-    options = exports.parse_options(params, base_url=current_app.config["PUBLIC_URL"])  # never the Host header
+    options = exports.parse_options(
+        params, base_url=current_app.config["PUBLIC_URL"]
+    )  # never the Host header
     chunks: Iterator[str] = exports.export_chunks(
         exporter.name, flt, viewer=viewer, options=options
     )

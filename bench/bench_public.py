@@ -192,7 +192,9 @@ def main() -> None:
     )
     print(f"  {REQUESTS} requests, {CLIENTS} clients:")
     for name, (p50, p95, rps, errors) in (("page", page), ("bare static file", bare)):
-        print(f"    {name:17} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {rps:7.0f} req/s  errors {errors}")
+        print(
+            f"    {name:17} p50 {p50:6.2f} ms  p95 {p95:6.2f} ms  {rps:7.0f} req/s  errors {errors}"
+        )
     print(f"  page / static: p50 x{page[0] / bare[0]:.2f}, throughput {page[2] / bare[2]:.0%}")
 
 

@@ -15,10 +15,20 @@ def search():  # noqa: ANN201
     params = {name: request.args.getlist(name) for name in search_service.FILTERS}
     flt = search_service.parse_filter(params, viewer=actor())
     page = search_service.search(
-        request.args.get("q", ""), flt, viewer=actor(), limit=min(limit, search_service.MAX_LIMIT), offset=offset
+        request.args.get("q", ""),
+        flt,
+        viewer=actor(),
+        limit=min(limit, search_service.MAX_LIMIT),
+        offset=offset,
     )
     following = None
     if page.next is not None:
         args = {**request.args.to_dict(flat=False), "offset": page.next, "limit": page.limit}
         following = url_for("api.search", **args)
-    return jsonify({"items": [search_service.hit_state(h) for h in page.items], "next": following, "total": page.total})
+    return jsonify(
+        {
+            "items": [search_service.hit_state(h) for h in page.items],
+            "next": following,
+            "total": page.total,
+        }
+    )

@@ -19,15 +19,23 @@ from annotator.uow import transaction
 @click.command("search")
 @click.argument("query")
 @click.option("--kind", type=click.Choice(KINDS), multiple=True, help="Only these kinds of result.")
-@click.option("--verdict", multiple=True, help="Only claims with this verdict (repeat or use commas).")
-@click.option("--limit", type=click.IntRange(1, 100), default=20, show_default=True, help="Results to show.")
+@click.option(
+    "--verdict", multiple=True, help="Only claims with this verdict (repeat or use commas)."
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=20, show_default=True, help="Results to show."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON lines.")
 @with_appcontext
-def search_command(query: str, kind: tuple[str, ...], verdict: tuple[str, ...], limit: int, as_json: bool) -> None:
+def search_command(
+    query: str, kind: tuple[str, ...], verdict: tuple[str, ...], limit: int, as_json: bool
+) -> None:
     """Search articles, sentences, annotations, evidence links and sources (as an admin sees them)."""
     desk = User(username="command line", role=Role.ADMIN)  # reads only, never stored
     try:
-        flt = search_service.parse_filter({"kind": list(kind), "verdict": list(verdict)}, viewer=desk)
+        flt = search_service.parse_filter(
+            {"kind": list(kind), "verdict": list(verdict)}, viewer=desk
+        )
         page = search_service.search(query, flt, viewer=desk, limit=limit)
     except ServiceError as error:
         raise click.ClickException("; ".join(error.fields.values()) or error.message) from None
@@ -36,9 +44,13 @@ def search_command(query: str, kind: tuple[str, ...], verdict: tuple[str, ...], 
         if as_json:
             click.echo(json.dumps(state, ensure_ascii=False))
             continue
-        where = f"article {hit.article_id}" + (f", sentence {hit.sentence_id}" if hit.sentence_id else "")
+        where = f"article {hit.article_id}" + (
+            f", sentence {hit.sentence_id}" if hit.sentence_id else ""
+        )
         shown = state["context"] or state["detail"]
-        click.echo(f"[{hit.kind} {hit.ref_id}] {where if hit.article_id else ''}: {' '.join(shown.split())[:200]}")
+        click.echo(
+            f"[{hit.kind} {hit.ref_id}] {where if hit.article_id else ''}: {' '.join(shown.split())[:200]}"
+        )
     click.echo(f"{page.total} result(s).", err=True)
 
 

@@ -231,10 +231,7 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         "sources",
         "au",
         "AFTER UPDATE",
-        [
-            "UPDATE search_index SET body = {source_new} "
-            "WHERE kind = 'source' AND ref_id = NEW.id"
-        ],
+        ["UPDATE search_index SET body = {source_new} WHERE kind = 'source' AND ref_id = NEW.id"],
     ),
     (
         "sources",
@@ -309,7 +306,10 @@ def install_statements(dialect: str) -> list[str]:
 def uninstall_statements(dialect: str) -> list[str]:
     out = []
     for table, name, _, _ in _TRIGGERS:
-        out.append(f"DROP TRIGGER IF EXISTS {table}_search_{name}" + ("" if dialect == "sqlite" else f" ON {table}"))
+        out.append(
+            f"DROP TRIGGER IF EXISTS {table}_search_{name}"
+            + ("" if dialect == "sqlite" else f" ON {table}")
+        )
         if dialect != "sqlite":
             out.append(f"DROP FUNCTION IF EXISTS {table}_search_{name}()")
     if dialect == "sqlite":

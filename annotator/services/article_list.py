@@ -49,7 +49,9 @@ class ArticlePage:
 def _filters(search: str) -> list[Any]:
     conditions: list[Any] = [Article.deleted_at.is_(None)]
     if search.strip():
-        like = "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = (
+            "%" + search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        )
         conditions.append(
             or_(Article.title.ilike(like, escape="\\"), Article.outlet.ilike(like, escape="\\"))
         )
@@ -203,8 +205,14 @@ def _with_progress(articles: list[Article], viewer: User) -> list[ArticleRow]:
         ).all()
     )
     mine = dict(db.session.execute(_counts(viewer, ids, mine_only=True)).all())
-    seen = dict(db.session.execute(_counts(viewer, ids, mine_only=False)).all()) if viewer.is_admin else mine
-    return [ArticleRow(a, sizes.get(a.id, 0), seen.get(a.id, 0), mine.get(a.id, 0)) for a in articles]
+    seen = (
+        dict(db.session.execute(_counts(viewer, ids, mine_only=False)).all())
+        if viewer.is_admin
+        else mine
+    )
+    return [
+        ArticleRow(a, sizes.get(a.id, 0), seen.get(a.id, 0), mine.get(a.id, 0)) for a in articles
+    ]
 
 
 def list_articles(

@@ -45,7 +45,17 @@ from annotator.services.errors import Forbidden, Invalid
 from annotator.text.search_query import Query, QueryProblem, fts5, highlight, parse, tsquery
 
 MAX_LIMIT = 100
-FILTERS = ("kind", "verdict", "credibility", "outlet", "reviewer", "article", "since", "until", "adjudicated")
+FILTERS = (
+    "kind",
+    "verdict",
+    "credibility",
+    "outlet",
+    "reviewer",
+    "article",
+    "since",
+    "until",
+    "adjudicated",
+)
 MAX_OFFSET = 10_000
 SNIPPET = 400  # characters of a long text shown around the first match
 
@@ -102,7 +112,9 @@ def parse_filter(params: dict[str, Any], *, viewer: User) -> SearchFilter:
         values = params.get(name) or []
         values = [values] if isinstance(values, str) else list(values)
         found = tuple(
-            dict.fromkeys(v.strip().lower() for item in values for v in str(item).split(",") if v.strip())
+            dict.fromkeys(
+                v.strip().lower() for item in values for v in str(item).split(",") if v.strip()
+            )
         )
         bad = [v for v in found if v not in allowed]
         if bad:
@@ -168,7 +180,9 @@ def search(
         raise Invalid({"offset": f"must be between 0 and {MAX_OFFSET:,}."})
     statement, rank = _matches(query, flt, viewer)
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.execute(statement.order_by(rank, SearchEntry.id).limit(limit).offset(offset)).all()
+    rows = db.session.execute(
+        statement.order_by(rank, SearchEntry.id).limit(limit).offset(offset)
+    ).all()
     return SearchPage(raw, _hydrate(rows, query, viewer), total, offset, limit)
 
 
@@ -192,7 +206,9 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
     )
     if db.engine.dialect.name == "sqlite":
         fts = table("search_fts", column("rowid"))
-        statement = statement.join(fts, fts.c.rowid == si.c.id).where(text("search_fts MATCH :match").bindparams(match=fts5(query)))
+        statement = statement.join(fts, fts.c.rowid == si.c.id).where(
+            text("search_fts MATCH :match").bindparams(match=fts5(query))
+        )
         rank = text("bm25(search_fts)")
     else:
         tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
@@ -228,13 +244,17 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
                 and_(si.c.kind == "link", link.c.credibility.in_(flt.credibility)),
                 and_(
                     si.c.kind == "source",
-                    exists().where(source.c.id == si.c.ref_id, source.c.credibility.in_(flt.credibility)),
+                    exists().where(
+                        source.c.id == si.c.ref_id, source.c.credibility.in_(flt.credibility)
+                    ),
                 ),
             )
         )
     if flt.adjudicated is not None:
         settled = exists().where(Adjudication.sentence_id == si.c.sentence_id)
-        statement = statement.where(si.c.sentence_id.is_not(None), settled if flt.adjudicated else ~settled)
+        statement = statement.where(
+            si.c.sentence_id.is_not(None), settled if flt.adjudicated else ~settled
+        )
     return statement, rank
 
 
@@ -274,7 +294,10 @@ def _dates(art, flt: SearchFilter) -> list[Any]:  # noqa: ANN001
         conditions.append(
             or_(
                 func.substr(art.c.published_at, 1, 10) <= flt.until[:10],
-                and_(art.c.published_at.is_(None), art.c.created_at < until.replace(hour=23, minute=59, second=59)),
+                and_(
+                    art.c.published_at.is_(None),
+                    art.c.created_at < until.replace(hour=23, minute=59, second=59),
+                ),
             )
         )
     return conditions
@@ -307,7 +330,9 @@ def _hydrate(rows: list[Any], query: Query, viewer: User) -> list[Hit]:
     hits = []
     for row in rows:
         article = articles.get(row.article_id)
-        hit = Hit(row.kind, row.ref_id, row.article_id, article.title if article else "", row.sentence_id)
+        hit = Hit(
+            row.kind, row.ref_id, row.article_id, article.title if article else "", row.sentence_id
+        )
         if article is not None:
             hit.extra = {"outlet": article.outlet or "", "published_at": article.published_at or ""}
         if row.sentence_id:
@@ -318,7 +343,12 @@ def _hydrate(rows: list[Any], query: Query, viewer: User) -> list[Hit]:
             hit.detail = highlight(" · ".join(filter(None, (article.title, article.outlet))), query)
         elif row.kind == "annotation" and row.ref_id in annotations:
             a = annotations[row.ref_id]
-            said = "; ".join(filter(None, (a.verdict, a.attributed_to and f"attributed to {a.attributed_to}", a.note)))
+            said = "; ".join(
+                filter(
+                    None,
+                    (a.verdict, a.attributed_to and f"attributed to {a.attributed_to}", a.note),
+                )
+            )
             hit.detail = highlight(_cut(said, query), query)
         elif row.kind == "link" and row.ref_id in links:
             link = links[row.ref_id]
@@ -344,14 +374,24 @@ def _paragraphs(sentence_ids: set[int]) -> dict[int, str]:
     if not sentence_ids:
         return {}
     hits = db.session.execute(
-        select(Sentence.id, Sentence.article_id, Sentence.paragraph, Sentence.start, Sentence.end).where(
-            Sentence.id.in_(sentence_ids)
-        )
+        select(
+            Sentence.id, Sentence.article_id, Sentence.paragraph, Sentence.start, Sentence.end
+        ).where(Sentence.id.in_(sentence_ids))
     ).all()
     spans = db.session.execute(
-        select(Sentence.article_id, Sentence.paragraph, func.min(Sentence.start), func.max(Sentence.end))
+        select(
+            Sentence.article_id,
+            Sentence.paragraph,
+            func.min(Sentence.start),
+            func.max(Sentence.end),
+        )
         .where(
-            or_(*[and_(Sentence.article_id == h.article_id, Sentence.paragraph == h.paragraph) for h in hits])
+            or_(
+                *[
+                    and_(Sentence.article_id == h.article_id, Sentence.paragraph == h.paragraph)
+                    for h in hits
+                ]
+            )
         )
         .group_by(Sentence.article_id, Sentence.paragraph)
     ).all()
@@ -362,13 +402,17 @@ def _paragraphs(sentence_ids: set[int]) -> dict[int, str]:
         if end - start > 3 * SNIPPET:  # a long paragraph: the sentence with some context around it
             start, end = max(start, h.start - SNIPPET // 2), min(end, h.end + SNIPPET // 2)
         piece = db.session.scalar(
-            select(func.substr(Article.text, start + 1, end - start)).where(Article.id == h.article_id)
+            select(func.substr(Article.text, start + 1, end - start)).where(
+                Article.id == h.article_id
+            )
         )
         out[h.id] = piece or ""
     return out
 
 
-def _verdicts(sentence_ids: set[int], viewer: User) -> tuple[dict[int, list[dict[str, str]]], dict[int, str]]:
+def _verdicts(
+    sentence_ids: set[int], viewer: User
+) -> tuple[dict[int, list[dict[str, str]]], dict[int, str]]:
     if not sentence_ids:
         return {}, {}
     statement = (
@@ -406,7 +450,11 @@ def _cut(value: str, query: Query) -> str:
             break
         at += len(piece)
     start = max(0, min(at - SNIPPET // 3, len(value) - SNIPPET))
-    return ("…" if start else "") + value[start : start + SNIPPET] + ("…" if start + SNIPPET < len(value) else "")
+    return (
+        ("…" if start else "")
+        + value[start : start + SNIPPET]
+        + ("…" if start + SNIPPET < len(value) else "")
+    )
 
 
 def hit_state(hit: Hit) -> dict[str, Any]:
@@ -430,5 +478,7 @@ def reindex() -> dict[str, int]:
     """Rebuild the whole index from the tables; how many entries of each kind it holds now."""
     for statement in rebuild_statements(db.engine.dialect.name):
         db.session.execute(text(statement))
-    counts = db.session.execute(select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)).all()
+    counts = db.session.execute(
+        select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
+    ).all()
     return {kind: count for kind, count in counts}

@@ -111,7 +111,9 @@ class UserForm(FlaskForm):
     username = StringField(
         "Username", validators=[DataRequired(), Length(max=most("user", "username"))]
     )
-    password = PasswordField("Password (12 characters or more; not a common one)", validators=[DataRequired()])
+    password = PasswordField(
+        "Password (12 characters or more; not a common one)", validators=[DataRequired()]
+    )
     role = SelectField("Role", choices=options(ROLE_CHOICES), default="reviewer")
 
 

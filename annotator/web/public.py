@@ -213,7 +213,9 @@ def static_links(base_url: str = "") -> Links:
     )
 
 
-def write_site(folder: Path, *, base_url: str = "", progress: Callable[[int, int], None] | None = None) -> int:
+def write_site(
+    folder: Path, *, base_url: str = "", progress: Callable[[int, int], None] | None = None
+) -> int:
     """Write every live page, the paged index, the feed and the stylesheet into ``folder``.
 
     Returns the number of fact-check pages written. Files of pages no longer published are removed,

@@ -27,7 +27,9 @@ def index():  # noqa: ANN201
         flt = search_service.parse_filter(params, viewer=current_user)
         offset = _offset(request.args.get("offset", "0"))
         if raw.strip() or request.args.get("searched"):
-            page = search_service.search(raw, flt, viewer=current_user, limit=PER_PAGE, offset=offset)
+            page = search_service.search(
+                raw, flt, viewer=current_user, limit=PER_PAGE, offset=offset
+            )
     except Invalid as error:
         errors = error.fields
     return render_template(
@@ -39,7 +41,10 @@ def index():  # noqa: ANN201
         kinds=KINDS,
         verdicts=[v.value for v in Verdict],
         credibilities=[c.value for c in Credibility],
-        pager_args=lambda offset: {**{k: v for k, v in request.args.items() if k != "offset"}, "offset": offset},
+        pager_args=lambda offset: {
+            **{k: v for k, v in request.args.items() if k != "offset"},
+            "offset": offset,
+        },
     ), (422 if errors else 200)
 
 

@@ -36,7 +36,14 @@ def adjudicated(make_article, make_user, admin):  # noqa: ANN001, ANN201
                 "verdict": verdict,
                 "note": f"carol's private note {index}",
                 "attributed_to": "Mayor Dana Okafor" if index == 2 else "",
-                "links": [{"url": url, "title": f"Evidence {index}", "credibility": "high", "stance": "supports"}],
+                "links": [
+                    {
+                        "url": url,
+                        "title": f"Evidence {index}",
+                        "credibility": "high",
+                        "stance": "supports",
+                    }
+                ],
             },
             actor=reviewer,
         )
@@ -47,7 +54,9 @@ def adjudicated(make_article, make_user, admin):  # noqa: ANN001, ANN201
 
 
 def test_publish_read_print_and_withdraw(
-    adjudicated: int, admin, new_context: Callable[..., BrowserContext]  # noqa: ANN001
+    adjudicated: int,
+    admin,
+    new_context: Callable[..., BrowserContext],  # noqa: ANN001
 ) -> None:
     desk = new_context().new_page()
     log_in(desk, admin)
@@ -67,12 +76,21 @@ def test_publish_read_print_and_withdraw(
     for _, _verdict, note, url in CLAIMS:
         expect(reader.locator(f"a[href='{url}']")).to_be_visible()
         expect(reader.get_by_text(note)).to_be_visible()
-    expect(reader.locator(".claim-card .verdict")).to_have_text(["Verified", "Unproven", "Disputed"])
+    expect(reader.locator(".claim-card .verdict")).to_have_text(
+        ["Verified", "Unproven", "Disputed"]
+    )
     expect(reader.get_by_text("Attributed to: Mayor Dana Okafor")).to_be_visible()
     expect(reader.locator("table.counts")).to_contain_text("3 claims checked")
     assert "carol" not in reader.content()
-    reviews = [json.loads(text) for text in reader.locator("script[type='application/ld+json']").all_text_contents()]
-    assert [r["reviewRating"]["alternateName"] for r in reviews] == ["Verified", "Unproven", "Disputed"]
+    reviews = [
+        json.loads(text)
+        for text in reader.locator("script[type='application/ld+json']").all_text_contents()
+    ]
+    assert [r["reviewRating"]["alternateName"] for r in reviews] == [
+        "Verified",
+        "Unproven",
+        "Disputed",
+    ]
 
     reader.emulate_media(media="print")
     expect(reader.locator(".masthead nav")).to_be_hidden()
@@ -87,7 +105,9 @@ def test_publish_read_print_and_withdraw(
 
 def test_public_page_is_accessible(adjudicated: int, admin, new_context) -> None:  # noqa: ANN001
     if not AXE.exists():
-        message = f"axe-core is not installed at {AXE}: run `make test` (it fetches axe-core@4 with npm)"
+        message = (
+            f"axe-core is not installed at {AXE}: run `make test` (it fetches axe-core@4 with npm)"
+        )
         print(message)
         pytest.skip(message)
     from annotator.models import Article
@@ -133,5 +153,7 @@ def _annotations(sentence_id: int) -> list[str]:
 
     return [
         str(a.verdict)
-        for a in db.session.scalars(db.select(Annotation).where(Annotation.sentence_id == sentence_id))
+        for a in db.session.scalars(
+            db.select(Annotation).where(Annotation.sentence_id == sentence_id)
+        )
     ]

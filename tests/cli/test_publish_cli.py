@@ -12,7 +12,11 @@ from annotator.services.annotations import annotate
 
 def _adjudicated(make_article, admin, reviewer, title="Council approves flood barrier"):  # noqa: ANN001, ANN202
     article = make_article(title=title)
-    annotate(article.sentences[1], {"verdict": "verified", "note": "private reviewer note"}, actor=reviewer)
+    annotate(
+        article.sentences[1],
+        {"verdict": "verified", "note": "private reviewer note"},
+        actor=reviewer,
+    )
     adjudicate(article.sentences[1], "verified", "Minutes show it.", actor=admin)
     db.session.commit()
     return article
@@ -29,7 +33,9 @@ def test_publish_then_unpublish_by_id(runner, client, make_article, admin, revie
     assert client.get(f"/fact-checks/{slug}").status_code == 410
 
 
-def test_publish_refuses_what_cannot_be_published_and_keeps_the_rest(runner, make_article, admin, reviewer) -> None:  # noqa: ANN001
+def test_publish_refuses_what_cannot_be_published_and_keeps_the_rest(
+    runner, make_article, admin, reviewer
+) -> None:  # noqa: ANN001
     good = _adjudicated(make_article, admin, reviewer)
     bare = make_article(title="Nothing settled", text="Nothing settled\n\nA claim nobody judged.")
     result = runner.invoke(args=["publish", str(bare.id), "999999", str(good.id)])
@@ -40,13 +46,17 @@ def test_publish_refuses_what_cannot_be_published_and_keeps_the_rest(runner, mak
     assert runner.invoke(args=["publish"]).exit_code == 2
 
 
-def test_static_site_opens_from_the_file_system(runner, make_article, admin, reviewer, tmp_path: Path) -> None:  # noqa: ANN001
+def test_static_site_opens_from_the_file_system(
+    runner, make_article, admin, reviewer, tmp_path: Path
+) -> None:  # noqa: ANN001
     listed = _adjudicated(make_article, admin, reviewer)
     hidden = _adjudicated(make_article, admin, reviewer, title="Quiet one")
     runner.invoke(args=["publish", str(listed.id)])
     runner.invoke(args=["publish", "--unlisted", str(hidden.id)])
     out = tmp_path / "site"
-    result = runner.invoke(args=["publish", "--static", str(out), "--base-url", "https://checks.example/"])
+    result = runner.invoke(
+        args=["publish", "--static", str(out), "--base-url", "https://checks.example/"]
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert "index.html" in names and "feed.atom" in names and "public.css" in names

@@ -121,7 +121,9 @@ def test_preview_reports_a_duplicate_external_id_without_storing(app, admin):
     existing = articles.create_article(WIRE, actor=admin)
     db.session.commit()
     preview = imports.preview(
-        imports.ImportItem("new.json", {"title": "New", "text": "New words.", "external_id": "wire-42"})
+        imports.ImportItem(
+            "new.json", {"title": "New", "text": "New words.", "external_id": "wire-42"}
+        )
     )
     assert (preview.duplicate_id, preview.duplicate_title) == (existing.id, "Barrier vote")
     assert _count(Article) == 1

@@ -28,7 +28,9 @@ STORY = (
 @pytest.fixture
 def desk(app, make_article, make_user, admin):  # noqa: ANN001, ANN201
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
-    article = make_article(text=STORY, title="Russia leaves Kherson", outlet="Wire Daily", published_at="2022-11-11")
+    article = make_article(
+        text=STORY, title="Russia leaves Kherson", outlet="Wire Daily", published_at="2022-11-11"
+    )
     footage, bridge = article.sentences[1], article.sentences[2]
     mine = annotate(
         footage,
@@ -36,14 +38,29 @@ def desk(app, make_article, make_user, admin):  # noqa: ANN001, ANN201
             "verdict": "unproven",
             "note": "alice checked the geolocation",
             "attributed_to": "social media",
-            "links": [{"url": "https://www.reuters.com/world/kherson-footage", "title": "Reuters factcheck", "credibility": "high"}],
+            "links": [
+                {
+                    "url": "https://www.reuters.com/world/kherson-footage",
+                    "title": "Reuters factcheck",
+                    "credibility": "high",
+                }
+            ],
         },
         actor=alice,
     )
-    theirs = annotate(footage, {"verdict": "disputed", "note": "bob secretnote about footage"}, actor=bob)
+    theirs = annotate(
+        footage, {"verdict": "disputed", "note": "bob secretnote about footage"}, actor=bob
+    )
     annotate(bridge, {"verdict": "verified", "note": "satellite images"}, actor=bob)
     db.session.commit()
-    return {"article": article, "alice": alice, "bob": bob, "admin": admin, "mine": mine, "theirs": theirs}
+    return {
+        "article": article,
+        "alice": alice,
+        "bob": bob,
+        "admin": admin,
+        "mine": mine,
+        "theirs": theirs,
+    }
 
 
 def kinds(page) -> list[str]:  # noqa: ANN001
@@ -55,20 +72,30 @@ def texts(page) -> str:  # noqa: ANN001
 
 
 def test_a_phrase_finds_the_sentence_with_its_words_marked(desk) -> None:  # noqa: ANN001
-    page = svc.search('"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"])
+    page = svc.search(
+        '"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
+    )
     assert page.total == 1 and page.items[0].sentence_id == desk["article"].sentences[1].id
     marked = [piece for piece, matched in page.items[0].context if matched]
     assert [m.lower() for m in marked] == ["unproven", "footage"]
     # the paragraph is the context: the next sentence of the same paragraph is there too
     assert "bridge was destroyed" in texts(page)
-    assert svc.search('"footage unproven"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]).total == 0
+    assert (
+        svc.search(
+            '"footage unproven"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
+        ).total
+        == 0
+    )
 
 
 def test_prefix_negation_and_punctuation(desk) -> None:  # noqa: ANN001
     viewer = desk["admin"]
     assert svc.search("foot*", svc.SearchFilter(kinds=("sentence",)), viewer=viewer).total == 1
     assert svc.search("kherson -footage", svc.SearchFilter(), viewer=viewer).total >= 1
-    assert "footage" not in texts(svc.search("kherson -footage", svc.SearchFilter(), viewer=viewer)).lower()
+    assert (
+        "footage"
+        not in texts(svc.search("kherson -footage", svc.SearchFilter(), viewer=viewer)).lower()
+    )
     found = svc.search("reuters.com", svc.SearchFilter(kinds=("link",)), viewer=viewer)
     assert found.total == 1 and found.items[0].extra["credibility"] == "high"
 
@@ -105,7 +132,10 @@ def test_filters(desk) -> None:  # noqa: ANN001
     db.session.commit()
     assert total("footage", kind="sentence", adjudicated="1") == 1
     assert total("footage", kind="sentence", adjudicated="0") == 0
-    assert total("footage", article=str(desk["article"].id)) >= 1 and total("footage", article="999") == 0
+    assert (
+        total("footage", article=str(desk["article"].id)) >= 1
+        and total("footage", article="999") == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -133,36 +163,60 @@ def test_the_index_follows_every_write(desk) -> None:  # noqa: ANN001
     db.session.commit()
     assert svc.search("paratroopers", every, viewer=admin).total == 1
     assert svc.search("soldiers", every, viewer=admin).total == 0
-    boundaries.merge_sentences(article, article.sentences[1].id, article.sentences[2].id, actor=admin)
+    boundaries.merge_sentences(
+        article, article.sentences[1].id, article.sentences[2].id, actor=admin
+    )
     db.session.commit()
     merged = svc.search('"night officials"', svc.SearchFilter(kinds=("sentence",)), viewer=admin)
     assert merged.total == 1
-    update_annotation(desk["mine"], {"note": "rechecked with drone maps"}, actor=alice, expected_version=desk["mine"].version)
+    update_annotation(
+        desk["mine"],
+        {"note": "rechecked with drone maps"},
+        actor=alice,
+        expected_version=desk["mine"].version,
+    )
     db.session.commit()
-    assert svc.search("drone", every, viewer=alice).total == 1 and svc.search("geolocation", every, viewer=alice).total == 0
+    assert (
+        svc.search("drone", every, viewer=alice).total == 1
+        and svc.search("geolocation", every, viewer=alice).total == 0
+    )
     delete_annotation(desk["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 0
     restore_annotation(desk["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 1
-    before = {(h.kind, h.ref_id) for q in ("kherson", "drone", "reuters") for h in svc.search(q, every, viewer=admin).items}
+    before = {
+        (h.kind, h.ref_id)
+        for q in ("kherson", "drone", "reuters")
+        for h in svc.search(q, every, viewer=admin).items
+    }
     assert len(before) >= 4
     counts = svc.reindex()
     db.session.commit()
     assert counts["sentence"] == len(article.sentences) and counts["annotation"] == 3
-    after = {(h.kind, h.ref_id) for q in ("kherson", "drone", "reuters") for h in svc.search(q, every, viewer=admin).items}
+    after = {
+        (h.kind, h.ref_id)
+        for q in ("kherson", "drone", "reuters")
+        for h in svc.search(q, every, viewer=admin).items
+    }
     assert after == before
 
 
 def test_paging(app, make_article, admin) -> None:  # noqa: ANN001
     for number in range(25):
-        make_article(text=f"Story {number}\n\nThe levee held in town {number}.", title=f"Story {number}")
+        make_article(
+            text=f"Story {number}\n\nThe levee held in town {number}.", title=f"Story {number}"
+        )
     first = svc.search("levee", svc.SearchFilter(), viewer=admin, limit=10)
     assert first.total == 25 and len(first.items) == 10 and first.next == 10
     last = svc.search("levee", svc.SearchFilter(), viewer=admin, limit=10, offset=20)
     assert len(last.items) == 5 and last.next is None and last.previous == 10
-    seen = {h.ref_id for o in (0, 10, 20) for h in svc.search("levee", svc.SearchFilter(), viewer=admin, limit=10, offset=o).items}
+    seen = {
+        h.ref_id
+        for o in (0, 10, 20)
+        for h in svc.search("levee", svc.SearchFilter(), viewer=admin, limit=10, offset=o).items
+    }
     assert len(seen) == 25
 
 
@@ -194,14 +248,24 @@ def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:  # noq
         assert error.fields["q"].endswith(".")
 
 
-@pytest.mark.parametrize(("query", "reason"), [("", "Type a word"), ("   ", "Type a word"), ("-footage", "not only"), ("x" * 10_000, "limit is 1,000")])
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("", "Type a word"),
+        ("   ", "Type a word"),
+        ("-footage", "not only"),
+        ("x" * 10_000, "limit is 1,000"),
+    ],
+)
 def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:  # noqa: ANN001
     with pytest.raises(Invalid) as error:
         svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
     assert reason in error.value.fields["q"]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(max_size=80))
 def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
     try:
@@ -211,12 +275,16 @@ def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
     db.session.rollback()
 
 
-def test_the_article_list_reaches_every_article_a_page_at_a_time(app, make_article, make_user) -> None:  # noqa: ANN001
+def test_the_article_list_reaches_every_article_a_page_at_a_time(
+    app, make_article, make_user
+) -> None:  # noqa: ANN001
     from annotator.services.article_list import list_page
 
     viewer = make_user("reviewer", "pager")
     for number in range(7):
-        make_article(text=f"T{number}\n\nSentence {number}.", title=f"{'BCA'[number % 3]} story {number}")
+        make_article(
+            text=f"T{number}\n\nSentence {number}.", title=f"{'BCA'[number % 3]} story {number}"
+        )
     for sort in ("newest", "oldest", "title", "progress"):
         seen, cursor, pages = [], "", 0
         while True:

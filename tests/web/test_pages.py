@@ -394,7 +394,9 @@ def test_a_download_streamed_after_its_request_ended_is_whole(client, reviewer, 
     assert str(got["body"]).count("\r\n") == 2 and ",streamed," in str(got["body"])
 
 
-def test_a_request_whose_only_write_is_a_plain_statement_is_committed(app, client, admin, make_article):
+def test_a_request_whose_only_write_is_a_plain_statement_is_committed(
+    app, client, admin, make_article
+):
     """The unit of work commits a request that wrote with SQL of its own (no ORM flush)."""
     from flask import Blueprint
 
@@ -414,6 +416,9 @@ def test_a_request_whose_only_write_is_a_plain_statement_is_committed(app, clien
     app.config["WTF_CSRF_ENABLED"] = False
     assert client.post("/uow-probe").status_code == 204
     db.session.rollback()
-    assert db.session.scalar(
-        db.select(db.func.count()).select_from(Revision).where(Revision.entity == "probe")
-    ) == 1
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(Revision).where(Revision.entity == "probe")
+        )
+        == 1
+    )

@@ -31,11 +31,22 @@ def published(app: Flask, make_article, make_user, admin):  # noqa: ANN001, ANN2
             "verdict": "verified",
             "attributed_to": "the council",
             "note": SECRET_NOTE,
-            "links": [{"url": "https://records.example/vote", "title": "Minutes", "credibility": "high", "stance": "supports"}],
+            "links": [
+                {
+                    "url": "https://records.example/vote",
+                    "title": "Minutes",
+                    "credibility": "high",
+                    "stance": "supports",
+                }
+            ],
         },
         actor=alice,
     )
-    annotate(first, {"verdict": "disputed", "note": OTHER_NOTE, "attributed_to": "Bob's guess"}, actor=bob)
+    annotate(
+        first,
+        {"verdict": "disputed", "note": OTHER_NOTE, "attributed_to": "Bob's guess"},
+        actor=bob,
+    )
     annotate(second, {"verdict": "unproven", "attributed_to": "Mayor Dana Okafor"}, actor=alice)
     annotate(third, {"verdict": "disputed", "note": "never adjudicated"}, actor=bob)
     adjudicate(first, "verified", "The minutes record a 7-2 vote.", actor=admin)
@@ -52,7 +63,11 @@ def test_an_anonymous_visitor_reads_verdicts_rationale_and_evidence(published, c
     html = response.get_data(as_text=True)
     assert "The minutes record a 7-2 vote." in html and "No budget document yet." in html
     assert "Verified" in html and "Unproven" in html
-    assert "https://records.example/vote" in html and "credibility: high" in html and "supports" in html
+    assert (
+        "https://records.example/vote" in html
+        and "credibility: high" in html
+        and "supports" in html
+    )
     assert "Attributed to: the council" in html and "Attributed to: Mayor Dana Okafor" in html
     assert "Metro Daily" in html and "Sam Writer" in html
     # The summary: counts in text beside the drawn chart.
@@ -60,8 +75,12 @@ def test_an_anonymous_visitor_reads_verdicts_rationale_and_evidence(published, c
 
 
 def test_public_pages_leak_nothing_unpublished(published, client, make_article, admin) -> None:  # noqa: ANN001
-    make_article(text="Secret draft\n\nA draft nobody may read yet.", title="Unpublished draft title")
-    unlisted_article = make_article(text="Quiet story\n\nSomething was said here.", title="Unlisted story")
+    make_article(
+        text="Secret draft\n\nA draft nobody may read yet.", title="Unpublished draft title"
+    )
+    unlisted_article = make_article(
+        text="Quiet story\n\nSomething was said here.", title="Unlisted story"
+    )
     adjudicate(unlisted_article.sentences[1], "disputed", "Quietly checked.", actor=admin)
     unlisted = publishing.publish(unlisted_article, actor=admin, listed=False)
     db.session.commit()
@@ -71,21 +90,32 @@ def test_public_pages_leak_nothing_unpublished(published, client, make_article, 
         response = client.get(url)
         assert response.status_code == 200, url
         body = response.get_data(as_text=True)
-        for secret in (SECRET_NOTE, OTHER_NOTE, "Bob's guess", "never adjudicated", "alice", "bob", "boss",
-                       "Unpublished draft title", "A draft nobody may read yet."):
+        for secret in (
+            SECRET_NOTE,
+            OTHER_NOTE,
+            "Bob's guess",
+            "never adjudicated",
+            "alice",
+            "bob",
+            "boss",
+            "Unpublished draft title",
+            "A draft nobody may read yet.",
+        ):
             assert secret not in body, f"{url} shows {secret!r}"
         assert "Set-Cookie" not in response.headers, url
         assert "Content-Security-Policy" in response.headers
         assert "public" in response.headers["Cache-Control"]
         assert response.headers.get("ETag") and response.headers.get("Last-Modified")
         assert not re.search(r"/(articles|api/v1/annotations|sentences)/\d", body), url
-    listing = client.get("/fact-checks/").get_data(as_text=True) + client.get("/fact-checks/feed.atom").get_data(as_text=True)
+    listing = client.get("/fact-checks/").get_data(as_text=True) + client.get(
+        "/fact-checks/feed.atom"
+    ).get_data(as_text=True)
     assert "Unlisted story" not in listing and unlisted.slug not in listing
     # The claim nobody settled is shown as plain text, not as a verdict.
     page = client.get(f"/fact-checks/{published['pub'].slug}").get_data(as_text=True)
     third = published["third"]
     plain = published["article"].text[third.start : third.end]
-    assert plain in page and "<mark class=\"claim claim-disputed\"><a href=\"#claim-3\"" not in page
+    assert plain in page and '<mark class="claim claim-disputed"><a href="#claim-3"' not in page
 
 
 def test_a_logged_in_admin_reading_a_public_page_gets_no_cookie(published, client) -> None:  # noqa: ANN001
@@ -108,9 +138,17 @@ def test_unpublish_answers_410_and_republish_keeps_the_address(published, client
     assert client.get("/fact-checks/no-such-page").status_code == 404
 
 
-def test_a_changed_verdict_reaches_readers_with_a_changelog_line_on_update(published, client) -> None:  # noqa: ANN001
+def test_a_changed_verdict_reaches_readers_with_a_changelog_line_on_update(
+    published, client
+) -> None:  # noqa: ANN001
     article, admin = published["article"], published["admin"]
-    adjudicate(article.sentences[2], "disputed", "A budget leak says otherwise.", actor=admin, expected_version=1)
+    adjudicate(
+        article.sentences[2],
+        "disputed",
+        "A budget leak says otherwise.",
+        actor=admin,
+        expected_version=1,
+    )
     db.session.commit()
     url = f"/fact-checks/{published['pub'].slug}"
     before = client.get(url)
@@ -119,7 +157,10 @@ def test_a_changed_verdict_reaches_readers_with_a_changelog_line_on_update(publi
     db.session.commit()
     after = client.get(url).get_data(as_text=True)
     assert "A budget leak says otherwise." in after
-    assert "verdict changed from Unproven to Disputed" in after and "Changes since publication" in after
+    assert (
+        "verdict changed from Unproven to Disputed" in after
+        and "Changes since publication" in after
+    )
     assert client.get(url, headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
 
 
@@ -176,7 +217,9 @@ def test_the_feed_is_atom_with_the_listed_pages(published, client) -> None:  # n
 
 def test_the_index_pages_through_everything(app, client, make_article, admin) -> None:  # noqa: ANN001
     for number in range(publishing.PAGE_SIZE + 3):
-        article = make_article(text=f"Story {number}\n\nClaim number {number} was made.", title=f"Story {number}")
+        article = make_article(
+            text=f"Story {number}\n\nClaim number {number} was made.", title=f"Story {number}"
+        )
         adjudicate(article.sentences[1], "verified", "", actor=admin)
         publishing.publish(article, actor=admin)
     db.session.commit()
@@ -193,10 +236,14 @@ def test_admin_page_publishes_and_withdraws(published, client) -> None:  # noqa:
     article = published["article"]
     page = client.get(f"/articles/{article.id}/publication").get_data(as_text=True)
     assert published["pub"].slug in page and "Unpublish" in page
-    response = client.post(f"/articles/{article.id}/publication/withdraw", data={"csrf_token": token})
+    response = client.post(
+        f"/articles/{article.id}/publication/withdraw", data={"csrf_token": token}
+    )
     assert response.status_code == 302
     assert client.get(f"/fact-checks/{published['pub'].slug}").status_code == 410
-    response = client.post(f"/articles/{article.id}/publication", data={"csrf_token": token, "visibility": "listed"})
+    response = client.post(
+        f"/articles/{article.id}/publication", data={"csrf_token": token, "visibility": "listed"}
+    )
     assert response.status_code == 302
     assert client.get(f"/fact-checks/{published['pub'].slug}").status_code == 200
 
@@ -206,24 +253,50 @@ def test_reviewers_get_403_on_the_admin_page(published, client) -> None:  # noqa
     assert client.get(f"/articles/{published['article'].id}/publication").status_code == 403
 
 
-def test_api_publish_and_withdraw_with_versions(app, client, make_article, admin, token_for) -> None:  # noqa: ANN001
+def test_api_publish_and_withdraw_with_versions(
+    app, client, make_article, admin, token_for
+) -> None:  # noqa: ANN001
     headers = token_for(admin)
     article = make_article()
-    assert client.put(f"/api/v1/articles/{article.id}/publication", json={}, headers=headers).status_code == 422
+    assert (
+        client.put(
+            f"/api/v1/articles/{article.id}/publication", json={}, headers=headers
+        ).status_code
+        == 422
+    )
     adjudicate(article.sentences[1], "verified", "Checked.", actor=admin)
     db.session.commit()
-    created = client.put(f"/api/v1/articles/{article.id}/publication", json={"listed": True}, headers=headers)
+    created = client.put(
+        f"/api/v1/articles/{article.id}/publication", json={"listed": True}, headers=headers
+    )
     assert created.status_code == 201
     state = created.get_json()
     assert state["live"] and state["url"].endswith("/fact-checks/" + state["slug"])
-    stale = client.put(f"/api/v1/articles/{article.id}/publication", json={"version": state["version"] + 5}, headers=headers)
+    stale = client.put(
+        f"/api/v1/articles/{article.id}/publication",
+        json={"version": state["version"] + 5},
+        headers=headers,
+    )
     assert stale.status_code == 409
-    bad = client.put(f"/api/v1/articles/{article.id}/publication", json={"listed": "yes"}, headers=headers)
+    bad = client.put(
+        f"/api/v1/articles/{article.id}/publication", json={"listed": "yes"}, headers=headers
+    )
     assert bad.status_code == 422 and "listed" in bad.get_json()["error"]["fields"]
-    assert client.delete(f"/api/v1/articles/{article.id}/publication?version=²", headers=headers).status_code == 422
-    assert client.delete(f"/api/v1/articles/{article.id}/publication", headers=headers).status_code == 204
+    assert (
+        client.delete(
+            f"/api/v1/articles/{article.id}/publication?version=²", headers=headers
+        ).status_code
+        == 422
+    )
+    assert (
+        client.delete(f"/api/v1/articles/{article.id}/publication", headers=headers).status_code
+        == 204
+    )
     assert client.get(f"/fact-checks/{state['slug']}").status_code == 410
-    assert client.delete(f"/api/v1/articles/{article.id}/publication", headers=headers).status_code == 404
+    assert (
+        client.delete(f"/api/v1/articles/{article.id}/publication", headers=headers).status_code
+        == 404
+    )
 
 
 def _public_urls(client) -> set[str]:  # noqa: ANN001
@@ -266,6 +339,8 @@ def test_the_byline_setting_names_who_settled_each_claim(published, client, app)
     token = login(client, published["admin"])
     app.config["PUBLIC_BYLINE"] = True
     article_id = published["article"].id
-    client.post(f"/articles/{article_id}/publication", data={"csrf_token": token, "visibility": "listed"})
+    client.post(
+        f"/articles/{article_id}/publication", data={"csrf_token": token, "visibility": "listed"}
+    )
     client.post("/logout", data={"csrf_token": token})
     assert "Settled by boss" in client.get(url).get_data(as_text=True)

@@ -16,7 +16,9 @@ def story(app, make_article, make_user):  # noqa: ANN001, ANN201
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(text=STORY, title="Kherson")
     annotate(article.sentences[1], {"verdict": "unproven", "note": "alice note"}, actor=alice)
-    annotate(article.sentences[1], {"verdict": "disputed", "note": "bob hidden note footage"}, actor=bob)
+    annotate(
+        article.sentences[1], {"verdict": "disputed", "note": "bob hidden note footage"}, actor=bob
+    )
     db.session.commit()
     return article
 
@@ -27,7 +29,9 @@ def test_the_page_finds_the_phrase_marks_it_and_links_to_the_sentence(story, cli
     assert "<mark>Unproven</mark> <mark>footage</mark>" in html
     sentence = story.sentences[1]
     assert f"/articles/{story.id}?sentence={sentence.id}" in html
-    assert "bob hidden note" not in html and "badge-disputed" not in html and "badge-unproven" in html
+    assert (
+        "bob hidden note" not in html and "badge-disputed" not in html and "badge-unproven" in html
+    )
     assert "1 result" in html or "results" in html
 
 
@@ -46,7 +50,9 @@ def test_escaping_in_results(story, client) -> None:  # noqa: ANN001
     assert "&lt;b&gt;was&lt;/b&gt;" in html and "<b>was</b>" not in html
 
 
-def test_api_search_pages_with_items_and_next(story, client, make_article, token_for, admin) -> None:  # noqa: ANN001
+def test_api_search_pages_with_items_and_next(
+    story, client, make_article, token_for, admin
+) -> None:  # noqa: ANN001
     for n in range(5):
         make_article(text=f"Story {n}\n\nThe river rose in town {n}.", title=f"Story {n}")
     headers = token_for(admin)
@@ -57,7 +63,9 @@ def test_api_search_pages_with_items_and_next(story, client, make_article, token
     second = client.get(body["next"], headers=headers).get_json()
     assert {i["id"] for i in second["items"]}.isdisjoint({i["id"] for i in body["items"]})
     item = body["items"][0]
-    assert {"kind", "id", "article_id", "sentence_id", "context", "highlights", "verdicts"} <= set(item)
+    assert {"kind", "id", "article_id", "sentence_id", "context", "highlights", "verdicts"} <= set(
+        item
+    )
     bad = client.get("/api/v1/search?q=", headers=headers)
     assert bad.status_code == 422 and "q" in bad.get_json()["error"]["fields"]
 
