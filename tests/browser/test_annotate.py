@@ -36,6 +36,7 @@ def api_annotations(page: Page, article_id: int) -> dict[int, dict[str, Any]]:
 
 def open_sentence(page: Page, article_id: int, sentence_id: int) -> None:
     page.goto(f"/articles/{article_id}?sentence={sentence_id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
     expect(page.locator(f"#s{sentence_id}")).to_have_attribute("aria-current", "true")
 
 
@@ -46,6 +47,7 @@ def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_ar
     assert len(ids) == 5
     log_in(page, reviewer)
     page.goto(f"/articles/{article_id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
     progress = page.locator("#progress .progress-text")
     expect(progress).to_have_text("0 of 5 reviewed")
     expect(page.locator(f"#s{ids[0]}")).to_have_attribute("aria-current", "true")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ def open_at(page: Page, reviewer: User, article: Article, sentence_id: int) -> N
     page.set_viewport_size({"width": 1280, "height": 800})
     log_in(page, reviewer)
     page.goto(f"/articles/{article_id}?sentence={sentence_id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the page's script has run
 
 
 def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa: ANN001
@@ -113,6 +115,7 @@ def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_ar
     db.session.commit()
     log_in(page, reviewer)
     page.goto(f"/articles/{article_id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the page's script has run
     page.keyboard.press("l")  # open the details: every control shows
     expect(page.locator("#details")).to_be_visible()
     editor = page.locator("#editor").bounding_box()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -44,6 +46,7 @@ def test_kherson_story_suggests_the_five_attributions(page: Page, reviewer, make
     # Moving by keyboard redraws the suggestion: away to a sentence with none, and back.
     state_tv = ids["The main presenter of Russian state TV"]
     page.goto(f"/articles/{article.id}?sentence={state_tv}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
     page.keyboard.press("j")  # "Indeed, he did not criticize ...": nobody is quoted
     expect(page.locator("#suggestion")).to_be_hidden()
     page.keyboard.press("k")
@@ -90,6 +93,7 @@ def test_kherson_suggestions_and_registry_ratings_that_stick(
     page.goto(f"/articles/{article.id}?sentence={milley}")
     expect(page.locator("#use-suggestion")).to_contain_text("Milley")
     page.goto(f"/articles/{article.id}?sentence={peskov}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
     expect(page.locator("#use-suggestion")).to_have_text("Dmitri Peskov")
     page.keyboard.press("s")  # accept the suggestion
     expect(page.locator("#attributed_to")).to_have_value("Dmitri Peskov")
