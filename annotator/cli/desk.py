@@ -5,12 +5,11 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from annotator.db import write_intent
+from annotator.cli._shared import writes
 from annotator.extensions import db
 from annotator.models import Role, User
 from annotator.services import assignments
 from annotator.services.errors import ServiceError
-from annotator.uow import unit_of_work
 
 
 def _admin(name: str | None) -> User:
@@ -39,6 +38,7 @@ def _admin(name: str | None) -> User:
 )
 @click.option("--by", "by", help="The admin recorded as assigning (default: the first admin).")
 @with_appcontext
+@writes
 def assign_command(
     articles: tuple[int, ...],
     reviewers: str | None,
@@ -51,19 +51,6 @@ def assign_command(
 
     Nothing is assigned if any article, reviewer or date is refused; each refusal is named.
     """
-    with write_intent():
-        _assign(articles, reviewers, count, due, priority, by)
-
-
-@unit_of_work
-def _assign(
-    articles: tuple[int, ...],
-    reviewers: str | None,
-    count: int | None,
-    due: str | None,
-    priority: str,
-    by: str | None,
-) -> None:
     actor = _admin(by)
     try:
         made = assignments.assign(
@@ -74,7 +61,7 @@ def _assign(
             priority=priority,
             actor=actor,
         )
-    except ServiceError as error:
+    except ServiceError as error:  # every refusal, each named by its field
         fields = "; ".join(f"{name}: {problem}" for name, problem in error.fields.items())
         raise click.ClickException(fields or error.message) from None
     for a in made:
