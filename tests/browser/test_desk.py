@@ -6,6 +6,8 @@ Also makes the README's screenshots of the queue and the dashboard."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,7 @@ def judge_queue(page: Page, verdicts: dict[int, str]) -> list[int]:
     while "/articles/" in page.url:
         sentence_id = int(page.url.split("sentence=")[1].split("#")[0].split("&")[0])
         expect(page.locator(f"#s{sentence_id}")).to_have_attribute("aria-current", "true")
+        expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
         verdict = verdicts.get(sentence_id, "verified")
         page.keyboard.press({"verified": "1", "unproven": "2", "disputed": "3"}[verdict])
         expect(mark(page, sentence_id)).to_contain_text(f"[{verdict}]")
@@ -110,6 +113,7 @@ def test_two_reviewers_work_their_queues_and_the_admin_settles(
     # ann changes her mind on a sentence, then restores the earlier verdict from its history
     target = sentences[ids[1]][0]
     first.goto(f"/articles/{ids[1]}?sentence={target}")
+    expect(first.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the script has run
     first.keyboard.press("2")
     expect(mark(first, target)).to_contain_text("[unproven]")
     db.session.commit()  # end the read transaction: see what the server wrote
