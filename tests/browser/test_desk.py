@@ -7,7 +7,6 @@ Also makes the README's screenshots of the queue and the dashboard."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import pytest
