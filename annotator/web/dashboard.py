@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
+from annotator.inputs import lenient_number
 from annotator.services import adjudication as adjudication_service
 from annotator.services import agreement_tables as tables_service
 from annotator.services import dashboard as dashboard_service
@@ -83,7 +84,7 @@ def agreement_csv():  # noqa: ANN201
 @bp.get("/disagreements")
 @admin_required
 def disagreements():  # noqa: ANN201
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = lenient_number(request.args.get("page")) or 1
     items, total = disagreements_queue(viewer=current_user, limit=PAGE, offset=(page - 1) * PAGE)
     forms = {
         item.sentence_id: AdjudicationForm(prefix=f"s{item.sentence_id}", formdata=None)

@@ -9,6 +9,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from annotator import uow
+from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
 from annotator.services import articles as article_service
 from annotator.services import assignments, status
@@ -16,6 +17,7 @@ from annotator.services import queue as queue_service
 from annotator.services.errors import Conflict, Invalid
 from annotator.web import admin_required
 from annotator.web.forms import attach_errors, options
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("desk", __name__)
 
@@ -58,7 +60,7 @@ class SettingsForm(FlaskForm):
 
 
 def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return lenient_number(raw)  # ASCII digits within a database integer, else None
 
 
 def _assign_args(form: AssignForm) -> dict[str, object]:
@@ -171,26 +173,23 @@ def assign(article_id: int):  # noqa: ANN201
 def bulk_assign():  # noqa: ANN201
     """Assign the articles ticked in the article list."""
     form = AssignForm()
-    ids = sorted(
-        set(request.form.getlist("article", type=int))
-    )  # oldest first, whatever the list order
+    ids = sorted(  # oldest first, whatever the list order
+        {n for n in map(lenient_number, request.form.getlist("article")) if n is not None}
+    )
     back = url_for("articles.index")
     if not form.validate_on_submit():
         flash("The form had expired; please try again.", "error")
         return redirect(back)
-    try:
-        chosen = assignments.articles_by_id(ids)
-        made = assignments.assign(
-            chosen,
-            **_assign_args(form),
-            actor=current_user,
-        )
-    except Invalid as error:
-        uow.discard()
-        flash(f"Nothing was assigned. {error.message}", "error")
-        return redirect(back)
-    flash(f"Made {len(made)} assignments across {len(ids)} articles.", "success")
-    return redirect(back)
+    return submit(
+        lambda: assignments.assign(
+            assignments.articles_by_id(ids), **_assign_args(form), actor=current_user
+        ),
+        back=back,
+        say_invalid=lambda error: f"Nothing was assigned. {error.message}",
+        done=lambda made: flashed(
+            back, f"Made {len(made)} assignments across {len(ids)} articles."
+        ),
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>")
@@ -233,14 +232,15 @@ def unassign(assignment_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         flash("The form had expired; please try again.", "error")
         return redirect(url_for("desk.article", article_id=article_id))
-    try:
-        assignments.unassign(a, actor=current_user, expected_version=_version(form.version.data))
-    except (Conflict, Invalid) as error:
-        uow.discard()
-        flash(error.message, "error")
-        return redirect(url_for("desk.article", article_id=article_id))
-    flash(f"{name} is no longer assigned; their verdicts stay.", "info")
-    return redirect(url_for("desk.article", article_id=article_id))
+    back = url_for("desk.article", article_id=article_id)
+    return submit(
+        lambda: assignments.unassign(
+            a, actor=current_user, expected_version=_version(form.version.data)
+        ),
+        back=back,
+        say_invalid=lambda error: error.message,
+        done=lambda _: flashed(back, f"{name} is no longer assigned; their verdicts stay.", "info"),
+    )
 
 
 @bp.post("/articles/<int:article_id>/status")
@@ -253,19 +253,18 @@ def move(article_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         flash("Choose one of the statuses listed.", "error")
         return _render_article(article_id, status_code=422)
-    try:
-        status.move(
+    moved = f"“{record.title}” is now {status.LABELS[Status(form.status.data)].lower()}."
+    return submit(
+        lambda: status.move(
             record,
             form.status.data,
             actor=current_user,
             expected_version=_version(form.version.data),
-        )
-    except (Conflict, Invalid) as error:
-        uow.discard()
-        flash(error.message, "error")
-        return redirect(target)
-    flash(f"“{record.title}” is now {status.LABELS[Status(form.status.data)].lower()}.", "success")
-    return redirect(target)
+        ),
+        back=target,
+        say_invalid=lambda error: error.message,
+        done=lambda _: flashed(target, moved),
+    )
 
 
 @bp.route("/desk/settings", methods=["GET", "POST"])

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from annotator import uow
+from annotator.inputs import lenient_number
 from annotator.services import articles as article_service
 from annotator.services import history
-from annotator.services.errors import Conflict, Invalid
 from annotator.web.desk import VersionForm
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("history", __name__)
 PAGE = 50
@@ -40,27 +40,26 @@ def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         flash("The form had expired; please try again.", "error")
         return redirect(back)
-    raw = form.version.data or ""
-    try:
-        history.restore_revision(
+    return submit(
+        lambda: history.restore_revision(
             ann,
             revision_id,
             actor=current_user,
-            expected_version=int(raw) if raw.isdigit() else None,
-        )
-    except (Conflict, Invalid) as error:
-        uow.discard()
-        flash(error.message, "error")
-        return redirect(back)
-    flash(f"Restored annotation #{annotation_id} as it was in revision #{revision_id}.", "success")
-    return redirect(back)
+            expected_version=lenient_number(form.version.data),
+        ),
+        back=back,
+        say_invalid=lambda error: error.message,
+        done=lambda _: flashed(
+            back, f"Restored annotation #{annotation_id} as it was in revision #{revision_id}."
+        ),
+    )
 
 
 @bp.get("/articles/<int:article_id>/activity")
 @login_required
 def activity(article_id: int):  # noqa: ANN201
     record = article_service.get_article(article_id)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = lenient_number(request.args.get("page")) or 1
     items, total = history.article_activity(
         article_id, viewer=current_user, limit=PAGE, offset=(page - 1) * PAGE
     )

@@ -282,3 +282,25 @@ def test_article_list_shows_status_assignees_and_due_and_filters_by_them(client,
     assert home.status_code == 302 and home.headers["Location"].endswith("/queue")  # her home
     mine = other.get("/?sort=newest").get_data(as_text=True)
     assert "bob" not in mine and 'name="article"' not in mine  # reviewers see only their own
+
+
+@pytest.mark.parametrize("number", ["²", "99999999999999999999", "-1", "x"])
+def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, number) -> None:  # noqa: ANN001
+    """Hidden version fields, ticked article ids and page numbers that are not plain numbers
+    count as absent (a missing version, no article, the first page), never as a crash."""
+    admin, _people, (story, *_rest) = desk
+    login(client, admin)
+    moved = client.post(
+        f"/articles/{story.id}/status",
+        data={"csrf_token": client.csrf, "status": "in_review", "version": number},
+    )
+    assert moved.status_code == 302
+    assert status.status_state(story.id)["status"] == "new"  # refused: the version is required
+    assert "is required" in client.get(moved.headers["Location"]).get_data(as_text=True)
+    bulk = client.post(
+        "/assignments",
+        data={"csrf_token": client.csrf, "article": number, "reviewers": "ann"},
+    )
+    assert bulk.status_code == 302 and count(Assignment) == 0
+    for page in ("/disagreements", f"/articles/{story.id}/activity"):
+        assert client.get(f"{page}?page={number}").status_code == 200
