@@ -20,11 +20,13 @@ from sqlalchemy import (
     column,
     exists,
     func,
+    literal,
     literal_column,
     or_,
     select,
     table,
     text,
+    union_all,
 )
 
 from annotator.extensions import db
@@ -396,18 +398,19 @@ def _paragraphs(sentence_ids: set[int]) -> dict[int, str]:
         .group_by(Sentence.article_id, Sentence.paragraph)
     ).all()
     bounds = {(a, p): (s, e) for a, p, s, e in spans}
-    out = {}
+    pieces = []
     for h in hits:
         start, end = bounds.get((h.article_id, h.paragraph), (h.start, h.end))
         if end - start > 3 * SNIPPET:  # a long paragraph: the sentence with some context around it
             start, end = max(start, h.start - SNIPPET // 2), min(end, h.end + SNIPPET // 2)
-        piece = db.session.scalar(
-            select(func.substr(Article.text, start + 1, end - start)).where(
-                Article.id == h.article_id
-            )
+        pieces.append(
+            select(
+                literal(h.id).label("sentence_id"),
+                func.substr(Article.text, start + 1, end - start).label("text"),
+            ).where(Article.id == h.article_id)
         )
-        out[h.id] = piece or ""
-    return out
+    # One round trip for the whole page, and only the paragraphs travel, not whole articles.
+    return {row.sentence_id: row.text or "" for row in db.session.execute(union_all(*pieces))}
 
 
 def _verdicts(

@@ -302,3 +302,14 @@ def test_the_article_list_reaches_every_article_a_page_at_a_time(
     assert titles == sorted(titles, key=str.lower)
     for junk in ("x", "eyJrIjpbXX0", "²", "eyJrIjpbIngiXSwiZCI6ImFmdGVyIn0"):
         assert len(list_page(viewer=viewer, cursor=junk, per_page=3).rows) == 3
+
+
+def test_a_page_of_results_costs_the_same_queries_however_many_hits(app, make_article, admin) -> None:  # noqa: ANN001
+    from tests.web.test_workspace import count_queries
+
+    make_article(text="One\n\nThe levee held in town.", title="One")
+    one = count_queries(app, lambda: svc.search("levee", svc.SearchFilter(), viewer=admin))
+    for number in range(12):
+        make_article(text=f"Story {number}\n\nThe levee held in town {number}.", title=f"S{number}")
+    many = count_queries(app, lambda: svc.search("levee", svc.SearchFilter(), viewer=admin))
+    assert len(many) == len(one)
