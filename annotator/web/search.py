@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from annotator.inputs import arg_number
 from annotator.models import Credibility, Verdict
 from annotator.models.search import KINDS
 from annotator.services import search as search_service
@@ -25,7 +26,7 @@ def index():  # noqa: ANN201
     page, errors = None, {}
     try:
         flt = search_service.parse_filter(params, viewer=current_user)
-        offset = _offset(request.args.get("offset", "0"))
+        offset = arg_number("offset", default=0, maximum=search_service.MAX_OFFSET)
         if raw.strip() or request.args.get("searched"):
             page = search_service.search(
                 raw, flt, viewer=current_user, limit=PER_PAGE, offset=offset
@@ -46,9 +47,3 @@ def index():  # noqa: ANN201
             "offset": offset,
         },
     ), (422 if errors else 200)
-
-
-def _offset(raw: str) -> int:
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
-        raise Invalid({"offset": "must be a whole number."})
-    return int(raw)
