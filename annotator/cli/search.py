@@ -59,8 +59,13 @@ def search_command(
 def reindex_command() -> None:
     """Rebuild the search and claim-matching indexes from the database (both are kept current on every write anyway)."""
     click.echo("Rebuilding the search index and the claims index…", err=True)
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rSearch index: step {done} of {total}", nl=done == total, err=True)
+
     with write_intent(), transaction():
-        counts = search_service.reindex()
+        counts = search_service.reindex(progress)
+        click.echo("Claims index…", err=True)
         claims = similar.rebuild_index()
     summary = ", ".join(f"{counts.get(kind, 0)} {kind}s" for kind in KINDS)
     click.echo(f"Indexed {summary}; {claims} judged claims for Seen before.")

@@ -10,6 +10,7 @@ their own verdicts; admins see everyone's and the final verdicts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -477,10 +478,14 @@ def hit_state(hit: Hit) -> dict[str, Any]:
     }
 
 
-def reindex() -> dict[str, int]:
-    """Rebuild the whole index from the tables; how many entries of each kind it holds now."""
-    for statement in rebuild_statements(db.engine.dialect.name):
+def reindex(progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Rebuild the whole index from the tables; how many entries of each kind it holds now.
+    ``progress(done, total)`` is told after each step (a table, or the full-text rebuild)."""
+    statements = rebuild_statements(db.engine.dialect.name)
+    for done, statement in enumerate(statements, start=1):
         db.session.execute(text(statement))
+        if progress is not None:
+            progress(done, len(statements))
     counts = db.session.execute(
         select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
     ).all()

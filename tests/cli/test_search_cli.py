@@ -30,3 +30,10 @@ def test_reindex_rebuilds_what_was_lost(runner, make_article) -> None:  # noqa: 
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0 and "1 articles, 2 sentences" in result.output
     assert "[sentence " in runner.invoke(args=["search", "levee"]).output
+
+
+def test_reindex_shows_its_progress(runner, make_article) -> None:  # noqa: ANN001
+    make_article(text="Levee\n\nThe levee held.", title="Levee")
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0
+    assert "Search index: step 1 of" in result.output and "Claims index" in result.output
