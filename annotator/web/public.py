@@ -51,17 +51,15 @@ def app_links() -> Links:
     )
 
 
-def settings() -> dict[str, Any]:
-    return {
-        "organisation": current_app.config["PUBLIC_NAME"],
-        "byline": bool(current_app.config["PUBLIC_BYLINE"]),
-    }
+def organisation() -> str:
+    """The desk as readers see it (PUBLIC_NAME)."""
+    return current_app.config["PUBLIC_NAME"]
 
 
 def render_page(page: PublicPage, links: Links) -> str:
     """One fact-check page as HTML (the app and the static site both use this)."""
     snap = page.snapshot
-    org = settings()["organisation"]
+    org = organisation()
     url = links.absolute(page.slug)
     reviews = [
         published_claim_review(
@@ -104,7 +102,7 @@ def render_index(pages: list[PublicPage], links: Links, *, number: int, total: i
         number=number,
         more=number * per_page < total,
         total=total,
-        organisation=settings()["organisation"],
+        organisation=organisation(),
         words=VERDICT_WORDS,
         order=VERDICT_ORDER,
     )
@@ -115,7 +113,7 @@ def render_feed(pages: list[PublicPage], links: Links) -> str:
         "public/feed.xml",
         pages=pages,
         links=links,
-        organisation=settings()["organisation"],
+        organisation=organisation(),
         updated=max((p.updated_at for p in pages), default=None),
         description=_description,
     )
