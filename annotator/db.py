@@ -31,7 +31,7 @@ _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("write_inte
 
 # Tables the migrations make by hand beside the models: full-text indexes that triggers keep
 # (and, on SQLite, FTS5's own shadow tables, named after them).
-UNMANAGED_TABLES = ("claim_index",)
+UNMANAGED_TABLES = ("claim_index", "claim_vocab")
 
 
 def is_managed(name: str | None, type_: str, _parents: object = None) -> bool:

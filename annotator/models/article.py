@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
@@ -34,13 +34,20 @@ class Article(db.Model):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed: the list counts live articles on every view, and SQLite keeps this column after the
+    # text, in the row's overflow pages, so counting without the index read every article whole.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", order_by="Sentence.index", cascade="all, delete-orphan"
     )
 
     sentence_count = None  # set by create_article to the number of sentences (not a column)
+
+
+# The list's "by title" order pages by (lower(title), id): without this index every page sorted
+# all the articles (140 ms a page with 100,000 of them).
+Index("ix_articles_lower_title", func.lower(Article.title), Article.id)
 
 
 class Sentence(db.Model):

@@ -7,7 +7,9 @@ re-ranked in Python (annotator.text.similarity). docs/matching.md has the rule a
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import time
+from typing import Any, ClassVar
 
 from sqlalchemy import text
 from sqlalchemy.orm import selectinload
@@ -16,9 +18,16 @@ from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Sentence, User
 from annotator.services.errors import Invalid
 from annotator.services.serialize import link_data
-from annotator.text import similarity
+from annotator.text import bm25, similarity
 
-CANDIDATES = 40  # how many the engine offers for re-ranking (bench/bench_claims.py)
+CANDIDATES = 40  # how many BM25 passes to the re-rank (bench/bench_claims.py)
+POOL = 200  # how many rows the engine ranks by the rarer words, for BM25 over all the words
+# The rarer words may hold this many claims between them (their document frequencies summed):
+# what bounds the engine's work however large the desk grows (docs/matching.md).
+BUDGET = 20_000
+COMMON = 1_000  # document frequencies this large are kept per process ...
+KEEP_SECONDS = 600.0  # ... for this long
+BIG = 10_000  # a PostgreSQL claims index this large is counted from its statistics
 MAX_LIMIT = 20
 
 # One annotation's claim words: its span of the article text, or its whole sentence.
@@ -40,19 +49,29 @@ _VISIBLE = (
     "SELECT 1 FROM adjudications adj WHERE adj.sentence_id = a.sentence_id "
     "AND adj.verdict = a.verdict))"
 )
-# Built from the constants above only; the user's words go in as the bound :match.
-_SQLITE = (
-    f"SELECT a.id, {_CLAIM}, a.attributed_to, bm25(claim_index) AS rank "  # noqa: S608
-    f"FROM claim_index {_JOINS.format(key='claim_index.rowid')} "
-    f"WHERE claim_index MATCH :match AND s.article_id <> :article AND {_VISIBLE} ORDER BY rank LIMIT :limit"
+# Built from the constants above only; the user's words go in as the bound :match. The inner
+# query ranks and filters ids only; the claims' words are cut from the article text for the pool.
+_POOL = (
+    f"SELECT a.id, {_CLAIM}, a.attributed_to, r.rank FROM ({{ranked}}) AS r "  # noqa: S608
+    f"{_JOINS.format(key='r.id')} ORDER BY r.rank {{order}}"
 )
-_POSTGRESQL = (
-    f"SELECT a.id, {_CLAIM}, a.attributed_to, "  # noqa: S608
-    "ts_rank_cd(ci.document, to_tsquery('english', :match)) AS rank "
-    f"FROM claim_index ci {_JOINS.format(key='ci.annotation_id')} "
-    f"WHERE ci.document @@ to_tsquery('english', :match) AND s.article_id <> :article "
-    f"AND {_VISIBLE} "
-    "ORDER BY rank DESC LIMIT :limit"
+_SQLITE = _POOL.format(
+    ranked=(
+        "SELECT a.id AS id, bm25(claim_index) AS rank "  # noqa: S608
+        f"FROM claim_index {_JOINS.format(key='claim_index.rowid')} "
+        f"WHERE claim_index MATCH :match AND s.article_id <> :article AND {_VISIBLE} "
+        "ORDER BY rank LIMIT :limit"
+    ),
+    order="",
+)
+_POSTGRESQL = _POOL.format(
+    ranked=(
+        "SELECT a.id AS id, ts_rank_cd(ci.document, to_tsquery('english', :match)) AS rank "  # noqa: S608
+        f"FROM claim_index ci {_JOINS.format(key='ci.annotation_id')} "
+        f"WHERE ci.document @@ to_tsquery('english', :match) AND s.article_id <> :article "
+        f"AND {_VISIBLE} ORDER BY rank DESC LIMIT :limit"
+    ),
+    order="DESC",
 )
 
 _EXISTS = (
@@ -66,8 +85,18 @@ def _dialect() -> str:
 
 
 def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity.Candidate]:
+    """The engine's pool for the query's rarer words, re-scored with BM25 over all its words."""
     sqlite = _dialect() == "sqlite"
-    match = similarity.fts5_query(query) if sqlite else similarity.pg_tsquery(query)
+    stem = _STEMMERS["sqlite" if sqlite else "postgresql"]
+    words = similarity._query_words(query) if sqlite else similarity.pg_tsquery_terms(query)
+    terms = {word: stem(word) for word in words}
+    if not terms:
+        return []
+    statistics = _Statistics.for_engine(sqlite)
+    frequencies = statistics.frequencies(terms)
+    chosen = set(bm25.rare_terms(frequencies, BUDGET))
+    rare = " ".join(word for word, term in terms.items() if term in chosen)
+    match = similarity.fts5_query(rare) if sqlite else similarity.pg_tsquery(rare)
     if match in ("", '""'):
         return []
     rows = db.session.execute(
@@ -77,13 +106,142 @@ def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity
             "viewer": viewer.id,
             "admin": viewer.is_admin,
             "article": article_id,
-            "limit": CANDIDATES,
+            "limit": POOL,
         },
-    )
+    ).all()
+    found = {key: (claim, attributed or "") for key, claim, attributed, _rank in rows}
+    documents = {
+        key: [stem(word) for word in similarity.words(claim + " " + attributed)]
+        for key, (claim, attributed) in found.items()
+    }
+    scores = bm25.score(terms.values(), documents, frequencies, statistics.total())
+    order = {key: position for position, (key, *_rest) in enumerate(rows)}
     return [
-        similarity.Candidate(key, claim, -rank if sqlite else rank, attributed)
-        for key, claim, attributed, rank in rows
+        similarity.Candidate(key, found[key][0], scores[key], found[key][1])
+        for key in bm25.top(scores, CANDIDATES, order.__getitem__)
     ]
+
+
+_STEMMERS = {engine: bm25.stemmer(engine) for engine in ("sqlite", "postgresql")}
+
+
+class _Statistics:
+    """How many claims hold each word, and how many claims there are, as the engine reports.
+
+    Counting a common word's rows costs time in proportion to them, so frequencies of at least
+    ``COMMON`` are kept per process for ``KEEP_SECONDS``, per database: a word in thousands of
+    claims changes its weight slowly. Rarer words are counted afresh on every query, which is
+    cheap and keeps a small desk's figures exact.
+    """
+
+    _cache: ClassVar[dict[tuple[str, str], tuple[int, float]]] = {}
+
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite = sqlite
+        self.key = db.session.get_bind().url.render_as_string(hide_password=True)
+
+    @classmethod
+    def for_engine(cls, sqlite: bool) -> _Statistics:
+        if len(cls._cache) > 200_000:
+            cls._cache.clear()
+        return cls(sqlite)
+
+    def frequencies(self, terms: dict[str, str]) -> dict[str, int]:
+        """``{term: rows holding it}`` for ``terms`` (word -> the engine's term for it)."""
+        now = time.monotonic()
+        known: dict[str, int] = {}
+        missing: dict[str, str] = {}
+        for word, term in terms.items():
+            cached = self._cache.get((self.key, term))
+            if cached is not None and cached[1] > now:
+                known[term] = cached[0]
+            elif term not in known:
+                missing[word] = term
+        if missing:
+            counted = self._count(missing)
+            for term, frequency in counted.items():
+                known[term] = frequency
+                if frequency >= COMMON:
+                    self._cache[(self.key, term)] = (frequency, now + KEEP_SECONDS)
+        return known
+
+    def _count(self, missing: dict[str, str]) -> dict[str, int]:
+        if self.sqlite:  # one lookup per word: fts5vocab answers `term = ?` from the index,
+            # but `term IN (...)` by walking every term
+            found = dict(
+                db.session.execute(
+                    text(
+                        "SELECT w.value, (SELECT doc FROM claim_vocab WHERE term = w.value) "
+                        "FROM json_each(:terms) AS w"
+                    ),
+                    {"terms": json.dumps(sorted(set(missing.values())))},
+                ).all()
+            )
+            return {term: int(found.get(term) or 0) for term in missing.values()}
+        common, total = self._postgresql_statistics()
+        counts = {term: round(common[term] * total) for term in missing.values() if term in common}
+        rest = {word: term for word, term in missing.items() if term not in counts}
+        if rest:
+            rows = db.session.execute(
+                text(
+                    "SELECT w, (SELECT count(*) FROM claim_index "
+                    "WHERE document @@ to_tsquery('english', w)) "
+                    "FROM unnest(CAST(:words AS text[])) AS w"
+                ),
+                {"words": list(rest)},
+            ).all()
+            for word, frequency in rows:
+                counts[rest[word]] = max(counts.get(rest[word], 0), int(frequency))
+        return counts
+
+    def _postgresql_statistics(self) -> tuple[dict[str, float], int]:
+        """The most common lexemes with their share of rows, as ANALYZE left them (big tables)."""
+        total = self.total()
+        if total < BIG:
+            return {}, total
+        row = db.session.execute(
+            text(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE schemaname = current_schema() AND tablename = 'claim_index' "
+                "AND attname = 'document'"
+            )
+        ).first()
+        if row is None or row[0] is None:
+            return {}, total
+        return dict(zip(row[0], row[1], strict=False)), total
+
+    def total(self) -> int:
+        """How many claims the index holds (the planner's figure on a big PostgreSQL table)."""
+        if self.sqlite:
+            return (
+                _fts5_rows()
+                or db.session.execute(text("SELECT count(*) FROM claim_index")).scalar_one()
+            )
+        estimate = db.session.execute(
+            text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('claim_index')")
+        ).scalar()
+        if estimate is not None and estimate >= BIG:
+            return int(estimate)
+        return db.session.execute(text("SELECT count(*) FROM claim_index")).scalar_one()
+
+
+def _fts5_rows() -> int:
+    """The claims index's row count from FTS5's own averages record (0 when unreadable).
+
+    FTS5 keeps it as the first varint of the row with id 1 of its ``_data`` table, so reading
+    it costs one lookup where ``count(*)`` walks every row.
+    """
+    block = db.session.execute(text("SELECT block FROM claim_index_data WHERE id = 1")).scalar()
+    if not block:
+        return 0
+    value = 0
+    for index, byte in enumerate(bytes(block)[:9]):
+        if index == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value
+    return 0
 
 
 def similar_claims(

@@ -293,3 +293,49 @@ def test_any_text_gives_matches_or_nothing(two, reviewer, text) -> None:  # noqa
         judge(first, reviewer)
     found = matches(second, reviewer, text)
     assert all(0 <= m["score"] <= 1 for m in found)
+
+
+COMMON_CLAIMS = " ".join(
+    f"The council said the budget rose by {n} percent in the {w} quarter."
+    for n, w in zip(range(2, 26), ("first", "second", "third", "fourth") * 6, strict=True)
+)
+
+
+@pytest.fixture
+def crowded(make_article, reviewer):  # noqa: ANN001, ANN201
+    """An article of 24 claims of common words and one that also names the zeppelin."""
+    text = "Budget claims\n\n" + COMMON_CLAIMS + " The council said the zeppelin budget rose."
+    crowd = make_article(text=text, title="Budget claims")
+    for sentence in crowd.sentences:
+        if sentence.index:
+            annotate(sentence, {"verdict": "unproven"}, actor=reviewer)
+    db.session.commit()
+    query = make_article(text="Zeppelin\n\nCouncil says the zeppelin budget rose.", title="Z")
+    return crowd, query
+
+
+def test_the_rare_word_finds_its_claim_among_many_common_ones(crowded, reviewer, monkeypatch) -> None:  # noqa: ANN001
+    """The engine ranks only the rows holding the rarer words once common words fill the budget,
+    and BM25 over every word of the sentence orders what it offers."""
+    from annotator.services import similar
+
+    crowd, query = crowded
+    sentence = query.sentences[-1]
+    asked: list[str] = []
+
+    @db.event.listens_for(db.engine, "before_cursor_execute")
+    def spy(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
+        if "claim_index" in statement and "LIMIT" in statement:
+            asked.append(repr(parameters))
+
+    try:
+        roomy = similar_to_sentence(sentence, viewer=reviewer, limit=20)["items"]
+        monkeypatch.setattr(similar, "BUDGET", 3)
+        tight = similar_to_sentence(sentence, viewer=reviewer, limit=20)["items"]
+    finally:
+        db.event.remove(db.engine, "before_cursor_execute", spy)
+    assert len(roomy) == 20  # every claim shares "council", "budget", "rose" with the sentence
+    assert "zeppelin" in roomy[0]["claim"]
+    assert [m["claim"] for m in tight] == ["The council said the zeppelin budget rose."]
+    assert "budget" in asked[0] and "budget" not in asked[-1] and "zeppelin" in asked[-1]
+    assert tight[0]["score"] == 1.0
