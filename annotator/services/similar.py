@@ -87,42 +87,30 @@ def _dialect() -> str:
 def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity.Candidate]:
     """The engine's pool for the query's rarer words, re-scored with BM25 over all its words."""
     sqlite = _dialect() == "sqlite"
-    stem = _STEMMERS["sqlite" if sqlite else "postgresql"]
-    words = similarity._query_words(query) if sqlite else similarity.pg_tsquery_terms(query)
-    terms = {word: stem(word) for word in words}
-    if not terms:
-        return []
     statistics = _Statistics.for_engine(sqlite)
-    frequencies = statistics.frequencies(terms)
-    chosen = set(bm25.rare_terms(frequencies, BUDGET))
-    rare = " ".join(word for word, term in terms.items() if term in chosen)
-    match = similarity.fts5_query(rare) if sqlite else similarity.pg_tsquery(rare)
-    if match in ("", '""'):
-        return []
-    rows = db.session.execute(
-        text(_SQLITE if sqlite else _POSTGRESQL),
-        {
-            "match": match,
-            "viewer": viewer.id,
-            "admin": viewer.is_admin,
-            "article": article_id,
-            "limit": POOL,
-        },
-    ).all()
-    found = {key: (claim, attributed or "") for key, claim, attributed, _rank in rows}
-    documents = {
-        key: [stem(word) for word in similarity.words(claim + " " + attributed)]
-        for key, (claim, attributed) in found.items()
-    }
-    scores = bm25.score(terms.values(), documents, frequencies, statistics.total())
-    order = {key: position for position, (key, *_rest) in enumerate(rows)}
-    return [
-        similarity.Candidate(key, found[key][0], scores[key], found[key][1])
-        for key in bm25.top(scores, CANDIDATES, order.__getitem__)
-    ]
 
+    def fetch(match: str) -> list[tuple[int, str, str]]:
+        rows = db.session.execute(
+            text(_SQLITE if sqlite else _POSTGRESQL),
+            {
+                "match": match,
+                "viewer": viewer.id,
+                "admin": viewer.is_admin,
+                "article": article_id,
+                "limit": POOL,
+            },
+        )
+        return [(key, claim, attributed or "") for key, claim, attributed, _rank in rows]
 
-_STEMMERS = {engine: bm25.stemmer(engine) for engine in ("sqlite", "postgresql")}
+    return bm25.candidates(
+        query,
+        engine="sqlite" if sqlite else "postgresql",
+        frequencies=statistics.frequencies,
+        total=statistics.total,
+        fetch=fetch,
+        budget=BUDGET,
+        keep=CANDIDATES,
+    )
 
 
 class _Statistics:

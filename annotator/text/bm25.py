@@ -21,14 +21,17 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import snowballstemmer
+
+from annotator.text import similarity
 
 K1 = 1.2  # the constants of SQLite FTS5's bm25() and of most engines
 B = 0.75
 
 
+@cache
 def stemmer(engine: str) -> Callable[[str], str]:
     """The stemmer whose output matches the engine's index terms for one lower-case word.
 
@@ -46,6 +49,13 @@ def stemmer(engine: str) -> Callable[[str], str]:
         return algorithm.stemWord(word)
 
     return stem
+
+
+@lru_cache(maxsize=16384)
+def _terms(engine: str, text: str) -> tuple[str, ...]:
+    """The index terms of one claim; kept, since a desk's pools share many claims."""
+    stem = stemmer(engine)
+    return tuple(stem(word) for word in similarity.words(text))
 
 
 def idf(documents: int, frequency: int) -> float:
@@ -106,3 +116,45 @@ def top(
     """The ``keep`` best keys by score, ties in the engine's order (``order``: key -> position)."""
     position = order or (lambda key: 0)
     return sorted(scores, key=lambda key: (-scores[key], position(key)))[:keep]
+
+
+def candidates(  # noqa: PLR0913 - the engine's three doors and the two bounds
+    query: str,
+    *,
+    engine: str,
+    frequencies: Callable[[dict[str, str]], dict[str, int]],
+    total: Callable[[], int],
+    fetch: Callable[[str], list[tuple[int, str, str]]],
+    budget: int,
+    keep: int,
+) -> list[similarity.Candidate]:
+    """The ``keep`` claims closest to ``query`` by BM25, found the two-step way.
+
+    ``engine`` is ``"sqlite"`` or ``"postgresql"``; ``frequencies`` maps ``{word: term}`` to
+    ``{term: rows holding it}``; ``total`` gives the index's row count; ``fetch`` takes a MATCH
+    expression (FTS5) or tsquery text (PostgreSQL) of the rarer words and returns the engine's
+    pool as ``(id, claim, context)`` rows, best first.
+    """
+    sqlite = engine == "sqlite"
+    stem = stemmer(engine)
+    words = similarity.query_words(query) if sqlite else similarity.pg_tsquery_terms(query)
+    terms = {word: stem(word) for word in words}
+    if not terms:
+        return []
+    counted = frequencies(terms)
+    chosen = set(rare_terms(counted, budget))
+    rare = " ".join(word for word, term in terms.items() if term in chosen)
+    match = similarity.fts5_query(rare) if sqlite else similarity.pg_tsquery(rare)
+    if match in ("", '""'):
+        return []
+    rows = fetch(match)
+    found = {key: (claim, context) for key, claim, context in rows}
+    documents = {
+        key: _terms(engine, claim + " " + context) for key, (claim, context) in found.items()
+    }
+    scores = score(terms.values(), documents, counted, total())
+    order = {key: position for position, (key, *_rest) in enumerate(rows)}
+    return [
+        similarity.Candidate(key, found[key][0], scores[key], found[key][1])
+        for key in top(scores, keep, order.__getitem__)
+    ]
