@@ -40,6 +40,11 @@ async function start() {
   modules.forEach((module) => module.install(ws));
   ws.emit("ready");
   ws.reader.currentNode().focus({ preventScroll: true });
+  // Keys pressed while the modules were loading (static/early-keys.js), in the order pressed.
+  const early = window.annotatorEarlyKeys ? window.annotatorEarlyKeys.take() : [];
+  early.forEach(({ key, shiftKey }) =>
+    document.activeElement.dispatchEvent(new KeyboardEvent("keydown", { key, shiftKey, bubbles: true, cancelable: true })),
+  );
 }
 
 // What the page knows and where the reviewer is: the sentences, the viewer's claims on them,

@@ -338,3 +338,28 @@ def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_
     assert [link["url"] for link in saved["links"]] == ["https://example.org/budget-papers"]
     open_sentence(page, article_id, target)
     expect(page.locator("#details-summary")).to_have_text("1 link")
+
+
+def test_keys_pressed_while_the_script_loads_are_not_lost(
+    page: Page, reviewer: User, make_article
+) -> None:  # noqa: ANN001
+    """A reviewer who presses keys the moment the article appears keeps them: they run, in
+    order, once the page's modules have loaded (held back here until the keys are pressed)."""
+    article = make_article()
+    ids = sentence_ids(article)
+    log_in(page, reviewer)
+    held = []
+    page.route(re.compile(r"/static/annotate\.js"), lambda route: held.append(route))
+    page.goto(f"/articles/{article.id}", wait_until="commit")
+    page.wait_for_selector(f"#s{ids[0]}")
+    page.wait_for_function("() => window.annotatorEarlyKeys !== undefined")
+    expect(page.locator("body")).not_to_have_class(re.compile(r"\bjs\b"))
+    page.keyboard.press("j")
+    page.keyboard.press("3")  # disputed: saves and moves on
+    assert len(held) == 1, "the page asked for its script once"
+    held[0].continue_()
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+    expect(mark(page, ids[1])).to_have_text(shows_verdict("disputed"))
+    expect(page.locator(f"#s{ids[2]}")).to_have_attribute("aria-current", "true")
+    assert api_annotations(page, article.id)[ids[1]]["verdict"] == "disputed"
+    assert ids[0] not in api_annotations(page, article.id)
