@@ -4,7 +4,9 @@
 Python (annotator.text.bm25), which needs each word's document frequency. SQLite: an fts5vocab
 table over the claims index answers it from the index itself. PostgreSQL: ANALYZE already keeps
 the most common lexemes of a tsvector column with their frequencies (pg_stats); a larger
-statistics target keeps more of them, so fewer words need an exact count.
+statistics target keeps more of them, so fewer words need an exact count. The search index's
+tsvector gets the same: with the default target the planner guessed 12,000 rows for a word found
+in 500 of 5 million, chose hash joins over whole tables, and a search took 700 ms instead of 30.
 
 The article list counts the live articles on every view: with 100,000 articles that count read
 every row whole on SQLite (deleted_at sits after the text, in overflow pages): 121 ms a view.
@@ -32,7 +34,9 @@ def upgrade():
         op.execute("CREATE VIRTUAL TABLE claim_vocab USING fts5vocab(claim_index, 'row')")
     else:
         op.execute("ALTER TABLE claim_index ALTER COLUMN document SET STATISTICS 1000")
+        op.execute("ALTER TABLE search_index ALTER COLUMN tsv SET STATISTICS 1000")
         op.execute("ANALYZE claim_index")
+        op.execute("ANALYZE search_index")
 
 
 def downgrade():
@@ -40,5 +44,6 @@ def downgrade():
         op.execute("DROP TABLE claim_vocab")
     else:
         op.execute("ALTER TABLE claim_index ALTER COLUMN document SET STATISTICS -1")
+        op.execute("ALTER TABLE search_index ALTER COLUMN tsv SET STATISTICS -1")
     op.drop_index("ix_articles_lower_title", table_name="articles")
     op.drop_index(op.f("ix_articles_deleted_at"), table_name="articles")
