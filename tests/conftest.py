@@ -51,39 +51,47 @@ def worker_database_url(url: str, worker: str) -> str:
     return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
 
 
+def _on_server(url: str, statement: str, **params: Any) -> Any:  # noqa: ANN401
+    """Run one statement outside a transaction (as CREATE/DROP DATABASE need) on url's server."""
+    engine = _engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            result = connection.execute(text(statement), params)
+            return result.scalar() if result.returns_rows else None
+    finally:
+        engine.dispose()
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Make the worker's database beside url's when missing (a crashed run's is reused)."""
+    own = worker_database_url(url, worker)
+    name = make_url(own).database
+    if not _on_server(url, "SELECT 1 FROM pg_database WHERE datname = :name", name=name):
+        _on_server(url, f'CREATE DATABASE "{name}"')
+    return own
+
+
 @pytest.fixture(scope="session")
 def database_uri(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """SQLite: a file in this session's (or worker's) temporary folder. PostgreSQL: the --db-url
-    database, or under pytest-xdist a database per worker beside it, made when missing and
-    dropped at the end (workers would otherwise wipe each other's tables)."""
+    database, or under pytest-xdist a database per worker beside it (workers sharing one would
+    wipe each other's tables), dropped at the end so the server keeps only the one it had."""
     url = request.config.getoption("--db-url")
     if not url:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    if worker:
-        own = worker_database_url(url, worker)
-        name = make_url(own).database
-        server = _engine(url).execution_options(isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            exists = connection.scalar(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            )
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-        url = own
-    engine = _engine(url)
+    own = _worker_database(url, worker) if worker else url
+    engine = _engine(own)
     with engine.begin() as connection:  # a clean slate: the test database is ours
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    yield url
+    yield own
     if worker:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+        _on_server(url, f'DROP DATABASE IF EXISTS "{make_url(own).database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
