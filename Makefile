@@ -48,15 +48,20 @@ $(AXE): | npm
 $(SHEETJS): | npm
 	npm install --silent --no-audit --no-fund --prefix $(VENV)/sheet xlsx@0.18
 
+# The suite runs in parallel, one pytest-xdist worker per core (each with its own temporary folder,
+# browser and PostgreSQL database); `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test-sqlite: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-postgres: $(VENV)/.installed-test
 	@if [ -z "$$TEST_DATABASE_URL" ]; then \
 		echo "TEST_DATABASE_URL is not set: skipping the PostgreSQL run (set it to run the suite there too)."; \
 	elif $(BIN)/python -c "import os, psycopg; psycopg.connect(os.environ['TEST_DATABASE_URL'], connect_timeout=5).close()"; then \
 		echo "Running the suite again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest --db-url "$$TEST_DATABASE_URL"; \
+		$(PYTEST) --db-url "$$TEST_DATABASE_URL"; \
 	else \
 		echo "PostgreSQL does not answer at TEST_DATABASE_URL=$$TEST_DATABASE_URL"; exit 1; \
 	fi

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,12 +11,13 @@ from typing import Any
 import pytest
 from flask import Flask, g, has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
 from annotator.services import articles, users
+from tests.app_cache import TEMPLATES, shared_route_builders
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PASSWORD = "correct horse battery"  # noqa: S105 - the test accounts' password
@@ -39,17 +41,57 @@ def corpus_file(name: str) -> Path:
     return path
 
 
+def _engine(url: str) -> Engine:
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+
+def worker_database_url(url: str, worker: str) -> str:
+    """The URL of a parallel worker's own database on the same server: `test` -> `test_gw0`."""
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+def _on_server(url: str, statement: str, **params: Any) -> Any:  # noqa: ANN401
+    """Run one statement outside a transaction (as CREATE/DROP DATABASE need) on url's server."""
+    engine = _engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            result = connection.execute(text(statement), params)
+            return result.scalar() if result.returns_rows else None
+    finally:
+        engine.dispose()
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Make the worker's database beside url's when missing (a crashed run's is reused)."""
+    own = worker_database_url(url, worker)
+    name = make_url(own).database
+    if not _on_server(url, "SELECT 1 FROM pg_database WHERE datname = :name", name=name):
+        _on_server(url, f'CREATE DATABASE "{name}"')
+    return own
+
+
 @pytest.fixture(scope="session")
-def database_uri(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_uri(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """SQLite: a file in this session's (or worker's) temporary folder. PostgreSQL: the --db-url
+    database, or under pytest-xdist a database per worker beside it (workers sharing one would
+    wipe each other's tables), dropped at the end so the server keeps only the one it had."""
     url = request.config.getoption("--db-url")
     if not url:
-        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    own = _worker_database(url, worker) if worker else url
+    engine = _engine(own)
     with engine.begin() as connection:  # a clean slate: the test database is ours
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return url
+    yield own
+    if worker:
+        _on_server(url, f'DROP DATABASE IF EXISTS "{make_url(own).database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +108,15 @@ def make_test_app(database_uri: str, instance_dir: Path, **overrides: Any) -> Fl
         "PUBLIC_CACHE_SECONDS": 0,  # public pages: a test sees each change at once
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.jinja_env.bytecode_cache = TEMPLATES  # each template compiled once per test process
+    return app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_route_builders() -> Iterator[None]:
+    with shared_route_builders():
+        yield
 
 
 @pytest.fixture(scope="session")

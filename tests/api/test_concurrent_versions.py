@@ -23,6 +23,8 @@ from tests.servers import HOST, app_env, free_port, running
 PAIRS = 100
 WORKERS = 4
 CLIENT_THREADS = 8
+# Under pytest-xdist (make test) these tests share one worker, so gunicorn starts once.
+pytestmark = pytest.mark.xdist_group("gunicorn")
 
 
 @pytest.fixture(scope="module")

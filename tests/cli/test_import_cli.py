@@ -217,6 +217,8 @@ def test_control_characters_in_file_names_are_not_echoed(runner, tmp_path):
     assert "bad\ufffd[31mname.txt: the file is empty." in result.output
 
 
+# Under pytest-xdist: never beside the other test that loads the machine with processes.
+@pytest.mark.xdist_group("processes")
 def test_kill_midway_leaves_only_whole_articles(app, database_uri, tmp_path):
     folder = tmp_path / "many"
     folder.mkdir()

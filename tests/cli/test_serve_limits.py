@@ -12,6 +12,8 @@ from tests.servers import HOST, app_env, cli, free_port, running, serve_command
 BODY = 200 * 1024 * 1024
 CHUNK = 64 * 1024
 LIMIT_WRITTEN = 10 * 1024 * 1024
+# Under pytest-xdist (make test) these tests share one worker, so the module's server starts once.
+pytestmark = pytest.mark.xdist_group("serve-limits")
 
 
 def send_until_answered(port: int, head: bytes, chunk: bytes, total: int) -> tuple[int, bytes]:

@@ -66,6 +66,8 @@ print("FAILURES", len(failures), sorted(set(failures)))
 """
 
 
+# Under pytest-xdist: never beside the other test that loads the machine with processes.
+@pytest.mark.xdist_group("processes")
 def test_two_processes_writing_leave_an_intact_database(database_uri, tmp_path):  # noqa: ANN001
     if not database_uri.startswith("sqlite"):
         print("skipped: this checks SQLite's cross-process write lock")

@@ -104,7 +104,9 @@ def test_the_form_records_and_changes_a_final_verdict(client, judged, admin) -> 
     db.session.expire_all()
     assert get_adjudication(sentence).verdict == "unproven"
     actions = db.session.scalars(
-        db.select(Revision.action).where(Revision.entity == "adjudication")
+        db.select(Revision.action)
+        .where(Revision.entity == "adjudication")
+        .order_by(Revision.id)  # without it PostgreSQL may return the rows in any order
     ).all()
     assert actions == ["create", "update"]
 
