@@ -91,6 +91,10 @@ def rebuild_statements(dialect: str) -> list[str]:
     if dialect == "sqlite":
         statements.append("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         statements += [ddl for _, ddl in sync]
+    else:
+        # Fresh statistics at once: until autovacuum got to it, the planner kept the old ones and
+        # a search after `annotator reindex` of 5 million entries took 860 ms instead of 80.
+        statements.append("ANALYZE search_index")
     return statements
 
 

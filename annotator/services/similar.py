@@ -64,14 +64,19 @@ _SQLITE = _POOL.format(
     ),
     order="",
 )
-_POSTGRESQL = _POOL.format(
-    ranked=(
-        "SELECT a.id AS id, ts_rank_cd(ci.document, to_tsquery('english', :match)) AS rank "  # noqa: S608
-        f"FROM claim_index ci {_JOINS.format(key='ci.annotation_id')} "
-        f"WHERE ci.document @@ to_tsquery('english', :match) AND s.article_id <> :article "
-        f"AND {_VISIBLE} ORDER BY rank DESC LIMIT :limit"
-    ),
-    order="DESC",
+# PostgreSQL: the pool's terms come from the tsvector the rank reads anyway; the article text
+# (out of line, in TOAST) is read only for the best 40 (_TEXTS).
+_POSTGRESQL = (
+    "SELECT a.id, ci.document::text, "  # noqa: S608
+    "ts_rank_cd(ci.document, to_tsquery('english', :match)) AS rank "
+    f"FROM claim_index ci {_JOINS.format(key='ci.annotation_id')} "
+    f"WHERE ci.document @@ to_tsquery('english', :match) AND s.article_id <> :article "
+    f"AND {_VISIBLE} ORDER BY rank DESC LIMIT :limit"
+)
+_TEXTS = (
+    f"SELECT a.id, {_CLAIM}, a.attributed_to FROM annotations a "  # noqa: S608
+    "JOIN sentences s ON s.id = a.sentence_id JOIN articles ar ON ar.id = s.article_id "
+    "WHERE a.id = ANY(:ids)"
 )
 
 _EXISTS = (
@@ -89,7 +94,7 @@ def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity
     sqlite = _dialect() == "sqlite"
     statistics = _Statistics.for_engine(sqlite)
 
-    def fetch(match: str) -> list[tuple[int, str, str]]:
+    def fetch(match: str) -> list[tuple[Any, ...]]:
         rows = db.session.execute(
             text(_SQLITE if sqlite else _POSTGRESQL),
             {
@@ -100,7 +105,13 @@ def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity
                 "limit": POOL,
             },
         )
-        return [(key, claim, attributed or "") for key, claim, attributed, _rank in rows]
+        if sqlite:
+            return [(key, claim, attributed or "") for key, claim, attributed, _rank in rows]
+        return [(key, bm25.tsvector_terms(document)) for key, document, _rank in rows]
+
+    def texts(ids: list[int]) -> dict[int, tuple[str, str]]:
+        rows = db.session.execute(text(_TEXTS), {"ids": ids})
+        return {key: (claim, attributed or "") for key, claim, attributed in rows}
 
     return bm25.candidates(
         query,
@@ -110,6 +121,7 @@ def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity
         fetch=fetch,
         budget=BUDGET,
         keep=CANDIDATES,
+        texts=None if sqlite else texts,
     )
 
 
@@ -330,6 +342,7 @@ def rebuild_index() -> int:
                 f"to_tsvector('english', {_CLAIM} || ' ' || a.attributed_to) {source}"
             )
         )
+        db.session.execute(text("ANALYZE claim_index"))  # its word statistics pick the pool
     return db.session.execute(text("SELECT count(*) FROM claim_index")).scalar_one()
 
 

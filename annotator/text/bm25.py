@@ -18,10 +18,12 @@ figures. Pure: no Flask, no database.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, lru_cache
+from typing import Any
 
 import snowballstemmer
 
@@ -124,16 +126,19 @@ def candidates(  # noqa: PLR0913 - the engine's three doors and the two bounds
     engine: str,
     frequencies: Callable[[dict[str, str]], dict[str, int]],
     total: Callable[[], int],
-    fetch: Callable[[str], list[tuple[int, str, str]]],
+    fetch: Callable[[str], list[tuple[Any, ...]]],
     budget: int,
     keep: int,
+    texts: Callable[[list[int]], dict[int, tuple[str, str]]] | None = None,
 ) -> list[similarity.Candidate]:
     """The ``keep`` claims closest to ``query`` by BM25, found the two-step way.
 
     ``engine`` is ``"sqlite"`` or ``"postgresql"``; ``frequencies`` maps ``{word: term}`` to
     ``{term: rows holding it}``; ``total`` gives the index's row count; ``fetch`` takes a MATCH
     expression (FTS5) or tsquery text (PostgreSQL) of the rarer words and returns the engine's
-    pool as ``(id, claim, context)`` rows, best first.
+    pool as ``(id, claim, context)`` rows, best first. With ``texts``, ``fetch`` returns
+    ``(id, terms)`` rows instead (the engine's own terms, as PostgreSQL's tsvector holds them) and
+    ``texts`` gives the words of just the ``keep`` best: the pool's text is never read.
     """
     sqlite = engine == "sqlite"
     stem = stemmer(engine)
@@ -148,13 +153,34 @@ def candidates(  # noqa: PLR0913 - the engine's three doors and the two bounds
     if match in ("", '""'):
         return []
     rows = fetch(match)
-    found = {key: (claim, context) for key, claim, context in rows}
-    documents = {
-        key: _terms(engine, claim + " " + context) for key, (claim, context) in found.items()
-    }
+    if texts is None:
+        found = {key: (claim, context) for key, claim, context in rows}
+        documents = {
+            key: _terms(engine, claim + " " + context) for key, (claim, context) in found.items()
+        }
+    else:
+        documents = {key: words for key, words in rows}
     scores = score(terms.values(), documents, counted, total())
     order = {key: position for position, (key, *_rest) in enumerate(rows)}
+    best = top(scores, keep, order.__getitem__)
+    if texts is not None:
+        found = texts(best)
     return [
         similarity.Candidate(key, found[key][0], scores[key], found[key][1])
-        for key in top(scores, keep, order.__getitem__)
+        for key in best
+        if key in found
     ]
+
+
+_LEXEME = re.compile(r"'((?:[^']|'')*)'(?::([0-9A-D,]+))?")
+
+
+def tsvector_terms(document: str) -> tuple[str, ...]:
+    """The terms of a PostgreSQL tsvector's text form, each once per position it holds.
+
+    ``'barrier':3 'council':1,5`` -> ``('barrier', 'council', 'council')``.
+    """
+    found: list[str] = []
+    for lexeme, positions in _LEXEME.findall(document):
+        found += [lexeme.replace("''", "'")] * (positions.count(",") + 1 if positions else 1)
+    return tuple(found)

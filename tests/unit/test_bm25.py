@@ -84,3 +84,14 @@ def test_the_sqlite_stemmer_agrees_with_the_claims_index_tokenizer() -> None:
         indexed = [term for (term,) in db.execute("SELECT term FROM v")]
         ours = [stem(w) for w in similarity.words(word)]
         assert sorted(ours) == indexed, word
+
+
+def test_tsvector_terms_count_each_position() -> None:
+    assert bm25.tsvector_terms("'barrier':3 'council':1,5A 'o''brien':2 'bare'") == (
+        "barrier",
+        "council",
+        "council",
+        "o'brien",
+        "bare",
+    )
+    assert bm25.tsvector_terms("") == ()
