@@ -13,7 +13,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,11 +39,10 @@ def ours(text: str) -> list[tuple[int, int]]:
     return [(span.start, span.end) for span in segment(text)]
 
 
-def sentencex_spans(text: str) -> list[tuple[int, int]]:
-    """sentencex's offset API. (Its faster ``segment`` returns strings and can drop blank lines.)"""
+def stripped(text: str, pieces: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces without their surrounding white space; pieces of nothing but space dropped."""
     spans = []
-    for boundary in sentencex.get_sentence_boundaries("en", text):
-        start, end = boundary["start_index"], boundary["end_index"]
+    for start, end in pieces:
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
@@ -53,25 +52,19 @@ def sentencex_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sentencex_spans(text: str) -> list[tuple[int, int]]:
+    """sentencex's offset API. (Its faster ``segment`` returns strings and can drop blank lines.)"""
+    boundaries = sentencex.get_sentence_boundaries("en", text)
+    return stripped(text, ((b["start_index"], b["end_index"]) for b in boundaries))
+
+
 def pysbd_splitter() -> Splitter | None:
     try:
         import pysbd
     except ImportError:
         return None
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-
-    def spans(text: str) -> list[tuple[int, int]]:
-        result = []
-        for span in segmenter.segment(text):
-            start, end = span.start, span.end
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            result.append((start, end))
-        return result
-
-    return spans
+    return lambda text: stripped(text, ((s.start, s.end) for s in segmenter.segment(text)))
 
 
 def news_text(rules: list[dict]) -> str:

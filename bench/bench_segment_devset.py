@@ -21,20 +21,18 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import sentencex  # noqa: E402
 
-from annotator.text.segment import segment  # noqa: E402
+from bench_segment import Splitter, ours, pysbd_splitter, sentencex_spans, stripped  # noqa: E402
 
 WEB_CASES = ROOT / "tests" / "unit" / "data" / "web_segment_cases.json"
 PARAGRAPH = 8
 
-Splitter = Callable[[str], list[tuple[int, int]]]
 Document = tuple[str, set[int]]  # text and its gold boundaries
 
 
@@ -101,18 +99,6 @@ def predicted(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return starts
 
 
-def stripped(text: str, pieces: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans = []
-    for start, end in pieces:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.append((start, end))
-    return spans
-
-
 _NAIVE = re.compile(r"[.!?]+[\"'”’)\]]*\s+")
 
 
@@ -121,32 +107,17 @@ def naive(text: str) -> list[tuple[int, int]]:
     return stripped(text, zip(cuts, cuts[1:], strict=False))
 
 
-def ours(text: str) -> list[tuple[int, int]]:
-    return [(span.start, span.end) for span in segment(text)]
-
-
-def sentencex_spans(text: str) -> list[tuple[int, int]]:
-    return stripped(
-        text,
-        ((b["start_index"], b["end_index"]) for b in sentencex.get_sentence_boundaries("en", text)),
-    )
-
-
 def splitters() -> list[tuple[str, Splitter]]:
     found: list[tuple[str, Splitter]] = [
         ("naive", naive),
         ("sentencex", sentencex_spans),
         ("ours", ours),
     ]
-    try:
-        import pysbd
-    except ImportError:
+    pysbd = pysbd_splitter()
+    if pysbd is None:
         print("pySBD not installed: pip install -e '.[bench]'")
-        return found
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    found.insert(
-        2, ("pySBD", lambda t: stripped(t, ((s.start, s.end) for s in segmenter.segment(t))))
-    )
+    else:
+        found.insert(2, ("pySBD", pysbd))
     return found
 
 

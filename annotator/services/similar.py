@@ -101,7 +101,7 @@ def _dialect() -> str:
 def _candidates(query: str, *, viewer: User, article_id: int) -> list[similarity.Candidate]:
     """The engine's pool for the query's rarer words, re-scored with BM25 over all its words."""
     sqlite = _dialect() == "sqlite"
-    statistics = _Statistics.for_engine(sqlite)
+    statistics = _Statistics(sqlite)
 
     def fetch(match: str) -> list[tuple[Any, ...]]:
         rows = db.session.execute(
@@ -145,16 +145,14 @@ class _Statistics:
     """
 
     _cache: ClassVar[dict[tuple[str, str], tuple[int, float]]] = {}
+    _common: ClassVar[dict[str, tuple[dict[str, float], float]]] = {}
 
     def __init__(self, sqlite: bool) -> None:
+        if len(self._cache) > 200_000:
+            self._cache.clear()
         self.sqlite = sqlite
         self.key = db.session.get_bind().url.render_as_string(hide_password=True)
-
-    @classmethod
-    def for_engine(cls, sqlite: bool) -> _Statistics:
-        if len(cls._cache) > 200_000:
-            cls._cache.clear()
-        return cls(sqlite)
+        self._total: int | None = None
 
     def frequencies(self, terms: dict[str, str]) -> dict[str, int]:
         """``{term: rows holding it}`` for ``terms`` (word -> the engine's term for it)."""
@@ -205,23 +203,37 @@ class _Statistics:
         return counts
 
     def _postgresql_statistics(self) -> tuple[dict[str, float], int]:
-        """The most common lexemes with their share of rows, as ANALYZE left them (big tables)."""
+        """The most common lexemes with their share of rows, as ANALYZE left them (big tables).
+
+        Up to 10,000 lexemes: read once per process and database for ``KEEP_SECONDS``, like the
+        frequencies they give."""
         total = self.total()
         if total < BIG:
             return {}, total
-        row = db.session.execute(
-            text(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
-                "WHERE schemaname = current_schema() AND tablename = 'claim_index' "
-                "AND attname = 'document'"
+        now = time.monotonic()
+        cached = self._common.get(self.key)
+        if cached is None or cached[1] <= now:
+            row = db.session.execute(
+                text(
+                    "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                    "WHERE schemaname = current_schema() AND tablename = 'claim_index' "
+                    "AND attname = 'document'"
+                )
+            ).first()
+            common = (
+                {} if row is None or row[0] is None else dict(zip(row[0], row[1], strict=False))
             )
-        ).first()
-        if row is None or row[0] is None:
-            return {}, total
-        return dict(zip(row[0], row[1], strict=False)), total
+            cached = self._common[self.key] = (common, now + KEEP_SECONDS)
+        return cached[0], total
 
     def total(self) -> int:
-        """How many claims the index holds (the planner's figure on a big PostgreSQL table)."""
+        """How many claims the index holds (the planner's figure on a big PostgreSQL table);
+        asked once per query however often it is needed."""
+        if self._total is None:
+            self._total = self._count_rows()
+        return self._total
+
+    def _count_rows(self) -> int:
         if self.sqlite:
             return (
                 _fts5_rows()
