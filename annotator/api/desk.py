@@ -35,7 +35,8 @@ def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
 @api_bp.get("/queue")
 def get_queue():  # noqa: ANN201
     """The caller's assignments in queue order, with progress, and the next sentence to judge."""
-    following = queue.next_in_queue(actor())
+    rows = queue.queue(actor())
+    following = queue.next_in_queue(actor(), rows)
     return jsonify(
         {
             "items": [
@@ -47,7 +48,7 @@ def get_queue():  # noqa: ANN201
                     "judged": row.judged,
                     "done": row.done,
                 }
-                for row in queue.queue(actor())
+                for row in rows
             ],
             "next": None
             if following is None

@@ -50,8 +50,11 @@ class QueueRow:
 def queue(viewer: User) -> list[QueueRow]:
     """The viewer's assignments on live, open articles: unfinished first, then by priority (highest
     first) and due date (soonest first, none last)."""
+    # Counted for the viewer's assigned articles only, never over the whole database.
+    assigned = db.select(Assignment.article_id).where(Assignment.reviewer_id == viewer.id)
     totals = (
         db.select(Sentence.article_id, db.func.count().label("n"))
+        .where(Sentence.article_id.in_(assigned))
         .group_by(Sentence.article_id)
         .subquery()
     )
@@ -60,7 +63,11 @@ def queue(viewer: User) -> list[QueueRow]:
             Sentence.article_id, db.func.count(db.distinct(Annotation.sentence_id)).label("n")
         )
         .join(Annotation, Annotation.sentence_id == Sentence.id)
-        .where(Annotation.deleted_at.is_(None), Annotation.reviewer_id == viewer.id)
+        .where(
+            Annotation.deleted_at.is_(None),
+            Annotation.reviewer_id == viewer.id,
+            Sentence.article_id.in_(assigned),
+        )
         .group_by(Sentence.article_id)
         .subquery()
     )
@@ -95,10 +102,11 @@ def queue(viewer: User) -> list[QueueRow]:
     return result
 
 
-def next_in_queue(viewer: User) -> tuple[int, int] | None:
+def next_in_queue(viewer: User, rows: list[QueueRow] | None = None) -> tuple[int, int] | None:
     """(article id, sentence id) of the first sentence the viewer has not judged, across the
-    whole queue in its order; None when the queue is done."""
-    for row in queue(viewer):
+    whole queue in its order; None when the queue is done. ``rows``: the queue, when the caller
+    has it already."""
+    for row in queue(viewer) if rows is None else rows:
         if row.done:
             continue
         sentence_id = db.session.scalar(

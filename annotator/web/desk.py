@@ -84,7 +84,7 @@ def queue():  # noqa: ANN201
     return render_template(
         "desk/queue.html",
         rows=rows,
-        following=queue_service.next_in_queue(current_user),
+        following=queue_service.next_in_queue(current_user, rows),
         status_labels=status.LABELS,
     )
 
