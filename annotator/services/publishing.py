@@ -40,6 +40,7 @@ from annotator.models import (
 from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.serialize import iso
 
 VERDICT_WORDS = {
     "verified": "Verified",
@@ -331,7 +332,7 @@ def publication_state(pub: Publication | None) -> dict[str, Any] | None:
         "live": pub.live,
         "first_published_at": pub.first_published_at.isoformat(),
         "updated_at": pub.updated_at.isoformat(),
-        "withdrawn_at": pub.withdrawn_at.isoformat() if pub.withdrawn_at else None,
+        "withdrawn_at": iso(pub.withdrawn_at),
         "claims": len(pub.snapshot.get("claims", [])),
         "version": pub.version,
     }
