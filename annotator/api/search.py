@@ -12,12 +12,13 @@ from annotator.services import search as search_service
 def search():  # noqa: ANN201
     """Query ``q`` with the page's filters; ``limit`` (max 100) and ``offset`` page the results."""
     limit, offset = _page_args()
+    viewer = actor()
     params = {name: request.args.getlist(name) for name in search_service.FILTERS}
-    flt = search_service.parse_filter(params, viewer=actor())
+    flt = search_service.parse_filter(params, viewer=viewer)
     page = search_service.search(
         request.args.get("q", ""),
         flt,
-        viewer=actor(),
+        viewer=viewer,
         limit=min(limit, search_service.MAX_LIMIT),
         offset=offset,
     )

@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
@@ -39,6 +40,7 @@ from annotator.models import (
 from annotator.models._types import utcnow
 from annotator.services import audit
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.serialize import iso
 
 VERDICT_WORDS = {
     "verified": "Verified",
@@ -89,12 +91,10 @@ def snapshot(article: Article, *, byline: bool = False) -> dict[str, Any]:
     sentences = db.session.scalars(
         select(Sentence).where(Sentence.article_id == article.id).order_by(Sentence.index)
     ).all()
-    finals = {
-        adj.sentence_id: adj
-        for adj in db.session.scalars(
-            select(Adjudication).join(Sentence).where(Sentence.article_id == article.id)
-        )
-    }
+    adjudications = select(Adjudication).join(Sentence).where(Sentence.article_id == article.id)
+    if byline:  # the adjudicators' names in the same query, not one query per claim
+        adjudications = adjudications.options(joinedload(Adjudication.adjudicator))
+    finals = {adj.sentence_id: adj for adj in db.session.scalars(adjudications)}
     evidence = _evidence(list(finals))
     claims: list[dict[str, Any]] = []
     paragraphs: list[list[dict[str, Any]]] = []
@@ -332,7 +332,7 @@ def publication_state(pub: Publication | None) -> dict[str, Any] | None:
         "live": pub.live,
         "first_published_at": pub.first_published_at.isoformat(),
         "updated_at": pub.updated_at.isoformat(),
-        "withdrawn_at": pub.withdrawn_at.isoformat() if pub.withdrawn_at else None,
+        "withdrawn_at": iso(pub.withdrawn_at),
         "claims": len(pub.snapshot.get("claims", [])),
         "version": pub.version,
     }
@@ -381,6 +381,7 @@ def listed_pages(page: int = 1, per_page: int = PAGE_SIZE) -> tuple[list[PublicP
         select(Publication)
         .join(Article)
         .where(*where)
+        .options(selectinload(Publication.changes))  # _page reads them: one query, not one each
         .order_by(Publication.updated_at.desc(), Publication.id.desc())
         .limit(per_page)
         .offset((max(page, 1) - 1) * per_page)
@@ -394,6 +395,7 @@ def live_pages() -> list[PublicPage]:
         select(Publication)
         .join(Article)
         .where(Publication.withdrawn_at.is_(None), Article.deleted_at.is_(None))
+        .options(selectinload(Publication.changes))
         .order_by(Publication.updated_at.desc(), Publication.id.desc())
     ).all()
     return [_page(pub) for pub in rows]

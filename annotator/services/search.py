@@ -232,11 +232,12 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
         statement = statement.where(art.c.outlet.ilike(f"%{_like(flt.outlet)}%", escape="\\"))
     if flt.since or flt.until:
         statement = statement.where(*_dates(art, flt))
-    sentence_verdicts = _sentence_condition(si, flt, viewer)
-    if flt.verdicts or flt.reviewer:
+    reviewer_id = _user_id(flt.reviewer) if flt.reviewer else None  # looked up once
+    if flt.verdicts or reviewer_id is not None:
         conditions = [ann.c.verdict.in_(flt.verdicts)] if flt.verdicts else []
-        if flt.reviewer:
-            conditions.append(ann.c.reviewer_id == _user_id(flt.reviewer))
+        if reviewer_id is not None:
+            conditions.append(ann.c.reviewer_id == reviewer_id)
+        sentence_verdicts = _sentence_condition(si, flt.verdicts, reviewer_id, viewer)
         statement = statement.where(
             or_(and_(judged, *conditions), and_(si.c.kind == "sentence", sentence_verdicts))
         )
@@ -261,14 +262,19 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
     return statement, rank
 
 
-def _sentence_condition(si, flt: SearchFilter, viewer: User):  # noqa: ANN001, ANN202
+def _sentence_condition(  # noqa: ANN202
+    si,  # noqa: ANN001
+    verdicts: tuple[str, ...],
+    reviewer_id: int | None,
+    viewer: User,
+):
     """A sentence passes the verdict and reviewer filters when a visible annotation on it does."""
     mine = Annotation.__table__.alias("on_sentence")
     conditions = [mine.c.sentence_id == si.c.sentence_id, mine.c.deleted_at.is_(None)]
-    if flt.verdicts:
-        conditions.append(mine.c.verdict.in_(flt.verdicts))
-    if flt.reviewer:
-        conditions.append(mine.c.reviewer_id == _user_id(flt.reviewer))
+    if verdicts:
+        conditions.append(mine.c.verdict.in_(verdicts))
+    if reviewer_id is not None:
+        conditions.append(mine.c.reviewer_id == reviewer_id)
     if not viewer.is_admin:
         conditions.append(mine.c.reviewer_id == viewer.id)
     return exists().where(*conditions)

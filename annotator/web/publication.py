@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import RadioField
 
+from annotator.models import Article, Publication
 from annotator.responses import public_address
 from annotator.services import articles as article_service
 from annotator.services import publishing
-from annotator.services.errors import Conflict, Invalid
-from annotator.uow import discard
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm, options
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("publication", __name__)
 
@@ -41,7 +41,9 @@ def view(article_id: int):  # noqa: ANN201
     return _render(article, pub, form)
 
 
-def _render(article, pub, form, status: int = 200):  # noqa: ANN001, ANN202
+def _render(
+    article: Article, pub: Publication | None, form: PublishForm, status: int = 200
+) -> tuple[str, int]:
     preview = publishing.snapshot(article)
     changes = publishing.changelog(pub.snapshot, preview) if pub is not None and pub.live else []
     return render_template(
@@ -64,33 +66,33 @@ def publish(article_id: int):  # noqa: ANN201
     form = PublishForm()
     if not form.validate_on_submit():
         return _render(article, publishing.publication_for(article), form, 422)
-    try:
-        publishing.publish(
+    return submit(
+        lambda: publishing.publish(
             article,
             actor=current_user,
             listed=form.visibility.data == "listed",
             byline=current_app.config["PUBLIC_BYLINE"],
-        )
-    except Invalid as error:
-        discard()
-        flash(" ".join(error.fields.values()) or error.message, "error")
-        return _render(article, publishing.publication_for(article), form, 422)
-    flash("Published. The public page shows the verdicts as they are now.", "success")
-    return redirect(url_for("publication.view", article_id=article.id, _anchor="address"))
+        ),
+        done=lambda _: flashed(
+            url_for("publication.view", article_id=article.id, _anchor="address"),
+            "Published. The public page shows the verdicts as they are now.",
+        ),
+        say_invalid=lambda error: " ".join(error.fields.values()) or error.message,
+        page=lambda _: _render(article, publishing.publication_for(article), form)[0],
+    )
 
 
 @bp.post("/articles/<int:article_id>/publication/withdraw")
 @admin_required
 def withdraw(article_id: int):  # noqa: ANN201
     article = article_service.get_article(article_id)
-    if ButtonForm().validate_on_submit():
-        try:
-            publishing.unpublish(article, actor=current_user)
-        except Conflict as error:
-            discard()
-            flash(error.message, "error")
-        else:
-            flash(
-                "Withdrawn. Its address now answers “gone” (410) until you publish again.", "info"
-            )
-    return redirect(url_for("publication.view", article_id=article.id))
+    back = url_for("publication.view", article_id=article.id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(back)
+    return submit(
+        lambda: publishing.unpublish(article, actor=current_user),
+        done=lambda _: flashed(
+            back, "Withdrawn. Its address now answers “gone” (410) until you publish again.", "info"
+        ),
+        back=back,
+    )

@@ -344,3 +344,37 @@ def test_the_byline_setting_names_who_settled_each_claim(published, client, app)
     )
     client.post("/logout", data={"csrf_token": token})
     assert "Settled by boss" in client.get(url).get_data(as_text=True)
+
+
+def test_the_listing_reads_every_page_in_a_fixed_number_of_queries(
+    app, make_article, admin
+) -> None:  # noqa: ANN001
+    """The index, the feed and the static site cost the same queries for 1 page as for 5."""
+    from sqlalchemy import event
+
+    def queries_for_listing() -> int:
+        db.session.expire_all()
+        seen: list[str] = []
+
+        def count(*_args: object) -> None:
+            seen.append("query")
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            pages, _ = publishing.listed_pages(1)
+            assert all(isinstance(page.changes, list) for page in pages)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    counts = []
+    for number in range(5):
+        article = make_article(
+            text=f"Story {number}\n\nClaim {number} was made.", title=f"S{number}"
+        )
+        adjudicate(article.sentences[1], "verified", "", actor=admin)
+        publishing.publish(article, actor=admin)
+        db.session.commit()
+        if number in (0, 4):
+            counts.append(queries_for_listing())
+    assert counts[0] == counts[1]
