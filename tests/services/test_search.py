@@ -304,7 +304,9 @@ def test_the_article_list_reaches_every_article_a_page_at_a_time(
         assert len(list_page(viewer=viewer, cursor=junk, per_page=3).rows) == 3
 
 
-def test_a_page_of_results_costs_the_same_queries_however_many_hits(app, make_article, admin) -> None:  # noqa: ANN001
+def test_a_page_of_results_costs_the_same_queries_however_many_hits(
+    app, make_article, admin
+) -> None:  # noqa: ANN001
     from tests.web.test_workspace import count_queries
 
     make_article(text="One\n\nThe levee held in town.", title="One")

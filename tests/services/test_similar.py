@@ -317,7 +317,9 @@ def crowded(make_article, reviewer):  # noqa: ANN001, ANN201
     return crowd, query
 
 
-def test_the_rare_word_finds_its_claim_among_many_common_ones(crowded, reviewer, monkeypatch) -> None:  # noqa: ANN001
+def test_the_rare_word_finds_its_claim_among_many_common_ones(
+    crowded, reviewer, monkeypatch
+) -> None:  # noqa: ANN001
     """The engine ranks only the rows holding the rarer words once common words fill the budget,
     and BM25 over every word of the sentence orders what it offers."""
     from annotator.services import similar
