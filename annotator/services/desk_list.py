@@ -11,6 +11,7 @@ from annotator.extensions import db
 from annotator.models import Article, ArticleState, Assignment, Status, User
 from annotator.services.assignments import reviewers_may_open_unassigned
 from annotator.services.errors import Invalid
+from annotator.services.status import statuses
 from annotator.services.validation import Problems
 
 SORTS = {"due": "soonest due first", "status": "status"}
@@ -88,12 +89,8 @@ def columns(article_ids: list[int], *, viewer: User) -> dict[int, DeskColumns]:
     found = {aid: DeskColumns() for aid in article_ids}
     if not article_ids:
         return found
-    for aid, st in db.session.execute(
-        db.select(ArticleState.article_id, ArticleState.status).where(
-            ArticleState.article_id.in_(article_ids)
-        )
-    ):
-        found[aid].status = Status(st)
+    for aid, st in statuses(article_ids).items():
+        found[aid].status = st
     names: dict[int, list[str]] = defaultdict(list)
     for aid, name, due, reviewer_id in db.session.execute(
         db.select(Assignment.article_id, User.username, Assignment.due_date, Assignment.reviewer_id)
