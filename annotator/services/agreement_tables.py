@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from annotator.extensions import db
-from annotator.models import Article, ArticleState, Sentence, Status, User, Verdict
+from annotator.models import Article, Sentence, Status, User, Verdict
 from annotator.services.disagreements import _verdict_rows, standing_verdicts
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.status import status_column
 from annotator.services.validation import Problems
 from annotator.stats.agreement import PairAgreement, fleiss_kappa, krippendorff_alpha, pairwise
 
@@ -64,10 +65,7 @@ class Scope:
                 < datetime.combine(self.until + timedelta(days=1), datetime.min.time(), UTC)
             )
         if self.status:
-            state = db.select(ArticleState.status).where(ArticleState.article_id == Article.id)
-            found.append(
-                db.func.coalesce(state.scalar_subquery(), Status.NEW.value) == self.status.value
-            )
+            found.append(status_column() == self.status.value)
         return found
 
 
