@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -182,9 +183,9 @@ def _reviewer(name: object, problems: Problems, field: str) -> User | None:
     return None
 
 
-def load(*, exclude_article: int | None = None) -> list[tuple[User, int]]:
-    """Active reviewers with their number of open assignments, least loaded first."""
-    open_work = (
+def open_work() -> Select[tuple[int, int]]:
+    """(reviewer id, number of open assignments): on live articles not adjudicated or archived."""
+    return (
         db.select(Assignment.reviewer_id, db.func.count().label("n"))
         .join(Article, Assignment.article_id == Article.id)
         .outerjoin(ArticleState, ArticleState.article_id == Assignment.article_id)
@@ -193,13 +194,18 @@ def load(*, exclude_article: int | None = None) -> list[tuple[User, int]]:
             db.or_(ArticleState.status.is_(None), ArticleState.status.not_in(CLOSED)),
         )
         .group_by(Assignment.reviewer_id)
-        .subquery()
     )
+
+
+def load(*, exclude_article: int | None = None) -> list[tuple[User, int]]:
+    """Active reviewers with their number of open assignments, least loaded first."""
+    work = open_work().subquery()
+    n = db.func.coalesce(work.c.n, 0)
     query = (
-        db.select(User, db.func.coalesce(open_work.c.n, 0))
-        .outerjoin(open_work, open_work.c.reviewer_id == User.id)
+        db.select(User, n)
+        .outerjoin(work, work.c.reviewer_id == User.id)
         .where(User.active.is_(True), User.role == Role.REVIEWER)
-        .order_by(db.func.coalesce(open_work.c.n, 0), db.func.lower(User.username))
+        .order_by(n, db.func.lower(User.username))
     )
     if exclude_article is not None:
         query = query.where(

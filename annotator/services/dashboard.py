@@ -23,6 +23,7 @@ from annotator.models import (
     User,
     Verdict,
 )
+from annotator.services.assignments import open_work
 from annotator.services.disagreements import _verdict_rows, standing_verdicts
 from annotator.services.errors import Forbidden
 from annotator.stats.agreement import (
@@ -103,21 +104,7 @@ def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Das
     for reviewer_id, _sid, at in first_judged:
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
         per_day[reviewer_id][at.astimezone(UTC).date()] += 1
-    open_counts = dict(
-        db.session.execute(
-            db.select(Assignment.reviewer_id, db.func.count())
-            .join(Article, Assignment.article_id == Article.id)
-            .outerjoin(ArticleState, ArticleState.article_id == Article.id)
-            .where(
-                Article.deleted_at.is_(None),
-                db.or_(
-                    ArticleState.status.is_(None),
-                    ArticleState.status.not_in((Status.ADJUDICATED.value, Status.ARCHIVED.value)),
-                ),
-            )
-            .group_by(Assignment.reviewer_id)
-        ).all()
-    )
+    open_counts = dict(db.session.execute(open_work()).all())
     finals = dict(
         db.session.execute(db.select(Adjudication.sentence_id, Adjudication.verdict)).all()
     )
