@@ -21,16 +21,11 @@ from annotator.models import (
     Sentence,
     Status,
     User,
-    Verdict,
 )
 from annotator.services.assignments import open_work
 from annotator.services.disagreements import _verdict_rows, standing_verdicts
 from annotator.services.errors import Forbidden
-from annotator.stats.agreement import (
-    cohen_kappa,
-)
-
-LABELS = [v.value for v in Verdict]
+from annotator.stats.agreement import cohen_kappa
 
 
 def _require_admin(viewer: User) -> None:
