@@ -13,7 +13,7 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Article, Sentence, Status, User, Verdict
-from annotator.services.disagreements import _verdict_rows, standing_verdicts
+from annotator.services.disagreements import standing_verdicts, verdict_rows
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.status import status_column
 from annotator.services.validation import Problems
@@ -131,7 +131,7 @@ class AgreementTables:
 def agreement_tables(scope: Scope, *, viewer: User) -> AgreementTables:
     """Agreement over the articles in scope: overall, per article and per pair of reviewers."""
     _require_admin(viewer)
-    verdicts = standing_verdicts(_verdict_rows(*scope.conditions()))
+    verdicts = standing_verdicts(verdict_rows(*scope.conditions()))
     names = dict(
         db.session.execute(
             db.select(User.id, User.username).where(

@@ -23,7 +23,7 @@ from annotator.models import (
     User,
 )
 from annotator.services.assignments import open_work
-from annotator.services.disagreements import _verdict_rows, standing_verdicts
+from annotator.services.disagreements import standing_verdicts, verdict_rows
 from annotator.services.errors import Forbidden
 from annotator.stats.agreement import cohen_kappa
 
@@ -104,7 +104,7 @@ def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Das
         db.session.execute(db.select(Adjudication.sentence_id, Adjudication.verdict)).all()
     )
     standing = (
-        standing_verdicts(_verdict_rows(Annotation.sentence_id.in_(list(finals)))) if finals else {}
+        standing_verdicts(verdict_rows(Annotation.sentence_id.in_(list(finals)))) if finals else {}
     )
     theirs: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for sid, by in standing.items():
