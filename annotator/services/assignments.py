@@ -242,6 +242,15 @@ def assign(
             problems["reviewers"] = "must be a list of user names."
             names = []
         seen: set[str] = set()
+        # Who is already on these articles, read once rather than once per name and article.
+        taken = {
+            (article_id, reviewer_id)
+            for article_id, reviewer_id in db.session.execute(
+                db.select(Assignment.article_id, Assignment.reviewer_id).where(
+                    Assignment.article_id.in_([article.id for article in articles])
+                )
+            )
+        }
         for i, name in enumerate(names):
             user = _reviewer(name, problems, "reviewers" if len(names) == 1 else f"reviewers[{i}]")
             if user is None:
@@ -252,7 +261,7 @@ def assign(
             seen.add(user.username)
             named.append(user)
             for article in articles:
-                if _assignment_of(article.id, user.id) is not None:
+                if (article.id, user.id) in taken:
                     problems[f"reviewers[{i}]"] = (
                         f"{user.username} is already assigned to article #{article.id}."
                     )
