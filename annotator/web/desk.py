@@ -59,6 +59,11 @@ class SettingsForm(FlaskForm):
     open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
 
 
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` items fill (at least one, so an empty list has page 1 of 1)."""
+    return max((total + per_page - 1) // per_page, 1)
+
+
 def _version(raw: str | None) -> int | None:
     return lenient_number(raw)  # ASCII digits within a database integer, else None
 

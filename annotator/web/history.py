@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from annotator.inputs import lenient_number
 from annotator.services import articles as article_service
 from annotator.services import history
-from annotator.web.desk import VersionForm
+from annotator.web.desk import VersionForm, page_count
 from annotator.web.submit import flashed, submit
 
 bp = Blueprint("history", __name__)
@@ -69,5 +69,5 @@ def activity(article_id: int):  # noqa: ANN201
         items=items,
         total=total,
         page=page,
-        pages=max((total + PAGE - 1) // PAGE, 1),
+        pages=page_count(total, PAGE),
     )
