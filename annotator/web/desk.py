@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -62,6 +63,11 @@ class SettingsForm(FlaskForm):
 def page_count(total: int, per_page: int) -> int:
     """How many pages ``total`` items fill (at least one, so an empty list has page 1 of 1)."""
     return max((total + per_page - 1) // per_page, 1)
+
+
+def expired(back: str) -> Response:
+    """The answer to a form whose CSRF token or hidden fields did not come back intact."""
+    return flashed(back, "The form had expired; please try again.", "error")
 
 
 def _version(raw: str | None) -> int | None:
@@ -183,8 +189,7 @@ def bulk_assign():  # noqa: ANN201
     )
     back = url_for("articles.index")
     if not form.validate_on_submit():
-        flash("The form had expired; please try again.", "error")
-        return redirect(back)
+        return expired(back)
     return submit(
         lambda: assignments.assign(
             assignments.articles_by_id(ids), **_assign_args(form), actor=current_user
@@ -234,10 +239,9 @@ def unassign(assignment_id: int):  # noqa: ANN201
     a = assignments.get_assignment(assignment_id)
     article_id, name = a.article_id, a.reviewer.username
     form = VersionForm(prefix=f"u{assignment_id}")
-    if not form.validate_on_submit():
-        flash("The form had expired; please try again.", "error")
-        return redirect(url_for("desk.article", article_id=article_id))
     back = url_for("desk.article", article_id=article_id)
+    if not form.validate_on_submit():
+        return expired(back)
     return submit(
         lambda: assignments.unassign(
             a, actor=current_user, expected_version=_version(form.version.data)

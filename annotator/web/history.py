@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.inputs import lenient_number
 from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services import history
-from annotator.web.desk import VersionForm, page_count
+from annotator.web.desk import VersionForm, expired, page_count
 from annotator.web.submit import flashed, submit
 
 bp = Blueprint("history", __name__)
@@ -41,8 +41,7 @@ def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
     form = VersionForm()
     back = url_for("history.annotation", annotation_id=annotation_id)
     if not form.validate_on_submit():
-        flash("The form had expired; please try again.", "error")
-        return redirect(back)
+        return expired(back)
     return submit(
         lambda: history.restore_revision(
             ann,
