@@ -9,13 +9,12 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from annotator import uow
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
 from annotator.services import articles as article_service
 from annotator.services import assignments, status
 from annotator.services import queue as queue_service
-from annotator.services.errors import Conflict, Invalid
+from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import attach_errors, options
 from annotator.web.submit import flashed, submit
@@ -211,8 +210,9 @@ def change(assignment_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         flash("Please correct the assignment: " + "; ".join(sum(form.errors.values(), [])), "error")
         return _render_article(article_id, status_code=422)
-    try:
-        assignments.update_assignment(
+    back = url_for("desk.article", article_id=article_id)
+    return submit(
+        lambda: assignments.update_assignment(
             a,
             {
                 "reviewer": (form.reviewer.data or "").strip(),
@@ -221,16 +221,12 @@ def change(assignment_id: int):  # noqa: ANN201
             },
             actor=current_user,
             expected_version=_version(form.version.data),
-        )
-    except Invalid as error:
-        flash(f"The assignment was not changed. {error.message}", "error")
-        return _render_article(article_id, status_code=422)
-    except Conflict as error:
-        uow.discard()
-        flash(error.message, "error")
-        return redirect(url_for("desk.article", article_id=article_id))
-    flash("Assignment saved.", "success")
-    return redirect(url_for("desk.article", article_id=article_id))
+        ),
+        back=back,
+        page=lambda _error: _render_article(article_id)[0],
+        say_invalid=lambda error: f"The assignment was not changed. {error.message}",
+        done=lambda _: flashed(back, "Assignment saved."),
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>/remove")
