@@ -139,16 +139,14 @@ def agreement_tables(scope: Scope, *, viewer: User) -> AgreementTables:
             )
         ).all()
     )
-    article_of = dict(
-        db.session.execute(
-            db.select(Sentence.id, Sentence.article_id).where(Sentence.id.in_(list(verdicts)))
-        ).all()
-    )
-    titles = dict(
-        db.session.execute(
-            db.select(Article.id, Article.title).where(Article.id.in_(set(article_of.values())))
-        ).all()
-    )
+    article_of: dict[int, int] = {}
+    titles: dict[int, str] = {}
+    for sid, aid, title in db.session.execute(
+        db.select(Sentence.id, Sentence.article_id, Article.title)
+        .join(Article, Sentence.article_id == Article.id)
+        .where(Sentence.id.in_(list(verdicts)))
+    ):
+        article_of[sid], titles[aid] = aid, title
     units = [{names[r]: v for r, v in by.items()} for by in verdicts.values()]
     compared = [u for u in units if len(u) >= 2]
     by_article: dict[int, list[dict[str, str]]] = defaultdict(list)
