@@ -144,14 +144,6 @@ def status_counts() -> list[tuple[Status, int]]:
 
 def article_progress(limit: int = 200) -> list[ArticleProgress]:
     """Live articles with assignments or a status other than new, oldest first."""
-    assigned = db.session.execute(
-        db.select(Assignment.article_id, Assignment.reviewer_id, User.username, Assignment.due_date)
-        .join(User, Assignment.reviewer_id == User.id)
-        .order_by(db.func.lower(User.username))
-    ).all()
-    by_article: dict[int, list[tuple[int, str, date | None]]] = defaultdict(list)
-    for aid, rid, name, due in assigned:
-        by_article[aid].append((rid, name, due))
     articles = db.session.execute(
         db.select(
             Article.id, Article.title, db.func.coalesce(ArticleState.status, Status.NEW.value)
@@ -162,6 +154,14 @@ def article_progress(limit: int = 200) -> list[ArticleProgress]:
         .limit(limit)
     ).all()
     ids = [a[0] for a in articles]
+    by_article: dict[int, list[tuple[int, str, date | None]]] = defaultdict(list)
+    for aid, rid, name, due in db.session.execute(  # the shown articles' only, not every one's
+        db.select(Assignment.article_id, Assignment.reviewer_id, User.username, Assignment.due_date)
+        .join(User, Assignment.reviewer_id == User.id)
+        .where(Assignment.article_id.in_(ids))
+        .order_by(db.func.lower(User.username))
+    ):
+        by_article[aid].append((rid, name, due))
     totals = dict(
         db.session.execute(
             db.select(Sentence.article_id, db.func.count())
