@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from annotator.extensions import db
-from annotator.models import Article, ArticleState, Sentence, Status, User, Verdict
-from annotator.services.disagreements import _verdict_rows, standing_verdicts
+from annotator.models import Article, Sentence, Status, User, Verdict
+from annotator.services.disagreements import standing_verdicts, verdict_rows
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.status import status_column
 from annotator.services.validation import Problems
 from annotator.stats.agreement import PairAgreement, fleiss_kappa, krippendorff_alpha, pairwise
 
@@ -64,10 +65,7 @@ class Scope:
                 < datetime.combine(self.until + timedelta(days=1), datetime.min.time(), UTC)
             )
         if self.status:
-            state = db.select(ArticleState.status).where(ArticleState.article_id == Article.id)
-            found.append(
-                db.func.coalesce(state.scalar_subquery(), Status.NEW.value) == self.status.value
-            )
+            found.append(status_column() == self.status.value)
         return found
 
 
@@ -133,7 +131,7 @@ class AgreementTables:
 def agreement_tables(scope: Scope, *, viewer: User) -> AgreementTables:
     """Agreement over the articles in scope: overall, per article and per pair of reviewers."""
     _require_admin(viewer)
-    verdicts = standing_verdicts(_verdict_rows(*scope.conditions()))
+    verdicts = standing_verdicts(verdict_rows(*scope.conditions()))
     names = dict(
         db.session.execute(
             db.select(User.id, User.username).where(
@@ -141,16 +139,14 @@ def agreement_tables(scope: Scope, *, viewer: User) -> AgreementTables:
             )
         ).all()
     )
-    article_of = dict(
-        db.session.execute(
-            db.select(Sentence.id, Sentence.article_id).where(Sentence.id.in_(list(verdicts)))
-        ).all()
-    )
-    titles = dict(
-        db.session.execute(
-            db.select(Article.id, Article.title).where(Article.id.in_(set(article_of.values())))
-        ).all()
-    )
+    article_of: dict[int, int] = {}
+    titles: dict[int, str] = {}
+    for sid, aid, title in db.session.execute(
+        db.select(Sentence.id, Sentence.article_id, Article.title)
+        .join(Article, Sentence.article_id == Article.id)
+        .where(Sentence.id.in_(list(verdicts)))
+    ):
+        article_of[sid], titles[aid] = aid, title
     units = [{names[r]: v for r, v in by.items()} for by in verdicts.values()]
     compared = [u for u in units if len(u) >= 2]
     by_article: dict[int, list[dict[str, str]]] = defaultdict(list)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -182,9 +183,9 @@ def _reviewer(name: object, problems: Problems, field: str) -> User | None:
     return None
 
 
-def load(*, exclude_article: int | None = None) -> list[tuple[User, int]]:
-    """Active reviewers with their number of open assignments, least loaded first."""
-    open_work = (
+def open_work() -> Select[tuple[int, int]]:
+    """(reviewer id, number of open assignments): on live articles not adjudicated or archived."""
+    return (
         db.select(Assignment.reviewer_id, db.func.count().label("n"))
         .join(Article, Assignment.article_id == Article.id)
         .outerjoin(ArticleState, ArticleState.article_id == Assignment.article_id)
@@ -193,13 +194,18 @@ def load(*, exclude_article: int | None = None) -> list[tuple[User, int]]:
             db.or_(ArticleState.status.is_(None), ArticleState.status.not_in(CLOSED)),
         )
         .group_by(Assignment.reviewer_id)
-        .subquery()
     )
+
+
+def load(*, exclude_article: int | None = None) -> list[tuple[User, int]]:
+    """Active reviewers with their number of open assignments, least loaded first."""
+    work = open_work().subquery()
+    n = db.func.coalesce(work.c.n, 0)
     query = (
-        db.select(User, db.func.coalesce(open_work.c.n, 0))
-        .outerjoin(open_work, open_work.c.reviewer_id == User.id)
+        db.select(User, n)
+        .outerjoin(work, work.c.reviewer_id == User.id)
         .where(User.active.is_(True), User.role == Role.REVIEWER)
-        .order_by(db.func.coalesce(open_work.c.n, 0), db.func.lower(User.username))
+        .order_by(n, db.func.lower(User.username))
     )
     if exclude_article is not None:
         query = query.where(
@@ -236,6 +242,15 @@ def assign(
             problems["reviewers"] = "must be a list of user names."
             names = []
         seen: set[str] = set()
+        # Who is already on these articles, read once rather than once per name and article.
+        taken = {
+            (article_id, reviewer_id)
+            for article_id, reviewer_id in db.session.execute(
+                db.select(Assignment.article_id, Assignment.reviewer_id).where(
+                    Assignment.article_id.in_([article.id for article in articles])
+                )
+            )
+        }
         for i, name in enumerate(names):
             user = _reviewer(name, problems, "reviewers" if len(names) == 1 else f"reviewers[{i}]")
             if user is None:
@@ -246,7 +261,7 @@ def assign(
             seen.add(user.username)
             named.append(user)
             for article in articles:
-                if _assignment_of(article.id, user.id) is not None:
+                if (article.id, user.id) in taken:
                     problems[f"reviewers[{i}]"] = (
                         f"{user.username} is already assigned to article #{article.id}."
                     )

@@ -21,15 +21,11 @@ from annotator.models import (
     Sentence,
     Status,
     User,
-    Verdict,
 )
-from annotator.services.disagreements import _verdict_rows, standing_verdicts
+from annotator.services.assignments import open_work
+from annotator.services.disagreements import standing_verdicts, verdict_rows
 from annotator.services.errors import Forbidden
-from annotator.stats.agreement import (
-    cohen_kappa,
-)
-
-LABELS = [v.value for v in Verdict]
+from annotator.stats.agreement import cohen_kappa
 
 
 def _require_admin(viewer: User) -> None:
@@ -103,26 +99,12 @@ def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Das
     for reviewer_id, _sid, at in first_judged:
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
         per_day[reviewer_id][at.astimezone(UTC).date()] += 1
-    open_counts = dict(
-        db.session.execute(
-            db.select(Assignment.reviewer_id, db.func.count())
-            .join(Article, Assignment.article_id == Article.id)
-            .outerjoin(ArticleState, ArticleState.article_id == Article.id)
-            .where(
-                Article.deleted_at.is_(None),
-                db.or_(
-                    ArticleState.status.is_(None),
-                    ArticleState.status.not_in((Status.ADJUDICATED.value, Status.ARCHIVED.value)),
-                ),
-            )
-            .group_by(Assignment.reviewer_id)
-        ).all()
-    )
+    open_counts = dict(db.session.execute(open_work()).all())
     finals = dict(
         db.session.execute(db.select(Adjudication.sentence_id, Adjudication.verdict)).all()
     )
     standing = (
-        standing_verdicts(_verdict_rows(Annotation.sentence_id.in_(list(finals)))) if finals else {}
+        standing_verdicts(verdict_rows(Annotation.sentence_id.in_(list(finals)))) if finals else {}
     )
     theirs: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for sid, by in standing.items():
@@ -162,14 +144,6 @@ def status_counts() -> list[tuple[Status, int]]:
 
 def article_progress(limit: int = 200) -> list[ArticleProgress]:
     """Live articles with assignments or a status other than new, oldest first."""
-    assigned = db.session.execute(
-        db.select(Assignment.article_id, Assignment.reviewer_id, User.username, Assignment.due_date)
-        .join(User, Assignment.reviewer_id == User.id)
-        .order_by(db.func.lower(User.username))
-    ).all()
-    by_article: dict[int, list[tuple[int, str, date | None]]] = defaultdict(list)
-    for aid, rid, name, due in assigned:
-        by_article[aid].append((rid, name, due))
     articles = db.session.execute(
         db.select(
             Article.id, Article.title, db.func.coalesce(ArticleState.status, Status.NEW.value)
@@ -180,6 +154,14 @@ def article_progress(limit: int = 200) -> list[ArticleProgress]:
         .limit(limit)
     ).all()
     ids = [a[0] for a in articles]
+    by_article: dict[int, list[tuple[int, str, date | None]]] = defaultdict(list)
+    for aid, rid, name, due in db.session.execute(  # the shown articles' only, not every one's
+        db.select(Assignment.article_id, Assignment.reviewer_id, User.username, Assignment.due_date)
+        .join(User, Assignment.reviewer_id == User.id)
+        .where(Assignment.article_id.in_(ids))
+        .order_by(db.func.lower(User.username))
+    ):
+        by_article[aid].append((rid, name, due))
     totals = dict(
         db.session.execute(
             db.select(Sentence.article_id, db.func.count())

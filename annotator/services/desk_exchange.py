@@ -16,6 +16,7 @@ from annotator.extensions import db
 from annotator.models import ArticleState, Assignment, Priority, Status, User
 from annotator.models._types import utcnow
 from annotator.services import audit
+from annotator.services.status import statuses
 
 ASSIGNMENT_KEYS = {"reviewer", "assigned_by", "due_date", "priority", "created_at"}
 PRIORITIES = {p.name.lower(): p for p in Priority}
@@ -24,15 +25,11 @@ PRIORITIES = {p.name.lower(): p for p in Priority}
 def desk_fields(article_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """For each article: its status and its assignments (by reviewer name), in two queries."""
     ids = list(article_ids)
-    found: dict[int, dict[str, Any]] = {aid: {"status": "new", "assignments": []} for aid in ids}
     if not ids:
-        return found
-    for aid, st in db.session.execute(
-        db.select(ArticleState.article_id, ArticleState.status).where(
-            ArticleState.article_id.in_(ids)
-        )
-    ):
-        found[aid]["status"] = str(st)
+        return {}
+    found: dict[int, dict[str, Any]] = {
+        aid: {"status": str(st), "assignments": []} for aid, st in statuses(ids).items()
+    }
     assigner = db.aliased(User)
     rows = db.session.execute(
         db.select(

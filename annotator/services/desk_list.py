@@ -8,17 +8,13 @@ from datetime import date
 from typing import Any
 
 from annotator.extensions import db
-from annotator.models import Article, ArticleState, Assignment, Status, User
+from annotator.models import Article, Assignment, Status, User
 from annotator.services.assignments import reviewers_may_open_unassigned
 from annotator.services.errors import Invalid
+from annotator.services.status import status_column, statuses
 from annotator.services.validation import Problems
 
 SORTS = {"due": "soonest due first", "status": "status"}
-
-
-def _status_expr():  # noqa: ANN202 - a SQL expression
-    state = db.select(ArticleState.status).where(ArticleState.article_id == Article.id)
-    return db.func.coalesce(state.scalar_subquery(), Status.NEW.value)
 
 
 def _due_expr():  # noqa: ANN202
@@ -35,7 +31,7 @@ def filters(*, viewer: User, status: str = "", assignee: str = "", due_by: str =
     problems = Problems()
     conditions: list[Any] = []
     if status:
-        conditions.append(_status_expr() == problems.choice("status", status, Status))
+        conditions.append(status_column() == problems.choice("status", status, Status))
     if assignee:
         reviewer = db.session.scalar(db.select(User.id).where(User.username == assignee.strip()))
         if reviewer is None:
@@ -71,7 +67,7 @@ def order(sort: str) -> list[Any]:
         due = _due_expr()
         return [due.is_(None), due]
     if sort == "status":
-        return [_status_expr()]
+        return [status_column()]
     return []
 
 
@@ -88,12 +84,8 @@ def columns(article_ids: list[int], *, viewer: User) -> dict[int, DeskColumns]:
     found = {aid: DeskColumns() for aid in article_ids}
     if not article_ids:
         return found
-    for aid, st in db.session.execute(
-        db.select(ArticleState.article_id, ArticleState.status).where(
-            ArticleState.article_id.in_(article_ids)
-        )
-    ):
-        found[aid].status = Status(st)
+    for aid, st in statuses(article_ids).items():
+        found[aid].status = st
     names: dict[int, list[str]] = defaultdict(list)
     for aid, name, due, reviewer_id in db.session.execute(
         db.select(Assignment.article_id, User.username, Assignment.due_date, Assignment.reviewer_id)

@@ -32,7 +32,9 @@ def standing_verdicts(
     }
 
 
-def _verdict_rows(*conditions):  # noqa: ANN001, ANN202
+def verdict_rows(*conditions):  # noqa: ANN001, ANN201
+    """(sentence, reviewer, span_start, verdict) of live judgements matching the SQL conditions, in
+    id order: what standing_verdicts reads."""
     return db.session.execute(
         db.select(
             Annotation.sentence_id,
@@ -49,7 +51,7 @@ def _verdict_rows(*conditions):  # noqa: ANN001, ANN202
 
 def disagreeing_sentences(*conditions) -> dict[int, dict[int, str]]:  # noqa: ANN001
     """Sentences (matching the SQL conditions) where standing verdicts differ."""
-    verdicts = standing_verdicts(_verdict_rows(*conditions))
+    verdicts = standing_verdicts(verdict_rows(*conditions))
     return {sid: by for sid, by in verdicts.items() if len(set(by.values())) > 1}
 
 

@@ -21,6 +21,7 @@ from annotator.services.errors import Conflict, Invalid
 from annotator.stats import charts
 from annotator.web import admin_required
 from annotator.web.agreement import AdjudicationForm, kappa_label
+from annotator.web.desk import page_count
 
 bp = Blueprint("dashboard", __name__)
 PAGE = 25
@@ -96,7 +97,7 @@ def disagreements():  # noqa: ANN201
         total=total,
         forms=forms,
         page=page,
-        pages=max((total + PAGE - 1) // PAGE, 1),
+        pages=page_count(total, PAGE),
     )
 
 

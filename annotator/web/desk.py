@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from annotator import uow
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
 from annotator.services import articles as article_service
 from annotator.services import assignments, status
 from annotator.services import queue as queue_service
-from annotator.services.errors import Conflict, Invalid
+from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import attach_errors, options
 from annotator.web.submit import flashed, submit
@@ -57,6 +57,16 @@ class StatusForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages ``total`` items fill (at least one, so an empty list has page 1 of 1)."""
+    return max((total + per_page - 1) // per_page, 1)
+
+
+def expired(back: str) -> Response:
+    """The answer to a form whose CSRF token or hidden fields did not come back intact."""
+    return flashed(back, "The form had expired; please try again.", "error")
 
 
 def _version(raw: str | None) -> int | None:
@@ -178,8 +188,7 @@ def bulk_assign():  # noqa: ANN201
     )
     back = url_for("articles.index")
     if not form.validate_on_submit():
-        flash("The form had expired; please try again.", "error")
-        return redirect(back)
+        return expired(back)
     return submit(
         lambda: assignments.assign(
             assignments.articles_by_id(ids), **_assign_args(form), actor=current_user
@@ -201,8 +210,9 @@ def change(assignment_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         flash("Please correct the assignment: " + "; ".join(sum(form.errors.values(), [])), "error")
         return _render_article(article_id, status_code=422)
-    try:
-        assignments.update_assignment(
+    back = url_for("desk.article", article_id=article_id)
+    return submit(
+        lambda: assignments.update_assignment(
             a,
             {
                 "reviewer": (form.reviewer.data or "").strip(),
@@ -211,16 +221,12 @@ def change(assignment_id: int):  # noqa: ANN201
             },
             actor=current_user,
             expected_version=_version(form.version.data),
-        )
-    except Invalid as error:
-        flash(f"The assignment was not changed. {error.message}", "error")
-        return _render_article(article_id, status_code=422)
-    except Conflict as error:
-        uow.discard()
-        flash(error.message, "error")
-        return redirect(url_for("desk.article", article_id=article_id))
-    flash("Assignment saved.", "success")
-    return redirect(url_for("desk.article", article_id=article_id))
+        ),
+        back=back,
+        page=lambda _error: _render_article(article_id)[0],
+        say_invalid=lambda error: f"The assignment was not changed. {error.message}",
+        done=lambda _: flashed(back, "Assignment saved."),
+    )
 
 
 @bp.post("/assignments/<int:assignment_id>/remove")
@@ -229,10 +235,9 @@ def unassign(assignment_id: int):  # noqa: ANN201
     a = assignments.get_assignment(assignment_id)
     article_id, name = a.article_id, a.reviewer.username
     form = VersionForm(prefix=f"u{assignment_id}")
-    if not form.validate_on_submit():
-        flash("The form had expired; please try again.", "error")
-        return redirect(url_for("desk.article", article_id=article_id))
     back = url_for("desk.article", article_id=article_id)
+    if not form.validate_on_submit():
+        return expired(back)
     return submit(
         lambda: assignments.unassign(
             a, actor=current_user, expected_version=_version(form.version.data)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.inputs import lenient_number
+from annotator.services import annotations as annotation_service
 from annotator.services import articles as article_service
 from annotator.services import history
-from annotator.web.desk import VersionForm
+from annotator.web.desk import VersionForm, expired, page_count
 from annotator.web.submit import flashed, submit
 
 bp = Blueprint("history", __name__)
@@ -34,12 +35,13 @@ def annotation(annotation_id: int):  # noqa: ANN201
 @bp.post("/annotations/<int:annotation_id>/history/<int:revision_id>/restore")
 @login_required
 def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
-    ann, _revisions = history.annotation_history(annotation_id, viewer=current_user)
+    ann = annotation_service.get_annotation(
+        annotation_id, viewer=current_user, include_deleted=True
+    )
     form = VersionForm()
     back = url_for("history.annotation", annotation_id=annotation_id)
     if not form.validate_on_submit():
-        flash("The form had expired; please try again.", "error")
-        return redirect(back)
+        return expired(back)
     return submit(
         lambda: history.restore_revision(
             ann,
@@ -69,5 +71,5 @@ def activity(article_id: int):  # noqa: ANN201
         items=items,
         total=total,
         page=page,
-        pages=max((total + PAGE - 1) // PAGE, 1),
+        pages=page_count(total, PAGE),
     )
