@@ -18,7 +18,7 @@ def _asset_folder(name: str) -> str:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers."""
-    from annotator import api, config, db, errors, inputs
+    from annotator import api, config, db, errors, i18n, inputs
     from annotator.extensions import csrf, login_manager, migrate
     from annotator.extensions import db as database
     from annotator.uow import UnitOfWorkFlask
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, database, directory=str(_PACKAGE / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    i18n.init_app(app)
 
     register_blueprints(app)
     api.register(app)

@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     # Set by an admin's reset: the one-time password must be replaced at the next login.
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The interface language the user chose ("es", "ar"...); None follows the desk's default.
+    locale: Mapped[str | None] = mapped_column(String(16))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -6,13 +6,23 @@ import math
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from annotator import uow
-from annotator.services import passwords, sessions, throttle, users
+from annotator.locales import locale_names
+from annotator.services import languages, passwords, sessions, throttle, users
 from annotator.services.errors import Invalid
 from annotator.web import security
-from annotator.web.forms import ButtonForm, LoginForm, PasswordForm, TokenForm
+from annotator.web.forms import (
+    ButtonForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    TokenForm,
+    options,
+)
 from annotator.web.submit import flashed, submit
 
 bp = Blueprint("auth", __name__)
@@ -100,7 +110,29 @@ def account():  # noqa: ANN201
         button=ButtonForm(),
         login_sessions=sessions.list_for(current_user),
         this_session=security.this_session(),
+        language=_language_form(),
     )
+
+
+def _language_form() -> LanguageForm:
+    form = LanguageForm()
+    form.locale.choices = options([("", _("The desk's language")), *locale_names()])
+    if not form.is_submitted():
+        form.locale.data = current_user.locale or ""
+    return form
+
+
+@bp.post("/account/language")
+@login_required
+def language():  # noqa: ANN201
+    """The user's own interface language; empty follows the desk's default."""
+    form = _language_form()
+    if not form.validate_on_submit():
+        flash(_("Choose one of the languages offered."), "error")
+        return redirect(url_for("auth.account"))
+    languages.set_user_locale(current_user, form.locale.data or None, actor=current_user)
+    refresh()  # the confirmation below is already in the new language
+    return flashed(url_for("auth.account"), _("Language saved."))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

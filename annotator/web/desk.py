@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -12,7 +15,8 @@ from wtforms.validators import Length, Optional
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
 from annotator.services import articles as article_service
-from annotator.services import assignments, status
+from annotator.locales import locale_names
+from annotator.services import assignments, languages, status
 from annotator.services import queue as queue_service
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
@@ -56,7 +60,8 @@ class StatusForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
+    open_unassigned = BooleanField(_l("Reviewers may open articles nobody assigned them"))
+    locale = SelectField(_l("The desk's language"), choices=[], default="")
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -276,10 +281,14 @@ def move(article_id: int):  # noqa: ANN201
 @admin_required
 def settings():  # noqa: ANN201
     form = SettingsForm()
+    form.locale.choices = options([("", _("Each browser's own language")), *locale_names()])
     if form.validate_on_submit():
         assignments.set_reviewers_may_open_unassigned(form.open_unassigned.data, actor=current_user)
-        flash("Desk rules saved.", "success")
+        languages.set_desk_locale(form.locale.data or None, actor=current_user)
+        refresh()
+        flash(_("Desk rules saved."), "success")
         return redirect(url_for("desk.settings"))
     if not form.is_submitted():
         form.open_unassigned.data = assignments.reviewers_may_open_unassigned()
+        form.locale.data = languages.desk_locale() or ""
     return render_template("desk/settings.html", form=form), 422 if form.is_submitted() else 200

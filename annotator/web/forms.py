@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -127,6 +128,12 @@ class PasswordForm(FlaskForm):
     )
     confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1000)])
     revoke_tokens = BooleanField("Also revoke my API tokens")
+
+
+class LanguageForm(FlaskForm):
+    """The interface language: a user's own choice, or the desk's default (choices set per request)."""
+
+    locale = SelectField(_l("Language of the pages"), choices=[], default="")
 
 
 class TokenForm(FlaskForm):
