@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -27,15 +29,16 @@ CODES = {
     500: "internal_error",
 }
 
+# In the request's language (lazy: each is read when an error is answered).
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Log in, or send a valid API token as “Authorization: Bearer …”.",
-    403: "You do not have permission to do that.",
-    404: "There is nothing at this address.",
-    405: "This address does not accept that kind of request.",
-    413: "The upload is too large.",
-    415: "Send the request body as JSON (Content-Type: application/json).",
-    500: "Something went wrong on our side. The error has been logged; please try again.",
+    400: _l("The request could not be understood."),
+    401: _l("Log in, or send a valid API token as “Authorization: Bearer …”."),
+    403: _l("You do not have permission to do that."),
+    404: _l("There is nothing at this address."),
+    405: _l("This address does not accept that kind of request."),
+    413: _l("The upload is too large."),
+    415: _l("Send the request body as JSON (Content-Type: application/json)."),
+    500: _l("Something went wrong on our side. The error has been logged; please try again."),
 }
 
 
@@ -56,7 +59,7 @@ def error_response(
     if wants_json():
         body: dict[str, Any] = {
             "code": code or CODES.get(status, "error"),
-            "message": message,
+            "message": str(message),
             "fields": fields or {},
         }
         body.update(extra or {})
@@ -78,19 +81,19 @@ def _service_error(error: ServiceError):  # noqa: ANN202
 def _csrf_error(error: CSRFError):  # noqa: ANN202
     return error_response(
         400,
-        "The form's security token is missing or expired. Reload the page and try again.",
+        _("The form's security token is missing or expired. Reload the page and try again."),
         code="csrf_failed",
     )
 
 
 def _http_error(error: HTTPException):  # noqa: ANN202
     status = error.code or 500
-    message = MESSAGES.get(status) or error.description or "The request failed."
+    message = str(MESSAGES.get(status) or error.description or _("The request failed."))
     if status == 413:
         from flask import current_app
 
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        message = f"The upload is larger than the limit of {limit / 1024 / 1024:.0f} MB."
+        message = _("The upload is larger than the limit of %(mb)s MB.", mb=round(limit / 1024 / 1024))
     if error.description and error.description != type(error).description and status != 413:
         message = error.description  # a specific reason given by our code
     return error_response(status, message)
@@ -100,7 +103,7 @@ def _unexpected(error: Exception):  # noqa: ANN202
     from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-    return error_response(500, MESSAGES[500])
+    return error_response(500, str(MESSAGES[500]))
 
 
 def register(app: Flask) -> None:

@@ -29,7 +29,6 @@ from flask_babel import lazy_gettext as _l
 
 from annotator.locales import SOURCE_LOCALE, TRANSLATIONS, available_locales, text_direction
 
-
 # The words for stored values (verdicts, ratings, stances, roles) as a page shows them.
 WORDS = {
     "verified": _l("verified"),
@@ -48,6 +47,21 @@ WORDS = {
     "reviewer": _l("reviewer"),
     "admin": _l("admin"),
 }
+
+
+CHANGE_KINDS = {
+    "changed": _l("changed"),
+    "set": _l("set"),
+    "added": _l("added"),
+    "removed": _l("removed"),
+    "re-rated": _l("re-rated"),
+    "retitled": _l("retitled"),
+}
+
+
+def change_kind(kind: str) -> str:
+    """How a field changed between two revisions ("changed", "added"...), in words."""
+    return str(CHANGE_KINDS.get(kind, kind))
 
 
 def word(value: object) -> str:
@@ -150,10 +164,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(folder))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", SOURCE_LOCALE)
     babel.init_app(app, locale_selector=select_locale)
+    # {% trans %} blocks join their lines as pybabel extracts them (babel.cfg: trimmed = true).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
-    from flask_babel import format_datetime, format_number
+    from flask_babel import format_datetime, format_decimal
 
-    app.jinja_env.filters["number"] = format_number
+    # {{ n | number }}: 1,234 / 1.234 / 1 234 by the locale; {{ x | number("0.00") }}: two decimals.
+    app.jinja_env.filters["number"] = lambda value, pattern=None: format_decimal(value, pattern)
     app.jinja_env.filters["date"] = lambda value, form="medium": (
         "" if value is None else _format_date(value, form)
     )
@@ -162,6 +179,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["word"] = word
+    app.jinja_env.globals["change_kind"] = change_kind
 
     @app.context_processor
     def _language() -> dict[str, Any]:

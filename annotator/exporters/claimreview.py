@@ -189,8 +189,13 @@ def published_claim_review(
     organisation: str,
     published: str,
     modified: str,
+    language: str | None = None,
+    rating_name: str | None = None,
 ) -> dict[str, Any]:
-    """The ClaimReview of one claim on a public fact-check page (no internal ids, no usernames)."""
+    """The ClaimReview of one claim on a public fact-check page (no internal ids, no usernames).
+
+    ``language`` is the page's (the desk's) language, given as ``inLanguage``; ``rating_name`` is
+    the verdict in that language, for the rating's ``alternateName``."""
     review = _review(
         claim["text"],
         claim["verdict"],
@@ -200,9 +205,14 @@ def published_claim_review(
         links=claim["links"],
         dates=(published, modified),
     )
+    if rating_name:
+        review["reviewRating"]["alternateName"] = rating_name
+    if article.get("language"):
+        review["itemReviewed"]["inLanguage"] = article["language"]
     return {
         "@context": CONTEXT,
         "@type": "ClaimReview",
         "url": f"{page_url}#claim-{claim['n']}",
+        **({"inLanguage": language} if language else {}),
         **review,
     }

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from annotator import uow
@@ -67,9 +68,11 @@ class Report:
         return (self.finished or time.monotonic()) - self.started
 
     def summary(self) -> str:
-        return (
-            f"Imported {self.count('imported')}, duplicates skipped {self.count('duplicate')}, "
-            f"failed {self.count('failed')}"
+        return _(
+            "Imported %(imported)s, duplicates skipped %(duplicates)s, failed %(failed)s",
+            imported=self.count("imported"),
+            duplicates=self.count("duplicate"),
+            failed=self.count("failed"),
         )
 
 

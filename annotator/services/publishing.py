@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -43,9 +44,9 @@ from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import iso
 
 VERDICT_WORDS = {
-    "verified": "Verified",
-    "unproven": "Unproven",
-    "disputed": "Disputed",
+    "verified": _l("Verified"),
+    "unproven": _l("Unproven"),
+    "disputed": _l("Disputed"),
 }
 VERDICT_ORDER = ("verified", "unproven", "disputed")
 PAGE_SIZE = 20

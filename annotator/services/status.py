@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -37,11 +38,11 @@ from annotator.services.errors import Conflict, Forbidden, Invalid
 from annotator.services.validation import Problems
 
 LABELS = {
-    Status.NEW: "New",
-    Status.IN_REVIEW: "In review",
-    Status.READY: "Ready for adjudication",
-    Status.ADJUDICATED: "Adjudicated",
-    Status.ARCHIVED: "Archived",
+    Status.NEW: _l("New"),
+    Status.IN_REVIEW: _l("In review"),
+    Status.READY: _l("Ready for adjudication"),
+    Status.ADJUDICATED: _l("Adjudicated"),
+    Status.ARCHIVED: _l("Archived"),
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, abort, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from annotator.db import set_write_intent
@@ -32,7 +33,7 @@ def admin_required(view: F) -> F:
     @login_required
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not current_user.is_admin:
-            abort(403, "This page is for admins only.")
+            abort(403, _("This page is for admins only."))
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from annotator.extensions import db
+from annotator.i18n import word
 from annotator.models import User
 from annotator.services import passwords, sessions, users
 from annotator.services.errors import Invalid, NotFound
@@ -17,8 +19,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _page(form: UserForm, status: int = 200, one_time: tuple[User, str] | None = None):  # noqa: ANN202
-    form.password.label.text = (
-        f"Password ({passwords.min_length()} characters or more; not a common one)"
+    form.password.label.text = _(
+        "Password (%(n)s characters or more; not a common one)", n=passwords.min_length()
     )
     return render_template(
         "admin/users.html",
@@ -32,7 +34,7 @@ def _page(form: UserForm, status: int = 200, one_time: tuple[User, str] | None =
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user #{user_id}.")
+        raise NotFound(_("There is no user #%(id)s.", id=user_id))
     return user
 
 
@@ -47,7 +49,11 @@ def user_list():  # noqa: ANN201
             page=lambda _error: _page(form, 422)[0],
             done=lambda user: flashed(
                 url_for("admin.user_list"),
-                f"Created {user.role} “{user.username}”. Give them the password you chose.",
+                _(
+                    "Created %(role)s “%(name)s”. Give them the password you chose.",
+                    role=word(user.role),
+                    name=user.username,
+                ),
             ),
         )
     return _page(form, 422 if form.is_submitted() else 200)
@@ -59,8 +65,16 @@ def toggle_active(user_id: int):  # noqa: ANN201
     user = _user(user_id)
     if ButtonForm().validate_on_submit():
         users.set_active(user, not user.active, actor=current_user)
-        state = "active" if user.active else "deactivated; their sessions and API tokens ended"
-        flash(f"“{user.username}” is now {state}.", "info")
+        if user.active:
+            flash(_("“%(name)s” is now active.", name=user.username), "info")
+        else:
+            flash(
+                _(
+                    "“%(name)s” is now deactivated; their sessions and API tokens ended.",
+                    name=user.username,
+                ),
+                "info",
+            )
     return redirect(url_for("admin.user_list"))
 
 
@@ -72,7 +86,7 @@ def reset_password(user_id: int):  # noqa: ANN201
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("admin.user_list"))
     if user.id == current_user.id:
-        raise Invalid({"password": "change your own password on your account page."})
+        raise Invalid({"password": _("change your own password on your account page.")})
     one_time = users.reset_password(user, actor=current_user)
     return _page(UserForm(formdata=None), 200, (user, one_time))
 
@@ -84,7 +98,14 @@ def end_sessions(user_id: int):  # noqa: ANN201
     user = _user(user_id)
     if ButtonForm().validate_on_submit():
         ended = sessions.end_all(user, actor=current_user, reason="signed out by an admin")
-        flash(f"“{user.username}” is signed out everywhere ({ended} sessions ended).", "info")
+        flash(
+            _(
+                "“%(name)s” is signed out everywhere (%(n)s sessions ended).",
+                name=user.username,
+                n=ended,
+            ),
+            "info",
+        )
         if user.id == current_user.id:
             security.end_here()
             return redirect(url_for("auth.login"))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from annotator.fields import limit as most
+from annotator.i18n import word
 from annotator.inputs import lenient_number
 from annotator.models import Sentence
 from annotator.services import adjudication as adjudication_service
@@ -20,19 +23,19 @@ from annotator.web.submit import flashed, submit
 
 bp = Blueprint("agreement", __name__)
 
-STATUS_LABELS = {"disagree": "Disagree", "agree": "Agree", "single": "One reviewer"}
+STATUS_LABELS = {"disagree": _l("Disagree"), "agree": _l("Agree"), "single": _l("One reviewer")}
 
 
 class AdjudicationForm(FlaskForm):
     """The final verdict of one sentence; prefixed by the sentence so a page holds many."""
 
     verdict = SelectField(
-        "Final verdict",
-        choices=options([("", "Choose…"), *VERDICT_CHOICES]),
-        validators=[InputRequired(message="Choose the final verdict.")],
+        _l("Final verdict"),
+        choices=options([("", _l("Choose…")), *VERDICT_CHOICES]),
+        validators=[InputRequired(message=_l("Choose the final verdict."))],
     )
     note = TextAreaField(
-        "Why (optional)", validators=[Optional(), Length(max=most("adjudication", "note"))]
+        _l("Why (optional)"), validators=[Optional(), Length(max=most("adjudication", "note"))]
     )
     version = HiddenField()
 
@@ -46,17 +49,17 @@ class ClearForm(FlaskForm):
 def kappa_label(kappa: float | None) -> str:
     """Landis and Koch's words for a kappa, so a number reads as a judgement."""
     if kappa is None:
-        return "not defined"
-    for bound, word in (
-        (0, "worse than chance"),
-        (0.2, "slight"),
-        (0.4, "fair"),
-        (0.6, "moderate"),
-        (0.8, "substantial"),
+        return _("not defined")
+    for bound, words in (
+        (0, _l("worse than chance")),
+        (0.2, _l("slight")),
+        (0.4, _l("fair")),
+        (0.6, _l("moderate")),
+        (0.8, _l("substantial")),
     ):
         if kappa <= bound:
-            return word
-    return "almost perfect"
+            return str(words)
+    return _("almost perfect")
 
 
 @bp.get("/articles/<int:article_id>/agreement")
@@ -88,8 +91,13 @@ def adjudicate(article_id: int, sentence_id: int):  # noqa: ANN201
                 failed=(sentence_id, form),
             ),
             back=back,
-            done=lambda _: flashed(
-                back, f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}."
+            done=lambda _done: flashed(
+                back,
+                _(
+                    "Final verdict of sentence %(n)s: %(verdict)s.",
+                    n=sentence.index + 1,
+                    verdict=word(form.verdict.data),
+                ),
             ),
         )
     return _render(
@@ -104,7 +112,7 @@ def clear(article_id: int, sentence_id: int):  # noqa: ANN201
     form = ClearForm(prefix=f"c{sentence_id}")
     if not form.validate_on_submit():
         abort(
-            400, "The form's security token is missing or expired. Reload the page and try again."
+            400, _("The form's security token is missing or expired. Reload the page and try again.")
         )
     back = _back(article_id, sentence_id)
     return submit(
@@ -112,8 +120,8 @@ def clear(article_id: int, sentence_id: int):  # noqa: ANN201
             sentence, actor=current_user, expected_version=_version(form.version.data)
         ),
         back=back,
-        done=lambda _: flashed(
-            back, f"Cleared the final verdict of sentence {sentence.index + 1}.", "info"
+        done=lambda _done: flashed(
+            back, _("Cleared the final verdict of sentence %(n)s.", n=sentence.index + 1), "info"
         ),
     )
 
@@ -121,7 +129,14 @@ def clear(article_id: int, sentence_id: int):  # noqa: ANN201
 def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
     sentence = get_sentence(sentence_id)
     if sentence.article_id != article_id:
-        abort(404, f"Sentence #{sentence_id} is not part of article #{article_id}.")
+        abort(
+            404,
+            _(
+                "Sentence #%(sentence)s is not part of article #%(article)s.",
+                sentence=sentence_id,
+                article=article_id,
+            ),
+        )
     return sentence
 
 
@@ -136,8 +151,8 @@ def _back(article_id: int, sentence_id: int) -> str:
 def _render(result: ArticleAgreement, failed: tuple[int, AdjudicationForm] | None = None) -> str:
     """The page, with a filled form per sentence (the failed one keeps what was sent)."""
     if failed:
-        problems = " ".join(error for errors in failed[1].errors.values() for error in errors)
-        flash(f"The final verdict was not saved: {problems}", "error")
+        problems = " ".join(str(e) for errors in failed[1].errors.values() for e in errors)
+        flash(_("The final verdict was not saved: %(problems)s", problems=problems), "error")
     forms: dict[int, AdjudicationForm] = {}
     clear_forms: dict[int, ClearForm] = {}
     for row in result.sentences:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from annotator.extensions import db
+from annotator.i18n import word
 from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
 from annotator.services import annotations as annotation_service
@@ -49,7 +51,7 @@ def index():  # noqa: ANN201
             due_by=wanted["due"],
         )
     except Invalid as error:
-        flash(f"The filter was not applied. {error.message}", "error")
+        flash(_("The filter was not applied. %(reason)s", reason=error.message), "error")
         conditions = desk_list.filters(viewer=current_user)
     page = article_list.list_page(
         viewer=current_user,
@@ -93,13 +95,18 @@ def create():  # noqa: ANN201
                 page=lambda _error: render_template("articles/new.html", form=form),
                 done=lambda article: flashed(
                     url_for("articles.view", article_id=article.id),
-                    f"Imported “{article.title}”: {len(article.sentences)} sentences.",
+                    _(
+                        "Imported “%(title)s”: %(n)s sentences.",
+                        title=article.title,
+                        n=len(article.sentences),
+                    ),
                 ),
             )
         except Duplicate as error:  # answered 409, so nothing is kept
             flash(
                 error.message
-                + " Tick “Import even if it looks like a duplicate” to import it again.",
+                + " "
+                + _("Tick “Import even if it looks like a duplicate” to import it again."),
                 "error",
             )
             return render_template(
@@ -127,11 +134,14 @@ def edit(article_id: int):  # noqa: ANN201
             return edit_text(article, form.text.data, actor=current_user)
 
         def saved(result: TextEdit) -> Response:
-            message = f"Saved “{article.title}”."
+            message = _("Saved “%(title)s”.", title=article.title)
             if result.moved or result.unplaced:
-                message += f" {result.moved} annotations kept their words."
+                message += " " + _("%(n)s annotations kept their words.", n=result.moved)
             if result.unplaced:
-                message += f" {len(result.unplaced)} could not be placed in the new text: they are listed on the page."
+                message += " " + _(
+                    "%(n)s could not be placed in the new text: they are listed on the page.",
+                    n=len(result.unplaced),
+                )
             return flashed(
                 url_for("articles.view", article_id=article.id),
                 message,
@@ -185,10 +195,10 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
     back = url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            flash("The form had expired; please try again.", "error")
+            flash(_("The form had expired; please try again."), "error")
             return redirect(back)
         page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
-        return _render_workspace(page, form, "Please correct the marked fields."), 422
+        return _render_workspace(page, form, _("Please correct the marked fields.")), 422
 
     def save_annotation() -> Annotation:
         data = _form_data(form, sentence)
@@ -196,10 +206,10 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
             return annotation_service.annotate(sentence, data, actor=current_user)
         annotation_id = lenient_number(form.annotation_id.data)
         if annotation_id is None:
-            raise NotFound("That annotation does not exist.")
+            raise NotFound(_("That annotation does not exist."))
         ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
         if ann.sentence_id != sentence.id:
-            raise NotFound("That annotation belongs to another sentence.")
+            raise NotFound(_("That annotation belongs to another sentence."))
         version = lenient_number(form.version.data)
         annotation_service.update_annotation(
             ann, data, actor=current_user, expected_version=version
@@ -222,7 +232,11 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
                 sentence=_next_sentence(sentence),
                 _anchor="editor",
             ),
-            f"Saved: sentence {sentence.index + 1} is marked {ann.verdict}.",
+            _(
+                "Saved: sentence %(n)s is marked %(verdict)s.",
+                n=sentence.index + 1,
+                verdict=word(ann.verdict),
+            ),
         ),
     )
 
@@ -240,7 +254,7 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
-        flash("Annotation deleted. It is kept in the history and can be restored.", "info")
+        flash(_("Annotation deleted. It is kept in the history and can be restored."), "info")
     return redirect(back)
 
 
@@ -253,7 +267,7 @@ def restore_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.restore_annotation(ann, actor=current_user)
-        flash("Annotation restored.", "success")
+        flash(_("Annotation restored."), "success")
     return redirect(
         url_for(
             "articles.view",
@@ -267,7 +281,13 @@ def restore_annotation(annotation_id: int):  # noqa: ANN201
 def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
     sentence = db.session.get(Sentence, sentence_id)
     if sentence is None or sentence.article_id != article_id or sentence.article.deleted_at:
-        raise NotFound(f"There is no sentence #{sentence_id} in article #{article_id}.")
+        raise NotFound(
+            _(
+                "There is no sentence #%(sentence)s in article #%(article)s.",
+                sentence=sentence_id,
+                article=article_id,
+            )
+        )
     return sentence
 
 
@@ -303,7 +323,7 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
             found = sentence.text.find(claim)
             if found < 0:
                 raise Invalid(
-                    {"claim_text": "these words do not occur in the sentence; copy them exactly."}
+                    {"claim_text": _("these words do not occur in the sentence; copy them exactly.")}
                 )
             span = {"start": sentence.start + found, "end": sentence.start + found + len(claim)}
     return {
@@ -347,7 +367,17 @@ def _editor_form(page: WorkspacePage) -> AnnotationForm:
 
 def rating_label(link: dict[str, Any]) -> str:
     """Where a saved link's rating came from, in words."""
+    rating = word(link["credibility"])
     if link.get("credibility_source") == "registry":
-        return f"Registry: {link.get('source') or 'entry'} rates it {link['credibility']}"
-    reason = f" ({link['override_reason']})" if link.get("override_reason") else ""
-    return f"Reviewer's rating: {link['credibility']}{reason}"
+        return _(
+            "Registry: %(source)s rates it %(rating)s",
+            source=link.get("source") or _("entry"),
+            rating=rating,
+        )
+    if link.get("override_reason"):
+        return _(
+            "Reviewer's rating: %(rating)s (%(reason)s)",
+            rating=rating,
+            reason=link["override_reason"],
+        )
+    return _("Reviewer's rating: %(rating)s", rating=rating)

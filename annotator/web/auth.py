@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from flask_login import current_user, login_required
 
 from annotator import uow
@@ -27,10 +27,6 @@ from annotator.web.submit import flashed, submit
 
 bp = Blueprint("auth", __name__)
 
-SLOW_DOWN = (
-    "Too many failed logins for this account name or from your address. "
-    "Wait {wait}, then try again."
-)
 
 
 def _safe_next(target: str | None) -> str:
@@ -47,8 +43,8 @@ def _safe_next(target: str | None) -> str:
 
 def _duration(seconds: int) -> str:
     if seconds < 120:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
+    return ngettext("%(num)s minute", "%(num)s minutes", math.ceil(seconds / 60))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,7 +59,14 @@ def login():  # noqa: ANN201
             wait = throttle.admit(attempt)
             candidate = users.login_candidate(form.username.data)
         if wait:
-            flash(SLOW_DOWN.format(wait=_duration(wait)), "error")
+            flash(
+                _(
+                    "Too many failed logins for this account name or from your address. "
+                    "Wait %(wait)s, then try again.",
+                    wait=_duration(wait),
+                ),
+                "error",
+            )
             page = render_template("auth/login.html", form=form, offer_remember=offer_remember)
             return page, 429, {"Retry-After": str(wait)}
         # The slow argon2 check runs outside any transaction: on SQLite it holds no write lock.
@@ -72,7 +75,7 @@ def login():  # noqa: ANN201
         if user is None:
             with uow.transaction():  # the log entry stays although the answer is 401
                 throttle.failed(form.username.data, candidate.user_id, security.client_address())
-            flash("Wrong username or password, or the account is deactivated.", "error")
+            flash(_("Wrong username or password, or the account is deactivated."), "error")
             page = render_template("auth/login.html", form=form, offer_remember=offer_remember)
             return page, 401
         throttle.succeeded(attempt)
@@ -91,7 +94,7 @@ def logout():  # noqa: ANN201
         if token:
             sessions.end(token, actor=current_user if current_user.is_authenticated else None)
         security.end_here()
-        flash("You are logged out.", "info")
+        flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -139,16 +142,16 @@ def language():  # noqa: ANN201
 @login_required
 def change_password():  # noqa: ANN201
     form = PasswordForm()
-    form.password.label.text = (
-        f"New password ({passwords.min_length()} characters or more; "
-        "a few unrelated words work well)"
+    form.password.label.text = _(
+        "New password (%(n)s characters or more; a few unrelated words work well)",
+        n=passwords.min_length(),
     )
     if form.validate_on_submit():
         here = security.this_session()
 
         def change() -> int:
             if form.password.data != form.confirm.data:
-                raise Invalid({"confirm": "does not match the new password."})
+                raise Invalid({"confirm": _("does not match the new password.")})
             return users.change_password(
                 current_user,
                 form.current_password.data,
@@ -160,8 +163,14 @@ def change_password():  # noqa: ANN201
         def done(ended: int):  # noqa: ANN202
             if here is not None:
                 security.replace_token(sessions.rotate(here))
-            others = f"{ended} other session{'s' if ended != 1 else ''}"
-            return flashed(url_for("auth.account"), f"Your password is changed; {others} ended.")
+            return flashed(
+                url_for("auth.account"),
+                ngettext(
+                    "Your password is changed; %(num)s other session ended.",
+                    "Your password is changed; %(num)s other sessions ended.",
+                    ended,
+                ),
+            )
 
         return submit(
             change,
@@ -180,7 +189,7 @@ def end_sessions():  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         sessions.end_all(current_user, actor=current_user, reason="signed out everywhere")
         security.end_here()
-        flash("You are signed out everywhere, here included.", "info")
+        flash(_("You are signed out everywhere, here included."), "info")
         return redirect(url_for("auth.login"))
     return redirect(url_for("auth.account"))
 
@@ -190,5 +199,5 @@ def end_sessions():  # noqa: ANN201
 def revoke_token(token_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         token = users.revoke_token(current_user, token_id)
-        flash(f"Token {token.prefix}… no longer works.", "info")
+        flash(_("Token %(prefix)s… no longer works.", prefix=token.prefix), "info")
     return redirect(url_for("auth.account"))

@@ -6,10 +6,12 @@ import csv
 import io
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
+from annotator.i18n import word
 from annotator.inputs import lenient_number
 from annotator.services import adjudication as adjudication_service
 from annotator.services import agreement_tables as tables_service
@@ -33,7 +35,7 @@ def index():  # noqa: ANN201
     try:
         scope = tables_service.parse_scope(request.args)
     except Invalid as error:
-        flash(f"The filter was not applied. {error.message}", "error")
+        flash(_("The filter was not applied. %(reason)s", reason=error.message), "error")
         scope = tables_service.Scope()
         code = 422
     else:
@@ -109,8 +111,8 @@ def adjudicate(sentence_id: int):  # noqa: ANN201
     form = AdjudicationForm(prefix=f"s{sentence_id}")
     back = url_for("dashboard.disagreements")
     if not form.validate_on_submit():
-        problems = " ".join(e for errors in form.errors.values() for e in errors)
-        flash(f"The final verdict was not saved: {problems}", "error")
+        problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        flash(_("The final verdict was not saved: %(problems)s", problems=problems), "error")
         uow.discard()
         return redirect(back)
     try:
@@ -123,7 +125,14 @@ def adjudicate(sentence_id: int):  # noqa: ANN201
         )
     except (Invalid, Conflict) as error:
         uow.discard()
-        flash(f"The final verdict was not saved: {error.message}", "error")
+        flash(_("The final verdict was not saved: %(problems)s", problems=error.message), "error")
         return redirect(back)
-    flash(f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}.", "success")
+    flash(
+        _(
+            "Final verdict of sentence %(n)s: %(verdict)s.",
+            n=sentence.index + 1,
+            verdict=word(form.verdict.data),
+        ),
+        "success",
+    )
     return redirect(back)

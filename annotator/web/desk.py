@@ -13,9 +13,9 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
+from annotator.locales import locale_names
 from annotator.models import Priority, Status
 from annotator.services import articles as article_service
-from annotator.locales import locale_names
 from annotator.services import assignments, languages, status
 from annotator.services import queue as queue_service
 from annotator.services.errors import Invalid
@@ -25,7 +25,11 @@ from annotator.web.submit import flashed, submit
 
 bp = Blueprint("desk", __name__)
 
-PRIORITY_CHOICES = [(p.name.lower(), p.name.capitalize()) for p in reversed(Priority)]
+PRIORITY_WORDS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
+PRIORITY_CHOICES = [
+    (p.name.lower(), PRIORITY_WORDS.get(p.name.lower(), p.name.capitalize()))
+    for p in reversed(Priority)
+]
 STATUS_CHOICES = [(s.value, status.LABELS[s]) for s in Status]
 
 
@@ -33,20 +37,20 @@ class AssignForm(FlaskForm):
     """Assign to named reviewers or to N of the least loaded; the service checks the rules."""
 
     reviewers = StringField(
-        "Reviewers (user names, comma-separated)", validators=[Length(max=2000)]
+        _l("Reviewers (user names, comma-separated)"), validators=[Length(max=2000)]
     )
-    count = StringField("…or this many of the least-loaded reviewers", validators=[Length(max=4)])
-    due_date = StringField("Due date (YYYY-MM-DD, optional)", validators=[Length(max=40)])
-    priority = SelectField("Priority", choices=options(PRIORITY_CHOICES), default="normal")
+    count = StringField(_l("…or this many of the least-loaded reviewers"), validators=[Length(max=4)])
+    due_date = StringField(_l("Due date (YYYY-MM-DD, optional)"), validators=[Length(max=40)])
+    priority = SelectField(_l("Priority"), choices=options(PRIORITY_CHOICES), default="normal")
     articles = HiddenField()  # bulk: comma-separated article ids from the article list
 
 
 class AssignmentForm(FlaskForm):
     """Change one assignment: reviewer (reassign), due date, priority; carries its version."""
 
-    reviewer = StringField("Reviewer", validators=[Length(max=64)])
-    due_date = StringField("Due date", validators=[Optional(), Length(max=40)])
-    priority = SelectField("Priority", choices=options(PRIORITY_CHOICES))
+    reviewer = StringField(_l("Reviewer"), validators=[Length(max=64)])
+    due_date = StringField(_l("Due date"), validators=[Optional(), Length(max=40)])
+    priority = SelectField(_l("Priority"), choices=options(PRIORITY_CHOICES))
     version = HiddenField()
 
 
@@ -55,7 +59,7 @@ class VersionForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("Move to", choices=options(STATUS_CHOICES))
+    status = SelectField(_l("Move to"), choices=options(STATUS_CHOICES))
     version = HiddenField()
 
 
@@ -71,7 +75,7 @@ def page_count(total: int, per_page: int) -> int:
 
 def expired(back: str) -> Response:
     """The answer to a form whose CSRF token or hidden fields did not come back intact."""
-    return flashed(back, "The form had expired; please try again.", "error")
+    return flashed(back, _("The form had expired; please try again."), "error")
 
 
 def _version(raw: str | None) -> int | None:
@@ -110,7 +114,7 @@ def continue_():  # noqa: ANN201
     """The next sentence the viewer has not judged, across the whole queue."""
     following = queue_service.next_in_queue(current_user)
     if following is None:
-        flash("Your queue is done: every sentence of every assignment has your verdict.", "info")
+        flash(_("Your queue is done: every sentence of every assignment has your verdict."), "info")
         return redirect(url_for("desk.queue"))
     article_id, sentence_id = following
     return redirect(
@@ -176,10 +180,10 @@ def assign(article_id: int):  # noqa: ANN201
         )
     except Invalid as error:
         attach_errors(form, {k.split("[")[0]: v for k, v in error.fields.items()}, form.reviewers)
-        flash(f"Nothing was assigned. {error.message}", "error")
+        flash(_("Nothing was assigned. %(reason)s", reason=error.message), "error")
         return _render_article(article_id, form, 422)
     names = ", ".join(a.reviewer.username for a in made)
-    flash(f"Assigned “{record.title}” to {names}.", "success")
+    flash(_("Assigned “%(title)s” to %(names)s.", title=record.title, names=names), "success")
     return redirect(url_for("desk.article", article_id=article_id))
 
 
@@ -199,9 +203,14 @@ def bulk_assign():  # noqa: ANN201
             assignments.articles_by_id(ids), **_assign_args(form), actor=current_user
         ),
         back=back,
-        say_invalid=lambda error: f"Nothing was assigned. {error.message}",
+        say_invalid=lambda error: _("Nothing was assigned. %(reason)s", reason=error.message),
         done=lambda made: flashed(
-            back, f"Made {len(made)} assignments across {len(ids)} articles."
+            back,
+            _(
+                "Made %(made)s assignments across %(articles)s articles.",
+                made=len(made),
+                articles=len(ids),
+            ),
         ),
     )
 
@@ -213,7 +222,7 @@ def change(assignment_id: int):  # noqa: ANN201
     article_id = a.article_id
     form = AssignmentForm(prefix=f"a{assignment_id}")
     if not form.validate_on_submit():
-        flash("Please correct the assignment: " + "; ".join(sum(form.errors.values(), [])), "error")
+        flash(_("Please correct the assignment: ") + "; ".join(sum(form.errors.values(), [])), "error")
         return _render_article(article_id, status_code=422)
     back = url_for("desk.article", article_id=article_id)
     return submit(
@@ -229,8 +238,10 @@ def change(assignment_id: int):  # noqa: ANN201
         ),
         back=back,
         page=lambda _error: _render_article(article_id)[0],
-        say_invalid=lambda error: f"The assignment was not changed. {error.message}",
-        done=lambda _: flashed(back, "Assignment saved."),
+        say_invalid=lambda error: _(
+            "The assignment was not changed. %(reason)s", reason=error.message
+        ),
+        done=lambda _done: flashed(back, _("Assignment saved.")),
     )
 
 
@@ -249,7 +260,9 @@ def unassign(assignment_id: int):  # noqa: ANN201
         ),
         back=back,
         say_invalid=lambda error: error.message,
-        done=lambda _: flashed(back, f"{name} is no longer assigned; their verdicts stay.", "info"),
+        done=lambda _done: flashed(
+            back, _("%(name)s is no longer assigned; their verdicts stay.", name=name), "info"
+        ),
     )
 
 
@@ -261,9 +274,13 @@ def move(article_id: int):  # noqa: ANN201
     back = request.form.get("back") == "list"
     target = url_for("articles.index") if back else url_for("desk.article", article_id=article_id)
     if not form.validate_on_submit():
-        flash("Choose one of the statuses listed.", "error")
+        flash(_("Choose one of the statuses listed."), "error")
         return _render_article(article_id, status_code=422)
-    moved = f"“{record.title}” is now {status.LABELS[Status(form.status.data)].lower()}."
+    moved = _(
+        "“%(title)s” is now %(status)s.",
+        title=record.title,
+        status=str(status.LABELS[Status(form.status.data)]).lower(),
+    )
     return submit(
         lambda: status.move(
             record,
@@ -273,7 +290,7 @@ def move(article_id: int):  # noqa: ANN201
         ),
         back=target,
         say_invalid=lambda error: error.message,
-        done=lambda _: flashed(target, moved),
+        done=lambda _done: flashed(target, moved),
     )
 
 

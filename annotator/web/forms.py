@@ -26,11 +26,26 @@ from wtforms.validators import DataRequired, Length, Optional
 from annotator.fields import limit as most
 from annotator.models import Credibility, Role, Stance, Verdict
 
-VERDICT_CHOICES = [(v.value, v.value.capitalize()) for v in Verdict]
-CREDIBILITY_CHOICES = [(c.value, c.value.capitalize()) for c in Credibility]
-STANCE_CHOICES = [("", "—")] + [(s.value, s.value.capitalize()) for s in Stance]
-LINK_CREDIBILITY_CHOICES = [("", "From the registry")] + CREDIBILITY_CHOICES
-ROLE_CHOICES = [(r.value, r.value.capitalize()) for r in Role]
+# The words a menu shows for each stored value, in the page's language (lazy: read per request).
+LABELS = {
+    Verdict.VERIFIED: _l("Verified"),
+    Verdict.UNPROVEN: _l("Unproven"),
+    Verdict.DISPUTED: _l("Disputed"),
+    Credibility.HIGH: _l("High"),
+    Credibility.MEDIUM: _l("Medium"),
+    Credibility.LOW: _l("Low"),
+    Credibility.UNKNOWN: _l("Unknown"),
+    Stance.SUPPORTS: _l("Supports"),
+    Stance.REFUTES: _l("Refutes"),
+    Stance.CONTEXT: _l("Context"),
+    Role.ADMIN: _l("Admin"),
+    Role.REVIEWER: _l("Reviewer"),
+}
+VERDICT_CHOICES = [(v.value, LABELS[v]) for v in Verdict]
+CREDIBILITY_CHOICES = [(c.value, LABELS[c]) for c in Credibility]
+STANCE_CHOICES = [("", "—")] + [(s.value, LABELS[s]) for s in Stance]
+LINK_CREDIBILITY_CHOICES = [("", _l("From the registry"))] + CREDIBILITY_CHOICES
+ROLE_CHOICES = [(r.value, LABELS[r]) for r in Role]
 
 
 def attach_errors(form: Any, fields: dict[str, str], fallback: Any = None) -> None:
@@ -52,37 +67,37 @@ def options(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 class LoginForm(FlaskForm):
     username = StringField(
-        "Username", validators=[DataRequired(), Length(max=most("user", "username"))]
+        _l("Username"), validators=[DataRequired(), Length(max=most("user", "username"))]
     )
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=most("user", "password"))]
+        _l("Password"), validators=[DataRequired(), Length(max=most("user", "password"))]
     )
-    remember = BooleanField("Keep me logged in on this computer")
+    remember = BooleanField(_l("Keep me logged in on this computer"))
 
 
 class ArticleForm(FlaskForm):
-    title = StringField("Title", validators=[Optional(), Length(max=most("article", "title"))])
-    text = TextAreaField("Text", validators=[DataRequired(message="Text is required.")])
-    url = StringField("URL", validators=[Optional(), Length(max=most("article", "url"))])
-    outlet = StringField("Outlet", validators=[Optional(), Length(max=most("article", "outlet"))])
-    author = StringField("Author", validators=[Optional(), Length(max=most("article", "author"))])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=most("article", "title"))])
+    text = TextAreaField(_l("Text"), validators=[DataRequired(message=_l("Text is required."))])
+    url = StringField(_l("URL"), validators=[Optional(), Length(max=most("article", "url"))])
+    outlet = StringField(_l("Outlet"), validators=[Optional(), Length(max=most("article", "outlet"))])
+    author = StringField(_l("Author"), validators=[Optional(), Length(max=most("article", "author"))])
     published_at = StringField(
-        "Published (YYYY-MM-DD)",
+        _l("Published (YYYY-MM-DD)"),
         validators=[Optional(), Length(max=most("article", "published_at"))],
     )
     language = StringField(
-        "Language", validators=[Optional(), Length(max=most("article", "language"))]
+        _l("Language"), validators=[Optional(), Length(max=most("article", "language"))]
     )
-    force = BooleanField("Import even if it looks like a duplicate")
+    force = BooleanField(_l("Import even if it looks like a duplicate"))
 
 
 class LinkForm(Form):
-    url = StringField("Evidence URL", validators=[Optional(), Length(max=most("link", "url"))])
-    title = StringField("Title", validators=[Optional(), Length(max=most("link", "title"))])
-    credibility = SelectField("Credibility", choices=options(LINK_CREDIBILITY_CHOICES), default="")
-    stance = SelectField("Stance", choices=options(STANCE_CHOICES), default="")
+    url = StringField(_l("Evidence URL"), validators=[Optional(), Length(max=most("link", "url"))])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=most("link", "title"))])
+    credibility = SelectField(_l("Credibility"), choices=options(LINK_CREDIBILITY_CHOICES), default="")
+    stance = SelectField(_l("Stance"), choices=options(STANCE_CHOICES), default="")
     override_reason = StringField(
-        "Why differ from the registry",
+        _l("Why differ from the registry"),
         validators=[Optional(), Length(max=most("link", "override_reason"))],
     )
 
@@ -93,14 +108,14 @@ class AnnotationForm(FlaskForm):
     span_start = HiddenField()
     span_end = HiddenField()
     claim_text = StringField(
-        "Claim (optional: the exact words, if narrower than the sentence)",
+        _l("Claim (optional: the exact words, if narrower than the sentence)"),
         validators=[Optional(), Length(max=2000)],
     )
-    verdict = RadioField("Verdict", choices=options(VERDICT_CHOICES))
+    verdict = RadioField(_l("Verdict"), choices=options(VERDICT_CHOICES))
     attributed_to = StringField(
-        "Attributed to", validators=[Optional(), Length(max=most("annotation", "attributed_to"))]
+        _l("Attributed to"), validators=[Optional(), Length(max=most("annotation", "attributed_to"))]
     )
-    note = TextAreaField("Note", validators=[Optional(), Length(max=most("annotation", "note"))])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=most("annotation", "note"))])
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=most("annotation", "links"))
 
 
@@ -110,24 +125,24 @@ class ButtonForm(FlaskForm):
 
 class UserForm(FlaskForm):
     username = StringField(
-        "Username", validators=[DataRequired(), Length(max=most("user", "username"))]
+        _l("Username"), validators=[DataRequired(), Length(max=most("user", "username"))]
     )
     password = PasswordField(
-        "Password (12 characters or more; not a common one)", validators=[DataRequired()]
+        _l("Password (12 characters or more; not a common one)"), validators=[DataRequired()]
     )
-    role = SelectField("Role", choices=options(ROLE_CHOICES), default="reviewer")
+    role = SelectField(_l("Role"), choices=options(ROLE_CHOICES), default="reviewer")
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=1000)]
+        _l("Current password"), validators=[DataRequired(), Length(max=1000)]
     )
     password = PasswordField(
-        "New password (12 characters or more; a few unrelated words work well)",
+        _l("New password (12 characters or more; a few unrelated words work well)"),
         validators=[DataRequired(), Length(max=1000)],
     )
-    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1000)])
-    revoke_tokens = BooleanField("Also revoke my API tokens")
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=1000)])
+    revoke_tokens = BooleanField(_l("Also revoke my API tokens"))
 
 
 class LanguageForm(FlaskForm):
@@ -138,7 +153,7 @@ class LanguageForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "What the token is for", validators=[Optional(), Length(max=most("token", "name"))]
+        _l("What the token is for"), validators=[Optional(), Length(max=most("token", "name"))]
     )
 
 
@@ -150,21 +165,21 @@ class SourceForm(FlaskForm):
     """A source registry entry; the service normalises and checks the domains."""
 
     name = StringField(
-        "Name",
-        validators=[DataRequired(message="Name is required."), Length(max=most("source", "name"))],
+        _l("Name"),
+        validators=[DataRequired(message=_l("Name is required.")), Length(max=most("source", "name"))],
     )
     domains = TextAreaField(
-        "Domains (one per line or separated by commas; a domain covers its subdomains)",
+        _l("Domains (one per line or separated by commas; a domain covers its subdomains)"),
         validators=[
-            DataRequired(message="Give at least one domain, such as reuters.com."),
+            DataRequired(message=_l("Give at least one domain, such as reuters.com.")),
             Length(max=20_000),
         ],
     )
     credibility = SelectField(
-        "Credibility", choices=options(CREDIBILITY_CHOICES), default="unknown"
+        _l("Credibility"), choices=options(CREDIBILITY_CHOICES), default="unknown"
     )
     rationale = TextAreaField(
-        "Rationale (why this rating)",
+        _l("Rationale (why this rating)"),
         validators=[Optional(), Length(max=most("source", "rationale"))],
     )
 
@@ -172,4 +187,4 @@ class SourceForm(FlaskForm):
 class SourceImportForm(FlaskForm):
     """Upload of a registry CSV: name,domains,credibility,rationale."""
 
-    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file to import.")])
+    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file to import."))])

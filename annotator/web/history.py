@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from annotator.inputs import lenient_number
@@ -51,8 +52,13 @@ def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
         ),
         back=back,
         say_invalid=lambda error: error.message,
-        done=lambda _: flashed(
-            back, f"Restored annotation #{annotation_id} as it was in revision #{revision_id}."
+        done=lambda _done: flashed(
+            back,
+            _(
+                "Restored annotation #%(annotation)s as it was in revision #%(revision)s.",
+                annotation=annotation_id,
+                revision=revision_id,
+            ),
         ),
     )
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
@@ -20,12 +23,12 @@ from annotator.web import admin_required, reads_only
 bp = Blueprint("imports", __name__, url_prefix="/import")
 
 PASTE_FORMATS = {
-    "auto": "Detect",
-    "txt": "Plain text",
+    "auto": _l("Detect"),
+    "txt": _l("Plain text"),
     "md": "Markdown",
-    "html": "HTML (a saved web page)",
+    "html": _l("HTML (a saved web page)"),
 }
-UPLOAD_FORMATS = {"auto": "By file extension", **{name: name.upper() for name in FORMATS}}
+UPLOAD_FORMATS = {"auto": _l("By file extension"), **{name: name.upper() for name in FORMATS}}
 METADATA = ("url", "outlet", "author", "published_at", "language", "external_id")
 
 
@@ -69,7 +72,7 @@ def preview():  # noqa: ANN201
 def _pasted(paste: dict[str, str]) -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
     text = paste["text"].replace("\r\n", "\n")  # the browser's line ends, not the author's
     if not text.strip():
-        return [], [], "Paste the article's text (or upload files below)."
+        return [], [], _("Paste the article's text (or upload files below).")
     fmt = paste["format"] if paste["format"] in PASTE_FORMATS else "auto"
     name = "pasted text" + {"auto": ".txt", "txt": ".txt", "md": ".md", "html": ".html"}[fmt]
     title = paste.get("title", "").strip()
@@ -78,12 +81,18 @@ def _pasted(paste: dict[str, str]) -> tuple[list[imports.ImportItem], list[impor
     except ImportFailure as failure:
         reason = failure.reason
         if "looks like HTML" in reason:
-            reason = "This looks like HTML, not plain text. Choose “HTML” as the format to extract the article's text."
+            reason = _(
+                "This looks like HTML, not plain text. Choose “HTML” as the format to extract the article's text."
+            )
         elif failure.field == "title":  # the first line is too long to be the title
-            reason = f"line {failure.line}: {reason} Or type a title in the Title field."
+            reason = _(
+                "line %(line)s: %(reason)s Or type a title in the Title field.",
+                line=failure.line,
+                reason=reason,
+            )
         elif failure.line:
-            reason = f"line {failure.line}: {reason}"
-        return [], [], f"The pasted text could not be read: {reason}"
+            reason = _("line %(line)s: %(reason)s", line=failure.line, reason=reason)
+        return [], [], _("The pasted text could not be read: %(reason)s", reason=reason)
     given = {
         name: paste[name].strip() for name in ("title", *METADATA) if paste.get(name, "").strip()
     }
@@ -98,12 +107,16 @@ def _uploaded() -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
     ]
     limit = current_app.config["MAX_FILES_PER_BATCH"]
     if not files:
-        return [], [], "Choose one or more files to upload."
+        return [], [], _("Choose one or more files to upload.")
     if len(files) > limit:
         return (
             [],
             [],
-            f"You chose {len(files)} files; upload at most {limit} at a time (or use `annotator import`).",
+            _(
+                "You chose %(n)s files; upload at most %(limit)s at a time (or use `annotator import`).",
+                n=len(files),
+                limit=limit,
+            ),
         )
     fmt = request.form.get("format", "auto")
     fmt = fmt if fmt in UPLOAD_FORMATS else "auto"
@@ -131,13 +144,17 @@ def _preview_page(
     too_many = ""
     if len(sources) > limit:
         too_many = (
-            f"These files hold {len(sources):,} articles; the page imports at most {limit} at a time. "
-            f"Split the file, or use `annotator import` on the command line."
+            _(
+                "These files hold %(n)s articles; the page imports at most %(limit)s at a time. "
+                "Split the file, or use `annotator import` on the command line.",
+                n=format_number(len(sources)),
+                limit=limit,
+            )
         )
         sources = []
     previews = [imports.preview(source) for source in sources]
     if not previews and not too_many and not failures:
-        return _start_page("Nothing to import.", 422)
+        return _start_page(_("Nothing to import."), 422)
     return render_template(
         "imports/preview.html",
         previews=previews,
@@ -157,7 +174,8 @@ def confirm():  # noqa: ANN201
     count = lenient_number(request.form.get("count")) or 0
     if count > limit:
         return _start_page(
-            f"At most {limit} articles can be imported at a time from this page.", 422
+            _("At most %(limit)s articles can be imported at a time from this page.", limit=limit),
+            422,
         )
     sources, chosen = [], []
     for i in range(count):
@@ -171,16 +189,23 @@ def confirm():  # noqa: ANN201
         if request.form.get(f"a-{i}-include"):
             chosen.append(source)
     if not sources:
-        return _start_page("Nothing to import.", 422)
+        return _start_page(_("Nothing to import."), 422)
     if request.form.get("action") == "refresh":
         return _preview_page(sources, [], force=force)
     if not chosen:
-        flash("No article was ticked for import.", "error")
+        flash(_("No article was ticked for import."), "error")
         return _preview_page(sources, [], force=force, status=422)
     report = imports.import_sources(chosen, actor=current_user, force=force)
     if report.count("imported") == 1 and len(report.outcomes) == 1:
         outcome = report.outcomes[0]
-        flash(f"Imported “{outcome.title}”: {outcome.sentences} sentences.", "success")
+        flash(
+            _(
+                "Imported “%(title)s”: %(n)s sentences.",
+                title=outcome.title,
+                n=outcome.sentences,
+            ),
+            "success",
+        )
         return redirect(url_for("articles.view", article_id=outcome.article_id))
     status = (
         200

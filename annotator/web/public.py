@@ -17,9 +17,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from annotator.exporters.claimreview import published_claim_review
+from annotator.i18n import html_lang
 from annotator.responses import public_address
 from annotator.services import publishing
 from annotator.services.publishing import VERDICT_ORDER, VERDICT_WORDS, PublicPage
@@ -69,6 +72,8 @@ def render_page(page: PublicPage, links: Links) -> str:
             organisation=org,
             published=page.first_published_at.isoformat(),
             modified=page.updated_at.isoformat(),
+            language=html_lang(),
+            rating_name=str(VERDICT_WORDS[claim["verdict"]]),
         )
         for claim in snap["claims"]
     ]
@@ -88,9 +93,12 @@ def render_page(page: PublicPage, links: Links) -> str:
 
 def _description(snap: dict[str, Any]) -> str:
     counts = snap["counts"]
-    parts = [f"{counts[v]} {VERDICT_WORDS[v].lower()}" for v in VERDICT_ORDER if counts[v]]
+    parts = [f"{counts[v]} {str(VERDICT_WORDS[v]).lower()}" for v in VERDICT_ORDER if counts[v]]
     total = len(snap["claims"])
-    return f"{total} claim{'s' if total != 1 else ''} checked: " + ", ".join(parts) + "."
+    return ngettext(
+        "%(num)s claim checked: %(counts)s.", "%(num)s claims checked: %(counts)s.", total,
+        counts=", ".join(parts),
+    )
 
 
 def render_index(pages: list[PublicPage], links: Links, *, number: int, total: int) -> str:
@@ -153,7 +161,7 @@ def index():  # noqa: ANN201
     def build() -> tuple[str, str, Any]:
         pages, total = publishing.listed_pages(number)
         if number > 1 and not pages:
-            raise HTTPNotFound("There is no such page of fact-checks.")
+            raise HTTPNotFound(_("There is no such page of fact-checks."))
         newest = max((p.updated_at for p in pages), default=None)
         return render_index(pages, app_links(), number=number, total=total), "text/html", newest
 
@@ -181,7 +189,7 @@ def page(slug: str):  # noqa: ANN201
 
 def _page_number(raw: str) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 6 or int(raw) < 1:
-        raise HTTPNotFound("There is no such page of fact-checks.")
+        raise HTTPNotFound(_("There is no such page of fact-checks."))
     return int(raw)
 
 

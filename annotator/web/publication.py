@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import RadioField
 
@@ -19,11 +20,11 @@ bp = Blueprint("publication", __name__)
 
 class PublishForm(ButtonForm):
     visibility = RadioField(
-        "Who can find the page",
+        _l("Who can find the page"),
         choices=options(
             [
-                ("listed", "Listed: in the index of fact-checks and the feed"),
-                ("unlisted", "Unlisted: only people given its secret address"),
+                ("listed", _l("Listed: in the index of fact-checks and the feed")),
+                ("unlisted", _l("Unlisted: only people given its secret address")),
             ]
         ),
         default="listed",
@@ -73,12 +74,12 @@ def publish(article_id: int):  # noqa: ANN201
             listed=form.visibility.data == "listed",
             byline=current_app.config["PUBLIC_BYLINE"],
         ),
-        done=lambda _: flashed(
+        done=lambda _done: flashed(
             url_for("publication.view", article_id=article.id, _anchor="address"),
             "Published. The public page shows the verdicts as they are now.",
         ),
         say_invalid=lambda error: " ".join(error.fields.values()) or error.message,
-        page=lambda _: _render(article, publishing.publication_for(article), form)[0],
+        page=lambda _done: _render(article, publishing.publication_for(article), form)[0],
     )
 
 
@@ -91,7 +92,7 @@ def withdraw(article_id: int):  # noqa: ANN201
         return redirect(back)
     return submit(
         lambda: publishing.unpublish(article, actor=current_user),
-        done=lambda _: flashed(
+        done=lambda _done: flashed(
             back, "Withdrawn. Its address now answers “gone” (410) until you publish again.", "info"
         ),
         back=back,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from annotator.inputs import arg_number
@@ -14,6 +15,21 @@ from annotator.services.search import FILTERS
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 20
+# Each kind of result, one (as a result's label) and many (as a filter's choice).
+KIND_WORDS = {
+    "article": _l("article"),
+    "sentence": _l("sentence"),
+    "annotation": _l("annotation"),
+    "link": _l("link"),
+    "source": _l("source"),
+}
+KIND_NAMES = {
+    "article": _l("articles"),
+    "sentence": _l("sentences"),
+    "annotation": _l("annotations"),
+    "link": _l("links"),
+    "source": _l("sources"),
+}
 
 
 @bp.get("/search")
@@ -40,6 +56,8 @@ def index():  # noqa: ANN201
         page=page,
         errors=errors,
         kinds=KINDS,
+        kind_words=KIND_WORDS,
+        kind_names=KIND_NAMES,
         verdicts=[v.value for v in Verdict],
         credibilities=[c.value for c in Credibility],
         pager_args=lambda offset: {

@@ -21,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -149,8 +150,8 @@ def install(app: Flask) -> None:
             and request.endpoint not in OPEN_WITH_ONE_TIME_PASSWORD
         ):
             if request.path.startswith("/api/"):
-                abort(403, "Choose a new password on your account page first.")
-            flash("You logged in with a one-time password: choose your own now.", "info")
+                abort(403, _("Choose a new password on your account page first."))
+            flash(_("You logged in with a one-time password: choose your own now."), "info")
             return redirect(url_for("auth.change_password"))
         return None
 

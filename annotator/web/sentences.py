@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from annotator.models import Article
@@ -34,13 +35,13 @@ def _correct(
     """Apply one correction to the article and go back to the sentence, saying what happened."""
     back = _back(article_id, sentence_id)
     if not ButtonForm().validate_on_submit():
-        return flashed(back, "The form expired; please try again.", "error")
+        return flashed(back, _("The form expired; please try again."), "error")
     article = article_service.load_article(article_id)
     return submit(
         lambda: correction(article),
         back=back,
         say_invalid=refused,
-        done=lambda _: flashed(back, done),
+        done=lambda _done: flashed(back, done),
     )
 
 
@@ -58,7 +59,7 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
         )
         if following is None:
             raise Invalid(
-                {"second": "this is the last sentence; there is nothing after it to merge."}
+                {"second": _("this is the last sentence; there is nothing after it to merge.")}
             )
         boundaries.merge_sentences(article, sentence_id, following, actor=current_user)
 
@@ -67,7 +68,7 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
         sentence_id,
         merge,
         refused=lambda error: " ".join(error.fields.values()) or error.message,
-        done="Merged the sentence with the next one. Annotations kept their text.",
+        done=_("Merged the sentence with the next one. Annotations kept their text."),
     )
 
 
@@ -80,8 +81,8 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
         lambda article: boundaries.split_before_text(
             article, sentence_id, request.form.get("split_before", ""), actor=current_user
         ),
-        refused=lambda error: "Not split: " + " ".join(error.fields.values()),
-        done="Split the sentence in two. Annotations kept their text.",
+        refused=lambda error: _("Not split: %(reason)s", reason=" ".join(error.fields.values())),
+        done=_("Split the sentence in two. Annotations kept their text."),
     )
 
 
@@ -90,5 +91,5 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
 def resegment(article_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         boundaries.resegment(article_service.load_article(article_id), actor=current_user)
-        flash("Segmented the article again. Every annotation kept its text.", "success")
+        flash(_("Segmented the article again. Every annotation kept its text."), "success")
     return redirect(_back(article_id, None))

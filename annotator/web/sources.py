@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from annotator.i18n import word
 from annotator.importers import display_name
 from annotator.models import Credibility, Source
 from annotator.responses import registry_csv_response
@@ -17,10 +20,16 @@ bp = Blueprint("sources", __name__, url_prefix="/sources")
 
 # What each rating means; shown on the pages and repeated in the README.
 SCALE = {
-    Credibility.HIGH: "Reliable: a record of accuracy and of publishing corrections; primary records.",
-    Credibility.MEDIUM: "Usually reliable but with known lapses or a slant: check against a second source.",
-    Credibility.LOW: "Unreliable: repeated false claims, no corrections, or propaganda. Evidence of what was said, not of what is true.",
-    Credibility.UNKNOWN: "Not assessed yet.",
+    Credibility.HIGH: _l(
+        "Reliable: a record of accuracy and of publishing corrections; primary records."
+    ),
+    Credibility.MEDIUM: _l(
+        "Usually reliable but with known lapses or a slant: check against a second source."
+    ),
+    Credibility.LOW: _l(
+        "Unreliable: repeated false claims, no corrections, or propaganda. Evidence of what was said, not of what is true."
+    ),
+    Credibility.UNKNOWN: _l("Not assessed yet."),
 }
 
 
@@ -49,7 +58,11 @@ def create():  # noqa: ANN201
             page=lambda _error: _render_form(form, None),
             done=lambda source: flashed(
                 url_for("sources.view", source_id=source.id),
-                f"Added “{source.name}” ({source.credibility}) to the registry.",
+                _(
+                    "Added “%(name)s” (%(rating)s) to the registry.",
+                    name=source.name,
+                    rating=word(source.credibility),
+                ),
             ),
         )
     return _render_form(form, None), 422 if form.is_submitted() else 200
@@ -115,7 +128,7 @@ def edit(source_id: int):  # noqa: ANN201
             lambda: source_service.update_source(source, _form_data(form), actor=current_user),
             form=form,
             page=lambda _error: _render_form(form, source),
-            done=lambda _: flashed(
+            done=lambda _done: flashed(
                 url_for("sources.view", source_id=source.id), f"Saved “{source.name}”."
             ),
         )
@@ -129,7 +142,10 @@ def retire(source_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
         source_service.retire_source(source, actor=current_user)
         flash(
-            f"Retired “{source.name}”: it no longer rates new links; saved links keep their ratings.",
+            _(
+                "Retired “%(name)s”: it no longer rates new links; saved links keep their ratings.",
+                name=source.name,
+            ),
             "info",
         )
     return redirect(url_for("sources.view", source_id=source.id))
@@ -141,7 +157,7 @@ def restore(source_id: int):  # noqa: ANN201
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
         source_service.restore_source(source, actor=current_user)
-        flash(f"Restored “{source.name}”.", "success")
+        flash(_("Restored “%(name)s”.", name=source.name), "success")
     return redirect(url_for("sources.view", source_id=source.id))
 
 
@@ -158,8 +174,13 @@ def import_csv():  # noqa: ANN201
             page=lambda _error: _render_index_with(form),
             done=lambda result: flashed(
                 url_for("sources.index"),
-                f"Imported {name}: {result.created} added, {result.updated} updated, "
-                f"{result.unchanged} unchanged.",
+                _(
+                    "Imported %(name)s: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.",
+                    name=name,
+                    created=result.created,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
+                ),
             ),
         )
     return _render_index_with(form), 422
