@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 # tests/unit/test_catalogs.py fails until each shipped catalog translates them.
 POT := annotator/translations/messages.pot
 i18n: $(VENV)/.installed
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k lazy_gettext -k t --add-location=file \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k t --add-location=file \
 		--sort-by-file --project annotator --copyright-holder "annotator contributors" -o $(POT) .
 	$(BIN)/pybabel update --quiet -i $(POT) -d annotator/translations --ignore-obsolete --no-fuzzy-matching
 	$(MAKE) --no-print-directory i18n-compile

@@ -70,6 +70,18 @@ def word(value: object) -> str:
     return str(WORDS[text]) if text in WORDS else text
 
 
+def language_name(code: str | None) -> str:
+    """An article's language as the page names it, in the page's language: "Spanish (es)"."""
+    from annotator.text.language import language_label
+
+    if not code:
+        return gettext("not known (segmented as English)")
+    if language_label(code) == code:  # a language the splitter does not know: its code alone
+        return code
+    name = get_locale().languages.get(code.split("-")[0].lower()) if get_locale() else None
+    return f"{name} ({code})" if name else language_label(code)
+
+
 def select_locale() -> str:
     """The request's locale: the user's setting, else the desk's, else Accept-Language, else English."""
     from flask_login import current_user
@@ -115,6 +127,8 @@ def script_messages(static_folder: str) -> tuple[str, ...]:
             for _line, _func, message, _comments in extract_javascript(
                 handle, keywords={"t": None}, comment_tags=(), options={}
             ):
+                if isinstance(message, tuple | list):  # t("...", {values}): the first is the text
+                    message = message[0]
                 if isinstance(message, str) and message not in found:
                     found.append(message)
     return tuple(found)
@@ -124,10 +138,9 @@ def script_catalog() -> dict[str, str]:
     """The page scripts' strings in the request's language: English msgid -> translation."""
     if current_locale() == SOURCE_LOCALE:
         return {}
-    return {
-        message: gettext(message)
-        for message in script_messages(current_app.static_folder or "")
-    }
+    # The stored values the scripts show (a claim's verdict, a link's rating) come as words too.
+    messages = (*script_messages(current_app.static_folder or ""), *WORDS)
+    return {message: str(WORDS[message]) if message in WORDS else gettext(message) for message in messages}
 
 
 # --------------------------------------------------------------------------- compiled catalogs
@@ -179,6 +192,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["word"] = word
+    app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["change_kind"] = change_kind
 
     @app.context_processor

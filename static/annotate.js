@@ -10,6 +10,8 @@
 // ws.store, follows ws.on("sentence" | "claim" | "ready") and adds its keys with ws.keys.add.
 const config = readJson("workspace-config");
 const data = readJson("workspace-data");
+// The page's strings in the reader's language (#i18n, rendered by base.html; absent in English).
+const strings = readJson("i18n") || {};
 const form = document.getElementById("annotation-form");
 if (config && data && form) start();
 
@@ -28,6 +30,13 @@ async function start() {
     form,
     store: createStore(data),
     $: (id) => document.getElementById(id),
+    // t("Saved sentence {n}.", {n: 3}): the message in the page's language, {names} filled in.
+    t: (message, values) =>
+      (strings[message] || message).replace(/\{(\w+)\}/g, (whole, name) =>
+        values && name in values ? String(values[name]) : whole,
+      ),
+    // A stored value (a verdict, a rating) in words: word("verified").
+    word: (value) => strings[value] || value,
     say(message, kind) {
       status.textContent = message;
       status.className = kind || "";

@@ -61,7 +61,7 @@ export function install(ws) {
     store.claimsOf(store.current().id).concat([null]).forEach((a, i) => {
       const link = document.createElement("a");
       link.href = "?sentence=" + store.current().id + "&claim=" + (a ? a.id : "new") + "#editor";
-      link.textContent = a ? "Claim " + (i + 1) + ": " + a.verdict : "+ New claim ";
+      link.textContent = a ? ws.t("Claim {n}: {verdict}", { n: i + 1, verdict: ws.word(a.verdict) }) : ws.t("+ New claim") + " ";
       if (!a) {
         const key = document.createElement("kbd");
         key.textContent = "c";
@@ -93,7 +93,7 @@ export function install(ws) {
     renderClaims();
     highlightSpan();
     ws.emit("claim", store.current());
-    ws.say(draft ? "Unsaved edits restored for this claim." : "");
+    ws.say(draft ? ws.t("Unsaved edits restored for this claim.") : "");
   }
 
   function discard() {
@@ -121,10 +121,10 @@ export function install(ws) {
   // What the closed panel holds, so a one-key save never hides what it keeps.
   function summarize(state) {
     const parts = [];
-    if (state.attributed_to.trim()) parts.push("attributed to " + state.attributed_to.trim());
-    if (state.note.trim()) parts.push("a note");
-    if (state.links.length) parts.push(state.links.length + (state.links.length === 1 ? " link" : " links"));
-    return parts.length ? parts.join(", ") : "none yet";
+    if (state.attributed_to.trim()) parts.push(ws.t("attributed to {who}", { who: state.attributed_to.trim() }));
+    if (state.note.trim()) parts.push(ws.t("a note"));
+    if (state.links.length) parts.push(state.links.length === 1 ? ws.t("1 link") : ws.t("{n} links", { n: state.links.length }));
+    return parts.length ? parts.join(", ") : ws.t("none yet");
   }
 
   function openDetails(field) {
@@ -135,7 +135,7 @@ export function install(ws) {
   function chooseVerdict(verdict) {
     form.querySelector('input[name="verdict"][value="' + verdict + '"]').checked = true;
     store.dirty = true;
-    if (store.detailsOpen) ws.say("Verdict: " + verdict + " (not saved yet; Enter saves).");
+    if (store.detailsOpen) ws.say(ws.t("Verdict: {verdict} (not saved yet; Enter saves).", { verdict: ws.word(verdict) }));
     else ws.saving.save(true);
   }
 
@@ -155,8 +155,8 @@ export function install(ws) {
     highlightSpan();
     ws.emit("span", s);
     ws.say(
-      "Claim narrowed to “" + words + "”. " +
-        (store.detailsOpen ? "Choose a verdict and press Enter to save." : "Press 1, 2 or 3 to save it with that verdict."),
+      ws.t("Claim narrowed to “{words}”.", { words }) + " " +
+        (store.detailsOpen ? ws.t("Choose a verdict and press Enter to save.") : ws.t("Press 1, 2 or 3 to save it with that verdict.")),
     );
   }
 
@@ -189,17 +189,17 @@ export function install(ws) {
   ws.keys.add(["n"], () => openDetails(form.elements.note));
   ws.keys.add(["c"], () => {
     switchClaim(store.claimsOf(store.current().id).length);
-    ws.say("New claim: select words or leave the claim empty for the whole sentence.");
+    ws.say(ws.t("New claim: select words or leave the claim empty for the whole sentence."));
   });
   ws.keys.add(["["], () => switchClaim(store.claim - 1));
   ws.keys.add(["]"], () => switchClaim(store.claim + 1));
   ws.keys.add(["Escape"], () => {
     if (store.dirty) {
       discard();
-      ws.say("Unsaved edits discarded.");
+      ws.say(ws.t("Unsaved edits discarded."));
     } else if (store.detailsOpen) {
       showDetails(false);
-      ws.say("Details closed.");
+      ws.say(ws.t("Details closed."));
     }
   });
 

@@ -55,8 +55,11 @@ export function install(ws) {
   const blank = () => [...rows.querySelectorAll(".link-row")].find((row) => !input(row, "url").value.trim()) || add(null);
 
   function ratingLabel(link) {
-    if (link.credibility_source === "registry") return "Registry: " + (link.source || "entry") + " rates it " + link.credibility;
-    return "Reviewer's rating: " + link.credibility + (link.override_reason ? " (" + link.override_reason + ")" : "");
+    const rating = ws.word(link.credibility);
+    const entry = ws.t("entry");
+    if (link.credibility_source === "registry") return ws.t("Registry: {source} rates it {rating}", { source: link.source || entry, rating });
+    if (link.override_reason) return ws.t("Reviewer's rating: {rating} ({reason})", { rating, reason: link.override_reason });
+    return ws.t("Reviewer's rating: {rating}", { rating });
   }
 
   // What the source registry says about a typed URL; a changed URL drops the old link's rating.
@@ -69,7 +72,7 @@ export function install(ws) {
       delete row.dataset.savedUrl;
     }
     if (!/^https?:\/\//i.test(url)) {
-      badge.textContent = url ? "Links must start with http:// or https://." : "";
+      badge.textContent = url ? ws.t("Links must start with http:// or https://.") : "";
       return;
     }
     try {
@@ -80,8 +83,8 @@ export function install(ws) {
       }
       row.dataset.registry = info.source ? info.credibility : "";
       badge.textContent = info.source
-        ? "Registry: " + info.source.name + " rates " + info.host + " " + info.credibility + ". Choosing another rating needs a reason."
-        : info.host + " is not in the registry: rated unknown unless you choose.";
+        ? ws.t("Registry: {source} rates {host} {rating}. Choosing another rating needs a reason.", { source: info.source.name, host: info.host, rating: ws.word(info.credibility) })
+        : ws.t("{host} is not in the registry: rated unknown unless you choose.", { host: info.host });
     } catch (err) {
       badge.textContent = "";
     }
@@ -99,7 +102,7 @@ export function install(ws) {
     if (!rows.querySelector(".link-row")) add(null);
     // Keep the keyboard where it was: on the next link, or on "Add a link".
     (next ? next.querySelector("input") : $("add-link")).focus();
-    ws.say("Link removed (not saved yet; Enter saves).");
+    ws.say(ws.t("Link removed (not saved yet; Enter saves)."));
   });
   $("add-link").addEventListener("click", () => blank().querySelector("input").focus());
   ws.keys.add(["l"], () => ws.editor.openDetails(blank().querySelector("input")));

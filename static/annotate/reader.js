@@ -69,7 +69,7 @@ export function install(ws) {
         return;
       }
     }
-    ws.say("Every sentence shown has been reviewed.");
+    ws.say(ws.t("Every sentence shown has been reviewed."));
   }
 
   // The viewer's claims on a sentence changed: its mark, its reviewer count and the progress.
@@ -82,13 +82,13 @@ export function install(ws) {
     node.dataset.reviewers = reviewers;
     node.className = node.className.replace(/\bstate-\w+/, "state-" + state);
     node.querySelector(".mark").textContent =
-      (state === "open" ? "" : " [" + state + "]") +
-      (reviewers ? " (" + reviewers + (reviewers === 1 ? " reviewer)" : " reviewers)") : "");
+      (state === "open" ? "" : " [" + ws.word(state) + "]") +
+      (reviewers ? " (" + (reviewers === 1 ? ws.t("1 reviewer") : ws.t("{n} reviewers", { n: reviewers })) + ")" : "");
     const bar = document.querySelector("#progress progress");
     if (bar) {
       bar.value += (state !== "open") - (before !== "open");
       document.querySelector("#progress .progress-text").textContent =
-        bar.value + " of " + sentences.length + " reviewed";
+        ws.t("{done} of {total} reviewed", { done: bar.value, total: sentences.length });
     }
     applyFilter();
   }
@@ -128,7 +128,7 @@ export function install(ws) {
     const range = selection.getRangeAt(0);
     const node = range.startContainer.parentElement && range.startContainer.parentElement.closest(".s");
     if (!node || range.endContainer !== range.startContainer || range.startContainer !== node.firstChild) {
-      ws.say("Select words inside a single sentence to narrow a claim.", "error");
+      ws.say(ws.t("Select words inside a single sentence to narrow a claim."), "error");
       return;
     }
     const text = node.firstChild.textContent;

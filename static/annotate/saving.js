@@ -6,18 +6,18 @@ export function install(ws) {
   let theirs = null; // after a conflict: the annotation as the server has it now
 
   function showError(response, payload) {
-    const error = payload.error || { message: "Saving failed (" + response.status + ")." };
+    const error = payload.error || { message: ws.t("Saving failed ({status}).", { status: response.status }) };
     if (response.status === 409 && error.current) {
       theirs = error.current;
       $("conflict-message").textContent = error.message;
       conflict.hidden = false;
-      ws.say("Not saved: someone else changed this claim.", "error");
+      ws.say(ws.t("Not saved: someone else changed this claim."), "error");
       return;
     }
     const fields = Object.entries(error.fields || {})
       .map(([k, v]) => k.replace(/_/g, " ") + ": " + v)
       .join(" ");
-    ws.say("Not saved. " + (fields || error.message), "error");
+    ws.say(ws.t("Not saved. {reason}", { reason: fields || error.message }), "error");
   }
 
   // The save is over: on success replay the keys typed meanwhile; a failed save drops them,
@@ -34,11 +34,11 @@ export function install(ws) {
     if (store.saving) return;
     const state = ws.editor.read();
     if (!state.verdict) {
-      ws.say("Choose a verdict first: " + ws.editor.verdicts.map((v, i) => i + 1 + " " + v).join(", ") + ".", "error");
+      ws.say(ws.t("Choose a verdict first: {keys}.", { keys: ws.editor.verdicts.map((v, i) => i + 1 + " " + ws.word(v)).join(", ") }), "error");
       return;
     }
     if (state.span && state.span.invalid) {
-      ws.say("Not saved. Claim: these words do not occur in the sentence.", "error");
+      ws.say(ws.t("Not saved. Claim: these words do not occur in the sentence."), "error");
       return;
     }
     const from = store.index;
@@ -48,7 +48,7 @@ export function install(ws) {
     const before = claims[fromClaim] || null;
     const body = { verdict: state.verdict, attributed_to: state.attributed_to, note: state.note, links: state.links, span: state.span, ...extra };
     store.saving = true;
-    ws.say("Saving…");
+    ws.say(ws.t("Saving…"));
     let result;
     try {
       result = state.id
@@ -56,7 +56,7 @@ export function install(ws) {
         : await ws.api.create(Object.assign(body, { sentence_id: s.id }));
     } catch (err) {
       stopSaving(false);
-      ws.say("Could not reach the server; your edits are kept here. Try saving again.", "error");
+      ws.say(ws.t("Could not reach the server; your edits are kept here. Try saving again."), "error");
       return;
     }
     const { response, payload } = result;
@@ -73,7 +73,7 @@ export function install(ws) {
     store.lastChange = { sentenceId: s.id, before: before, after: payload };
     $("undo").hidden = false;
     ws.reader.claimsChanged(s.id, claims.length > 0);
-    const message = "Saved sentence " + (from + 1) + " as " + payload.verdict + ".";
+    const message = ws.t("Saved sentence {n} as {verdict}.", { n: from + 1, verdict: ws.word(payload.verdict) });
     if (store.index !== from) {
       // the reviewer clicked elsewhere meanwhile
       ws.say(message, "ok");
@@ -110,7 +110,7 @@ export function install(ws) {
         : await ws.api.remove(after.id, after.version);
     } catch (err) {
       stopSaving(false);
-      ws.say("Could not reach the server to undo; try again.", "error");
+      ws.say(ws.t("Could not reach the server to undo; try again."), "error");
       return;
     }
     if (!result.response.ok) {
@@ -129,7 +129,9 @@ export function install(ws) {
     ws.reader.claimsChanged(sentenceId, claims.length > 0);
     ws.reader.select(store.indexOf(sentenceId));
     ws.say(
-      before ? "Undone: the claim is back to " + before.verdict + "." : "Undone: the new claim was removed (it stays in the history).",
+      before
+        ? ws.t("Undone: the claim is back to {verdict}.", { verdict: ws.word(before.verdict) })
+        : ws.t("Undone: the new claim was removed (it stays in the history)."),
       "ok",
     );
     stopSaving(true);
@@ -146,7 +148,7 @@ export function install(ws) {
     store.setClaims(store.current().id, claims);
     ws.editor.discard();
     ws.reader.claimsChanged(store.current().id, true);
-    ws.say("Loaded the other version; press 1, 2 or 3 to save your verdict over it.");
+    ws.say(ws.t("Loaded the other version; press 1, 2 or 3 to save your verdict over it."));
   });
   $("conflict-overwrite").addEventListener("click", () => {
     conflict.hidden = true;

@@ -50,12 +50,12 @@ export function install(ws) {
       const payload = await response.json().catch(() => ({}));
       if (controller.signal.aborted) return;
       if (!response.ok) {
-        show([], url, (payload.error && payload.error.message) || "Earlier claims could not be loaded.");
+        show([], url, (payload.error && payload.error.message) || ws.t("Earlier claims could not be loaded."));
         return;
       }
       show(payload.items || [], url);
     } catch (err) {
-      if (err.name !== "AbortError") show([], null, "Earlier claims could not be loaded (no connection).");
+      if (err.name !== "AbortError") show([], null, ws.t("Earlier claims could not be loaded (no connection)."));
     } finally {
       if (inflight === controller) {
         inflight = null;
@@ -74,11 +74,19 @@ export function install(ws) {
     list.textContent = "";
     items.forEach((m, i) => list.appendChild(item(m, i)));
     if (problem) summary.textContent = problem;
-    else if (!items.length) summary.textContent = "No earlier judged claim like this one.";
+    else if (!items.length) summary.textContent = ws.t("No earlier judged claim like this one.");
     else
       summary.textContent =
-        items.length + (items.length === 1 ? " earlier claim" : " earlier claims") + " like this one; best: " +
-        verdictOf(items[0]) + ", " + percent(items[0].score) + " close. m copies it.";
+        (items.length === 1
+          ? ws.t("1 earlier claim like this one; best: {verdict}, {percent} close. m copies it.", {
+              verdict: ws.word(verdictOf(items[0])),
+              percent: percent(items[0].score),
+            })
+          : ws.t("{n} earlier claims like this one; best: {verdict}, {percent} close. m copies it.", {
+              n: items.length,
+              verdict: ws.word(verdictOf(items[0])),
+              percent: percent(items[0].score),
+            }));
   }
 
   function item(m, i) {
@@ -88,20 +96,23 @@ export function install(ws) {
     const head = document.createElement("p");
     const verdict = document.createElement("strong");
     verdict.className = "badge";
-    verdict.textContent = m.final_verdict && m.final_verdict !== m.verdict ? m.verdict + ", final: " + m.final_verdict : verdictOf(m);
+    verdict.textContent =
+      m.final_verdict && m.final_verdict !== m.verdict
+        ? ws.t("{verdict}, final: {final}", { verdict: ws.word(m.verdict), final: ws.word(m.final_verdict) })
+        : ws.word(verdictOf(m));
     const score = document.createElement("meter");
     score.min = 0;
     score.max = 1;
     score.value = m.score;
-    score.title = percent(m.score) + " close";
+    score.title = ws.t("{percent} close", { percent: percent(m.score) });
     const closeness = document.createElement("span");
     closeness.className = "closeness";
-    closeness.textContent = percent(m.score) + " close";
+    closeness.textContent = ws.t("{percent} close", { percent: percent(m.score) });
     head.append(verdict, " ", score, " ", closeness);
     const words = document.createElement("blockquote");
     words.textContent = m.claim;
     li.append(head, words);
-    if (m.attributed_to) li.appendChild(line("Attributed to " + m.attributed_to));
+    if (m.attributed_to) li.appendChild(line(ws.t("Attributed to {who}", { who: m.attributed_to })));
     if (m.links.length) {
       const links = document.createElement("ul");
       links.className = "match-links";
@@ -112,17 +123,23 @@ export function install(ws) {
         a.rel = "noopener noreferrer nofollow";
         a.target = "_blank";
         a.textContent = link.title || link.url;
-        row.append(a, " (" + link.credibility + " credibility)");
+        row.append(a, " (" + ws.t("{rating} credibility", { rating: ws.word(link.credibility) }) + ")");
         links.appendChild(row);
       });
       li.appendChild(links);
     }
     const article = m.article;
-    li.appendChild(line("In “" + article.title + "”" + (article.published_at ? ", " + article.published_at : "")));
+    li.appendChild(
+      line(
+        article.published_at
+          ? ws.t("In “{title}”, {date}", { title: article.title, date: article.published_at })
+          : ws.t("In “{title}”", { title: article.title }),
+      ),
+    );
     const use = document.createElement("button");
     use.type = "button";
     use.className = "use-match";
-    use.textContent = "Copy into this claim";
+    use.textContent = ws.t("Copy into this claim");
     if (i === 0) {
       const key = document.createElement("kbd");
       key.textContent = "m";
@@ -148,7 +165,7 @@ export function install(ws) {
 
   function copy(m) {
     if (!m || shownFor !== query()) {
-      ws.say(shownFor === query() ? "No earlier claim to copy here." : "Earlier claims are still loading; try again in a moment.");
+      ws.say(shownFor === query() ? ws.t("No earlier claim to copy here.") : ws.t("Earlier claims are still loading; try again in a moment."));
       if (shownFor !== query()) schedule();
       return;
     }
@@ -169,7 +186,7 @@ export function install(ws) {
     ws.reader.currentNode().focus({ preventScroll: true });
     ws.saving.save(false, undefined, { matched_from: m.annotation_id }).then((saved) => {
       if (saved && store.current().id === sentence && !store.saving) {
-        ws.say("Saved as " + saved.verdict + ", copied from “" + m.article.title + "” (z undoes it).", "ok");
+        ws.say(ws.t("Saved as {verdict}, copied from “{title}” (z undoes it).", { verdict: ws.word(saved.verdict), title: m.article.title }), "ok");
       }
     });
   }

@@ -21,7 +21,7 @@ export function install(ws) {
     quote.appendChild(document.createTextNode(text.slice(position)));
     const worth = $("worthiness"); // absent for articles not in English: no cues there
     if (worth) {
-      worth.textContent = "Check-worthiness ";
+      worth.textContent = ws.t("Check-worthiness") + " ";
       const score = document.createElement("strong");
       score.textContent = s.score;
       worth.appendChild(score);
@@ -36,13 +36,13 @@ export function install(ws) {
   function use() {
     const who = store.current().who;
     if (!who) {
-      ws.say("No source is suggested for this sentence.");
+      ws.say(ws.t("No source is suggested for this sentence."));
       return;
     }
     form.elements.attributed_to.value = who;
     store.dirty = true;
     ws.editor.openDetails(null);
-    ws.say("Attributed to " + who + " (not saved yet; choose a verdict, Enter saves).");
+    ws.say(ws.t("Attributed to {who} (not saved yet; choose a verdict, Enter saves).", { who }));
   }
 
   ws.on("sentence", show);
