@@ -19,6 +19,15 @@ export function install(ws) {
     };
   }
 
+  // Offsets in the article count characters (code points), as the server does; JavaScript strings
+  // count UTF-16 units, in which an emoji or a rare CJK character is two. Within one sentence:
+  const toUnits = (text, points) => {
+    let i = 0;
+    for (let n = 0; n < points && i < text.length; n++) i += text.codePointAt(i) > 0xffff ? 2 : 1;
+    return i;
+  };
+  const toPoints = (text, units) => [...text.slice(0, units)].length;
+
   // The claim's offsets in the article for the API, which takes offsets only: the selection
   // (span_start/span_end) while it still holds the typed words, else their first occurrence.
   function span() {
@@ -28,11 +37,13 @@ export function install(ws) {
     const text = ws.reader.textOf(store.index);
     const start = number("span_start");
     const end = number("span_end");
-    if (start !== null && start >= s.start && text.slice(start - s.start, end - s.start) === words) {
+    if (start !== null && start >= s.start && text.slice(toUnits(text, start - s.start), toUnits(text, end - s.start)) === words) {
       return { start: start, end: end };
     }
     const found = text.indexOf(words);
-    return found < 0 ? { invalid: true } : { start: s.start + found, end: s.start + found + words.length };
+    return found < 0
+      ? { invalid: true }
+      : { start: s.start + toPoints(text, found), end: s.start + toPoints(text, found + words.length) };
   }
 
   function fill(state) {
@@ -41,9 +52,10 @@ export function install(ws) {
     $("version").value = state.version || "";
     $("span_start").value = state.span ? state.span.start : "";
     $("span_end").value = state.span ? state.span.end : "";
+    const text = ws.reader.textOf(store.index);
     form.elements.claim_text.value =
       state.span && !state.span.invalid
-        ? ws.reader.textOf(store.index).slice(state.span.start - s.start, state.span.end - s.start)
+        ? text.slice(toUnits(text, state.span.start - s.start), toUnits(text, state.span.end - s.start))
         : state.claim_text || "";
     form.querySelectorAll('input[name="verdict"]').forEach((r) => {
       r.checked = r.value === state.verdict;
@@ -144,12 +156,14 @@ export function install(ws) {
     ws.reader.currentNode().classList.toggle("claim-span", Boolean(claim && !claim.invalid));
   }
 
-  // The reviewer selected text start..end (offsets in the current sentence): the claim is those words.
+  // The reviewer selected text start..end (UTF-16 offsets in the current sentence, as the DOM
+  // gives them, in reading order whatever the direction): the claim is those words.
   function narrow(start, end) {
     const s = store.current();
-    const words = ws.reader.textOf(store.index).slice(start, end);
-    $("span_start").value = s.start + start;
-    $("span_end").value = s.start + end;
+    const text = ws.reader.textOf(store.index);
+    const words = text.slice(start, end);
+    $("span_start").value = s.start + toPoints(text, start);
+    $("span_end").value = s.start + toPoints(text, end);
     form.elements.claim_text.value = words;
     store.dirty = true;
     highlightSpan();
