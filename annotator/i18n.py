@@ -23,7 +23,7 @@ from typing import Any
 from babel.messages.extract import extract_javascript
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -91,7 +91,8 @@ def select_locale() -> str:
     shipped = available_locales()
     public = has_request_context() and request.blueprint == "public"
     if has_request_context() and not public:
-        user_locale = getattr(current_user, "locale", None) if current_user else None
+        user = g.get("api_user") or current_user  # an API call by token is its token's user
+        user_locale = getattr(user, "locale", None) if user else None
         if user_locale in shipped:
             return user_locale
     desk = languages.desk_locale()
@@ -140,7 +141,10 @@ def script_catalog() -> dict[str, str]:
         return {}
     # The stored values the scripts show (a claim's verdict, a link's rating) come as words too.
     messages = (*script_messages(current_app.static_folder or ""), *WORDS)
-    return {message: str(WORDS[message]) if message in WORDS else gettext(message) for message in messages}
+    return {
+        message: str(WORDS[message]) if message in WORDS else gettext(message)
+        for message in messages
+    }
 
 
 # --------------------------------------------------------------------------- compiled catalogs
@@ -198,7 +202,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _language() -> dict[str, Any]:
         lang = html_lang()
-        return {"html_lang": lang, "html_dir": text_direction(lang), "script_catalog": script_catalog}
+        return {
+            "html_lang": lang,
+            "html_dir": text_direction(lang),
+            "script_catalog": script_catalog,
+        }
 
 
 def _format_date(value: Any, form: str) -> str:

@@ -29,7 +29,9 @@ def available_locales() -> tuple[str, ...]:
 
 def locale_names() -> list[tuple[str, str]]:
     """(code, the language's name in itself) for every shipped locale, for the settings' menus."""
-    names = [(code, Locale.parse(code).get_display_name(code) or code) for code in available_locales()]
+    names = [
+        (code, Locale.parse(code).get_display_name(code) or code) for code in available_locales()
+    ]
     return [(code, name[:1].upper() + name[1:]) for code, name in names]
 
 

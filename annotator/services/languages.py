@@ -45,8 +45,12 @@ def set_desk_locale(locale: str | None, *, actor: User) -> None:
     db.session.flush()
     if before != locale:
         audit.record(
-            "desk_setting", 0, "update", actor=actor,
-            before={DESK_LOCALE: before}, after={DESK_LOCALE: locale},
+            "desk_setting",
+            0,
+            "update",
+            actor=actor,
+            before={DESK_LOCALE: before},
+            after={DESK_LOCALE: locale},
         )
 
 
@@ -60,6 +64,10 @@ def set_user_locale(user: User, locale: str | None, *, actor: User) -> None:
     db.session.flush()
     if before != locale:
         audit.record(
-            "user", user.id, "update", actor=actor,
-            before={"locale": before}, after={"locale": locale},
+            "user",
+            user.id,
+            "update",
+            actor=actor,
+            before={"locale": before},
+            after={"locale": locale},
         )

@@ -140,6 +140,7 @@ def _public(body: str, media_type: str, last_modified: Any) -> Response:
 
 def _cached(key: str, build: Callable[[], tuple[str, str, Any]]) -> Response:
     ttl = float(current_app.config["PUBLIC_CACHE_SECONDS"])
+    key = f"{html_lang()}:{key}"  # the desk's language: a page rendered in another is another page
     hit = _cache.get(key)
     if hit is not None and time.monotonic() - hit[0] < ttl:
         _, body, media_type, modified = hit

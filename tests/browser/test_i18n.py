@@ -61,9 +61,16 @@ def choose_language(page: Page, name: str) -> None:
     expect(page.locator(".flash")).to_be_visible()
 
 
-@pytest.mark.parametrize(("locale", "name", "direction"), [("es", "Español", "ltr"), ("ar", "العربية", "rtl")])
+@pytest.mark.parametrize(
+    ("locale", "name", "direction"), [("es", "Español", "ltr"), ("ar", "العربية", "rtl")]
+)
 def test_a_reviewer_switched_to_another_language_sees_no_english(
-    page: Page, reviewer: User, make_article, locale: str, name: str, direction: str  # noqa: ANN001
+    page: Page,
+    reviewer: User,
+    make_article,
+    locale: str,
+    name: str,
+    direction: str,  # noqa: ANN001
 ) -> None:
     article = make_article()
     article_id, title, text = article.id, article.title, article.text
@@ -106,7 +113,9 @@ def _word_box(page: Page, sentence_id: int, word: str) -> dict[str, float]:
 
 
 def test_an_arabic_article_reads_right_to_left_and_is_annotated_by_keys_and_selection(
-    page: Page, reviewer: User, make_article  # noqa: ANN001
+    page: Page,
+    reviewer: User,
+    make_article,  # noqa: ANN001
 ) -> None:
     article = make_article(text=ARABIC, title="الصحة: عدد الإصابات", language="ar")
     article_id, text = article.id, article.text
@@ -118,7 +127,9 @@ def test_an_arabic_article_reads_right_to_left_and_is_annotated_by_keys_and_sele
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expect(page.locator("#sentences")).to_have_attribute("dir", "rtl")
     expect(page.locator("#current-text")).to_have_attribute("dir", "rtl")
-    assert page.evaluate("getComputedStyle(document.getElementById('sentences')).direction") == "rtl"
+    assert (
+        page.evaluate("getComputedStyle(document.getElementById('sentences')).direction") == "rtl"
+    )
     # Right to left: the first sentence's first word sits at the right of its line.
     first = page.locator(f"#s{ids[0]}").bounding_box()
     paragraph = page.locator(f"#s{ids[0]}").locator("xpath=..").bounding_box()

@@ -170,7 +170,14 @@ def test_the_catalog_template_is_up_to_date() -> None:
     """Strings marked in the code are in messages.pot (run `make i18n` after changing them)."""
     from babel.messages.extract import extract_from_dir
 
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "t": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "t": None,
+    }
     method_map = [
         ("annotator/**.py", "python"),
         ("templates/**.html", "jinja2"),
