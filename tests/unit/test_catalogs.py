@@ -129,7 +129,7 @@ class _Text(HTMLParser):
 
 def _untranslated(path: Path) -> list[str]:
     """Words in a template's markup that are outside {% trans %} blocks and expressions."""
-    env = Environment(extensions=["jinja2.ext.i18n"])
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # only lexed here
     source = path.read_text(encoding="utf-8")
     markup, depth, previous = [], 0, []
     for _line, kind, value in env.lex(source):
