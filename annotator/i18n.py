@@ -76,9 +76,8 @@ def language_name(code: str | None) -> str:
 
     if not code:
         return gettext("not known (segmented as English)")
-    if language_label(code) == code:  # a language the splitter does not know: its code alone
-        return code
-    name = get_locale().languages.get(code.split("-")[0].lower()) if get_locale() else None
+    locale = get_locale()
+    name = locale.languages.get(code.replace("-", "_").split("_")[0].lower()) if locale else None
     return f"{name} ({code})" if name else language_label(code)
 
 

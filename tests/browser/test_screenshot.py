@@ -129,3 +129,34 @@ def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_ar
         assert box["x"] + box["width"] <= editor["x"] + editor["width"], (
             f"{name} sticks out of the editor"
         )
+
+
+ARABIC_STORY = (
+    "أعلنت وزارة الصحة يوم الأحد أن عدد الإصابات الجديدة انخفض بنسبة 40 في المئة خلال الأسبوع الماضي. "
+    "وقال الوزير في مؤتمر صحفي إن حملة التطعيم وصلت إلى جميع المحافظات. "
+    "ولم تنشر الوزارة الأرقام الكاملة حتى الآن.\n\n"
+    "وأكد متحدث باسم منظمة الصحة العالمية أن البيانات الأولية مشجعة لكنها تحتاج إلى تحقق مستقل. "
+    "ويقول معارضون إن الأرقام الرسمية لا تشمل المناطق الريفية."
+)
+
+
+def test_arabic_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
+    """The README's picture of the interface in Arabic: right to left, an Arabic article annotated."""
+    from annotator.services import languages
+
+    article = make_article(
+        text=ARABIC_STORY,
+        title="الصحة: تراجع الإصابات بنسبة 40%",
+        language="ar",
+        outlet="وكالة المثال",
+    )
+    sentences = sorted(article.sentences, key=lambda s: s.index)
+    annotation_service.annotate(
+        sentences[0], {"verdict": "unproven", "attributed_to": "وزارة الصحة"}, actor=reviewer
+    )
+    annotation_service.annotate(sentences[1], {"verdict": "verified"}, actor=reviewer)
+    languages.set_user_locale(reviewer, "ar", actor=reviewer)
+    open_at(page, reviewer, article, sentences[2].id)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#progress .progress-text")).to_contain_text("رُوجع")
+    save_screenshot(page, "arabic-page.png", tmp_path)
