@@ -105,7 +105,8 @@ def saves_during_imports() -> None:
     from annotator import create_app
     from annotator.extensions import db
     from annotator.models import Role, User
-    from annotator.services import articles, users
+    from annotator.services.accounts import users
+    from annotator.services.articles import articles
 
     with tempfile.TemporaryDirectory(prefix="annotator-hardening-") as tmp:
         env = {"INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "TESTING": True}

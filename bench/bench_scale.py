@@ -333,7 +333,7 @@ def similar_figures(admin, reviewer, rng, count: int) -> None:  # noqa: ANN001
 
     from annotator.extensions import db
     from annotator.models import Sentence
-    from annotator.services import similar
+    from annotator.services.annotations import similar
     from annotator.text import similarity
 
     sqlite = db.engine.dialect.name == "sqlite"
@@ -376,7 +376,7 @@ def list_figures(reviewer) -> None:  # noqa: ANN001
 
     from annotator.extensions import db
     from annotator.models import Article
-    from annotator.services.article_list import list_page
+    from annotator.services.articles.listing import list_page
 
     total = db.session.scalar(select(db.func.count()).select_from(Article))
     plain = timed(
@@ -398,7 +398,7 @@ def list_figures(reviewer) -> None:  # noqa: ANN001
                 cursors["middle"] = cursor
             page = list_page(viewer=reviewer, sort=sort, cursor=cursor, per_page=50)
             cursor = page.next
-        from annotator.services.article_list import encode
+        from annotator.services.articles.listing import encode
 
         last_key = db.session.execute(
             select(Article.title, Article.id)
@@ -456,7 +456,7 @@ def server_rss(app, admin, queries: list[str]) -> None:  # noqa: ANN001
     import urllib.parse
 
     from annotator.extensions import db
-    from annotator.services import users
+    from annotator.services.accounts import users
 
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_save import BIN, HOST, free_port, stop, wait_for_port

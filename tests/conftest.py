@@ -16,7 +16,8 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
-from annotator.services import articles, users
+from annotator.services.accounts import users
+from annotator.services.articles import articles
 from tests.app_cache import TEMPLATES, shared_route_builders
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -14,11 +14,13 @@ from annotator.extensions import csrf
 from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.responses import export_response
-from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, boundaries, status, users
-from annotator.services import articles as article_service
-from annotator.services.annotations import annotations_for_article
-from annotator.services.boundaries import edit_text
+from annotator.services.accounts import users
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.annotations.annotations import annotations_for_article
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries, listing
+from annotator.services.articles.boundaries import edit_text
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.serialize import annotation_data, article_data, sentence_data
 
@@ -97,7 +99,7 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
 @api_bp.get("/articles")
 def list_articles():  # noqa: ANN201
     limit, offset = _page_args()
-    rows = article_list.list_articles(
+    rows = listing.list_articles(
         viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset
     )
     where = status.statuses([row.article.id for row in rows[:limit]])

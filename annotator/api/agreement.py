@@ -6,9 +6,9 @@ from flask import Response, jsonify
 
 from annotator.api import actor, api_bp, json_body, require_admin
 from annotator.inputs import arg_number
-from annotator.services import adjudication
-from annotator.services.annotations import get_sentence
+from annotator.services.annotations.annotations import get_sentence
 from annotator.services.errors import Invalid
+from annotator.services.review import adjudication
 from annotator.services.serialize import adjudication_data
 
 

@@ -9,11 +9,13 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
-from annotator.services import agreement_tables, assignments, dashboard, history, queue, status
-from annotator.services import articles as article_service
-from annotator.services.assignments import assignment_state
-from annotator.services.disagreements import disagreements_queue
+from annotator.services.annotations import history
+from annotator.services.articles import articles as article_service
+from annotator.services.desk import assignments, dashboard, queue, status
+from annotator.services.desk.assignments import assignment_state
 from annotator.services.errors import Invalid
+from annotator.services.review import agreement
+from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
 
 
@@ -232,9 +234,7 @@ def _round(value: float | None) -> float | None:
 def agreement_over_articles():  # noqa: ANN201
     """Alpha, Fleiss' kappa, percent agreement and pairwise Cohen's kappa over a set of articles:
     ``since``, ``until`` (import dates), ``outlet``, ``status``, ``article`` (ids)."""
-    tables = agreement_tables.agreement_tables(
-        agreement_tables.parse_scope(request.args), viewer=actor()
-    )
+    tables = agreement.agreement_tables(agreement.parse_scope(request.args), viewer=actor())
     return jsonify(
         {
             "scope": tables.scope.describe(),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from annotator.api import actor, api_bp
-from annotator.services import similar
-from annotator.services.annotations import get_sentence
+from annotator.services.annotations import similar
+from annotator.services.annotations.annotations import get_sentence
 
 
 @api_bp.get("/sentences/<int:sentence_id>/similar")

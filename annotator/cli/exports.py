@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.cli._shared import fail
 from annotator.models import Role, User
-from annotator.services import exports
 from annotator.services.errors import ServiceError
+from annotator.services.exchange import exports
 
 
 @click.command("export")

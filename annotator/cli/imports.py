@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.cli._shared import writes
 from annotator.importers import FORMATS
-from annotator.services import import_files
-from annotator.services.imports import Outcome
+from annotator.services.exchange import import_files
+from annotator.services.exchange.imports import Outcome
 
 # The rate (and so the ETA) is shown once a few items are done or half a second has passed:
 # measured on the first item alone it is mostly noise.

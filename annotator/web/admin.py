@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from annotator.extensions import db
 from annotator.models import User
-from annotator.services import passwords, sessions, users
+from annotator.services.accounts import passwords, sessions, users
 from annotator.services.errors import Invalid, NotFound
 from annotator.web import admin_required, security
 from annotator.web.forms import ButtonForm, UserForm

@@ -11,9 +11,9 @@ from wtforms.validators import InputRequired, Length, Optional
 from annotator.fields import limit as most
 from annotator.inputs import lenient_number
 from annotator.models import Sentence
-from annotator.services import adjudication as adjudication_service
-from annotator.services.adjudication import ArticleAgreement
-from annotator.services.annotations import get_sentence
+from annotator.services.annotations.annotations import get_sentence
+from annotator.services.review import adjudication as adjudication_service
+from annotator.services.review.adjudication import ArticleAgreement
 from annotator.web import admin_required
 from annotator.web.forms import VERDICT_CHOICES, options
 from annotator.web.submit import flashed, submit

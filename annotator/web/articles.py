@@ -10,14 +10,15 @@ from flask_login import current_user, login_required
 from annotator.extensions import db
 from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
-from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, boundaries, desk_list, status
-from annotator.services import articles as article_service
-from annotator.services import queue as queue_service
-from annotator.services.boundaries import TextEdit, edit_text
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries, listing
+from annotator.services.articles.boundaries import TextEdit, edit_text
+from annotator.services.articles.workspace import WorkspacePage, workspace
+from annotator.services.desk import assignments, status
+from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Duplicate, Invalid, NotFound
-from annotator.services.imports import with_title
-from annotator.services.read_models import WorkspacePage, workspace
+from annotator.services.exchange.imports import with_title
 from annotator.web import admin_required
 from annotator.web.desk import AssignForm
 from annotator.web.forms import (
@@ -39,10 +40,10 @@ def index():  # noqa: ANN201
         return redirect(url_for("desk.queue"))  # a reviewer with assignments starts at their queue
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
-    sort = sort if sort in (*article_list.SORTS, *desk_list.SORTS) else "newest"
+    sort = sort if sort in (*listing.SORTS, *listing.DESK_SORTS) else "newest"
     wanted = {name: request.args.get(name, "")[:64] for name in ("status", "assignee", "due")}
     try:
-        conditions = desk_list.filters(
+        conditions = listing.filters(
             viewer=current_user,
             status=wanted["status"],
             assignee=wanted["assignee"],
@@ -50,14 +51,14 @@ def index():  # noqa: ANN201
         )
     except Invalid as error:
         flash(f"The filter was not applied. {error.message}", "error")
-        conditions = desk_list.filters(viewer=current_user)
-    page = article_list.list_page(
+        conditions = listing.filters(viewer=current_user)
+    page = listing.list_page(
         viewer=current_user,
         search=search,
         sort=sort,
         cursor=request.args.get("page", "")[:500],
         conditions=conditions,
-        order=desk_list.order(sort),
+        order=listing.order(sort),
     )
     return render_template(
         "articles/index.html",
@@ -66,10 +67,10 @@ def index():  # noqa: ANN201
         search=search,
         sort=sort,
         wanted=wanted,
-        desk=desk_list.columns([row.article.id for row in page.rows], viewer=current_user),
+        desk=listing.columns([row.article.id for row in page.rows], viewer=current_user),
         status_labels=status.LABELS,
         assign_form=AssignForm(formdata=None) if current_user.is_admin else None,
-        next_article=article_list.next_article_to_review(viewer=current_user),
+        next_article=listing.next_article_to_review(viewer=current_user),
     )
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required
 
 from annotator import uow
-from annotator.services import passwords, sessions, throttle, users
+from annotator.services.accounts import passwords, sessions, throttle, users
 from annotator.services.errors import Invalid
 from annotator.web import security
 from annotator.web.forms import ButtonForm, LoginForm, PasswordForm, TokenForm

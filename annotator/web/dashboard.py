@@ -11,13 +11,13 @@ from flask_login import current_user
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
 from annotator.inputs import lenient_number
-from annotator.services import adjudication as adjudication_service
-from annotator.services import agreement_tables as tables_service
-from annotator.services import dashboard as dashboard_service
-from annotator.services import status
-from annotator.services.annotations import get_sentence
-from annotator.services.disagreements import disagreements_queue
+from annotator.services.annotations.annotations import get_sentence
+from annotator.services.desk import dashboard as dashboard_service
+from annotator.services.desk import status
 from annotator.services.errors import Conflict, Invalid
+from annotator.services.review import adjudication as adjudication_service
+from annotator.services.review import agreement as tables_service
+from annotator.services.review.disagreements import disagreements_queue
 from annotator.stats import charts
 from annotator.web import admin_required
 from annotator.web.agreement import AdjudicationForm, kappa_label

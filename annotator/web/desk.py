@@ -11,9 +11,9 @@ from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
-from annotator.services import articles as article_service
-from annotator.services import assignments, status
-from annotator.services import queue as queue_service
+from annotator.services.articles import articles as article_service
+from annotator.services.desk import assignments, status
+from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import attach_errors, options

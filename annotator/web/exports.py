@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from annotator.exporters import EXPORTERS
 from annotator.models import Credibility, Verdict
 from annotator.responses import export_response
-from annotator.services.article_list import list_articles
+from annotator.services.articles.listing import list_articles
 
 bp = Blueprint("exports", __name__)
 

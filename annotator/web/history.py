@@ -6,9 +6,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.inputs import lenient_number
-from annotator.services import annotations as annotation_service
-from annotator.services import articles as article_service
-from annotator.services import history
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.annotations import history
+from annotator.services.articles import articles as article_service
 from annotator.web.desk import VersionForm, expired, page_count
 from annotator.web.submit import flashed, submit
 

@@ -13,8 +13,8 @@ from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
 from annotator.inputs import lenient_number
-from annotator.services import imports
-from annotator.services.articles import ARTICLE_FIELDS
+from annotator.services.articles.articles import ARTICLE_FIELDS
+from annotator.services.exchange import imports
 from annotator.web import admin_required, reads_only
 
 bp = Blueprint("imports", __name__, url_prefix="/import")

@@ -8,8 +8,8 @@ from wtforms import RadioField
 
 from annotator.models import Article, Publication
 from annotator.responses import public_address
-from annotator.services import articles as article_service
 from annotator.services import publishing
+from annotator.services.articles import articles as article_service
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm, options
 from annotator.web.submit import flashed, submit

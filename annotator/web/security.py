@@ -1,7 +1,7 @@
 """Who is logged in, kept honest: server-side sessions, remember-cookies, HTTPS and proxy headers.
 
 Flask-Login keeps our session token (not the user id) under ``_user_id`` in the signed session
-cookie; the user loader accepts it only while its row in user_sessions lives (services.sessions).
+cookie; the user loader accepts it only while its row in user_sessions lives (services.accounts.sessions).
 "Keep me logged in" is our own cookie holding a remember token that is replaced on every use.
 """
 
@@ -28,7 +28,7 @@ from annotator.db import write_intent
 from annotator.extensions import db, login_manager
 from annotator.models import User, UserSession
 from annotator.models._types import utcnow
-from annotator.services import sessions
+from annotator.services.accounts import sessions
 
 REMEMBER_COOKIE = "annotator_remember"
 HOST_ONLY = (

@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from annotator.models import Article
-from annotator.services import articles as article_service
-from annotator.services import boundaries
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm

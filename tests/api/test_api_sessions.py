@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.extensions import db
-from annotator.services import users
+from annotator.services.accounts import users
 from tests.conftest import csrf_from, login
 
 

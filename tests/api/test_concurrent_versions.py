@@ -17,7 +17,8 @@ from collections.abc import Callable
 import pytest
 
 from annotator.extensions import db
-from annotator.services import adjudication, annotations
+from annotator.services.annotations import annotations
+from annotator.services.review import adjudication
 from tests.servers import HOST, app_env, free_port, running
 
 PAIRS = 100

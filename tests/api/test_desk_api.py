@@ -6,7 +6,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Assignment
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import count
 
 

@@ -10,7 +10,7 @@ import pytest
 from flask import url_for
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import login
 
 

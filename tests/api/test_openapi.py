@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from annotator.services.serialize import annotation_data
 
 METHODS = {"get", "put", "post", "patch", "delete"}

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Article, Source
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser

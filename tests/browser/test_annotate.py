@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from annotator.extensions import db
 from annotator.models import Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Annotation
-from annotator.services import status
+from annotator.services.desk import status
 from tests.browser.conftest import log_in, mark, shows_verdict
 from tests.browser.test_screenshot import save_screenshot
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page
 
 from annotator.extensions import db
-from annotator.services import assignments
-from annotator.services.annotations import annotate, update_annotation
+from annotator.services.annotations.annotations import annotate, update_annotation
+from annotator.services.desk import assignments
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fixture
     UNNAMED_CONTROLS,

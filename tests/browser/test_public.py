@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from annotator.extensions import db
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import adjudicate
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE, assert_no_serious_violations
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser

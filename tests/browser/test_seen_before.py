@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from annotator.db import write_intent
 from annotator.extensions import db
 from annotator.models import Revision, Sentence, User
-from annotator.services import adjudication
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.review import adjudication
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fixture
     assert_controls_named,

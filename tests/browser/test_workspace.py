@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids
 from tests.browser.conftest import shows_verdict as shows  # noqa: E501 - short name, many uses
 from tests.conftest import corpus_file

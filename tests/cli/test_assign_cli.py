@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.extensions import db
 from annotator.models import Assignment
-from annotator.services import status
+from annotator.services.desk import status
 from tests.conftest import count
 
 

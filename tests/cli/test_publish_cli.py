@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from annotator.extensions import db
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import adjudicate
 
 
 def _adjudicated(make_article, admin, reviewer, title="Council approves flood barrier"):  # noqa: ANN001, ANN202

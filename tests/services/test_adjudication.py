@@ -6,7 +6,9 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Revision
-from annotator.services.adjudication import (
+from annotator.services.annotations.annotations import annotate, delete_annotation
+from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.review.adjudication import (
     adjudicate,
     agreement,
     clear_adjudication,
@@ -14,8 +16,6 @@ from annotator.services.adjudication import (
     fleiss_kappa,
     get_adjudication,
 )
-from annotator.services.annotations import annotate, delete_annotation
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 # --------------------------------------------------------------------------- the formulas
 

@@ -12,10 +12,10 @@ from jsonschema import Draft202012Validator
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.exporters.csv_format import COLUMNS
 from annotator.extensions import db
-from annotator.services import exports
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.exchange import exports
+from annotator.services.review.adjudication import adjudicate
 from tests.conftest import login
 
 

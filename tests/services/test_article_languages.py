@@ -9,7 +9,8 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Article
-from annotator.services import articles, imports
+from annotator.services.articles import articles
+from annotator.services.exchange import imports
 from tests.conftest import login
 
 SPANISH = (

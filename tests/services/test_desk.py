@@ -8,12 +8,12 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, Assignment, Revision
-from annotator.services import assignments, queue, status
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate, delete_annotation, get_sentence
-from annotator.services.disagreements import disagreements_queue
+from annotator.services.accounts.users import set_active
+from annotator.services.annotations.annotations import annotate, delete_annotation, get_sentence
+from annotator.services.desk import assignments, queue, status
 from annotator.services.errors import Conflict, Forbidden, Invalid
-from annotator.services.users import set_active
+from annotator.services.review.adjudication import adjudicate
+from annotator.services.review.disagreements import disagreements_queue
 from tests.conftest import count
 
 
@@ -202,7 +202,7 @@ def test_reviewers_never_see_the_disagreements_queue(desk) -> None:  # noqa: ANN
 
 
 def test_the_agreement_page_gives_alpha_equal_to_the_pure_formula(desk) -> None:  # noqa: ANN001
-    from annotator.services.adjudication import agreement
+    from annotator.services.review.adjudication import agreement
     from annotator.stats.agreement import krippendorff_alpha
 
     admin, (ann, bob, cy), (story, *_rest) = desk

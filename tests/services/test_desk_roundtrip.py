@@ -10,9 +10,9 @@ from jsonschema import Draft202012Validator
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.extensions import db
 from annotator.models import Assignment, Role, User
-from annotator.services import assignments, status
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Invalid
-from annotator.services.reload import reload_export
+from annotator.services.exchange.reload import reload_export
 from tests.conftest import count
 from tests.services.test_roundtrip import export_json, wipe
 

@@ -13,9 +13,9 @@ from sqlalchemy import event
 
 from annotator.exporters import EXPORTERS, SCHEMA_FILE, schema_text
 from annotator.extensions import db
-from annotator.services import exports
-from annotator.services.annotations import annotate, update_annotation
+from annotator.services.annotations.annotations import annotate, update_annotation
 from annotator.services.errors import Invalid
+from annotator.services.exchange import exports
 
 
 def run(viewer, format_name="csv", **params):  # noqa: ANN001, ANN201

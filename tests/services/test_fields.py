@@ -22,8 +22,8 @@ from annotator.models import (
     SourceDomain,
     User,
 )
-from annotator.services import articles as article_service
 from annotator.services import sources as source_service
+from annotator.services.articles import articles as article_service
 from annotator.services.errors import Invalid
 from annotator.web import agreement, forms
 from tests.conftest import REUTERS

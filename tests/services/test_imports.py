@@ -9,8 +9,9 @@ import pytest
 from annotator.extensions import db
 from annotator.importers import ImportFailure
 from annotator.models import Article, Sentence
-from annotator.services import articles, imports
+from annotator.services.articles import articles
 from annotator.services.errors import Duplicate
+from annotator.services.exchange import imports
 from tests.conftest import SAMPLE_TEXT
 
 
@@ -168,7 +169,7 @@ def test_missing_title_comes_from_the_first_line(app, admin):
 
 
 def test_failure_midway_keeps_what_came_before(app, admin, monkeypatch):
-    from annotator.services import articles
+    from annotator.services.articles import articles
 
     real = articles.create_article
     calls = []

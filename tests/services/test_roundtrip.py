@@ -22,17 +22,17 @@ from annotator.models import (
     Source,
     User,
 )
-from annotator.services import exports
 from annotator.services import sources as registry
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import (
+from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
     get_sentence,
     update_annotation,
 )
 from annotator.services.errors import Invalid
-from annotator.services.reload import is_export_document, reload_export
+from annotator.services.exchange import exports
+from annotator.services.exchange.reload import is_export_document, reload_export
+from annotator.services.review.adjudication import adjudicate
 
 EVERYONE = User(username="everyone", role=Role.ADMIN)  # a reader that survives wiping the tables
 TRICKY = '=HYPERLINK("http://x") "quoted", comma\nnew line ‮ RTL'
@@ -176,7 +176,7 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
     assert (
         restored.active is False and restored.role == Role.REVIEWER
     )  # cannot log in until an admin acts
-    from annotator.services.users import check_password
+    from annotator.services.accounts.users import check_password
 
     assert not check_password(restored, "")
     # The history came back too, and new work gets fresh ids (PostgreSQL sequences moved on).

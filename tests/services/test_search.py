@@ -7,16 +7,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
-from annotator.services import boundaries
 from annotator.services import search as svc
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import (
+from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
     restore_annotation,
     update_annotation,
 )
+from annotator.services.articles import boundaries
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.review.adjudication import adjudicate
 
 STORY = (
     "Russia leaves Kherson\n\n"
@@ -278,7 +278,7 @@ def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
 def test_the_article_list_reaches_every_article_a_page_at_a_time(
     app, make_article, make_user
 ) -> None:  # noqa: ANN001
-    from annotator.services.article_list import list_page
+    from annotator.services.articles.listing import list_page
 
     viewer = make_user("reviewer", "pager")
     for number in range(7):

@@ -7,11 +7,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate, delete_annotation, update_annotation
-from annotator.services.boundaries import edit_text
+from annotator.services.annotations.annotations import (
+    annotate,
+    delete_annotation,
+    update_annotation,
+)
+from annotator.services.annotations.similar import (
+    rebuild_index,
+    similar_claims,
+    similar_to_sentence,
+)
+from annotator.services.articles.boundaries import edit_text
 from annotator.services.errors import Invalid
-from annotator.services.similar import rebuild_index, similar_claims, similar_to_sentence
+from annotator.services.review.adjudication import adjudicate
 
 FIRST = (
     "Flood barrier row\n\n"
@@ -206,7 +214,7 @@ def test_matched_from_is_recorded_and_checked(two, reviewer, make_user) -> None:
 
 
 def _export(viewer) -> str:  # noqa: ANN001
-    from annotator.services import exports
+    from annotator.services.exchange import exports
 
     options = exports.parse_options({"all_articles": "1"})
     return "".join(
@@ -219,7 +227,7 @@ def test_matched_from_survives_the_json_round_trip(two, reviewer, admin, renumbe
     import json
 
     from annotator.models import Annotation, Article
-    from annotator.services.reload import reload_export
+    from annotator.services.exchange.reload import reload_export
 
     first, second = two
     earlier = judge(first, reviewer)
@@ -261,7 +269,7 @@ def test_matched_from_is_in_the_csv_and_jsonl_exports(two, reviewer, admin, form
     import io
     import json
 
-    from annotator.services import exports
+    from annotator.services.exchange import exports
 
     first, second = two
     earlier = judge(first, reviewer)
@@ -322,7 +330,7 @@ def test_the_rare_word_finds_its_claim_among_many_common_ones(
 ) -> None:  # noqa: ANN001
     """The engine ranks only the rows holding the rarer words once common words fill the budget,
     and BM25 over every word of the sentence orders what it offers."""
-    from annotator.services import similar
+    from annotator.services.annotations import similar
 
     crowd, query = crowded
     sentence = query.sentences[-1]

@@ -10,8 +10,8 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import EvidenceLink, Revision, Source, SourceDomain
-from annotator.services import annotations as annotation_service
 from annotator.services import sources as svc
+from annotator.services.annotations import annotations as annotation_service
 from annotator.services.audit import history
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.serialize import annotation_data, source_data

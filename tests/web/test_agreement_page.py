@@ -8,8 +8,8 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Revision
-from annotator.services.adjudication import get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import get_adjudication
 from tests.conftest import login
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, Assignment
-from annotator.services import assignments, status
-from annotator.services.adjudication import get_adjudication
-from annotator.services.agreement_tables import Scope, agreement_tables
-from annotator.services.annotations import annotate, update_annotation
+from annotator.services.annotations.annotations import annotate, update_annotation
+from annotator.services.desk import assignments, status
+from annotator.services.review.adjudication import get_adjudication
+from annotator.services.review.agreement import Scope, agreement_tables
 from tests.conftest import count, login
 
 

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from annotator.extensions import db
 from annotator.models import Annotation
-from annotator.services import annotations as annotation_service
 from annotator.services import sources as source_service
+from annotator.services.annotations import annotations as annotation_service
 from annotator.web import forms as form_module
 from tests.conftest import REUTERS, login
 

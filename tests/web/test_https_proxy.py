@@ -112,7 +112,7 @@ def test_a_proxy_cannot_be_spoofed_past_the_configured_hops(make_app, reviewer):
 def test_exports_link_to_the_public_url_never_to_the_host_header(
     app, client, make_app, reviewer, make_article, token_for
 ):
-    from annotator.services.annotations import annotate
+    from annotator.services.annotations.annotations import annotate
 
     assert make_app(PUBLIC_URL="https://desk.example.org").config["PUBLIC_URL"] == (
         "https://desk.example.org/"

@@ -315,12 +315,12 @@ def test_account_page_shows_a_new_token_once(client, reviewer):
 
 
 def test_unexpected_errors_show_a_sentence_not_a_trace(app, client, reviewer, monkeypatch):
-    from annotator.services import article_list
+    from annotator.services.articles import listing
 
     def boom(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(article_list, "list_page", boom)
+    monkeypatch.setattr(listing, "list_page", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(client, reviewer)
     response = client.get("/")

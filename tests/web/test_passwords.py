@@ -9,7 +9,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import ApiToken, User
-from annotator.services import passwords, users
+from annotator.services.accounts import passwords, users
 from annotator.services.errors import Invalid
 from tests.conftest import PASSWORD, csrf_from, login
 

@@ -11,8 +11,8 @@ from flask import Flask
 
 from annotator.extensions import db
 from annotator.services import publishing
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import adjudicate
 from tests.conftest import login
 
 SECRET_NOTE = "reviewer-private-note-7731"  # noqa: S105 - a marker, not a password

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import login
 
 STORY = "Kherson\n\nUnproven footage showed soldiers crossing the river. The bridge <b>was</b> destroyed."

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import event
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import csrf_from, login
 
 

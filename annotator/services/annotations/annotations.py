@@ -23,7 +23,9 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import assignments, audit, ratings, status
+from annotator.services import audit
+from annotator.services.annotations import ratings
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
@@ -200,8 +202,10 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
 
 
 def check_matched_from(matched: int | None, actor: User, itself: int | None = None) -> None:
-    """Refuse a match the actor could not have seen (services/similar.py has the rule)."""
-    from annotator.services.similar import refuse_unseen_match  # similar imports this module
+    """Refuse a match the actor could not have seen (services/annotations/similar.py has the rule)."""
+    from annotator.services.annotations.similar import (
+        refuse_unseen_match,  # similar imports this module
+    )
 
     refuse_unseen_match(matched, actor, itself)
 

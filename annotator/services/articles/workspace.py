@@ -11,8 +11,8 @@ from sqlalchemy import Row
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services.annotations import links_for_article, visible_to
-from annotator.services.articles import get_article
+from annotator.services.annotations.annotations import links_for_article, visible_to
+from annotator.services.articles.articles import get_article
 from annotator.services.serialize import span_data
 from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
 from annotator.text.language import is_english, language_label

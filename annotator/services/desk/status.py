@@ -32,8 +32,8 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit
-from annotator.services.disagreements import open_disagreements
 from annotator.services.errors import Conflict, Forbidden, Invalid
+from annotator.services.review.disagreements import open_disagreements
 from annotator.services.validation import Problems
 
 LABELS = {
