@@ -67,7 +67,7 @@ def build() -> list[User]:
     return people
 
 
-def timed(fn, repeat: int = 1) -> float:  # noqa: ANN001
+def timed(fn, repeat: int = 1) -> float:
     """CPU milliseconds of this process per call: steadier than wall time on a shared machine
     (SQLite runs in-process, so its work is counted too)."""
     start = time.process_time()

@@ -53,7 +53,7 @@ def vm_hwm_kb() -> int:
     return 0
 
 
-def app_for(db_path: Path, instance: Path):  # noqa: ANN201
+def app_for(db_path: Path, instance: Path):
     from annotator import create_app
 
     return create_app(

@@ -94,7 +94,7 @@ def parsers() -> None:
         )
 
 
-def _time(call) -> float:  # noqa: ANN001
+def _time(call) -> float:
     started = time.perf_counter()
     call()
     return time.perf_counter() - started

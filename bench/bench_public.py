@@ -95,7 +95,7 @@ def wire_bytes(port: int, path: str) -> tuple[int, int]:
     return sizes[0], sizes[1]
 
 
-def render_times(app, path: str) -> tuple[float, float]:  # noqa: ANN001
+def render_times(app, path: str) -> tuple[float, float]:
     """Median in-process time of a page render (cache off) and of the static stylesheet."""
     app.config["PUBLIC_CACHE_SECONDS"] = 0
     client = app.test_client()

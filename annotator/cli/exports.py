@@ -69,7 +69,7 @@ def export_command(
     until,
     adjudicated,
     rows,
-    bom,  # noqa: ANN001
+    bom,
     include_history,
     all_articles,
     base_url,

@@ -50,7 +50,7 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
             on_outcome=_tell_duplicate,
             on_progress=bar.show,
         )
-    except BaseException as error:  # noqa: BLE001 - say what is kept, then stop
+    except BaseException as error:
         bar.close()
         click.echo(
             f"{report.articles.summary()} before stopping: the articles imported so far are kept.",

@@ -189,7 +189,7 @@ def search(
     return SearchPage(raw, _hydrate(rows, query, viewer), total, offset, limit)
 
 
-def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C901
+def _matches(query: Query, flt: SearchFilter, viewer: User):
     si = SearchEntry.__table__
     link = EvidenceLink.__table__.alias("hit_link")
     ann = Annotation.__table__.alias("hit_annotation")
@@ -262,8 +262,8 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
     return statement, rank
 
 
-def _sentence_condition(  # noqa: ANN202
-    si,  # noqa: ANN001
+def _sentence_condition(
+    si,
     verdicts: tuple[str, ...],
     reviewer_id: int | None,
     viewer: User,
@@ -287,7 +287,7 @@ def _user_id(name: str) -> int:
     return found
 
 
-def _dates(art, flt: SearchFilter) -> list[Any]:  # noqa: ANN001
+def _dates(art, flt: SearchFilter) -> list[Any]:
     """The article's own publication date, or the day it was imported when it has none."""
     conditions = []
     if flt.since:
@@ -372,7 +372,7 @@ def _hydrate(rows: list[Any], query: Query, viewer: User) -> list[Hit]:
     return hits
 
 
-def _rows(model, ids: list[int]) -> dict[int, Any]:  # noqa: ANN001
+def _rows(model, ids: list[int]) -> dict[int, Any]:
     if not ids:
         return {}
     return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}

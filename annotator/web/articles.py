@@ -35,7 +35,7 @@ bp = Blueprint("articles", __name__)
 
 @bp.get("/")
 @login_required
-def index():  # noqa: ANN201
+def index():
     if not request.args and queue_service.has_open_work(current_user):
         return redirect(url_for("desk.queue"))  # a reviewer with assignments starts at their queue
     search = request.args.get("q", "")[:200]
@@ -76,7 +76,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 @admin_required
-def create():  # noqa: ANN201
+def create():
     form = ArticleForm()
     if form.validate_on_submit():
         data = {
@@ -112,7 +112,7 @@ def create():  # noqa: ANN201
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit(article_id: int):  # noqa: ANN201
+def edit(article_id: int):
     """Fix an article's details or text; annotations follow their words."""
     article = article_service.get_article(article_id)
     form = ArticleForm(obj=article)
@@ -151,7 +151,7 @@ def edit(article_id: int):  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>")
 @login_required
-def view(article_id: int):  # noqa: ANN201
+def view(article_id: int):
     assignments.require_access(article_id, current_user)
     page = workspace(
         article_id,
@@ -179,7 +179,7 @@ def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | No
 
 @bp.post("/articles/<int:article_id>/sentences/<int:sentence_id>/annotation")
 @login_required
-def save(article_id: int, sentence_id: int):  # noqa: ANN201
+def save(article_id: int, sentence_id: int):
     """The no-JavaScript save: create or update the reviewer's annotation of this sentence."""
     sentence = _sentence_of(article_id, sentence_id)
     form = AnnotationForm()
@@ -230,7 +230,7 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/annotations/<int:annotation_id>/delete")
 @login_required
-def delete_annotation(annotation_id: int):  # noqa: ANN201
+def delete_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
     back = url_for(
@@ -247,7 +247,7 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
 
 @bp.post("/annotations/<int:annotation_id>/restore")
 @login_required
-def restore_annotation(annotation_id: int):  # noqa: ANN201
+def restore_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True

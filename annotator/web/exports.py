@@ -15,7 +15,7 @@ bp = Blueprint("exports", __name__)
 
 @bp.get("/export")
 @login_required
-def index():  # noqa: ANN201
+def index():
     return render_template(
         "exports/index.html",
         formats=[
@@ -30,5 +30,5 @@ def index():  # noqa: ANN201
 
 @bp.get("/export/download")
 @login_required
-def download():  # noqa: ANN201
+def download():
     return export_response(request.args.get("format", "csv"), request.args, current_user)

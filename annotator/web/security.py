@@ -95,7 +95,7 @@ def _load_user(token: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
+def _load_from_remember_cookie(_request) -> User | None:
     cookie = request.cookies.get(remember_cookie_name(current_app))
     if not cookie:
         return None
@@ -115,7 +115,7 @@ def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
     return user
 
 
-def _write(work):  # noqa: ANN001, ANN202
+def _write(work):
     """Run a small session write (last use, a renewal) without upsetting the request's transaction.
 
     On a read request the work gets a connection and a transaction of its own, kept whatever the

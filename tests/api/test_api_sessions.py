@@ -10,7 +10,7 @@ from annotator.services.accounts import users
 from tests.conftest import csrf_from, login
 
 
-def api_write(client, csrf: str):  # noqa: ANN001, ANN201
+def api_write(client, csrf: str):
     """A cookie-authenticated write (PATCH of a missing annotation): a live session gets as far
     as the 404, an ended one stops at 401."""
     return client.patch(

@@ -15,7 +15,7 @@ from annotator.services.exchange import imports
 from tests.conftest import SAMPLE_TEXT
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
@@ -174,7 +174,7 @@ def test_failure_midway_keeps_what_came_before(app, admin, monkeypatch):
     real = articles.create_article
     calls = []
 
-    def flaky(data, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def flaky(data, **kwargs):
         calls.append(data["title"])
         article = real(data, **kwargs)
         if len(calls) == 3:

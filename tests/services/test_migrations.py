@@ -27,14 +27,14 @@ pytestmark = [
 ]
 
 
-def _mapped(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+def _mapped(obj, name, type_, reflected, compare_to) -> bool:
     """The search index's full-text parts live outside the ORM (see annotator/models/search.py)."""
     from annotator.models.search import UNMAPPED
 
     return not (name in UNMAPPED or (name or "").startswith("search_fts"))
 
 
-def _differences(connection) -> list[object]:  # noqa: ANN001
+def _differences(connection) -> list[object]:
     context = MigrationContext.configure(
         connection,
         opts={

@@ -167,7 +167,7 @@ def test_the_slow_password_check_holds_no_write_lock(app, client, reviewer, monk
     took_the_lock: list[bool] = []
     check = users.password_matches
 
-    def checking(candidate, password):  # noqa: ANN001, ANN202
+    def checking(candidate, password):
         other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")

@@ -19,7 +19,7 @@ def long_text(sentences: int) -> str:
 def count_queries(app, fn):
     statements = []
 
-    def before(conn, cursor, statement, *args):  # noqa: ANN001
+    def before(conn, cursor, statement, *args):
         statements.append(statement)
 
     engine = db.engine

@@ -40,7 +40,7 @@ LOAD_FOR_STATE = (
 )
 
 
-def visible_to(viewer: User):  # noqa: ANN201 - a SQL condition
+def visible_to(viewer: User):
     """Reviewers judge independently and see only their own work; admins see everyone's."""
     live = Annotation.deleted_at.is_(None)
     return live if viewer.is_admin else db.and_(live, Annotation.reviewer_id == viewer.id)
@@ -59,7 +59,7 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
     )
 
 
-def link_query():  # noqa: ANN201 - a SELECT to narrow down
+def link_query():
     """Evidence links as plain columns with their registry entry's name, in saved order."""
     return (
         db.select(

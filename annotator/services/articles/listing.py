@@ -76,7 +76,7 @@ def _key_of(article: Article, sort: str) -> list[Any]:
     return [article.title.lower(), article.id] if sort == "title" else [article.id]
 
 
-def _after(key: list[Any], values: list[Any]) -> Any:  # noqa: ANN401
+def _after(key: list[Any], values: list[Any]) -> Any:
     """Rows after ``values`` in ``key`` order, spelt so that SQLite walks the index from there:
     it uses no index for a row-value comparison on an expression such as lower(title)."""
     if len(key) == 1:
@@ -84,7 +84,7 @@ def _after(key: list[Any], values: list[Any]) -> Any:  # noqa: ANN401
     return and_(key[0] >= values[0], or_(key[0] > values[0], key[1] > values[1]))
 
 
-def _before(key: list[Any], values: list[Any]) -> Any:  # noqa: ANN401
+def _before(key: list[Any], values: list[Any]) -> Any:
     if len(key) == 1:
         return key[0] < values[0]
     return and_(key[0] <= values[0], or_(key[0] < values[0], key[1] < values[1]))
@@ -199,7 +199,7 @@ def _offset_page(
     )
 
 
-def _counts(viewer: User, ids: list[int] | None, *, mine_only: bool):  # noqa: ANN202
+def _counts(viewer: User, ids: list[int] | None, *, mine_only: bool):
     query = (
         select(Sentence.article_id, func.count(func.distinct(Annotation.sentence_id)).label("n"))
         .join(Annotation, Annotation.sentence_id == Sentence.id)
@@ -276,7 +276,7 @@ def next_article_to_review(*, viewer: User, chunk: int = 200) -> Article | None:
 
 
 # The desk's columns and filters
-def _due_expr():  # noqa: ANN202
+def _due_expr():
     return (
         db.select(db.func.min(Assignment.due_date))
         .where(Assignment.article_id == Article.id)

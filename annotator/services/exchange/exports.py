@@ -163,7 +163,7 @@ def export_records(
 BATCH = 1000  # rows per fetch; also the size of the IN (...) lists for links and revisions
 
 
-def _filtered(query, flt: ExportFilter):  # noqa: ANN001, ANN202 - a Select
+def _filtered(query, flt: ExportFilter):
     if flt.articles:
         query = query.where(Sentence.article_id.in_(flt.articles))
     if flt.verdicts:
