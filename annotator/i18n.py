@@ -81,6 +81,13 @@ def language_name(code: str | None) -> str:
     return f"{name} ({code})" if name else language_label(code)
 
 
+def language_only(code: str) -> str:
+    """A language's name alone, in the page's language: "Spanish" (for lists of languages)."""
+    locale = get_locale()
+    name = locale.languages.get(code) if locale else None
+    return name or language_name(code).split(" (")[0]
+
+
 def select_locale() -> str:
     """The request's locale: the user's setting, else the desk's, else Accept-Language, else English."""
     from flask_login import current_user
@@ -196,6 +203,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["word"] = word
     app.jinja_env.globals["language_name"] = language_name
+    app.jinja_env.filters["language_only"] = language_only
+    from annotator.text.cues import CUE_LANGUAGES
+
+    app.jinja_env.globals["cue_languages"] = CUE_LANGUAGES
     app.jinja_env.globals["change_kind"] = change_kind
 
     @app.context_processor

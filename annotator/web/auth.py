@@ -12,7 +12,8 @@ from flask_login import current_user, login_required
 
 from annotator import uow
 from annotator.locales import locale_names
-from annotator.services import languages, passwords, sessions, throttle, users
+from annotator.services import languages
+from annotator.services.accounts import passwords, sessions, throttle, users
 from annotator.services.errors import Invalid
 from annotator.web import security
 from annotator.web.forms import (
@@ -48,7 +49,7 @@ def _duration(seconds: int) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login():
     if current_user.is_authenticated:
         return redirect(url_for("articles.index"))
     form = LoginForm()
@@ -87,7 +88,7 @@ def login():  # noqa: ANN201
 
 
 @bp.post("/logout")
-def logout():  # noqa: ANN201
+def logout():
     form = ButtonForm()
     if form.validate_on_submit():
         token = session.get("_user_id")
@@ -100,7 +101,7 @@ def logout():  # noqa: ANN201
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():  # noqa: ANN201
+def account():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
@@ -140,7 +141,7 @@ def language():  # noqa: ANN201
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # noqa: ANN201
+def change_password():
     form = PasswordForm()
     form.password.label.text = _(
         "New password (%(n)s characters or more; a few unrelated words work well)",
@@ -160,7 +161,7 @@ def change_password():  # noqa: ANN201
                 revoke_tokens=bool(form.revoke_tokens.data),
             )
 
-        def done(ended: int):  # noqa: ANN202
+        def done(ended: int):
             if here is not None:
                 security.replace_token(sessions.rotate(here))
             return flashed(
@@ -184,7 +185,7 @@ def change_password():  # noqa: ANN201
 
 @bp.post("/account/sessions/end")
 @login_required
-def end_sessions():  # noqa: ANN201
+def end_sessions():
     """Sign out everywhere: every session and remember-cookie of this user, this one included."""
     if ButtonForm().validate_on_submit():
         sessions.end_all(current_user, actor=current_user, reason="signed out everywhere")
@@ -196,7 +197,7 @@ def end_sessions():  # noqa: ANN201
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
-def revoke_token(token_id: int):  # noqa: ANN201
+def revoke_token(token_id: int):
     if ButtonForm().validate_on_submit():
         token = users.revoke_token(current_user, token_id)
         flash(_("Token %(prefix)s… no longer works.", prefix=token.prefix), "info")

@@ -34,7 +34,7 @@ KIND_NAMES = {
 
 @bp.get("/search")
 @login_required
-def index():  # noqa: ANN201
+def index():
     raw = request.args.get("q", "")
     params = {name: request.args.getlist(name) for name in FILTERS}
     if not current_user.is_admin:

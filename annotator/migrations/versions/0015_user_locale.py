@@ -1,7 +1,7 @@
 """user locale: each user's own interface language (None follows the desk's default)
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0017
 Create Date: 2026-12-06 03:20:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0012"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
