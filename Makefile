@@ -29,15 +29,15 @@ run: $(VENV)/.installed
 # tests/unit/test_catalogs.py fails until each shipped catalog translates them.
 POT := annotator/translations/messages.pot
 i18n: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k t --add-location=file \
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k _l -k lazy_gettext -k t --add-location=file \
 		--sort-by-file --project annotator --copyright-holder "annotator contributors" -o $(POT) .
-	$(BIN)/pybabel update --quiet -i $(POT) -d annotator/translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel --quiet update -i $(POT) -d annotator/translations --ignore-obsolete --no-fuzzy-matching
 	$(MAKE) --no-print-directory i18n-compile
 
 # The compiled catalogs (.mo) are generated, not committed: built here at install, and again by the
 # app at start for any that is missing or older than its .po (annotator/i18n.py).
 i18n-compile:
-	$(BIN)/pybabel compile --quiet -d annotator/translations
+	$(BIN)/pybabel --quiet compile -d annotator/translations
 
 AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
 SHEETJS := $(VENV)/sheet/node_modules/xlsx/package.json
