@@ -93,7 +93,9 @@ def _http_error(error: HTTPException):
         from flask import current_app
 
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        message = _("The upload is larger than the limit of %(mb)s MB.", mb=round(limit / 1024 / 1024))
+        message = _(
+            "The upload is larger than the limit of %(mb)s MB.", mb=round(limit / 1024 / 1024)
+        )
     if error.description and error.description != type(error).description and status != 413:
         message = error.description  # a specific reason given by our code
     return error_response(status, message)

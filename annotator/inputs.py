@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import format_number
+from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
@@ -33,6 +35,14 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def _between(minimum: int, maximum: int) -> str:
+    return _(
+        "must be a whole number from %(minimum)s to %(maximum)s.",
+        minimum=format_number(minimum),
+        maximum=format_number(maximum),
+    )
 
 
 def _refuse_constant(name: str) -> None:
@@ -99,10 +109,10 @@ def whole_number(
     text = raw.strip() if isinstance(raw, str) else ""
     digits = text.removeprefix("-") if minimum < 0 else text
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 12):
-        raise Invalid({name: f"must be a whole number from {minimum:,} to {maximum:,}."})
+        raise Invalid({name: _between(minimum, maximum)})
     number = int(text)
     if not minimum <= number <= maximum:
-        raise Invalid({name: f"must be a whole number from {minimum:,} to {maximum:,}."})
+        raise Invalid({name: _between(minimum, maximum)})
     return number
 
 

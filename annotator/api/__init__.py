@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, g, jsonify, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -69,9 +70,9 @@ def json_body() -> dict[str, Any]:
         abort(415)
     body = request.get_json(silent=True)
     if body is None:
-        abort(400, "The request body is not valid JSON.")
+        abort(400, _("The request body is not valid JSON."))
     if not isinstance(body, dict):
-        raise Invalid({"body": "must be a JSON object."})
+        raise Invalid({"body": _("must be a JSON object.")})
     return body
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+
 from annotator.fields import limit
 from annotator.text.domains import ascii_host, ascii_url, url_problem
 
@@ -22,17 +25,20 @@ class Problems(dict[str, str]):
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self[name] = "must be text."
+            self[name] = _("must be text.")
             return ""
         value = value.strip()
         if required and not value:
-            self[name] = f"{label.capitalize()} is required."
+            self[name] = _("%(field)s is required.", field=label.capitalize())
         elif len(value) > limit:
-            self[name] = (
-                f"{label.capitalize()} is {len(value):,} characters long; the limit is {limit:,}."
+            self[name] = _(
+                "%(field)s is %(length)s characters long; the limit is %(limit)s.",
+                field=label.capitalize(),
+                length=format_number(len(value)),
+                limit=format_number(limit),
             )
         elif "\x00" in value:
-            self[name] = f"{label.capitalize()} contains a NUL character."
+            self[name] = _("%(field)s contains a NUL character.", field=label.capitalize())
         return value
 
     def url(self, name: str, value: object, *, required: bool = False) -> str | None:
@@ -45,9 +51,11 @@ class Problems(dict[str, str]):
             return None
         url = ascii_url(text)
         if len(url.encode()) > MAX_URL:  # an index entry must stay small (PostgreSQL's btree)
-            self[name] = (
-                f"URL is {len(url.encode()):,} bytes long once encoded; the limit is {MAX_URL:,} "
-                "(a non-ASCII character counts as several)."
+            self[name] = _(
+                "URL is %(length)s bytes long once encoded; the limit is %(limit)s "
+                "(a non-ASCII character counts as several).",
+                length=format_number(len(url.encode())),
+                limit=format_number(MAX_URL),
             )
             return None
         return url
@@ -63,7 +71,7 @@ class Problems(dict[str, str]):
                 return date.fromisoformat(text).isoformat()
             return datetime.fromisoformat(text).isoformat()
         except ValueError:
-            self[name] = "must be a date like 2022-11-11 (or an ISO 8601 date and time)."
+            self[name] = _("must be a date like 2022-11-11 (or an ISO 8601 date and time).")
             return None
 
     def choice(self, name: str, value: object, choices: type, *, required: bool = True):
@@ -71,6 +79,10 @@ class Problems(dict[str, str]):
         if value in (None, "") and not required:
             return None
         if value not in allowed:
-            self[name] = f"must be one of {', '.join(allowed)} (got {str(value)[:40]!r})."
+            self[name] = _(
+                "must be one of %(allowed)s (got %(value)s).",
+                allowed=", ".join(allowed),
+                value=repr(str(value)[:40]),
+            )
             return None
         return choices(value)

@@ -112,7 +112,8 @@ def clear(article_id: int, sentence_id: int):
     form = ClearForm(prefix=f"c{sentence_id}")
     if not form.validate_on_submit():
         abort(
-            400, _("The form's security token is missing or expired. Reload the page and try again.")
+            400,
+            _("The form's security token is missing or expired. Reload the page and try again."),
         )
     back = _back(article_id, sentence_id)
     return submit(

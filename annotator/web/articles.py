@@ -324,7 +324,11 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
             found = sentence.text.find(claim)
             if found < 0:
                 raise Invalid(
-                    {"claim_text": _("these words do not occur in the sentence; copy them exactly.")}
+                    {
+                        "claim_text": _(
+                            "these words do not occur in the sentence; copy them exactly."
+                        )
+                    }
                 )
             span = {"start": sentence.start + found, "end": sentence.start + found + len(claim)}
     return {

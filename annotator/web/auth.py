@@ -29,7 +29,6 @@ from annotator.web.submit import flashed, submit
 bp = Blueprint("auth", __name__)
 
 
-
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths, so a login link cannot send users elsewhere."""
     if (

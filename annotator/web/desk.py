@@ -15,8 +15,8 @@ from wtforms.validators import Length, Optional
 from annotator.inputs import lenient_number
 from annotator.locales import locale_names
 from annotator.models import Priority, Status
-from annotator.services.articles import articles as article_service
 from annotator.services import languages
+from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, status
 from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Invalid
@@ -26,7 +26,12 @@ from annotator.web.submit import flashed, submit
 
 bp = Blueprint("desk", __name__)
 
-PRIORITY_WORDS = {"low": _l("Low"), "normal": _l("Normal"), "high": _l("High"), "urgent": _l("Urgent")}
+PRIORITY_WORDS = {
+    "low": _l("Low"),
+    "normal": _l("Normal"),
+    "high": _l("High"),
+    "urgent": _l("Urgent"),
+}
 PRIORITY_CHOICES = [
     (p.name.lower(), PRIORITY_WORDS.get(p.name.lower(), p.name.capitalize()))
     for p in reversed(Priority)
@@ -40,7 +45,9 @@ class AssignForm(FlaskForm):
     reviewers = StringField(
         _l("Reviewers (user names, comma-separated)"), validators=[Length(max=2000)]
     )
-    count = StringField(_l("…or this many of the least-loaded reviewers"), validators=[Length(max=4)])
+    count = StringField(
+        _l("…or this many of the least-loaded reviewers"), validators=[Length(max=4)]
+    )
     due_date = StringField(_l("Due date (YYYY-MM-DD, optional)"), validators=[Length(max=40)])
     priority = SelectField(_l("Priority"), choices=options(PRIORITY_CHOICES), default="normal")
     articles = HiddenField()  # bulk: comma-separated article ids from the article list
@@ -223,7 +230,9 @@ def change(assignment_id: int):
     article_id = a.article_id
     form = AssignmentForm(prefix=f"a{assignment_id}")
     if not form.validate_on_submit():
-        flash(_("Please correct the assignment: ") + "; ".join(sum(form.errors.values(), [])), "error")
+        flash(
+            _("Please correct the assignment: ") + "; ".join(sum(form.errors.values(), [])), "error"
+        )
         return _render_article(article_id, status_code=422)
     back = url_for("desk.article", article_id=article_id)
     return submit(

@@ -79,8 +79,12 @@ class ArticleForm(FlaskForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=most("article", "title"))])
     text = TextAreaField(_l("Text"), validators=[DataRequired(message=_l("Text is required."))])
     url = StringField(_l("URL"), validators=[Optional(), Length(max=most("article", "url"))])
-    outlet = StringField(_l("Outlet"), validators=[Optional(), Length(max=most("article", "outlet"))])
-    author = StringField(_l("Author"), validators=[Optional(), Length(max=most("article", "author"))])
+    outlet = StringField(
+        _l("Outlet"), validators=[Optional(), Length(max=most("article", "outlet"))]
+    )
+    author = StringField(
+        _l("Author"), validators=[Optional(), Length(max=most("article", "author"))]
+    )
     published_at = StringField(
         _l("Published (YYYY-MM-DD)"),
         validators=[Optional(), Length(max=most("article", "published_at"))],
@@ -94,7 +98,9 @@ class ArticleForm(FlaskForm):
 class LinkForm(Form):
     url = StringField(_l("Evidence URL"), validators=[Optional(), Length(max=most("link", "url"))])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=most("link", "title"))])
-    credibility = SelectField(_l("Credibility"), choices=options(LINK_CREDIBILITY_CHOICES), default="")
+    credibility = SelectField(
+        _l("Credibility"), choices=options(LINK_CREDIBILITY_CHOICES), default=""
+    )
     stance = SelectField(_l("Stance"), choices=options(STANCE_CHOICES), default="")
     override_reason = StringField(
         _l("Why differ from the registry"),
@@ -113,9 +119,12 @@ class AnnotationForm(FlaskForm):
     )
     verdict = RadioField(_l("Verdict"), choices=options(VERDICT_CHOICES))
     attributed_to = StringField(
-        _l("Attributed to"), validators=[Optional(), Length(max=most("annotation", "attributed_to"))]
+        _l("Attributed to"),
+        validators=[Optional(), Length(max=most("annotation", "attributed_to"))],
     )
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=most("annotation", "note"))])
+    note = TextAreaField(
+        _l("Note"), validators=[Optional(), Length(max=most("annotation", "note"))]
+    )
     links = FieldList(FormField(LinkForm), min_entries=1, max_entries=most("annotation", "links"))
 
 
@@ -166,7 +175,10 @@ class SourceForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(message=_l("Name is required.")), Length(max=most("source", "name"))],
+        validators=[
+            DataRequired(message=_l("Name is required.")),
+            Length(max=most("source", "name")),
+        ],
     )
     domains = TextAreaField(
         _l("Domains (one per line or separated by commas; a domain covers its subdomains)"),
@@ -187,4 +199,6 @@ class SourceForm(FlaskForm):
 class SourceImportForm(FlaskForm):
     """Upload of a registry CSV: name,domains,credibility,rationale."""
 
-    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file to import."))])
+    file = FileField(
+        _l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file to import."))]
+    )

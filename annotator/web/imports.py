@@ -143,13 +143,11 @@ def _preview_page(
     limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
     too_many = ""
     if len(sources) > limit:
-        too_many = (
-            _(
-                "These files hold %(n)s articles; the page imports at most %(limit)s at a time. "
-                "Split the file, or use `annotator import` on the command line.",
-                n=format_number(len(sources)),
-                limit=limit,
-            )
+        too_many = _(
+            "These files hold %(n)s articles; the page imports at most %(limit)s at a time. "
+            "Split the file, or use `annotator import` on the command line.",
+            n=format_number(len(sources)),
+            limit=limit,
         )
         sources = []
     previews = [imports.preview(source) for source in sources]

@@ -96,7 +96,9 @@ def _description(snap: dict[str, Any]) -> str:
     parts = [f"{counts[v]} {str(VERDICT_WORDS[v]).lower()}" for v in VERDICT_ORDER if counts[v]]
     total = len(snap["claims"])
     return ngettext(
-        "%(num)s claim checked: %(counts)s.", "%(num)s claims checked: %(counts)s.", total,
+        "%(num)s claim checked: %(counts)s.",
+        "%(num)s claims checked: %(counts)s.",
+        total,
         counts=", ".join(parts),
     )
 

@@ -10,6 +10,8 @@ import functools
 from importlib import resources
 
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from annotator.services.errors import Invalid
 
@@ -38,16 +40,16 @@ def problem(password: str, username: str = "") -> str | None:
     """Why this password is refused, as the end of a sentence about it, or None if it is fine."""
     shortest = min_length()
     if len(password) < shortest:
-        return f"must be at least {shortest} characters long."
+        return _("must be at least %(n)s characters long.", n=shortest)
     if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH:,} characters long."
+        return _("must be at most %(n)s characters long.", n=format_number(MAX_LENGTH))
     folded = password.casefold()
     if folded in common_passwords() or folded.strip() in common_passwords():
-        return (
+        return _(
             "is one of the most common passwords; choose another (a few unrelated words work well)."
         )
     if _repetitive(folded) or _sequential(folded):
-        return (
+        return _(
             "is a repeated or sequential pattern; choose another (a few unrelated words work well)."
         )
     rest = folded
@@ -55,7 +57,7 @@ def problem(password: str, username: str = "") -> str | None:
         if len(name) >= 3:
             rest = rest.replace(name, "")
     if rest != folded and len(rest) < shortest // 2:  # "annotator2026", "alice!alice"
-        return "must not be mostly your username or the application's name."
+        return _("must not be mostly your username or the application's name.")
     return None
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from annotator.extensions import db
 from annotator.fields import USER, USERNAME_RE
@@ -51,7 +53,13 @@ def check_password(user: User | None, password: str) -> bool:
 def validate_password(password: str, username: str = "") -> None:
     """Refuse passwords that are too long to hash, short, common or guessable (services.accounts.passwords)."""
     if len(password) > PASSWORD.limit:
-        raise Invalid({"password": f"must be at most {PASSWORD.limit:,} characters long."})
+        raise Invalid(
+            {
+                "password": _(
+                    "must be at most %(n)s characters long.", n=format_number(PASSWORD.limit)
+                )
+            }
+        )
     passwords.validate(password, username)
 
 
@@ -60,11 +68,11 @@ def create_user(username: str, password: str, role: Role | str = Role.REVIEWER) 
     username = (username or "").strip()
     problems: dict[str, str] = {}
     if not USERNAME_RE.match(username):
-        problems["username"] = "use 2 to 64 letters, digits, dots, dashes or underscores."
+        problems["username"] = _("use 2 to 64 letters, digits, dots, dashes or underscores.")
     elif find_user(username) is not None:
-        problems["username"] = f"“{username}” is already taken."
+        problems["username"] = _("“%(name)s” is already taken.", name=username)
     if role not in set(Role):
-        problems["role"] = "must be admin or reviewer."
+        problems["role"] = _("must be admin or reviewer.")
     if problems:
         raise Invalid(problems)
     validate_password(password, username)
@@ -146,7 +154,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     Deactivating ends the user's sessions and revokes their API tokens, so reactivating the
     account later brings none of them back."""
     if user.id == actor.id and not active:
-        raise Invalid({"active": "you cannot deactivate your own account."})
+        raise Invalid({"active": _("you cannot deactivate your own account.")})
     if user.active == active:
         return
     user.active = active
@@ -169,9 +177,9 @@ def change_password(
     Ends the user's other sessions (all but ``keep``, the one making the change); API tokens stay
     unless ``revoke_tokens``. Returns how many sessions were ended."""
     if not check_password(user, current or ""):
-        raise Invalid({"current_password": "is not your current password."})
+        raise Invalid({"current_password": _("is not your current password.")})
     if new == current:
-        raise Invalid({"password": "must differ from your current password."})
+        raise Invalid({"password": _("must differ from your current password.")})
     validate_password(new, user.username)
     user.password_hash = hash_password(new)
     user.must_change_password = False

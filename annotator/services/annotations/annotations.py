@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -113,7 +114,7 @@ def get_annotation(
 def get_sentence(sentence_id: object) -> Sentence:
     """A sentence of a live article, or NotFound."""
     if not isinstance(sentence_id, int) or isinstance(sentence_id, bool):
-        raise Invalid({"sentence_id": "must be the id number of a sentence."})
+        raise Invalid({"sentence_id": _("must be the id number of a sentence.")})
     sentence = db.session.scalar(
         db.select(Sentence)
         .join(Article, Sentence.article_id == Article.id)
@@ -190,7 +191,7 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
     _require_owner(ann, actor)
     _lock(ann)
     if ann.deleted_at is None:
-        raise Invalid({"id": "this annotation is not deleted."})
+        raise Invalid({"id": _("this annotation is not deleted.")})
     ann.deleted_at = None
     ann.updated_at = utcnow()
     _flush_or_conflict(ann)
@@ -228,7 +229,9 @@ def _check_version(ann: Annotation, expected: object) -> None:
     if not isinstance(expected, int) or isinstance(expected, bool):
         raise Invalid(
             {
-                "version": "is required: send the version you last read, to avoid overwriting newer work."
+                "version": _(
+                    "is required: send the version you last read, to avoid overwriting newer work."
+                )
             }
         )
     if expected != ann.version:
@@ -252,7 +255,7 @@ def _flush_or_conflict(ann: Annotation) -> None:
 def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:
     unknown = sorted(set(data) - set(allowed))
     if unknown:
-        raise Invalid({name: "is not a field you can set on an annotation." for name in unknown})
+        raise Invalid({name: _("is not a field you can set on an annotation.") for name in unknown})
 
 
 def _clean(
@@ -294,7 +297,7 @@ def _clean(
     if not partial or "matched_from" in data:
         matched = data.get("matched_from")
         if matched is not None and (not isinstance(matched, int) or isinstance(matched, bool)):
-            problems["matched_from"] = "must be the id of an earlier annotation, or null."
+            problems["matched_from"] = _("must be the id of an earlier annotation, or null.")
         clean["matched_from"] = matched
     if not partial or "links" in data:
         clean["links"] = _clean_links(
@@ -309,15 +312,17 @@ def _clean_span(sentence: Sentence, span: object, problems: Problems) -> tuple[i
     if span is None:
         return None
     if not isinstance(span, dict) or set(span) != {"start", "end"}:
-        problems["span"] = 'must be null or {"start": n, "end": n} in article offsets.'
+        problems["span"] = _('must be null or {"start": n, "end": n} in article offsets.')
         return None
     start, end = span["start"], span["end"]
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-        problems["span"] = "start and end must be whole numbers."
+        problems["span"] = _("start and end must be whole numbers.")
         return None
     if not sentence.start <= start < end <= sentence.end:
-        problems["span"] = (
-            f"must lie inside the sentence ({sentence.start} to {sentence.end}) with start before end."
+        problems["span"] = _(
+            "must lie inside the sentence (%(start)s to %(end)s) with start before end.",
+            start=sentence.start,
+            end=sentence.end,
         )
         return None
     if (start, end) == (sentence.start, sentence.end):
@@ -327,16 +332,18 @@ def _clean_span(sentence: Sentence, span: object, problems: Problems) -> tuple[i
 
 def _clean_links(links: object, problems: Problems, most: int) -> list[dict[str, Any]]:
     if not isinstance(links, list):
-        problems["links"] = "must be a list of links."
+        problems["links"] = _("must be a list of links.")
         return []
     if len(links) > most:
-        problems["links"] = f"at most {most} links per annotation (got {len(links)})."
+        problems["links"] = _(
+            "at most %(most)s links per annotation (got %(got)s).", most=most, got=len(links)
+        )
         return []
     clean = []
     for i, link in enumerate(links):
         name = f"links[{i}]"
         if not isinstance(link, dict):
-            problems[name] = "must be an object with a url."
+            problems[name] = _("must be an object with a url.")
             continue
         # credibility_source and source are read-only: accepted so a link read can be sent back.
         unknown = set(link) - {
@@ -349,7 +356,7 @@ def _clean_links(links: object, problems: Problems, most: int) -> list[dict[str,
             "source",
         }
         if unknown:
-            problems[name] = f"unknown field {sorted(unknown)[0]!r}."
+            problems[name] = _("unknown field %(field)s.", field=repr(sorted(unknown)[0]))
             continue
         url = problems.url(f"{name}.url", link.get("url"), required=True)
         title = problems.text(f"{name}.title", link.get("title"), limit=limit("link", "title"))
