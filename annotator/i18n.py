@@ -15,6 +15,7 @@ is not (a read-only site-packages), so a fresh clone or a wheel works without a 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,51 @@ CHANGE_KINDS = {
     "re-rated": _l("re-rated"),
     "retitled": _l("retitled"),
 }
+
+
+# What a revision did (services.annotations.history.ACTIONS), as the history pages say it.
+ACTION_WORDS = {
+    "created": _l("created"),
+    "changed": _l("changed"),
+    "deleted": _l("deleted"),
+    "restored": _l("restored"),
+    "moved": _l("moved"),
+    "imported": _l("imported"),
+    "assigned": _l("assigned"),
+    "unassigned": _l("unassigned"),
+    "reassigned": _l("reassigned"),
+    "merged sentences": _l("merged sentences"),
+    "split a sentence": _l("split a sentence"),
+    "edited the text": _l("edited the text"),
+}
+FIELD_WORDS = {
+    "Verdict": _l("Verdict"),
+    "Attributed to": _l("Attributed to"),
+    "Note": _l("Note"),
+    "Claim span": _l("Claim span"),
+}
+
+
+def action_word(action: str) -> str:
+    """A revision's action ("created", "changed"...) in the page's language."""
+    return str(ACTION_WORDS.get(action, action))
+
+
+def change_what(what: str) -> str:
+    """A changed field's name ("Verdict", "Link https://…") in the page's language."""
+    if what.startswith("Link "):
+        return gettext("Link %(url)s", url=what[5:])
+    return str(FIELD_WORDS.get(what, what))
+
+
+def change_value(value: str) -> str:
+    """A changed value as the history shows it: a verdict, a rating and stance, a span."""
+    if value == "whole sentence":
+        return gettext("whole sentence")
+    span = re.fullmatch(r"characters (\d+)–(\d+)", value)
+    if span:
+        return gettext("characters %(start)s–%(end)s", start=span[1], end=span[2])
+    return ", ".join(word(part) for part in value.split(", "))
 
 
 def change_kind(kind: str) -> str:
@@ -208,6 +254,9 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["cue_languages"] = CUE_LANGUAGES
     app.jinja_env.globals["change_kind"] = change_kind
+    app.jinja_env.globals["change_what"] = change_what
+    app.jinja_env.globals["change_value"] = change_value
+    app.jinja_env.globals["action_word"] = action_word
 
     @app.context_processor
     def _language() -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
@@ -213,37 +214,62 @@ class Activity:
 
 
 def _summary(rev: Revision) -> tuple[str, list[Change]]:
+    """What a revision did, as a sentence in the reader's language (the verbs' words are
+    annotator.i18n.ACTION_WORDS, so the catalogs hold them)."""
     state = rev.after or rev.before or {}
-    verb = ACTIONS.get(rev.action, rev.action)
+    verb = _(ACTIONS.get(rev.action, rev.action))
+    stored = state.get("verdict")
+    verdict = _(str(stored)) if stored else ""  # the verdict's word (annotator.i18n.WORDS)
     if rev.entity == "annotation":
         changes = (
             []
             if rev.action in ("delete", "restore")
             else diff_states(rev.before if rev.action != "create" else None, rev.after)
         )
-        return f"{verb} annotation #{rev.entity_id} ({state.get('verdict', '')})", changes
+        return _(
+            "%(action)s annotation #%(id)s (%(verdict)s)",
+            action=verb,
+            id=rev.entity_id,
+            verdict=verdict,
+        ), changes
     if rev.entity == "adjudication":
         return (
-            f"{verb} the final verdict of sentence #{state.get('sentence_id')} ({state.get('verdict', '')})",
+            _(
+                "%(action)s the final verdict of sentence #%(sentence)s (%(verdict)s)",
+                action=verb,
+                sentence=state.get("sentence_id"),
+                verdict=verdict,
+            ),
             [],
         )
     if rev.entity == "article_status":
         before = (rev.before or {}).get("status", "new")
         after = (rev.after or {}).get("status")
-        how = "by hand" if (rev.after or {}).get("by_hand") else "by rule"
-        return f"moved the article from {before} to {after} ({how})", []
+        how = _("by hand") if (rev.after or {}).get("by_hand") else _("by rule")
+        return _(
+            "moved the article from %(before)s to %(after)s (%(how)s)",
+            before=before,
+            after=after,
+            how=how,
+        ), []
     if rev.entity == "article_assignment":
         who = state.get("reviewer")
         if rev.action == "reassign":
-            return f"reassigned from {(rev.before or {}).get('reviewer')} to {who}", []
-        return f"{verb} {who}" + (
-            f" (due {state['due_date']})" if state.get("due_date") else ""
-        ), []
+            return _(
+                "reassigned from %(before)s to %(after)s",
+                before=(rev.before or {}).get("reviewer"),
+                after=who,
+            ), []
+        if state.get("due_date"):
+            return _(
+                "%(action)s %(who)s (due %(date)s)", action=verb, who=who, date=state["due_date"]
+            ), []
+        return _("%(action)s %(who)s", action=verb, who=who), []
     if rev.entity == "article":
         if rev.action == "create":
-            return f"imported the article ({state.get('sentences')} sentences)", []
-        return f"{verb} the article", []
-    return f"{verb} {rev.entity} #{rev.entity_id}", []
+            return _("imported the article (%(n)s sentences)", n=state.get("sentences")), []
+        return _("%(action)s the article", action=verb), []
+    return _("%(action)s %(entity)s #%(id)s", action=verb, entity=rev.entity, id=rev.entity_id), []
 
 
 def article_activity(
