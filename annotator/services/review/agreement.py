@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
+
 from annotator.extensions import db
 from annotator.models import Article, Sentence, Status, User, Verdict
 from annotator.services.desk.status import status_column
@@ -40,14 +42,20 @@ class Scope:
     def describe(self) -> str:
         parts = []
         if self.article_ids:
-            parts.append("articles " + ", ".join(f"#{i}" for i in self.article_ids))
+            parts.append(_("articles %(ids)s", ids=", ".join(f"#{i}" for i in self.article_ids)))
         if self.outlet:
-            parts.append(f"outlet {self.outlet}")
+            parts.append(_("outlet %(outlet)s", outlet=self.outlet))
         if self.status:
-            parts.append(f"status {self.status}")
+            parts.append(_("status %(status)s", status=self.status))
         if self.since or self.until:
-            parts.append(f"imported {self.since or '…'} to {self.until or '…'}")
-        return "; ".join(parts) or "all articles"
+            parts.append(
+                _(
+                    "imported %(since)s to %(until)s",
+                    since=self.since or "…",
+                    until=self.until or "…",
+                )
+            )
+        return "; ".join(parts) or _("all articles")
 
     def conditions(self) -> list[Any]:
         found = [Article.deleted_at.is_(None)]
