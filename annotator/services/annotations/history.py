@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Revision, Sentence, User
 from annotator.services.annotations import annotations as annotation_service
-from annotator.services.desk.status import LABELS as STATUS_LABELS
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data
 
@@ -249,8 +248,8 @@ def _summary(rev: Revision) -> tuple[str, list[Change]]:
         how = _("by hand") if (rev.after or {}).get("by_hand") else _("by rule")
         return _(
             "moved the article from %(before)s to %(after)s (%(how)s)",
-            before=str(STATUS_LABELS.get(before, before)).lower(),
-            after=str(STATUS_LABELS.get(after, after)).lower(),
+            before=before,  # the status codes, as the API and the English page have always said
+            after=after,
             how=how,
         ), []
     if rev.entity == "article_assignment":
