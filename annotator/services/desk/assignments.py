@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -91,8 +93,11 @@ def require_access(article_id: int, viewer: User) -> None:
     )
     if mine is None:
         raise Forbidden(
-            f"Article #{article_id} is not assigned to you; on this desk reviewers open only "
-            "their assignments."
+            _(
+                "Article #%(id)s is not assigned to you; on this desk reviewers open only "
+                "their assignments.",
+                id=article_id,
+            )
         )
 
 
@@ -102,7 +107,7 @@ def require_access(article_id: int, viewer: User) -> None:
 def get_assignment(assignment_id: int) -> Assignment:
     a = db.session.get(Assignment, assignment_id)
     if a is None:
-        raise NotFound(f"There is no assignment #{assignment_id}.")
+        raise NotFound(_("There is no assignment #%(id)s.", id=assignment_id))
     return a
 
 
@@ -124,7 +129,7 @@ def articles_by_id(ids: object) -> list[Article]:
     if not isinstance(ids, list) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in ids
     ):
-        raise Invalid({"articles": "must be a list of article id numbers."})
+        raise Invalid({"articles": _("must be a list of article id numbers.")})
     found = {
         a.id: a
         for a in db.session.scalars(
@@ -133,13 +138,13 @@ def articles_by_id(ids: object) -> list[Article]:
     }
     missing = [i for i in ids if i not in found]
     if missing:
-        raise Invalid({"articles": f"there is no article #{missing[0]}."})
+        raise Invalid({"articles": _("there is no article #%(id)s.", id=missing[0])})
     return [found[i] for i in dict.fromkeys(ids)]
 
 
 def _require_admin(actor: User) -> None:
     if not actor.is_admin:
-        raise Forbidden("Only admins can assign articles and change the desk's rules.")
+        raise Forbidden(_("Only admins can assign articles and change the desk's rules."))
 
 
 def _clean_due(value: object, problems: Problems, name: str = "due_date") -> date | None:
@@ -148,12 +153,16 @@ def _clean_due(value: object, problems: Problems, name: str = "due_date") -> dat
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or len(value.strip()) != 10:
-        problems[name] = f"must be a date like 2026-12-31 (got {str(value)[:40]!r})."
+        problems[name] = _(
+            "must be a date like 2026-12-31 (got %(value)s).", value=repr(str(value)[:40])
+        )
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        problems[name] = f"must be a date like 2026-12-31 (got {value[:40]!r})."
+        problems[name] = _(
+            "must be a date like 2026-12-31 (got %(value)s).", value=repr(value[:40])
+        )
         return None
 
 
@@ -164,21 +173,27 @@ def _clean_priority(value: object, problems: Problems) -> Priority:
         return PRIORITY_NAMES[value.lower()]
     if isinstance(value, int) and not isinstance(value, bool) and value in tuple(Priority):
         return Priority(value)
-    problems["priority"] = f"must be one of {', '.join(PRIORITY_NAMES)} (got {str(value)[:40]!r})."
+    problems["priority"] = _(
+        "must be one of %(allowed)s (got %(value)s).",
+        allowed=", ".join(PRIORITY_NAMES),
+        value=repr(str(value)[:40]),
+    )
     return Priority.NORMAL
 
 
 def _reviewer(name: object, problems: Problems, field: str) -> User | None:
     if not isinstance(name, str) or not name.strip():
-        problems[field] = "must be a reviewer's user name."
+        problems[field] = _("must be a reviewer's user name.")
         return None
     user = db.session.scalar(db.select(User).where(User.username == name.strip()))
     if user is None:
-        problems[field] = f"there is no user named {name.strip()!r}."
+        problems[field] = _("there is no user named %(name)s.", name=repr(name.strip()))
     elif not user.active:
-        problems[field] = f"{user.username} is deactivated; reactivate them first."
+        problems[field] = _("%(name)s is deactivated; reactivate them first.", name=user.username)
     elif user.role != Role.REVIEWER:
-        problems[field] = f"{user.username} is an admin; admins adjudicate, reviewers are assigned."
+        problems[field] = _(
+            "%(name)s is an admin; admins adjudicate, reviewers are assigned.", name=user.username
+        )
     else:
         return user
     return None
@@ -234,13 +249,13 @@ def assign(
     rank = _clean_priority(priority, problems)
     named: list[User] = []
     if not articles:
-        problems["articles"] = "choose at least one article."
+        problems["articles"] = _("choose at least one article.")
     if (reviewers in (None, "", [])) == (count in (None, "")):
-        problems["reviewers"] = "name the reviewers, or give a number of reviewers (not both)."
+        problems["reviewers"] = _("name the reviewers, or give a number of reviewers (not both).")
     elif reviewers not in (None, "", []):
         names = reviewers.split(",") if isinstance(reviewers, str) else reviewers
         if not isinstance(names, list):
-            problems["reviewers"] = "must be a list of user names."
+            problems["reviewers"] = _("must be a list of user names.")
             names = []
         seen: set[str] = set()
         # Who is already on these articles, read once rather than once per name and article.
@@ -257,25 +272,32 @@ def assign(
             if user is None:
                 continue
             if user.username in seen:
-                problems[f"reviewers[{i}]"] = f"{user.username} is named twice."
+                problems[f"reviewers[{i}]"] = _("%(name)s is named twice.", name=user.username)
                 continue
             seen.add(user.username)
             named.append(user)
             for article in articles:
                 if (article.id, user.id) in taken:
-                    problems[f"reviewers[{i}]"] = (
-                        f"{user.username} is already assigned to article #{article.id}."
+                    problems[f"reviewers[{i}]"] = _(
+                        "%(name)s is already assigned to article #%(id)s.",
+                        name=user.username,
+                        id=article.id,
                     )
     else:
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 50:
-            problems["count"] = "must be a whole number of reviewers from 1 to 50."
+            problems["count"] = _("must be a whole number of reviewers from 1 to 50.")
         else:
             for article in articles:
                 free = len(load(exclude_article=article.id))
                 if free < count:
-                    problems["count"] = (
-                        f"only {free} active reviewer{'s' if free != 1 else ''} can still be "
-                        f"assigned to article #{article.id}; you asked for {count}."
+                    problems["count"] = ngettext(
+                        "only %(num)s active reviewer can still be assigned to article #%(id)s; "
+                        "you asked for %(count)s.",
+                        "only %(num)s active reviewers can still be assigned to article #%(id)s; "
+                        "you asked for %(count)s.",
+                        free,
+                        id=article.id,
+                        count=count,
                     )
                     break
     if problems:
@@ -328,21 +350,35 @@ def _flush(a: Assignment) -> None:
         db.session.flush()
     except IntegrityError as error:
         raise Conflict(
-            f"Someone assigned article #{a.article_id} to {a.reviewer.username} at the same moment."
+            _(
+                "Someone assigned article #%(id)s to %(name)s at the same moment.",
+                id=a.article_id,
+                name=a.reviewer.username,
+            )
         ) from error
     except StaleDataError as error:
         raise Conflict(
-            f"Assignment #{a.id} was changed by someone else at the same moment; reload and try again."
+            _(
+                "Assignment #%(id)s was changed by someone else at the same moment; reload and try again.",
+                id=a.id,
+            )
         ) from error
 
 
 def _check_version(a: Assignment, expected: object) -> None:
     if not isinstance(expected, int) or isinstance(expected, bool):
-        raise Invalid({"version": "is required: send the version of the assignment you last read."})
+        raise Invalid(
+            {"version": _("is required: send the version of the assignment you last read.")}
+        )
     if expected != a.version:
         raise Conflict(
-            f"Someone changed assignment #{a.id} after you opened it (you had version {expected}, "
-            f"it is now at version {a.version}). Reload to see it.",
+            _(
+                "Someone changed assignment #%(id)s after you opened it (you had version "
+                "%(expected)s, it is now at version %(version)s). Reload to see it.",
+                id=a.id,
+                expected=expected,
+                version=a.version,
+            ),
             current=assignment_state(a),
         )
 
@@ -354,7 +390,7 @@ def update_assignment(
     _require_admin(actor)
     unknown = sorted(set(changes) - {"due_date", "priority", "reviewer"})
     problems = Problems(
-        {name: "is not a field of an assignment you can change." for name in unknown}
+        {name: _("is not a field of an assignment you can change.") for name in unknown}
     )
     due = _clean_due(changes.get("due_date"), problems) if "due_date" in changes else a.due_date
     rank = _clean_priority(changes.get("priority"), problems) if "priority" in changes else None
@@ -362,8 +398,10 @@ def update_assignment(
     if "reviewer" in changes:
         user = _reviewer(changes["reviewer"], problems, "reviewer")
         if user is not None and user.id != a.reviewer_id and _assignment_of(a.article_id, user.id):
-            problems["reviewer"] = (
-                f"{user.username} is already assigned to article #{a.article_id}."
+            problems["reviewer"] = _(
+                "%(name)s is already assigned to article #%(id)s.",
+                name=user.username,
+                id=a.article_id,
             )
     if problems:
         raise Invalid(problems)
