@@ -15,12 +15,12 @@ from typing import Any
 
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import format_number
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from annotator.importers.limits import json_depth_exceeds
+from annotator.locales import number
 from annotator.services.errors import Invalid
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite's is wider
@@ -40,8 +40,8 @@ class IdConverter(IntegerConverter):
 def _between(minimum: int, maximum: int) -> str:
     return _(
         "must be a whole number from %(minimum)s to %(maximum)s.",
-        minimum=format_number(minimum),
-        maximum=format_number(maximum),
+        minimum=number(minimum),
+        maximum=number(maximum),
     )
 
 

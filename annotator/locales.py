@@ -39,3 +39,12 @@ def text_direction(language: str | None) -> str:
     """'rtl' for a language written right to left (Arabic, Hebrew, Persian, Urdu...), else 'ltr'."""
     primary = (language or "").replace("_", "-").split("-")[0].lower()
     return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+
+def number(value: float) -> str:
+    """A number written the current locale's way (1,234 / 1.234 / 1 234); English outside a
+    request or command (Babel would otherwise read the process's LC_NUMERIC)."""
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    return format_decimal(value, locale=get_locale() or SOURCE_LOCALE)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -142,7 +143,7 @@ def retire_source(source: Source, *, actor: User | None) -> Source:
     """Take an entry out of use (soft: links that got their rating from it keep it)."""
     _require_admin(actor)
     if source.retired_at is not None:
-        raise Invalid({"id": f"“{source.name}” is already retired."})
+        raise Invalid({"id": _("“%(name)s” is already retired.", name=source.name)})
     before = source_data(source)
     source.retired_at = source.updated_at = utcnow()
     db.session.flush()
@@ -156,7 +157,7 @@ def restore_source(source: Source, *, actor: User | None) -> Source:
     """Put a retired entry back in use."""
     _require_admin(actor)
     if source.retired_at is None:
-        raise Invalid({"id": f"“{source.name}” is not retired."})
+        raise Invalid({"id": _("“%(name)s” is not retired.", name=source.name)})
     before = source_data(source)
     source.retired_at = None
     source.updated_at = utcnow()
@@ -169,13 +170,13 @@ def restore_source(source: Source, *, actor: User | None) -> Source:
 
 def _require_admin(actor: User | None) -> None:
     if actor is None or not actor.is_admin:
-        raise Forbidden("Only admins can change the source registry.")
+        raise Forbidden(_("Only admins can change the source registry."))
 
 
 def _refuse_unknown(data: dict[str, Any]) -> None:
     unknown = sorted(set(data) - set(WRITABLE))
     if unknown:
-        raise Invalid({name: "is not a field you can set on a source." for name in unknown})
+        raise Invalid({name: _("is not a field you can set on a source.") for name in unknown})
 
 
 def _clean(data: dict[str, Any], *, partial: bool, current: Source | None) -> dict[str, Any]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_number
 from flask_babel import gettext as _
 
 from annotator.fields import limit
+from annotator.locales import number
 from annotator.text.domains import ascii_host, ascii_url, url_problem
 
 __all__ = ["MAX_URL", "Problems", "ascii_host", "ascii_url", "url_problem"]
@@ -34,8 +34,8 @@ class Problems(dict[str, str]):
             self[name] = _(
                 "%(field)s is %(length)s characters long; the limit is %(limit)s.",
                 field=label.capitalize(),
-                length=format_number(len(value)),
-                limit=format_number(limit),
+                length=number(len(value)),
+                limit=number(limit),
             )
         elif "\x00" in value:
             self[name] = _("%(field)s contains a NUL character.", field=label.capitalize())
@@ -54,8 +54,8 @@ class Problems(dict[str, str]):
             self[name] = _(
                 "URL is %(length)s bytes long once encoded; the limit is %(limit)s "
                 "(a non-ASCII character counts as several).",
-                length=format_number(len(url.encode())),
-                limit=format_number(MAX_URL),
+                length=number(len(url.encode())),
+                limit=number(MAX_URL),
             )
             return None
         return url

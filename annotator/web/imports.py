@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
 from annotator.inputs import lenient_number
+from annotator.locales import number as written_number
 from annotator.services.articles.articles import ARTICLE_FIELDS
 from annotator.services.exchange import imports
 from annotator.web import admin_required, reads_only
@@ -146,7 +146,7 @@ def _preview_page(
         too_many = _(
             "These files hold %(n)s articles; the page imports at most %(limit)s at a time. "
             "Split the file, or use `annotator import` on the command line.",
-            n=format_number(len(sources)),
+            n=written_number(len(sources)),
             limit=limit,
         )
         sources = []

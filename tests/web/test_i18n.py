@@ -221,8 +221,8 @@ def test_public_pages_speak_the_desk_language_and_say_so_in_claimreview(
     reviewer,  # noqa: ANN001
 ) -> None:
     from annotator.services import publishing
-    from annotator.services.review.adjudication import adjudicate
     from annotator.services.annotations.annotations import annotate
+    from annotator.services.review.adjudication import adjudicate
 
     article = make_article(language="en")
     first = article.sentences[1]

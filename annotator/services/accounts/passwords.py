@@ -10,9 +10,9 @@ import functools
 from importlib import resources
 
 from flask import current_app
-from flask_babel import format_number
 from flask_babel import gettext as _
 
+from annotator.locales import number
 from annotator.services.errors import Invalid
 
 DEFAULT_MIN_LENGTH = 12
@@ -42,7 +42,7 @@ def problem(password: str, username: str = "") -> str | None:
     if len(password) < shortest:
         return _("must be at least %(n)s characters long.", n=shortest)
     if len(password) > MAX_LENGTH:
-        return _("must be at most %(n)s characters long.", n=format_number(MAX_LENGTH))
+        return _("must be at most %(n)s characters long.", n=number(MAX_LENGTH))
     folded = password.casefold()
     if folded in common_passwords() or folded.strip() in common_passwords():
         return _(

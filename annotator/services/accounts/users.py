@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_babel import format_number
 from flask_babel import gettext as _
 
 from annotator.extensions import db
 from annotator.fields import USER, USERNAME_RE
+from annotator.locales import number
 from annotator.models import ApiToken, Role, User
 from annotator.models._types import utcnow
 from annotator.services.accounts import passwords, security_log, sessions, throttle
@@ -54,11 +54,7 @@ def validate_password(password: str, username: str = "") -> None:
     """Refuse passwords that are too long to hash, short, common or guessable (services.accounts.passwords)."""
     if len(password) > PASSWORD.limit:
         raise Invalid(
-            {
-                "password": _(
-                    "must be at most %(n)s characters long.", n=format_number(PASSWORD.limit)
-                )
-            }
+            {"password": _("must be at most %(n)s characters long.", n=number(PASSWORD.limit))}
         )
     passwords.validate(password, username)
 

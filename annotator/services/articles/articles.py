@@ -8,12 +8,14 @@ import unicodedata
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Row, insert
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.fields import limit
 from annotator.importers import TITLE_LIMIT
+from annotator.locales import number
 from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
 from annotator.services import audit, search
@@ -63,18 +65,20 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
         or None,
     }
     if clean["language"] is not None and not is_language_code(clean["language"]):
-        problems["language"] = "Language must be a language code such as en, es, uk or pt-BR."
+        problems["language"] = _("Language must be a language code such as en, es, uk or pt-BR.")
     if not isinstance(raw_text, str) or not raw_text.strip():
-        problems["text"] = "Text is required."
+        problems["text"] = _("Text is required.")
     elif len(raw_text) > text_limit:
-        problems["text"] = (
-            f"Text is {len(raw_text):,} characters long; the limit is {text_limit:,}."
+        problems["text"] = _(
+            "Text is %(length)s characters long; the limit is %(limit)s.",
+            length=number(len(raw_text)),
+            limit=number(text_limit),
         )
     elif "\x00" in raw_text:
-        problems["text"] = "Text contains a NUL character; is this a binary file?"
+        problems["text"] = _("Text contains a NUL character; is this a binary file?")
     unknown = set(data) - set(ARTICLE_FIELDS) - {"force"}
     for name in sorted(unknown):
-        problems[name] = "is not a field of an article."
+        problems[name] = _("is not a field of an article.")
     if problems:
         raise Invalid(problems)
     clean["text"] = raw_text  # stored exactly as given: offsets index into it
@@ -112,7 +116,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
             )
     spans = segment(fields["text"], language=segmenting_language(fields["language"]))
     if not spans:
-        raise Invalid({"text": "Text has no sentences."})
+        raise Invalid({"text": _("Text has no sentences.")})
     article = Article(**fields, content_hash=text_hash, imported_by_id=actor.id if actor else None)
     db.session.add(article)
     db.session.flush()
@@ -193,7 +197,7 @@ def update_article(article: Article, changes: dict[str, Any], *, actor: User) ->
     language, which re-splits it, through boundaries.update_article)."""
     unknown = sorted(set(changes) - set(METADATA_FIELDS))
     if unknown:
-        raise Invalid({name: "is not a field of an article you can change." for name in unknown})
+        raise Invalid({name: _("is not a field of an article you can change.") for name in unknown})
     merged = {name: getattr(article, name) for name in METADATA_FIELDS} | changes
     clean = clean_article_fields(merged | {"text": article.text})
     before = article_summary(article)

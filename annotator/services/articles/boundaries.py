@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
@@ -27,7 +29,7 @@ def merge_sentences(
     """Join two adjacent sentences into one."""
     first, second = _sentence(article, first_id, "first"), _sentence(article, second_id, "second")
     if second.index != first.index + 1:
-        raise Invalid({"second": "must be the sentence right after the first one."})
+        raise Invalid({"second": _("must be the sentence right after the first one.")})
     spans = [Span(s.start, s.end, s.paragraph) for s in article.sentences]
     spans[first.index : second.index + 1] = [Span(first.start, second.end, first.paragraph)]
     return replace_sentences(article, spans, actor=actor, action="merge")
@@ -39,7 +41,7 @@ def split_sentence(
     """Cut a sentence in two before the article offset ``offset``."""
     sentence = _sentence(article, sentence_id, "sentence_id")
     if not isinstance(offset, int) or isinstance(offset, bool):
-        raise Invalid({"offset": "must be a character offset into the article text."})
+        raise Invalid({"offset": _("must be a character offset into the article text.")})
     text = article.text
     left_end = offset
     while left_end > sentence.start and text[left_end - 1].isspace():
@@ -50,7 +52,11 @@ def split_sentence(
     if not sentence.start < left_end or not right_start < sentence.end:
         raise Invalid(
             {
-                "offset": f"must fall inside the sentence ({sentence.start} to {sentence.end}) with text on both sides."
+                "offset": _(
+                    "must fall inside the sentence (%(start)s to %(end)s) with text on both sides.",
+                    start=sentence.start,
+                    end=sentence.end,
+                )
             }
         )
     spans = [Span(s.start, s.end, s.paragraph) for s in article.sentences]
@@ -66,12 +72,15 @@ def split_before_text(article: Article, sentence_id: object, words: str, *, acto
     sentence = _sentence(article, sentence_id, "sentence_id")
     words = (words or "").strip()
     if not words:
-        raise Invalid({"split_before": "type the words the second sentence should start with."})
+        raise Invalid({"split_before": _("type the words the second sentence should start with.")})
     found = article.text.find(words, sentence.start + 1, sentence.end)
     if found < 0:
         raise Invalid(
             {
-                "split_before": f"“{words[:60]}” does not occur in this sentence after its first character."
+                "split_before": _(
+                    "“%(words)s” does not occur in this sentence after its first character.",
+                    words=words[:60],
+                )
             }
         )
     return split_sentence(article, sentence.id, found, actor=actor)
@@ -228,7 +237,7 @@ def _carry_adjudications(
 
 def _sentence(article: Article, sentence_id: object, field: str) -> Sentence:
     if not isinstance(sentence_id, int) or isinstance(sentence_id, bool):
-        raise Invalid({field: "must be the id number of a sentence."})
+        raise Invalid({field: _("must be the id number of a sentence.")})
     for sentence in article.sentences:
         if sentence.id == sentence_id:
             return sentence
@@ -242,15 +251,17 @@ def _check_tiling(text: str, spans: Sequence[Span]) -> None:
         piece = text[span.start : span.end]
         if span.start < position or not piece or piece != piece.strip():
             raise Invalid(
-                {"sentences": "the new sentences would overlap or start/end with spaces."}
+                {"sentences": _("the new sentences would overlap or start/end with spaces.")}
             )
         if text[position : span.start].strip():
             raise Invalid(
-                {"sentences": "the new sentences would leave text outside every sentence."}
+                {"sentences": _("the new sentences would leave text outside every sentence.")}
             )
         position = span.end
     if text[position:].strip() or not spans:
-        raise Invalid({"sentences": "the new sentences would leave text outside every sentence."})
+        raise Invalid(
+            {"sentences": _("the new sentences would leave text outside every sentence.")}
+        )
 
 
 def sentence_ranges(article: Article) -> list[dict[str, Any]]:
