@@ -27,6 +27,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.locales import SOURCE_LOCALE, TRANSLATIONS, available_locales, text_direction
 
@@ -147,7 +148,10 @@ def select_locale() -> str:
         user_locale = getattr(user, "locale", None) if user else None
         if user_locale in shipped:
             return user_locale
-    desk = languages.desk_locale()
+    try:
+        desk = languages.desk_locale()
+    except SQLAlchemyError:  # an error page about the database must still render
+        desk = None
     if desk in shipped:
         return desk
     if has_request_context() and not public:
