@@ -1,0 +1,139 @@
+"""On a phone (390 x 844, touch): no page is wider than the screen, the menu folds into one
+button, and on the annotation page a tapped sentence has its verdicts at hand."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+from annotator.extensions import db
+from annotator.models import Sentence, User
+from annotator.services import annotations as annotation_service
+from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LONG_URL = "https://www.example.org/news/2026/11/01/council-votes-on-the-flood-barrier-budget-" + (
+    "and-its-overruns-" * 4
+)
+
+
+@pytest.fixture
+def phone(new_context: Callable[..., BrowserContext]) -> Page:
+    return new_context(**PHONE).new_page()
+
+
+@pytest.fixture
+def desk_with_work(make_article, make_user, admin: User, reviewer: User, reuters) -> dict:  # noqa: ANN001
+    """An article two reviewers disagree on, with a long address and title, and a registry entry."""
+    article = make_article(
+        title="Council votes on the flood barrier budget after a long and heated debate",
+        url=LONG_URL,
+        outlet="Example Daily Chronicle",
+    )
+    ids = sentence_ids(article)
+    bob = make_user(username="bob")
+    first = db.session.get(Sentence, ids[1])
+    mine = annotation_service.annotate(
+        first,
+        {
+            "verdict": "verified",
+            "attributed_to": "Mayor Dana Okafor",
+            "note": "See " + LONG_URL,
+            "links": [{"url": LONG_URL, "credibility": "high"}],
+        },
+        actor=reviewer,
+    )
+    annotation_service.annotate(first, {"verdict": "disputed", "note": "No."}, actor=bob)
+    annotation_service.update_annotation(
+        mine, {"note": "Checked against " + LONG_URL}, actor=reviewer, expected_version=1
+    )
+    db.session.commit()
+    return {"article": article.id, "annotation": mine.id, "ids": ids, "source": reuters.id}
+
+
+def reviewer_pages(work: dict) -> list[str]:
+    return [
+        "/?sort=newest",
+        f"/articles/{work['article']}",
+        "/export",
+        "/account",
+        "/search?q=council",
+        "/sources/",
+        "/queue",
+        f"/annotations/{work['annotation']}/history",
+    ]
+
+
+def admin_pages(work: dict) -> list[str]:
+    return [
+        *reviewer_pages(work)[:-1],
+        "/dashboard",
+        "/disagreements",
+        "/import",
+        f"/articles/{work['article']}/agreement",
+        f"/articles/{work['article']}/desk",
+        f"/articles/{work['article']}/activity",
+        "/admin/users",
+        f"/articles/{work['article']}/publication",
+        f"/sources/{work['source']}",
+        "/articles/new",
+        "/desk/settings",
+    ]
+
+
+# The innermost elements that reach past the screen's right edge: what to fix when a page is wide.
+STICKING_OUT = """() => [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > 391)
+    .filter((el) => ![...el.children].some((c) => c.getBoundingClientRect().right > 391))
+    .slice(0, 4)
+    .map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+         (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "") +
+         " " + Math.round(el.getBoundingClientRect().right))"""
+
+
+def too_wide(page: Page, paths: list[str]) -> dict[str, str]:
+    """Each path whose page scrolls sideways on the phone: its width and what sticks out."""
+    widths = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            widths[path] = f"{width} px: {', '.join(page.evaluate(STICKING_OUT))}"
+    return widths
+
+
+@pytest.mark.parametrize("who", ["reviewer", "admin"])
+def test_no_page_is_wider_than_a_phone(
+    phone: Page, desk_with_work: dict, who: str, request: pytest.FixtureRequest
+) -> None:
+    log_in(phone, request.getfixturevalue(who))
+    paths = reviewer_pages(desk_with_work) if who == "reviewer" else admin_pages(desk_with_work)
+    assert too_wide(phone, paths) == {}
+
+
+def test_the_menu_folds_into_one_button_on_a_phone(
+    phone: Page, new_context: Callable[..., BrowserContext], admin: User
+) -> None:
+    log_in(phone, admin)
+    phone.goto("/export")
+    export = phone.get_by_role("navigation", name="Main").get_by_role("link", name="Export")
+    expect(export).to_be_hidden()
+    header = phone.locator("header.top").bounding_box()
+    assert header is not None and header["height"] < 80, "the folded menu still takes the screen"
+    phone.get_by_text("Menu", exact=True).tap()
+    expect(export).to_be_visible()
+    export.tap()
+    phone.wait_for_url("**/export")
+
+    wide = new_context().new_page()  # 1280 px: every link shows, no button to press
+    log_in(wide, admin)
+    expect(
+        wide.get_by_role("navigation", name="Main").get_by_role("link", name="Export")
+    ).to_be_visible()
+    expect(wide.get_by_text("Menu", exact=True)).to_be_hidden()
