@@ -167,6 +167,7 @@ def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | No
     return render_template(
         "articles/view.html",
         page=page,
+        deleted_open=bool(request.args.get("deleted")),
         form=form,
         delete_form=ButtonForm(),
         error=error,
@@ -240,7 +241,18 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
-        flash("Annotation deleted. It is kept in the history and can be restored.", "info")
+        flash(
+            "Claim deleted. It is kept: “Deleted claims” under the editor lists it with a "
+            "Restore button.",
+            "info",
+        )
+        back = url_for(
+            "articles.view",
+            article_id=ann.sentence.article_id,
+            sentence=ann.sentence_id,
+            deleted=1,
+            _anchor="deleted-claims",
+        )
     return redirect(back)
 
 
@@ -253,12 +265,13 @@ def restore_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.restore_annotation(ann, actor=current_user)
-        flash("Annotation restored.", "success")
+        flash("Claim restored.", "success")
     return redirect(
         url_for(
             "articles.view",
             article_id=ann.sentence.article_id,
             sentence=ann.sentence_id,
+            claim=ann.id,
             _anchor="editor",
         )
     )

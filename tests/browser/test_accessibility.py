@@ -170,7 +170,7 @@ def test_annotation_page_is_accessible(
 
     # The details a reviewer opens by keyboard are named too: a new evidence-link row, the help.
     toggle = page.get_by_role("button", name=re.compile("^Details"))
-    page.keyboard.press("Escape")  # discard that edit, which closes the details
+    page.keyboard.press("Escape")  # close the details (the edit is kept as a draft)
     expect(toggle).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("l")
     expect(toggle).to_have_attribute("aria-expanded", "true")

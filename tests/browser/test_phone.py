@@ -3,7 +3,6 @@ button, and on the annotation page a tapped sentence has its verdicts at hand.""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +11,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from annotator.extensions import db
 from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
-from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
+from tests.browser.conftest import log_in, sentence_ids
 
 pytestmark = pytest.mark.browser
 
