@@ -261,6 +261,7 @@ export function install(ws) {
   });
   // The plain forms that act on the current sentence follow it (their URLs name sentence 0).
   ws.on("sentence", (s) => {
+    $("bar-number").textContent = String(store.index + 1);
     document.querySelectorAll('form[data-action-template*="/sentences/0/"]').forEach((f) => {
       f.action = f.dataset.actionTemplate.replace("/sentences/0/", "/sentences/" + s.id + "/");
     });

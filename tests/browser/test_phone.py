@@ -3,6 +3,7 @@ button, and on the annotation page a tapped sentence has its verdicts at hand.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,7 +12,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from annotator.extensions import db
 from annotator.models import Sentence, User
 from annotator.services import annotations as annotation_service
-from tests.browser.conftest import log_in, sentence_ids
+from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
+from tests.conftest import corpus_file
 
 pytestmark = pytest.mark.browser
 
@@ -136,3 +138,42 @@ def test_the_menu_folds_into_one_button_on_a_phone(
         wide.get_by_role("navigation", name="Main").get_by_role("link", name="Export")
     ).to_be_visible()
     expect(wide.get_by_text("Menu", exact=True)).to_be_hidden()
+
+
+def test_a_tapped_sentence_has_its_verdicts_on_screen(
+    phone: Page,
+    reviewer: User,
+    make_article,  # noqa: ANN001
+) -> None:
+    """On a phone the editor sits below the whole article; a bar at the foot of the screen holds
+    the verdicts of the sentence just tapped, and its Details button brings the editor up."""
+    article = make_article(text=corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8"))
+    ids = sentence_ids(article)
+    log_in(phone, reviewer)
+    phone.goto(f"/articles/{article.id}")
+    expect(phone.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+    target = phone.locator(f"#s{ids[6]}")
+    target.scroll_into_view_if_needed()
+    target.tap()
+    expect(target).to_have_attribute("aria-current", "true")
+    bar = phone.get_by_role("group", name="Verdict for the selected sentence")
+    disputed = bar.get_by_role("button", name="Disputed")
+    expect(disputed).to_be_in_viewport()
+    box = bar.bounding_box()
+    assert box and box["y"] + box["height"] <= 844 and box["y"] > 844 / 2, (
+        "the bar is not at the foot"
+    )
+    disputed.tap()
+    expect(mark(phone, ids[6])).to_have_text(shows_verdict("disputed"))
+    expect(phone.locator(f"#s{ids[7]}")).to_have_attribute("aria-current", "true")
+    expect(phone.locator("#bar-status")).to_have_text("Saved sentence 7 as disputed.")
+    following = phone.locator(f"#s{ids[7]}").bounding_box()
+    assert following and following["y"] + following["height"] <= box["y"], "hidden under the bar"
+
+    bar.get_by_role("button", name="Details").tap()
+    expect(phone.locator("#attributed_to")).to_be_in_viewport()
+    phone.locator("#attributed_to").fill("Russian defence ministry")
+    bar.get_by_role("button", name="Verified").tap()  # saves with the details
+    expect(mark(phone, ids[7])).to_have_text(shows_verdict("verified"))
+    saved = phone.request.get(f"/api/v1/articles/{article.id}").json()["sentences"][7]
+    assert saved["annotations"][0]["attributed_to"] == "Russian defence ministry"
