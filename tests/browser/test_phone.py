@@ -117,6 +117,26 @@ def test_no_page_is_wider_than_a_phone(
     paths = reviewer_pages(desk_with_work) if who == "reviewer" else admin_pages(desk_with_work)
     assert too_wide(phone, paths) == {}
 
+    # The annotation page with its details open, and (admins) an import's preview.
+    phone.goto(f"/articles/{desk_with_work['article']}?sentence={desk_with_work['ids'][1]}")
+    expect(phone.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+    phone.get_by_role("button", name="Details", exact=True).first.tap()
+    expect(phone.locator("#attributed_to")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390, phone.evaluate(
+        STICKING_OUT
+    )
+    if who == "admin":
+        phone.goto("/import")
+        phone.fill(
+            "#paste-text", "A long address: " + LONG_URL + "\n\nThe council voted 7-2 on Tuesday."
+        )
+        phone.fill("#paste-url", LONG_URL + "x")
+        phone.get_by_role("button", name="Preview pasted text").tap()
+        expect(phone.get_by_role("heading", name="Preview: 1 article")).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, phone.evaluate(
+            STICKING_OUT
+        )
+
 
 def test_the_menu_folds_into_one_button_on_a_phone(
     phone: Page, new_context: Callable[..., BrowserContext], admin: User
