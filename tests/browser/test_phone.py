@@ -29,7 +29,7 @@ def phone(new_context: Callable[..., BrowserContext]) -> Page:
 
 
 @pytest.fixture
-def desk_with_work(make_article, make_user, admin: User, reviewer: User, reuters) -> dict:  # noqa: ANN001
+def desk_with_work(make_article, make_user, admin: User, reviewer: User, reuters) -> dict:
     """An article two reviewers disagree on, with a long address and title, and a registry entry."""
     article = make_article(
         title="Council votes on the flood barrier budget after a long and heated debate",
@@ -163,7 +163,7 @@ def test_the_menu_folds_into_one_button_on_a_phone(
 def test_a_tapped_sentence_has_its_verdicts_on_screen(
     phone: Page,
     reviewer: User,
-    make_article,  # noqa: ANN001
+    make_article,
 ) -> None:
     """On a phone the editor sits below the whole article; a bar at the foot of the screen holds
     the verdicts of the sentence just tapped, and its Details button brings the editor up."""
