@@ -5,6 +5,7 @@ export function install(ws) {
   const verdicts = [...form.querySelectorAll('input[name="verdict"]')].map((r) => r.value); // the page's order
   const EMPTY = { id: null, version: null, verdict: null, attributed_to: "", note: "", links: [], span: null };
   const number = (id) => ($(id).value ? Number($(id).value) : null);
+  let discarded = null; // {key, state}: the edits "Discard changes" threw away, for "Undo"
 
   function read() {
     const checked = form.querySelector('input[name="verdict"]:checked');
@@ -298,6 +299,5 @@ export function install(ws) {
     }
   });
 
-  let discarded = null; // {key, state}: the edits "Discard changes" threw away, for "Undo"
-  ws.editor = { read, load, stash, discard, openDetails, narrow, verdicts, markInvalid, chooseVerdict, showDetails };
+  ws.editor = { read, load, stash, discard, openDetails, narrow, verdicts, markInvalid };
 }
