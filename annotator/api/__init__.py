@@ -14,6 +14,7 @@ from annotator.extensions import csrf
 from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.responses import export_response
+from annotator.services import guards
 from annotator.services.accounts import users
 from annotator.services.annotations import annotations as annotation_service
 from annotator.services.annotations.annotations import annotations_for_article
@@ -21,7 +22,7 @@ from annotator.services.articles import articles as article_service
 from annotator.services.articles import boundaries, listing
 from annotator.services.articles.boundaries import edit_text
 from annotator.services.desk import assignments, status
-from annotator.services.errors import Forbidden, Invalid
+from annotator.services.errors import Invalid
 from annotator.services.serialize import annotation_data, article_data, sentence_data
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -59,8 +60,8 @@ def actor() -> User:
 
 
 def require_admin() -> None:
-    if not actor().is_admin:
-        raise Forbidden("Only admins can do that.")
+    """Forbidden unless the caller is an admin."""
+    guards.require_admin(actor(), "Only admins can do that.")
 
 
 def json_body() -> dict[str, Any]:

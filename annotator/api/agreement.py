@@ -7,7 +7,7 @@ from flask import Response, jsonify
 from annotator.api import actor, api_bp, json_body, require_admin
 from annotator.inputs import arg_number
 from annotator.services.annotations.annotations import get_sentence
-from annotator.services.errors import Invalid
+from annotator.services.guards import refuse_unknown
 from annotator.services.review import adjudication
 from annotator.services.serialize import adjudication_data
 
@@ -23,9 +23,7 @@ def put_adjudication(sentence_id: int):
     """Body: {"verdict": ..., "note": ..., "version": the version you read (optional)}."""
     require_admin()
     body = json_body()
-    unknown = sorted(set(body) - {"verdict", "note", "version"})
-    if unknown:
-        raise Invalid({name: "is not a field of an adjudication." for name in unknown})
+    refuse_unknown(body, {"verdict", "note", "version"}, "is not a field of an adjudication.")
     sentence = get_sentence(sentence_id)
     existed = adjudication.get_adjudication(sentence) is not None
     adj = adjudication.adjudicate(

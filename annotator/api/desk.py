@@ -14,6 +14,7 @@ from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, dashboard, queue, status
 from annotator.services.desk.assignments import assignment_state
 from annotator.services.errors import Invalid
+from annotator.services.guards import refuse_unknown
 from annotator.services.review import agreement
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
@@ -26,12 +27,6 @@ def _version_arg() -> int | None:
     if not raw.isdigit():
         raise Invalid({"version": "must be the version number you last read (a whole number)."})
     return int(raw)
-
-
-def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise Invalid({name: "is not a field you can send here." for name in unknown})
 
 
 @api_bp.get("/queue")
@@ -76,7 +71,7 @@ def create_assignments(article_id: int):
     """Body: {"reviewers": [names]} or {"count": N}, with optional "due_date" and "priority"."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, ASSIGN_FIELDS)
+    refuse_unknown(body, ASSIGN_FIELDS, "is not a field you can send here.")
     made = assignments.assign(
         [article_service.get_article(article_id)],
         **{k: body.get(k) for k in ASSIGN_FIELDS},
@@ -90,7 +85,7 @@ def bulk_assignments():
     """Body: {"articles": [ids], "reviewers": [names] or "count": N, "due_date", "priority"}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, ASSIGN_FIELDS | {"articles"})
+    refuse_unknown(body, ASSIGN_FIELDS | {"articles"}, "is not a field you can send here.")
     chosen = assignments.articles_by_id(body.get("articles"))
     made = assignments.assign(chosen, **{k: body.get(k) for k in ASSIGN_FIELDS}, actor=actor())
     return jsonify({"items": [assignment_state(a) for a in made]}), 201
@@ -128,7 +123,7 @@ def put_status(article_id: int):
     """Body: {"status": ..., "version": the status version you read (0 if never moved)}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, {"status", "version"})
+    refuse_unknown(body, {"status", "version"}, "is not a field you can send here.")
     article = article_service.get_article(article_id)
     status.move(article, body.get("status"), actor=actor(), expected_version=body.get("version"))
     return jsonify(status.status_state(article_id))
@@ -163,7 +158,7 @@ def annotation_revisions(annotation_id: int):
 def restore_revision(annotation_id: int, revision_id: int):
     """Body: {"version": the annotation's version you read}; restoring makes a new revision."""
     body = json_body()
-    _refuse_unknown(body, {"version"})
+    refuse_unknown(body, {"version"}, "is not a field you can send here.")
     ann, _revisions = history.annotation_history(annotation_id, viewer=actor())
     history.restore_revision(ann, revision_id, actor=actor(), expected_version=body.get("version"))
     return jsonify(annotation_data(ann))
@@ -318,7 +313,7 @@ def put_settings():
     """Body: {"reviewers_open_unassigned": true|false}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, {"reviewers_open_unassigned"})
+    refuse_unknown(body, {"reviewers_open_unassigned"}, "is not a field you can send here.")
     allowed = body.get("reviewers_open_unassigned")
     if not isinstance(allowed, bool):
         raise Invalid({"reviewers_open_unassigned": "must be true or false."})

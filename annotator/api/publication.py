@@ -9,6 +9,7 @@ from annotator.responses import public_address
 from annotator.services import publishing
 from annotator.services.articles import articles as article_service
 from annotator.services.errors import Invalid, NotFound
+from annotator.services.guards import refuse_unknown
 
 
 def _state(pub) -> dict:
@@ -32,9 +33,7 @@ def put_publication(article_id: int):
     """Publish, republish or update. Body: {"listed": true|false (optional), "version": N (optional)}."""
     require_admin()
     body = json_body()
-    unknown = sorted(set(body) - {"listed", "version"})
-    if unknown:
-        raise Invalid({name: "is not a field of a publication." for name in unknown})
+    refuse_unknown(body, {"listed", "version"}, "is not a field of a publication.")
     article = article_service.get_article(article_id)
     existed = publishing.publication_for(article) is not None
     pub = publishing.publish(

@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Revision, Sentence, User
+from annotator.services import guards
 from annotator.services.annotations import annotations as annotation_service
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.errors import Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data
 
 FIELD_LABELS = {
@@ -163,14 +164,13 @@ def restore_revision(
         raise Forbidden(
             f"Annotation #{ann.id} belongs to another reviewer; only they can restore it."
         )
-    if not isinstance(expected_version, int) or isinstance(expected_version, bool):
-        raise Invalid({"version": "is required: send the version of the annotation you last read."})
-    if expected_version != ann.version:
-        raise Conflict(
-            f"Someone saved annotation #{ann.id} after you opened its history (you had version "
-            f"{expected_version}, it is now at version {ann.version}). Reload to see it.",
-            current=annotation_data(ann),
-        )
+    guards.check_version(
+        "annotation revert",
+        expected_version,
+        ann,
+        ident=ann.id,
+        current=lambda: annotation_data(ann),
+    )
     state = revision.after if revision.after is not None else revision.before
     if not state:
         raise Invalid({"revision": "this revision holds no state to restore."})
@@ -250,10 +250,9 @@ def article_activity(
     article_id: int, *, viewer: User, limit: int = 50, offset: int = 0
 ) -> tuple[list[Activity], int]:
     """The article's activity, newest first, one page, and how many events there are (admins only)."""
-    if not viewer.is_admin:
-        raise Forbidden(
-            "Only admins see an article's activity log: it shows every reviewer's verdicts."
-        )
+    guards.require_admin(
+        viewer, "Only admins see an article's activity log: it shows every reviewer's verdicts."
+    )
     annotation_ids = (
         db.select(Annotation.id)
         .join(Sentence, Annotation.sentence_id == Sentence.id)

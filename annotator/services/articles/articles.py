@@ -16,7 +16,7 @@ from annotator.fields import limit
 from annotator.importers import TITLE_LIMIT
 from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, guards
 from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
 from annotator.text.language import detect_language, is_language_code, segmenting_language
@@ -72,9 +72,9 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
         )
     elif "\x00" in raw_text:
         problems["text"] = "Text contains a NUL character; is this a binary file?"
-    unknown = set(data) - set(ARTICLE_FIELDS) - {"force"}
-    for name in sorted(unknown):
-        problems[name] = "is not a field of an article."
+    problems.update(
+        guards.unknown_fields(data, {*ARTICLE_FIELDS, "force"}, "is not a field of an article.")
+    )
     if problems:
         raise Invalid(problems)
     clean["text"] = raw_text  # stored exactly as given: offsets index into it
@@ -190,9 +190,7 @@ METADATA_FIELDS = ("title", "url", "outlet", "author", "published_at", "language
 def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
     """Change an article's metadata (its text changes through boundaries.edit_text; a change of
     language, which re-splits it, through boundaries.update_article)."""
-    unknown = sorted(set(changes) - set(METADATA_FIELDS))
-    if unknown:
-        raise Invalid({name: "is not a field of an article you can change." for name in unknown})
+    guards.refuse_unknown(changes, METADATA_FIELDS, "is not a field of an article you can change.")
     merged = {name: getattr(article, name) for name in METADATA_FIELDS} | changes
     clean = clean_article_fields(merged | {"text": article.text})
     before = article_summary(article)
