@@ -119,18 +119,18 @@ def check_version(
     record: Versioned | None,
     *,
     ident: object,
-    current: Callable[[], dict[str, Any] | None],
+    current: Callable[[Any], dict[str, Any] | None],
 ) -> None:
-    """Invalid if the version is malformed, Conflict (with current()) if the record moved on.
+    """Invalid if the version is malformed, Conflict (with current(record)) if the record moved on.
 
-    A missing record stands at version 0; current() runs before the message is worded, so it
-    may refresh the record."""
+    A missing record stands at version 0; current runs before the message is worded, so it may
+    refresh the record."""
     problem = version_problem(kind, expected)
     if problem:
         raise Invalid({"version": problem})
     if expected is None or expected == (record.version if record is not None else 0):
         return
-    now = current()
+    now = current(record)
     at = record.version if record is not None else 0
     raise Conflict(
         VERSIONS[kind].stale.format(id=ident, expected=expected, current=at), current=now

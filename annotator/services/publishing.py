@@ -298,9 +298,7 @@ def unpublish(article: Article, *, actor: User, expected_version: object = None)
 
 
 def _check_version(pub: Publication, expected: object) -> None:
-    guards.check_version(
-        "publication", expected, pub, ident=pub.id, current=lambda: publication_state(pub)
-    )
+    guards.check_version("publication", expected, pub, ident=pub.id, current=publication_state)
 
 
 def _flush(pub: Publication) -> None:

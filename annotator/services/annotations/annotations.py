@@ -224,7 +224,7 @@ def _lock(ann: Annotation) -> None:
 
 
 def _check_version(kind: str, ann: Annotation, expected: object) -> None:
-    guards.check_version(kind, expected, ann, ident=ann.id, current=lambda: _refreshed(ann))
+    guards.check_version(kind, expected, ann, ident=ann.id, current=_refreshed)
 
 
 def _refreshed(ann: Annotation) -> dict[str, Any]:

@@ -169,7 +169,7 @@ def restore_revision(
         expected_version,
         ann,
         ident=ann.id,
-        current=lambda: annotation_data(ann),
+        current=annotation_data,
     )
     state = revision.after if revision.after is not None else revision.before
     if not state:

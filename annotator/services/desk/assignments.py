@@ -325,7 +325,7 @@ def _flush(a: Assignment) -> None:
 
 
 def _check_version(a: Assignment, expected: object) -> None:
-    guards.check_version("assignment", expected, a, ident=a.id, current=lambda: assignment_state(a))
+    guards.check_version("assignment", expected, a, ident=a.id, current=assignment_state)
 
 
 def update_assignment(

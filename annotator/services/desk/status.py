@@ -98,7 +98,7 @@ def move(
         expected_version,
         state_of(article.id),
         ident=article.id,
-        current=lambda: status_state(article.id),
+        current=lambda _: status_state(article.id),
     )
     return _set(article.id, target, actor=actor, by_hand=by_hand)
 

@@ -300,7 +300,7 @@ def _check_version(adj: Adjudication, expected: object) -> None:
         expected,
         adj,
         ident=adj.sentence_id,
-        current=lambda: adjudication_data(adj),
+        current=adjudication_data,
     )
 
 
