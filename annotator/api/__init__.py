@@ -20,7 +20,6 @@ from annotator.services.annotations import annotations as annotation_service
 from annotator.services.annotations.annotations import annotations_for_article
 from annotator.services.articles import articles as article_service
 from annotator.services.articles import boundaries, listing
-from annotator.services.articles.boundaries import edit_text
 from annotator.services.desk import assignments, status
 from annotator.services.errors import Invalid
 from annotator.services.serialize import annotation_data, article_data, sentence_data
@@ -145,12 +144,9 @@ def get_article(article_id: int):
 def patch_article(article_id: int):
     require_admin()
     article = article_service.get_article(article_id)
-    body = json_body()
-    has_text, text = "text" in body, body.pop("text", None)
-    boundaries.update_article(article, body, actor=actor())
-    unplaced = []
-    if has_text:  # annotations are re-anchored by their words; any left unplaced are listed
-        unplaced = [ann.id for ann in edit_text(article, text, actor=actor()).unplaced]
+    # Annotations are re-anchored by their words; any left unplaced are listed.
+    edited = boundaries.update_article(article, json_body(), actor=actor())
+    unplaced = [ann.id for ann in edited.unplaced]
     return jsonify(article_json(article, viewer=actor()) | {"unplaced_annotations": unplaced})
 
 

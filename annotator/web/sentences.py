@@ -47,25 +47,10 @@ def _correct(
 @bp.post("/<int:sentence_id>/merge-next")
 @admin_required
 def merge_next(article_id: int, sentence_id: int):
-    def merge(article: Article) -> None:
-        following = next(
-            (
-                s.id
-                for s in article.sentences
-                if s.index > 0 and article.sentences[s.index - 1].id == sentence_id
-            ),
-            None,
-        )
-        if following is None:
-            raise Invalid(
-                {"second": "this is the last sentence; there is nothing after it to merge."}
-            )
-        boundaries.merge_sentences(article, sentence_id, following, actor=current_user)
-
     return _correct(
         article_id,
         sentence_id,
-        merge,
+        lambda article: boundaries.merge_with_next(article, sentence_id, actor=current_user),
         refused=lambda error: " ".join(error.fields.values()) or error.message,
         done="Merged the sentence with the next one. Annotations kept their text.",
     )

@@ -138,3 +138,21 @@ def test_span_inside_the_sentence_is_kept(sentence, reviewer):
         sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer
     )
     assert annotation_data(ann)["span"] == {"start": start, "end": start + 7}
+
+
+def test_claim_words_become_the_selection_that_holds_them_else_their_first_occurrence(
+    make_article,
+):
+    article = make_article(text="The cost rose. The cost rose again, and the cost fell.")
+    second = article.sentences[1]
+    later = article.text.rindex("the cost")
+    assert svc.claim_span(second, "  ") is None
+    assert svc.claim_span(second, "the cost", later, later + 8) == {
+        "start": later,
+        "end": later + 8,
+    }
+    first = second.start + second.text.index("cost")
+    assert svc.claim_span(second, "cost", 0, 4) == {"start": first, "end": first + 4}
+    with pytest.raises(Invalid) as caught:
+        svc.claim_span(second, "cost fell sharply")
+    assert list(caught.value.fields) == ["claim_text"]

@@ -124,6 +124,25 @@ def get_sentence(sentence_id: object) -> Sentence:
     return sentence
 
 
+def claim_span(
+    sentence: Sentence, claim: object, start: int | None = None, end: int | None = None
+) -> dict[str, int] | None:
+    """Where the claim's words stand: the selection (start, end) if it holds them, even if the
+    words repeat, else their first occurrence in the sentence; None (the whole sentence) for no
+    words. Mirrored by static/annotate/editor.js (span): keep in step."""
+    words = (claim or "").strip() if isinstance(claim, str) else ""
+    if not words:
+        return None
+    if start is not None and end is not None and sentence.article.text[start:end] == words:
+        return {"start": start, "end": end}
+    found = sentence.text.find(words)
+    if found < 0:
+        raise Invalid(
+            {"claim_text": "these words do not occur in the sentence; copy them exactly."}
+        )
+    return {"start": sentence.start + found, "end": sentence.start + found + len(words)}
+
+
 def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annotation:
     """Record the actor's judgement of a claim in this sentence."""
     guards.refuse_unknown(data, (*WRITABLE, "sentence_id"), NOT_SETTABLE)
