@@ -4,9 +4,10 @@ each violation as "module: what it does", so a broken rule names the line to fix
 - the text core and the formats (annotator.text, importers, exporters) know no Flask and no models;
 - services never import the doors (web, api, cli) nor read Flask's request, g or session;
 - models never import services;
+- the doors (web, api, cli) never import each other: what two doors share is a service;
 - no import circles among annotator's modules, whether the imports run when a module loads or are
   put off into a function;
-- only annotator/uow.py commits or rolls back.
+- only annotator/uow.py commits or rolls back, and only it opens a transaction.
 """
 
 from __future__ import annotations
@@ -163,6 +164,21 @@ def test_services_never_import_the_doors_nor_read_the_request() -> None:
     _report(violations)
 
 
+DOORS = ("annotator.web", "annotator.api", "annotator.cli")
+
+
+def test_the_doors_never_import_each_other() -> None:
+    violations = [
+        f"{name}:{imp.line}: the door {door} imports the door {imp.module} (share a service)"
+        for name in _modules()
+        for door in DOORS
+        if _within(name, door)
+        for imp in _imports(name)
+        if _within(imp.module, *DOORS) and not _within(imp.module, door)
+    ]
+    _report(violations)
+
+
 def test_models_never_import_services() -> None:
     violations = [
         f"{name}:{imp.line}: imports {imp.module}"
@@ -276,6 +292,26 @@ def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
     _report(violations)
 
 
+# A SAVEPOINT (begin_nested) nests inside the unit of work's transaction, so it is not counted.
+OPENERS = {"begin"}
+CONNECTIONS = re.compile(r"(engine|session|connection|conn)$")
+
+
+def test_only_the_unit_of_work_opens_a_transaction() -> None:
+    violations = [
+        f"{name}:{node.lineno}: calls {ast.unparse(node.func)}() (a transaction of its own: use "
+        "annotator.uow)"
+        for name in _modules()
+        if name not in DRIVER_LEVEL
+        for node in ast.walk(_tree(name))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in OPENERS
+        and CONNECTIONS.search(ast.unparse(node.func.value))
+    ]
+    _report(violations)
+
+
 @pytest.mark.parametrize(
     ("name", "source", "rule"),
     [
@@ -314,8 +350,40 @@ def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
             "def f():\n    uow.rollback()\n",
             test_only_the_unit_of_work_commits_or_rolls_back,
         ),
+        (
+            "annotator.cli.planted",
+            "def f():\n    from annotator.web.public import app_links\n",
+            test_the_doors_never_import_each_other,
+        ),
+        (
+            "annotator.api.planted",
+            "from annotator.web import forms\n",
+            test_the_doors_never_import_each_other,
+        ),
+        (
+            "annotator.web.planted",
+            "def f():\n    with db.engine.begin() as connection:\n        pass\n",
+            test_only_the_unit_of_work_opens_a_transaction,
+        ),
+        (
+            "annotator.services.planted",
+            "def f():\n    db.session.begin()\n",
+            test_only_the_unit_of_work_opens_a_transaction,
+        ),
     ],
-    ids=["flask-in-text", "models-in-exporters", "request", "flask.g", "web", "services", "commit"],
+    ids=[
+        "flask-in-text",
+        "models-in-exporters",
+        "request",
+        "flask.g",
+        "web",
+        "services",
+        "commit",
+        "cli-imports-web",
+        "api-imports-web",
+        "engine.begin",
+        "session.begin",
+    ],
 )
 def test_a_planted_violation_is_caught(monkeypatch, name: str, source: str, rule) -> None:
     """Each rule fails, naming the module, when a module breaks it (so its pass means something)."""
