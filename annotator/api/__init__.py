@@ -81,7 +81,7 @@ def _page_args() -> tuple[int, int]:
     return limit, offset
 
 
-def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[str, Any]:
+def api_article_data(article, *, viewer: User, with_sentences: bool = True) -> dict[str, Any]:
     """An article as the API returns it, with the sentences and the annotations the viewer may see."""
     data = article_data(article)
     if with_sentences:
@@ -105,7 +105,7 @@ def list_articles():
     where = status.statuses([row.article.id for row in rows[:limit]])
     items = [
         dict(
-            article_json(row.article, viewer=actor(), with_sentences=False),
+            api_article_data(row.article, viewer=actor(), with_sentences=False),
             sentence_count=row.sentences,
             reviewed=row.reviewed,
             status=str(where[row.article.id]),
@@ -128,7 +128,7 @@ def create_article():
     force = body.pop("force", False) is True
     article = article_service.create_article(body, actor=actor(), force=force)
     return (
-        jsonify(article_json(article, viewer=actor())),
+        jsonify(api_article_data(article, viewer=actor())),
         201,
         {"Location": url_for("api.get_article", article_id=article.id)},
     )
@@ -137,7 +137,7 @@ def create_article():
 @api_bp.get("/articles/<int:article_id>")
 def get_article(article_id: int):
     assignments.require_access(article_id, actor())
-    return jsonify(article_json(article_service.load_article(article_id), viewer=actor()))
+    return jsonify(api_article_data(article_service.load_article(article_id), viewer=actor()))
 
 
 @api_bp.patch("/articles/<int:article_id>")
@@ -147,7 +147,7 @@ def patch_article(article_id: int):
     # Annotations are re-anchored by their words; any left unplaced are listed.
     edited = boundaries.update_article(article, json_body(), actor=actor())
     unplaced = [ann.id for ann in edited.unplaced]
-    return jsonify(article_json(article, viewer=actor()) | {"unplaced_annotations": unplaced})
+    return jsonify(api_article_data(article, viewer=actor()) | {"unplaced_annotations": unplaced})
 
 
 @api_bp.delete("/articles/<int:article_id>")
@@ -198,9 +198,9 @@ def delete_annotation(annotation_id: int):
 
 
 @api_bp.post("/annotations/<int:annotation_id>/restore")
-def restore_annotation(annotation_id: int):
+def undelete_annotation(annotation_id: int):
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
-    annotation_service.restore_annotation(ann, actor=actor())
+    annotation_service.undelete_annotation(ann, actor=actor())
     state = annotation_data(ann)
     return jsonify(state)
 

@@ -15,7 +15,7 @@ from annotator.services.serialize import adjudication_data
 @api_bp.get("/articles/<int:article_id>/agreement")
 def get_agreement(article_id: int):
     """Per sentence: each reviewer's verdict, whether they agree, the final verdict; and the figures."""
-    return jsonify(adjudication.agreement_state(adjudication.agreement(article_id, viewer=actor())))
+    return jsonify(adjudication.agreement_data(adjudication.agreement(article_id, viewer=actor())))
 
 
 @api_bp.put("/sentences/<int:sentence_id>/adjudication")

@@ -12,8 +12,8 @@ from annotator.services.errors import Invalid, NotFound
 from annotator.services.guards import refuse_unknown
 
 
-def _state(pub) -> dict:
-    state = publishing.publication_state(pub) or {}
+def _publication_data(pub) -> dict:
+    state = publishing.publication_data(pub) or {}
     state["url"] = public_address(pub.slug)
     return state
 
@@ -25,7 +25,7 @@ def get_publication(article_id: int):
     pub = publishing.publication_for(article_service.get_article(article_id))
     if pub is None:
         raise NotFound("This article has never been published.")
-    return jsonify(_state(pub))
+    return jsonify(_publication_data(pub))
 
 
 @api_bp.put("/articles/<int:article_id>/publication")
@@ -43,7 +43,7 @@ def put_publication(article_id: int):
         expected_version=body.get("version"),
         byline=current_app.config["PUBLIC_BYLINE"],
     )
-    return jsonify(_state(pub)), 200 if existed else 201
+    return jsonify(_publication_data(pub)), 200 if existed else 201
 
 
 @api_bp.delete("/articles/<int:article_id>/publication")

@@ -28,7 +28,7 @@ def search():
         following = url_for("api.search", **args)
     return jsonify(
         {
-            "items": [search_service.hit_state(h) for h in page.items],
+            "items": [search_service.hit_data(h) for h in page.items],
             "next": following,
             "total": page.total,
         }

@@ -116,11 +116,11 @@ def retire_source(source_id: int):
 
 
 @api_bp.post("/sources/<int:source_id>/restore")
-def restore_source(source_id: int):
+def reinstate_source(source_id: int):
     """Put a retired entry back in use."""
     require_admin()
     source = source_service.get_source(source_id)
-    source_service.restore_source(source, actor=actor())
+    source_service.reinstate_source(source, actor=actor())
     return jsonify(_detail(source))
 
 

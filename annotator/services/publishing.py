@@ -298,14 +298,14 @@ def unpublish(article: Article, *, actor: User, expected_version: object = None)
 
 
 def _check_version(pub: Publication, expected: object) -> None:
-    guards.check_version("publication", expected, pub, ident=pub.id, current=publication_state)
+    guards.check_version("publication", expected, pub, ident=pub.id, current=publication_data)
 
 
 def _flush(pub: Publication) -> None:
     guards.flush_or_conflict("Someone else changed this publication at the same moment.")
 
 
-def publication_state(pub: Publication | None) -> dict[str, Any] | None:
+def publication_data(pub: Publication | None) -> dict[str, Any] | None:
     """The admin-facing state of a publication (API and the admin page)."""
     if pub is None:
         return None

@@ -154,7 +154,7 @@ def retire_source(source: Source, *, actor: User | None) -> Source:
     return source
 
 
-def restore_source(source: Source, *, actor: User | None) -> Source:
+def reinstate_source(source: Source, *, actor: User | None) -> Source:
     """Put a retired entry back in use."""
     guards.require_admin(actor, ADMINS_ONLY)
     if source.retired_at is None:
@@ -313,7 +313,7 @@ def import_sources_csv(data: bytes, filename: str, *, actor: User | None) -> Imp
             else:
                 version = existing.updated_at
                 if existing.retired:
-                    restore_source(existing, actor=actor)
+                    reinstate_source(existing, actor=actor)
                 update_source(existing, record, actor=actor)
                 if existing.updated_at == version:
                     result.unchanged += 1

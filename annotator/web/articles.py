@@ -243,13 +243,13 @@ def delete_annotation(annotation_id: int):
 
 @bp.post("/annotations/<int:annotation_id>/restore")
 @login_required
-def restore_annotation(annotation_id: int):
+def undelete_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
     if form.validate_on_submit():
-        annotation_service.restore_annotation(ann, actor=current_user)
+        annotation_service.undelete_annotation(ann, actor=current_user)
         flash("Annotation restored.", "success")
     return redirect(
         url_for(

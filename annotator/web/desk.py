@@ -137,7 +137,7 @@ def _render_article(article_id: int, assign_form: AssignForm | None = None, stat
         remove = VersionForm(prefix=f"u{a.id}", formdata=None)
         remove.version.data = str(a.version)
         remove_forms[a.id] = remove
-    state = status.status_state(article_id)
+    state = status.status_data(article_id)
     status_form = StatusForm(formdata=None)
     status_form.status.data, status_form.version.data = state["status"], str(state["version"])
     total, judged = status.completion(article_id)

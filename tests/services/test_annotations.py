@@ -76,7 +76,7 @@ def test_soft_delete_hides_and_restore_brings_back(sentence, reviewer):
     db.session.commit()
     assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == []
     assert db.session.get(Annotation, ann.id) is not None  # still stored
-    svc.restore_annotation(ann, actor=reviewer)
+    svc.undelete_annotation(ann, actor=reviewer)
     db.session.commit()
     assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == [ann]
     assert [r.action for r in history("annotation", ann.id)] == ["create", "delete", "restore"]

@@ -40,7 +40,7 @@ def test_named_assignment_is_recorded_audited_and_starts_review(desk) -> None:
     db.session.commit()
     assert sorted(a.reviewer.username for a in made) == ["ann", "bob"]
     assert made[0].due_date == date(2026, 12, 31)
-    assert status.status_state(story.id)["status"] == "in_review"
+    assert status.status_data(story.id)["status"] == "in_review"
     moves = db.session.scalars(db.select(Revision).where(Revision.entity == "article_status")).all()
     assert [(m.before, m.after["status"], m.actor_id) for m in moves] == [
         ({"status": "new"}, "in_review", admin.id)
@@ -80,7 +80,7 @@ def test_bad_assignments_name_the_field_and_change_nothing(desk, kwargs, field) 
     assert field in caught.value.fields
     db.session.rollback()
     assert count(Assignment) == 0
-    assert status.status_state(story.id)["status"] == "new"
+    assert status.status_data(story.id)["status"] == "new"
 
 
 def test_deactivated_and_already_assigned_reviewers_are_refused(desk) -> None:
@@ -141,15 +141,15 @@ def test_article_moves_to_ready_by_itself_and_to_adjudicated_when_settled(desk) 
     assignments.assign([story], reviewers=["ann", "bob"], actor=admin)
     db.session.commit()
     judge_all(story, ann)
-    assert status.status_state(story.id)["status"] == "in_review"
+    assert status.status_data(story.id)["status"] == "in_review"
     judge_all(story, bob, overrides={1: "disputed"})
-    assert status.status_state(story.id)["status"] == "ready"
+    assert status.status_data(story.id)["status"] == "ready"
     items, total = disagreements_queue(viewer=admin)
     assert total == 1 and items[0].sentence_id == story.sentences[1].id
     assert items[0].verdicts == {"ann": "verified", "bob": "disputed"}
     adjudicate(story.sentences[1], "disputed", actor=admin)
     db.session.commit()
-    assert status.status_state(story.id)["status"] == "adjudicated"
+    assert status.status_data(story.id)["status"] == "adjudicated"
     assert disagreements_queue(viewer=admin) == ([], 0)
 
 
@@ -157,11 +157,11 @@ def test_ready_goes_back_to_review_when_a_judgement_is_deleted(desk) -> None:
     admin, (ann, *_), (story, *_rest) = desk
     assignments.assign([story], reviewers=["ann"], actor=admin)
     judge_all(story, ann)
-    assert status.status_state(story.id)["status"] == "ready"
+    assert status.status_data(story.id)["status"] == "ready"
     first = db.session.scalars(db.select(Annotation).order_by(Annotation.id)).first()
     delete_annotation(first, actor=ann)
     db.session.commit()
-    assert status.status_state(story.id)["status"] == "in_review"
+    assert status.status_data(story.id)["status"] == "in_review"
 
 
 def test_admins_move_by_hand_with_versions(desk) -> None:
@@ -176,7 +176,7 @@ def test_admins_move_by_hand_with_versions(desk) -> None:
     with pytest.raises(Forbidden):
         status.move(story, "archived", actor=ann, expected_version=1)
     db.session.rollback()
-    assert status.status_state(story.id) | {"changed_at": None} == {
+    assert status.status_data(story.id) | {"changed_at": None} == {
         "status": "ready",
         "label": "Ready for adjudication",
         "by_hand": True,

@@ -11,7 +11,7 @@ from annotator.services import search as svc
 from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
-    restore_annotation,
+    undelete_annotation,
     update_annotation,
 )
 from annotator.services.articles import boundaries
@@ -183,7 +183,7 @@ def test_the_index_follows_every_write(desk) -> None:
     delete_annotation(desk["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 0
-    restore_annotation(desk["mine"], actor=alice)
+    undelete_annotation(desk["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 1
     before = {

@@ -34,7 +34,7 @@ NOT_SETTABLE = "is not a field you can set on an annotation."
 
 
 # What annotation_data reads, loaded in three queries whatever the number of annotations.
-LOAD_FOR_STATE = (
+LOAD_FOR_DATA = (
     selectinload(Annotation.links).selectinload(EvidenceLink.source),
     selectinload(Annotation.reviewer),
 )
@@ -53,7 +53,7 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
             db.select(Annotation)
             .join(Sentence)
             .where(Sentence.article_id == article_id, visible_to(viewer))
-            .options(*LOAD_FOR_STATE)
+            .options(*LOAD_FOR_DATA)
             .order_by(Sentence.index, Annotation.id)
         )
     )
@@ -203,7 +203,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
     status.refresh(ann.sentence.article_id, actor=actor)
 
 
-def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
+def undelete_annotation(ann: Annotation, *, actor: User) -> Annotation:
     """Undo a soft delete."""
     _require_owner(ann, actor)
     _lock(ann)

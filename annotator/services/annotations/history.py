@@ -152,7 +152,7 @@ def annotation_history(
 WRITABLE_FROM_STATE = ("verdict", "attributed_to", "note", "span")
 
 
-def restore_revision(
+def revert_to_revision(
     ann: Annotation, revision_id: int, *, actor: User, expected_version: object
 ) -> Annotation:
     """Bring back the annotation as a revision left it: a new revision, version-checked; a
@@ -175,7 +175,7 @@ def restore_revision(
     if not state:
         raise Invalid({"revision": "this revision holds no state to restore."})
     if ann.deleted_at is not None:
-        annotation_service.restore_annotation(ann, actor=actor)
+        annotation_service.undelete_annotation(ann, actor=actor)
     changes: dict[str, Any] = {name: state.get(name) for name in WRITABLE_FROM_STATE}
     changes["attributed_to"] = changes["attributed_to"] or ""
     changes["note"] = changes["note"] or ""

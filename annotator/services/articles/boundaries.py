@@ -12,7 +12,7 @@ from typing import Any
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
-from annotator.services.annotations.annotations import LOAD_FOR_STATE
+from annotator.services.annotations.annotations import LOAD_FOR_DATA
 from annotator.services.articles import articles
 from annotator.services.articles.articles import article_summary, clean_article_fields, content_hash
 from annotator.services.errors import Invalid, NotFound
@@ -157,7 +157,7 @@ def replace_sentences(
     annotations = db.session.scalars(
         db.select(Annotation)
         .where(Annotation.sentence_id.in_(list(old_ranges)))
-        .options(*LOAD_FOR_STATE)
+        .options(*LOAD_FOR_DATA)
     ).all()  # soft-deleted ones too: they must not be orphaned
     moved: list[tuple[Annotation, dict]] = []
     for ann in annotations:

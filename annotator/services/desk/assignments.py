@@ -37,7 +37,7 @@ OPEN_ANY = "reviewers_open_unassigned"
 CLOSED = (Status.ADJUDICATED, Status.ARCHIVED)
 
 
-def assignment_state(a: Assignment) -> dict[str, Any]:
+def assignment_data(a: Assignment) -> dict[str, Any]:
     """An assignment as plain data: what revisions store, the API returns and exports carry."""
     return {
         "id": a.id,
@@ -312,7 +312,7 @@ def _create(
         "assign",
         actor=actor,
         before=None,
-        after=assignment_state(a),
+        after=assignment_data(a),
     )
     return a
 
@@ -325,7 +325,7 @@ def _flush(a: Assignment) -> None:
 
 
 def _check_version(a: Assignment, expected: object) -> None:
-    guards.check_version("assignment", expected, a, ident=a.id, current=assignment_state)
+    guards.check_version("assignment", expected, a, ident=a.id, current=assignment_data)
 
 
 def update_assignment(
@@ -352,7 +352,7 @@ def update_assignment(
     if problems:
         raise Invalid(problems)
     _check_version(a, expected_version)
-    before = assignment_state(a)
+    before = assignment_data(a)
     a.due_date = due
     if rank is not None:
         a.priority = int(rank)
@@ -367,7 +367,7 @@ def update_assignment(
         action,
         actor=actor,
         before=before,
-        after=assignment_state(a),
+        after=assignment_data(a),
     )
     status.refresh(a.article_id, actor=actor)
     return a
@@ -377,7 +377,7 @@ def unassign(a: Assignment, *, actor: User, expected_version: object) -> None:
     """Take an article away from a reviewer (their judgements stay)."""
     guards.require_admin(actor, ADMINS_ONLY)
     _check_version(a, expected_version)
-    before = assignment_state(a)
+    before = assignment_data(a)
     db.session.delete(a)
     _flush(a)
     audit.record(

@@ -50,7 +50,7 @@ def state_of(article_id: int) -> ArticleState | None:
     return db.session.get(ArticleState, article_id)
 
 
-def status_state(article_id: int) -> dict[str, Any]:
+def status_data(article_id: int) -> dict[str, Any]:
     """The status as plain data: what the API returns. Version 0 means never moved."""
     state = state_of(article_id)
     if state is None:
@@ -98,7 +98,7 @@ def move(
         expected_version,
         state_of(article.id),
         ident=article.id,
-        current=lambda _: status_state(article.id),
+        current=lambda _: status_data(article.id),
     )
     return _set(article.id, target, actor=actor, by_hand=by_hand)
 

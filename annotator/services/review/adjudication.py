@@ -171,7 +171,7 @@ def agreement(article_id: int, *, viewer: User) -> ArticleAgreement:
     return result
 
 
-def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
+def agreement_data(result: ArticleAgreement) -> dict[str, Any]:
     """The comparison as plain data, for the API."""
     return {
         "article_id": result.article.id,
