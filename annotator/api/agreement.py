@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, require_admin
 from annotator.inputs import arg_number
 from annotator.services.annotations.annotations import get_sentence
 from annotator.services.guards import refuse_unknown

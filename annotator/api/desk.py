@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
 from annotator.services.annotations import history
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, dashboard, queue, status
@@ -167,7 +167,7 @@ def revert_to_revision(annotation_id: int, revision_id: int):
 @api_bp.get("/articles/<int:article_id>/activity")
 def article_activity(article_id: int):
     article_service.get_article(article_id)
-    limit, offset = _page_args()
+    limit, offset = page_args()
     items, total = history.article_activity(article_id, viewer=actor(), limit=limit, offset=offset)
     return jsonify(
         {
@@ -197,7 +197,7 @@ def article_activity(article_id: int):
 @api_bp.get("/disagreements")
 def list_disagreements():
     """Open disagreements across all articles, oldest first (admins only)."""
-    limit, offset = _page_args()
+    limit, offset = page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
     return jsonify(
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
-from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, require_admin
 from annotator.responses import public_address
 from annotator.services import publishing
 from annotator.services.articles import articles as article_service

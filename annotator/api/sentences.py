@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from flask import Response, jsonify
 
-from annotator.api import actor, api_article_data, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_article_data, api_bp, json_body, require_admin
 from annotator.services.articles import articles as article_service
 from annotator.services.articles import boundaries
 
