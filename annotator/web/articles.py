@@ -27,7 +27,7 @@ from annotator.web.forms import (
     ArticleForm,
     ButtonForm,
 )
-from annotator.web.submit import flashed, submit
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("articles", __name__)
 
@@ -182,8 +182,7 @@ def save(article_id: int, sentence_id: int):
     back = url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            flash("The form had expired; please try again.", "error")
-            return redirect(back)
+            return expired(back)
         page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
         return _render_workspace(page, form, "Please correct the marked fields."), 422
 
@@ -335,7 +334,9 @@ def _editor_form(page: WorkspacePage) -> AnnotationForm:
 
 
 def rating_label(link: dict[str, Any]) -> str:
-    """Where a saved link's rating came from, in words."""
+    """Where a saved link's rating came from, in words.
+
+    Mirrored by static/annotate/links.js (ratingLabel): keep in step."""
     if link.get("credibility_source") == "registry":
         return f"Registry: {link.get('source') or 'entry'} rates it {link['credibility']}"
     reason = f" ({link['override_reason']})" if link.get("override_reason") else ""

@@ -9,8 +9,8 @@ from annotator.inputs import lenient_number
 from annotator.services.annotations import annotations as annotation_service
 from annotator.services.annotations import history
 from annotator.services.articles import articles as article_service
-from annotator.web.desk import VersionForm, expired, page_count
-from annotator.web.submit import flashed, submit
+from annotator.web.desk import VersionForm, page_count
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("history", __name__)
 PAGE = 50

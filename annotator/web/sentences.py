@@ -14,7 +14,7 @@ from annotator.services.articles import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm
-from annotator.web.submit import flashed, submit
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("sentences", __name__, url_prefix="/articles/<int:article_id>/sentences")
 
@@ -34,7 +34,7 @@ def _correct(
     """Apply one correction to the article and go back to the sentence, saying what happened."""
     back = _back(article_id, sentence_id)
     if not ButtonForm().validate_on_submit():
-        return flashed(back, "The form expired; please try again.", "error")
+        return expired(back)
     article = article_service.load_article(article_id)
     return submit(
         lambda: correction(article),
