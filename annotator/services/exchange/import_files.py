@@ -64,7 +64,7 @@ def import_files(
     files = expand(paths)
     others = []
     for path in files:
-        reloaded = reload_export(path, format_name, actor=actor)
+        reloaded = reload_export_file(path, format_name, actor=actor)
         if reloaded is None:
             others.append(path)
             continue
@@ -110,7 +110,7 @@ def read_file(path: Path, format_name: str) -> list[imports.ImportItem] | import
         return imports.failed_file(error, where)
 
 
-def reload_export(path: Path, format_name: str, *, actor: User | None) -> Reloaded | None:
+def reload_export_file(path: Path, format_name: str, *, actor: User | None) -> Reloaded | None:
     """Load ``path`` whole if it is one of our JSON exports (in one transaction); None if it is not."""
     if format_name not in ("auto", "json") or path.suffix.lower() != ".json" or not path.is_file():
         return None
