@@ -7,7 +7,9 @@ each violation as "module: what it does", so a broken rule names the line to fix
 - the doors (web, api, cli) never import each other: what two doors share is a service;
 - no import circles among annotator's modules, whether the imports run when a module loads or are
   put off into a function;
-- only annotator/uow.py commits or rolls back, and only it opens a transaction.
+- only annotator/uow.py commits or rolls back, and only it opens a transaction;
+- the README's map ("How the code is laid out") names every top-level module and package of
+  annotator, and every module and sub-package of annotator.services.
 """
 
 from __future__ import annotations
@@ -312,6 +314,27 @@ def test_only_the_unit_of_work_opens_a_transaction() -> None:
     _report(violations)
 
 
+README = PACKAGE.parent / "README.md"
+
+
+def _readme_map() -> str:
+    text = README.read_text(encoding="utf-8").split("## How the code is laid out", 1)[1]
+    return text.split("```text", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_map_names_every_module() -> None:
+    """A newcomer finds every top-level module and package, and every service, in the README."""
+    words = set(re.findall(r"[\w.]+/?", _readme_map()))
+    violations = []
+    for name, path in _modules().items():
+        parts = name.split(".")
+        if len(parts) == 2 or (len(parts) == 3 and parts[1] == "services"):
+            entry = f"{parts[-1]}/" if path.name == "__init__.py" else f"{parts[-1]}.py"
+            if entry not in words:
+                violations.append(f"{name}: not named in the README's map (as {entry})")
+    _report(violations)
+
+
 @pytest.mark.parametrize(
     ("name", "source", "rule"),
     [
@@ -360,6 +383,8 @@ def test_only_the_unit_of_work_opens_a_transaction() -> None:
             "from annotator.web import forms\n",
             test_the_doors_never_import_each_other,
         ),
+        ("annotator.planted", "", test_the_readme_map_names_every_module),
+        ("annotator.services.planted", "", test_the_readme_map_names_every_module),
         (
             "annotator.web.planted",
             "def f():\n    with db.engine.begin() as connection:\n        pass\n",
@@ -381,6 +406,8 @@ def test_only_the_unit_of_work_opens_a_transaction() -> None:
         "commit",
         "cli-imports-web",
         "api-imports-web",
+        "readme-top-level",
+        "readme-services",
         "engine.begin",
         "session.begin",
     ],

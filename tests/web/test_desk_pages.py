@@ -17,13 +17,6 @@ from annotator.services.review.agreement import Scope, agreement_tables
 from tests.conftest import count, login
 
 
-@pytest.fixture
-def desk(make_user, make_article, admin):
-    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
-    stories = [make_article(title=f"Story {i}") for i in range(3)]
-    return admin, people, stories
-
-
 def judge(article, reviewer, verdicts) -> None:
     for sentence, verdict in zip(article.sentences, verdicts, strict=False):
         annotate(sentence, {"verdict": verdict}, actor=reviewer)
