@@ -280,18 +280,22 @@ TRANSACTION_CALLS = {"commit", "rollback"}
 DRIVER_LEVEL = {"annotator.uow", "annotator.sqlite_lock"}
 
 
-def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
-    violations = [
-        f"{name}:{node.lineno}: calls {ast.unparse(node.func)}() (doors and services rely on "
-        "annotator.uow)"
+def _calls(methods: set[str], why: str, receiver: re.Pattern[str] | None = None) -> list[str]:
+    """Every call of one of these methods outside the driver level (on a matching receiver)."""
+    return [
+        f"{name}:{node.lineno}: calls {ast.unparse(node.func)}() ({why})"
         for name in _modules()
         if name not in DRIVER_LEVEL
         for node in ast.walk(_tree(name))
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr in TRANSACTION_CALLS
+        and node.func.attr in methods
+        and (receiver is None or receiver.search(ast.unparse(node.func.value)))
     ]
-    _report(violations)
+
+
+def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
+    _report(_calls(TRANSACTION_CALLS, "doors and services rely on annotator.uow"))
 
 
 # A SAVEPOINT (begin_nested) nests inside the unit of work's transaction, so it is not counted.
@@ -300,18 +304,7 @@ CONNECTIONS = re.compile(r"(engine|session|connection|conn)$")
 
 
 def test_only_the_unit_of_work_opens_a_transaction() -> None:
-    violations = [
-        f"{name}:{node.lineno}: calls {ast.unparse(node.func)}() (a transaction of its own: use "
-        "annotator.uow)"
-        for name in _modules()
-        if name not in DRIVER_LEVEL
-        for node in ast.walk(_tree(name))
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in OPENERS
-        and CONNECTIONS.search(ast.unparse(node.func.value))
-    ]
-    _report(violations)
+    _report(_calls(OPENERS, "a transaction of its own: use annotator.uow", CONNECTIONS))
 
 
 README = PACKAGE.parent / "README.md"

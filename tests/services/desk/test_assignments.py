@@ -15,14 +15,6 @@ from annotator.services.errors import Conflict, Forbidden, Invalid
 from tests.conftest import count
 
 
-@pytest.fixture
-def desk(make_user, make_article, admin):
-    """Three reviewers and three articles (four sentences each)."""
-    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
-    articles = [make_article(title=f"Story {i}") for i in range(3)]
-    return admin, people, articles
-
-
 def test_named_assignment_is_recorded_audited_and_starts_review(desk) -> None:
     admin, (ann, bob, _cy), (story, *_rest) = desk
     made = assignments.assign(

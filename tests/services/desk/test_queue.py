@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 from annotator.extensions import db
 from annotator.services.annotations.annotations import annotate
 from annotator.services.desk import assignments, queue
 from tests.conftest import judge_all
-
-
-@pytest.fixture
-def desk(make_user, make_article, admin):
-    """Three reviewers and three articles (four sentences each)."""
-    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
-    articles = [make_article(title=f"Story {i}") for i in range(3)]
-    return admin, people, articles
 
 
 def test_queue_orders_by_priority_then_due_date_and_continue_crosses_articles(desk) -> None:

@@ -14,14 +14,6 @@ from annotator.services.review.disagreements import disagreements_queue
 from tests.conftest import judge_all
 
 
-@pytest.fixture
-def desk(make_user, make_article, admin):
-    """Three reviewers and three articles (four sentences each)."""
-    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
-    articles = [make_article(title=f"Story {i}") for i in range(3)]
-    return admin, people, articles
-
-
 def test_article_moves_to_ready_by_itself_and_to_adjudicated_when_settled(desk) -> None:
     admin, (ann, bob, _cy), (story, *_rest) = desk
     assignments.assign([story], reviewers=["ann", "bob"], actor=admin)
