@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from annotator.text.stemming import stems
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -100,6 +102,8 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
+        # The search index's triggers stem what they index (annotator/models/search.py).
+        dbapi_connection.create_function("annotator_stems", 2, stems, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:

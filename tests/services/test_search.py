@@ -315,3 +315,66 @@ def test_a_page_of_results_costs_the_same_queries_however_many_hits(
         make_article(text=f"Story {number}\n\nThe levee held in town {number}.", title=f"S{number}")
     many = count_queries(app, lambda: svc.search("levee", svc.SearchFilter(), viewer=admin))
     assert len(many) == len(one)
+
+
+# ----- other forms of a word, by the article's language ------------------------------------
+
+
+def test_a_word_finds_its_other_forms_in_the_articles_language(
+    make_article, admin, reviewer
+) -> None:
+    spanish = make_article(
+        text="Llegan las vacunas\n\nLas vacunas llegaron a Kherson el viernes.",
+        title="Llegan las vacunas",
+        language="es",
+    )
+    english = make_article(
+        text="Vaccines arrive\n\nThe vaccines reached the city on Friday.",
+        title="Vaccines arrive",
+        language="en",
+    )
+    for viewer in (admin, reviewer):
+        page = svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=viewer)
+        assert [hit.article_id for hit in page.items] == [spanish.id, spanish.id]
+        assert [p for p, matched in page.items[1].context if matched] == ["vacunas"]
+        page = svc.search("vaccine", svc.SearchFilter(kinds=("sentence",)), viewer=viewer)
+        assert {hit.article_id for hit in page.items} == {english.id}
+    # Word for word still wins where the word is written so, and phrases and prefixes still work.
+    assert svc.search('"las vacunas llegaron"', svc.SearchFilter(), viewer=admin).total == 1
+    assert svc.search("vacun*", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 2
+    assert (
+        svc.search("vacuna -kherson", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total
+        == 1
+    )
+
+
+def test_a_claim_note_is_stemmed_in_its_articles_language(make_article, reviewer) -> None:
+    article = make_article(
+        text="Titular\n\nEl ministro dijo que las vacunas llegaron.", title="Titular", language="es"
+    )
+    annotate(
+        article.sentences[1],
+        {"verdict": "unproven", "note": "Sin pruebas de vacunación"},
+        actor=reviewer,
+    )
+    db.session.commit()
+    page = svc.search("prueba", svc.SearchFilter(kinds=("annotation",)), viewer=reviewer)
+    assert page.total == 1 and [p for p, m in page.items[0].detail if m] == ["pruebas"]
+
+
+def test_an_article_given_another_language_is_stemmed_again(app, make_article, admin) -> None:
+    from sqlalchemy import text as sql
+
+    article = make_article(text="Kherson\n\nLas vacunas llegaron.", title="Kherson", language="en")
+    boundaries.update_article(article, {"language": "es"}, actor=admin)
+    db.session.commit()
+    languages = (
+        db.session.execute(
+            sql("SELECT DISTINCT language FROM search_index WHERE article_id = :id"),
+            {"id": article.id},
+        )
+        .scalars()
+        .all()
+    )
+    assert languages == ["es"]
+    assert svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 1

@@ -17,7 +17,7 @@ from annotator.importers import TITLE_LIMIT
 from annotator.importers.text_format import first_line
 from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
-from annotator.services import audit, guards
+from annotator.services import audit, guards, search
 from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
 from annotator.text.language import detect_language, is_language_code, segmenting_language
@@ -128,6 +128,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     article = Article(**fields, content_hash=text_hash, imported_by_id=actor.id if actor else None)
     db.session.add(article)
     db.session.flush()
+    search.note_language(article.language)
     # One multi-row INSERT instead of a statement per sentence: imports are dominated by this.
     db.session.execute(
         insert(Sentence),
