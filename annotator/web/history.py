@@ -1,4 +1,4 @@
-"""History in the browser: an annotation's revisions with restore, and an article's activity log."""
+"""History in the browser: an annotation's revisions with revert, and an article's activity log."""
 
 from __future__ import annotations
 

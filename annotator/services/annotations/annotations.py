@@ -1,4 +1,4 @@
-"""Reviewers' judgements: create, change, delete (softly) and restore, each with a revision."""
+"""Reviewers' judgements: create, change, delete (softly) and undelete, each with a revision."""
 
 from __future__ import annotations
 

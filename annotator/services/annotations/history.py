@@ -1,4 +1,4 @@
-"""Change history in readable form: an annotation's revisions as diffs, restoring an earlier one,
+"""Change history in readable form: an annotation's revisions as diffs, reverting to an earlier one,
 and an article's activity log.
 
 Blind review: a reviewer sees the history of their own annotations only (get_annotation refuses
@@ -30,7 +30,7 @@ ACTIONS = {
     "create": "created",
     "update": "changed",
     "delete": "deleted",
-    "restore": "restored",
+    "restore": "restored",  # the stored action of an undelete (audit rows keep their words)
     "move": "moved",
     "transition": "moved",
     "import": "imported",
@@ -60,7 +60,7 @@ class RevisionView:
     actor: str | None
     at: datetime
     changes: list[Change] = field(default_factory=list)
-    state: dict[str, Any] | None = None  # what restoring this revision brings back
+    state: dict[str, Any] | None = None  # what reverting to this revision brings back
     current: bool = False
 
 
