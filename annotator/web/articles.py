@@ -252,8 +252,10 @@ def delete_annotation(annotation_id: int):
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
         flash(
-            "Claim deleted. It is kept: “Deleted claims” under the editor lists it with a "
-            "Restore button.",
+            _(
+                "Claim deleted. It is kept: “Deleted claims” under the editor lists it with a "
+                "Restore button."
+            ),
             "info",
         )
         back = url_for(
@@ -275,7 +277,7 @@ def undelete_annotation(annotation_id: int):
     )
     if form.validate_on_submit():
         annotation_service.undelete_annotation(ann, actor=current_user)
-        flash("Claim restored.", "success")
+        flash(_("Claim restored."), "success")
     return redirect(
         url_for(
             "articles.view",

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
+from annotator.i18n import word
 from annotator.inputs import lenient_number
 from annotator.services.annotations.annotations import get_sentence
 from annotator.services.desk import dashboard as dashboard_service
@@ -110,9 +111,14 @@ def adjudicate(sentence_id: int):
     sentence = get_sentence(sentence_id)
     form = AdjudicationForm(prefix=f"s{sentence_id}")
     back = url_for("dashboard.disagreements")
-    not_saved = "The final verdict was not saved: {}".format
+
+    def not_saved(problems: str) -> str:
+        return _("The final verdict was not saved: %(problems)s", problems=problems)
+
     if not form.validate_on_submit():
-        flash(not_saved(" ".join(e for errors in form.errors.values() for e in errors)), "error")
+        flash(
+            not_saved(" ".join(str(e) for errors in form.errors.values() for e in errors)), "error"
+        )
         uow.discard()
         return redirect(back)
     return submit(
@@ -126,7 +132,12 @@ def adjudicate(sentence_id: int):
         back=back,
         say_invalid=lambda error: not_saved(error.message),
         say_conflict=lambda error: not_saved(error.message),
-        done=lambda _: flashed(
-            back, f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}."
+        done=lambda _done: flashed(
+            back,
+            _(
+                "Final verdict of sentence %(n)s: %(verdict)s.",
+                n=sentence.index + 1,
+                verdict=word(form.verdict.data),
+            ),
         ),
     )

@@ -177,11 +177,15 @@ def assign(article_id: int):
         lambda: assignments.assign([record], **_assign_args(form), actor=current_user),
         form=form,
         fallback=form.reviewers,
-        say_invalid=lambda error: f"Nothing was assigned. {error.message}",
+        say_invalid=lambda error: _("Nothing was assigned. %(reason)s", reason=error.message),
         page=lambda _error: _render_article(article_id, form)[0],
         done=lambda made: flashed(
             url_for("desk.article", article_id=article_id),
-            f"Assigned “{record.title}” to {', '.join(a.reviewer.username for a in made)}.",
+            _(
+                "Assigned “%(title)s” to %(names)s.",
+                title=record.title,
+                names=", ".join(a.reviewer.username for a in made),
+            ),
         ),
     )
 

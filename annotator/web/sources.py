@@ -157,7 +157,7 @@ def reinstate(source_id: int):
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
         source_service.reinstate_source(source, actor=current_user)
-        flash(f"Restored “{source.name}”.", "success")
+        flash(_("Restored “%(name)s”.", name=source.name), "success")
     return redirect(url_for("sources.view", source_id=source.id))
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from flask import flash, redirect
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from annotator import uow
@@ -73,4 +74,4 @@ def flashed(url: str, message: str, category: str = "success") -> Response:
 
 def expired(back: str) -> Response:
     """The answer to a form whose CSRF token or hidden fields did not come back intact."""
-    return flashed(back, "The form had expired; please try again.", "error")
+    return flashed(back, _("The form had expired; please try again."), "error")
