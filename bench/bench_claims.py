@@ -42,7 +42,15 @@ sys.path.insert(0, str(ROOT))
 from annotator.services.similar import BUDGET, CANDIDATES, POOL  # noqa: E402
 from annotator.text import bm25, similarity  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "corpus" / "claim-retrieval"
+# The corpus sits beside the main checkout (../shared); a worktree finds it at /work/shared.
+DATA = next(
+    (
+        base / "corpus" / "claim-retrieval"
+        for base in (ROOT.parent / "shared", Path("/work/shared"))
+        if (base / "corpus" / "claim-retrieval").is_dir()
+    ),
+    ROOT.parent / "shared" / "corpus" / "claim-retrieval",
+)
 SEED = 1
 # Reciprocal-rank fusion: score = 1 / (K + lexical rank) + W / (K + cosine rank); K and W chosen
 # on half A with --tune (the grid below), never on half B.
