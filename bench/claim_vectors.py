@@ -30,7 +30,9 @@ def path(model: str, texts: Sequence[str]) -> Path:
     return CACHE / f"{model.replace('/', '_')}-{len(texts)}-{digest}.npy"
 
 
-def encode(variant: str, scheme: str, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
+def encode(
+    variant: str, scheme: str, texts: Sequence[str], *, progress: bool = False
+) -> np.ndarray:
     """Unit vectors of ``texts`` as claims under one configuration, from the cache when there."""
     target = path(model_id(variant, scheme), texts)
     if target.exists():

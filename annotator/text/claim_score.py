@@ -69,7 +69,7 @@ def _analysed(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str
     stems = tuple(similarity.stems(text))
     names: set[str] = set()
     numbers: set[str] = set()
-    for start, end, key, original in _tokens(text):
+    for start, _end, key, original in _tokens(text):
         if key is None:
             continue
         if key.isdigit():
@@ -81,7 +81,7 @@ def _analysed(text: str) -> tuple[tuple[str, ...], frozenset[str], frozenset[str
 
 def _sentence_start(text: str, start: int) -> bool:
     before = text[:start].rstrip()
-    return not before or before[-1] in ".!?:\"“«¿¡(-—"
+    return not before or before[-1] in '.!?:"“«¿¡(-—'
 
 
 def _key(word: str) -> str | None:
@@ -130,9 +130,7 @@ def features(sentence: str, claim: str) -> dict[str, float]:
         "sentence_covered": len(shared) / len(s_set) if s_set else 0.0,
         "pairs": len(s_pairs & c_pairs) / len(c_pairs) if c_pairs else 0.0,
         "names_missing": (
-            float(not (c_names & s_set) and not (s_names & c_set))
-            if c_names and s_names
-            else 0.0
+            float(not (c_names & s_set) and not (s_names & c_set)) if c_names and s_names else 0.0
         ),
         "numbers_differ": float(bool(s_numbers and c_numbers and not s_numbers & c_numbers)),
     }
@@ -198,9 +196,7 @@ def tier(
     return None
 
 
-def shared_spans(
-    sentence: str, claim: str
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def shared_spans(sentence: str, claim: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Character spans of the words and names the two texts share: (in sentence, in claim).
 
     Offsets index the Python strings as given (code points), start inclusive, end exclusive,
