@@ -151,10 +151,13 @@ def _language(text: str) -> str | None:
     return guess if confidence >= _LANGUAGE_CONFIDENCE else None
 
 
+@lru_cache(maxsize=16384)
 def _script(text: str) -> str | None:
     """The script of the text's first letter that is not Latin, or "Latn"."""
+    if text.isascii():
+        return "Latn"
     for char in text:
-        if char.isalpha():
+        if ord(char) >= 0x250 and char.isalpha():
             name = unicodedata.name(char, "")
             if not name.startswith("LATIN"):
                 return name.split(" ")[0]
