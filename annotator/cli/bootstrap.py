@@ -14,7 +14,7 @@ from annotator.cli._shared import safe_url, writes
 from annotator.extensions import db
 from annotator.importers import parse_file
 from annotator.models import Article, Role, User
-from annotator.services import articles, users
+from annotator.services import articles, status, users
 
 ADMIN_NAME = "admin"
 
@@ -27,6 +27,10 @@ def init_command() -> None:
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo(f"Database is up to date: {safe_url()}")
+    with uow.transaction():
+        moved = status.recompute_if_pending()
+    if moved is not None:
+        click.echo(f"Worked out every article's status again: {moved} moved.")
 
 
 @click.command("bootstrap")

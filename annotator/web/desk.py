@@ -57,6 +57,9 @@ class StatusForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
+    reviewers_per_article = StringField(
+        "Reviewers per article (when nobody is assigned)", validators=[Length(max=4)]
+    )
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -276,10 +279,27 @@ def move(article_id: int):  # noqa: ANN201
 @admin_required
 def settings():  # noqa: ANN201
     form = SettingsForm()
+    page = lambda _error=None: render_template("desk/settings.html", form=form)  # noqa: E731
     if form.validate_on_submit():
-        assignments.set_reviewers_may_open_unassigned(form.open_unassigned.data, actor=current_user)
-        flash("Desk rules saved.", "success")
-        return redirect(url_for("desk.settings"))
+
+        def save() -> int:
+            assignments.set_reviewers_may_open_unassigned(
+                form.open_unassigned.data, actor=current_user
+            )
+            raw = (form.reviewers_per_article.data or "").strip()
+            if not raw:  # left empty: the number stays as it is
+                return 0
+            number = lenient_number(raw)
+            return status.set_reviewers_per_article(
+                raw if number is None else number, actor=current_user
+            )
+
+        def saved(moved: int) -> Response:
+            also = f" {moved} article{'s' if moved != 1 else ''} moved to where their work now puts them." if moved else ""
+            return flashed(url_for("desk.settings"), "Desk rules saved." + also)
+
+        return submit(save, form=form, page=page, done=saved)
     if not form.is_submitted():
         form.open_unassigned.data = assignments.reviewers_may_open_unassigned()
-    return render_template("desk/settings.html", form=form), 422 if form.is_submitted() else 200
+        form.reviewers_per_article.data = str(status.reviewers_per_article())
+    return page(), 422 if form.is_submitted() else 200
