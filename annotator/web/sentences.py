@@ -14,7 +14,7 @@ from annotator.services import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm
-from annotator.web.submit import flashed, submit
+from annotator.web.submit import ask_first, confirmed, flashed, submit
 
 bp = Blueprint("sentences", __name__, url_prefix="/articles/<int:article_id>/sentences")
 
@@ -89,6 +89,19 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
 @admin_required
 def resegment(article_id: int):  # noqa: ANN201
     if ButtonForm().validate_on_submit():
-        boundaries.resegment(article_service.load_article(article_id), actor=current_user)
+        article = article_service.load_article(article_id)
+        if not confirmed():
+            return ask_first(
+                title="Re-run segmentation?",
+                question=f"Split “{article.title}” into sentences again with the current segmenter?",
+                consequence=(
+                    "Every sentence boundary is worked out anew: corrections made by hand (joined "
+                    "or split sentences) are replaced. Annotations keep their text and move to the "
+                    "sentence that holds it."
+                ),
+                button="Re-run segmentation",
+                back=_back(article_id, None),
+            )
+        boundaries.resegment(article, actor=current_user)
         flash("Segmented the article again. Every annotation kept its text.", "success")
     return redirect(_back(article_id, None))

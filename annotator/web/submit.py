@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import flash, redirect
+from flask import flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -67,3 +67,24 @@ def flashed(url: str, message: str, category: str = "success") -> Response:
     """Say what was done and go to ``url`` (the answer to a form that did its work)."""
     flash(message, category)
     return redirect(url)
+
+
+def confirmed() -> bool:
+    """Did the person confirm (the confirmation page's button sends confirm=yes)?"""
+    return request.form.get("confirm") == "yes"
+
+
+def ask_first(
+    *, title: str, question: str, consequence: str, button: str, back: str
+) -> ResponseReturnValue:
+    """The confirmation step before an action that cannot be taken back: a page that asks, whose
+    button posts the same form again with confirm=yes (plain HTML, no script needed)."""
+    return render_template(
+        "confirm.html",
+        title=title,
+        question=question,
+        consequence=consequence,
+        button=button,
+        action=request.path,
+        back=back,
+    )

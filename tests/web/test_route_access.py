@@ -77,6 +77,7 @@ ADMIN_ONLY_PAGES = frozenset(
         "admin.toggle_active",
         "admin.reset_password",
         "admin.end_sessions",
+        "admin.change_role",
         "agreement.view",
         "agreement.adjudicate",
         "agreement.clear",
