@@ -3,7 +3,15 @@
 import pytest
 
 # Public fact-check pages need no login (tests/web/test_public_pages.py walks them for leaks).
-PUBLIC = {"auth.login", "static", "api.openapi", "public.index", "public.feed", "public.page"}
+PUBLIC = {
+    "auth.login",
+    "static",
+    "favicon",
+    "api.openapi",
+    "public.index",
+    "public.feed",
+    "public.page",
+}
 # Routes that would log the walking user out: walked by visitors, skipped for the logged-in walks.
 ENDS_THE_SESSION = {"auth.logout", "auth.end_sessions"}
 
