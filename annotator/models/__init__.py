@@ -3,7 +3,7 @@
 from annotator.enums import Credibility, RatingOrigin, Role, Stance, Verdict
 from annotator.models.adjudication import Adjudication
 from annotator.models.annotation import Annotation, EvidenceLink
-from annotator.models.article import Article, Sentence
+from annotator.models.article import Article, ArticleBucket, Sentence
 from annotator.models.assignment import ArticleState, Assignment, DeskSetting, Priority, Status
 from annotator.models.audit import Revision
 from annotator.models.publication import Publication, PublicationChange
@@ -18,6 +18,7 @@ __all__ = [
     "ApiToken",
     "AuthEvent",
     "Article",
+    "ArticleBucket",
     "ArticleState",
     "Assignment",
     "Credibility",
