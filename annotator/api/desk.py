@@ -12,6 +12,7 @@ from annotator.api import _page_args, actor, api_bp, json_body, require_admin
 from annotator.services import agreement_tables, assignments, dashboard, history, queue, status
 from annotator.services import articles as article_service
 from annotator.services.assignments import assignment_state
+from annotator.services import judgements
 from annotator.services.disagreements import disagreements_queue
 from annotator.services.errors import Invalid
 from annotator.services.serialize import annotation_data
@@ -202,6 +203,9 @@ def list_disagreements():  # noqa: ANN201
     """Open disagreements across all articles, oldest first (admins only)."""
     limit, offset = _page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
+    ids = [d.sentence_id for d in items]
+    reasons = judgements.judgements_of(ids, viewer=actor())
+    around = judgements.context_of(ids)
     return jsonify(
         {
             "items": [
@@ -212,6 +216,13 @@ def list_disagreements():  # noqa: ANN201
                     "article_title": d.article_title,
                     "text": d.text,
                     "verdicts": d.verdicts,
+                    "judgements": [
+                        judgements.judgement_data(j) for j in reasons.get(d.sentence_id, [])
+                    ],
+                    "context": {
+                        "before": around[d.sentence_id].before,
+                        "after": around[d.sentence_id].after,
+                    },
                     "since": d.since.isoformat(),
                 }
                 for d in items

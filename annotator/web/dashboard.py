@@ -16,6 +16,7 @@ from annotator.services import agreement_tables as tables_service
 from annotator.services import dashboard as dashboard_service
 from annotator.services import status
 from annotator.services.annotations import get_sentence
+from annotator.services import judgements
 from annotator.services.disagreements import disagreements_queue
 from annotator.services.errors import Conflict, Invalid
 from annotator.stats import charts
@@ -91,11 +92,14 @@ def disagreements():  # noqa: ANN201
         item.sentence_id: AdjudicationForm(prefix=f"s{item.sentence_id}", formdata=None)
         for item in items
     }
+    ids = [item.sentence_id for item in items]
     return render_template(
         "desk/disagreements.html",
         items=items,
         total=total,
         forms=forms,
+        reasons=judgements.judgements_of(ids, viewer=current_user),
+        context=judgements.context_of(ids),
         page=page,
         pages=page_count(total, PAGE),
     )

@@ -89,6 +89,7 @@ ADMIN_ONLY_PAGES = frozenset(
         "agreement.view",
         "agreement.adjudicate",
         "agreement.clear",
+        "agreement.adopt",
         "articles.create",
         "articles.edit",
         "dashboard.index",
