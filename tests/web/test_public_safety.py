@@ -70,12 +70,13 @@ def test_without_public_url_the_publication_page_and_the_command_say_so(
     assert "PUBLIC_URL is not set" in result.output
 
 
-def test_with_public_url_set_nothing_warns(published, database_uri, instance_dir) -> None:  # noqa: ANN001, F811
-    other = make_test_app(database_uri, instance_dir, PUBLIC_URL="https://checks.example.org/")
-    with other.app_context():
-        result = other.test_cli_runner().invoke(args=["publish", str(published["article"].id)])
-        db.session.remove()
+def test_with_public_url_set_nothing_warns(app, published, client, runner) -> None:  # noqa: ANN001, F811
+    app.config["PUBLIC_URL"] = "https://checks.example.org/"
+    result = runner.invoke(args=["publish", str(published["article"].id)])
     assert result.exit_code == 0 and "PUBLIC_URL" not in result.output
+    login(client, published["admin"])
+    page = client.get(f"/articles/{published['article'].id}/publication").get_data(as_text=True)
+    assert "PUBLIC_URL is not set" not in page and "https://checks.example.org/fact-checks/" in page
 
 
 def test_the_feed_has_an_absolute_self_link(published, client) -> None:  # noqa: ANN001, F811
@@ -104,3 +105,4 @@ def test_a_withdrawal_by_another_process_shows_at_once(
         assert address not in reader.get("/fact-checks/").get_data(as_text=True)
         assert address not in reader.get("/fact-checks/feed.atom").get_data(as_text=True)
         db.session.remove()
+        db.engine.dispose()
