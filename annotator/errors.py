@@ -62,7 +62,8 @@ def error_response(
         body.update(extra or {})
         return jsonify({"error": body}), status
     if status in (404, 410) and _reader():
-        from annotator.web.public import app_links, organisation
+        from annotator.services.public_site import organisation
+        from annotator.web.public import app_links
 
         return render_template(
             "errors/public.html",
@@ -84,8 +85,14 @@ def _reader() -> bool:
     return request.blueprint == "public" or not current_user.is_authenticated
 
 
-def _service_error(error: ServiceError):  # noqa: ANN202
-    extra = {"current": error.current} if isinstance(error, Conflict) and error.current else None
+def _service_error(error: ServiceError):
+    extra = None
+    if isinstance(error, Conflict) and error.current:
+        extra = {
+            "current": error.current,
+            "changed_by": error.changed_by,
+            "changed_at": error.changed_at,
+        }
     if getattr(error, "existing_id", None):
         extra = {"existing_id": error.existing_id}
     return error_response(
@@ -93,7 +100,7 @@ def _service_error(error: ServiceError):  # noqa: ANN202
     )
 
 
-def _csrf_error(error: CSRFError):  # noqa: ANN202
+def _csrf_error(error: CSRFError):
     return error_response(
         400,
         "The form's security token is missing or expired. Reload the page and try again.",
@@ -101,7 +108,7 @@ def _csrf_error(error: CSRFError):  # noqa: ANN202
     )
 
 
-def _http_error(error: HTTPException):  # noqa: ANN202
+def _http_error(error: HTTPException):
     status = error.code or 500
     message = MESSAGES.get(status) or error.description or "The request failed."
     if status == 413:
@@ -114,7 +121,7 @@ def _http_error(error: HTTPException):  # noqa: ANN202
     return error_response(status, message)
 
 
-def _unexpected(error: Exception):  # noqa: ANN202
+def _unexpected(error: Exception):
     from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)

@@ -14,7 +14,9 @@ from annotator.cli._shared import safe_url, writes
 from annotator.extensions import db
 from annotator.importers import parse_file
 from annotator.models import Article, Role, User
-from annotator.services import articles, status, users
+from annotator.services.accounts import users
+from annotator.services.articles import articles
+from annotator.services.desk import status
 
 ADMIN_NAME = "admin"
 

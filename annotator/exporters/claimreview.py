@@ -114,9 +114,10 @@ def claim_review(
             return None
         verdict = verdicts.pop()
     backing = [a for a in annotations if a["verdict"] == verdict] or annotations
-    spans = {(a["span"] or {}).get("start") for a in annotations}, {
-        (a["span"] or {}).get("end") for a in annotations
-    }
+    spans = (
+        {(a["span"] or {}).get("start") for a in annotations},
+        {(a["span"] or {}).get("end") for a in annotations},
+    )
     span = annotations[0]["span"] if all(len(values) == 1 for values in spans) else None
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
     page = options.public_pages.get(article["id"])

@@ -15,9 +15,9 @@ from sqlalchemy.orm import aliased
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Sentence, User
-from annotator.services import adjudication
-from annotator.services.annotations import link_query, links_by_annotation
+from annotator.services.annotations.annotations import link_query, links_by_annotation
 from annotator.services.errors import Conflict, Forbidden, NotFound
+from annotator.services.review import adjudication
 
 
 @dataclass

@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from annotator.extensions import db
-from annotator.services.adjudication import get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import get_adjudication
 from tests.browser.conftest import log_in
 from tests.browser.test_screenshot import save_screenshot
 
@@ -26,7 +26,7 @@ STORY = (
 
 @pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
 def test_admin_takes_a_reviewers_judgement_as_final_from_the_queue(
-    new_context, make_article, make_user, admin, tmp_path: Path, script: bool  # noqa: ANN001
+    new_context, make_article, make_user, admin, tmp_path: Path, script: bool
 ) -> None:
     article = make_article(text=STORY)
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
@@ -37,8 +37,14 @@ def test_admin_takes_a_reviewers_judgement_as_final_from_the_queue(
             "verdict": "verified",
             "attributed_to": "Mayor Dana Okafor",
             "note": "The budget paper gives $48 million.",
-            "links": [{"url": "https://city.example/budget.pdf", "title": "City budget 2026",
-                       "credibility": "high", "stance": "supports"}],
+            "links": [
+                {
+                    "url": "https://city.example/budget.pdf",
+                    "title": "City budget 2026",
+                    "credibility": "high",
+                    "stance": "supports",
+                }
+            ],
         },
         actor=alice,
     )
@@ -54,7 +60,9 @@ def test_admin_takes_a_reviewers_judgement_as_final_from_the_queue(
     )
     sentence_id = sentence.id
     db.session.commit()
-    page = new_context(java_script_enabled=script, viewport={"width": 1366, "height": 900}).new_page()
+    page = new_context(
+        java_script_enabled=script, viewport={"width": 1366, "height": 900}
+    ).new_page()
     log_in(page, admin)
     page.get_by_role("link", name="Disagreements").click()
     row = page.locator(f"#s{sentence_id}")
@@ -73,6 +81,9 @@ def test_admin_takes_a_reviewers_judgement_as_final_from_the_queue(
     )
     db.session.rollback()
     final = get_adjudication(sentence)
-    assert (str(final.verdict), final.note) == ("unproven", "No costing for the 12,000 homes figure.")
+    assert (str(final.verdict), final.note) == (
+        "unproven",
+        "No costing for the 12,000 homes figure.",
+    )
     page.goto(f"/articles/{article.id}/agreement")
     expect(page.locator(f"#s{sentence_id}")).to_contain_text("unproven by boss")

@@ -12,7 +12,7 @@ from tests.browser.conftest import log_in
 pytestmark = pytest.mark.browser
 
 
-def test_a_large_upload_shows_progress_then_the_preview(page: Page, admin, tmp_path) -> None:  # noqa: ANN001
+def test_a_large_upload_shows_progress_then_the_preview(page: Page, admin, tmp_path) -> None:
     (tmp_path / "story.txt").write_text(
         "Bridge reopens\n\nThe river bridge reopened on Monday after three months of repairs.",
         encoding="utf-8",

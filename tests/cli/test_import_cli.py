@@ -24,7 +24,7 @@ from tests.unit.test_importers_formats import PAGE
 ANNOTATOR = Path(sys.executable).with_name("annotator")
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     db.session.rollback()  # see what other connections committed
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
@@ -223,6 +223,7 @@ def test_kill_midway_leaves_only_whole_articles(app, database_uri, tmp_path):
     folder = tmp_path / "many"
     folder.mkdir()
     total = 3000
+
     def body(i: int) -> str:  # each article its own wording: near-duplicates would be skipped
         return " ".join(f"Sentence number {n} of article {i} is here." for n in range(30))
 

@@ -225,10 +225,16 @@ def test_claimreview_uses_only_schema_org_terms_where_they_belong():
     for n, rec in enumerate(records):  # three claims: three sentences of three articles
         rec.article = dict(rec.article, id=n + 1)
         rec.sentence = dict(rec.sentence, id=100 + n)
-    document = export("claimreview", records, ExportOptions(
-        base_url="https://desk.example/",
-        public_pages={n + 1: (f"https://desk.example/fact-checks/p{n}", {10: 1}) for n in range(3)},
-    ))
+    document = export(
+        "claimreview",
+        records,
+        ExportOptions(
+            base_url="https://desk.example/",
+            public_pages={
+                n + 1: (f"https://desk.example/fact-checks/p{n}", {10: 1}) for n in range(3)
+            },
+        ),
+    )
     expanded = expand(document)
     assert len(expanded) == 3
     for review in expanded:
@@ -329,15 +335,25 @@ def _on(sentence_id: int, reviewer: str, verdict: str, note: str = "") -> Export
 
 
 def test_one_review_per_claim_with_the_final_verdict_or_the_agreed_one():
-    final = {"verdict": "verified", "note": "Minutes confirm it.", "adjudicator": "boss",
-             "created_at": "2026-02-01T00:00:00+00:00", "updated_at": "2026-02-02T00:00:00+00:00"}
+    final = {
+        "verdict": "verified",
+        "note": "Minutes confirm it.",
+        "adjudicator": "boss",
+        "created_at": "2026-02-01T00:00:00+00:00",
+        "updated_at": "2026-02-02T00:00:00+00:00",
+    }
     settled = [_on(11, "alice", "disputed", "alice's note"), _on(11, "bob", "verified")]
-    settled = [ExportRecord(r.article, dict(r.sentence, adjudication=final), r.annotation) for r in settled]
+    settled = [
+        ExportRecord(r.article, dict(r.sentence, adjudication=final), r.annotation) for r in settled
+    ]
     agreed = [_on(12, "alice", "unproven"), _on(12, "bob", "unproven")]
     open_ = [_on(13, "alice", "verified"), _on(13, "bob", "disputed")]
     graph = export("claimreview", settled + agreed + open_)["@graph"]
     assert [r["reviewRating"]["alternateName"] for r in graph] == ["Verified", "Unproven"]
-    assert graph[0]["reviewBody"] == "Minutes confirm it." and graph[0]["datePublished"] == "2026-02-01"
+    assert (
+        graph[0]["reviewBody"] == "Minutes confirm it."
+        and graph[0]["datePublished"] == "2026-02-01"
+    )
     assert "reviewBody" not in graph[1]  # reviewers' notes are theirs, not the desk's
     assert "alice" not in json.dumps(graph) and "bob" not in json.dumps(graph)
 

@@ -1,5 +1,5 @@
-"""Accounts: admins change roles (page, service, log, command line); resetting a password and
-deactivating ask first (a confirmation page, no script needed); the forced change says why."""
+"""Accounts: admins change roles (page, service, log, command line); the forced password change
+says why. (Resetting, deactivating and re-running segmentation ask first: tests/browser/test_admin_pages.py.)"""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import AuthEvent, User
-from annotator.services import users
+from annotator.services.accounts import users
 from annotator.services.errors import Forbidden, Invalid
 from tests.conftest import csrf_from, login
 
 
-def test_admins_change_a_users_role_on_the_users_page(client, admin, reviewer) -> None:  # noqa: ANN001
+def test_admins_change_a_users_role_on_the_users_page(client, admin, reviewer) -> None:
     login(client, admin)
     page = client.get("/admin/users").get_data(as_text=True)
     assert f'action="/admin/users/{reviewer.id}/role"' in page
@@ -36,7 +36,7 @@ def test_admins_change_a_users_role_on_the_users_page(client, admin, reviewer) -
     assert "Role must be admin or reviewer." in bad.get_data(as_text=True)
 
 
-def test_nobody_changes_their_own_role_and_reviewers_change_none(app, admin, reviewer) -> None:  # noqa: ANN001
+def test_nobody_changes_their_own_role_and_reviewers_change_none(app, admin, reviewer) -> None:
     with pytest.raises(Invalid) as own:
         users.set_role(admin, "reviewer", actor=admin)
     assert "your own role" in own.value.fields["role"]
@@ -44,61 +44,14 @@ def test_nobody_changes_their_own_role_and_reviewers_change_none(app, admin, rev
         users.set_role(admin, "reviewer", actor=reviewer)
 
 
-def test_users_role_from_the_command_line(runner, reviewer) -> None:  # noqa: ANN001
+def test_users_role_from_the_command_line(runner, reviewer) -> None:
     result = runner.invoke(args=["users", "role", "alice", "admin"])
     assert result.exit_code == 0 and "“alice” is now admin." in result.output
     db.session.expire_all()
     assert db.session.get(User, reviewer.id).role == "admin"
 
 
-def test_reset_password_asks_first_and_changes_nothing_until_confirmed(app, client, admin, reviewer) -> None:  # noqa: ANN001
-    login(client, admin)
-    before = reviewer.password_hash
-    asked = client.post(f"/admin/users/{reviewer.id}/password", data={"csrf_token": client.csrf})
-    page = asked.get_data(as_text=True)
-    assert asked.status_code == 200 and "Replace the password of “alice”" in page
-    assert 'name="confirm" value="yes"' in page and "one-time-password" not in page
-    db.session.expire_all()
-    assert db.session.get(User, reviewer.id).password_hash == before
-    done = client.post(
-        f"/admin/users/{reviewer.id}/password", data={"csrf_token": client.csrf, "confirm": "yes"}
-    )
-    assert '<code id="one-time-password">' in done.get_data(as_text=True)
-
-
-def test_deactivate_asks_first_activate_does_not(client, admin, reviewer) -> None:  # noqa: ANN001
-    login(client, admin)
-    asked = client.post(f"/admin/users/{reviewer.id}/active", data={"csrf_token": client.csrf})
-    assert "Deactivate the account of “alice”?" in asked.get_data(as_text=True)
-    db.session.expire_all()
-    assert db.session.get(User, reviewer.id).active
-    client.post(
-        f"/admin/users/{reviewer.id}/active", data={"csrf_token": client.csrf, "confirm": "yes"}
-    )
-    db.session.expire_all()
-    assert not db.session.get(User, reviewer.id).active
-    client.post(f"/admin/users/{reviewer.id}/active", data={"csrf_token": client.csrf})
-    db.session.expire_all()
-    assert db.session.get(User, reviewer.id).active  # reactivating needs no second step
-
-
-def test_resegmentation_asks_first(client, admin, make_article) -> None:  # noqa: ANN001
-    story = make_article()
-    login(client, admin)
-    asked = client.post(f"/articles/{story.id}/sentences/resegment", data={"csrf_token": client.csrf})
-    assert asked.status_code == 200
-    assert "Split “Council approves flood barrier” into sentences again" in asked.get_data(
-        as_text=True
-    )
-    done = client.post(
-        f"/articles/{story.id}/sentences/resegment",
-        data={"csrf_token": client.csrf, "confirm": "yes"},
-        follow_redirects=True,
-    )
-    assert "Segmented the article again" in done.get_data(as_text=True)
-
-
-def test_the_forced_password_change_says_why(app, admin, reviewer) -> None:  # noqa: ANN001
+def test_the_forced_password_change_says_why(app, admin, reviewer) -> None:
     one_time = users.reset_password(reviewer, actor=admin)
     db.session.commit()
     user = app.test_client()

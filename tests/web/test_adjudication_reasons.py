@@ -12,9 +12,9 @@ import pytest
 from annotator.extensions import db
 from annotator.models import Revision
 from annotator.services import judgements
-from annotator.services.adjudication import adjudicate, get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from annotator.services.errors import Conflict, Forbidden, NotFound
+from annotator.services.review.adjudication import adjudicate, get_adjudication
 from tests.conftest import login
 
 ALICE_NOTE = "The minutes record the vote as 7-2."
@@ -22,7 +22,7 @@ BOB_NOTE = "Two members abstained: the tally is unclear."
 
 
 @pytest.fixture
-def split(make_article, make_user):  # noqa: ANN001, ANN201
+def split(make_article, make_user):
     """alice and bob disagree on sentence 2 (index 1) of the sample article, with reasons."""
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
@@ -34,8 +34,12 @@ def split(make_article, make_user):  # noqa: ANN001, ANN201
             "attributed_to": "the council",
             "note": ALICE_NOTE,
             "links": [
-                {"url": "https://records.example/minutes", "title": "Minutes", "credibility": "high",
-                 "stance": "supports"}
+                {
+                    "url": "https://records.example/minutes",
+                    "title": "Minutes",
+                    "credibility": "high",
+                    "stance": "supports",
+                }
             ],
         },
         actor=alice,
@@ -58,10 +62,16 @@ def _words(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-def _assert_reasons(page: str, article) -> None:  # noqa: ANN001
+def _assert_reasons(page: str, article) -> None:
     words = _words(page)
-    for shown in (ALICE_NOTE, BOB_NOTE, "the council", "council spokesperson",
-                  "Minutes credibility: high", "https://blog.example/rumour credibility: low"):
+    for shown in (
+        ALICE_NOTE,
+        BOB_NOTE,
+        "the council",
+        "council spokesperson",
+        "Minutes credibility: high",
+        "https://blog.example/rumour credibility: low",
+    ):
         assert shown in words, shown
     assert 'href="https://records.example/minutes"' in page
     before, after = article.sentences[0], article.sentences[2]
@@ -69,19 +79,19 @@ def _assert_reasons(page: str, article) -> None:  # noqa: ANN001
     assert "Take alice's judgement as final" in words and "Take bob's judgement as final" in words
 
 
-def test_the_queue_shows_each_reviewers_reasons_in_context(client, admin, split) -> None:  # noqa: ANN001
+def test_the_queue_shows_each_reviewers_reasons_in_context(client, admin, split) -> None:
     article, *_ = split
     login(client, admin)
     _assert_reasons(client.get("/disagreements").get_data(as_text=True), article)
 
 
-def test_the_agreement_page_shows_them_too(client, admin, split) -> None:  # noqa: ANN001
+def test_the_agreement_page_shows_them_too(client, admin, split) -> None:
     article, *_ = split
     login(client, admin)
     _assert_reasons(client.get(f"/articles/{article.id}/agreement").get_data(as_text=True), article)
 
 
-def test_one_click_takes_a_reviewers_judgement_as_final(client, admin, split) -> None:  # noqa: ANN001
+def test_one_click_takes_a_reviewers_judgement_as_final(client, admin, split) -> None:
     article, sentence, _alice, bob = split
     login(client, admin)
     queue = client.get("/disagreements").get_data(as_text=True)
@@ -96,12 +106,18 @@ def test_one_click_takes_a_reviewers_judgement_as_final(client, admin, split) ->
     assert "Final verdict of sentence 2: disputed, taken from bob's judgement." in page
     assert "No open disagreements." in page
     final = get_adjudication(sentence)
-    assert (str(final.verdict), final.note, final.adjudicator_id) == ("disputed", BOB_NOTE, admin.id)
+    assert (str(final.verdict), final.note, final.adjudicator_id) == (
+        "disputed",
+        BOB_NOTE,
+        admin.id,
+    )
     audit = db.session.scalar(db.select(Revision).where(Revision.entity == "adjudication"))
     assert audit.actor_id == admin.id and audit.after["verdict"] == "disputed"
 
 
-def test_a_stale_or_foreign_judgement_is_refused_and_changes_nothing(app, admin, split, make_article) -> None:  # noqa: ANN001
+def test_a_stale_or_foreign_judgement_is_refused_and_changes_nothing(
+    app, admin, split, make_article
+) -> None:
     article, sentence, alice, _bob = split
     reasons = judgements.judgements_of([sentence.id], viewer=admin)[sentence.id]
     alices = next(j for j in reasons if j.reviewer == "alice")
@@ -117,7 +133,7 @@ def test_a_stale_or_foreign_judgement_is_refused_and_changes_nothing(app, admin,
     assert str(get_adjudication(sentence).verdict) == "unproven"
 
 
-def test_reviewers_see_no_reasons_and_cannot_adopt(client, split) -> None:  # noqa: ANN001
+def test_reviewers_see_no_reasons_and_cannot_adopt(client, split) -> None:
     article, sentence, alice, _bob = split
     login(client, alice)
     assert client.get("/disagreements").status_code == 403
@@ -130,7 +146,7 @@ def test_reviewers_see_no_reasons_and_cannot_adopt(client, split) -> None:  # no
         judgements.judgements_of([sentence.id], viewer=alice)
 
 
-def test_the_api_disagreements_carry_the_reasons(client, admin, split, token_for) -> None:  # noqa: ANN001
+def test_the_api_disagreements_carry_the_reasons(client, admin, split, token_for) -> None:
     article, sentence, _alice, _bob = split
     body = client.get("/api/v1/disagreements", headers=token_for(admin)).get_json()
     (item,) = body["items"]
@@ -142,7 +158,12 @@ def test_the_api_disagreements_carry_the_reasons(client, admin, split, token_for
     assert by_name["alice"]["note"] == ALICE_NOTE and by_name["alice"]["verdict"] == "verified"
     assert by_name["alice"]["attributed_to"] == "the council"
     assert by_name["alice"]["links"] == [
-        {"url": "https://records.example/minutes", "title": "Minutes", "credibility": "high",
-         "stance": "supports", "source": None}
+        {
+            "url": "https://records.example/minutes",
+            "title": "Minutes",
+            "credibility": "high",
+            "stance": "supports",
+            "source": None,
+        }
     ]
     assert by_name["bob"]["links"][0]["credibility"] == "low"

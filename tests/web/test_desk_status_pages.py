@@ -4,13 +4,14 @@ in the article list, real progress on the dashboard and a working Adjudicated fi
 from __future__ import annotations
 
 from annotator.extensions import db
-from annotator.services import status
-from annotator.services.adjudication import adjudicate
-from tests.conftest import login
-from tests.services.test_desk import judge_all
+from annotator.services.desk import status
+from annotator.services.review.adjudication import adjudicate
+from tests.conftest import judge_all, login
 
 
-def test_admins_set_reviewers_per_article_on_the_settings_page(client, make_user, make_article, admin) -> None:  # noqa: ANN001
+def test_admins_set_reviewers_per_article_on_the_settings_page(
+    client, make_user, make_article, admin
+) -> None:
     ann = make_user("reviewer", "ann")
     story = make_article(title="Only one reviewer")
     judge_all(story, ann)
@@ -23,7 +24,7 @@ def test_admins_set_reviewers_per_article_on_the_settings_page(client, make_user
         follow_redirects=True,
     )
     assert "1 article moved" in answer.get_data(as_text=True)
-    assert status.status_state(story.id)["status"] == "ready"
+    assert status.status_data(story.id)["status"] == "ready"
     refused = client.post(
         "/desk/settings",
         data={"csrf_token": client.csrf, "open_unassigned": "y", "reviewers_per_article": "lots"},
@@ -32,7 +33,9 @@ def test_admins_set_reviewers_per_article_on_the_settings_page(client, make_user
     assert "must be a whole number from 1 to 20" in refused.get_data(as_text=True)
 
 
-def test_list_dashboard_and_filter_show_where_unassigned_work_stands(client, make_user, make_article, admin) -> None:  # noqa: ANN001
+def test_list_dashboard_and_filter_show_where_unassigned_work_stands(
+    client, make_user, make_article, admin
+) -> None:
     ann, bob = make_user("reviewer", "ann"), make_user("reviewer", "bob")
     done = make_article(title="Settled story")
     started = make_article(title="Started story")

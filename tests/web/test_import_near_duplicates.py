@@ -15,19 +15,19 @@ TRIMMED = STORY.rsplit("\n\n", 2)[0]
 WITH_ADDRESS = "https://news.example/2026/flood-barrier\n\n" + STORY
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     """The page's words, without tags and with single spaces."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", _page(response)))
 
 
-def _paste(client, text: str, **form):  # noqa: ANN001, ANN003, ANN202
+def _paste(client, text: str, **form):
     data = {"csrf_token": client.csrf, "source": "paste", "format": "auto", "text": text, **form}
     return client.post("/import/preview", data=data)
 
 
 def test_a_trimmed_story_is_flagged_in_the_preview_and_needs_import_anyway(
     client, admin, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     original = make_article(text=STORY, title="Flood barrier approved after late-night vote")
     login(client, admin)
     response = _paste(client, TRIMMED)
@@ -43,7 +43,7 @@ def test_a_trimmed_story_is_flagged_in_the_preview_and_needs_import_anyway(
     assert forced.status_code == 302 and count(Article) == 2
 
 
-def test_pasted_once_and_uploaded_once_with_its_address_added(client, admin) -> None:  # noqa: ANN001
+def test_pasted_once_and_uploaded_once_with_its_address_added(client, admin) -> None:
     login(client, admin)
     first = _paste(client, STORY)
     client.post(
@@ -57,7 +57,7 @@ def test_pasted_once_and_uploaded_once_with_its_address_added(client, admin) -> 
     assert f"Nearly the same as #{first_id} “{title}”" in _text(again)
 
 
-def test_the_same_story_twice_in_one_upload_is_flagged(client, admin) -> None:  # noqa: ANN001
+def test_the_same_story_twice_in_one_upload_is_flagged(client, admin) -> None:
     login(client, admin)
     response = _upload(client, ("a.txt", STORY.encode()), ("b.txt", TRIMMED.encode()))
     page = _page(response)
@@ -68,7 +68,7 @@ def test_the_same_story_twice_in_one_upload_is_flagged(client, admin) -> None:  
 
 def test_annotator_import_reports_near_duplicates_and_imports_them_with_force(
     runner, make_article, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     make_article(text=STORY, title="Flood barrier approved after late-night vote")
     path = tmp_path / "trimmed.txt"
     path.write_text(TRIMMED, encoding="utf-8")
@@ -79,25 +79,29 @@ def test_annotator_import_reports_near_duplicates_and_imports_them_with_force(
     assert forced.exit_code == 0 and count(Article) == 2
 
 
-def test_a_long_preview_collapses_and_ticks_all_or_none(client, admin) -> None:  # noqa: ANN001
+def test_a_long_preview_collapses_and_ticks_all_or_none(client, admin) -> None:
     login(client, admin)
     files = [(f"n{i}.txt", f"Note {i}\n\nA short note number {i}.".encode()) for i in range(5)]
     response = _upload(client, *files)
     raw = response.get_data(as_text=True)
-    assert raw.count('<details class="draft"') == 5 and '<details class="draft" id="draft-0" open' not in raw
+    assert (
+        raw.count('<details class="draft"') == 5
+        and '<details class="draft" id="draft-0" open' not in raw
+    )
     assert "5 of 5 ticked." in raw
     form = _confirm_form(raw)
     untick = client.post("/import/confirm", data=form | {"action": "untick-all"})
     assert "0 of 5 ticked." in untick.get_data(as_text=True)
     assert re.findall(r'name="a-\d-include" value="1" checked', untick.get_data(as_text=True)) == []
     tick = client.post(
-        "/import/confirm", data=_confirm_form(untick.get_data(as_text=True)) | {"action": "tick-all"}
+        "/import/confirm",
+        data=_confirm_form(untick.get_data(as_text=True)) | {"action": "tick-all"},
     )
     assert "5 of 5 ticked." in tick.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Article)) == 0
 
 
-def test_the_result_page_counts_the_files_that_failed(client, admin) -> None:  # noqa: ANN001
+def test_the_result_page_counts_the_files_that_failed(client, admin) -> None:
     login(client, admin)
     response = _upload(
         client,
@@ -112,7 +116,7 @@ def test_the_result_page_counts_the_files_that_failed(client, admin) -> None:  #
     assert "bad.txt" in page
 
 
-def test_the_upload_form_reports_progress(client, admin) -> None:  # noqa: ANN001
+def test_the_upload_form_reports_progress(client, admin) -> None:
     login(client, admin)
     page = client.get("/import").get_data(as_text=True)
     assert 'id="upload-progress"' in page and "<progress" in page

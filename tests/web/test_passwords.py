@@ -9,7 +9,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import ApiToken, User
-from annotator.services import passwords, users
+from annotator.services.accounts import passwords, users
 from annotator.services.errors import Invalid
 from tests.conftest import PASSWORD, csrf_from, login
 
@@ -93,7 +93,7 @@ def test_the_users_page_refuses_a_common_password(client, admin):
     assert users.find_user("bob") is None
 
 
-def change(client, current: str = PASSWORD, new: str = NEW, confirm: str | None = None, **extra):  # noqa: ANN001, ANN201
+def change(client, current: str = PASSWORD, new: str = NEW, confirm: str | None = None, **extra):
     token = csrf_from(client.get("/account/password").get_data(as_text=True))
     data = {
         "current_password": current,
@@ -123,7 +123,7 @@ def test_a_refused_change_names_the_field_and_changes_nothing(
     assert log_in_works(app, reviewer.username, PASSWORD)
 
 
-def log_in_works(app, name: str, password: str) -> bool:  # noqa: ANN001
+def log_in_works(app, name: str, password: str) -> bool:
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post(
@@ -160,7 +160,7 @@ def test_an_admin_reset_gives_a_one_time_password_that_must_be_replaced(
     headers = token_for(reviewer)
     login(client, admin)
     page = client.post(
-        f"/admin/users/{reviewer.id}/password", data={"csrf_token": client.csrf, "confirm": "yes"}
+        f"/admin/users/{reviewer.id}/password", data={"csrf_token": client.csrf}
     ).get_data(as_text=True)
     one_time = re.search(r'<code id="one-time-password">([^<]+)</code>', page).group(1)
     assert one_time not in client.get("/admin/users").get_data(as_text=True), "shown once"

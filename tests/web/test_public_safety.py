@@ -11,13 +11,13 @@ import pytest
 from annotator.extensions import db
 from annotator.services import publishing
 from tests.conftest import login, make_test_app
-from tests.web.test_public_pages import published  # noqa: F401 - the shared fixture
+from tests.web import test_public_pages
 
-__all__ = ["published"]
 ATOM = "{http://www.w3.org/2005/Atom}"
+published = test_public_pages.published  # the fixture: an article published with two claims
 
 
-def test_the_favicon_is_a_real_icon_with_no_cookie(client) -> None:  # noqa: ANN001
+def test_the_favicon_is_a_real_icon_with_no_cookie(client) -> None:
     response = client.get("/favicon.ico")
     icon = response.data
     response.close()  # a file response: let go of the file
@@ -28,24 +28,30 @@ def test_the_favicon_is_a_real_icon_with_no_cookie(client) -> None:  # noqa: ANN
 
 
 @pytest.mark.parametrize(
-    "path", ["/favicon.ico", "/no-such-page", "/fact-checks/", "/fact-checks/feed.atom",
-             "/fact-checks/no-such-check", "/static/app.css", "/articles/12345"]
+    "path",
+    [
+        "/favicon.ico",
+        "/no-such-page",
+        "/fact-checks/",
+        "/fact-checks/feed.atom",
+        "/fact-checks/no-such-check",
+        "/static/app.css",
+        "/articles/12345",
+    ],
 )
-def test_anonymous_visitors_get_no_cookie_from_any_answer(app, path) -> None:  # noqa: ANN001
+def test_anonymous_visitors_get_no_cookie_from_any_answer(app, path) -> None:
     response = app.test_client().get(path)
     response.close()
     assert "Set-Cookie" not in response.headers, (path, response.headers.get("Set-Cookie"))
 
 
-def test_the_login_form_still_works_for_a_new_visitor(client, reviewer) -> None:  # noqa: ANN001
+def test_the_login_form_still_works_for_a_new_visitor(client, reviewer) -> None:
     client.get("/no-such-page")
     login(client, reviewer)  # asserts the login succeeded
     assert client.get("/account").status_code == 200
 
 
-def test_readers_404_and_410_pages_lead_to_the_fact_checks_not_a_login(
-    published, client  # noqa: F811
-) -> None:  # noqa: ANN001
+def test_readers_404_and_410_pages_lead_to_the_fact_checks_not_a_login(published, client) -> None:
     missing = client.get("/fact-checks/no-such-check")
     publishing.unpublish(published["article"], actor=published["admin"])
     db.session.commit()
@@ -60,8 +66,8 @@ def test_readers_404_and_410_pages_lead_to_the_fact_checks_not_a_login(
 
 
 def test_without_public_url_the_publication_page_and_the_command_say_so(
-    published, client, runner  # noqa: F811
-) -> None:  # noqa: ANN001
+    published, client, runner
+) -> None:
     login(client, published["admin"])
     page = client.get(f"/articles/{published['article'].id}/publication").get_data(as_text=True)
     assert "PUBLIC_URL is not set" in page and "no reader can open" in page
@@ -70,7 +76,7 @@ def test_without_public_url_the_publication_page_and_the_command_say_so(
     assert "PUBLIC_URL is not set" in result.output
 
 
-def test_with_public_url_set_nothing_warns(app, published, client, runner) -> None:  # noqa: ANN001, F811
+def test_with_public_url_set_nothing_warns(app, published, client, runner) -> None:
     app.config["PUBLIC_URL"] = "https://checks.example.org/"
     result = runner.invoke(args=["publish", str(published["article"].id)])
     assert result.exit_code == 0 and "PUBLIC_URL" not in result.output
@@ -79,16 +85,16 @@ def test_with_public_url_set_nothing_warns(app, published, client, runner) -> No
     assert "PUBLIC_URL is not set" not in page and "https://checks.example.org/fact-checks/" in page
 
 
-def test_the_feed_has_an_absolute_self_link(published, client) -> None:  # noqa: ANN001, F811
-    feed = ET.fromstring(client.get("/fact-checks/feed.atom").data)
+def test_the_feed_has_an_absolute_self_link(published, client) -> None:
+    feed = ET.fromstring(client.get("/fact-checks/feed.atom").data)  # noqa: S314 - our own feed
     links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
     assert links["self"] == "http://localhost/fact-checks/feed.atom"
     assert links["alternate"] == "http://localhost/fact-checks/"
 
 
 def test_a_withdrawal_by_another_process_shows_at_once(
-    published, database_uri, instance_dir, runner  # noqa: F811
-) -> None:  # noqa: ANN001
+    published, database_uri, instance_dir, runner
+) -> None:
     """The running server caches pages for a minute; `annotator publish --unpublish` from the
     command line (another app, as another process would be) must still take the page down now."""
     server = make_test_app(database_uri, instance_dir, PUBLIC_CACHE_SECONDS=60)

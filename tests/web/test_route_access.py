@@ -16,7 +16,7 @@ PUBLIC = {
 ENDS_THE_SESSION = {"auth.logout", "auth.end_sessions"}
 
 
-def routes(app):  # noqa: ANN001, ANN201
+def routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue
@@ -115,7 +115,7 @@ ADMIN_ONLY_PAGES = frozenset(
         "sources.create",
         "sources.edit",
         "sources.retire",
-        "sources.restore",
+        "sources.reinstate",
         "sources.import_csv",
     }
 )
@@ -123,7 +123,7 @@ ADMIN_ONLY_PAGES = frozenset(
 
 def test_every_admin_only_page_route_refuses_reviewers_and_changes_nothing(
     app, client, reviewer, make_article
-):  # noqa: ANN001
+):
     from flask import url_for
 
     from annotator.extensions import db
@@ -173,7 +173,7 @@ def test_every_admin_only_page_route_refuses_reviewers_and_changes_nothing(
 )
 def test_reviewers_get_403_on_import_and_sentence_boundary_pages(
     app, client, reviewer, make_article, path
-):  # noqa: ANN001
+):
     from tests.conftest import login
 
     article = make_article()

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from annotator.extensions import db
 from annotator.models import Revision, User, UserSession
-from annotator.services import security_log, sessions, users
+from annotator.services.accounts import security_log, sessions, users
 from annotator.web import security
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.web.conftest import Clock
@@ -84,7 +84,7 @@ def _change_password(client: FlaskClient, user: User, admin_client: FlaskClient)
 
 
 def _deactivate(client: FlaskClient, user: User, admin_client: FlaskClient) -> None:
-    assert post(admin_client, f"/admin/users/{user.id}/active", confirm="yes").status_code == 302
+    assert post(admin_client, f"/admin/users/{user.id}/active").status_code == 302
 
 
 def _sign_out_everywhere(client: FlaskClient, user: User, admin_client: FlaskClient) -> None:
@@ -99,7 +99,7 @@ def _admin_signs_out(client: FlaskClient, user: User, admin_client: FlaskClient)
 
 
 def _admin_resets_password(client: FlaskClient, user: User, admin_client: FlaskClient) -> None:
-    assert post(admin_client, f"/admin/users/{user.id}/password", confirm="yes").status_code == 200
+    assert post(admin_client, f"/admin/users/{user.id}/password").status_code == 200
 
 
 def _command_line_passwd(client: FlaskClient, user: User, admin_client: FlaskClient) -> None:
@@ -150,7 +150,7 @@ def test_reactivating_a_user_brings_back_no_session_and_no_token(
     captured = {"session": cookie(client, SESSION_COOKIE), REMEMBER: cookie(client, REMEMBER)}
     admin_client = app.test_client()
     login(admin_client, admin)
-    post(admin_client, f"/admin/users/{reviewer.id}/active", confirm="yes")  # off
+    post(admin_client, f"/admin/users/{reviewer.id}/active")  # off
     post(admin_client, f"/admin/users/{reviewer.id}/active")  # on again
     db.session.expire_all()
     assert db.session.get(User, reviewer.id).active

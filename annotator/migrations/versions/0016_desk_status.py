@@ -9,7 +9,7 @@
    import finds near-duplicates by an index lookup; filled here for the articles already stored.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0017
 Create Date: 2026-12-06 03:30:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from annotator.text.near_duplicates import buckets, shingles
 
 revision = "0016"
-down_revision = "0012"
+down_revision = "0017"  # after the merge of main (0017 also revised 0012): one head
 branch_labels = None
 depends_on = None
 
@@ -27,7 +27,9 @@ MARKER = "status_recompute_pending"
 
 
 def upgrade() -> None:
-    settings = sa.table("desk_settings", sa.column("name", sa.String), sa.column("value", sa.String))
+    settings = sa.table(
+        "desk_settings", sa.column("name", sa.String), sa.column("value", sa.String)
+    )
     op.bulk_insert(settings, [{"name": MARKER, "value": "yes"}])
     table = op.create_table(
         "article_buckets",
