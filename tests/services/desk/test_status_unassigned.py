@@ -104,3 +104,19 @@ def test_dashboard_and_list_show_the_progress_of_unassigned_work(desk) -> None:
     n = len(story.sentences)
     assert desk_columns[story.id].progress == [("ann", n), ("bob", n)]
     assert desk_columns[half.id].progress == [("ann", n)]
+
+
+def test_annotator_init_recomputes_once_after_the_upgrade(desk, runner) -> None:
+    _admin, (ann, bob, _cy), (story, *_rest) = desk
+    judge_all(story, ann)
+    judge_all(story, bob)
+    db.session.get(ArticleState, story.id).status = "in_review"  # as the desk stood before 0016
+    db.session.add(DeskSetting(name=status.RECOMPUTE_PENDING, value="yes"))  # what 0016 leaves
+    db.session.commit()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    assert "Worked out every article's status again: 1 moved." in first.output
+    db.session.expire_all()
+    assert status.status_data(story.id)["status"] == "ready"
+    again = runner.invoke(args=["init"])
+    assert "Worked out" not in again.output  # once only
