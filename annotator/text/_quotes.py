@@ -26,14 +26,14 @@ from bisect import bisect_right
 # Mark -> family. A quotation opens and closes with marks of the same family.
 _FAMILY = {
     '"': "d", "“": "d", "”": "d", "„": "d", "‟": "d", "″": "d",
-    "'": "s", "‘": "s", "’": "s", "‚": "s", "‛": "s",
+    "'": "s", "‘": "s", "’": "s", "‚": "s", "‛": "s", "`": "s",
     "«": "g", "»": "g", "‹": "a", "›": "a",
 }  # fmt: skip
 MARKS = "".join(_FAMILY)  # replaced by ¶ for sentencex, which reads it as a letter
 _HAS_MARK = re.compile(f"[{re.escape(MARKS)}]")
-_ASCII_OPENERS = ['"', " '", "\n'", "\t'", "\r'"]
+_ASCII_OPENERS = ['"', " '", "\n'", "\t'", "\r'", "`"]
 _OPENERS = [*_ASCII_OPENERS, *"“”„‟″«»‹›‘‚‛"]
-_OPENS_QUOTE = re.compile('["“”„‟″«»‹›]')
+_OPENS_QUOTE = re.compile('["“”„‟″«»‹›`]')
 _BEFORE_OPENING = set(" \t\n\r\f\v([{<—–-/\u00a0") | set(MARKS)
 _AFTER_CLOSING = set(" \t\n\r\f\v)]}>.,;:!?…—–-/\u00a0") | set(MARKS)
 # A quotation longer than this never hides a boundary: it is no longer one claim.
