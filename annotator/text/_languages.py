@@ -170,6 +170,30 @@ _GERMAN_AFTER_ORDINAL = _words(
     "Lebensjahr Lebensjahres Weltkrieg Weltkriegs Bundesliga Spieltag Etage Kapitel Buch Quartal "
     "Halbjahr Jh Jhd"
 )
+# Words before a German ordinal: "der 35. Tagung", "am 3. Spieltag", "seit dem 4. Mal".
+_GERMAN_BEFORE_ORDINAL = _words(
+    "der die das dem den des am im vom zum zur beim ins ans ein eine einem einen einer eines "
+    "seinem seiner seines ihrem ihrer ihres unserem unserer jeder jedem jeden jedes dieser diesem "
+    "diesen dieses bis ab seit zum"
+)
+_WORD_BEFORE_ORDINAL = re.compile(r"(?<![\w.])([^\W\d_]+)\s+\d{1,2}\.\Z")
+# German: sentencex never splits before a digit ("Panzer. 4600 Menschen"); after a word that is
+# no abbreviation of the list we do (group 1 is the space; ``_is_digit_stop`` checks the word).
+DIGIT_STOP = re.compile(r"(?<=[^\W\d_]{2}\.)(\s+)(?=\d)")
+
+
+def digit_stops(text: str, rules: Rules) -> list[re.Match[str]]:
+    """Boundaries before a number that sentencex missed (German only; others split there)."""
+    if rules.language != "de":
+        return []
+    found = []
+    for stop in DIGIT_STOP.finditer(text):
+        last = _LAST_WORD.search(text, max(0, stop.start() - 30), stop.start())
+        if last is not None and len(last[1]) > 2 and not rules.is_abbreviation(last[1]):
+            found.append(stop)
+    return found
+
+
 _FIRST = re.compile(r"[\"'“‘„«(\[]*(\w)")
 _NEXT_WORD = re.compile(r"\w+")
 
@@ -186,7 +210,11 @@ def continues(
     window = max(previous_start, previous_end - 16)
     if rules.language == "de" and _ORDINAL.search(text, window, previous_end):
         word = _NEXT_WORD.match(text, start, end)
-        return word is not None and word[0].lower() in _GERMAN_AFTER_ORDINAL
+        if word is not None and word[0].lower() in _GERMAN_AFTER_ORDINAL:
+            return True
+        # "auf der 35. Kommandeurstagung": an article or preposition before the number
+        before = _WORD_BEFORE_ORDINAL.search(text, max(previous_start, previous_end - 24), previous_end)
+        return before is not None and before[1].lower() in _GERMAN_BEFORE_ORDINAL
     last = _LAST_WORD.search(text, window, previous_end)
     if last is None:
         return False

@@ -35,7 +35,7 @@ class Span(NamedTuple):
 # A line ending in one of these (before closing quotes and brackets) carries its sentence on to
 # the next line (a hard wrap), so the two lines stay one paragraph; anything else (a headline,
 # "by", a dateline, a list item) breaks.
-_CARRY_ON = frozenset(".!?…,;:")
+_CARRY_ON = frozenset(".!?…,;:؟۔،؛")  # Arabic script: question mark, full stop, comma, semicolon
 _CLOSERS = "\"'”’»)]"
 
 _BULLETS = "•⁃▪◦‣∙●○■□►➢✓"
@@ -61,6 +61,14 @@ _LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 # MLA style: "compounds. . . . The practice" is a full stop, then an ellipsis that opens the next
 # sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
+# French spaces "!" and "?" (and a closing "…") from the sentence they end: "rire... ! C'est".
+_SPACED_STOPS = frozenset("!?؟")
+_STOP_RUN = re.compile(r"[!?؟…]+")
+# A numbered item after a sentence end, "... fest. 2." before "Soziale ...": ``space`` is the
+# space before the number; ``word`` the word that the full stop ends, if any.
+_LIST_NUMBER = re.compile(
+    r"(?:(?<![\w.])(?P<word>[^\W\d_]+)|[)\]])[.!?][\"'”’»)\]]*(?P<space>\s+)\d{1,3}\.\Z"
+)
 
 
 _new_tuple = tuple.__new__
@@ -80,6 +88,8 @@ def segment(text: str, language: str | None = "en") -> list[Span]:
         ]
     else:
         stops = list(rules.stops.finditer(text)) if rules.stops is not None else []
+        if rules.language == "de":
+            stops = sorted(stops + _languages.digit_stops(text, rules), key=_start)
     marks = _quotes.mark_positions(text)
     mark, last_mark = 0, len(marks)
     spans: list[Span] = []
@@ -101,6 +111,10 @@ def segment(text: str, language: str | None = "en") -> list[Span]:
         return spans
     # "В 2000 г. Москва выросла": a year that opens the sentence does not end it.
     return _split_before_titles(text, spans, stops, 0 if rules.english else 4)
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -193,9 +207,26 @@ def _sentences(
             piece_end = piece_start + len(content)
         if sentences:
             previous_start, previous_end = sentences[-1]
+            if text[piece_start] in _SPACED_STOPS:
+                # "rire... ! C'est": a stop spaced French-style belongs to the sentence before.
+                run = _STOP_RUN.match(text, piece_start, piece_end).end()
+                sentences[-1] = (previous_start, run)
+                piece_start = run
+                while piece_start < piece_end and text[piece_start].isspace():
+                    piece_start += 1
+                if piece_start >= piece_end:
+                    continue
+                previous_end = run
             if _continues(text, previous_start, previous_end, piece_start, piece_end, rules):
                 sentences[-1] = (previous_start, piece_end)
                 continue
+            if text[previous_end - 2].isdigit() and text[previous_end - 1] == ".":
+                # "... fest. 2. Soziale Bewegungen": the number opens the next sentence.
+                number = _LIST_NUMBER.search(text, max(previous_start, previous_end - 40), previous_end)
+                word = number and number["word"]
+                if number is not None and not (word and rules.is_abbreviation(word)):
+                    sentences[-1] = (previous_start, number.start("space"))
+                    piece_start = number.end("space")
             if rules.english and text[previous_end - 1] == ".":
                 window = max(previous_start, previous_end - 12)
                 ellipsis = _LEADING_ELLIPSIS.search(text, window, previous_end)
@@ -244,6 +275,8 @@ def _continues(
     rules: _languages.Rules,
 ) -> bool:
     """Tell whether the candidate at start:end belongs to the sentence before it."""
+    if start == previous_end and text[start] in "-‐":
+        return True  # "av. J.-C.": no space, so no sentence starts here
     if previous_end - previous_start <= 8 and _MARKER_ONLY.fullmatch(
         text, previous_start, previous_end
     ):
