@@ -118,9 +118,9 @@ def _spaced_closer(text: str, paragraph_start: int, previous_end: int, start: in
         text[start + 1].isspace() or text[start + 1] in _FINAL
     ):
         return False
+    # It closes only a quotation still open: a « not yet closed, an odd number of straight marks.
     if mark == "»":
-        return True
-    # A straight mark closes when an odd number of them precede it in the paragraph.
+        return text.count("«", paragraph_start, start) > text.count("»", paragraph_start, start)
     return mark == '"' and text.count('"', paragraph_start, start) % 2 == 1
 
 

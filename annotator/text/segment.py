@@ -53,7 +53,7 @@ _ITEM = re.compile(
 
 # A piece that is nothing but a list marker or stray punctuation ("1.", "a)", "•") is not a
 # sentence: it belongs to the text after it.
-_MARKER_ONLY = re.compile(r"[^\w\s]*\s*(?:\d{1,3}|[A-Za-z])?[^\w\s]*")
+_MARKER_ONLY = re.compile(r"[^\w\s]*\s*(?:\d{1,4}|[A-Za-z])?[^\w\s]*")
 # The first word of a candidate sentence, after any opening marks.
 _FIRST_WORD = re.compile(r"[\"'“‘„«(\[]*([^\W\d_]\w*)")
 # The last word before a full stop: "etc", "e.g", "Dr", "agreement".
@@ -61,9 +61,12 @@ _LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 # MLA style: "compounds. . . . The practice" is a full stop, then an ellipsis that opens the next
 # sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
+_NO_OPENING = frozenset("-‐/,;")
+_DIALOGUE = re.compile(r"[—–]\s*([^\W\d_]+)")
 # French spaces "!" and "?" (and a closing "…") from the sentence they end: "rire... ! C'est".
-_SPACED_STOPS = frozenset("!?؟")
-_STOP_RUN = re.compile(r"[!?؟…]+")
+# A closing bracket opens no sentence either: "¿somos machistas?) Allí" splits after it.
+_SPACED_STOPS = frozenset("!?؟)]")
+_STOP_RUN = re.compile(r"[!?؟…)\]]+")
 # A numbered item after a sentence end, "... fest. 2." before "Soziale ...": ``space`` is the
 # space before the number; ``word`` the word that the full stop ends, if any.
 _LIST_NUMBER = re.compile(
@@ -209,6 +212,7 @@ def _sentences(
             previous_start, previous_end = sentences[-1]
             if text[piece_start] in _SPACED_STOPS:
                 # "rire... ! C'est": a stop spaced French-style belongs to the sentence before.
+                # (So does a closing bracket: "¿somos machistas?) Allí".)
                 run = _STOP_RUN.match(text, piece_start, piece_end).end()
                 sentences[-1] = (previous_start, run)
                 piece_start = run
@@ -275,15 +279,19 @@ def _continues(
     rules: _languages.Rules,
 ) -> bool:
     """Tell whether the candidate at start:end belongs to the sentence before it."""
-    if start == previous_end and text[start] in "-‐":
-        return True  # "av. J.-C.": no space, so no sentence starts here
+    opening = text[start]
+    if opening in _NO_OPENING and (start == previous_end or opening != "-"):
+        return True  # "av. J.-C.", "7,63 hab. / km²": no sentence starts with these
+    if opening in "—–" and text[previous_end - 1] in "?!…":
+        said = _DIALOGUE.match(text, start, end)  # "«…відносності? — запитаєте ви."
+        if said is not None and said[1].islower():
+            return True
     if previous_end - previous_start <= 8 and _MARKER_ONLY.fullmatch(
         text, previous_start, previous_end
     ):
         return True
     if text[previous_end - 1] != ".":
         return False
-    opening = text[start]
     if not (opening.isupper() or opening.isdigit()):  # the usual case needs no regex
         first = _FIRST_WORD.match(text, start, end)
         if first is not None and first[1].islower():
