@@ -62,6 +62,7 @@ _LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 # sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
 _NO_OPENING = frozenset("-‐/,;")
+_CLOSING_ONLY = frozenset("\"'”’»“ .!?…")
 _DIALOGUE = re.compile(r"[—–]\s*([^\W\d_]+)")
 # French spaces "!" and "?" (and a closing "…") from the sentence they end: "rire... ! C'est".
 # A closing bracket opens no sentence either: "¿somos machistas?) Allí" splits after it.
@@ -190,9 +191,10 @@ def _sentences(
     ``quoted`` tells whether the paragraph holds a quotation mark: only then is the slower
     quotation layer run.
     """
-    pieces = split_sentences(
-        _quotes.neutral(plain[start:end]) if quoted else plain[start:end], rules.sentencex
-    )
+    chunk = _quotes.neutral(plain[start:end]) if quoted else plain[start:end]
+    if "(" in chunk and chunk.count("(") > chunk.count(")"):
+        chunk = _unclosed_brackets_neutral(chunk)
+    pieces = split_sentences(chunk, rules.sentencex)
     if quoted:
         pieces = _quotes.hide_boundaries(text, _quotes.sentence_bounds(text, pieces, start), end)
     sentences: list[tuple[int, int]] = []
@@ -238,7 +240,31 @@ def _sentences(
                     sentences[-1] = (previous_start, ellipsis.start())
                     piece_start = previous_end - 5  # the ". . ." opens this sentence
         sentences.append((piece_start, piece_end))
+    if len(sentences) > 1:
+        last_start, last_end = sentences[-1]
+        if _CLOSING_ONLY.issuperset(text[last_start:last_end]):
+            # A paragraph's last piece of nothing but closing marks ('savoir. "') belongs to
+            # the sentence before (emoticons and "[...]" stay apart, as the treebanks have them).
+            sentences[-2:] = [(sentences[-2][0], last_end)]
     return sentences
+
+
+def _unclosed_brackets_neutral(chunk: str) -> str:
+    """Return ``chunk`` with each "(" that never closes replaced, one character for one.
+
+    sentencex hides every boundary after an opening bracket until it closes, so an unclosed one
+    ("(l'aspirateur n'avait pas été passé. La carte ...") swallowed the rest of the paragraph.
+    """
+    unclosed: list[int] = []
+    for index, character in enumerate(chunk):
+        if character == "(":
+            unclosed.append(index)
+        elif character == ")" and unclosed:
+            unclosed.pop()
+    characters = list(chunk)
+    for index in unclosed:
+        characters[index] = "\u00b6"
+    return "".join(characters)
 
 
 def _is_real_stop(text: str, stop: re.Match[str]) -> bool:

@@ -228,6 +228,12 @@ def test_arabic_and_persian_stops(language, text, expected):
         # A dash and a lowercase word after "?" name the speaker.
         ("uk", "«То яка ж користь від теорії? — запитаєте ви. Хіба фільми гарні?",
          ["«То яка ж користь від теорії? — запитаєте ви.", "Хіба фільми гарні?"]),
+        # An unclosed bracket hides no boundary (a closed one still holds its sentences); a
+        # paragraph's last closing mark after a space goes back to its sentence.
+        ("fr", "Le ménage (l'aspirateur n'était pas passé. La carte est bonne. Un (ah. Oui) fin.",
+         ["Le ménage (l'aspirateur n'était pas passé.", "La carte est bonne.", "Un (ah. Oui) fin."]),
+        ("fr", 'Il a dit : " Venez. Qu\'ils nous le fassent savoir. "',
+         ['Il a dit : " Venez.', 'Qu\'ils nous le fassent savoir. "']),
         ("it", "Deve dare idonea garanzia (1179). 1012. Usurpazioni durante l'usufrutto.",
          ["Deve dare idonea garanzia (1179).", "1012. Usurpazioni durante l'usufrutto."]),
     ],
