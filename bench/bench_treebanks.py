@@ -226,7 +226,7 @@ def ours_only(split_name: str) -> None:
 
 def baseline(directory: str, split_name: str) -> dict:
     """Our F1 per row with the segmenter of the checkout in ``directory``."""
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603 - this very script, with our own arguments
         [sys.executable, __file__, "--ours-only", f"--{split_name}"],
         env={**os.environ, "BENCH_CODE_ROOT": directory, "UD_DIR": str(UD_DIR)},
         capture_output=True,
@@ -247,7 +247,9 @@ def main() -> None:
         before = baseline(arguments[arguments.index("--baseline") + 1], split_name)
     columns = ["sentencex", "pySBD"] + (["before"] if before else []) + ["ours"]
     print(f"UD {split_name} files from {UD_DIR}; precision/recall/F1 of sentence boundaries")
-    print(f"{'treebank':<14} {'bounds':>6}  " + "  ".join(f"{c:>16}" for c in columns) + "  best lib")
+    print(
+        f"{'treebank':<14} {'bounds':>6}  " + "  ".join(f"{c:>16}" for c in columns) + "  best lib"
+    )
     for name, language, path, only, excuse in rows(split_name):
         docs = documents(path, only)
         results = {"sentencex": score(sentencex_splitter(language), docs, excuse)}
@@ -260,9 +262,7 @@ def main() -> None:
             f"{r['p']:5.1f}/{r['r']:4.1f}/{r['f1']:4.1f}" if r else f"{'-':>16}"
             for r in (results[c] for c in columns)
         ]
-        best = max(
-            (results[c]["f1"], c) for c in ("sentencex", "pySBD") if results[c] is not None
-        )
+        best = max((results[c]["f1"], c) for c in ("sentencex", "pySBD") if results[c] is not None)
         verdict = "ok" if results["ours"]["f1"] >= best[0] else "BELOW"
         print(
             f"{name:<14} {results['ours']['gold']:>6}  "

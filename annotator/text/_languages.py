@@ -239,7 +239,9 @@ def continues(
         if word is not None and word[0].lower() in _GERMAN_AFTER_ORDINAL:
             return True
         # "auf der 35. Kommandeurstagung": an article or preposition before the number
-        before = _WORD_BEFORE_ORDINAL.search(text, max(previous_start, previous_end - 24), previous_end)
+        before = _WORD_BEFORE_ORDINAL.search(
+            text, max(previous_start, previous_end - 24), previous_end
+        )
         return before is not None and before[1].lower() in _GERMAN_BEFORE_ORDINAL
     last = _LAST_WORD.search(text, window, previous_end)
     if last is None:

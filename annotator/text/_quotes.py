@@ -114,8 +114,10 @@ def sentence_bounds(text: str, pieces: list[str], position: int) -> list[tuple[i
 def _spaced_closer(text: str, paragraph_start: int, previous_end: int, start: int) -> bool:
     """A closing mark after a space, French style: "… fin. » Puis", "… bête ! " Les"."""
     mark = text[start]
-    if not text[previous_end:start].isspace() or start + 1 < len(text) and not (
-        text[start + 1].isspace() or text[start + 1] in _FINAL
+    if (
+        not text[previous_end:start].isspace()
+        or start + 1 < len(text)
+        and not (text[start + 1].isspace() or text[start + 1] in _FINAL)
     ):
         return False
     # It closes only a quotation still open: a « not yet closed, an odd number of straight marks.

@@ -228,7 +228,9 @@ def _sentences(
                 continue
             if text[previous_end - 2].isdigit() and text[previous_end - 1] == ".":
                 # "... fest. 2. Soziale Bewegungen": the number opens the next sentence.
-                number = _LIST_NUMBER.search(text, max(previous_start, previous_end - 40), previous_end)
+                number = _LIST_NUMBER.search(
+                    text, max(previous_start, previous_end - 40), previous_end
+                )
                 word = number and number["word"]
                 if number is not None and not (word and rules.is_abbreviation(word)):
                     sentences[-1] = (previous_start, number.start("space"))
