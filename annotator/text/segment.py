@@ -244,7 +244,7 @@ def _sentences(
         sentences.append((piece_start, piece_end))
     if len(sentences) > 1:
         last_start, last_end = sentences[-1]
-        if _CLOSING_ONLY.issuperset(text[last_start:last_end]):
+        if last_end - last_start <= 4 and _CLOSING_ONLY.issuperset(text[last_start:last_end]):
             # A paragraph's last piece of nothing but closing marks ('savoir. "') belongs to
             # the sentence before (emoticons and "[...]" stay apart, as the treebanks have them).
             sentences[-2:] = [(sentences[-2][0], last_end)]
