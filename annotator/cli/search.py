@@ -11,7 +11,7 @@ from annotator.db import write_intent
 from annotator.models import Role, User
 from annotator.models.search import KINDS
 from annotator.services import search as search_service
-from annotator.services import similar
+from annotator.services.annotations import similar
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from annotator.extensions import db
 from annotator.models import User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -105,7 +105,7 @@ def assert_controls_named(page: Page, what: str) -> None:
 
 def test_annotation_page_is_accessible(
     axe_page: Page, reviewer: User, make_user, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     page = axe_page
     article = make_article(url="https://example.org/flood-barrier", outlet="Example Wire")
     sentences = sorted(article.sentences, key=lambda s: s.index)
@@ -187,7 +187,7 @@ def test_annotation_page_is_accessible(
 
 def test_article_list_and_login_are_accessible(
     axe_page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     page = axe_page
     make_article()
     make_article(

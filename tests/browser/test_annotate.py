@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from annotator.extensions import db
 from annotator.models import Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def open_sentence(page: Page, article_id: int, sentence_id: int) -> None:
     expect(page.locator(f"#s{sentence_id}")).to_have_attribute("aria-current", "true")
 
 
-def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -146,7 +146,7 @@ def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_ar
 def test_plain_form_without_javascript(
     new_context: Callable[..., BrowserContext],
     reviewer: User,
-    make_article,  # noqa: ANN001
+    make_article,
 ) -> None:
     article = make_article()
     article_id = article.id
@@ -186,7 +186,7 @@ def test_plain_form_without_javascript(
 def a_conflict(
     new_context: Callable[..., BrowserContext],
     reviewer: User,
-    make_article,  # noqa: ANN001
+    make_article,
 ) -> tuple[Page, Page, int, list[int]]:
     """Two tabs of one reviewer on the same claim: the first saves "verified" in one key, the
     second then saves "disputed" with a note on the version both opened, and is refused."""
@@ -242,7 +242,7 @@ def test_stale_save_shows_a_conflict_and_can_overwrite(
     )
 
 
-def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -298,7 +298,7 @@ def test_conflict_can_load_their_version_and_save_over_it(
     assert (saved["verdict"], saved["note"], saved["version"]) == ("unproven", "", 3)
 
 
-def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -342,7 +342,7 @@ def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_
 
 def test_keys_pressed_while_the_script_loads_are_not_lost(
     page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     """A reviewer who presses keys the moment the article appears keeps them: they run, in
     order, once the page's modules have loaded (held back here until the keys are pressed)."""
     article = make_article()

@@ -44,7 +44,7 @@ def desk(app: Flask, browser: Browser) -> Iterator[tuple[Page, str]]:
 
 def test_saves_undo_and_look_ups_work_below_a_path_prefix(
     desk: tuple[Page, str], reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     page, root = desk
     article = make_article()
     ids = sentence_ids(article)

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Article, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in
 from tests.conftest import corpus_file
 
@@ -39,7 +39,7 @@ def open_at(page: Page, reviewer: User, article: Article, sentence_id: int) -> N
     expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the page's script has run
 
 
-def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa: ANN001
+def kherson_with_three_claims(make_article, reviewer: User) -> Article:
     """The sample story as a reviewer has begun it: three sentences annotated."""
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(
@@ -76,7 +76,7 @@ def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa:
     return article
 
 
-def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
+def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:
     article = kherson_with_three_claims(make_article, reviewer)
     milley = next(s for s in article.sentences if "window of opportunity" in s.text)
     open_at(page, reviewer, article, milley.id)
@@ -88,7 +88,7 @@ def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path
 
 def test_details_panel_screenshot(
     page: Page, reviewer, reuters, make_article, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     article = kherson_with_three_claims(make_article, reviewer)
     peskov = next(s for s in article.sentences if "Dmitri Peskov, said" in s.text)
     selected = peskov.id
@@ -110,7 +110,7 @@ def test_details_panel_screenshot(
     save_screenshot(page, "details-panel.png", tmp_path)
 
 
-def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_article) -> None:  # noqa: ANN001
+def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_article) -> None:
     article_id = make_article().id
     db.session.commit()
     log_in(page, reviewer)

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids
 from tests.browser.conftest import shows_verdict as shows  # noqa: E501 - short name, many uses
 from tests.conftest import corpus_file
@@ -45,7 +45,7 @@ def open_article(page: Page, article_id: int, sentence_id: int | None = None) ->
 
 
 @pytest.fixture
-def on_sample(page: Page, reviewer: User, make_article) -> tuple[int, list[int]]:  # noqa: ANN001
+def on_sample(page: Page, reviewer: User, make_article) -> tuple[int, list[int]]:
     """The sample article open in the reviewer's page: its id and its sentence ids, in order."""
     article = make_article()
     article_id, ids = article.id, sentence_ids(article)
@@ -146,7 +146,7 @@ def test_selecting_words_saves_a_span_with_article_offsets(
     expect(page.get_by_label("Disputed")).to_be_checked()
 
 
-def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -298,7 +298,7 @@ def test_a_failed_save_says_so_and_keeps_the_edits(
     assert [c["verdict"] for c in saved[ids[1]]] == ["verified"]
 
 
-def test_the_whole_sample_story_by_keyboard_alone(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_the_whole_sample_story_by_keyboard_alone(page: Page, reviewer: User, make_article) -> None:
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(text=text, title="Russia leaves key city for Ukraine")
     article_id = article.id
@@ -400,7 +400,7 @@ def test_unsaved_edits_are_kept_when_moving(page: Page, on_sample: tuple[int, li
 
 def test_article_list_search_sort_and_next_article(
     page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     done = make_article()  # oldest, fully reviewed below
     harbour = make_article(
         text="Harbour dredging delayed\n\n"
@@ -462,7 +462,7 @@ def test_article_list_search_sort_and_next_article(
 
 def test_admin_splits_a_sentence_and_the_annotation_stays(
     page: Page, admin: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     article = make_article(
         text="Pier reopens\n\nThe pier reopened on Monday the mayor said it was safe. Crowds came."
     )

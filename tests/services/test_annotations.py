@@ -4,7 +4,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, EvidenceLink, Revision
-from annotator.services import annotations as svc
+from annotator.services.annotations import annotations as svc
 from annotator.services.audit import history
 from annotator.services.errors import Conflict, Forbidden, Invalid
 from annotator.services.serialize import annotation_data

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import event
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import csrf_from, login
 
 
@@ -19,7 +19,7 @@ def long_text(sentences: int) -> str:
 def count_queries(app, fn):
     statements = []
 
-    def before(conn, cursor, statement, *args):  # noqa: ANN001
+    def before(conn, cursor, statement, *args):
         statements.append(statement)
 
     engine = db.engine

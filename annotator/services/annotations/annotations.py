@@ -23,7 +23,9 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import assignments, audit, ratings, status
+from annotator.services import audit
+from annotator.services.annotations import ratings
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
@@ -38,7 +40,7 @@ LOAD_FOR_STATE = (
 )
 
 
-def visible_to(viewer: User):  # noqa: ANN201 - a SQL condition
+def visible_to(viewer: User):
     """Reviewers judge independently and see only their own work; admins see everyone's."""
     live = Annotation.deleted_at.is_(None)
     return live if viewer.is_admin else db.and_(live, Annotation.reviewer_id == viewer.id)
@@ -57,7 +59,7 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
     )
 
 
-def link_query():  # noqa: ANN201 - a SELECT to narrow down
+def link_query():
     """Evidence links as plain columns with their registry entry's name, in saved order."""
     return (
         db.select(
@@ -200,8 +202,10 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
 
 
 def check_matched_from(matched: int | None, actor: User, itself: int | None = None) -> None:
-    """Refuse a match the actor could not have seen (services/similar.py has the rule)."""
-    from annotator.services.similar import refuse_unseen_match  # similar imports this module
+    """Refuse a match the actor could not have seen (services/annotations/similar.py has the rule)."""
+    from annotator.services.annotations.similar import (
+        refuse_unseen_match,  # similar imports this module
+    )
 
     refuse_unseen_match(matched, actor, itself)
 
