@@ -308,8 +308,13 @@ def _continues(
 ) -> bool:
     """Tell whether the candidate at start:end belongs to the sentence before it."""
     opening = text[start]
-    if opening in _NO_OPENING and (start == previous_end or opening != "-"):
-        return True  # "av. J.-C.", "7,63 hab. / km²": no sentence starts with these
+    if opening in _NO_OPENING and (
+        opening in ",;"
+        or start == previous_end
+        or (opening == "/" and text[start + 1 : start + 2].isspace())
+    ):
+        # "av. J.-C.", "7,63 hab. / km²"; but "- Beato chi" and "/r/news removed it" may start one
+        return True
     if opening in "—–" and text[previous_end - 1] in "?!…":
         said = _DIALOGUE.match(text, start, end)  # "«…відносності? — запитаєте ви."
         if said is not None and said[1].islower():

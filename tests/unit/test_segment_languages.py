@@ -225,6 +225,7 @@ def test_arabic_and_persian_stops(language, text, expected):
          ["Repetición ¿somos machistas los españoles?)", "Allí ganó un premio."]),
         ("es", "La densidad era de 7,63 hab. / km². También comenzó.",
          ["La densidad era de 7,63 hab. / km².", "También comenzó."]),
+        ("en", "I posted it there. /r/news removed it.", ["I posted it there.", "/r/news removed it."]),
         # A dash and a lowercase word after "?" name the speaker.
         ("uk", "«То яка ж користь від теорії? — запитаєте ви. Хіба фільми гарні?",
          ["«То яка ж користь від теорії? — запитаєте ви.", "Хіба фільми гарні?"]),
