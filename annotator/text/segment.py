@@ -62,6 +62,7 @@ _LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 # sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
 _NO_OPENING = frozenset("-‐/,;")
+_BRACKET = re.compile(r"[()]")
 _CLOSING_ONLY = frozenset("\"'”’»“ .!?…")
 _DIALOGUE = re.compile(r"[—–]\s*([^\W\d_]+)")
 # French spaces "!" and "?" (and a closing "…") from the sentence they end: "rire... ! C'est".
@@ -192,8 +193,8 @@ def _sentences(
     quotation layer run.
     """
     chunk = _quotes.neutral(plain[start:end]) if quoted else plain[start:end]
-    if "(" in chunk and chunk.count("(") > chunk.count(")"):
-        chunk = _unclosed_brackets_neutral(chunk)
+    if ")" in chunk or "(" in chunk:
+        chunk = _unpaired_brackets_neutral(chunk)
     pieces = split_sentences(chunk, rules.sentencex)
     if quoted:
         pieces = _quotes.hide_boundaries(text, _quotes.sentence_bounds(text, pieces, start), end)
@@ -251,20 +252,28 @@ def _sentences(
     return sentences
 
 
-def _unclosed_brackets_neutral(chunk: str) -> str:
-    """Return ``chunk`` with each "(" that never closes replaced, one character for one.
+def _unpaired_brackets_neutral(chunk: str) -> str:
+    """Return ``chunk`` with each bracket that pairs with none replaced, one character for one.
 
-    sentencex hides every boundary after an opening bracket until it closes, so an unclosed one
-    ("(l'aspirateur n'avait pas été passé. La carte ...") swallowed the rest of the paragraph.
+    sentencex hides every boundary after an opening bracket until one closes, so an unclosed one
+    ("(l'aspirateur n'avait pas été passé. La carte ...") swallowed the rest of the paragraph;
+    and it pairs a closing bracket with the next one ("1948) -- один ... 286) --", "1) The first
+    point. That is clear. 2) The second"), hiding every boundary between them.
     """
-    unclosed: list[int] = []
-    for index, character in enumerate(chunk):
-        if character == "(":
-            unclosed.append(index)
-        elif character == ")" and unclosed:
-            unclosed.pop()
+    unpaired: list[int] = []
+    opened: list[int] = []
+    for bracket in _BRACKET.finditer(chunk):
+        if bracket[0] == "(":
+            opened.append(bracket.start())
+        elif opened:
+            opened.pop()
+        else:
+            unpaired.append(bracket.start())
+    unpaired += opened
+    if not unpaired:
+        return chunk
     characters = list(chunk)
-    for index in unclosed:
+    for index in unpaired:
         characters[index] = "\u00b6"
     return "".join(characters)
 

@@ -233,6 +233,9 @@ def test_arabic_and_persian_stops(language, text, expected):
         # paragraph's last closing mark after a space goes back to its sentence.
         ("fr", "Le ménage (l'aspirateur n'était pas passé. La carte est bonne. Un (ah. Oui) fin.",
          ["Le ménage (l'aspirateur n'était pas passé.", "La carte est bonne.", "Un (ah. Oui) fin."]),
+        # sentencex pairs a closing bracket with the next one and hid every boundary between.
+        ("en", "Two points: 1) The first matters. That is clear. 2) The second too. Good.",
+         ["Two points: 1) The first matters.", "That is clear.", "2) The second too.", "Good."]),
         ("fr", 'Il a dit : " Venez. Qu\'ils nous le fassent savoir. "',
          ['Il a dit : " Venez.', 'Qu\'ils nous le fassent savoir. "']),
         ("it", "Deve dare idonea garanzia (1179). 1012. Usurpazioni durante l'usufrutto.",
