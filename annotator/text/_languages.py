@@ -57,9 +57,10 @@ def _words(text: str) -> frozenset[str]:
 # fmt: off
 _DATA: dict[str, dict[str, str]] = {
     "de": {
-        # "Nr." stands before a name too ("Nr. Sieben"); "Fa. Müller", "Gebr. Grimm".
-        "titles": "dr prof hr hrn fr frl st sr dipl ing med jur phil rer nat nr fa gebr hrsg verf "
-                  "dir gen",
+        # "Nr." stands before a name too ("Nr. Sieben"); "Fa. Müller", "Gebr. Grimm". Not "Dir."
+        # or "Gen.": "Ich danke dir. Morgen ...", "Sie fanden das Gen. Es ...".
+        "titles": "dr prof hr hrn fr frl st sr dipl ing med jur phil rer nat nr fa gebr hrsg "
+                  "verf",
         "before_number": "nr s abs art bd kap tab abb ziff bzw ca",
         # Ours, and CLDR's German sentence-break suppressions (common/segments/de.xml) that are
         # no ordinary word ("Test.", "Best." left out), and the months.
@@ -72,7 +73,8 @@ _DATA: dict[str, dict[str, str]] = {
                          "jan feb febr märz apr jun jul aug sep sept okt nov dez",
     },
     "fr": {
-        "titles": "m mme mmes mlle mlles mm mr dr pr me mgr st ste ex gal col cdt lt",
+        # Not "col" (a word: "le col. Il ..."); "p. ex." is kept by sentencex itself.
+        "titles": "m mme mmes mlle mlles mm mr dr pr me mgr st ste gal cdt lt",
         "before_number": "n no p pp art chap vol fig t",
         "abbreviations": "etc cf ex env av apr vol chap art éd boul bd fig tél hab min max "
                          "c.-à-d ibid janv févr juil sept oct nov déc",
@@ -111,8 +113,7 @@ _DATA: dict[str, dict[str, str]] = {
     # "ген.-лейт. Наєв"), and the abbreviations of the standard lists (ГОСТ 7.12-93; ДСТУ
     # 3582:2013, "Скорочення слів в українській мові у бібліографічному описі").
     "ru": {
-        "titles": "г-н г-жа акад проф доц ген полк подполк лейт кап капт майор серж адм "
-                  "зв н",
+        "titles": "г-н г-жа акад проф доц ген полк подполк лейт кап капт серж адм н",
         "before_number": "стр с рис табл гл ст п пп № т ч вып",
         "abbreviations": "г гг др пр см ср стр ул д кв им акад проф доц тыс млн млрд трлн руб коп "
                          "долл в вв н напр т е гр св о обл пос рис табл гл ст п пп англ лат нем "
@@ -120,7 +121,7 @@ _DATA: dict[str, dict[str, str]] = {
                          "пл дер оз р км кг см мм мин сек зам нач чл тел тов",
     },
     "uk": {
-        "titles": "акад проф доц ген полк підполк лейт кап капт майор серж адм зв",
+        "titles": "акад проф доц ген полк підполк лейт кап капт серж адм зв",
         "before_number": "стор с рис табл гл ст п пп № т ч вип розд",
         "abbreviations": "р рр т д п тис млн млрд трлн грн коп дол вул просп пров пл бульв буд "
                          "кв м смт сел обл р-н див напр порівн пор проф акад доц ім ст с рис "
@@ -204,7 +205,7 @@ _GERMAN_BEFORE_ORDINAL = _words(
 )
 _WORD_BEFORE_ORDINAL = re.compile(r"(?<![\w.])([^\W\d_]+)\s+\d{1,2}\.\Z")
 # German: sentencex never splits before a digit ("Panzer. 4600 Menschen"); after a word that is
-# no abbreviation of the list we do (group 1 is the space; ``_is_digit_stop`` checks the word).
+# no abbreviation of the list we do (group 1 is the space; ``digit_stops`` checks the word).
 DIGIT_STOP = re.compile(r"(?<=[^\W\d_]{2}\.)(\s+)(?=\d)")
 
 
