@@ -193,7 +193,7 @@ def _sentences(
     quotation layer run.
     """
     chunk = _quotes.neutral(plain[start:end]) if quoted else plain[start:end]
-    if ")" in chunk or "(" in chunk:
+    if chunk.count("(") != chunk.count(")"):  # pairs that all close need nothing
         chunk = _unpaired_brackets_neutral(chunk)
     pieces = split_sentences(chunk, rules.sentencex)
     if quoted:
@@ -270,12 +270,13 @@ def _unpaired_brackets_neutral(chunk: str) -> str:
         else:
             unpaired.append(bracket.start())
     unpaired += opened
-    if not unpaired:
-        return chunk
-    characters = list(chunk)
-    for index in unpaired:
-        characters[index] = "\u00b6"
-    return "".join(characters)
+    parts = []
+    position = 0
+    for index in sorted(unpaired):
+        parts += (chunk[position:index], "\u00b6")
+        position = index + 1
+    parts.append(chunk[position:])
+    return "".join(parts)
 
 
 def _is_real_stop(text: str, stop: re.Match[str]) -> bool:
