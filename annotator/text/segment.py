@@ -63,6 +63,7 @@ _LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
 _NO_OPENING = frozenset("-‐/,;")
 _BRACKET = re.compile(r"[()]")
+_DIGITS = frozenset("0123456789")  # a set lookup costs less than str.isdigit per sentence
 _CLOSING_ONLY = frozenset("\"'”’»“ .!?…")
 _DIALOGUE = re.compile(r"[—–]\s*([^\W\d_]+)")
 # French spaces "!" and "?" (and a closing "…") from the sentence they end: "rire... ! C'est".
@@ -193,8 +194,9 @@ def _sentences(
     quotation layer run.
     """
     chunk = _quotes.neutral(plain[start:end]) if quoted else plain[start:end]
-    if chunk.count("(") != chunk.count(")"):  # pairs that all close need nothing
-        chunk = _unpaired_brackets_neutral(chunk)
+    # str.count parses its arguments the slow way: test for a bracket first (most have none).
+    if ("(" in chunk or ")" in chunk) and chunk.count("(") != chunk.count(")"):
+        chunk = _unpaired_brackets_neutral(chunk)  # pairs that all close need nothing
     pieces = split_sentences(chunk, rules.sentencex)
     if quoted:
         pieces = _quotes.hide_boundaries(text, _quotes.sentence_bounds(text, pieces, start), end)
@@ -227,7 +229,7 @@ def _sentences(
             if _continues(text, previous_start, previous_end, piece_start, piece_end, rules):
                 sentences[-1] = (previous_start, piece_end)
                 continue
-            if text[previous_end - 2].isdigit() and text[previous_end - 1] == ".":
+            if text[previous_end - 2] in _DIGITS and text[previous_end - 1] == ".":
                 # "... fest. 2. Soziale Bewegungen": the number opens the next sentence.
                 number = _LIST_NUMBER.search(
                     text, max(previous_start, previous_end - 40), previous_end
