@@ -87,6 +87,14 @@ def configure_engines(engines: Iterable[Engine], synchronous: str = "NORMAL") ->
             _configure_sqlite(engine, synchronous)
 
 
+def add_sql_functions(connection: sqlite3.Connection) -> sqlite3.Connection:
+    """Give a plain sqlite3 connection the SQL functions the schema's triggers call: the search
+    index stems what it indexes with ``annotator_stems`` (annotator/models/search.py). A
+    connection without them can read the database but not write indexed tables."""
+    connection.create_function("annotator_stems", 2, stems, deterministic=True)
+    return connection
+
+
 def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
     if getattr(engine, "_annotator_configured", False):
         return
@@ -102,8 +110,7 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
-        # The search index's triggers stem what they index (annotator/models/search.py).
-        dbapi_connection.create_function("annotator_stems", 2, stems, deterministic=True)
+        add_sql_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:

@@ -67,7 +67,13 @@ def error_response(
 
 
 def _service_error(error: ServiceError):
-    extra = {"current": error.current} if isinstance(error, Conflict) and error.current else None
+    extra = None
+    if isinstance(error, Conflict) and error.current:
+        extra = {
+            "current": error.current,
+            "changed_by": error.changed_by,
+            "changed_at": error.changed_at,
+        }
     if getattr(error, "existing_id", None):
         extra = {"existing_id": error.existing_id}
     return error_response(

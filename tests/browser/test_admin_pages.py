@@ -129,3 +129,31 @@ def test_reviewers_are_refused_the_admin_pages(page: Page, reviewer, make_articl
         response = page.goto(path)
         assert response is not None and response.status == 403, path
         expect(page.locator("h1")).to_have_text("Not allowed")
+
+
+def test_deactivate_reset_password_and_resegment_ask_before_acting(
+    page: Page,
+    admin,
+    reviewer,
+    make_article,
+) -> None:
+    article_id = make_article().id
+    db.session.commit()
+    log_in(page, admin)
+    page.goto("/admin/users")
+    row = page.get_by_role("row").filter(has_text=reviewer.username)
+    row.get_by_text("Deactivate…").click()  # the first click only asks
+    yes = row.get_by_role("button", name=f"Yes, deactivate {reviewer.username}")
+    expect(yes).to_be_visible()
+    expect(row.get_by_role("cell", name="active", exact=True)).to_be_visible()  # nothing yet
+    row.get_by_text("Reset password…").click()
+    expect(row).to_contain_text("Their current password stops working")
+    yes.click()
+    expect(page.get_by_role("status")).to_contain_text("is now deactivated")
+    expect(row.get_by_role("cell", name="deactivated", exact=True)).to_be_visible()
+
+    page.goto(f"/articles/{article_id}")
+    page.get_by_text("Re-run segmentation…").click()
+    expect(page.locator("#resegment")).to_contain_text("Sentence boundaries fixed by hand")
+    page.get_by_role("button", name="Yes, re-run segmentation").click()
+    expect(page.get_by_role("status").filter(has_text="Segmented")).to_be_visible()

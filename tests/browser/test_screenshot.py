@@ -129,3 +129,21 @@ def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_ar
         assert box["x"] + box["width"] <= editor["x"] + editor["width"], (
             f"{name} sticks out of the editor"
         )
+
+
+def test_phone_screenshot(new_context, reviewer, make_article, tmp_path: Path) -> None:
+    """A 390 x 844 phone: the sentence tapped, its verdicts in the bar at the foot of the screen."""
+    article = kherson_with_three_claims(make_article, reviewer)
+    peskov = next(s for s in article.sentences if "Dmitri Peskov, said" in s.text).id
+    db.session.commit()
+    page = new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article.id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+    page.locator(f"#s{peskov}").scroll_into_view_if_needed()
+    page.locator(f"#s{peskov}").tap()
+    expect(page.locator(f"#s{peskov}")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#verdict-bar")).to_be_in_viewport()
+    save_screenshot(page, "phone.png", tmp_path)

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from annotator.db import BUSY_TIMEOUT_MS, write_intent
+from annotator.db import BUSY_TIMEOUT_MS, add_sql_functions, write_intent
 from annotator.extensions import db
 from annotator.models import Sentence
 
@@ -43,8 +43,10 @@ def test_foreign_keys_are_enforced(sqlite_engine, make_article):
 
 def raw_connection(engine):
     """Another process's view of the file: a plain sqlite3 connection that never waits."""
-    return sqlite3.connect(
-        engine.url.database, isolation_level=None, timeout=0, check_same_thread=False
+    return add_sql_functions(
+        sqlite3.connect(
+            engine.url.database, isolation_level=None, timeout=0, check_same_thread=False
+        )
     )
 
 

@@ -102,7 +102,9 @@ class SentenceView:
         return self.analysis.score >= THRESHOLD
 
     def segments(self) -> list[tuple[str, Cue | None]]:
-        """The text cut into plain runs and highlighted cues, in order."""
+        """The text cut into plain runs and highlighted cues, in order.
+
+        Mirrored by static/annotate/suggestion.js (show): keep in step."""
         pieces: list[tuple[str, Cue | None]] = []
         position = 0
         for cue in self.analysis.cues:
@@ -118,7 +120,9 @@ class SentenceView:
 
     @functools.cached_property
     def state(self) -> str:
-        """The viewer's verdict, 'mixed' for differing claims, or 'open' (read once the claims are in)."""
+        """The viewer's verdict, 'mixed' for differing claims, or 'open' (read once the claims are in).
+
+        Mirrored by static/annotate/reader.js (stateOf): keep in step."""
         verdicts = {a.verdict for a in self.mine}
         if not verdicts:
             return "open"
@@ -126,6 +130,52 @@ class SentenceView:
 
 
 STATES = ("open", "verified", "unproven", "disputed", "mixed", "worthy")
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedClaim:
+    """One of the viewer's deleted claims on the article, as the "Deleted claims" list shows it."""
+
+    id: int
+    sentence_id: int
+    sentence_number: int
+    quote: str
+    verdict: str
+    attributed_to: str
+
+
+def deleted_claims(article: Article, *, viewer: User, most: int = 50) -> list[DeletedClaim]:
+    """The viewer's own deleted annotations on the article, newest first: they alone may restore them."""
+    rows = db.session.execute(
+        db.select(
+            Annotation.id,
+            Annotation.sentence_id,
+            Sentence.index,
+            Sentence.start,
+            Sentence.end,
+            Annotation.span_start,
+            Annotation.span_end,
+            Annotation.verdict,
+            Annotation.attributed_to,
+        )
+        .join(Sentence, Annotation.sentence_id == Sentence.id)
+        .where(
+            Sentence.article_id == article.id,
+            Annotation.reviewer_id == viewer.id,
+            Annotation.deleted_at.is_not(None),
+        )
+        .order_by(Annotation.deleted_at.desc(), Annotation.id.desc())
+        .limit(most)
+    )
+    text = article.text
+    claims = []
+    for ann_id, sentence_id, index, start, end, span_start, span_end, verdict, who in rows:
+        quote = text[span_start:span_end] if span_start is not None else text[start:end]
+        quote = quote.strip()
+        if len(quote) > 120:
+            quote = quote[:119].rstrip() + "…"
+        claims.append(DeletedClaim(ann_id, sentence_id, index + 1, quote, str(verdict), who))
+    return claims
 
 
 @dataclass
@@ -140,6 +190,7 @@ class WorkspacePage:
     next_open: int | None = None  # the next sentence the viewer has not reviewed
     lost: list[Claim] = field(default_factory=list)  # claims an edit of the text could not place
     links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
+    deleted: list[DeletedClaim] = field(default_factory=list)  # the viewer's, to restore
 
     @property
     def english(self) -> bool:
@@ -168,7 +219,9 @@ class WorkspacePage:
         return self.links.get(claim.id, []) if claim else []
 
     def shown(self, view: SentenceView) -> bool:
-        """Whether the state filter lets this sentence through."""
+        """Whether the state filter lets this sentence through.
+
+        Mirrored by static/annotate/reader.js (applyFilter): keep in step."""
         if self.state_filter is None or view is self.current:
             return True
         if self.state_filter == "worthy":
@@ -262,7 +315,8 @@ def workspace(
         claim = next((a for a in current.mine if str(a.id) == selected_claim), None)
         claim = claim or (current.mine[0] if current.mine else None)
     position = ordered.index(current)
-    later = ordered[position + 1 :] + ordered[:position]
+    # The current sentence last: after deleting its only claim it is the one left to review.
+    later = ordered[position + 1 :] + ordered[: position + 1]
     next_open = next((v.sentence.id for v in later if not v.mine), None)
     return WorkspacePage(
         article=article,
@@ -275,6 +329,7 @@ def workspace(
         next_open=next_open,
         lost=lost,
         links=links_for_article(article_id, viewer=viewer),
+        deleted=deleted_claims(article, viewer=viewer),
     )
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 from jsonschema import Draft202012Validator
 
+from annotator.db import add_sql_functions
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.extensions import db
 from annotator.models import (
@@ -460,7 +461,7 @@ def test_backup_is_consistent_while_another_thread_writes(
     written = []
 
     def writer() -> None:
-        connection = sqlite3.connect(path, timeout=10)
+        connection = add_sql_functions(sqlite3.connect(path, timeout=10))
         while not stop.is_set():
             with connection:  # one transaction: the annotation and its revision together
                 cursor = connection.execute(

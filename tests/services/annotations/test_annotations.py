@@ -76,7 +76,7 @@ def test_soft_delete_hides_and_restore_brings_back(sentence, reviewer):
     db.session.commit()
     assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == []
     assert db.session.get(Annotation, ann.id) is not None  # still stored
-    svc.restore_annotation(ann, actor=reviewer)
+    svc.undelete_annotation(ann, actor=reviewer)
     db.session.commit()
     assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == [ann]
     assert [r.action for r in history("annotation", ann.id)] == ["create", "delete", "restore"]
@@ -138,3 +138,53 @@ def test_span_inside_the_sentence_is_kept(sentence, reviewer):
         sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer
     )
     assert annotation_data(ann)["span"] == {"start": start, "end": start + 7}
+
+
+def test_saving_without_a_change_writes_no_revision_and_keeps_the_version(sentence, reviewer):
+    """A reviewer who presses Enter on a claim they did not touch leaves no empty revision."""
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    same = annotation_data(ann)
+    unchanged = {name: same[name] for name in ("verdict", "attributed_to", "note", "span")}
+    unchanged["links"] = same["links"]  # sent back as read, with their ratings
+    svc.update_annotation(ann, unchanged, actor=reviewer, expected_version=1)
+    db.session.commit()
+    assert ann.version == 1
+    assert [r.action for r in history("annotation", ann.id)] == ["create"]
+
+    svc.update_annotation(
+        ann, {"note": GOOD["note"] + " Checked."}, actor=reviewer, expected_version=1
+    )
+    db.session.commit()
+    assert ann.version == 2
+    assert [r.action for r in history("annotation", ann.id)] == ["create", "update"]
+
+
+def test_a_conflict_says_who_changed_the_claim_last(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    svc.update_annotation(ann, {"note": "second"}, actor=reviewer, expected_version=1)
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        svc.update_annotation(ann, {"note": "stale"}, actor=reviewer, expected_version=1)
+    db.session.rollback()
+    assert caught.value.changed_by == reviewer.username
+    assert caught.value.changed_at  # when, for "you, in another tab, at 10:42"
+
+
+def test_claim_words_become_the_selection_that_holds_them_else_their_first_occurrence(
+    make_article,
+):
+    article = make_article(text="The cost rose. The cost rose again, and the cost fell.")
+    second = article.sentences[1]
+    later = article.text.rindex("the cost")
+    assert svc.claim_span(second, "  ") is None
+    assert svc.claim_span(second, "the cost", later, later + 8) == {
+        "start": later,
+        "end": later + 8,
+    }
+    first = second.start + second.text.index("cost")
+    assert svc.claim_span(second, "cost", 0, 4) == {"start": first, "end": first + 4}
+    with pytest.raises(Invalid) as caught:
+        svc.claim_span(second, "cost fell sharply")
+    assert list(caught.value.fields) == ["claim_text"]
