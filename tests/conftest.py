@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
-from annotator.services import articles, users
+from annotator.services import articles, claim_vectors, users
 from tests.app_cache import TEMPLATES, shared_route_builders
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -145,6 +145,7 @@ def app(_migrated: None, database_uri: str, instance_dir: Path) -> Iterator[Flas
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.engine.dispose()
+        claim_vectors.forget()  # the process's copy of the claim vectors it just deleted
 
 
 class IsolatedClient(FlaskClient):
