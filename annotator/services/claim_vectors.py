@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -306,15 +307,22 @@ def _lease(*, wait: bool) -> Iterator[bool]:
     if engine.dialect.name == "postgresql":
         connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
-            query = (
-                "SELECT pg_advisory_lock(:k), true" if wait else "SELECT pg_try_advisory_lock(:k)"
-            )
-            held = bool(connection.execute(text(query), {"k": ADVISORY_KEY}).scalar())
+            if wait:
+                connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_KEY})
+                held = True
+            else:
+                held = bool(
+                    connection.execute(
+                        text("SELECT pg_try_advisory_lock(:k)"), {"k": ADVISORY_KEY}
+                    ).scalar()
+                )
             try:
                 yield held
             finally:
-                if held:
-                    connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
+                if held and not connection.execute(
+                    text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY}
+                ).scalar():
+                    connection.invalidate()  # never hand a pooled connection on with the lock
         finally:
             connection.close()
         return
@@ -410,11 +418,28 @@ class Worker(threading.Thread):
         _wake.set()
 
 
+_started: dict[int, Worker] = {}  # process id -> its worker
+_started_lock = threading.Lock()
+
+
 def start_worker(app: Flask) -> Worker:
-    """Start the background encoder of this process (``annotator serve`` does)."""
-    worker = Worker(app)
-    worker.start()
+    """Start the background encoder of this process, once (``annotator serve`` does)."""
+    with _started_lock:
+        worker = _started.get(os.getpid())
+        if worker is None or not worker.is_alive():
+            worker = _started[os.getpid()] = Worker(app)
+            worker.start()
     return worker
+
+
+def start_worker_in_each_process(app: Flask) -> None:
+    """Start the encoder on each process's first request: a server that forks its workers
+    after loading the app (gunicorn --preload) would otherwise leave it in the parent alone."""
+
+    @app.before_request
+    def _start() -> None:
+        if os.getpid() not in _started:
+            start_worker(app)
 
 
 # --------------------------------------------------------------------------- the matrix
