@@ -319,9 +319,12 @@ def _lease(*, wait: bool) -> Iterator[bool]:
             try:
                 yield held
             finally:
-                if held and not connection.execute(
-                    text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY}
-                ).scalar():
+                if (
+                    held
+                    and not connection.execute(
+                        text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY}
+                    ).scalar()
+                ):
                     connection.invalidate()  # never hand a pooled connection on with the lock
         finally:
             connection.close()

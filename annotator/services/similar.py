@@ -644,7 +644,12 @@ def similar_to_sentence(
     article = sentence.article
     query = article.text[first:last]
     items = similar_claims(query, viewer=viewer, article_id=article.id, limit=count)
-    return {"sentence_id": sentence.id, "span": {"start": first, "end": last}, "items": items}
+    return {
+        "sentence_id": sentence.id,
+        "span": {"start": first, "end": last},
+        "text": query,
+        "items": items,
+    }
 
 
 def _whole(value: object) -> int | None:

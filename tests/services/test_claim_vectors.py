@@ -65,7 +65,9 @@ def no_encoding(monkeypatch):  # noqa: ANN001, ANN201
     monkeypatch.setattr(encoder, "encode_sentence", refuse)
 
 
-def test_a_save_never_encodes_and_leaves_the_claim_on_the_work_list(two, reviewer, no_encoding) -> None:  # noqa: ANN001
+def test_a_save_never_encodes_and_leaves_the_claim_on_the_work_list(
+    two, reviewer, no_encoding
+) -> None:  # noqa: ANN001
     first, _ = two
     judge(first, reviewer)
     assert [c.text for c in claim_vectors.pending()] == [claim_sentence(first).text]
@@ -194,7 +196,9 @@ def test_catching_up_twice_changes_nothing(two, reviewer) -> None:  # noqa: ANN0
     assert db.session.scalars(db.select(ClaimVector.id).order_by(ClaimVector.id)).all() == before
 
 
-def test_concurrent_workers_encode_each_claim_once(app, make_article, reviewer, monkeypatch) -> None:  # noqa: ANN001
+def test_concurrent_workers_encode_each_claim_once(
+    app, make_article, reviewer, monkeypatch
+) -> None:  # noqa: ANN001
     articles = [
         make_article(text=f"Claim {n}\n\nThe mayor said the bridge {n} would cost {n} million.")
         for n in range(1, 7)

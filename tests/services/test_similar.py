@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
+from annotator.services import claim_vectors
 from annotator.services.adjudication import adjudicate
 from annotator.services.annotations import annotate, delete_annotation, update_annotation
 from annotator.services.boundaries import edit_text
-from annotator.services import claim_vectors
 from annotator.services.errors import Invalid
 from annotator.services.similar import rebuild_index, similar_claims, similar_to_sentence
 

@@ -11,7 +11,9 @@ from annotator.text import encoder
 
 
 def test_claims_are_unit_vectors_of_the_model_width():
-    vectors = encoder.encode_claims(["The pope endorsed Donald Trump.", "Water boils at 100 C.", ""])
+    vectors = encoder.encode_claims(
+        ["The pope endorsed Donald Trump.", "Water boils at 100 C.", ""]
+    )
     assert vectors.shape == (3, encoder.DIM)
     assert vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
