@@ -57,7 +57,8 @@ def _load():
     return _model
 
 
-def _clean(text: str) -> str:
+def prepare(text: str) -> str:
+    """The text as the model reads it (both sides): no NUL, valid UTF-8, single spaces."""
     # The engine takes C strings: a NUL would cut the text short, lone surrogates cannot be
     # encoded as UTF-8. Whitespace runs carry no meaning for the model.
     text = text.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
@@ -67,7 +68,7 @@ def _clean(text: str) -> str:
 def encode_claims(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors of earlier claims: float32, shape ``(len(texts), DIM)``."""
     out = np.zeros((len(texts), DIM), dtype=np.float32)
-    cleaned = [_clean(text) for text in texts]
+    cleaned = [prepare(text) for text in texts]
     for start in range(0, len(cleaned), BATCH):
         batch = cleaned[start : start + BATCH]
         with _lock:
@@ -78,7 +79,7 @@ def encode_claims(texts: Sequence[str]) -> np.ndarray:
 
 def encode_sentence(text: str) -> np.ndarray:
     """The unit vector of the sentence under review: float32, shape ``(DIM,)``; cached."""
-    key = _clean(text)
+    key = prepare(text)
     with _lock:
         found = _cache.get(key)
         if found is not None:
