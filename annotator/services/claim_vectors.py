@@ -49,31 +49,26 @@ from annotator.text import encoder
 log = logging.getLogger(__name__)
 
 BATCH = 32  # claims encoded per round (~0.6 s on one core), then written in one short transaction
-SWEEP = 5.0  # seconds between two looks at the work list when nothing woke the worker
+SWEEP = 5.0  # seconds between two looks at the database's fingerprint when nothing woke the worker
+FULL_SWEEP = 300.0  # the whole work list is read at least this often, changed fingerprint or not
 BUSY_RETRY = 1.0  # seconds before trying again when another process holds the encoder
 REFRESH = 0.5  # a process reads new vectors at most this often (seconds) ...
 RECONCILE = 60.0  # ... and drops the rows replaced or deleted since, this often
 ADVISORY_KEY = 0x636C_6169_6D76  # PostgreSQL advisory lock of the one encoder ("claimv")
 
-# One annotation's claim words: its span of the article text, or its whole sentence.
-CLAIM_SQL = (
-    "substr(ar.text, coalesce(a.span_start, s.start_offset) + 1, "
-    "coalesce(a.span_end, s.end_offset) - coalesce(a.span_start, s.start_offset))"
-)
-_CLAIMS = (
-    "SELECT DISTINCT a.sentence_id AS sentence_id, coalesce(a.span_start, -1) AS span_start, "  # noqa: S608
-    f"coalesce(a.span_end, -1) AS span_end, {CLAIM_SQL} AS claim "
-    "FROM annotations a JOIN sentences s ON s.id = a.sentence_id "
-    "JOIN articles ar ON ar.id = s.article_id "
-    "WHERE a.deleted_at IS NULL AND ar.deleted_at IS NULL"
-)
-# The work list: every live claim beside its stored row, if any (the hashes are compared in
-# Python: SQLite has no SHA-256).
+# Every live claim, by article, beside its stored row if any. The words are cut from the article's
+# text in Python, one read of each text (cutting them in SQL read an article's whole text again for
+# every one of its claims); the hashes are compared in Python too (SQLite has no SHA-256).
 _WORK = (
-    "SELECT c.sentence_id, c.span_start, c.span_end, c.claim, v.id, v.text_hash, v.model "  # noqa: S608
-    f"FROM ({_CLAIMS}) AS c LEFT JOIN claim_vectors v ON v.sentence_id = c.sentence_id "
-    "AND v.span_start = c.span_start AND v.span_end = c.span_end"
+    "SELECT DISTINCT s.article_id, a.sentence_id, coalesce(a.span_start, -1), "
+    "coalesce(a.span_end, -1), coalesce(a.span_start, s.start_offset), "
+    "coalesce(a.span_end, s.end_offset), v.id, v.text_hash, v.model "
+    "FROM annotations a JOIN sentences s ON s.id = a.sentence_id "
+    "LEFT JOIN claim_vectors v ON v.sentence_id = a.sentence_id "
+    "AND v.span_start = coalesce(a.span_start, -1) AND v.span_end = coalesce(a.span_end, -1) "
+    "WHERE a.deleted_at IS NULL ORDER BY s.article_id"
 )
+_TEXTS_AT_ONCE = 200  # article texts read per query while walking the work list
 
 Key = tuple[int, int, int]  # (sentence id, span start, span end); -1, -1: the whole sentence
 
@@ -104,15 +99,38 @@ def claim_key(sentence_id: int, span_start: int | None, span_end: int | None) ->
 # --------------------------------------------------------------------------- the work list
 
 
+def _walk() -> Iterator[tuple[Claim, int | None, str | None, str | None]]:
+    """Every live claim (of an article not deleted) with its stored row's id, hash and model."""
+    rows = db.session.execute(text(_WORK)).all()
+    for first in range(0, len(rows), 4 * _TEXTS_AT_ONCE):
+        chunk = rows[first : first + 4 * _TEXTS_AT_ONCE]
+        texts = dict(
+            db.session.execute(
+                db.select(Article.id, Article.text).where(
+                    Article.id.in_({row[0] for row in chunk}), Article.deleted_at.is_(None)
+                )
+            ).all()
+        )
+        for article_id, sid, key_start, key_end, start, end, row_id, stored, model in chunk:
+            body = texts.get(article_id)
+            if body is not None:
+                words = body[start:end]
+                yield (
+                    Claim((sid, key_start, key_end), words, text_hash(words)),
+                    row_id,
+                    stored,
+                    model,
+                )
+
+
 def pending(limit: int | None = None, *, stale_up_to: int | None = None) -> list[Claim]:
     """Claims whose vector is missing or stale, at most ``limit``; with ``stale_up_to`` (a row
     id) the rows up to it count as stale too (a full rebuild)."""
     found: list[Claim] = []
-    for sid, start, end, words, row_id, stored_hash, model in db.session.execute(text(_WORK)):
-        digest = text_hash(words or "")
+    for claim, row_id, stored, model in _walk():
         old = stale_up_to is not None and row_id is not None and row_id <= stale_up_to
-        if old or stored_hash != digest or model != encoder.MODEL:
-            found.append(Claim((sid, start, end), words or "", digest))
+        if old or stored != claim.text_hash or model != encoder.MODEL:
+            found.append(claim)
             if limit is not None and len(found) >= limit:
                 break
     return found
@@ -121,10 +139,24 @@ def pending(limit: int | None = None, *, stale_up_to: int | None = None) -> list
 def counts() -> tuple[int, int]:
     """(claims with a fresh vector, claims in all)."""
     total = fresh = 0
-    for _sid, _start, _end, words, _id, stored_hash, model in db.session.execute(text(_WORK)):
+    for claim, _id, stored, model in _walk():
         total += 1
-        fresh += stored_hash == text_hash(words or "") and model == encoder.MODEL
+        fresh += stored == claim.text_hash and model == encoder.MODEL
     return fresh, total
+
+
+_FINGERPRINT = (
+    "SELECT (SELECT max(id) FROM annotations), (SELECT count(*) FROM annotations), "
+    "(SELECT max(updated_at) FROM annotations), (SELECT max(updated_at) FROM articles), "
+    "(SELECT max(id) FROM sentences), (SELECT count(*) FROM sentences), "
+    "(SELECT max(id) FROM claim_vectors), (SELECT count(*) FROM claim_vectors)"
+)
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """A few cheap figures that change when claims may have: the worker looks at the whole
+    work list only when they did (or it was woken, or a while has passed)."""
+    return tuple(db.session.execute(text(_FINGERPRINT)).one())
 
 
 def _current_hashes(keys: Iterable[Key]) -> dict[Key, str]:
@@ -269,10 +301,7 @@ def prune() -> int:
 
 
 def _live_claims() -> list[Claim]:
-    return [
-        Claim((sid, start, end), words or "", "")
-        for sid, start, end, words in db.session.execute(text(_CLAIMS))
-    ]
+    return [claim for claim, *_ in _walk()]
 
 
 def catch_up(progress: Callable[[int, int], None] | None = None, *, full: bool = False) -> int:
@@ -397,22 +426,31 @@ class Worker(threading.Thread):
         self.written = 0
 
     def run(self) -> None:
+        seen: tuple[Any, ...] | None = None  # the fingerprint when the work list was last empty
+        swept_at = 0.0
+        woken = True
         while not self.stopping.is_set():
             pause = self.sweep
             try:
                 with self.app.app_context():
-                    written = encode_pending(BATCH)
+                    with uow.transaction():
+                        now = fingerprint()
+                    due = woken or now != seen or time.monotonic() - swept_at > FULL_SWEEP
+                    written = encode_pending(BATCH) if due else 0
                 if written is None:
                     pause = BUSY_RETRY
                 elif written:
                     self.written += written
                     pause = 0
+                elif due:
+                    seen, swept_at = now, time.monotonic()
             except Exception:  # keep serving; the next round tries again
                 log.exception(
                     "Encoding claims for Seen before failed; retrying in %s s", self.sweep
                 )
+            woken = False
             if pause:
-                _wake.wait(pause)
+                woken = _wake.wait(pause)
                 _wake.clear()
 
     def stop(self) -> None:

@@ -42,6 +42,8 @@ MAX_LIMIT = 20
 # The nearest stored vectors looked at: a first round, and a wider one for a reviewer when too
 # few of the first are theirs to see (blind review hides other reviewers' claims).
 DENSE_ROUNDS = (150, 1500)
+DENSE_K = 40  # of them, the nearest visible claims scored (bench/bench_claims.py's DENSE_K)
+MIN_VISIBLE = 20  # fewer of the first round's claims visible to a reviewer: look wider
 ON_DEMAND = 8  # candidates without a fresh stored vector encoded per query (~20 ms each)
 
 # One annotation's claim words: its span of the article text, or its whole sentence.
@@ -300,12 +302,16 @@ def similar_claims(
     query_vector = encoder.encode_sentence(query)
     store = claim_vectors.matrix()
     lexical = [key for key, _ in similarity.rerank(query, _lexical(query, viewer, article_id))]
+    lexical_ids = set(lexical)
+    tried: set[claim_vectors.Key] = set()
     scored: dict[claim_vectors.Key, tuple[float, str]] = {}
     groups: dict[claim_vectors.Key, list[int]] = {}
     texts: dict[claim_vectors.Key, str] = {}
     for round_size in DENSE_ROUNDS:
         nearest = store.nearest(query_vector, round_size)
-        fresh = {key: (digest, cosine) for key, digest, cosine in reversed(nearest)}
+        fresh = {}  # key -> (its vector's text hash, cosine), nearest first
+        for key, digest, cosine in nearest:
+            fresh.setdefault(key, (digest, cosine))
         found = _visible_claims(
             {key[0] for key in fresh} | _sentences_of(lexical),
             viewer=viewer,
@@ -316,7 +322,15 @@ def similar_claims(
         for key, (ids, words) in found.items():
             groups.setdefault(key, ids)
             texts[key] = words
-        todo = [key for key in found if key not in scored]
+        # Scored: the DENSE_K nearest claims the viewer may see, and the lexical pool's.
+        nearest_visible = [key for key in fresh if key in found][: DENSE_K + len(tried)]
+        lexical_keys = {key for key, (ids, _) in found.items() if lexical_ids & set(ids)}
+        todo = [
+            key
+            for key in dict.fromkeys([*nearest_visible, *sorted(lexical_keys)])
+            if key not in tried
+        ]
+        tried.update(todo)
         cosines = {
             key: cosine
             for key, (digest, cosine) in fresh.items()
@@ -335,7 +349,8 @@ def similar_claims(
             offered = claim_score.tier(p, query, same=same, related=related)
             if offered:
                 scored[key] = (p, offered)
-        if len(scored) >= limit or viewer.is_admin or len(nearest) < round_size:
+        visible = sum(key in found for key in fresh)
+        if viewer.is_admin or visible >= MIN_VISIBLE or len(nearest) < round_size:
             break
     best = sorted(scored, key=lambda key: (-scored[key][0], key))[:limit]
     return _entries(best, scored, groups, texts, query=query, viewer=viewer)
