@@ -14,7 +14,8 @@ timed, medians and p95 over the training tweets as the sentences under review:
   beside the lexical pool alone (the engine's pool and its BM25 re-rank) in the same run;
 - the exact dot product alone over the matrix, and the matrix's first load from the database;
 - the worker: a sweep of the work list with nothing to do, and claims encoded per second when
-  200 claims are missing (``catch_up``).
+  200 claims are missing (``catch_up``);
+- the process's peak memory with the model and the matrix loaded.
 
 Nothing is written to the repository: SQLite lives in a temporary folder; a PostgreSQL database
 given with --database-url is emptied first.
@@ -229,6 +230,10 @@ def main() -> None:
         written = claim_vectors.catch_up()
         spent = time.perf_counter() - started
         print(f"catch-up: {written} claims in {spent:.1f} s = {written / spent:.1f} claims/s")
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"this process's peak memory (model, matrix, app): {peak:.0f} MB")
 
 
 if __name__ == "__main__":
