@@ -30,6 +30,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,8 @@ from annotator.text import encoder
 log = logging.getLogger(__name__)
 
 BATCH = 32  # claims encoded per round (~0.6 s on one core), then written in one short transaction
+SLICE = 4  # claims per call into the encoder: a panel's sentence waits for one slice at most
+AHEAD = 300  # sentences of a newly imported article encoded ahead for its first reviewer
 SWEEP = 5.0  # seconds between two looks at the database's fingerprint when nothing woke the worker
 FULL_SWEEP = 300.0  # the whole work list is read at least this often, changed fingerprint or not
 BUSY_RETRY = 1.0  # seconds before trying again when another process holds the encoder
@@ -229,9 +232,12 @@ def _vectors_for(work: Sequence[Claim]) -> dict[str, bytes]:
             ).all()
         )
     texts = {claim.text_hash: claim.text for claim in work if claim.text_hash not in reused}
-    if texts:
-        encoded = encoder.encode_claims(list(texts.values()))
-        for digest, vector in zip(texts, encoded, strict=True):
+    digests = list(texts)
+    for first in range(0, len(digests), SLICE):  # the engine is free for a panel between slices
+        part = digests[first : first + SLICE]
+        for digest, vector in zip(
+            part, encoder.encode_claims([texts[d] for d in part]), strict=True
+        ):
             reused[digest] = encoder.to_blob(vector)
     return {digest: bytes(blob) for digest, blob in reused.items()}
 
@@ -398,21 +404,50 @@ _wake = threading.Event()
 _WATCHED = (Annotation, Sentence, Article)
 
 
+_ahead: deque[int] = deque(maxlen=64)  # articles imported in this process, newest last
+
+
 @event.listens_for(Session, "after_flush")
 def _note_claims(session: Session, _context: object) -> None:
     if any(isinstance(o, _WATCHED) for o in (*session.new, *session.dirty, *session.deleted)):
         session.info["claims_changed"] = True
+    fresh = [o.id for o in session.new if isinstance(o, Article) and o.id is not None]
+    if fresh:  # ids now: after the commit the objects are expired
+        session.info.setdefault("new_articles", []).extend(fresh)
 
 
 @event.listens_for(Session, "after_commit")
 def _wake_worker(session: Session) -> None:
-    if session.info.pop("claims_changed", False):
+    articles = session.info.pop("new_articles", [])
+    _ahead.extend(articles)
+    if session.info.pop("claims_changed", False) or articles:
         _wake.set()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session: Session) -> None:
     session.info.pop("claims_changed", None)
+    session.info.pop("new_articles", None)
+
+
+def encode_ahead() -> int:
+    """Encode the sentences of one newly imported article into the encoder's cache, so its
+    first reviewer's panel does not wait for them; how many (0: none waiting)."""
+    try:
+        article_id = _ahead.popleft()
+    except IndexError:
+        return 0
+    with uow.transaction():
+        body = db.session.scalar(db.select(Article.text).where(Article.id == article_id))
+        spans = db.session.execute(
+            db.select(Sentence.start, Sentence.end)
+            .where(Sentence.article_id == article_id)
+            .order_by(Sentence.index)
+            .limit(AHEAD)
+        ).all()
+    for start, end in spans if body else []:
+        encoder.encode_sentence(body[start:end])
+    return len(spans) or 1
 
 
 class Worker(threading.Thread):
@@ -437,6 +472,9 @@ class Worker(threading.Thread):
                         now = fingerprint()
                     due = woken or now != seen or time.monotonic() - swept_at > FULL_SWEEP
                     written = encode_pending(BATCH) if due else 0
+                    if written == 0 and encode_ahead():
+                        woken = True  # another article may wait: look again at once
+                        continue
                 if written is None:
                     pause = BUSY_RETRY
                 elif written:
@@ -616,6 +654,7 @@ def forget() -> None:
     """Drop every process-level matrix (tests; after a restore into a fresh database)."""
     with _matrices_lock:
         _matrices.clear()
+    _ahead.clear()
 
 
 _extra_cache: dict[str, np.ndarray] = {}

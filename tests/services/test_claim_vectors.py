@@ -330,3 +330,24 @@ def test_a_wire_story_among_earlier_fact_checks(desk, make_article, reviewer) ->
     found = similar_to_sentence(spanish.sentences[-1], viewer=reviewer)["items"]
     assert found and found[0]["claim"] == emoji_claim
     assert found[0]["tier"] in ("same", "related") and found[0]["language"] == "en"
+
+
+def test_an_imported_articles_sentences_are_encoded_ahead_by_the_worker(
+    app, make_article, monkeypatch
+) -> None:  # noqa: ANN001
+    asked: list[str] = []
+    real = encoder.encode_sentence
+    monkeypatch.setattr(encoder, "encode_sentence", lambda t: asked.append(t) or real(t))
+    worker = claim_vectors.Worker(app, sweep=0.2)
+    worker.start()
+    try:
+        article = make_article(text=FIRST, title="Flood barrier row")  # committed: wakes it
+        wanted = [s.text for s in sorted(article.sentences, key=lambda s: s.index)]
+        db.session.commit()
+        deadline = time.monotonic() + 30
+        while len(asked) < len(wanted) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        worker.join(timeout=30)
+    assert asked[: len(wanted)] == wanted  # so its first reviewer's panel need not wait
