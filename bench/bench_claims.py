@@ -59,7 +59,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import claim_vectors  # noqa: E402
 
-from annotator.services.similar import BUDGET, CANDIDATES, POOL  # noqa: E402
+from annotator.services.annotations.similar import BUDGET, CANDIDATES, POOL  # noqa: E402
 from annotator.text import bm25, claim_score, encoder, similarity  # noqa: E402
 from annotator.text.segment import segment  # noqa: E402
 

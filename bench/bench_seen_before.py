@@ -43,7 +43,7 @@ def ms(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
 
 
-def build(app, texts: list[str], copies: int):  # noqa: ANN001, ANN201
+def build(app, texts: list[str], copies: int):
     from sqlalchemy import insert, text
 
     from annotator.extensions import db
@@ -121,7 +121,7 @@ def fill_vectors(texts: list[str]) -> int:
         known = (
             dict(zip(cache.bench_texts(), np.load(target), strict=True)) if target.exists() else {}
         )
-    except Exception:  # noqa: BLE001 - no cache: everything is encoded
+    except Exception:
         known = {}
     work = claim_vectors.pending()
     rows = []
@@ -158,7 +158,8 @@ def main() -> None:
     from annotator import create_app
     from annotator.extensions import db
     from annotator.models import ClaimVector
-    from annotator.services import claim_vectors, similar
+    from annotator.services import claim_vectors
+    from annotator.services.annotations import similar
     from annotator.text import encoder, similarity
 
     claims, tweets, _ = load()

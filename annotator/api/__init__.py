@@ -14,11 +14,13 @@ from annotator.extensions import csrf
 from annotator.inputs import arg_number
 from annotator.models import User
 from annotator.responses import export_response
-from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, boundaries, status, users
-from annotator.services import articles as article_service
-from annotator.services.annotations import annotations_for_article
-from annotator.services.boundaries import edit_text
+from annotator.services.accounts import users
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.annotations.annotations import annotations_for_article
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries, listing
+from annotator.services.articles.boundaries import edit_text
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.serialize import annotation_data, article_data, sentence_data
 
@@ -79,7 +81,7 @@ def _page_args() -> tuple[int, int]:
     return limit, offset
 
 
-def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[str, Any]:  # noqa: ANN001
+def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[str, Any]:
     """An article as the API returns it, with the sentences and the annotations the viewer may see."""
     data = article_data(article)
     if with_sentences:
@@ -95,9 +97,9 @@ def article_json(article, *, viewer: User, with_sentences: bool = True) -> dict[
 
 
 @api_bp.get("/articles")
-def list_articles():  # noqa: ANN201
+def list_articles():
     limit, offset = _page_args()
-    rows = article_list.list_articles(
+    rows = listing.list_articles(
         viewer=actor(), search=request.args.get("q", ""), limit=limit + 1, offset=offset
     )
     where = status.statuses([row.article.id for row in rows[:limit]])
@@ -120,7 +122,7 @@ def list_articles():  # noqa: ANN201
 
 
 @api_bp.post("/articles")
-def create_article():  # noqa: ANN201
+def create_article():
     require_admin()
     body = json_body()
     force = body.pop("force", False) is True
@@ -133,13 +135,13 @@ def create_article():  # noqa: ANN201
 
 
 @api_bp.get("/articles/<int:article_id>")
-def get_article(article_id: int):  # noqa: ANN201
+def get_article(article_id: int):
     assignments.require_access(article_id, actor())
     return jsonify(article_json(article_service.load_article(article_id), viewer=actor()))
 
 
 @api_bp.patch("/articles/<int:article_id>")
-def patch_article(article_id: int):  # noqa: ANN201
+def patch_article(article_id: int):
     require_admin()
     article = article_service.get_article(article_id)
     body = json_body()
@@ -152,14 +154,14 @@ def patch_article(article_id: int):  # noqa: ANN201
 
 
 @api_bp.delete("/articles/<int:article_id>")
-def delete_article(article_id: int):  # noqa: ANN201
+def delete_article(article_id: int):
     require_admin()
     article_service.delete_article(article_service.get_article(article_id), actor=actor())
     return Response(status=204)
 
 
 @api_bp.post("/annotations")
-def create_annotation():  # noqa: ANN201
+def create_annotation():
     body = json_body()
     sentence = annotation_service.get_sentence(body.get("sentence_id"))
     ann = annotation_service.annotate(sentence, body, actor=actor())
@@ -172,14 +174,14 @@ def create_annotation():  # noqa: ANN201
 
 
 @api_bp.get("/annotations/<int:annotation_id>")
-def get_annotation(annotation_id: int):  # noqa: ANN201
+def get_annotation(annotation_id: int):
     return jsonify(
         annotation_data(annotation_service.get_annotation(annotation_id, viewer=actor()))
     )
 
 
 @api_bp.patch("/annotations/<int:annotation_id>")
-def patch_annotation(annotation_id: int):  # noqa: ANN201
+def patch_annotation(annotation_id: int):
     body = json_body()
     # A deleted one too: deleted by someone else since you read it is a 409, not a 404.
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
@@ -190,7 +192,7 @@ def patch_annotation(annotation_id: int):  # noqa: ANN201
 
 
 @api_bp.delete("/annotations/<int:annotation_id>")
-def delete_annotation(annotation_id: int):  # noqa: ANN201
+def delete_annotation(annotation_id: int):
     # A deleted one too: deleted by someone else since you read it is a 409, not a 404.
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     expected = arg_number("version", minimum=1)
@@ -199,7 +201,7 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
 
 
 @api_bp.post("/annotations/<int:annotation_id>/restore")
-def restore_annotation(annotation_id: int):  # noqa: ANN201
+def restore_annotation(annotation_id: int):
     ann = annotation_service.get_annotation(annotation_id, viewer=actor(), include_deleted=True)
     annotation_service.restore_annotation(ann, actor=actor())
     state = annotation_data(ann)
@@ -207,18 +209,18 @@ def restore_annotation(annotation_id: int):  # noqa: ANN201
 
 
 @api_bp.get("/export")
-def export():  # noqa: ANN201
+def export():
     return export_response(request.args.get("format", "json"), request.args, actor())
 
 
 @api_bp.get("/me")
-def me():  # noqa: ANN201
+def me():
     user = actor()
     return jsonify({"id": user.id, "username": user.username, "role": str(user.role)})
 
 
 @api_bp.get("/openapi.json")
-def openapi():  # noqa: ANN201
+def openapi():
     """The OpenAPI 3.1 description of this API (public: it holds no data)."""
     return Response(OPENAPI.read_text(encoding="utf-8"), content_type="application/json")
 

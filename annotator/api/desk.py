@@ -9,19 +9,13 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 
 from annotator.api import _page_args, actor, api_bp, json_body, require_admin
-from annotator.services import (
-    agreement_tables,
-    assignments,
-    dashboard,
-    history,
-    queue,
-    similar,
-    status,
-)
-from annotator.services import articles as article_service
-from annotator.services.assignments import assignment_state
-from annotator.services.disagreements import disagreements_queue
+from annotator.services.annotations import history, similar
+from annotator.services.articles import articles as article_service
+from annotator.services.desk import assignments, dashboard, queue, status
+from annotator.services.desk.assignments import assignment_state
 from annotator.services.errors import Invalid
+from annotator.services.review import agreement
+from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
 
 
@@ -41,7 +35,7 @@ def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
 
 
 @api_bp.get("/queue")
-def get_queue():  # noqa: ANN201
+def get_queue():
     """The caller's assignments in queue order, with progress, and the next sentence to judge."""
     rows = queue.queue(actor())
     following = queue.next_in_queue(actor(), rows)
@@ -66,7 +60,7 @@ def get_queue():  # noqa: ANN201
 
 
 @api_bp.get("/articles/<int:article_id>/assignments")
-def list_assignments(article_id: int):  # noqa: ANN201
+def list_assignments(article_id: int):
     require_admin()
     article_service.get_article(article_id)
     return jsonify(
@@ -78,7 +72,7 @@ ASSIGN_FIELDS = {"reviewers", "count", "due_date", "priority"}
 
 
 @api_bp.post("/articles/<int:article_id>/assignments")
-def create_assignments(article_id: int):  # noqa: ANN201
+def create_assignments(article_id: int):
     """Body: {"reviewers": [names]} or {"count": N}, with optional "due_date" and "priority"."""
     require_admin()
     body = json_body()
@@ -92,7 +86,7 @@ def create_assignments(article_id: int):  # noqa: ANN201
 
 
 @api_bp.post("/assignments")
-def bulk_assignments():  # noqa: ANN201
+def bulk_assignments():
     """Body: {"articles": [ids], "reviewers": [names] or "count": N, "due_date", "priority"}."""
     require_admin()
     body = json_body()
@@ -103,7 +97,7 @@ def bulk_assignments():  # noqa: ANN201
 
 
 @api_bp.patch("/assignments/<int:assignment_id>")
-def patch_assignment(assignment_id: int):  # noqa: ANN201
+def patch_assignment(assignment_id: int):
     """Body: "version" and any of "due_date", "priority", "reviewer" (reassign)."""
     require_admin()
     body = json_body()
@@ -114,7 +108,7 @@ def patch_assignment(assignment_id: int):  # noqa: ANN201
 
 
 @api_bp.delete("/assignments/<int:assignment_id>")
-def delete_assignment(assignment_id: int):  # noqa: ANN201
+def delete_assignment(assignment_id: int):
     """Unassign; ``?version=N`` is required (a stale one gets 409)."""
     require_admin()
     a = assignments.get_assignment(assignment_id)
@@ -123,14 +117,14 @@ def delete_assignment(assignment_id: int):  # noqa: ANN201
 
 
 @api_bp.get("/articles/<int:article_id>/status")
-def get_status(article_id: int):  # noqa: ANN201
+def get_status(article_id: int):
     article_service.get_article(article_id)
     assignments.require_access(article_id, actor())
     return jsonify(status.status_state(article_id))
 
 
 @api_bp.put("/articles/<int:article_id>/status")
-def put_status(article_id: int):  # noqa: ANN201
+def put_status(article_id: int):
     """Body: {"status": ..., "version": the status version you read (0 if never moved)}."""
     require_admin()
     body = json_body()
@@ -153,7 +147,7 @@ def _revision_json(rev: history.RevisionView) -> dict[str, Any]:
 
 
 @api_bp.get("/annotations/<int:annotation_id>/revisions")
-def annotation_revisions(annotation_id: int):  # noqa: ANN201
+def annotation_revisions(annotation_id: int):
     """The annotation's revisions, newest first, each with what it changed."""
     ann, revisions = history.annotation_history(annotation_id, viewer=actor())
     return jsonify(
@@ -166,7 +160,7 @@ def annotation_revisions(annotation_id: int):  # noqa: ANN201
 
 
 @api_bp.post("/annotations/<int:annotation_id>/revisions/<int:revision_id>/restore")
-def restore_revision(annotation_id: int, revision_id: int):  # noqa: ANN201
+def restore_revision(annotation_id: int, revision_id: int):
     """Body: {"version": the annotation's version you read}; restoring makes a new revision."""
     body = json_body()
     _refuse_unknown(body, {"version"})
@@ -176,7 +170,7 @@ def restore_revision(annotation_id: int, revision_id: int):  # noqa: ANN201
 
 
 @api_bp.get("/articles/<int:article_id>/activity")
-def article_activity(article_id: int):  # noqa: ANN201
+def article_activity(article_id: int):
     article_service.get_article(article_id)
     limit, offset = _page_args()
     items, total = history.article_activity(article_id, viewer=actor(), limit=limit, offset=offset)
@@ -206,7 +200,7 @@ def article_activity(article_id: int):  # noqa: ANN201
 
 
 @api_bp.get("/disagreements")
-def list_disagreements():  # noqa: ANN201
+def list_disagreements():
     """Open disagreements across all articles, oldest first (admins only)."""
     limit, offset = _page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
@@ -237,12 +231,10 @@ def _round(value: float | None) -> float | None:
 
 
 @api_bp.get("/agreement")
-def agreement_over_articles():  # noqa: ANN201
+def agreement_over_articles():
     """Alpha, Fleiss' kappa, percent agreement and pairwise Cohen's kappa over a set of articles:
     ``since``, ``until`` (import dates), ``outlet``, ``status``, ``article`` (ids)."""
-    tables = agreement_tables.agreement_tables(
-        agreement_tables.parse_scope(request.args), viewer=actor()
-    )
+    tables = agreement.agreement_tables(agreement.parse_scope(request.args), viewer=actor())
     return jsonify(
         {
             "scope": tables.scope.describe(),
@@ -282,7 +274,7 @@ def agreement_over_articles():  # noqa: ANN201
 
 
 @api_bp.get("/dashboard")
-def get_dashboard():  # noqa: ANN201
+def get_dashboard():
     """Per reviewer: judged per day, open assignments, agreement with final verdicts; per article: status and progress."""
     board = dashboard.dashboard(viewer=actor())
     return jsonify(
@@ -317,7 +309,7 @@ def get_dashboard():  # noqa: ANN201
 
 
 @api_bp.get("/desk/settings")
-def get_settings():  # noqa: ANN201
+def get_settings():
     return jsonify(_settings())
 
 
@@ -331,7 +323,7 @@ def _settings() -> dict[str, Any]:
 
 
 @api_bp.put("/desk/settings")
-def put_settings():  # noqa: ANN201
+def put_settings():
     """Body: any of {"reviewers_open_unassigned": true|false, "match_same_claim": 0.8,
     "match_related": 0.3} (the two tiers together)."""
     require_admin()

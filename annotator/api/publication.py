@@ -6,19 +6,19 @@ from flask import Response, current_app, jsonify, request
 
 from annotator.api import actor, api_bp, json_body, require_admin
 from annotator.responses import public_address
-from annotator.services import articles as article_service
 from annotator.services import publishing
+from annotator.services.articles import articles as article_service
 from annotator.services.errors import Invalid, NotFound
 
 
-def _state(pub) -> dict:  # noqa: ANN001
+def _state(pub) -> dict:
     state = publishing.publication_state(pub) or {}
     state["url"] = public_address(pub.slug)
     return state
 
 
 @api_bp.get("/articles/<int:article_id>/publication")
-def get_publication(article_id: int):  # noqa: ANN201
+def get_publication(article_id: int):
     """Whether and where the article is published."""
     require_admin()
     pub = publishing.publication_for(article_service.get_article(article_id))
@@ -28,7 +28,7 @@ def get_publication(article_id: int):  # noqa: ANN201
 
 
 @api_bp.put("/articles/<int:article_id>/publication")
-def put_publication(article_id: int):  # noqa: ANN201
+def put_publication(article_id: int):
     """Publish, republish or update. Body: {"listed": true|false (optional), "version": N (optional)}."""
     require_admin()
     body = json_body()
@@ -48,7 +48,7 @@ def put_publication(article_id: int):  # noqa: ANN201
 
 
 @api_bp.delete("/articles/<int:article_id>/publication")
-def delete_publication(article_id: int):  # noqa: ANN201
+def delete_publication(article_id: int):
     """Withdraw the page (its address answers 410); `?version=N` refuses if it changed."""
     require_admin()
     raw = request.args.get("version")

@@ -9,7 +9,7 @@ from annotator.services import search as search_service
 
 
 @api_bp.get("/search")
-def search():  # noqa: ANN201
+def search():
     """Query ``q`` with the page's filters; ``limit`` (max 100) and ``offset`` page the results."""
     limit, offset = _page_args()
     viewer = actor()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from flask import Response, jsonify
 
 from annotator.api import actor, api_bp, article_json, json_body, require_admin
-from annotator.services import articles as article_service
-from annotator.services import boundaries
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries
 
 
 def _correct(article_id: int, correction: Callable[..., object], *fields: str) -> Response:

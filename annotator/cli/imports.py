@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.cli._shared import writes
 from annotator.importers import FORMATS
-from annotator.services import import_files
-from annotator.services.imports import Outcome
+from annotator.services.exchange import import_files
+from annotator.services.exchange.imports import Outcome
 
 # The rate (and so the ETA) is shown once a few items are done or half a second has passed:
 # measured on the first item alone it is mostly noise.
@@ -50,7 +50,7 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
             on_outcome=_tell_duplicate,
             on_progress=bar.show,
         )
-    except BaseException as error:  # noqa: BLE001 - say what is kept, then stop
+    except BaseException as error:
         bar.close()
         click.echo(
             f"{report.articles.summary()} before stopping: the articles imported so far are kept.",

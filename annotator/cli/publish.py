@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.db import write_intent
 from annotator.models import Role, User
-from annotator.services import articles, publishing
+from annotator.services import publishing
+from annotator.services.articles import articles
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 

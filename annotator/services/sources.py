@@ -1,5 +1,5 @@
 """The source registry: rated outlets and their domains (the rating policy for links is
-services.ratings; domain rules are text.domains; the CSV format is importers/exporters.registry_csv)."""
+services.annotations.ratings; domain rules are text.domains; the CSV format is importers/exporters.registry_csv)."""
 
 from __future__ import annotations
 

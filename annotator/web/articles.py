@@ -10,14 +10,15 @@ from flask_login import current_user, login_required
 from annotator.extensions import db
 from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
-from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, boundaries, desk_list, status
-from annotator.services import articles as article_service
-from annotator.services import queue as queue_service
-from annotator.services.boundaries import TextEdit, edit_text
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries, listing
+from annotator.services.articles.boundaries import TextEdit, edit_text
+from annotator.services.articles.workspace import WorkspacePage, workspace
+from annotator.services.desk import assignments, status
+from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Duplicate, Invalid, NotFound
-from annotator.services.imports import with_title
-from annotator.services.read_models import WorkspacePage, workspace
+from annotator.services.exchange.imports import with_title
 from annotator.web import admin_required
 from annotator.web.desk import AssignForm
 from annotator.web.forms import (
@@ -34,15 +35,15 @@ bp = Blueprint("articles", __name__)
 
 @bp.get("/")
 @login_required
-def index():  # noqa: ANN201
+def index():
     if not request.args and queue_service.has_open_work(current_user):
         return redirect(url_for("desk.queue"))  # a reviewer with assignments starts at their queue
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
-    sort = sort if sort in (*article_list.SORTS, *desk_list.SORTS) else "newest"
+    sort = sort if sort in (*listing.SORTS, *listing.DESK_SORTS) else "newest"
     wanted = {name: request.args.get(name, "")[:64] for name in ("status", "assignee", "due")}
     try:
-        conditions = desk_list.filters(
+        conditions = listing.filters(
             viewer=current_user,
             status=wanted["status"],
             assignee=wanted["assignee"],
@@ -50,14 +51,14 @@ def index():  # noqa: ANN201
         )
     except Invalid as error:
         flash(f"The filter was not applied. {error.message}", "error")
-        conditions = desk_list.filters(viewer=current_user)
-    page = article_list.list_page(
+        conditions = listing.filters(viewer=current_user)
+    page = listing.list_page(
         viewer=current_user,
         search=search,
         sort=sort,
         cursor=request.args.get("page", "")[:500],
         conditions=conditions,
-        order=desk_list.order(sort),
+        order=listing.order(sort),
     )
     return render_template(
         "articles/index.html",
@@ -66,16 +67,16 @@ def index():  # noqa: ANN201
         search=search,
         sort=sort,
         wanted=wanted,
-        desk=desk_list.columns([row.article.id for row in page.rows], viewer=current_user),
+        desk=listing.columns([row.article.id for row in page.rows], viewer=current_user),
         status_labels=status.LABELS,
         assign_form=AssignForm(formdata=None) if current_user.is_admin else None,
-        next_article=article_list.next_article_to_review(viewer=current_user),
+        next_article=listing.next_article_to_review(viewer=current_user),
     )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 @admin_required
-def create():  # noqa: ANN201
+def create():
     form = ArticleForm()
     if form.validate_on_submit():
         data = {
@@ -111,7 +112,7 @@ def create():  # noqa: ANN201
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit(article_id: int):  # noqa: ANN201
+def edit(article_id: int):
     """Fix an article's details or text; annotations follow their words."""
     article = article_service.get_article(article_id)
     form = ArticleForm(obj=article)
@@ -150,7 +151,7 @@ def edit(article_id: int):  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>")
 @login_required
-def view(article_id: int):  # noqa: ANN201
+def view(article_id: int):
     assignments.require_access(article_id, current_user)
     page = workspace(
         article_id,
@@ -167,6 +168,7 @@ def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | No
     return render_template(
         "articles/view.html",
         page=page,
+        deleted_open=bool(request.args.get("deleted")),
         form=form,
         delete_form=ButtonForm(),
         error=error,
@@ -178,7 +180,7 @@ def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | No
 
 @bp.post("/articles/<int:article_id>/sentences/<int:sentence_id>/annotation")
 @login_required
-def save(article_id: int, sentence_id: int):  # noqa: ANN201
+def save(article_id: int, sentence_id: int):
     """The no-JavaScript save: create or update the reviewer's annotation of this sentence."""
     sentence = _sentence_of(article_id, sentence_id)
     form = AnnotationForm()
@@ -229,7 +231,7 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/annotations/<int:annotation_id>/delete")
 @login_required
-def delete_annotation(annotation_id: int):  # noqa: ANN201
+def delete_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
     back = url_for(
@@ -240,25 +242,37 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
-        flash("Annotation deleted. It is kept in the history and can be restored.", "info")
+        flash(
+            "Claim deleted. It is kept: “Deleted claims” under the editor lists it with a "
+            "Restore button.",
+            "info",
+        )
+        back = url_for(
+            "articles.view",
+            article_id=ann.sentence.article_id,
+            sentence=ann.sentence_id,
+            deleted=1,
+            _anchor="deleted-claims",
+        )
     return redirect(back)
 
 
 @bp.post("/annotations/<int:annotation_id>/restore")
 @login_required
-def restore_annotation(annotation_id: int):  # noqa: ANN201
+def restore_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
     if form.validate_on_submit():
         annotation_service.restore_annotation(ann, actor=current_user)
-        flash("Annotation restored.", "success")
+        flash("Claim restored.", "success")
     return redirect(
         url_for(
             "articles.view",
             article_id=ann.sentence.article_id,
             sentence=ann.sentence_id,
+            claim=ann.id,
             _anchor="editor",
         )
     )

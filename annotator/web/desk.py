@@ -11,9 +11,10 @@ from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
-from annotator.services import articles as article_service
-from annotator.services import assignments, similar, status
-from annotator.services import queue as queue_service
+from annotator.services.annotations import similar
+from annotator.services.articles import articles as article_service
+from annotator.services.desk import assignments, status
+from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import attach_errors, options
@@ -91,7 +92,7 @@ def _assign_args(form: AssignForm) -> dict[str, object]:
 
 @bp.get("/queue")
 @login_required
-def queue():  # noqa: ANN201
+def queue():
     rows = queue_service.queue(current_user)
     return render_template(
         "desk/queue.html",
@@ -103,7 +104,7 @@ def queue():  # noqa: ANN201
 
 @bp.get("/queue/continue")
 @login_required
-def continue_():  # noqa: ANN201
+def continue_():
     """The next sentence the viewer has not judged, across the whole queue."""
     following = queue_service.next_in_queue(current_user)
     if following is None:
@@ -120,11 +121,11 @@ def continue_():  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>/desk")
 @admin_required
-def article(article_id: int):  # noqa: ANN201
+def article(article_id: int):
     return _render_article(article_id)
 
 
-def _render_article(article_id: int, assign_form: AssignForm | None = None, status_code: int = 200):  # noqa: ANN202
+def _render_article(article_id: int, assign_form: AssignForm | None = None, status_code: int = 200):
     record = article_service.get_article(article_id)
     rows = assignments.assignments_for(article_id)
     edit_forms = {}
@@ -160,7 +161,7 @@ def _render_article(article_id: int, assign_form: AssignForm | None = None, stat
 
 @bp.post("/articles/<int:article_id>/assignments")
 @admin_required
-def assign(article_id: int):  # noqa: ANN201
+def assign(article_id: int):
     form = AssignForm()
     record = article_service.get_article(article_id)
     if not form.validate_on_submit():
@@ -182,7 +183,7 @@ def assign(article_id: int):  # noqa: ANN201
 
 @bp.post("/assignments")
 @admin_required
-def bulk_assign():  # noqa: ANN201
+def bulk_assign():
     """Assign the articles ticked in the article list."""
     form = AssignForm()
     ids = sorted(  # oldest first, whatever the list order
@@ -205,7 +206,7 @@ def bulk_assign():  # noqa: ANN201
 
 @bp.post("/assignments/<int:assignment_id>")
 @admin_required
-def change(assignment_id: int):  # noqa: ANN201
+def change(assignment_id: int):
     a = assignments.get_assignment(assignment_id)
     article_id = a.article_id
     form = AssignmentForm(prefix=f"a{assignment_id}")
@@ -233,7 +234,7 @@ def change(assignment_id: int):  # noqa: ANN201
 
 @bp.post("/assignments/<int:assignment_id>/remove")
 @admin_required
-def unassign(assignment_id: int):  # noqa: ANN201
+def unassign(assignment_id: int):
     a = assignments.get_assignment(assignment_id)
     article_id, name = a.article_id, a.reviewer.username
     form = VersionForm(prefix=f"u{assignment_id}")
@@ -252,7 +253,7 @@ def unassign(assignment_id: int):  # noqa: ANN201
 
 @bp.post("/articles/<int:article_id>/status")
 @admin_required
-def move(article_id: int):  # noqa: ANN201
+def move(article_id: int):
     record = article_service.get_article(article_id)
     form = StatusForm()
     back = request.form.get("back") == "list"
@@ -276,7 +277,7 @@ def move(article_id: int):  # noqa: ANN201
 
 @bp.route("/desk/settings", methods=["GET", "POST"])
 @admin_required
-def settings():  # noqa: ANN201
+def settings():
     form = SettingsForm()
     page = lambda _error=None: render_template("desk/settings.html", form=form)  # noqa: E731
     if form.validate_on_submit():

@@ -6,9 +6,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.inputs import lenient_number
-from annotator.services import annotations as annotation_service
-from annotator.services import articles as article_service
-from annotator.services import history
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.annotations import history
+from annotator.services.articles import articles as article_service
 from annotator.web.desk import VersionForm, expired, page_count
 from annotator.web.submit import flashed, submit
 
@@ -18,7 +18,7 @@ PAGE = 50
 
 @bp.get("/annotations/<int:annotation_id>/history")
 @login_required
-def annotation(annotation_id: int):  # noqa: ANN201
+def annotation(annotation_id: int):
     ann, revisions = history.annotation_history(annotation_id, viewer=current_user)
     form = VersionForm(formdata=None)
     form.version.data = str(ann.version)
@@ -34,7 +34,7 @@ def annotation(annotation_id: int):  # noqa: ANN201
 
 @bp.post("/annotations/<int:annotation_id>/history/<int:revision_id>/restore")
 @login_required
-def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
+def restore(annotation_id: int, revision_id: int):
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
@@ -59,7 +59,7 @@ def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>/activity")
 @login_required
-def activity(article_id: int):  # noqa: ANN201
+def activity(article_id: int):
     record = article_service.get_article(article_id)
     page = lenient_number(request.args.get("page")) or 1
     items, total = history.article_activity(

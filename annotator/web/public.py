@@ -147,7 +147,7 @@ def _http_date(value: Any) -> Any:
 
 
 @bp.get("/")
-def index():  # noqa: ANN201
+def index():
     number = _page_number(request.args.get("page", "1"))
 
     def build() -> tuple[str, str, Any]:
@@ -161,7 +161,7 @@ def index():  # noqa: ANN201
 
 
 @bp.get("/feed.atom")
-def feed():  # noqa: ANN201
+def feed():
     def build() -> tuple[str, str, Any]:
         pages, _ = publishing.listed_pages(1)
         newest = max((p.updated_at for p in pages), default=None)
@@ -171,7 +171,7 @@ def feed():  # noqa: ANN201
 
 
 @bp.get("/<slug>")
-def page(slug: str):  # noqa: ANN201
+def page(slug: str):
     def build() -> tuple[str, str, Any]:
         found = publishing.public_page(slug)
         return render_page(found, app_links()), "text/html", found.updated_at

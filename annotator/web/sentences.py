@@ -9,8 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from annotator.models import Article
-from annotator.services import articles as article_service
-from annotator.services import boundaries
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm
@@ -46,7 +46,7 @@ def _correct(
 
 @bp.post("/<int:sentence_id>/merge-next")
 @admin_required
-def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
+def merge_next(article_id: int, sentence_id: int):
     def merge(article: Article) -> None:
         following = next(
             (
@@ -73,7 +73,7 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/<int:sentence_id>/split")
 @admin_required
-def split(article_id: int, sentence_id: int):  # noqa: ANN201
+def split(article_id: int, sentence_id: int):
     return _correct(
         article_id,
         sentence_id,
@@ -87,7 +87,7 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/resegment")
 @admin_required
-def resegment(article_id: int):  # noqa: ANN201
+def resegment(article_id: int):
     if ButtonForm().validate_on_submit():
         boundaries.resegment(article_service.load_article(article_id), actor=current_user)
         flash("Segmented the article again. Every annotation kept its text.", "success")

@@ -112,5 +112,8 @@ export function install(ws) {
     spare = spare || empty;
   });
 
-  ws.links = { read, fill };
+  // The row of the i-th link read() sends (rows without a URL are not sent), for marking its fields.
+  const rowOf = (i) => [...rows.querySelectorAll(".link-row")].filter((row) => input(row, "url").value.trim())[i] || null;
+
+  ws.links = { read, fill, rowOf };
 }

@@ -91,6 +91,30 @@ export function install(ws) {
         bar.value + " of " + sentences.length + " reviewed";
     }
     applyFilter();
+    showNextOpen();
+  }
+
+  // "Next unreviewed" while any sentence is open (one whose only claim was just undone or
+  // deleted counts again), "All sentences reviewed" once none is.
+  function showNextOpen() {
+    const node = $("next-open");
+    const open = sentences.some((s, i) => stateIn(el(i)) === "open");
+    if (!node || open === (node.tagName === "A")) return;
+    const fresh = document.createElement(open ? "a" : "span");
+    fresh.id = "next-open";
+    if (open) {
+      fresh.href = "#editor";
+      const key = document.createElement("kbd");
+      key.textContent = "u";
+      fresh.append("Next unreviewed ", key);
+      fresh.addEventListener("click", (event) => {
+        event.preventDefault();
+        nextOpen();
+      });
+    } else {
+      fresh.textContent = "All sentences reviewed";
+    }
+    node.replaceWith(fresh);
   }
 
   function applyFilter() {

@@ -6,12 +6,12 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication
-from annotator.services.adjudication import get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import get_adjudication
 
 
 @pytest.fixture
-def judged(make_article, make_user):  # noqa: ANN001, ANN201
+def judged(make_article, make_user):
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     s = article.sentences
@@ -26,7 +26,7 @@ def count_adjudications() -> int:
     return db.session.scalar(db.select(db.func.count(Adjudication.id)))
 
 
-def test_admin_reads_the_agreement(client, judged, admin, token_for) -> None:  # noqa: ANN001
+def test_admin_reads_the_agreement(client, judged, admin, token_for) -> None:
     article, _alice = judged
     body = client.get(
         f"/api/v1/articles/{article.id}/agreement", headers=token_for(admin)
@@ -46,7 +46,7 @@ def test_admin_reads_the_agreement(client, judged, admin, token_for) -> None:  #
     assert first["adjudication"] is None and first["text"].startswith("The council voted")
 
 
-def test_reviewers_get_403_and_missing_things_404(client, judged, token_for) -> None:  # noqa: ANN001
+def test_reviewers_get_403_and_missing_things_404(client, judged, token_for) -> None:
     article, alice = judged
     headers = token_for(alice)
     sentence = article.sentences[1]
@@ -64,7 +64,7 @@ def test_reviewers_get_403_and_missing_things_404(client, judged, token_for) -> 
 
 def test_put_creates_then_updates_and_a_stale_version_gets_409(
     client, judged, admin, token_for
-) -> None:  # noqa: ANN001
+) -> None:
     article, _alice = judged
     headers = token_for(admin)
     sentence = article.sentences[1]
@@ -111,7 +111,7 @@ def test_put_creates_then_updates_and_a_stale_version_gets_409(
 )
 def test_bad_bodies_name_the_field_and_change_nothing(
     client, judged, admin, token_for, body, field
-) -> None:  # noqa: ANN001
+) -> None:
     article, _alice = judged
     response = client.put(
         f"/api/v1/sentences/{article.sentences[1].id}/adjudication",
@@ -123,7 +123,7 @@ def test_bad_bodies_name_the_field_and_change_nothing(
     assert count_adjudications() == 0
 
 
-def test_unknown_sentences_and_non_json_bodies(client, judged, admin, token_for) -> None:  # noqa: ANN001
+def test_unknown_sentences_and_non_json_bodies(client, judged, admin, token_for) -> None:
     article, _alice = judged
     headers = token_for(admin)
     assert (
@@ -143,7 +143,7 @@ def test_unknown_sentences_and_non_json_bodies(client, judged, admin, token_for)
     assert count_adjudications() == 0
 
 
-def test_delete_clears_with_an_optional_version(client, judged, admin, token_for) -> None:  # noqa: ANN001
+def test_delete_clears_with_an_optional_version(client, judged, admin, token_for) -> None:
     article, _alice = judged
     headers = token_for(admin)
     path = f"/api/v1/sentences/{article.sentences[1].id}/adjudication"
@@ -156,7 +156,7 @@ def test_delete_clears_with_an_optional_version(client, judged, admin, token_for
     assert client.delete(path, headers=headers).status_code == 404
 
 
-def test_cookie_writes_need_the_csrf_header(client, judged, admin) -> None:  # noqa: ANN001
+def test_cookie_writes_need_the_csrf_header(client, judged, admin) -> None:
     from tests.conftest import login
 
     article, _alice = judged

@@ -6,19 +6,19 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Assignment
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import count
 
 
 @pytest.fixture
-def desk(make_user, make_article, admin, token_for):  # noqa: ANN001, ANN201
+def desk(make_user, make_article, admin, token_for):
     people = {name: make_user("reviewer", name) for name in ("ann", "bob", "cy")}
     stories = [make_article(title=f"Story {i}") for i in range(3)]
     heads = {"boss": token_for(admin)} | {name: token_for(u) for name, u in people.items()}
     return heads, people, stories
 
 
-def test_assign_queue_continue_and_ready_by_itself(client, desk) -> None:  # noqa: ANN001
+def test_assign_queue_continue_and_ready_by_itself(client, desk) -> None:
     heads, people, (story, second, _third) = desk
     response = client.post(
         f"/api/v1/articles/{story.id}/assignments",
@@ -61,7 +61,7 @@ def test_assign_queue_continue_and_ready_by_itself(client, desk) -> None:  # noq
         ({"reviewers": "ann", "priority": 9}, "priority"),
     ],
 )
-def test_bad_assignments_get_422_naming_the_field(client, desk, body, field) -> None:  # noqa: ANN001
+def test_bad_assignments_get_422_naming_the_field(client, desk, body, field) -> None:
     heads, _people, (story, *_rest) = desk
     response = client.post(
         f"/api/v1/articles/{story.id}/assignments", json=body, headers=heads["boss"]
@@ -71,7 +71,7 @@ def test_bad_assignments_get_422_naming_the_field(client, desk, body, field) -> 
     assert count(Assignment) == 0
 
 
-def test_unknown_articles_and_reviewers_assigning_are_refused(client, desk) -> None:  # noqa: ANN001
+def test_unknown_articles_and_reviewers_assigning_are_refused(client, desk) -> None:
     heads, _people, (story, *_rest) = desk
     response = client.post(
         "/api/v1/assignments", json={"articles": [story.id, 404], "count": 1}, headers=heads["boss"]
@@ -87,7 +87,7 @@ def test_unknown_articles_and_reviewers_assigning_are_refused(client, desk) -> N
     assert count(Assignment) == 0
 
 
-def test_stale_assignment_and_status_changes_get_409_and_change_nothing(client, desk) -> None:  # noqa: ANN001
+def test_stale_assignment_and_status_changes_get_409_and_change_nothing(client, desk) -> None:
     heads, _people, (story, *_rest) = desk
     [a] = client.post(
         f"/api/v1/articles/{story.id}/assignments",
@@ -118,7 +118,7 @@ def test_stale_assignment_and_status_changes_get_409_and_change_nothing(client, 
     assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
 
 
-def test_revisions_and_restore_over_the_api(client, desk) -> None:  # noqa: ANN001
+def test_revisions_and_restore_over_the_api(client, desk) -> None:
     heads, people, (story, *_rest) = desk
     created = client.post(
         "/api/v1/annotations",
@@ -148,7 +148,7 @@ def test_revisions_and_restore_over_the_api(client, desk) -> None:  # noqa: ANN0
     assert again.status_code == 409
 
 
-def test_disagreements_agreement_activity_and_settings(client, desk) -> None:  # noqa: ANN001
+def test_disagreements_agreement_activity_and_settings(client, desk) -> None:
     heads, people, (story, *_rest) = desk
     annotate(story.sentences[0], {"verdict": "verified"}, actor=people["ann"])
     annotate(story.sentences[0], {"verdict": "disputed"}, actor=people["bob"])

@@ -6,7 +6,9 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Revision
-from annotator.services.adjudication import (
+from annotator.services.annotations.annotations import annotate, delete_annotation
+from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.review.adjudication import (
     adjudicate,
     agreement,
     clear_adjudication,
@@ -14,8 +16,6 @@ from annotator.services.adjudication import (
     fleiss_kappa,
     get_adjudication,
 )
-from annotator.services.annotations import annotate, delete_annotation
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 
 # --------------------------------------------------------------------------- the formulas
 
@@ -61,7 +61,7 @@ def test_kappa_is_undefined_without_items_or_when_every_verdict_is_the_same() ->
 
 
 @pytest.fixture
-def judged(make_article, make_user):  # noqa: ANN001, ANN201
+def judged(make_article, make_user):
     """Five sentences; alice and bob judge four of them."""
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
@@ -78,7 +78,7 @@ def judged(make_article, make_user):  # noqa: ANN001, ANN201
     return article, alice, bob
 
 
-def test_two_reviewers_get_percent_agreement_and_cohens_kappa(judged, admin) -> None:  # noqa: ANN001
+def test_two_reviewers_get_percent_agreement_and_cohens_kappa(judged, admin) -> None:
     article, _alice, _bob = judged
     result = agreement(article.id, viewer=admin)
     assert result.reviewers == ["alice", "bob"]
@@ -94,7 +94,7 @@ def test_two_reviewers_get_percent_agreement_and_cohens_kappa(judged, admin) -> 
     assert [row.sentence.index for row in result.sentences] == [1, 0, 2, 3]
 
 
-def test_three_reviewers_get_fleiss_kappa(make_article, make_user, admin) -> None:  # noqa: ANN001
+def test_three_reviewers_get_fleiss_kappa(make_article, make_user, admin) -> None:
     article = make_article()
     people = [make_user("reviewer", name) for name in ("alice", "bob", "carol")]
     s = article.sentences
@@ -118,7 +118,7 @@ def test_three_reviewers_get_fleiss_kappa(make_article, make_user, admin) -> Non
 
 def test_a_reviewer_counts_once_with_their_whole_sentence_claim(
     make_article, make_user, admin
-) -> None:  # noqa: ANN001
+) -> None:
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     sentence = article.sentences[1]
@@ -148,7 +148,7 @@ def test_a_reviewer_counts_once_with_their_whole_sentence_claim(
     assert row.agree is False
 
 
-def test_only_admins_compare_reviewers(judged, make_user) -> None:  # noqa: ANN001
+def test_only_admins_compare_reviewers(judged, make_user) -> None:
     article, alice, _bob = judged
     with pytest.raises(Forbidden):
         agreement(article.id, viewer=alice)
@@ -159,7 +159,7 @@ def test_only_admins_compare_reviewers(judged, make_user) -> None:  # noqa: ANN0
 # --------------------------------------------------------------------------- final verdicts
 
 
-def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None:  # noqa: ANN001
+def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None:
     article, _alice, _bob = judged
     sentence = article.sentences[1]
     adj = adjudicate(sentence, "disputed", "  The vote was 7-2, not 8-1. ", actor=admin)
@@ -188,7 +188,7 @@ def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None: 
     )
 
 
-def test_a_stale_version_is_a_conflict_and_changes_nothing(judged, admin, make_user) -> None:  # noqa: ANN001
+def test_a_stale_version_is_a_conflict_and_changes_nothing(judged, admin, make_user) -> None:
     article, _alice, _bob = judged
     sentence = article.sentences[1]
     adjudicate(sentence, "disputed", "first", actor=admin)
@@ -206,7 +206,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(judged, admin, make_u
         clear_adjudication(sentence, actor=admin, expected_version=1)
 
 
-def test_reviewers_cannot_record_or_clear_a_final_verdict(judged, admin) -> None:  # noqa: ANN001
+def test_reviewers_cannot_record_or_clear_a_final_verdict(judged, admin) -> None:
     article, alice, _bob = judged
     sentence = article.sentences[1]
     with pytest.raises(Forbidden):
@@ -233,7 +233,7 @@ def test_reviewers_cannot_record_or_clear_a_final_verdict(judged, admin) -> None
 )
 def test_bad_input_names_the_field_and_changes_nothing(
     judged, admin, verdict, note, version, field
-) -> None:  # noqa: ANN001
+) -> None:
     article, _alice, _bob = judged
     with pytest.raises(Invalid) as caught:
         adjudicate(article.sentences[1], verdict, note, actor=admin, expected_version=version)
@@ -242,7 +242,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
     assert db.session.scalar(db.select(db.func.count(Adjudication.id))) == 0
 
 
-def test_clear_removes_the_final_verdict_and_records_it(judged, admin) -> None:  # noqa: ANN001
+def test_clear_removes_the_final_verdict_and_records_it(judged, admin) -> None:
     article, _alice, _bob = judged
     sentence = article.sentences[1]
     adj = adjudicate(sentence, "disputed", "why", actor=admin)
@@ -263,7 +263,7 @@ def test_clear_removes_the_final_verdict_and_records_it(judged, admin) -> None: 
         adjudicate(sentence, "verified", "", actor=admin, expected_version=1)
 
 
-def test_one_final_verdict_per_sentence_and_it_goes_with_its_sentence(judged, admin) -> None:  # noqa: ANN001
+def test_one_final_verdict_per_sentence_and_it_goes_with_its_sentence(judged, admin) -> None:
     """The database backstop: one final verdict per sentence; it goes with its sentence."""
     article, _alice, _bob = judged
     sentence = article.sentences[1]

@@ -12,15 +12,15 @@ from jsonschema import Draft202012Validator
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.exporters.csv_format import COLUMNS
 from annotator.extensions import db
-from annotator.services import exports
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.exchange import exports
+from annotator.services.review.adjudication import adjudicate
 from tests.conftest import login
 
 
 @pytest.fixture
-def desk(make_article, make_user, admin):  # noqa: ANN001, ANN201
+def desk(make_article, make_user, admin):
     """alice and bob disagree on sentence 1 (adjudicated: disputed); they agree on sentence 2."""
     article = make_article(url="https://news.example/a")
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
@@ -34,7 +34,7 @@ def desk(make_article, make_user, admin):  # noqa: ANN001, ANN201
     return article, alice
 
 
-def run(viewer, format_name="csv", **params):  # noqa: ANN001, ANN003, ANN201
+def run(viewer, format_name="csv", **params):
     flt = exports.parse_filter(params)
     options = exports.parse_options(params)
     return "".join(exports.export_chunks(format_name, flt, viewer=viewer, options=options))
@@ -44,7 +44,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_csv_appends_the_final_verdict_columns(desk, admin) -> None:  # noqa: ANN001
+def test_csv_appends_the_final_verdict_columns(desk, admin) -> None:
     article, _alice = desk
     assert COLUMNS[-2:] == ("adjudicated_verdict", "adjudicated_by")
     text = run(admin)
@@ -70,7 +70,7 @@ def test_csv_appends_the_final_verdict_columns(desk, admin) -> None:  # noqa: AN
     ] == [("0", ""), ("3", ""), ("4", "")]
 
 
-def test_the_adjudicated_filter_keeps_only_settled_sentences(desk, admin) -> None:  # noqa: ANN001
+def test_the_adjudicated_filter_keeps_only_settled_sentences(desk, admin) -> None:
     rows = csv_rows(run(admin, adjudicated="1"))
     assert sorted((r["sentence_index"], r["reviewer"]) for r in rows) == [
         ("1", "alice"),
@@ -82,13 +82,13 @@ def test_the_adjudicated_filter_keeps_only_settled_sentences(desk, admin) -> Non
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
-def test_a_bad_adjudicated_value_names_the_field(desk, value) -> None:  # noqa: ANN001
+def test_a_bad_adjudicated_value_names_the_field(desk, value) -> None:
     with pytest.raises(Invalid) as caught:
         exports.parse_filter({"adjudicated": value})
     assert set(caught.value.fields) == {"adjudicated"}
 
 
-def test_json_carries_the_final_verdict_and_validates(desk, admin) -> None:  # noqa: ANN001
+def test_json_carries_the_final_verdict_and_validates(desk, admin) -> None:
     document = json.loads(run(admin, "json", all_articles="1"))
     validator = Draft202012Validator(json.loads(schema_text(SCHEMA_FILE)))
     assert not [e.message for e in validator.iter_errors(document)]
@@ -107,7 +107,7 @@ def test_json_carries_the_final_verdict_and_validates(desk, admin) -> None:  # n
     assert list(validator.iter_errors(bad))
 
 
-def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(desk, admin) -> None:  # noqa: ANN001
+def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(desk, admin) -> None:
     graph = json.loads(run(admin, "claimreview"))["@graph"]
     ratings = sorted(
         (
@@ -126,7 +126,7 @@ def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(desk, 
     ]
 
 
-def test_reviewers_exports_leave_final_verdicts_out(desk) -> None:  # noqa: ANN001
+def test_reviewers_exports_leave_final_verdicts_out(desk) -> None:
     _article, alice = desk
     rows = csv_rows(run(alice))
     assert [r["reviewer"] for r in rows] == ["alice", "alice"]
@@ -141,7 +141,7 @@ def test_reviewers_exports_leave_final_verdicts_out(desk) -> None:  # noqa: ANN0
 
 def test_api_page_and_cli_offer_the_filter(
     desk, admin, client, token_for, runner, tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     _article, alice = desk
     response = client.get("/api/v1/export?format=csv&adjudicated=1", headers=token_for(admin))
     assert response.status_code == 200 and len(csv_rows(response.get_data(as_text=True))) == 2
@@ -162,7 +162,7 @@ def test_api_page_and_cli_offer_the_filter(
     assert {r["adjudicated_verdict"] for r in rows} == {"disputed"} and len(rows) == 2
 
 
-def test_reviewers_do_not_see_the_adjudicated_checkbox(desk, client) -> None:  # noqa: ANN001
+def test_reviewers_do_not_see_the_adjudicated_checkbox(desk, client) -> None:
     _article, alice = desk
     login(client, alice)
     assert 'name="adjudicated"' not in client.get("/export").get_data(as_text=True)

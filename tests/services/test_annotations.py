@@ -4,7 +4,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, EvidenceLink, Revision
-from annotator.services import annotations as svc
+from annotator.services.annotations import annotations as svc
 from annotator.services.audit import history
 from annotator.services.errors import Conflict, Forbidden, Invalid
 from annotator.services.serialize import annotation_data
@@ -138,3 +138,35 @@ def test_span_inside_the_sentence_is_kept(sentence, reviewer):
         sentence, GOOD | {"span": {"start": start, "end": start + 7}}, actor=reviewer
     )
     assert annotation_data(ann)["span"] == {"start": start, "end": start + 7}
+
+
+def test_saving_without_a_change_writes_no_revision_and_keeps_the_version(sentence, reviewer):
+    """A reviewer who presses Enter on a claim they did not touch leaves no empty revision."""
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    same = annotation_data(ann)
+    unchanged = {name: same[name] for name in ("verdict", "attributed_to", "note", "span")}
+    unchanged["links"] = same["links"]  # sent back as read, with their ratings
+    svc.update_annotation(ann, unchanged, actor=reviewer, expected_version=1)
+    db.session.commit()
+    assert ann.version == 1
+    assert [r.action for r in history("annotation", ann.id)] == ["create"]
+
+    svc.update_annotation(
+        ann, {"note": GOOD["note"] + " Checked."}, actor=reviewer, expected_version=1
+    )
+    db.session.commit()
+    assert ann.version == 2
+    assert [r.action for r in history("annotation", ann.id)] == ["create", "update"]
+
+
+def test_a_conflict_says_who_changed_the_claim_last(sentence, reviewer):
+    ann = svc.annotate(sentence, GOOD, actor=reviewer)
+    db.session.commit()
+    svc.update_annotation(ann, {"note": "second"}, actor=reviewer, expected_version=1)
+    db.session.commit()
+    with pytest.raises(Conflict) as caught:
+        svc.update_annotation(ann, {"note": "stale"}, actor=reviewer, expected_version=1)
+    db.session.rollback()
+    assert caught.value.changed_by == reviewer.username
+    assert caught.value.changed_at  # when, for "you, in another tab, at 10:42"

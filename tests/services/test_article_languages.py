@@ -9,7 +9,8 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Article
-from annotator.services import articles, imports
+from annotator.services.articles import articles
+from annotator.services.exchange import imports
 from tests.conftest import login
 
 SPANISH = (
@@ -131,14 +132,14 @@ def test_correcting_the_language_resegments_and_keeps_annotations(
     assert "Carmen López" in holder["text"] and annotation["note"] == "Seen at the office"
 
 
-def test_workspace_names_the_language_and_guesses_no_cues_outside_english(
+def test_workspace_names_the_language_and_marks_only_hedge_and_credibility_cues_outside_english(
     client, reviewer, make_article
 ):
     article = make_article(text=SPANISH, title="Noticia")
     login(client, reviewer)
     html = client.get(f"/articles/{article.id}").get_data(as_text=True)
     assert "Language: Spanish (es)" in html
-    assert 'id="cues-english-only"' in html and 'id="worthiness"' not in html
+    assert 'id="cues-other-language"' in html and 'id="worthiness"' not in html
     assert "Suggested:" not in html or 'id="suggestion" hidden' in html
 
 
@@ -195,4 +196,26 @@ def test_pasted_on_the_import_page_and_annotated_on_the_article_page(
     assert response.status_code == 302
     page = client.get(f"/articles/{article.id}?sentence={article.sentences[2].id}")
     html = page.get_data(as_text=True)
-    assert "[disputed]" in html and 'id="cues-english-only"' in html
+    assert "[disputed]" in html and 'id="cues-other-language"' in html
+
+
+def test_a_spanish_article_gets_its_hedges_marked_and_the_page_says_which_languages_have_cues(
+    client, reviewer, make_article
+):
+    spanish = make_article(
+        text="Titular\n\nEl vídeo muestra presuntamente a soldados en la ciudad.",
+        title="Titular",
+        language="es",
+    )
+    dutch = make_article(text="Kop\n\nDe video is vermoedelijk nep.", title="Kop", language="nl")
+    login(client, reviewer)
+    html = client.get(f"/articles/{spanish.id}?sentence={spanish.sentences[1].id}").get_data(
+        as_text=True
+    )
+    assert '<mark class="cue cue-hedge" title="hedge: presuntamente">presuntamente</mark>' in html
+    assert "Hedge and credibility cues are marked in Spanish" in html
+    html = client.get(f"/articles/{dutch.id}").get_data(as_text=True)
+    assert (
+        "Cues are marked in English, German, Spanish, French, Portuguese, Ukrainian; "
+        "this article is in Dutch (nl)"
+    ) in html

@@ -4,7 +4,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Article
-from annotator.services import articles as svc
+from annotator.services.articles import articles as svc
 from annotator.services.errors import Duplicate, Invalid
 from tests.conftest import SAMPLE_TEXT, corpus_file
 
@@ -61,13 +61,13 @@ def test_duplicates_are_refused_unless_forced(app):
 
 
 def test_list_shows_progress_per_viewer(make_article, make_user):
-    from annotator.services.annotations import annotate
+    from annotator.services.annotations.annotations import annotate
 
     article = make_article()
     alice, bob = make_user(), make_user()
     annotate(article.sentences[0], {"verdict": "verified"}, actor=alice)
     db.session.commit()
-    from annotator.services.article_list import list_articles
+    from annotator.services.articles.listing import list_articles
 
     (row,) = list_articles(viewer=alice)
     assert (row.sentences, row.reviewed, row.mine) == (len(article.sentences), 1, 1)

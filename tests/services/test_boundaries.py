@@ -4,8 +4,8 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, Revision, Sentence
-from annotator.services import annotations as ann_svc
-from annotator.services import boundaries as svc
+from annotator.services.annotations import annotations as ann_svc
+from annotator.services.articles import boundaries as svc
 from annotator.services.errors import Invalid, NotFound
 
 TEXT = "Headline here\n\nThe mayor said the cost is $48 million. Critics disagree. They cite 2019 papers."
@@ -239,7 +239,7 @@ def test_editing_text_with_a_repeated_quote_picks_the_nearest(make_article, revi
 
 def test_final_verdicts_follow_their_sentence_or_leave_a_revision(setup):
     from annotator.models import Adjudication
-    from annotator.services.adjudication import adjudicate
+    from annotator.services.review.adjudication import adjudicate
 
     article, admin, _ = setup
     s = article.sentences

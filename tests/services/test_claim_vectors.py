@@ -13,34 +13,34 @@ import pytest
 from annotator.extensions import db
 from annotator.models import ClaimVector
 from annotator.services import claim_vectors
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate, delete_annotation
-from annotator.services.errors import Forbidden, Invalid
-from annotator.services.similar import (
+from annotator.services.annotations.annotations import annotate, delete_annotation
+from annotator.services.annotations.similar import (
     match_thresholds,
     set_match_thresholds,
     similar_claims,
     similar_to_sentence,
 )
+from annotator.services.errors import Forbidden, Invalid
+from annotator.services.review.adjudication import adjudicate
 from annotator.text import claim_score, encoder
 from tests.conftest import corpus_file
 from tests.services.test_similar import FIRST, SECOND, claim_sentence
 
 
 @pytest.fixture
-def two(make_article):  # noqa: ANN001, ANN201
+def two(make_article):
     return make_article(text=FIRST, title="Flood barrier row"), make_article(
         text=SECOND, title="Barrier costs questioned"
     )
 
 
-def judge(article, user, verdict="disputed", **fields):  # noqa: ANN001, ANN201
+def judge(article, user, verdict="disputed", **fields):
     ann = annotate(claim_sentence(article), {"verdict": verdict, **fields}, actor=user)
     db.session.commit()
     return ann
 
 
-def offered(article, viewer, words=None):  # noqa: ANN001, ANN201
+def offered(article, viewer, words=None):
     query = words if words is not None else claim_sentence(article).text
     return similar_claims(query, viewer=viewer, article_id=article.id)
 
@@ -55,10 +55,10 @@ def rows() -> list[tuple[int, int, int, str]]:
 
 
 @pytest.fixture
-def no_encoding(monkeypatch):  # noqa: ANN001, ANN201
+def no_encoding(monkeypatch):
     """Any call into the encoder fails the test."""
 
-    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*_args, **_kwargs):
         raise AssertionError("the encoder was called")
 
     monkeypatch.setattr(encoder, "encode_claims", refuse)
@@ -67,7 +67,7 @@ def no_encoding(monkeypatch):  # noqa: ANN001, ANN201
 
 def test_a_save_never_encodes_and_leaves_the_claim_on_the_work_list(
     two, reviewer, no_encoding
-) -> None:  # noqa: ANN001
+) -> None:
     first, _ = two
     judge(first, reviewer)
     assert [c.text for c in claim_vectors.pending()] == [claim_sentence(first).text]
@@ -76,7 +76,7 @@ def test_a_save_never_encodes_and_leaves_the_claim_on_the_work_list(
 
 def test_two_judgements_of_one_claim_share_a_vector_and_appear_once(
     two, reviewer, make_user, admin
-) -> None:  # noqa: ANN001
+) -> None:
     first, second = two
     bob = make_user("reviewer", "bob")
     judge(first, reviewer, "disputed")
@@ -104,7 +104,7 @@ def test_two_judgements_of_one_claim_share_a_vector_and_appear_once(
     assert all(m["claim"] != words for m in offered(second, reviewer))
 
 
-def test_a_settled_claim_shows_its_final_verdict_once(two, reviewer, make_user, admin) -> None:  # noqa: ANN001
+def test_a_settled_claim_shows_its_final_verdict_once(two, reviewer, make_user, admin) -> None:
     first, second = two
     bob, carol = make_user("reviewer", "bob"), make_user("reviewer", "carol")
     agreeing = judge(first, bob, "disputed")
@@ -120,7 +120,7 @@ def test_a_settled_claim_shows_its_final_verdict_once(two, reviewer, make_user, 
     assert len(seen["verdicts"]) == 2
 
 
-def test_tiers_come_from_the_desk_settings(two, reviewer, admin) -> None:  # noqa: ANN001
+def test_tiers_come_from_the_desk_settings(two, reviewer, admin) -> None:
     first, second = two
     judge(first, reviewer)
     claim_vectors.catch_up()
@@ -137,7 +137,7 @@ def test_tiers_come_from_the_desk_settings(two, reviewer, admin) -> None:  # noq
     assert offered(second, reviewer) == []  # below the related tier: nothing is offered
 
 
-def test_a_short_sentence_is_never_the_same_claim(two, reviewer) -> None:  # noqa: ANN001
+def test_a_short_sentence_is_never_the_same_claim(two, reviewer) -> None:
     first, second = two
     judge(first, reviewer)
     claim_vectors.catch_up()
@@ -145,7 +145,7 @@ def test_a_short_sentence_is_never_the_same_claim(two, reviewer) -> None:  # noq
     assert found and all(m["tier"] == "related" for m in found)
 
 
-def test_an_unrelated_sentence_is_offered_nothing(two, reviewer) -> None:  # noqa: ANN001
+def test_an_unrelated_sentence_is_offered_nothing(two, reviewer) -> None:
     first, second = two
     judge(first, reviewer)
     claim_vectors.catch_up()
@@ -158,18 +158,18 @@ def test_an_unrelated_sentence_is_offered_nothing(two, reviewer) -> None:  # noq
     ("same", "related", "field"),
     [("x", 0.3, "same_claim"), (0.8, 1.5, "related"), (0.5, 0.7, "related"), (0, 0, "same_claim")],
 )
-def test_bad_tiers_are_refused_naming_the_field(admin, same, related, field) -> None:  # noqa: ANN001
+def test_bad_tiers_are_refused_naming_the_field(admin, same, related, field) -> None:
     with pytest.raises(Invalid) as error:
         set_match_thresholds(same, related, actor=admin)
     assert field in error.value.fields
 
 
-def test_only_admins_set_the_tiers(reviewer) -> None:  # noqa: ANN001
+def test_only_admins_set_the_tiers(reviewer) -> None:
     with pytest.raises(Forbidden):
         set_match_thresholds(0.9, 0.4, actor=reviewer)
 
 
-def test_a_vector_of_another_model_or_older_words_is_encoded_again(two, reviewer) -> None:  # noqa: ANN001
+def test_a_vector_of_another_model_or_older_words_is_encoded_again(two, reviewer) -> None:
     first, _ = two
     judge(first, reviewer)
     assert claim_vectors.catch_up() == 1
@@ -184,7 +184,7 @@ def test_a_vector_of_another_model_or_older_words_is_encoded_again(two, reviewer
     assert claim_vectors.pending() == []
 
 
-def test_catching_up_twice_changes_nothing(two, reviewer) -> None:  # noqa: ANN001
+def test_catching_up_twice_changes_nothing(two, reviewer) -> None:
     first, second = two
     judge(first, reviewer)
     judge(second, reviewer)
@@ -198,7 +198,7 @@ def test_catching_up_twice_changes_nothing(two, reviewer) -> None:  # noqa: ANN0
 
 def test_concurrent_workers_encode_each_claim_once(
     app, make_article, reviewer, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     articles = [
         make_article(text=f"Claim {n}\n\nThe mayor said the bridge {n} would cost {n} million.")
         for n in range(1, 7)
@@ -209,7 +209,7 @@ def test_concurrent_workers_encode_each_claim_once(
     encoded: list[str] = []
     real = encoder.encode_claims
 
-    def counting(texts):  # noqa: ANN001, ANN202
+    def counting(texts):
         encoded.extend(texts)
         time.sleep(0.05)  # long enough for the other worker to try
         return real(texts)
@@ -223,7 +223,7 @@ def test_concurrent_workers_encode_each_claim_once(
             with app.app_context():
                 while claim_vectors.encode_pending(2, wait=True):
                     pass
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             failures.append(error)
 
     threads = [threading.Thread(target=work) for _ in range(2)]
@@ -236,7 +236,7 @@ def test_concurrent_workers_encode_each_claim_once(
     assert len(rows()) == 6 and claim_vectors.pending() == []
 
 
-def test_the_background_worker_catches_up_after_a_save(app, two, reviewer) -> None:  # noqa: ANN001
+def test_the_background_worker_catches_up_after_a_save(app, two, reviewer) -> None:
     first, second = two
     worker = claim_vectors.Worker(app, sweep=0.2)
     worker.start()
@@ -252,7 +252,7 @@ def test_the_background_worker_catches_up_after_a_save(app, two, reviewer) -> No
     assert not worker.is_alive() and worker.written == 1
 
 
-def test_reindex_fills_in_what_is_missing_with_progress(runner, two, reviewer) -> None:  # noqa: ANN001
+def test_reindex_fills_in_what_is_missing_with_progress(runner, two, reviewer) -> None:
     first, second = two
     judge(first, reviewer)
     gone = judge(second, reviewer)
@@ -290,7 +290,7 @@ def _fact_checks(count: int) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def desk(make_article, make_user, admin):  # noqa: ANN001, ANN201
+def desk(make_article, make_user, admin):
     """A desk that imported 36 earlier fact-checks (each judged by two reviewers and settled)
     and then the Kherson wire story."""
     checkers = [make_user("reviewer", "ana"), make_user("reviewer", "ben")]
@@ -310,7 +310,7 @@ def desk(make_article, make_user, admin):  # noqa: ANN001, ANN201
     return wire
 
 
-def test_a_wire_story_among_earlier_fact_checks(desk, make_article, reviewer) -> None:  # noqa: ANN001
+def test_a_wire_story_among_earlier_fact_checks(desk, make_article, reviewer) -> None:
     sentences = [s for s in desk.sentences if len(s.text.split()) >= 4]
     offers = {s.text: similar_to_sentence(s, viewer=reviewer)["items"] for s in sentences}
     quiet = [text for text, items in offers.items() if not items]
@@ -334,7 +334,7 @@ def test_a_wire_story_among_earlier_fact_checks(desk, make_article, reviewer) ->
 
 def test_an_imported_articles_sentences_are_encoded_ahead_by_the_worker(
     app, make_article, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     asked: list[str] = []
     real = encoder.encode_sentence
     monkeypatch.setattr(encoder, "encode_sentence", lambda t: asked.append(t) or real(t))

@@ -8,31 +8,31 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, Assignment, Revision
-from annotator.services import assignments, queue, status
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate, delete_annotation, get_sentence
-from annotator.services.disagreements import disagreements_queue
+from annotator.services.accounts.users import set_active
+from annotator.services.annotations.annotations import annotate, delete_annotation, get_sentence
+from annotator.services.desk import assignments, queue, status
 from annotator.services.errors import Conflict, Forbidden, Invalid
-from annotator.services.users import set_active
+from annotator.services.review.adjudication import adjudicate
+from annotator.services.review.disagreements import disagreements_queue
 from tests.conftest import count
 
 
 @pytest.fixture
-def desk(make_user, make_article, admin):  # noqa: ANN001, ANN201
+def desk(make_user, make_article, admin):
     """Three reviewers and three articles (four sentences each)."""
     people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
     articles = [make_article(title=f"Story {i}") for i in range(3)]
     return admin, people, articles
 
 
-def judge_all(article, reviewer, verdict="verified", overrides=None) -> None:  # noqa: ANN001
+def judge_all(article, reviewer, verdict="verified", overrides=None) -> None:
     for sentence in article.sentences:
         v = (overrides or {}).get(sentence.index, verdict)
         annotate(sentence, {"verdict": v}, actor=reviewer)
     db.session.commit()
 
 
-def test_named_assignment_is_recorded_audited_and_starts_review(desk) -> None:  # noqa: ANN001
+def test_named_assignment_is_recorded_audited_and_starts_review(desk) -> None:
     admin, (ann, bob, _cy), (story, *_rest) = desk
     made = assignments.assign(
         [story], reviewers=["ann", "bob"], due_date="2026-12-31", priority="high", actor=admin
@@ -48,7 +48,7 @@ def test_named_assignment_is_recorded_audited_and_starts_review(desk) -> None:  
     assert count(Revision) >= 3  # two assignments and the move
 
 
-def test_count_fills_from_the_least_loaded_active_reviewers(desk) -> None:  # noqa: ANN001
+def test_count_fills_from_the_least_loaded_active_reviewers(desk) -> None:
     admin, (ann, bob, cy), (first, second, third) = desk
     assignments.assign([first], reviewers=["ann", "bob"], actor=admin)
     assignments.assign([second], reviewers=["ann"], actor=admin)
@@ -73,7 +73,7 @@ def test_count_fills_from_the_least_loaded_active_reviewers(desk) -> None:  # no
         ({"reviewers": ["ann"], "count": 1}, "reviewers"),
     ],
 )
-def test_bad_assignments_name_the_field_and_change_nothing(desk, kwargs, field) -> None:  # noqa: ANN001
+def test_bad_assignments_name_the_field_and_change_nothing(desk, kwargs, field) -> None:
     admin, _people, (story, *_rest) = desk
     with pytest.raises(Invalid) as caught:
         assignments.assign([story], actor=admin, **kwargs)
@@ -83,7 +83,7 @@ def test_bad_assignments_name_the_field_and_change_nothing(desk, kwargs, field) 
     assert status.status_state(story.id)["status"] == "new"
 
 
-def test_deactivated_and_already_assigned_reviewers_are_refused(desk) -> None:  # noqa: ANN001
+def test_deactivated_and_already_assigned_reviewers_are_refused(desk) -> None:
     admin, (ann, bob, _cy), (story, *_rest) = desk
     assignments.assign([story], reviewers=["ann"], actor=admin)
     set_active(bob, False, actor=admin)
@@ -94,13 +94,13 @@ def test_deactivated_and_already_assigned_reviewers_are_refused(desk) -> None:  
     assert "deactivated" in caught.value.fields["reviewers[1]"]
 
 
-def test_reviewers_cannot_assign(desk) -> None:  # noqa: ANN001
+def test_reviewers_cannot_assign(desk) -> None:
     _admin, (ann, *_), (story, *_rest) = desk
     with pytest.raises(Forbidden):
         assignments.assign([story], reviewers=["ann"], actor=ann)
 
 
-def test_a_stale_change_of_an_assignment_is_a_conflict_and_changes_nothing(desk) -> None:  # noqa: ANN001
+def test_a_stale_change_of_an_assignment_is_a_conflict_and_changes_nothing(desk) -> None:
     admin, _people, (story, *_rest) = desk
     [a] = assignments.assign([story], reviewers=["ann"], actor=admin)
     db.session.commit()
@@ -120,7 +120,7 @@ def test_a_stale_change_of_an_assignment_is_a_conflict_and_changes_nothing(desk)
     assert count(Assignment) == 0
 
 
-def test_queue_orders_by_priority_then_due_date_and_continue_crosses_articles(desk) -> None:  # noqa: ANN001
+def test_queue_orders_by_priority_then_due_date_and_continue_crosses_articles(desk) -> None:
     admin, (ann, *_), (first, second, third) = desk
     assignments.assign([first], reviewers=["ann"], priority="low", actor=admin)
     assignments.assign([second], reviewers=["ann"], due_date="2027-01-05", actor=admin)
@@ -136,7 +136,7 @@ def test_queue_orders_by_priority_then_due_date_and_continue_crosses_articles(de
     assert [row.done for row in queue.queue(ann)] == [False, False, True]
 
 
-def test_article_moves_to_ready_by_itself_and_to_adjudicated_when_settled(desk) -> None:  # noqa: ANN001
+def test_article_moves_to_ready_by_itself_and_to_adjudicated_when_settled(desk) -> None:
     admin, (ann, bob, _cy), (story, *_rest) = desk
     assignments.assign([story], reviewers=["ann", "bob"], actor=admin)
     db.session.commit()
@@ -153,7 +153,7 @@ def test_article_moves_to_ready_by_itself_and_to_adjudicated_when_settled(desk) 
     assert disagreements_queue(viewer=admin) == ([], 0)
 
 
-def test_ready_goes_back_to_review_when_a_judgement_is_deleted(desk) -> None:  # noqa: ANN001
+def test_ready_goes_back_to_review_when_a_judgement_is_deleted(desk) -> None:
     admin, (ann, *_), (story, *_rest) = desk
     assignments.assign([story], reviewers=["ann"], actor=admin)
     judge_all(story, ann)
@@ -164,7 +164,7 @@ def test_ready_goes_back_to_review_when_a_judgement_is_deleted(desk) -> None:  #
     assert status.status_state(story.id)["status"] == "in_review"
 
 
-def test_admins_move_by_hand_with_versions(desk) -> None:  # noqa: ANN001
+def test_admins_move_by_hand_with_versions(desk) -> None:
     admin, (ann, *_), (story, *_rest) = desk
     status.move(story, "ready", actor=admin, expected_version=0)
     db.session.commit()
@@ -185,7 +185,7 @@ def test_admins_move_by_hand_with_versions(desk) -> None:  # noqa: ANN001
     }
 
 
-def test_a_desk_of_assignments_only_keeps_reviewers_to_their_queue(desk) -> None:  # noqa: ANN001
+def test_a_desk_of_assignments_only_keeps_reviewers_to_their_queue(desk) -> None:
     admin, (ann, *_), (first, second, _third) = desk
     assignments.assign([first], reviewers=["ann"], actor=admin)
     assignments.set_reviewers_may_open_unassigned(False, actor=admin)
@@ -195,14 +195,14 @@ def test_a_desk_of_assignments_only_keeps_reviewers_to_their_queue(desk) -> None
         annotate(get_sentence(second.sentences[0].id), {"verdict": "verified"}, actor=ann)
 
 
-def test_reviewers_never_see_the_disagreements_queue(desk) -> None:  # noqa: ANN001
+def test_reviewers_never_see_the_disagreements_queue(desk) -> None:
     _admin, (ann, *_), _articles = desk
     with pytest.raises(Forbidden):
         disagreements_queue(viewer=ann)
 
 
-def test_the_agreement_page_gives_alpha_equal_to_the_pure_formula(desk) -> None:  # noqa: ANN001
-    from annotator.services.adjudication import agreement
+def test_the_agreement_page_gives_alpha_equal_to_the_pure_formula(desk) -> None:
+    from annotator.services.review.adjudication import agreement
     from annotator.stats.agreement import krippendorff_alpha
 
     admin, (ann, bob, cy), (story, *_rest) = desk

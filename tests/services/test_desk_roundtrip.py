@@ -10,15 +10,15 @@ from jsonschema import Draft202012Validator
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.extensions import db
 from annotator.models import Assignment, Role, User
-from annotator.services import assignments, status
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Invalid
-from annotator.services.reload import reload_export
+from annotator.services.exchange.reload import reload_export
 from tests.conftest import count
 from tests.services.test_roundtrip import export_json, wipe
 
 
 @pytest.fixture
-def organised(make_user, make_article, admin):  # noqa: ANN001, ANN201
+def organised(make_user, make_article, admin):
     for name in ("ann", "bob"):
         make_user("reviewer", name)
     first, second, third = (make_article(title=t) for t in ("One", "Two", "Three"))
@@ -31,7 +31,7 @@ def organised(make_user, make_article, admin):  # noqa: ANN001, ANN201
     return first, second, third
 
 
-def test_assignments_and_status_round_trip(app, organised, admin) -> None:  # noqa: ANN001
+def test_assignments_and_status_round_trip(app, organised, admin) -> None:
     before = export_json(admin)
     document = json.loads(before)
     Draft202012Validator(json.loads(schema_text(SCHEMA_FILE))).validate(document)
@@ -52,7 +52,7 @@ def test_assignments_and_status_round_trip(app, organised, admin) -> None:  # no
     assert export_json(restorer) == before
 
 
-def test_reviewers_exports_carry_no_desk(app, organised, make_user) -> None:  # noqa: ANN001
+def test_reviewers_exports_carry_no_desk(app, organised, make_user) -> None:
     reader = db.session.scalar(db.select(User).where(User.username == "ann"))
     article = json.loads(export_json(reader))["articles"][0]
     assert "assignments" not in article and "status" not in article
@@ -81,7 +81,7 @@ def test_reviewers_exports_carry_no_desk(app, organised, make_user) -> None:  # 
 )
 def test_a_bad_desk_in_a_document_is_refused_and_nothing_changes(
     app, organised, admin, change, path
-) -> None:  # noqa: ANN001
+) -> None:
     document = json.loads(export_json(admin))
     document["articles"][0].update(change)
     wipe()

@@ -13,12 +13,12 @@ from sqlalchemy import event
 
 from annotator.exporters import EXPORTERS, SCHEMA_FILE, schema_text
 from annotator.extensions import db
-from annotator.services import exports
-from annotator.services.annotations import annotate, update_annotation
+from annotator.services.annotations.annotations import annotate, update_annotation
 from annotator.services.errors import Invalid
+from annotator.services.exchange import exports
 
 
-def run(viewer, format_name="csv", **params):  # noqa: ANN001, ANN201
+def run(viewer, format_name="csv", **params):
     flt = exports.parse_filter(params)
     options = exports.parse_options(params)
     return "".join(exports.export_chunks(format_name, flt, viewer=viewer, options=options))
@@ -29,7 +29,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def desk(make_article, make_user):  # noqa: ANN001, ANN201
+def desk(make_article, make_user):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     one, two = (
         make_article(),
@@ -72,7 +72,7 @@ def desk(make_article, make_user):  # noqa: ANN001, ANN201
         ({"until": "2000-01-01"}, set()),
     ],
 )
-def test_filters_apply_to_every_format(desk, admin, params, expected):  # noqa: ANN001
+def test_filters_apply_to_every_format(desk, admin, params, expected):
     for format_name in EXPORTERS:
         text = run(admin, format_name, **params)
         if format_name == "csv":
@@ -96,7 +96,7 @@ def test_filters_apply_to_every_format(desk, admin, params, expected):  # noqa: 
         assert found == expected, format_name
 
 
-def test_article_filter_and_a_reviewer_sees_only_their_own(desk):  # noqa: ANN001
+def test_article_filter_and_a_reviewer_sees_only_their_own(desk):
     rows = csv_rows(run(desk["alice"], article=str(desk["one"].id)))
     assert [r["verdict"] for r in rows] == [
         "disputed"
@@ -115,13 +115,13 @@ def test_article_filter_and_a_reviewer_sees_only_their_own(desk):  # noqa: ANN00
         ({"bom": "perhaps"}, "bom"),
     ],
 )
-def test_bad_parameters_name_the_field(desk, admin, params, field):  # noqa: ANN001
+def test_bad_parameters_name_the_field(desk, admin, params, field):
     with pytest.raises(Invalid) as caught:
         run(admin, **params)
     assert field in caught.value.fields
 
 
-def test_rows_per_sentence_include_unannotated_sentences_and_articles(desk, admin, make_article):  # noqa: ANN001
+def test_rows_per_sentence_include_unannotated_sentences_and_articles(desk, admin, make_article):
     empty = make_article(text="Quiet\n\nNothing to see. Really nothing.", title="Quiet")
     rows = csv_rows(run(admin, rows="sentences"))
     total = sum(len(a.sentences) for a in (desk["one"], desk["two"], empty))
@@ -138,7 +138,7 @@ def test_rows_per_sentence_include_unannotated_sentences_and_articles(desk, admi
     assert len(only) == len(empty.sentences) and not any(r["verdict"] for r in only)
 
 
-def test_json_from_the_database_validates_and_keeps_strings(desk, admin):  # noqa: ANN001
+def test_json_from_the_database_validates_and_keeps_strings(desk, admin):
     validator = Draft202012Validator(json.loads(schema_text(SCHEMA_FILE)))
     for params in ({}, {"include_history": "1", "all_articles": "1"}):
         document = json.loads(run(admin, "json", **params))
@@ -152,11 +152,11 @@ def test_json_from_the_database_validates_and_keeps_strings(desk, admin):  # noq
     assert sorted(len(h) for h in history) == [1, 1, 2]
 
 
-def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_user, admin):  # noqa: ANN001
+def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_user, admin):
     """No N+1: the query count does not grow with the annotations (here 1 vs 60, across 1 vs 3 articles)."""
     alice = make_user("reviewer", "alice")
 
-    def annotate_all(article):  # noqa: ANN001, ANN202
+    def annotate_all(article):
         for sentence in article.sentences:
             for _ in range(5):
                 annotate(
@@ -176,7 +176,7 @@ def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_u
     def count_queries(format_name: str) -> int:
         statements: list[str] = []
 
-        def listen(conn, cursor, statement, *args):  # noqa: ANN001, ANN002, ANN202
+        def listen(conn, cursor, statement, *args):
             statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", listen)
@@ -200,7 +200,7 @@ def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_u
         )  # articles load in batches, not one by one
 
 
-def test_times_are_utc_iso_and_until_covers_the_whole_day(desk, admin):  # noqa: ANN001
+def test_times_are_utc_iso_and_until_covers_the_whole_day(desk, admin):
     rows = csv_rows(run(admin))
     stamp = datetime.fromisoformat(rows[0]["updated_at"])
     assert stamp.utcoffset() == timedelta(0)

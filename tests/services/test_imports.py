@@ -9,12 +9,13 @@ import pytest
 from annotator.extensions import db
 from annotator.importers import ImportFailure
 from annotator.models import Article, Sentence
-from annotator.services import articles, imports
+from annotator.services.articles import articles
 from annotator.services.errors import Duplicate
+from annotator.services.exchange import imports
 from tests.conftest import SAMPLE_TEXT
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
@@ -168,12 +169,12 @@ def test_missing_title_comes_from_the_first_line(app, admin):
 
 
 def test_failure_midway_keeps_what_came_before(app, admin, monkeypatch):
-    from annotator.services import articles
+    from annotator.services.articles import articles
 
     real = articles.create_article
     calls = []
 
-    def flaky(data, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def flaky(data, **kwargs):
         calls.append(data["title"])
         article = real(data, **kwargs)
         if len(calls) == 3:

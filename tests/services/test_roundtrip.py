@@ -10,6 +10,7 @@ import time
 import pytest
 from jsonschema import Draft202012Validator
 
+from annotator.db import add_sql_functions
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.extensions import db
 from annotator.models import (
@@ -22,17 +23,17 @@ from annotator.models import (
     Source,
     User,
 )
-from annotator.services import exports
 from annotator.services import sources as registry
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import (
+from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
     get_sentence,
     update_annotation,
 )
 from annotator.services.errors import Invalid
-from annotator.services.reload import is_export_document, reload_export
+from annotator.services.exchange import exports
+from annotator.services.exchange.reload import is_export_document, reload_export
+from annotator.services.review.adjudication import adjudicate
 
 EVERYONE = User(username="everyone", role=Role.ADMIN)  # a reader that survives wiping the tables
 TRICKY = '=HYPERLINK("http://x") "quoted", comma\nnew line ‮ RTL'
@@ -54,7 +55,7 @@ def wipe() -> None:
 
 
 @pytest.fixture
-def populated(make_article, make_user):  # noqa: ANN001, ANN201
+def populated(make_article, make_user):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob.k")
     first = make_article(
         url="https://news.example/a", outlet="Daily", author="Reporter", published_at="2022-11-11"
@@ -130,7 +131,7 @@ def populated(make_article, make_user):  # noqa: ANN001, ANN201
     return alice
 
 
-def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, admin):  # noqa: ANN001
+def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, admin):
     before = export_json(admin)
     assert is_export_document(before.encode())
     wipe()
@@ -176,7 +177,7 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
     assert (
         restored.active is False and restored.role == Role.REVIEWER
     )  # cannot log in until an admin acts
-    from annotator.services.users import check_password
+    from annotator.services.accounts.users import check_password
 
     assert not check_password(restored, "")
     # The history came back too, and new work gets fresh ids (PostgreSQL sequences moved on).
@@ -198,7 +199,7 @@ def test_export_restores_into_an_empty_instance_byte_for_byte(app, populated, ad
     assert outlet.id > entries["Rumour mill"].id > entries["Reuters"].id
 
 
-def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, populated, admin):  # noqa: ANN001
+def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, populated, admin):
     document = json.loads(export_json(admin))
     for article in db.session.scalars(
         db.select(Article)
@@ -220,7 +221,7 @@ def test_restore_into_a_busy_instance_gives_new_ids_and_the_same_content(app, po
     assert summary.users_created == []  # alice and bob.k are mapped to their existing accounts
 
     def without_ids(doc: dict) -> list:
-        def strip(node):  # noqa: ANN001, ANN202
+        def strip(node):
             if isinstance(node, dict):
                 return {
                     k: strip(v)
@@ -311,7 +312,7 @@ def tamper(text: str, old: str, new: str) -> bytes:
 )
 def test_tampered_or_truncated_exports_are_refused_and_change_nothing(
     app, populated, admin, change, line, reason
-):  # noqa: ANN001
+):
     text = export_json(admin, include_history="0")
     wipe()
     with pytest.raises(Invalid) as caught:
@@ -346,7 +347,7 @@ def cut_points(text: str) -> dict[str, int]:
 )
 def test_a_truncated_export_is_refused_naming_the_line_and_column_where_it_breaks_off(
     app, populated, admin, where
-):  # noqa: ANN001
+):
     text = export_json(admin, include_history="0")
     cut = text[: cut_points(text)[where]]
     kept = cut.rstrip()
@@ -365,7 +366,7 @@ def test_a_truncated_export_is_refused_naming_the_line_and_column_where_it_break
 
 def test_a_truncated_export_is_refused_by_the_cli_with_its_line(
     app, runner, tmp_path, populated, admin
-):  # noqa: ANN001
+):
     text = export_json(admin, include_history="0")
     cut = text[: cut_points(text)["inside-the-registry"]]
     path = tmp_path / "backup.json"
@@ -382,7 +383,7 @@ def test_a_truncated_export_is_refused_by_the_cli_with_its_line(
     assert db.session.scalar(db.select(db.func.count(Article.id))) == 0
 
 
-def test_malformed_json_inside_an_export_names_its_line_and_column(app):  # noqa: ANN001
+def test_malformed_json_inside_an_export_names_its_line_and_column(app):
     text = '{"schema_version": "1.0", "articles": [\n{"id": 1,, "title": "x"}\n]}\n'
     with pytest.raises(Invalid) as caught:
         reload_export(text.encode(), "backup.json", actor=None)
@@ -393,7 +394,7 @@ def test_malformed_json_inside_an_export_names_its_line_and_column(app):  # noqa
 
 def test_registry_entries_already_here_are_matched_and_taken_domains_refused(
     app, runner, tmp_path, populated, admin
-):  # noqa: ANN001
+):
     path = tmp_path / "backup.json"
     path.write_text(export_json(admin, include_history="0"), encoding="utf-8")
     wipe()
@@ -437,7 +438,7 @@ def test_registry_entries_already_here_are_matched_and_taken_domains_refused(
     assert links["https://rumours.blogspot.com/2022/barrier"].source.name == "Rumour mill"
 
 
-def test_restoring_the_same_export_twice_is_refused_as_duplicate(app, populated, admin):  # noqa: ANN001
+def test_restoring_the_same_export_twice_is_refused_as_duplicate(app, populated, admin):
     text = export_json(admin)
     count = db.session.scalar(db.select(db.func.count(EvidenceLink.id)))
     with pytest.raises(Invalid) as caught:
@@ -449,7 +450,7 @@ def test_restoring_the_same_export_twice_is_refused_as_duplicate(app, populated,
 
 def test_backup_is_consistent_while_another_thread_writes(
     app, runner, tmp_path, make_article, reviewer
-):  # noqa: ANN001
+):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("backup copies SQLite files; PostgreSQL uses pg_dump")
     article = make_article()
@@ -460,7 +461,7 @@ def test_backup_is_consistent_while_another_thread_writes(
     written = []
 
     def writer() -> None:
-        connection = sqlite3.connect(path, timeout=10)
+        connection = add_sql_functions(sqlite3.connect(path, timeout=10))
         while not stop.is_set():
             with connection:  # one transaction: the annotation and its revision together
                 cursor = connection.execute(

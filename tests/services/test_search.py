@@ -7,16 +7,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
-from annotator.services import boundaries
 from annotator.services import search as svc
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import (
+from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
     restore_annotation,
     update_annotation,
 )
+from annotator.services.articles import boundaries
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.review.adjudication import adjudicate
 
 STORY = (
     "Russia leaves Kherson\n\n"
@@ -26,7 +26,7 @@ STORY = (
 
 
 @pytest.fixture
-def desk(app, make_article, make_user, admin):  # noqa: ANN001, ANN201
+def desk(app, make_article, make_user, admin):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(
         text=STORY, title="Russia leaves Kherson", outlet="Wire Daily", published_at="2022-11-11"
@@ -63,15 +63,15 @@ def desk(app, make_article, make_user, admin):  # noqa: ANN001, ANN201
     }
 
 
-def kinds(page) -> list[str]:  # noqa: ANN001
+def kinds(page) -> list[str]:
     return [hit.kind for hit in page.items]
 
 
-def texts(page) -> str:  # noqa: ANN001
+def texts(page) -> str:
     return " | ".join("".join(p for p, _ in hit.context + hit.detail) for hit in page.items)
 
 
-def test_a_phrase_finds_the_sentence_with_its_words_marked(desk) -> None:  # noqa: ANN001
+def test_a_phrase_finds_the_sentence_with_its_words_marked(desk) -> None:
     page = svc.search(
         '"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
     )
@@ -88,7 +88,7 @@ def test_a_phrase_finds_the_sentence_with_its_words_marked(desk) -> None:  # noq
     )
 
 
-def test_prefix_negation_and_punctuation(desk) -> None:  # noqa: ANN001
+def test_prefix_negation_and_punctuation(desk) -> None:
     viewer = desk["admin"]
     assert svc.search("foot*", svc.SearchFilter(kinds=("sentence",)), viewer=viewer).total == 1
     assert svc.search("kherson -footage", svc.SearchFilter(), viewer=viewer).total >= 1
@@ -100,7 +100,7 @@ def test_prefix_negation_and_punctuation(desk) -> None:  # noqa: ANN001
     assert found.total == 1 and found.items[0].extra["credibility"] == "high"
 
 
-def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(desk) -> None:  # noqa: ANN001
+def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(desk) -> None:
     alice = desk["alice"]
     assert svc.search("secretnote", svc.SearchFilter(), viewer=alice).total == 0
     page = svc.search("footage", svc.SearchFilter(), viewer=alice)
@@ -113,10 +113,10 @@ def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(desk) -> Non
         svc.parse_filter({"reviewer": "bob"}, viewer=alice)
 
 
-def test_filters(desk) -> None:  # noqa: ANN001
+def test_filters(desk) -> None:
     admin = desk["admin"]
 
-    def total(q: str, **params) -> int:  # noqa: ANN003
+    def total(q: str, **params) -> int:
         return svc.search(q, svc.parse_filter(params, viewer=admin), viewer=admin).total
 
     assert total("footage", kind="annotation", verdict="disputed") == 1
@@ -150,13 +150,13 @@ def test_filters(desk) -> None:  # noqa: ANN001
         ({"adjudicated": "perhaps"}, "adjudicated"),
     ],
 )
-def test_bad_filters_name_their_field(desk, params, field) -> None:  # noqa: ANN001
+def test_bad_filters_name_their_field(desk, params, field) -> None:
     with pytest.raises(Invalid) as error:
         svc.parse_filter(params, viewer=desk["admin"])
     assert field in error.value.fields
 
 
-def test_the_index_follows_every_write(desk) -> None:  # noqa: ANN001
+def test_the_index_follows_every_write(desk) -> None:
     admin, alice, article = desk["admin"], desk["alice"], desk["article"]
     every = svc.SearchFilter()
     boundaries.edit_text(article, STORY.replace("soldiers", "paratroopers"), actor=admin)
@@ -203,7 +203,7 @@ def test_the_index_follows_every_write(desk) -> None:  # noqa: ANN001
     assert after == before
 
 
-def test_paging(app, make_article, admin) -> None:  # noqa: ANN001
+def test_paging(app, make_article, admin) -> None:
     for number in range(25):
         make_article(
             text=f"Story {number}\n\nThe levee held in town {number}.", title=f"Story {number}"
@@ -241,7 +241,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:  # noqa: ANN001
+def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:
     try:
         svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
     except Invalid as error:
@@ -257,7 +257,7 @@ def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:  # noq
         ("x" * 10_000, "limit is 1,000"),
     ],
 )
-def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:  # noqa: ANN001
+def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:
     with pytest.raises(Invalid) as error:
         svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
     assert reason in error.value.fields["q"]
@@ -267,7 +267,7 @@ def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:  
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=80))
-def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
+def test_any_typed_text_is_answered(desk, typed) -> None:
     try:
         svc.search(typed, svc.SearchFilter(), viewer=desk["admin"])
     except Invalid as error:
@@ -277,8 +277,8 @@ def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
 
 def test_the_article_list_reaches_every_article_a_page_at_a_time(
     app, make_article, make_user
-) -> None:  # noqa: ANN001
-    from annotator.services.article_list import list_page
+) -> None:
+    from annotator.services.articles.listing import list_page
 
     viewer = make_user("reviewer", "pager")
     for number in range(7):
@@ -306,7 +306,7 @@ def test_the_article_list_reaches_every_article_a_page_at_a_time(
 
 def test_a_page_of_results_costs_the_same_queries_however_many_hits(
     app, make_article, admin
-) -> None:  # noqa: ANN001
+) -> None:
     from tests.web.test_workspace import count_queries
 
     make_article(text="One\n\nThe levee held in town.", title="One")
@@ -315,3 +315,66 @@ def test_a_page_of_results_costs_the_same_queries_however_many_hits(
         make_article(text=f"Story {number}\n\nThe levee held in town {number}.", title=f"S{number}")
     many = count_queries(app, lambda: svc.search("levee", svc.SearchFilter(), viewer=admin))
     assert len(many) == len(one)
+
+
+# ----- other forms of a word, by the article's language ------------------------------------
+
+
+def test_a_word_finds_its_other_forms_in_the_articles_language(
+    make_article, admin, reviewer
+) -> None:
+    spanish = make_article(
+        text="Llegan las vacunas\n\nLas vacunas llegaron a Kherson el viernes.",
+        title="Llegan las vacunas",
+        language="es",
+    )
+    english = make_article(
+        text="Vaccines arrive\n\nThe vaccines reached the city on Friday.",
+        title="Vaccines arrive",
+        language="en",
+    )
+    for viewer in (admin, reviewer):
+        page = svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=viewer)
+        assert [hit.article_id for hit in page.items] == [spanish.id, spanish.id]
+        assert [p for p, matched in page.items[1].context if matched] == ["vacunas"]
+        page = svc.search("vaccine", svc.SearchFilter(kinds=("sentence",)), viewer=viewer)
+        assert {hit.article_id for hit in page.items} == {english.id}
+    # Word for word still wins where the word is written so, and phrases and prefixes still work.
+    assert svc.search('"las vacunas llegaron"', svc.SearchFilter(), viewer=admin).total == 1
+    assert svc.search("vacun*", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 2
+    assert (
+        svc.search("vacuna -kherson", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total
+        == 1
+    )
+
+
+def test_a_claim_note_is_stemmed_in_its_articles_language(make_article, reviewer) -> None:
+    article = make_article(
+        text="Titular\n\nEl ministro dijo que las vacunas llegaron.", title="Titular", language="es"
+    )
+    annotate(
+        article.sentences[1],
+        {"verdict": "unproven", "note": "Sin pruebas de vacunación"},
+        actor=reviewer,
+    )
+    db.session.commit()
+    page = svc.search("prueba", svc.SearchFilter(kinds=("annotation",)), viewer=reviewer)
+    assert page.total == 1 and [p for p, m in page.items[0].detail if m] == ["pruebas"]
+
+
+def test_an_article_given_another_language_is_stemmed_again(app, make_article, admin) -> None:
+    from sqlalchemy import text as sql
+
+    article = make_article(text="Kherson\n\nLas vacunas llegaron.", title="Kherson", language="en")
+    boundaries.update_article(article, {"language": "es"}, actor=admin)
+    db.session.commit()
+    languages = (
+        db.session.execute(
+            sql("SELECT DISTINCT language FROM search_index WHERE article_id = :id"),
+            {"id": article.id},
+        )
+        .scalars()
+        .all()
+    )
+    assert languages == ["es"]
+    assert svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 1

@@ -12,11 +12,19 @@ from hypothesis import strategies as st
 
 from annotator.extensions import db
 from annotator.services import claim_vectors
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate, delete_annotation, update_annotation
-from annotator.services.boundaries import edit_text
+from annotator.services.annotations.annotations import (
+    annotate,
+    delete_annotation,
+    update_annotation,
+)
+from annotator.services.annotations.similar import (
+    rebuild_index,
+    similar_claims,
+    similar_to_sentence,
+)
+from annotator.services.articles.boundaries import edit_text
 from annotator.services.errors import Invalid
-from annotator.services.similar import rebuild_index, similar_claims, similar_to_sentence
+from annotator.services.review.adjudication import adjudicate
 
 FIRST = (
     "Flood barrier row\n\n"
@@ -31,17 +39,17 @@ SECOND = (
 
 
 @pytest.fixture
-def two(make_article):  # noqa: ANN001, ANN201
+def two(make_article):
     first = make_article(text=FIRST, title="Flood barrier row", published_at="2026-11-01")
     second = make_article(text=SECOND, title="Barrier costs questioned")
     return first, second
 
 
-def claim_sentence(article):  # noqa: ANN001, ANN201
+def claim_sentence(article):
     return next(s for s in article.sentences if "barrier" in s.text and "cost" in s.text)
 
 
-def judge(article, user, verdict="disputed", **fields):  # noqa: ANN001, ANN201
+def judge(article, user, verdict="disputed", **fields):
     ann = annotate(
         claim_sentence(article),
         {
@@ -58,12 +66,12 @@ def judge(article, user, verdict="disputed", **fields):  # noqa: ANN001, ANN201
     return ann
 
 
-def matches(article, viewer, text=None):  # noqa: ANN001, ANN201
+def matches(article, viewer, text=None):
     query = text if text is not None else claim_sentence(article).text
     return similar_claims(query, viewer=viewer, article_id=article.id)
 
 
-def test_a_reviewer_sees_their_own_earlier_verdict_with_its_evidence(two, reviewer) -> None:  # noqa: ANN001
+def test_a_reviewer_sees_their_own_earlier_verdict_with_its_evidence(two, reviewer) -> None:
     first, second = two
     ann = judge(first, reviewer)
     [match] = matches(second, reviewer)
@@ -86,7 +94,7 @@ def test_a_reviewer_sees_their_own_earlier_verdict_with_its_evidence(two, review
     assert match["verdicts"] == [{"verdict": "disputed", "reviewer": reviewer.username}]
 
 
-def test_the_same_article_is_never_offered(two, reviewer, admin) -> None:  # noqa: ANN001
+def test_the_same_article_is_never_offered(two, reviewer, admin) -> None:
     first, second = two
     judge(first, reviewer)
     assert matches(first, reviewer) == []
@@ -96,7 +104,7 @@ def test_the_same_article_is_never_offered(two, reviewer, admin) -> None:  # noq
 
 def test_another_reviewers_unadjudicated_verdict_stays_hidden(
     two, reviewer, make_user, admin
-) -> None:  # noqa: ANN001
+) -> None:
     first, second = two
     bob = make_user("reviewer", "bob")
     judge(first, bob)
@@ -104,7 +112,7 @@ def test_another_reviewers_unadjudicated_verdict_stays_hidden(
     assert [m["reviewer"] for m in matches(second, admin)] == ["bob"]
 
 
-def test_an_adjudicated_verdict_is_shown_to_every_reviewer(two, reviewer, make_user, admin) -> None:  # noqa: ANN001
+def test_an_adjudicated_verdict_is_shown_to_every_reviewer(two, reviewer, make_user, admin) -> None:
     first, second = two
     bob = make_user("reviewer", "bob")
     agreeing = judge(first, bob, "disputed")
@@ -117,7 +125,7 @@ def test_an_adjudicated_verdict_is_shown_to_every_reviewer(two, reviewer, make_u
     assert match["reviewer"] is None  # whose it was stays blind
 
 
-def test_deleted_annotations_are_not_offered(two, reviewer, admin) -> None:  # noqa: ANN001
+def test_deleted_annotations_are_not_offered(two, reviewer, admin) -> None:
     first, second = two
     ann = judge(first, reviewer)
     delete_annotation(ann, actor=reviewer)
@@ -126,7 +134,7 @@ def test_deleted_annotations_are_not_offered(two, reviewer, admin) -> None:  # n
     assert matches(second, admin) == []
 
 
-def test_a_span_is_matched_by_its_words_only(two, reviewer) -> None:  # noqa: ANN001
+def test_a_span_is_matched_by_its_words_only(two, reviewer) -> None:
     first, second = two
     sentence = claim_sentence(first)
     words = "the flood barrier would cost $48 million"
@@ -139,7 +147,7 @@ def test_a_span_is_matched_by_its_words_only(two, reviewer) -> None:  # noqa: AN
     assert sentence.text.startswith("Mayor")
 
 
-def test_matches_follow_edits_of_attribution_and_text(two, reviewer, admin) -> None:  # noqa: ANN001
+def test_matches_follow_edits_of_attribution_and_text(two, reviewer, admin) -> None:
     from annotator.models import ClaimVector
 
     first, second = two
@@ -162,12 +170,12 @@ def test_matches_follow_edits_of_attribution_and_text(two, reviewer, admin) -> N
     assert "seawall" in match["claim"]
 
 
-def claim_sentence_text(article, word: str) -> str:  # noqa: ANN001
+def claim_sentence_text(article, word: str) -> str:
     db.session.refresh(article)
     return next(s.text for s in article.sentences if word in s.text)
 
 
-def test_rebuild_index_restores_a_lost_index(two, reviewer) -> None:  # noqa: ANN001
+def test_rebuild_index_restores_a_lost_index(two, reviewer) -> None:
     from annotator.models import ClaimVector
 
     first, second = two
@@ -198,7 +206,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("text", HOSTILE)
-def test_hostile_text_gives_results_or_nothing(two, reviewer, text) -> None:  # noqa: ANN001
+def test_hostile_text_gives_results_or_nothing(two, reviewer, text) -> None:
     first, second = two
     judge(first, reviewer)
     found = matches(second, reviewer, text)
@@ -215,7 +223,7 @@ def test_hostile_text_gives_results_or_nothing(two, reviewer, text) -> None:  # 
         ("999999", None, "5", "span"),
     ],
 )
-def test_bad_span_or_limit_names_the_field(two, reviewer, start, end, limit, field) -> None:  # noqa: ANN001
+def test_bad_span_or_limit_names_the_field(two, reviewer, start, end, limit, field) -> None:
     _, second = two
     with pytest.raises(Invalid) as error:
         similar_to_sentence(
@@ -224,7 +232,7 @@ def test_bad_span_or_limit_names_the_field(two, reviewer, start, end, limit, fie
     assert field in error.value.fields
 
 
-def test_matched_from_is_recorded_and_checked(two, reviewer, make_user) -> None:  # noqa: ANN001
+def test_matched_from_is_recorded_and_checked(two, reviewer, make_user) -> None:
     first, second = two
     earlier = judge(first, reviewer)
     copy = judge(second, reviewer, matched_from=earlier.id)
@@ -237,8 +245,8 @@ def test_matched_from_is_recorded_and_checked(two, reviewer, make_user) -> None:
         judge(second, reviewer, matched_from="12")
 
 
-def _export(viewer) -> str:  # noqa: ANN001
-    from annotator.services import exports
+def _export(viewer) -> str:
+    from annotator.services.exchange import exports
 
     options = exports.parse_options({"all_articles": "1"})
     return "".join(
@@ -247,11 +255,11 @@ def _export(viewer) -> str:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("renumbered", [False, True])
-def test_matched_from_survives_the_json_round_trip(two, reviewer, admin, renumbered) -> None:  # noqa: ANN001
+def test_matched_from_survives_the_json_round_trip(two, reviewer, admin, renumbered) -> None:
     import json
 
     from annotator.models import Annotation, Article
-    from annotator.services.reload import reload_export
+    from annotator.services.exchange.reload import reload_export
 
     first, second = two
     earlier = judge(first, reviewer)
@@ -288,12 +296,12 @@ def test_matched_from_survives_the_json_round_trip(two, reviewer, admin, renumbe
 
 
 @pytest.mark.parametrize("format_name", ["csv", "jsonl"])
-def test_matched_from_is_in_the_csv_and_jsonl_exports(two, reviewer, admin, format_name) -> None:  # noqa: ANN001
+def test_matched_from_is_in_the_csv_and_jsonl_exports(two, reviewer, admin, format_name) -> None:
     import csv
     import io
     import json
 
-    from annotator.services import exports
+    from annotator.services.exchange import exports
 
     first, second = two
     earlier = judge(first, reviewer)
@@ -322,7 +330,7 @@ def test_matched_from_is_in_the_csv_and_jsonl_exports(two, reviewer, admin, form
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(text=st.text(max_size=300) | st.text(alphabet="\"*-:^()&|!<>NEAR OR\\'\x00 ", max_size=80))
-def test_any_text_gives_matches_or_nothing(two, reviewer, text) -> None:  # noqa: ANN001
+def test_any_text_gives_matches_or_nothing(two, reviewer, text) -> None:
     first, second = two
     if not db.session.scalar(db.select(db.func.count()).select_from(db.text("claim_index"))):
         judge(first, reviewer)
@@ -337,7 +345,7 @@ COMMON_CLAIMS = " ".join(
 
 
 @pytest.fixture
-def crowded(make_article, reviewer):  # noqa: ANN001, ANN201
+def crowded(make_article, reviewer):
     """An article of 24 claims of common words and one that also names the zeppelin."""
     text = "Budget claims\n\n" + COMMON_CLAIMS + " The council said the zeppelin budget rose."
     crowd = make_article(text=text, title="Budget claims")
@@ -351,12 +359,12 @@ def crowded(make_article, reviewer):  # noqa: ANN001, ANN201
 
 def test_the_rare_word_finds_its_claim_among_many_common_ones(
     crowded, reviewer, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     """The lexical pool (the second source of candidates beside the vectors): the engine ranks
     only the rows holding the rarer words once common words fill the budget, and BM25 over every
     word of the sentence orders what it passes on."""
     from annotator.models import Annotation
-    from annotator.services import similar
+    from annotator.services.annotations import similar
     from annotator.text import similarity
 
     crowd, query = crowded
@@ -371,7 +379,7 @@ def test_the_rare_word_finds_its_claim_among_many_common_ones(
         return [claims[key] for key in ids]
 
     @db.event.listens_for(db.engine, "before_cursor_execute")
-    def spy(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001, PLR0913
+    def spy(conn, cursor, statement, parameters, context, executemany) -> None:
         if "claim_index" in statement and "LIMIT" in statement:
             asked.append(repr(parameters))
 

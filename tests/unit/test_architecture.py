@@ -317,7 +317,7 @@ def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
     ],
     ids=["flask-in-text", "models-in-exporters", "request", "flask.g", "web", "services", "commit"],
 )
-def test_a_planted_violation_is_caught(monkeypatch, name: str, source: str, rule) -> None:  # noqa: ANN001
+def test_a_planted_violation_is_caught(monkeypatch, name: str, source: str, rule) -> None:
     """Each rule fails, naming the module, when a module breaks it (so its pass means something)."""
     folder = PACKAGE.joinpath(*name.split(".")[1:-1])
     planted = {**_modules(), name: folder / "planted.py"}

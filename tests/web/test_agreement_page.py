@@ -8,13 +8,13 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Revision
-from annotator.services.adjudication import get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import get_adjudication
 from tests.conftest import login
 
 
 @pytest.fixture
-def judged(make_article, make_user):  # noqa: ANN001, ANN201
+def judged(make_article, make_user):
     article = make_article()
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     s = article.sentences
@@ -30,7 +30,7 @@ def judged(make_article, make_user):  # noqa: ANN001, ANN201
     return article, alice
 
 
-def post_verdict(client, article, sentence, **fields):  # noqa: ANN001, ANN003, ANN201
+def post_verdict(client, article, sentence, **fields):
     data = {f"s{sentence.id}-{name}": value for name, value in fields.items()}
     data[f"s{sentence.id}-csrf_token"] = client.csrf
     return client.post(f"/articles/{article.id}/agreement/{sentence.id}", data=data)
@@ -40,7 +40,7 @@ def count_adjudications() -> int:
     return db.session.scalar(db.select(db.func.count(Adjudication.id)))
 
 
-def test_visitors_log_in_and_reviewers_are_refused(client, judged) -> None:  # noqa: ANN001
+def test_visitors_log_in_and_reviewers_are_refused(client, judged) -> None:
     article, alice = judged
     response = client.get(f"/articles/{article.id}/agreement")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -54,7 +54,7 @@ def test_visitors_log_in_and_reviewers_are_refused(client, judged) -> None:  # n
     assert "Reviewer agreement" not in workspace  # no link for reviewers
 
 
-def test_admin_sees_figures_and_disagreements_first(client, judged, admin) -> None:  # noqa: ANN001
+def test_admin_sees_figures_and_disagreements_first(client, judged, admin) -> None:
     article, _alice = judged
     login(client, admin)
     workspace = client.get(f"/articles/{article.id}").get_data(as_text=True)
@@ -74,7 +74,7 @@ def test_admin_sees_figures_and_disagreements_first(client, judged, admin) -> No
     )  # words, not colours
 
 
-def test_the_form_records_and_changes_a_final_verdict(client, judged, admin) -> None:  # noqa: ANN001
+def test_the_form_records_and_changes_a_final_verdict(client, judged, admin) -> None:
     article, _alice = judged
     sentence = article.sentences[2]
     login(client, admin)
@@ -111,7 +111,7 @@ def test_the_form_records_and_changes_a_final_verdict(client, judged, admin) -> 
     assert actions == ["create", "update"]
 
 
-def test_the_final_verdict_can_be_cleared(client, judged, admin) -> None:  # noqa: ANN001
+def test_the_final_verdict_can_be_cleared(client, judged, admin) -> None:
     article, _alice = judged
     sentence = article.sentences[2]
     login(client, admin)
@@ -136,7 +136,7 @@ def test_the_final_verdict_can_be_cleared(client, judged, admin) -> None:  # noq
 )
 def test_bad_input_is_refused_with_a_message_and_changes_nothing(
     client, judged, admin, fields, message
-) -> None:  # noqa: ANN001
+) -> None:
     article, _alice = judged
     login(client, admin)
     response = post_verdict(client, article, article.sentences[2], **fields)
@@ -148,7 +148,7 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
 
 def test_sentences_of_other_articles_and_missing_csrf_are_refused(
     client, judged, admin, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     article, _alice = judged
     other = make_article(text="Other\n\nA different story. With two sentences.", title="Other")
     login(client, admin)

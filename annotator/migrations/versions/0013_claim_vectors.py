@@ -7,7 +7,7 @@ background encoder (annotator/services/claim_vectors.py). Nothing is filled here
 reindex` or the worker in `annotator serve` encodes the existing claims.
 
 Revision ID: 0013
-Revises: 0012
+Revises: 0017
 Create Date: 2026-12-06 03:10:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0012"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from annotator.models import (
     Article,
     Credibility,
     EvidenceLink,
+    Revision,
     Sentence,
     Source,
     Stance,
@@ -23,7 +24,9 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import assignments, audit, ratings, status
+from annotator.services import audit
+from annotator.services.annotations import ratings
+from annotator.services.desk import assignments, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
@@ -38,7 +41,7 @@ LOAD_FOR_STATE = (
 )
 
 
-def visible_to(viewer: User):  # noqa: ANN201 - a SQL condition
+def visible_to(viewer: User):
     """Reviewers judge independently and see only their own work; admins see everyone's."""
     live = Annotation.deleted_at.is_(None)
     return live if viewer.is_admin else db.and_(live, Annotation.reviewer_id == viewer.id)
@@ -57,7 +60,7 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
     )
 
 
-def link_query():  # noqa: ANN201 - a SELECT to narrow down
+def link_query():
     """Evidence links as plain columns with their registry entry's name, in saved order."""
     return (
         db.select(
@@ -130,7 +133,7 @@ def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annota
     check_matched_from(clean.get("matched_from"), actor)
     now = utcnow()
     ann = Annotation(sentence=sentence, reviewer=actor, created_at=now, updated_at=now)
-    _apply(ann, clean)
+    _apply(ann, clean, _rate(ann, clean))
     db.session.add(ann)
     db.session.flush()
     audit.record(
@@ -154,8 +157,11 @@ def update_annotation(
     clean = _clean(ann.sentence, changes, partial=True, kept_span=kept)
     if clean.get("matched_from") not in (None, ann.matched_from_id):
         check_matched_from(clean["matched_from"], actor, itself=ann.id)
+    links = _rate(ann, clean)
+    if not _changes_anything(ann, clean, links):
+        return ann  # a save of what is there: no revision, the same version
     before = annotation_data(ann)
-    _apply(ann, clean)
+    _apply(ann, clean, links)
     if "span" in changes and clean.get("span") != kept:
         ann.lost_quote = None  # placed again by hand
     ann.updated_at = utcnow()
@@ -200,8 +206,10 @@ def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
 
 
 def check_matched_from(matched: int | None, actor: User, itself: int | None = None) -> None:
-    """Refuse a match the actor could not have seen (services/similar.py has the rule)."""
-    from annotator.services.similar import refuse_unseen_match  # similar imports this module
+    """Refuse a match the actor could not have seen (services/annotations/similar.py has the rule)."""
+    from annotator.services.annotations.similar import (
+        refuse_unseen_match,  # similar imports this module
+    )
 
     refuse_unseen_match(matched, actor, itself)
 
@@ -229,10 +237,20 @@ def _check_version(ann: Annotation, expected: object) -> None:
         )
     if expected != ann.version:
         db.session.refresh(ann)  # all of what the other save left, for "current"
+        last = db.session.execute(
+            db.select(User.username, Revision.created_at)
+            .select_from(Revision)
+            .outerjoin(User, Revision.actor_id == User.id)
+            .where(Revision.entity == "annotation", Revision.entity_id == ann.id)
+            .order_by(Revision.id.desc())
+            .limit(1)
+        ).first()
         raise Conflict(
             f"Someone saved annotation #{ann.id} after you opened it (you had version {expected}, "
             f"it is now at version {ann.version}). Reload to see their change, or save again to overwrite it.",
             current=annotation_data(ann),
+            changed_by=last.username if last else None,
+            changed_at=last.created_at.isoformat() if last and last.created_at else None,
         )
 
 
@@ -372,9 +390,44 @@ def _clean_links(links: object, problems: Problems, most: int) -> list[dict[str,
     return clean
 
 
-def _apply(ann: Annotation, clean: dict[str, Any]) -> None:
-    # Rated first: a missing override reason refuses the save before anything changes.
-    links = ratings.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
+def _rate(ann: Annotation, clean: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The links as they would be stored (None: not sent). Rated before anything changes, so a
+    missing override reason refuses the save with the annotation untouched."""
+    return ratings.rate_links(clean["links"], previous=ann.links) if "links" in clean else None
+
+
+def _link_key(link: dict[str, Any] | EvidenceLink) -> tuple[Any, ...]:
+    get = link.get if isinstance(link, dict) else lambda name: getattr(link, name)
+    source = get("source")
+    return (
+        get("url"),
+        get("title") or "",
+        str(get("credibility")),
+        str(get("stance")) if get("stance") else None,
+        str(get("credibility_source")),
+        get("override_reason") or "",
+        source.id if source is not None else None,
+    )
+
+
+def _changes_anything(
+    ann: Annotation, clean: dict[str, Any], links: list[dict[str, Any]] | None
+) -> bool:
+    """Whether applying ``clean`` (and the rated ``links``) would change what is stored."""
+    for name in ("verdict", "attributed_to", "note"):
+        if name in clean and clean[name] != getattr(ann, name):
+            return True
+    span = (ann.span_start, ann.span_end) if ann.span_start is not None else None
+    if "span" in clean and clean["span"] != span:
+        return True
+    if "matched_from" in clean and clean["matched_from"] != ann.matched_from_id:
+        return True
+    return links is not None and [_link_key(link) for link in links] != [
+        _link_key(link) for link in ann.links
+    ]
+
+
+def _apply(ann: Annotation, clean: dict[str, Any], links: list[dict[str, Any]] | None) -> None:
     for name in ("verdict", "attributed_to", "note"):
         if name in clean:
             setattr(ann, name, clean[name])

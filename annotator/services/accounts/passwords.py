@@ -21,7 +21,11 @@ APP_WORDS = ("annotator",)
 @functools.cache
 def common_passwords() -> frozenset[str]:
     """The shipped list of the most common passwords (see the file's header for its source)."""
-    text = resources.files("annotator.services").joinpath("common_passwords.txt").read_text("utf-8")
+    text = (
+        resources.files("annotator.services.accounts")
+        .joinpath("common_passwords.txt")
+        .read_text("utf-8")
+    )
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 

@@ -33,13 +33,14 @@ from annotator.importers.export_document import (
     read_export_document,
 )
 from annotator.models import Annotation, Article, Sentence, Source, SourceDomain, User
-from annotator.services import audit, desk_exchange
-from annotator.services.adjudication import insert_adjudication
-from annotator.services.annotations import insert_annotation
-from annotator.services.articles import find_duplicate, insert_article
+from annotator.services import audit
+from annotator.services.accounts.users import placeholder_users
+from annotator.services.annotations.annotations import insert_annotation
+from annotator.services.articles.articles import find_duplicate, insert_article
 from annotator.services.errors import Invalid
+from annotator.services.exchange import desk_exchange
+from annotator.services.review.adjudication import insert_adjudication
 from annotator.services.sources import insert_source
-from annotator.services.users import placeholder_users
 
 __all__ = ["ReloadSummary", "is_export_document", "reload_export"]  # the CLI asks which files
 

@@ -1,8 +1,8 @@
 """The desk dashboard (admins): work per reviewer (judged per day, open assignments, agreement
 with the final verdicts) and per article (status and progress). The agreement tables beside it
-come from services.agreement_tables.
+come from services.review.agreement.
 
-Each reviewer counts once per sentence with their standing verdict (services.disagreements).
+Each reviewer counts once per sentence with their standing verdict (services.review.disagreements).
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from annotator.models import (
     Status,
     User,
 )
-from annotator.services.assignments import open_work
-from annotator.services.disagreements import standing_verdicts, verdict_rows
+from annotator.services.desk.assignments import open_work
 from annotator.services.errors import Forbidden
+from annotator.services.review.disagreements import standing_verdicts, verdict_rows
 from annotator.stats.agreement import cohen_kappa
 
 

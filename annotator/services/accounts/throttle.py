@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from annotator.extensions import db
 from annotator.models import LoginThrottle, User
 from annotator.models._types import utcnow
-from annotator.services import security_log
+from annotator.services.accounts import security_log
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,14 @@ from annotator.models import (
     SourceDomain,
     User,
 )
-from annotator.services.annotations import link_query, links_by_annotation, visible_to
-from annotator.services.desk_exchange import desk_fields
+from annotator.services.annotations.annotations import link_query, links_by_annotation, visible_to
 from annotator.services.errors import Forbidden
+from annotator.services.exchange.desk_exchange import desk_fields
 
 # The parameters' parsers live in export_params; the doors reach them through this module too.
-from annotator.services.export_params import check_format as check_format
-from annotator.services.export_params import parse_filter as parse_filter
-from annotator.services.export_params import parse_options as parse_options
+from annotator.services.exchange.export_params import check_format as check_format
+from annotator.services.exchange.export_params import parse_filter as parse_filter
+from annotator.services.exchange.export_params import parse_options as parse_options
 from annotator.services.serialize import (
     adjudication_row,
     annotation_row,
@@ -163,7 +163,7 @@ def export_records(
 BATCH = 1000  # rows per fetch; also the size of the IN (...) lists for links and revisions
 
 
-def _filtered(query, flt: ExportFilter):  # noqa: ANN001, ANN202 - a Select
+def _filtered(query, flt: ExportFilter):
     if flt.articles:
         query = query.where(Sentence.article_id.in_(flt.articles))
     if flt.verdicts:

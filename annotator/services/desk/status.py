@@ -32,8 +32,8 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit
-from annotator.services.disagreements import open_disagreements
 from annotator.services.errors import Conflict, Forbidden, Invalid
+from annotator.services.review.disagreements import open_disagreements
 from annotator.services.validation import Problems
 
 LABELS = {
@@ -76,7 +76,7 @@ def statuses(article_ids: list[int]) -> dict[int, Status]:
     return {aid: Status(found.get(aid, Status.NEW)) for aid in article_ids}
 
 
-def status_column():  # noqa: ANN201 - a SQL expression
+def status_column():
     """Each article's status as a SQL expression over Article (new when never moved)."""
     state = db.select(ArticleState.status).where(ArticleState.article_id == Article.id)
     return db.func.coalesce(state.scalar_subquery(), Status.NEW.value)

@@ -65,8 +65,8 @@ def rate_links(
             continue
         if source is not None and not reason:
             problems[f"links[{i}].override_reason"] = (
-                f"The registry rates {source.name} {source.credibility}; give a reason for rating "
-                f"this link {given} instead (or choose {source.credibility})."
+                f"give a reason for overriding the registry's rating: it rates {source.name} "
+                f"{source.credibility}, this link is rated {given} (or choose {source.credibility})."
             )
             continue
         rated.append(

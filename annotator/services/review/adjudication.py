@@ -30,8 +30,9 @@ from annotator.extensions import db
 from annotator.fields import ADJUDICATION
 from annotator.models import Adjudication, Annotation, Article, Sentence, User, Verdict
 from annotator.models._types import utcnow
-from annotator.services import audit, status
-from annotator.services.articles import load_article
+from annotator.services import audit
+from annotator.services.articles.articles import load_article
+from annotator.services.desk import status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import adjudication_data
 from annotator.services.validation import Problems

@@ -16,7 +16,7 @@ from annotator.fields import limit
 from annotator.importers import TITLE_LIMIT
 from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, search
 from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
 from annotator.text.language import detect_language, is_language_code, segmenting_language
@@ -116,6 +116,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     article = Article(**fields, content_hash=text_hash, imported_by_id=actor.id if actor else None)
     db.session.add(article)
     db.session.flush()
+    search.note_language(article.language)
     # One multi-row INSERT instead of a statement per sentence: imports are dominated by this.
     db.session.execute(
         insert(Sentence),

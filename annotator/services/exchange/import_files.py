@@ -18,8 +18,8 @@ from flask import current_app
 from annotator import uow
 from annotator.importers import ImportFailure, printable
 from annotator.models import User
-from annotator.services import imports, reload
 from annotator.services.errors import ServiceError
+from annotator.services.exchange import imports, reload
 
 # done, total, unit ("files", or "articles" when one file holds many)
 Progress = Callable[[int, int, str], None]

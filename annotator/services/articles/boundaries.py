@@ -11,9 +11,10 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services import articles, audit
-from annotator.services.annotations import LOAD_FOR_STATE
-from annotator.services.articles import article_summary, clean_article_fields, content_hash
+from annotator.services import audit
+from annotator.services.annotations.annotations import LOAD_FOR_STATE
+from annotator.services.articles import articles
+from annotator.services.articles.articles import article_summary, clean_article_fields, content_hash
 from annotator.services.errors import Invalid, NotFound
 from annotator.services.serialize import adjudication_data, annotation_data
 from annotator.text.language import segmenting_language

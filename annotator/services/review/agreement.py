@@ -1,7 +1,7 @@
 """Agreement over any set of articles (admins): Krippendorff's alpha, Fleiss' kappa, percent
 agreement, and Cohen's kappa with a confusion matrix for every pair of reviewers; as CSV rows too.
 
-Each reviewer counts once per sentence with their standing verdict (services.disagreements).
+Each reviewer counts once per sentence with their standing verdict (services.review.disagreements).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Article, Sentence, Status, User, Verdict
-from annotator.services.disagreements import standing_verdicts, verdict_rows
+from annotator.services.desk.status import status_column
 from annotator.services.errors import Forbidden, Invalid
-from annotator.services.status import status_column
+from annotator.services.review.disagreements import standing_verdicts, verdict_rows
 from annotator.services.validation import Problems
 from annotator.stats.agreement import PairAgreement, fleiss_kappa, krippendorff_alpha, pairwise
 

@@ -14,7 +14,7 @@ from annotator.extensions import db
 from annotator.fields import USER, USERNAME_RE
 from annotator.models import ApiToken, Role, User
 from annotator.models._types import utcnow
-from annotator.services import passwords, security_log, sessions, throttle
+from annotator.services.accounts import passwords, security_log, sessions, throttle
 from annotator.services.errors import Invalid, NotFound
 
 # argon2id with OWASP's first recommended profile (m=19 MiB, t=2, p=1).
@@ -49,7 +49,7 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 def validate_password(password: str, username: str = "") -> None:
-    """Refuse passwords that are too long to hash, short, common or guessable (services.passwords)."""
+    """Refuse passwords that are too long to hash, short, common or guessable (services.accounts.passwords)."""
     if len(password) > PASSWORD.limit:
         raise Invalid({"password": f"must be at most {PASSWORD.limit:,} characters long."})
     passwords.validate(password, username)

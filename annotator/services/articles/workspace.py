@@ -11,16 +11,14 @@ from sqlalchemy import Row
 
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
-from annotator.services.annotations import links_for_article, visible_to
-from annotator.services.articles import get_article
+from annotator.services.annotations.annotations import links_for_article, visible_to
+from annotator.services.articles.articles import get_article
 from annotator.services.serialize import span_data
-from annotator.text.cues import THRESHOLD, Analysis, Cue, analyse
+from annotator.text.cues import CUE_LANGUAGES, NO_ANALYSIS, THRESHOLD, Analysis, Cue, analyse
 from annotator.text.language import is_english, language_label
 
-# Cue analysis depends only on the sentence's text, which never changes: keep recent results.
+# Cue analysis depends only on the sentence's text and language: keep recent results.
 analysis_of = functools.lru_cache(maxsize=50_000)(analyse)
-# What a sentence in another language gets: the cues are English words and patterns.
-NO_ANALYSIS = Analysis(attribution=None, cues=(), score=0, reasons=())
 
 
 def sentence_rows(article_id: int) -> list[Row[Any]]:
@@ -88,7 +86,7 @@ class SentenceView:
     mine: list[Claim] = field(default_factory=list)
     others: list[Claim] = field(default_factory=list)
     reviewers: int = 0
-    english: bool = True  # attribution and hedge cues are English: none are guessed elsewhere
+    cue_language: str = "en"  # the language its cues are looked for in (see text.cues)
 
     def __post_init__(self) -> None:
         # Plain copies: templates read these for every sentence, ORM attributes cost more.
@@ -97,7 +95,7 @@ class SentenceView:
 
     @functools.cached_property
     def analysis(self) -> Analysis:
-        return analysis_of(self.text) if self.english else NO_ANALYSIS
+        return analysis_of(self.text, self.cue_language) if self.cue_language else NO_ANALYSIS
 
     @property
     def worthy(self) -> bool:
@@ -130,6 +128,52 @@ class SentenceView:
 STATES = ("open", "verified", "unproven", "disputed", "mixed", "worthy")
 
 
+@dataclass(frozen=True, slots=True)
+class DeletedClaim:
+    """One of the viewer's deleted claims on the article, as the "Deleted claims" list shows it."""
+
+    id: int
+    sentence_id: int
+    sentence_number: int
+    quote: str
+    verdict: str
+    attributed_to: str
+
+
+def deleted_claims(article: Article, *, viewer: User, most: int = 50) -> list[DeletedClaim]:
+    """The viewer's own deleted annotations on the article, newest first: they alone may restore them."""
+    rows = db.session.execute(
+        db.select(
+            Annotation.id,
+            Annotation.sentence_id,
+            Sentence.index,
+            Sentence.start,
+            Sentence.end,
+            Annotation.span_start,
+            Annotation.span_end,
+            Annotation.verdict,
+            Annotation.attributed_to,
+        )
+        .join(Sentence, Annotation.sentence_id == Sentence.id)
+        .where(
+            Sentence.article_id == article.id,
+            Annotation.reviewer_id == viewer.id,
+            Annotation.deleted_at.is_not(None),
+        )
+        .order_by(Annotation.deleted_at.desc(), Annotation.id.desc())
+        .limit(most)
+    )
+    text = article.text
+    claims = []
+    for ann_id, sentence_id, index, start, end, span_start, span_end, verdict, who in rows:
+        quote = text[span_start:span_end] if span_start is not None else text[start:end]
+        quote = quote.strip()
+        if len(quote) > 120:
+            quote = quote[:119].rstrip() + "…"
+        claims.append(DeletedClaim(ann_id, sentence_id, index + 1, quote, str(verdict), who))
+    return claims
+
+
 @dataclass
 class WorkspacePage:
     article: Article
@@ -142,11 +186,22 @@ class WorkspacePage:
     next_open: int | None = None  # the next sentence the viewer has not reviewed
     lost: list[Claim] = field(default_factory=list)  # claims an edit of the text could not place
     links: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # by annotation id
+    deleted: list[DeletedClaim] = field(default_factory=list)  # the viewer's, to restore
 
     @property
     def english(self) -> bool:
-        """Whether cue suggestions apply (they are English only)."""
+        """Whether attribution and check-worthiness apply (they are English only)."""
         return is_english(self.article.language)
+
+    @property
+    def cue_language(self) -> str:
+        """The language hedge and credibility cues are looked for in ("" when it has none)."""
+        return cue_language_of(self.article.language)
+
+    @property
+    def cue_language_names(self) -> list[str]:
+        """The languages that have cues, as the page names them."""
+        return [language_label(code).split(" (")[0] for code in CUE_LANGUAGES]
 
     @property
     def language_name(self) -> str:
@@ -223,9 +278,9 @@ def workspace(
     """
     article = get_article(article_id)
     text = article.text
-    english = is_english(article.language)
+    language = cue_language_of(article.language)
     views = {
-        s.id: SentenceView(s, text[s.start : s.end], english=english)
+        s.id: SentenceView(s, text[s.start : s.end], cue_language=language)
         for s in sentence_rows(article_id)
     }
     viewer_id = viewer.id  # once: a page's current_user is a proxy, costly to read per claim
@@ -254,7 +309,8 @@ def workspace(
         claim = next((a for a in current.mine if str(a.id) == selected_claim), None)
         claim = claim or (current.mine[0] if current.mine else None)
     position = ordered.index(current)
-    later = ordered[position + 1 :] + ordered[:position]
+    # The current sentence last: after deleting its only claim it is the one left to review.
+    later = ordered[position + 1 :] + ordered[: position + 1]
     next_open = next((v.sentence.id for v in later if not v.mine), None)
     return WorkspacePage(
         article=article,
@@ -267,4 +323,14 @@ def workspace(
         next_open=next_open,
         lost=lost,
         links=links_for_article(article_id, viewer=viewer),
+        deleted=deleted_claims(article, viewer=viewer),
     )
+
+
+def cue_language_of(language: str | None) -> str:
+    """The code cues are looked for in: English for English (or unknown) articles, the article's
+    language where it has cues, else "" (none)."""
+    if is_english(language):
+        return "en"
+    code = (language or "")[:2].lower()
+    return code if code in CUE_LANGUAGES else ""

@@ -32,7 +32,7 @@ def standing_verdicts(
     }
 
 
-def verdict_rows(*conditions):  # noqa: ANN001, ANN201
+def verdict_rows(*conditions):
     """(sentence, reviewer, span_start, verdict) of live judgements matching the SQL conditions, in
     id order: what standing_verdicts reads."""
     return db.session.execute(
@@ -49,7 +49,7 @@ def verdict_rows(*conditions):  # noqa: ANN001, ANN201
     )
 
 
-def disagreeing_sentences(*conditions) -> dict[int, dict[int, str]]:  # noqa: ANN001
+def disagreeing_sentences(*conditions) -> dict[int, dict[int, str]]:
     """Sentences (matching the SQL conditions) where standing verdicts differ."""
     verdicts = standing_verdicts(verdict_rows(*conditions))
     return {sid: by for sid, by in verdicts.items() if len(set(by.values())) > 1}

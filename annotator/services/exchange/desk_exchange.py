@@ -1,6 +1,6 @@
 """The desk's part of the JSON export and its restore: each article's status and assignments.
 
-Kept apart from services/exports.py and services/reload.py so that those call three small
+Kept apart from exchange/exports.py and exchange/reload.py so that those call three small
 functions: ``desk_fields`` when exporting, ``check_article`` and ``user_names`` when validating a
 document, ``write_article`` when restoring it. Admins' exports only (the desk's organisation is
 theirs to move between instances).
@@ -16,7 +16,7 @@ from annotator.extensions import db
 from annotator.models import ArticleState, Assignment, Priority, Status, User
 from annotator.models._types import utcnow
 from annotator.services import audit
-from annotator.services.status import statuses
+from annotator.services.desk.status import statuses
 
 ASSIGNMENT_KEYS = {"reviewer", "assigned_by", "due_date", "priority", "created_at"}
 PRIORITIES = {p.name.lower(): p for p in Priority}

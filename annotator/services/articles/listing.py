@@ -1,4 +1,5 @@
-"""The article list: every article reachable, a page at a time, with the viewer's progress.
+"""The article list: every article reachable, a page at a time, with the viewer's progress and
+the desk's columns and filters (status, assignees, due date).
 
 A page is chosen first (keyset paging on the sort key, so page 500 costs what page 1 does), then
 progress is counted for that page's articles only: the list never counts over the whole database.
@@ -10,17 +11,24 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
 from annotator.extensions import db
-from annotator.models import Annotation, Article, Sentence, User
+from annotator.models import Annotation, Article, Assignment, Sentence, Status, User
+from annotator.services.desk.assignments import reviewers_may_open_unassigned
+from annotator.services.desk.status import status_column, statuses
+from annotator.services.errors import Invalid
+from annotator.services.validation import Problems
 
 PER_PAGE = 50
 SORTS = ("newest", "oldest", "title", "progress")
+DESK_SORTS = {"due": "soonest due first", "status": "status"}
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ def _key_of(article: Article, sort: str) -> list[Any]:
     return [article.title.lower(), article.id] if sort == "title" else [article.id]
 
 
-def _after(key: list[Any], values: list[Any]) -> Any:  # noqa: ANN401
+def _after(key: list[Any], values: list[Any]) -> Any:
     """Rows after ``values`` in ``key`` order, spelt so that SQLite walks the index from there:
     it uses no index for a row-value comparison on an expression such as lower(title)."""
     if len(key) == 1:
@@ -76,7 +84,7 @@ def _after(key: list[Any], values: list[Any]) -> Any:  # noqa: ANN401
     return and_(key[0] >= values[0], or_(key[0] > values[0], key[1] > values[1]))
 
 
-def _before(key: list[Any], values: list[Any]) -> Any:  # noqa: ANN401
+def _before(key: list[Any], values: list[Any]) -> Any:
     if len(key) == 1:
         return key[0] < values[0]
     return and_(key[0] <= values[0], or_(key[0] < values[0], key[1] < values[1]))
@@ -116,7 +124,7 @@ def list_page(
     """One page of the list in the chosen order, its cursors, and how many articles there are.
 
     ``conditions`` narrow the list and ``order`` (if given) sorts it instead, by offset (the desk's
-    filters and orders: services.desk_list)."""
+    filters and orders: below)."""
     conditions = [*_filters(search), *conditions]
     total = db.session.scalar(select(func.count()).select_from(Article).where(*conditions)) or 0
     if sort == "progress" or order:
@@ -191,7 +199,7 @@ def _offset_page(
     )
 
 
-def _counts(viewer: User, ids: list[int] | None, *, mine_only: bool):  # noqa: ANN202
+def _counts(viewer: User, ids: list[int] | None, *, mine_only: bool):
     query = (
         select(Sentence.article_id, func.count(func.distinct(Annotation.sentence_id)).label("n"))
         .join(Annotation, Annotation.sentence_id == Sentence.id)
@@ -265,3 +273,89 @@ def next_article_to_review(*, viewer: User, chunk: int = 200) -> Article | None:
         if len(articles) < chunk:
             return None
         after = articles[-1].id
+
+
+# The desk's columns and filters
+def _due_expr():
+    return (
+        db.select(db.func.min(Assignment.due_date))
+        .where(Assignment.article_id == Article.id)
+        .scalar_subquery()
+    )
+
+
+def filters(*, viewer: User, status: str = "", assignee: str = "", due_by: str = "") -> list[Any]:
+    """SQL conditions for the list; Invalid names the filter that is not understood. Reviewers on
+    a desk of assignments only see theirs."""
+    problems = Problems()
+    conditions: list[Any] = []
+    if status:
+        conditions.append(status_column() == problems.choice("status", status, Status))
+    if assignee:
+        reviewer = db.session.scalar(db.select(User.id).where(User.username == assignee.strip()))
+        if reviewer is None:
+            problems["assignee"] = f"there is no user named {assignee.strip()[:64]!r}."
+        conditions.append(
+            db.exists().where(
+                Assignment.article_id == Article.id, Assignment.reviewer_id == reviewer
+            )
+        )
+    if due_by:
+        try:
+            limit = date.fromisoformat(due_by.strip())
+        except ValueError:
+            problems["due"] = f"must be a date like 2026-12-31 (got {due_by[:40]!r})."
+        else:
+            conditions.append(
+                db.exists().where(Assignment.article_id == Article.id, Assignment.due_date <= limit)
+            )
+    if problems:
+        raise Invalid(problems)
+    if not viewer.is_admin and not reviewers_may_open_unassigned():
+        conditions.append(
+            db.exists().where(
+                Assignment.article_id == Article.id, Assignment.reviewer_id == viewer.id
+            )
+        )
+    return conditions
+
+
+def order(sort: str) -> list[Any]:
+    """The desk's sort orders (empty for the list's own)."""
+    if sort == "due":
+        due = _due_expr()
+        return [due.is_(None), due]
+    if sort == "status":
+        return [status_column()]
+    return []
+
+
+@dataclass
+class DeskColumns:
+    status: Status = Status.NEW
+    assignees: list[str] = field(default_factory=list)
+    due: date | None = None
+
+
+def columns(article_ids: list[int], *, viewer: User) -> dict[int, DeskColumns]:
+    """Status, assignees (admins see everyone; reviewers only whether it is theirs) and the
+    soonest due date of each article, in two queries."""
+    found = {aid: DeskColumns() for aid in article_ids}
+    if not article_ids:
+        return found
+    for aid, st in statuses(article_ids).items():
+        found[aid].status = st
+    names: dict[int, list[str]] = defaultdict(list)
+    for aid, name, due, reviewer_id in db.session.execute(
+        db.select(Assignment.article_id, User.username, Assignment.due_date, Assignment.reviewer_id)
+        .join(User, Assignment.reviewer_id == User.id)
+        .where(Assignment.article_id.in_(article_ids))
+        .order_by(db.func.lower(User.username))
+    ):
+        if viewer.is_admin or reviewer_id == viewer.id:
+            names[aid].append(name)
+            if due and (found[aid].due is None or due < found[aid].due):
+                found[aid].due = due
+    for aid, people in names.items():
+        found[aid].assignees = people
+    return found

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from annotator.extensions import db
 from annotator.models import User, UserSession
 from annotator.models._types import utcnow
-from annotator.services import security_log
+from annotator.services.accounts import security_log
 
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
 

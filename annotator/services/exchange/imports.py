@@ -19,7 +19,7 @@ from annotator import uow
 from annotator.importers import Draft, ImportFailure, parse_file
 from annotator.importers.text_format import first_line
 from annotator.models import User
-from annotator.services import articles
+from annotator.services.articles import articles
 from annotator.services.errors import Duplicate, Invalid, ServiceError
 from annotator.text.language import segmenting_language
 from annotator.text.segment import segment

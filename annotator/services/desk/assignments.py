@@ -1,7 +1,7 @@
 """Who reviews which article: assign (named or the N least loaded), change, unassign; queues.
 
 Every change is a revision ("article_assignment", article id) written in the same transaction,
-and may move the article's status (see services.status). Changes to an existing assignment carry
+and may move the article's status (see services.desk.status). Changes to an existing assignment carry
 its version: a stale one is a Conflict and changes nothing.
 """
 
@@ -28,7 +28,8 @@ from annotator.models import (
     User,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit, status
+from annotator.services import audit
+from annotator.services.desk import status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 

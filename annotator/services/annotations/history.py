@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Revision, Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data
 
