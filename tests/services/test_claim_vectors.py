@@ -126,13 +126,12 @@ def test_tiers_come_from_the_desk_settings(two, reviewer, admin) -> None:
     claim_vectors.catch_up()
     assert match_thresholds() == (claim_score.SAME_CLAIM, claim_score.RELATED)
     [match] = offered(second, reviewer)
-    assert match["tier"] == "same"
-    score = match["score"]
-    assert claim_score.RELATED <= score < 1.0
-    set_match_thresholds(1.0, score, actor=admin)
+    assert match["tier"] == "same" and match["score"] >= claim_score.SAME_CLAIM
+    # A desk that wants certainty: nothing short of a probability of 1 is "same claim".
+    set_match_thresholds(1.0, claim_score.RELATED, actor=admin)
     db.session.commit()
     assert [m["tier"] for m in offered(second, reviewer)] == ["related"]
-    set_match_thresholds(1.0, min(score + 0.001, 1.0), actor=admin)
+    set_match_thresholds(1.0, 1.0, actor=admin)
     db.session.commit()
     assert offered(second, reviewer) == []  # below the related tier: nothing is offered
 
