@@ -6,8 +6,9 @@ plain to compute: claims with no row, or a row of another model or another hash 
 edited, its sentence re-cut). Three things fill it, all through :func:`encode_pending`:
 
 - the background worker that ``annotator serve`` starts (:func:`start_worker`): woken after a
-  commit that touched annotations, sentences or articles in this process, and every ``SWEEP``
-  seconds anyway (another process's saves, a restore);
+  commit that touched annotations, sentences or articles in this process; otherwise it reads the
+  work list when a cheap :func:`fingerprint` of the tables changed (another process's saves, a
+  restore), and every ``FULL_SWEEP`` seconds regardless;
 - ``annotator reindex`` (:func:`catch_up`), which returns when nothing is missing;
 - nothing else: a save never encodes.
 
@@ -17,7 +18,7 @@ outside any transaction; the rows are then written in a short one that first che
 words are still the ones encoded (else the next round finds it stale again: nothing is lost) and
 skips a claim another worker finished meanwhile (idempotent).
 
-Each process keeps the vectors in a matrix (:func:`nearest`), read incrementally: rows are
+Each process keeps the vectors in a matrix (:func:`matrix`), read incrementally: rows are
 replaced, never updated, and ids are never reused, so a refresh reads only the rows past the last
 id it holds. docs/matching.md has the design and the figures.
 """
@@ -684,12 +685,6 @@ def vectors_of(claims: Sequence[tuple[Key, str]], *, encode_at_most: int) -> dic
             _extra_cache[digest] = vector
             found[key] = vector
     return found
-
-
-def status_line() -> str:
-    """How many claims have a fresh vector, in words (for the CLI)."""
-    fresh, total = counts()
-    return f"{fresh} of {total} judged claims have a vector ({encoder.MODEL})."
 
 
 __all__ = [
