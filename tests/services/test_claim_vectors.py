@@ -350,3 +350,29 @@ def test_an_imported_articles_sentences_are_encoded_ahead_by_the_worker(
         worker.stop()
         worker.join(timeout=30)
     assert asked[: len(wanted)] == wanted  # so its first reviewer's panel need not wait
+
+
+def test_the_worker_finds_a_claim_saved_by_another_process(app, two, reviewer) -> None:
+    """No commit of this process wakes it: the tables' fingerprint changes, so it looks."""
+    first, _ = two
+    sentence_id = claim_sentence(first).id
+    worker = claim_vectors.Worker(app, sweep=0.1)
+    worker.start()
+    try:
+        time.sleep(0.5)  # its first look: nothing to do
+        db.session.execute(  # as another process would write it: no ORM object in this session
+            db.text(
+                "INSERT INTO annotations (sentence_id, reviewer_id, verdict, attributed_to, note, "
+                "version, created_at, updated_at) VALUES (:s, :r, 'disputed', '', '', 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"s": sentence_id, "r": reviewer.id},
+        )
+        db.session.commit()
+        deadline = time.monotonic() + 30
+        while rows() == [] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        worker.join(timeout=30)
+    assert [row[:3] for row in rows()] == [(sentence_id, -1, -1)]
