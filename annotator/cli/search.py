@@ -41,7 +41,7 @@ def search_command(
     except ServiceError as error:
         raise click.ClickException("; ".join(error.fields.values()) or error.message) from None
     for hit in page.items:
-        state = search_service.hit_state(hit)
+        state = search_service.hit_data(hit)
         if as_json:
             click.echo(json.dumps(state, ensure_ascii=False))
             continue

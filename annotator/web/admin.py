@@ -8,7 +8,7 @@ from flask_login import current_user
 from annotator.extensions import db
 from annotator.models import User
 from annotator.services.accounts import passwords, sessions, users
-from annotator.services.errors import Invalid, NotFound
+from annotator.services.errors import NotFound
 from annotator.web import admin_required, security
 from annotator.web.forms import ButtonForm, UserForm
 from annotator.web.submit import flashed, submit
@@ -71,8 +71,6 @@ def reset_password(user_id: int):
     user = _user(user_id)
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("admin.user_list"))
-    if user.id == current_user.id:
-        raise Invalid({"password": "change your own password on your account page."})
     one_time = users.reset_password(user, actor=current_user)
     return _page(UserForm(formdata=None), 200, (user, one_time))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
@@ -15,10 +14,9 @@ from annotator.services.annotations import similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, status
 from annotator.services.desk import queue as queue_service
-from annotator.services.errors import Invalid
 from annotator.web import admin_required
-from annotator.web.forms import attach_errors, options
-from annotator.web.submit import flashed, submit
+from annotator.web.forms import options
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("desk", __name__)
 
@@ -65,11 +63,6 @@ class SettingsForm(FlaskForm):
 def page_count(total: int, per_page: int) -> int:
     """How many pages ``total`` items fill (at least one, so an empty list has page 1 of 1)."""
     return max((total + per_page - 1) // per_page, 1)
-
-
-def expired(back: str) -> Response:
-    """The answer to a form whose CSRF token or hidden fields did not come back intact."""
-    return flashed(back, "The form had expired; please try again.", "error")
 
 
 def _version(raw: str | None) -> int | None:
@@ -140,7 +133,7 @@ def _render_article(article_id: int, assign_form: AssignForm | None = None, stat
         remove = VersionForm(prefix=f"u{a.id}", formdata=None)
         remove.version.data = str(a.version)
         remove_forms[a.id] = remove
-    state = status.status_state(article_id)
+    state = status.status_data(article_id)
     status_form = StatusForm(formdata=None)
     status_form.status.data, status_form.version.data = state["status"], str(state["version"])
     total, judged = status.completion(article_id)
@@ -166,19 +159,17 @@ def assign(article_id: int):
     record = article_service.get_article(article_id)
     if not form.validate_on_submit():
         return _render_article(article_id, form, 422)
-    try:
-        made = assignments.assign(
-            [record],
-            **_assign_args(form),
-            actor=current_user,
-        )
-    except Invalid as error:
-        attach_errors(form, {k.split("[")[0]: v for k, v in error.fields.items()}, form.reviewers)
-        flash(f"Nothing was assigned. {error.message}", "error")
-        return _render_article(article_id, form, 422)
-    names = ", ".join(a.reviewer.username for a in made)
-    flash(f"Assigned “{record.title}” to {names}.", "success")
-    return redirect(url_for("desk.article", article_id=article_id))
+    return submit(
+        lambda: assignments.assign([record], **_assign_args(form), actor=current_user),
+        form=form,
+        fallback=form.reviewers,
+        say_invalid=lambda error: f"Nothing was assigned. {error.message}",
+        page=lambda _error: _render_article(article_id, form)[0],
+        done=lambda made: flashed(
+            url_for("desk.article", article_id=article_id),
+            f"Assigned “{record.title}” to {', '.join(a.reviewer.username for a in made)}.",
+        ),
+    )
 
 
 @bp.post("/assignments")

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
 from annotator.inputs import lenient_number
-from annotator.services.articles.articles import ARTICLE_FIELDS
+from annotator.services.articles.articles import ARTICLE_FIELDS, with_title
 from annotator.services.exchange import imports
 from annotator.web import admin_required, reads_only
 
@@ -199,4 +199,4 @@ def _edited_fields(i: int) -> dict[str, Any] | None:
         value = request.form.get(f"a-{i}-{name}", "").strip()
         if value and name in ARTICLE_FIELDS:
             fields[name] = value
-    return imports.with_title(fields)
+    return with_title(fields)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.services.test_similar import FIRST, SECOND, claim_sentence
+from tests.services.annotations.test_similar import FIRST, SECOND, claim_sentence
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from annotator.services.errors import Forbidden, Invalid
 from annotator.services.review.adjudication import adjudicate
 from annotator.text import claim_score, encoder
 from tests.conftest import corpus_file
-from tests.services.test_similar import FIRST, SECOND, claim_sentence
+from tests.services.annotations.test_similar import FIRST, SECOND, claim_sentence
 
 
 @pytest.fixture

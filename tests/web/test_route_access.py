@@ -105,7 +105,7 @@ ADMIN_ONLY_PAGES = frozenset(
         "sources.create",
         "sources.edit",
         "sources.retire",
-        "sources.restore",
+        "sources.reinstate",
         "sources.import_csv",
     }
 )

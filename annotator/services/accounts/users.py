@@ -195,7 +195,10 @@ def set_password(user: User, new: str, *, actor: User | None) -> None:
 def reset_password(user: User, *, actor: User) -> str:
     """An admin's reset: a random one-time password, returned once, to be replaced at next login.
 
-    Ends every session of the user; their API tokens stay."""
+    Ends every session of the user; their API tokens stay. Not one's own: that is set on the
+    account page, with the current password."""
+    if user.id == actor.id:
+        raise Invalid({"password": "change your own password on your account page."})
     one_time = secrets.token_urlsafe(12)
     user.password_hash = hash_password(one_time)
     user.must_change_password = True

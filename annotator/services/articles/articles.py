@@ -14,9 +14,10 @@ from sqlalchemy.orm import selectinload
 from annotator.extensions import db
 from annotator.fields import limit
 from annotator.importers import TITLE_LIMIT
+from annotator.importers.text_format import first_line
 from annotator.models import Article, Sentence, User
 from annotator.models._types import utcnow
-from annotator.services import audit, search
+from annotator.services import audit, guards, search
 from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
 from annotator.text.language import detect_language, is_language_code, segmenting_language
@@ -72,9 +73,9 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
         )
     elif "\x00" in raw_text:
         problems["text"] = "Text contains a NUL character; is this a binary file?"
-    unknown = set(data) - set(ARTICLE_FIELDS) - {"force"}
-    for name in sorted(unknown):
-        problems[name] = "is not a field of an article."
+    problems.update(
+        guards.unknown_fields(data, {*ARTICLE_FIELDS, "force"}, "is not a field of an article.")
+    )
     if problems:
         raise Invalid(problems)
     clean["text"] = raw_text  # stored exactly as given: offsets index into it
@@ -99,9 +100,20 @@ def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Row[
     ).first()
 
 
+def with_title(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields, with the text's first line as the title when none is given (a line too long to
+    be a title is refused by the article service, like any other title, not cut short)."""
+    clean = dict(fields)
+    if not str(clean.get("title") or "").strip() and isinstance(clean.get("text"), str):
+        clean["title"] = first_line(clean["text"])[1]
+    return clean
+
+
 def create_article(data: dict[str, Any], *, actor: User | None, force: bool = False) -> Article:
-    """Validate, refuse duplicates unless forced, segment and add an article with its sentences."""
-    fields = clean_article_fields(data)
+    """Validate, refuse duplicates unless forced, segment and add an article with its sentences.
+
+    With no title (none sent, or null) the text's first line is the title; a blank one is refused."""
+    fields = clean_article_fields(with_title(data) if data.get("title") is None else data)
     text_hash = content_hash(fields["text"])
     if not force:
         existing = find_duplicate(fields, text_hash)
@@ -188,12 +200,10 @@ def delete_article(article: Article, *, actor: User) -> None:
 METADATA_FIELDS = ("title", "url", "outlet", "author", "published_at", "language", "external_id")
 
 
-def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
-    """Change an article's metadata (its text changes through boundaries.edit_text; a change of
-    language, which re-splits it, through boundaries.update_article)."""
-    unknown = sorted(set(changes) - set(METADATA_FIELDS))
-    if unknown:
-        raise Invalid({name: "is not a field of an article you can change." for name in unknown})
+def set_fields(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
+    """Change an article's metadata, a step of boundaries.update_article (the one entry point,
+    which also re-splits the text when the language changes and edits the text)."""
+    guards.refuse_unknown(changes, METADATA_FIELDS, "is not a field of an article you can change.")
     merged = {name: getattr(article, name) for name in METADATA_FIELDS} | changes
     clean = clean_article_fields(merged | {"text": article.text})
     before = article_summary(article)

@@ -22,15 +22,10 @@ from annotator.models import (
     Status,
     User,
 )
+from annotator.services import guards
 from annotator.services.desk.assignments import open_work
-from annotator.services.errors import Forbidden
 from annotator.services.review.disagreements import standing_verdicts, verdict_rows
 from annotator.stats.agreement import cohen_kappa
-
-
-def _require_admin(viewer: User) -> None:
-    if not viewer.is_admin:
-        raise Forbidden("Only admins see the desk dashboard: it compares reviewers' verdicts.")
 
 
 @dataclass
@@ -75,7 +70,9 @@ class Dashboard:
 def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Dashboard:
     """Work per reviewer (sentences judged per day over ``days`` days, open assignments, agreement
     with the final verdicts) and per article (status and progress)."""
-    _require_admin(viewer)
+    guards.require_admin(
+        viewer, "Only admins see the desk dashboard: it compares reviewers' verdicts."
+    )
     today = today or datetime.now(UTC).date()
     first_day = today - timedelta(days=days - 1)
     period = [first_day + timedelta(days=i) for i in range(days)]

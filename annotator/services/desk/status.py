@@ -31,8 +31,8 @@ from annotator.models import (
     User,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit
-from annotator.services.errors import Conflict, Forbidden, Invalid
+from annotator.services import audit, guards
+from annotator.services.errors import Conflict, Invalid
 from annotator.services.review.disagreements import open_disagreements
 from annotator.services.validation import Problems
 
@@ -50,7 +50,7 @@ def state_of(article_id: int) -> ArticleState | None:
     return db.session.get(ArticleState, article_id)
 
 
-def status_state(article_id: int) -> dict[str, Any]:
+def status_data(article_id: int) -> dict[str, Any]:
     """The status as plain data: what the API returns. Version 0 means never moved."""
     state = state_of(article_id)
     if state is None:
@@ -86,26 +86,20 @@ def move(
     article: Article, to: object, *, actor: User, expected_version: object, by_hand: bool = True
 ) -> ArticleState:
     """An admin moves an article to a status; a stale version is a Conflict and changes nothing."""
-    if not actor.is_admin:
-        raise Forbidden("Only admins can move an article to another status.")
+    guards.require_admin(actor, "Only admins can move an article to another status.")
     problems = Problems()
     target = problems.choice("status", to, Status)
-    if (
-        not isinstance(expected_version, int)
-        or isinstance(expected_version, bool)
-        or expected_version < 0
-    ):
-        problems["version"] = "is required: send the status version you last read (0 if new)."
+    if problem := guards.version_problem("article status", expected_version):
+        problems["version"] = problem
     if problems:
         raise Invalid(problems)
-    state = state_of(article.id)
-    current = 0 if state is None else state.version
-    if expected_version != current:
-        raise Conflict(
-            f"Someone moved article #{article.id} after you opened it (you had status version "
-            f"{expected_version}, it is now at {current}). Reload to see where it stands.",
-            current=status_state(article.id),
-        )
+    guards.check_version(
+        "article status",
+        expected_version,
+        state_of(article.id),
+        ident=article.id,
+        current=lambda _: status_data(article.id),
+    )
     return _set(article.id, target, actor=actor, by_hand=by_hand)
 
 

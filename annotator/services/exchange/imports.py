@@ -17,9 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from annotator import uow
 from annotator.importers import Draft, ImportFailure, parse_file
-from annotator.importers.text_format import first_line
 from annotator.models import User
 from annotator.services.articles import articles
+from annotator.services.articles.articles import with_title
 from annotator.services.errors import Duplicate, Invalid, ServiceError
 from annotator.text.language import segmenting_language
 from annotator.text.segment import segment
@@ -91,15 +91,6 @@ def sources_from_file(
 def _where(filename: str, draft: dict[str, Any], number: int) -> str:
     line = draft.line if isinstance(draft, Draft) else None
     return f"{filename}, line {line}" if line else f"{filename} (article {number})"
-
-
-def with_title(fields: dict[str, Any]) -> dict[str, Any]:
-    """The fields, with the text's first line as the title when none is given (a line too long to
-    be a title is refused by the article service, like any other title, not cut short)."""
-    clean = dict(fields)
-    if not str(clean.get("title") or "").strip() and isinstance(clean.get("text"), str):
-        clean["title"] = first_line(clean["text"])[1]
-    return clean
 
 
 def failed_file(failure: ImportFailure | OSError, where: str) -> Outcome:

@@ -20,7 +20,7 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def desk(make_article, make_user, admin):
+def adjudicated(make_article, make_user, admin):
     """alice and bob disagree on sentence 1 (adjudicated: disputed); they agree on sentence 2."""
     article = make_article(url="https://news.example/a")
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
@@ -44,8 +44,8 @@ def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_csv_appends_the_final_verdict_columns(desk, admin) -> None:
-    article, _alice = desk
+def test_csv_appends_the_final_verdict_columns(adjudicated, admin) -> None:
+    article, _alice = adjudicated
     assert COLUMNS[-2:] == ("adjudicated_verdict", "adjudicated_by")
     text = run(admin)
     assert text.splitlines()[0].endswith(",adjudicated_verdict,adjudicated_by")
@@ -70,7 +70,7 @@ def test_csv_appends_the_final_verdict_columns(desk, admin) -> None:
     ] == [("0", ""), ("3", ""), ("4", "")]
 
 
-def test_the_adjudicated_filter_keeps_only_settled_sentences(desk, admin) -> None:
+def test_the_adjudicated_filter_keeps_only_settled_sentences(adjudicated, admin) -> None:
     rows = csv_rows(run(admin, adjudicated="1"))
     assert sorted((r["sentence_index"], r["reviewer"]) for r in rows) == [
         ("1", "alice"),
@@ -82,13 +82,13 @@ def test_the_adjudicated_filter_keeps_only_settled_sentences(desk, admin) -> Non
 
 
 @pytest.mark.parametrize("value", ["maybe", "2", "yes please"])
-def test_a_bad_adjudicated_value_names_the_field(desk, value) -> None:
+def test_a_bad_adjudicated_value_names_the_field(adjudicated, value) -> None:
     with pytest.raises(Invalid) as caught:
         exports.parse_filter({"adjudicated": value})
     assert set(caught.value.fields) == {"adjudicated"}
 
 
-def test_json_carries_the_final_verdict_and_validates(desk, admin) -> None:
+def test_json_carries_the_final_verdict_and_validates(adjudicated, admin) -> None:
     document = json.loads(run(admin, "json", all_articles="1"))
     validator = Draft202012Validator(json.loads(schema_text(SCHEMA_FILE)))
     assert not [e.message for e in validator.iter_errors(document)]
@@ -107,7 +107,9 @@ def test_json_carries_the_final_verdict_and_validates(desk, admin) -> None:
     assert list(validator.iter_errors(bad))
 
 
-def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(desk, admin) -> None:
+def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(
+    adjudicated, admin
+) -> None:
     graph = json.loads(run(admin, "claimreview"))["@graph"]
     ratings = sorted(
         (
@@ -126,8 +128,8 @@ def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(desk, 
     ]
 
 
-def test_reviewers_exports_leave_final_verdicts_out(desk) -> None:
-    _article, alice = desk
+def test_reviewers_exports_leave_final_verdicts_out(adjudicated) -> None:
+    _article, alice = adjudicated
     rows = csv_rows(run(alice))
     assert [r["reviewer"] for r in rows] == ["alice", "alice"]
     assert not any(r["adjudicated_verdict"] or r["adjudicated_by"] for r in rows)
@@ -140,9 +142,9 @@ def test_reviewers_exports_leave_final_verdicts_out(desk) -> None:
 
 
 def test_api_page_and_cli_offer_the_filter(
-    desk, admin, client, token_for, runner, tmp_path
+    adjudicated, admin, client, token_for, runner, tmp_path
 ) -> None:
-    _article, alice = desk
+    _article, alice = adjudicated
     response = client.get("/api/v1/export?format=csv&adjudicated=1", headers=token_for(admin))
     assert response.status_code == 200 and len(csv_rows(response.get_data(as_text=True))) == 2
     response = client.get("/api/v1/export?format=csv&adjudicated=maybe", headers=token_for(admin))
@@ -162,7 +164,7 @@ def test_api_page_and_cli_offer_the_filter(
     assert {r["adjudicated_verdict"] for r in rows} == {"disputed"} and len(rows) == 2
 
 
-def test_reviewers_do_not_see_the_adjudicated_checkbox(desk, client) -> None:
-    _article, alice = desk
+def test_reviewers_do_not_see_the_adjudicated_checkbox(adjudicated, client) -> None:
+    _article, alice = adjudicated
     login(client, alice)
     assert 'name="adjudicated"' not in client.get("/export").get_data(as_text=True)
