@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator import create_app
 from annotator.runtime import tune_gc
-from annotator.services.claim_vectors import start_worker_in_each_process
+from annotator.services.annotations.claim_vectors import start_worker_in_each_process
 
 app = create_app()
 tune_gc()

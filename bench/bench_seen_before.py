@@ -111,7 +111,7 @@ def fill_vectors(texts: list[str]) -> int:
 
     from annotator.extensions import db
     from annotator.models import ClaimVector
-    from annotator.services import claim_vectors
+    from annotator.services.annotations import claim_vectors
     from annotator.text import encoder
 
     try:
@@ -158,8 +158,7 @@ def main() -> None:
     from annotator import create_app
     from annotator.extensions import db
     from annotator.models import ClaimVector
-    from annotator.services import claim_vectors
-    from annotator.services.annotations import similar
+    from annotator.services.annotations import claim_vectors, similar
     from annotator.text import encoder, similarity
 
     claims, tweets, _ = load()

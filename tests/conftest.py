@@ -16,8 +16,8 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
-from annotator.services import claim_vectors
 from annotator.services.accounts import users
+from annotator.services.annotations import claim_vectors
 from annotator.services.articles import articles
 from tests.app_cache import TEMPLATES, shared_route_builders
 

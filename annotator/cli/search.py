@@ -10,9 +10,8 @@ from flask.cli import with_appcontext
 from annotator.db import write_intent
 from annotator.models import Role, User
 from annotator.models.search import KINDS
-from annotator.services import claim_vectors
 from annotator.services import search as search_service
-from annotator.services.annotations import similar
+from annotator.services.annotations import claim_vectors, similar
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 

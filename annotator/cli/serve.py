@@ -19,7 +19,7 @@ def serve_command(host: str, port: int, threads: int) -> None:
     from waitress import serve
 
     from annotator.runtime import tune_gc, waitress_limits
-    from annotator.services.claim_vectors import start_worker
+    from annotator.services.annotations.claim_vectors import start_worker
 
     tune_gc()
     app = current_app._get_current_object()

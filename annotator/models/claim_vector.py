@@ -18,7 +18,7 @@ class ClaimVector(db.Model):
 
     Every judgement of that sentence or span shares the row. ``text_hash`` (SHA-256 of the claim's
     words) and ``model`` (annotator.text.encoder.MODEL) tell a stale vector from a fresh one; the
-    background worker (services/claim_vectors.py) writes the rows, never the save path. A row is
+    background worker (services/annotations/claim_vectors.py) writes the rows, never the save path. A row is
     replaced, never updated (AUTOINCREMENT: an id is never reused), so each process's in-memory
     matrix reads only the rows past the last id it has.
     """

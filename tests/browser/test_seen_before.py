@@ -349,7 +349,7 @@ def test_a_wire_story_among_earlier_fact_checks(
     """The acceptance scenario of issue 23 in the page: the story's sentences are offered
     nothing, a paraphrase of an earlier fact-check is the same claim and m copies its verdict,
     and a Spanish paraphrase finds the English fact-check."""
-    from annotator.services import claim_vectors
+    from annotator.services.annotations import claim_vectors
     from tests.conftest import corpus_file
     from tests.services.test_claim_vectors import EMOJI_CLAIM, _fact_checks
 

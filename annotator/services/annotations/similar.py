@@ -24,7 +24,8 @@ from annotator.models import (
     Sentence,
     User,
 )
-from annotator.services import audit, claim_vectors
+from annotator.services import audit
+from annotator.services.annotations import claim_vectors
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.serialize import link_data
 from annotator.text import bm25, claim_score, encoder, similarity
@@ -288,7 +289,7 @@ def similar_claims(
     """The earlier judged claims from other articles that may make the same claim as ``query``.
 
     Candidates: the nearest stored claim vectors (an exact dot product over every claim's
-    vector, annotator.services.claim_vectors) and the lexical pool of the claims index. Each
+    vector, annotator.services.annotations.claim_vectors) and the lexical pool of the claims index. Each
     distinct claim (a sentence or span, however many judged it) is scored once with
     ``claim_score.probability`` and offered only at or above the desk's related tier, best first:
     its words, language, tier and score, the words it shares with the query, its verdicts as

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
-from annotator.services import claim_vectors
+from annotator.services.annotations import claim_vectors
 from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,

@@ -3,10 +3,10 @@
 One row per sentence or span that has been judged (span_start = span_end = -1: the whole
 sentence), with its vector (BLOB on SQLite, bytea on PostgreSQL), the encoder's model id and a
 SHA-256 of the claim's words: a missing row, another model or another hash is work for the
-background encoder (annotator/services/claim_vectors.py). Nothing is filled here: `annotator
+background encoder (annotator/services/annotations/claim_vectors.py). Nothing is filled here: `annotator
 reindex` or the worker in `annotator serve` encodes the existing claims.
 
-Revision ID: 0013
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06 03:10:00
 """
@@ -14,7 +14,7 @@ Create Date: 2026-12-06 03:10:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None

@@ -12,7 +12,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import ClaimVector
-from annotator.services import claim_vectors
+from annotator.services.annotations import claim_vectors
 from annotator.services.annotations.annotations import annotate, delete_annotation
 from annotator.services.annotations.similar import (
     match_thresholds,
