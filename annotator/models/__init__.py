@@ -6,6 +6,7 @@ from annotator.models.annotation import Annotation, EvidenceLink
 from annotator.models.article import Article, ArticleBucket, Sentence
 from annotator.models.assignment import ArticleState, Assignment, DeskSetting, Priority, Status
 from annotator.models.audit import Revision
+from annotator.models.claim_vector import ClaimVector
 from annotator.models.publication import Publication, PublicationChange
 from annotator.models.search import SearchEntry
 from annotator.models.session import AuthEvent, LoginThrottle, UserSession
@@ -21,6 +22,7 @@ __all__ = [
     "ArticleBucket",
     "ArticleState",
     "Assignment",
+    "ClaimVector",
     "Credibility",
     "DeskSetting",
     "EvidenceLink",

@@ -11,6 +11,7 @@ from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
+from annotator.services.annotations import similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, status
 from annotator.services.desk import queue as queue_service
@@ -59,6 +60,8 @@ class SettingsForm(FlaskForm):
     reviewers_per_article = StringField(
         "Reviewers per article (when nobody is assigned)", validators=[Length(max=4)]
     )
+    same_claim = StringField("“Same claim” from this score (%)", validators=[Length(max=8)])
+    related = StringField("“Related” from this score (%)", validators=[Length(max=8)])
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -278,6 +281,10 @@ def settings():
             assignments.set_reviewers_may_open_unassigned(
                 form.open_unassigned.data, actor=current_user
             )
+            if (form.same_claim.data or "").strip() or (form.related.data or "").strip():
+                similar.set_match_thresholds(
+                    _percent(form.same_claim.data), _percent(form.related.data), actor=current_user
+                )
             raw = (form.reviewers_per_article.data or "").strip()
             if not raw:  # left empty: the number stays as it is
                 return 0
@@ -292,10 +299,21 @@ def settings():
                 if moved
                 else ""
             )
-            return flashed(url_for("desk.settings"), "Desk rules saved." + also)
+            return flashed(url_for("desk.settings"), "Desk rules saved." + also, "success")
 
         return submit(save, form=form, page=page, done=saved)
     if not form.is_submitted():
         form.open_unassigned.data = assignments.reviewers_may_open_unassigned()
         form.reviewers_per_article.data = str(status.reviewers_per_article())
+        same, related = similar.match_thresholds()
+        form.same_claim.data, form.related.data = f"{same * 100:g}", f"{related * 100:g}"
     return page(), 422 if form.is_submitted() else 200
+
+
+def _percent(raw: str | None) -> object:
+    """A percentage typed in the form as the probability the service takes ("80" -> 0.8); what
+    is not a number goes on as typed, for the service to refuse naming the field."""
+    try:
+        return float((raw or "").strip().rstrip("%")) / 100
+    except ValueError:
+        return raw

@@ -9,7 +9,7 @@
    import finds near-duplicates by an index lookup; filled here for the articles already stored.
 
 Revision ID: 0016
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-06 03:30:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from annotator.text.near_duplicates import buckets, shingles
 
 revision = "0016"
-down_revision = "0017"  # after the merge of main (0017 also revised 0012): one head
+down_revision = "0018"  # after the merges of main (0017 and 0018 came first): one head
 branch_labels = None
 depends_on = None
 
