@@ -9,14 +9,13 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 
 from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
-from annotator.services import judgements
 from annotator.services.annotations import history, similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, dashboard, queue, status
 from annotator.services.desk.assignments import assignment_data
 from annotator.services.errors import Invalid
 from annotator.services.guards import refuse_unknown
-from annotator.services.review import agreement
+from annotator.services.review import agreement, reasons
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
 
@@ -201,8 +200,8 @@ def list_disagreements():
     limit, offset = page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
     ids = [d.sentence_id for d in items]
-    reasons = judgements.judgements_of(ids, viewer=actor())
-    around = judgements.context_of(ids)
+    given = reasons.judgements_of(ids, viewer=actor())
+    around = reasons.context_of(ids)
     return jsonify(
         {
             "items": [
@@ -213,9 +212,7 @@ def list_disagreements():
                     "article_title": d.article_title,
                     "text": d.text,
                     "verdicts": d.verdicts,
-                    "judgements": [
-                        judgements.judgement_data(j) for j in reasons.get(d.sentence_id, [])
-                    ],
+                    "judgements": [reasons.judgement_data(j) for j in given.get(d.sentence_id, [])],
                     "context": {
                         "before": around[d.sentence_id].before,
                         "after": around[d.sentence_id].after,

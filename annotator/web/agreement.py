@@ -11,9 +11,9 @@ from wtforms.validators import InputRequired, Length, Optional
 from annotator.fields import limit as most
 from annotator.inputs import lenient_number
 from annotator.models import Sentence
-from annotator.services import judgements
 from annotator.services.annotations.annotations import get_sentence
 from annotator.services.review import adjudication as adjudication_service
+from annotator.services.review import reasons
 from annotator.services.review.adjudication import ArticleAgreement
 from annotator.web import admin_required
 from annotator.web.forms import VERDICT_CHOICES, options
@@ -145,7 +145,7 @@ def adopt(article_id: int, sentence_id: int):
         else _back(article_id, sentence_id)
     )
     return submit(
-        lambda: judgements.adopt(
+        lambda: reasons.adopt(
             lenient_number(form.annotation.data),
             sentence=sentence,
             actor=current_user,
@@ -209,8 +209,8 @@ def _render(result: ArticleAgreement, failed: tuple[int, AdjudicationForm] | Non
         result=result,
         forms=forms,
         clear_forms=clear_forms,
-        reasons=judgements.judgements_of(ids, viewer=current_user),
-        context=judgements.context_of(ids),
+        reasons=reasons.judgements_of(ids, viewer=current_user),
+        context=reasons.context_of(ids),
         status_labels=STATUS_LABELS,
         kappa_text=kappa_label(result.kappa),
     )

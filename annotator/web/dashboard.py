@@ -11,13 +11,13 @@ from flask_login import current_user
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
 from annotator.inputs import lenient_number
-from annotator.services import judgements
 from annotator.services.annotations.annotations import get_sentence
 from annotator.services.desk import dashboard as dashboard_service
 from annotator.services.desk import status
 from annotator.services.errors import Invalid
 from annotator.services.review import adjudication as adjudication_service
 from annotator.services.review import agreement as tables_service
+from annotator.services.review import reasons
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.stats import charts
 from annotator.web import admin_required
@@ -99,8 +99,8 @@ def disagreements():
         items=items,
         total=total,
         forms=forms,
-        reasons=judgements.judgements_of(ids, viewer=current_user),
-        context=judgements.context_of(ids),
+        reasons=reasons.judgements_of(ids, viewer=current_user),
+        context=reasons.context_of(ids),
         page=page,
         pages=page_count(total, PAGE),
     )

@@ -11,9 +11,9 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Revision
-from annotator.services import judgements
 from annotator.services.annotations.annotations import annotate
 from annotator.services.errors import Conflict, Forbidden, NotFound
+from annotator.services.review import reasons as judgements
 from annotator.services.review.adjudication import adjudicate, get_adjudication
 from tests.conftest import login
 

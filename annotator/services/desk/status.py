@@ -114,7 +114,7 @@ def recompute_all(*, actor: User | None) -> int:
     return moved
 
 
-RECOMPUTE_PENDING = "status_recompute_pending"  # left by migration 0016
+RECOMPUTE_PENDING = "status_recompute_pending"  # left by migration 0019
 
 
 def recompute_if_pending() -> int | None:

@@ -110,8 +110,8 @@ def test_annotator_init_recomputes_once_after_the_upgrade(desk, runner) -> None:
     _admin, (ann, bob, _cy), (story, *_rest) = desk
     judge_all(story, ann)
     judge_all(story, bob)
-    db.session.get(ArticleState, story.id).status = "in_review"  # as the desk stood before 0016
-    db.session.add(DeskSetting(name=status.RECOMPUTE_PENDING, value="yes"))  # what 0016 leaves
+    db.session.get(ArticleState, story.id).status = "in_review"  # as the desk stood before 0019
+    db.session.add(DeskSetting(name=status.RECOMPUTE_PENDING, value="yes"))  # what 0019 leaves
     db.session.commit()
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output

@@ -8,7 +8,7 @@
 2. article_buckets: each article's MinHash LSH buckets (annotator.text.near_duplicates), so an
    import finds near-duplicates by an index lookup; filled here for the articles already stored.
 
-Revision ID: 0016
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-06 03:30:00
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 from annotator.text.near_duplicates import buckets, shingles
 
-revision = "0016"
+revision = "0019"
 down_revision = "0018"  # after the merges of main (0017 and 0018 came first): one head
 branch_labels = None
 depends_on = None
