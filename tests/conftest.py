@@ -17,6 +17,7 @@ from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
 from annotator.services.accounts import users
+from annotator.services.annotations import claim_vectors
 from annotator.services.articles import articles
 from tests.app_cache import TEMPLATES, shared_route_builders
 
@@ -160,6 +161,7 @@ def app(_migrated: None, database_uri: str, instance_dir: Path) -> Iterator[Flas
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.engine.dispose()
+        claim_vectors.forget()  # the process's copy of the claim vectors it just deleted
 
 
 class IsolatedClient(FlaskClient):
@@ -278,3 +280,56 @@ def reuters(admin):
     source = sources.create_source(REUTERS, actor=admin)
     db.session.commit()
     return source
+
+
+@pytest.fixture
+def make_annotation(reviewer, make_article):
+    """An annotation (committed): by default alice's 'verified' on a new article's first sentence."""
+    from annotator.services.annotations.annotations import annotate
+
+    def make(sentence=None, actor: User | None = None, verdict: str = "verified", **fields: Any):
+        sentence = sentence if sentence is not None else make_article().sentences[0]
+        ann = annotate(sentence, {"verdict": verdict, **fields}, actor=actor or reviewer)
+        db.session.commit()
+        return ann
+
+    return make
+
+
+@pytest.fixture
+def desk(make_user, make_article, admin):
+    """A desk: the admin, three reviewers (ann, bob, cy) and three articles (four sentences each)."""
+    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
+    stories = [make_article(title=f"Story {i}") for i in range(3)]
+    return admin, people, stories
+
+
+def judge_all(article, reviewer, verdict: str = "verified", overrides=None) -> None:
+    """The reviewer judges every sentence of the article: ``verdict``, or overrides[index]."""
+    from annotator.services.annotations.annotations import annotate
+
+    for sentence in article.sentences:
+        annotate(
+            sentence, {"verdict": (overrides or {}).get(sentence.index, verdict)}, actor=reviewer
+        )
+    db.session.commit()
+
+
+@pytest.fixture
+def judged(make_article, make_user):
+    """Judge a new article: {sentence index: (alice's verdict, bob's verdict or None)} -> the
+    article, alice and bob."""
+    from annotator.services.annotations.annotations import annotate
+
+    def make(verdicts: dict[int, tuple[str, str | None]]) -> tuple[Article, User, User]:
+        article = make_article()
+        alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
+        for index, (mine, theirs) in verdicts.items():
+            sentence = article.sentences[index]
+            annotate(sentence, {"verdict": mine}, actor=alice)
+            if theirs is not None:
+                annotate(sentence, {"verdict": theirs}, actor=bob)
+        db.session.commit()
+        return article, alice, bob
+
+    return make

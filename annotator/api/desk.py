@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp, json_body, require_admin
-from annotator.services.annotations import history
+from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
+from annotator.services.annotations import history, similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, dashboard, queue, status
-from annotator.services.desk.assignments import assignment_state
+from annotator.services.desk.assignments import assignment_data
 from annotator.services.errors import Invalid
-from annotator.services.review import agreement
+from annotator.services.guards import refuse_unknown
+from annotator.services.review import agreement, reasons
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
 
@@ -28,12 +29,6 @@ def _version_arg() -> int | None:
     return int(raw)
 
 
-def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise Invalid({name: "is not a field you can send here." for name in unknown})
-
-
 @api_bp.get("/queue")
 def get_queue():
     """The caller's assignments in queue order, with progress, and the next sentence to judge."""
@@ -42,7 +37,7 @@ def get_queue():
     return jsonify(
         {
             "items": [
-                assignment_state(row.assignment)
+                assignment_data(row.assignment)
                 | {
                     "article": {"id": row.article.id, "title": row.article.title},
                     "status": str(row.status),
@@ -63,9 +58,7 @@ def get_queue():
 def list_assignments(article_id: int):
     require_admin()
     article_service.get_article(article_id)
-    return jsonify(
-        {"items": [assignment_state(a) for a in assignments.assignments_for(article_id)]}
-    )
+    return jsonify({"items": [assignment_data(a) for a in assignments.assignments_for(article_id)]})
 
 
 ASSIGN_FIELDS = {"reviewers", "count", "due_date", "priority"}
@@ -76,13 +69,13 @@ def create_assignments(article_id: int):
     """Body: {"reviewers": [names]} or {"count": N}, with optional "due_date" and "priority"."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, ASSIGN_FIELDS)
+    refuse_unknown(body, ASSIGN_FIELDS, "is not a field you can send here.")
     made = assignments.assign(
         [article_service.get_article(article_id)],
         **{k: body.get(k) for k in ASSIGN_FIELDS},
         actor=actor(),
     )
-    return jsonify({"items": [assignment_state(a) for a in made]}), 201
+    return jsonify({"items": [assignment_data(a) for a in made]}), 201
 
 
 @api_bp.post("/assignments")
@@ -90,10 +83,10 @@ def bulk_assignments():
     """Body: {"articles": [ids], "reviewers": [names] or "count": N, "due_date", "priority"}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, ASSIGN_FIELDS | {"articles"})
+    refuse_unknown(body, ASSIGN_FIELDS | {"articles"}, "is not a field you can send here.")
     chosen = assignments.articles_by_id(body.get("articles"))
     made = assignments.assign(chosen, **{k: body.get(k) for k in ASSIGN_FIELDS}, actor=actor())
-    return jsonify({"items": [assignment_state(a) for a in made]}), 201
+    return jsonify({"items": [assignment_data(a) for a in made]}), 201
 
 
 @api_bp.patch("/assignments/<int:assignment_id>")
@@ -104,7 +97,7 @@ def patch_assignment(assignment_id: int):
     version = body.pop("version", None)
     a = assignments.get_assignment(assignment_id)
     assignments.update_assignment(a, body, actor=actor(), expected_version=version)
-    return jsonify(assignment_state(a))
+    return jsonify(assignment_data(a))
 
 
 @api_bp.delete("/assignments/<int:assignment_id>")
@@ -120,7 +113,7 @@ def delete_assignment(assignment_id: int):
 def get_status(article_id: int):
     article_service.get_article(article_id)
     assignments.require_access(article_id, actor())
-    return jsonify(status.status_state(article_id))
+    return jsonify(status.status_data(article_id))
 
 
 @api_bp.put("/articles/<int:article_id>/status")
@@ -128,13 +121,13 @@ def put_status(article_id: int):
     """Body: {"status": ..., "version": the status version you read (0 if never moved)}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, {"status", "version"})
+    refuse_unknown(body, {"status", "version"}, "is not a field you can send here.")
     article = article_service.get_article(article_id)
     status.move(article, body.get("status"), actor=actor(), expected_version=body.get("version"))
-    return jsonify(status.status_state(article_id))
+    return jsonify(status.status_data(article_id))
 
 
-def _revision_json(rev: history.RevisionView) -> dict[str, Any]:
+def _revision_data(rev: history.RevisionView) -> dict[str, Any]:
     return {
         "id": rev.id,
         "action": rev.action,
@@ -154,25 +147,27 @@ def annotation_revisions(annotation_id: int):
         {
             "annotation_id": ann.id,
             "version": ann.version,
-            "items": [_revision_json(r) for r in revisions],
+            "items": [_revision_data(r) for r in revisions],
         }
     )
 
 
 @api_bp.post("/annotations/<int:annotation_id>/revisions/<int:revision_id>/restore")
-def restore_revision(annotation_id: int, revision_id: int):
+def revert_to_revision(annotation_id: int, revision_id: int):
     """Body: {"version": the annotation's version you read}; restoring makes a new revision."""
     body = json_body()
-    _refuse_unknown(body, {"version"})
+    refuse_unknown(body, {"version"}, "is not a field you can send here.")
     ann, _revisions = history.annotation_history(annotation_id, viewer=actor())
-    history.restore_revision(ann, revision_id, actor=actor(), expected_version=body.get("version"))
+    history.revert_to_revision(
+        ann, revision_id, actor=actor(), expected_version=body.get("version")
+    )
     return jsonify(annotation_data(ann))
 
 
 @api_bp.get("/articles/<int:article_id>/activity")
 def article_activity(article_id: int):
     article_service.get_article(article_id)
-    limit, offset = _page_args()
+    limit, offset = page_args()
     items, total = history.article_activity(article_id, viewer=actor(), limit=limit, offset=offset)
     return jsonify(
         {
@@ -202,8 +197,11 @@ def article_activity(article_id: int):
 @api_bp.get("/disagreements")
 def list_disagreements():
     """Open disagreements across all articles, oldest first (admins only)."""
-    limit, offset = _page_args()
+    limit, offset = page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
+    ids = [d.sentence_id for d in items]
+    given = reasons.judgements_of(ids, viewer=actor())
+    around = reasons.context_of(ids)
     return jsonify(
         {
             "items": [
@@ -214,6 +212,11 @@ def list_disagreements():
                     "article_title": d.article_title,
                     "text": d.text,
                     "verdicts": d.verdicts,
+                    "judgements": [reasons.judgement_data(j) for j in given.get(d.sentence_id, [])],
+                    "context": {
+                        "before": around[d.sentence_id].before,
+                        "after": around[d.sentence_id].after,
+                    },
                     "since": d.since.isoformat(),
                 }
                 for d in items
@@ -310,17 +313,43 @@ def get_dashboard():
 
 @api_bp.get("/desk/settings")
 def get_settings():
-    return jsonify({"reviewers_open_unassigned": assignments.reviewers_may_open_unassigned()})
+    return jsonify(_settings())
+
+
+def _settings() -> dict[str, Any]:
+    same, related = similar.match_thresholds()
+    return {
+        "reviewers_open_unassigned": assignments.reviewers_may_open_unassigned(),
+        "match_same_claim": same,
+        "match_related": related,
+    }
 
 
 @api_bp.put("/desk/settings")
 def put_settings():
-    """Body: {"reviewers_open_unassigned": true|false}."""
+    """Body: any of {"reviewers_open_unassigned": true|false, "match_same_claim": 0.8,
+    "match_related": 0.3} (the two tiers together)."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, {"reviewers_open_unassigned"})
-    allowed = body.get("reviewers_open_unassigned")
-    if not isinstance(allowed, bool):
-        raise Invalid({"reviewers_open_unassigned": "must be true or false."})
-    assignments.set_reviewers_may_open_unassigned(allowed, actor=actor())
-    return jsonify({"reviewers_open_unassigned": allowed})
+    tiers = {"match_same_claim", "match_related"}
+    refuse_unknown(body, {"reviewers_open_unassigned", *tiers}, "is not a field you can send here.")
+    if not body:
+        raise Invalid({"reviewers_open_unassigned": "name at least one rule to change."})
+    if "reviewers_open_unassigned" in body:
+        allowed = body["reviewers_open_unassigned"]
+        if not isinstance(allowed, bool):
+            raise Invalid({"reviewers_open_unassigned": "must be true or false."})
+        assignments.set_reviewers_may_open_unassigned(allowed, actor=actor())
+    if tiers & body.keys():
+        missing = sorted(tiers - body.keys())
+        if missing:
+            raise Invalid({missing[0]: "must be given with the other tier."})
+        try:
+            similar.set_match_thresholds(
+                body["match_same_claim"], body["match_related"], actor=actor()
+            )
+        except Invalid as error:
+            raise Invalid(
+                {f"match_{name}": problem for name, problem in error.fields.items()}
+            ) from None
+    return jsonify(_settings())

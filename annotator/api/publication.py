@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
-from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, require_admin
 from annotator.responses import public_address
 from annotator.services import publishing
 from annotator.services.articles import articles as article_service
 from annotator.services.errors import Invalid, NotFound
+from annotator.services.guards import refuse_unknown
 
 
-def _state(pub) -> dict:
-    state = publishing.publication_state(pub) or {}
+def _publication_data(pub) -> dict:
+    state = publishing.publication_data(pub) or {}
     state["url"] = public_address(pub.slug)
     return state
 
@@ -24,7 +25,7 @@ def get_publication(article_id: int):
     pub = publishing.publication_for(article_service.get_article(article_id))
     if pub is None:
         raise NotFound("This article has never been published.")
-    return jsonify(_state(pub))
+    return jsonify(_publication_data(pub))
 
 
 @api_bp.put("/articles/<int:article_id>/publication")
@@ -32,9 +33,7 @@ def put_publication(article_id: int):
     """Publish, republish or update. Body: {"listed": true|false (optional), "version": N (optional)}."""
     require_admin()
     body = json_body()
-    unknown = sorted(set(body) - {"listed", "version"})
-    if unknown:
-        raise Invalid({name: "is not a field of a publication." for name in unknown})
+    refuse_unknown(body, {"listed", "version"}, "is not a field of a publication.")
     article = article_service.get_article(article_id)
     existed = publishing.publication_for(article) is not None
     pub = publishing.publish(
@@ -44,7 +43,7 @@ def put_publication(article_id: int):
         expected_version=body.get("version"),
         byline=current_app.config["PUBLIC_BYLINE"],
     )
-    return jsonify(_state(pub)), 200 if existed else 201
+    return jsonify(_publication_data(pub)), 200 if existed else 201
 
 
 @api_bp.delete("/articles/<int:article_id>/publication")

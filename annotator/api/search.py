@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp
+from annotator.api.common import actor, api_bp, page_args
 from annotator.services import search as search_service
 
 
 @api_bp.get("/search")
 def search():
     """Query ``q`` with the page's filters; ``limit`` (max 100) and ``offset`` page the results."""
-    limit, offset = _page_args()
+    limit, offset = page_args()
     viewer = actor()
     params = {name: request.args.getlist(name) for name in search_service.FILTERS}
     flt = search_service.parse_filter(params, viewer=viewer)
@@ -28,7 +28,7 @@ def search():
         following = url_for("api.search", **args)
     return jsonify(
         {
-            "items": [search_service.hit_state(h) for h in page.items],
+            "items": [search_service.hit_data(h) for h in page.items],
             "next": following,
             "total": page.total,
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from annotator.api import actor, api_bp
+from annotator.api.common import actor, api_bp
 from annotator.services.annotations import similar
 from annotator.services.annotations.annotations import get_sentence
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, abort, jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
 from annotator.importers import display_name
 from annotator.models import Credibility, RatingOrigin
 from annotator.responses import registry_csv_response
@@ -19,7 +19,7 @@ from annotator.services.validation import Problems, ascii_url
 
 @api_bp.get("/sources")
 def list_sources():
-    limit, offset = _page_args()
+    limit, offset = page_args()
     search = request.args.get("q", "")
     include_retired = request.args.get("retired", "1") not in ("0", "false", "no")
     rows = source_service.list_sources(
@@ -116,11 +116,11 @@ def retire_source(source_id: int):
 
 
 @api_bp.post("/sources/<int:source_id>/restore")
-def restore_source(source_id: int):
+def reinstate_source(source_id: int):
     """Put a retired entry back in use."""
     require_admin()
     source = source_service.get_source(source_id)
-    source_service.restore_source(source, actor=actor())
+    source_service.reinstate_source(source, actor=actor())
     return jsonify(_detail(source))
 
 

@@ -487,7 +487,7 @@ def _cut(value: str, query: Query) -> str:
     )
 
 
-def hit_state(hit: Hit) -> dict[str, Any]:
+def hit_data(hit: Hit) -> dict[str, Any]:
     """A result as the API returns it."""
     return {
         "kind": hit.kind,

@@ -13,12 +13,11 @@ from annotator.models import Annotation, Sentence
 from annotator.services.annotations import annotations as annotation_service
 from annotator.services.articles import articles as article_service
 from annotator.services.articles import boundaries, listing
-from annotator.services.articles.boundaries import TextEdit, edit_text
+from annotator.services.articles.boundaries import TextEdit
 from annotator.services.articles.workspace import WorkspacePage, workspace
 from annotator.services.desk import assignments, status
 from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Duplicate, Invalid, NotFound
-from annotator.services.exchange.imports import with_title
 from annotator.web import admin_required
 from annotator.web.desk import AssignForm
 from annotator.web.forms import (
@@ -28,7 +27,7 @@ from annotator.web.forms import (
     ArticleForm,
     ButtonForm,
 )
-from annotator.web.submit import flashed, submit
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("articles", __name__)
 
@@ -83,8 +82,7 @@ def create():
             name: getattr(form, name).data
             for name in ("title", "text", "url", "outlet", "author", "published_at", "language")
         }
-        if not data["title"]:  # none typed: the first line (a blank one typed is refused)
-            data = with_title(data)
+        data["title"] = data["title"] or None  # none typed: the service takes the first line
         try:
             return submit(
                 lambda: article_service.create_article(
@@ -120,12 +118,10 @@ def edit(article_id: int):
         fields = ("title", "url", "outlet", "author", "published_at", "language")
 
         def save_article() -> TextEdit:
-            boundaries.update_article(
-                article,
-                {name: getattr(form, name).data or None for name in fields},
-                actor=current_user,
+            changes = {name: getattr(form, name).data or None for name in fields}
+            return boundaries.update_article(
+                article, changes | {"text": form.text.data}, actor=current_user
             )
-            return edit_text(article, form.text.data, actor=current_user)
 
         def saved(result: TextEdit) -> Response:
             message = f"Saved “{article.title}”."
@@ -187,8 +183,7 @@ def save(article_id: int, sentence_id: int):
     back = url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            flash("The form had expired; please try again.", "error")
-            return redirect(back)
+            return expired(back)
         page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
         return _render_workspace(page, form, "Please correct the marked fields."), 422
 
@@ -259,13 +254,13 @@ def delete_annotation(annotation_id: int):
 
 @bp.post("/annotations/<int:annotation_id>/restore")
 @login_required
-def restore_annotation(annotation_id: int):
+def undelete_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
     if form.validate_on_submit():
-        annotation_service.restore_annotation(ann, actor=current_user)
+        annotation_service.undelete_annotation(ann, actor=current_user)
         flash("Claim restored.", "success")
     return redirect(
         url_for(
@@ -306,20 +301,12 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
         for row in form.links
         if (row.url.data or "").strip()
     ]
-    span = None
-    claim = (form.claim_text.data or "").strip()  # empty: the whole sentence
-    if claim:
-        text = sentence.article.text
-        start, end = lenient_number(form.span_start.data), lenient_number(form.span_end.data)
-        if start is not None and end is not None and text[start:end] == claim:
-            span = {"start": start, "end": end}  # the selection, even if the words repeat
-        else:
-            found = sentence.text.find(claim)
-            if found < 0:
-                raise Invalid(
-                    {"claim_text": "these words do not occur in the sentence; copy them exactly."}
-                )
-            span = {"start": sentence.start + found, "end": sentence.start + found + len(claim)}
+    span = annotation_service.claim_span(
+        sentence,
+        form.claim_text.data,
+        lenient_number(form.span_start.data),
+        lenient_number(form.span_end.data),
+    )
     return {
         "verdict": form.verdict.data,
         "attributed_to": form.attributed_to.data or "",
@@ -360,7 +347,9 @@ def _editor_form(page: WorkspacePage) -> AnnotationForm:
 
 
 def rating_label(link: dict[str, Any]) -> str:
-    """Where a saved link's rating came from, in words."""
+    """Where a saved link's rating came from, in words.
+
+    Mirrored by static/annotate/links.js (ratingLabel): keep in step."""
     if link.get("credibility_source") == "registry":
         return f"Registry: {link.get('source') or 'entry'} rates it {link['credibility']}"
     reason = f" ({link['override_reason']})" if link.get("override_reason") else ""

@@ -14,14 +14,16 @@ from annotator.inputs import lenient_number
 from annotator.services.annotations.annotations import get_sentence
 from annotator.services.desk import dashboard as dashboard_service
 from annotator.services.desk import status
-from annotator.services.errors import Conflict, Invalid
+from annotator.services.errors import Invalid
 from annotator.services.review import adjudication as adjudication_service
 from annotator.services.review import agreement as tables_service
+from annotator.services.review import reasons
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.stats import charts
 from annotator.web import admin_required
 from annotator.web.agreement import AdjudicationForm, kappa_label
 from annotator.web.desk import page_count
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("dashboard", __name__)
 PAGE = 25
@@ -91,11 +93,14 @@ def disagreements():
         item.sentence_id: AdjudicationForm(prefix=f"s{item.sentence_id}", formdata=None)
         for item in items
     }
+    ids = [item.sentence_id for item in items]
     return render_template(
         "desk/disagreements.html",
         items=items,
         total=total,
         forms=forms,
+        reasons=reasons.judgements_of(ids, viewer=current_user),
+        context=reasons.context_of(ids),
         page=page,
         pages=page_count(total, PAGE),
     )
@@ -108,22 +113,23 @@ def adjudicate(sentence_id: int):
     sentence = get_sentence(sentence_id)
     form = AdjudicationForm(prefix=f"s{sentence_id}")
     back = url_for("dashboard.disagreements")
+    not_saved = "The final verdict was not saved: {}".format
     if not form.validate_on_submit():
-        problems = " ".join(e for errors in form.errors.values() for e in errors)
-        flash(f"The final verdict was not saved: {problems}", "error")
+        flash(not_saved(" ".join(e for errors in form.errors.values() for e in errors)), "error")
         uow.discard()
         return redirect(back)
-    try:
-        adjudication_service.adjudicate(
+    return submit(
+        lambda: adjudication_service.adjudicate(
             sentence,
             form.verdict.data,
             form.note.data or "",
             actor=current_user,
             expected_version=None,
-        )
-    except (Invalid, Conflict) as error:
-        uow.discard()
-        flash(f"The final verdict was not saved: {error.message}", "error")
-        return redirect(back)
-    flash(f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}.", "success")
-    return redirect(back)
+        ),
+        back=back,
+        say_invalid=lambda error: not_saved(error.message),
+        say_conflict=lambda error: not_saved(error.message),
+        done=lambda _: flashed(
+            back, f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}."
+        ),
+    )

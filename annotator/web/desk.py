@@ -11,13 +11,13 @@ from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
+from annotator.services.annotations import similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, status
 from annotator.services.desk import queue as queue_service
-from annotator.services.errors import Invalid
 from annotator.web import admin_required
-from annotator.web.forms import attach_errors, options
-from annotator.web.submit import flashed, submit
+from annotator.web.forms import options
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("desk", __name__)
 
@@ -57,16 +57,16 @@ class StatusForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
+    reviewers_per_article = StringField(
+        "Reviewers per article (when nobody is assigned)", validators=[Length(max=4)]
+    )
+    same_claim = StringField("“Same claim” from this score (%)", validators=[Length(max=8)])
+    related = StringField("“Related” from this score (%)", validators=[Length(max=8)])
 
 
 def page_count(total: int, per_page: int) -> int:
     """How many pages ``total`` items fill (at least one, so an empty list has page 1 of 1)."""
     return max((total + per_page - 1) // per_page, 1)
-
-
-def expired(back: str) -> Response:
-    """The answer to a form whose CSRF token or hidden fields did not come back intact."""
-    return flashed(back, "The form had expired; please try again.", "error")
 
 
 def _version(raw: str | None) -> int | None:
@@ -137,7 +137,7 @@ def _render_article(article_id: int, assign_form: AssignForm | None = None, stat
         remove = VersionForm(prefix=f"u{a.id}", formdata=None)
         remove.version.data = str(a.version)
         remove_forms[a.id] = remove
-    state = status.status_state(article_id)
+    state = status.status_data(article_id)
     status_form = StatusForm(formdata=None)
     status_form.status.data, status_form.version.data = state["status"], str(state["version"])
     total, judged = status.completion(article_id)
@@ -163,19 +163,17 @@ def assign(article_id: int):
     record = article_service.get_article(article_id)
     if not form.validate_on_submit():
         return _render_article(article_id, form, 422)
-    try:
-        made = assignments.assign(
-            [record],
-            **_assign_args(form),
-            actor=current_user,
-        )
-    except Invalid as error:
-        attach_errors(form, {k.split("[")[0]: v for k, v in error.fields.items()}, form.reviewers)
-        flash(f"Nothing was assigned. {error.message}", "error")
-        return _render_article(article_id, form, 422)
-    names = ", ".join(a.reviewer.username for a in made)
-    flash(f"Assigned “{record.title}” to {names}.", "success")
-    return redirect(url_for("desk.article", article_id=article_id))
+    return submit(
+        lambda: assignments.assign([record], **_assign_args(form), actor=current_user),
+        form=form,
+        fallback=form.reviewers,
+        say_invalid=lambda error: f"Nothing was assigned. {error.message}",
+        page=lambda _error: _render_article(article_id, form)[0],
+        done=lambda made: flashed(
+            url_for("desk.article", article_id=article_id),
+            f"Assigned “{record.title}” to {', '.join(a.reviewer.username for a in made)}.",
+        ),
+    )
 
 
 @bp.post("/assignments")
@@ -276,10 +274,46 @@ def move(article_id: int):
 @admin_required
 def settings():
     form = SettingsForm()
+    page = lambda _error=None: render_template("desk/settings.html", form=form)  # noqa: E731
     if form.validate_on_submit():
-        assignments.set_reviewers_may_open_unassigned(form.open_unassigned.data, actor=current_user)
-        flash("Desk rules saved.", "success")
-        return redirect(url_for("desk.settings"))
+
+        def save() -> int:
+            assignments.set_reviewers_may_open_unassigned(
+                form.open_unassigned.data, actor=current_user
+            )
+            if (form.same_claim.data or "").strip() or (form.related.data or "").strip():
+                similar.set_match_thresholds(
+                    _percent(form.same_claim.data), _percent(form.related.data), actor=current_user
+                )
+            raw = (form.reviewers_per_article.data or "").strip()
+            if not raw:  # left empty: the number stays as it is
+                return 0
+            number = lenient_number(raw)
+            return status.set_reviewers_per_article(
+                raw if number is None else number, actor=current_user
+            )
+
+        def saved(moved: int) -> Response:
+            also = (
+                f" {moved} article{'s' if moved != 1 else ''} moved to where their work now puts them."
+                if moved
+                else ""
+            )
+            return flashed(url_for("desk.settings"), "Desk rules saved." + also, "success")
+
+        return submit(save, form=form, page=page, done=saved)
     if not form.is_submitted():
         form.open_unassigned.data = assignments.reviewers_may_open_unassigned()
-    return render_template("desk/settings.html", form=form), 422 if form.is_submitted() else 200
+        form.reviewers_per_article.data = str(status.reviewers_per_article())
+        same, related = similar.match_thresholds()
+        form.same_claim.data, form.related.data = f"{same * 100:g}", f"{related * 100:g}"
+    return page(), 422 if form.is_submitted() else 200
+
+
+def _percent(raw: str | None) -> object:
+    """A percentage typed in the form as the probability the service takes ("80" -> 0.8); what
+    is not a number goes on as typed, for the service to refuse naming the field."""
+    try:
+        return float((raw or "").strip().rstrip("%")) / 100
+    except ValueError:
+        return raw

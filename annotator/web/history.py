@@ -1,4 +1,4 @@
-"""History in the browser: an annotation's revisions with restore, and an article's activity log."""
+"""History in the browser: an annotation's revisions with revert, and an article's activity log."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from annotator.inputs import lenient_number
 from annotator.services.annotations import annotations as annotation_service
 from annotator.services.annotations import history
 from annotator.services.articles import articles as article_service
-from annotator.web.desk import VersionForm, expired, page_count
-from annotator.web.submit import flashed, submit
+from annotator.web.desk import VersionForm, page_count
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("history", __name__)
 PAGE = 50
@@ -28,13 +28,14 @@ def annotation(annotation_id: int):
         revisions=revisions,
         form=form,
         article_id=ann.sentence.article_id,
-        may_restore=ann.reviewer_id == current_user.id,
+        may_revert=ann.reviewer_id == current_user.id,
     )
 
 
 @bp.post("/annotations/<int:annotation_id>/history/<int:revision_id>/restore")
 @login_required
-def restore(annotation_id: int, revision_id: int):
+def revert(annotation_id: int, revision_id: int):
+    """Bring the annotation back to one of its revisions (the URL keeps its first name)."""
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
@@ -43,7 +44,7 @@ def restore(annotation_id: int, revision_id: int):
     if not form.validate_on_submit():
         return expired(back)
     return submit(
-        lambda: history.restore_revision(
+        lambda: history.revert_to_revision(
             ann,
             revision_id,
             actor=current_user,

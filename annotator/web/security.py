@@ -24,7 +24,7 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from annotator.db import write_intent
+from annotator import uow
 from annotator.extensions import db, login_manager
 from annotator.models import User, UserSession
 from annotator.models._types import utcnow
@@ -124,7 +124,7 @@ def _write(work):
     work joins it and is kept when the request succeeds."""
     if request.method not in SAFE_METHODS:
         return work(None)
-    with write_intent(), db.engine.begin() as connection:
+    with uow.side_transaction() as connection:
         return work(connection)
 
 

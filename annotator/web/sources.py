@@ -137,10 +137,10 @@ def retire(source_id: int):
 
 @bp.post("/<int:source_id>/restore")
 @admin_required
-def restore(source_id: int):
+def reinstate(source_id: int):
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
-        source_service.restore_source(source, actor=current_user)
+        source_service.reinstate_source(source, actor=current_user)
         flash(f"Restored “{source.name}”.", "success")
     return redirect(url_for("sources.view", source_id=source.id))
 

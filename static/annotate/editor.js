@@ -22,6 +22,7 @@ export function install(ws) {
 
   // The claim's offsets in the article for the API, which takes offsets only: the selection
   // (span_start/span_end) while it still holds the typed words, else their first occurrence.
+  // Mirrors annotator/services/annotations/annotations.py (claim_span): keep in step.
   function span() {
     const words = form.elements.claim_text.value.trim();
     if (!words) return null;

@@ -12,6 +12,7 @@ export function install(ws) {
   const stateIn = (node) => node.className.match(/\bstate-(\w+)/)[1];
 
   // A sentence's state after the viewer's claims changed: their verdict, "mixed", or "open".
+  // Mirrors annotator/services/articles/workspace.py (SentenceView.state): keep in step.
   function stateOf(claims) {
     const verdicts = new Set(claims.map((a) => a.verdict));
     return verdicts.size === 0 ? "open" : verdicts.size === 1 ? [...verdicts][0] : "mixed";
@@ -73,6 +74,8 @@ export function install(ws) {
   }
 
   // The viewer's claims on a sentence changed: its mark, its reviewer count and the progress.
+  // The mark mirrors templates/articles/view.html (span.mark) and the progress text
+  // templates/_macros.html (progress): keep in step.
   function claimsChanged(id, hadClaims) {
     const node = $("s" + id);
     const before = stateIn(node);
@@ -117,6 +120,7 @@ export function install(ws) {
     node.replaceWith(fresh);
   }
 
+  // Mirrors annotator/services/articles/workspace.py (WorkspacePage.shown): keep in step.
   function applyFilter() {
     const wanted = filter.value;
     const match = (s, i) => (wanted === "worthy" ? s.score >= ws.data.threshold : stateIn(el(i)) === wanted);

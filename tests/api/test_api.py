@@ -208,6 +208,16 @@ def test_bad_requests_get_the_error_envelope(
 GOOD_ARTICLE = {"title": "Flood barrier vote", "text": SAMPLE_TEXT, "url": "https://news.example/a"}
 
 
+@pytest.mark.parametrize("title", [None, "absent"])
+def test_an_article_sent_without_a_title_takes_its_first_line(client, admin, token_for, title):
+    body = {"text": "Flood barrier vote delayed\n\nThe council met on Monday. It voted no."}
+    if title != "absent":
+        body["title"] = title
+    response = client.post("/api/v1/articles", headers=token_for(admin), json=body)
+    assert response.status_code == 201
+    assert response.get_json()["title"] == "Flood barrier vote delayed"
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "says"),
     [

@@ -90,7 +90,7 @@ def test_two_reviewers_work_their_queues_and_the_admin_settles(
     expect(second.locator("body")).not_to_contain_text("ann:")
 
     db.session.commit()  # end the read transaction: see what the server wrote
-    assert status.status_state(ids[0])["status"] == "ready"  # by itself
+    assert status.status_data(ids[0])["status"] == "ready"  # by itself
     boss.goto(f"/articles/{ids[0]}/desk")
     expect(boss.locator("#article-status")).to_have_text("Ready for adjudication")
 

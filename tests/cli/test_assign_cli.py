@@ -22,7 +22,7 @@ def test_assign_named_and_by_count(runner, make_user, make_article, admin) -> No
     assert "-> cy" in result.output and "Made 2 assignments." in result.output
     db.session.expire_all()
     assert count(Assignment) == 4
-    assert status.status_state(second.id)["status"] == "in_review"
+    assert status.status_data(second.id)["status"] == "in_review"
 
 
 def test_refusals_name_the_problem_and_assign_nothing(

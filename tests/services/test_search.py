@@ -11,7 +11,7 @@ from annotator.services import search as svc
 from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
-    restore_annotation,
+    undelete_annotation,
     update_annotation,
 )
 from annotator.services.articles import boundaries
@@ -26,7 +26,7 @@ STORY = (
 
 
 @pytest.fixture
-def desk(app, make_article, make_user, admin):
+def kherson(app, make_article, make_user, admin):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(
         text=STORY, title="Russia leaves Kherson", outlet="Wire Daily", published_at="2022-11-11"
@@ -71,25 +71,25 @@ def texts(page) -> str:
     return " | ".join("".join(p for p, _ in hit.context + hit.detail) for hit in page.items)
 
 
-def test_a_phrase_finds_the_sentence_with_its_words_marked(desk) -> None:
+def test_a_phrase_finds_the_sentence_with_its_words_marked(kherson) -> None:
     page = svc.search(
-        '"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
+        '"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=kherson["alice"]
     )
-    assert page.total == 1 and page.items[0].sentence_id == desk["article"].sentences[1].id
+    assert page.total == 1 and page.items[0].sentence_id == kherson["article"].sentences[1].id
     marked = [piece for piece, matched in page.items[0].context if matched]
     assert [m.lower() for m in marked] == ["unproven", "footage"]
     # the paragraph is the context: the next sentence of the same paragraph is there too
     assert "bridge was destroyed" in texts(page)
     assert (
         svc.search(
-            '"footage unproven"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
+            '"footage unproven"', svc.SearchFilter(kinds=("sentence",)), viewer=kherson["alice"]
         ).total
         == 0
     )
 
 
-def test_prefix_negation_and_punctuation(desk) -> None:
-    viewer = desk["admin"]
+def test_prefix_negation_and_punctuation(kherson) -> None:
+    viewer = kherson["admin"]
     assert svc.search("foot*", svc.SearchFilter(kinds=("sentence",)), viewer=viewer).total == 1
     assert svc.search("kherson -footage", svc.SearchFilter(), viewer=viewer).total >= 1
     assert (
@@ -100,21 +100,21 @@ def test_prefix_negation_and_punctuation(desk) -> None:
     assert found.total == 1 and found.items[0].extra["credibility"] == "high"
 
 
-def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(desk) -> None:
-    alice = desk["alice"]
+def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(kherson) -> None:
+    alice = kherson["alice"]
     assert svc.search("secretnote", svc.SearchFilter(), viewer=alice).total == 0
     page = svc.search("footage", svc.SearchFilter(), viewer=alice)
     assert "secretnote" not in texts(page)
     for hit in page.items:
         assert all(v["reviewer"] == "alice" for v in hit.verdicts)
         assert hit.final is None
-    assert svc.search("secretnote", svc.SearchFilter(), viewer=desk["admin"]).total == 1
+    assert svc.search("secretnote", svc.SearchFilter(), viewer=kherson["admin"]).total == 1
     with pytest.raises(Forbidden):
         svc.parse_filter({"reviewer": "bob"}, viewer=alice)
 
 
-def test_filters(desk) -> None:
-    admin = desk["admin"]
+def test_filters(kherson) -> None:
+    admin = kherson["admin"]
 
     def total(q: str, **params) -> int:
         return svc.search(q, svc.parse_filter(params, viewer=admin), viewer=admin).total
@@ -128,12 +128,12 @@ def test_filters(desk) -> None:
     assert total("footage", since="2022-11-01", until="2022-11-30") >= 1
     assert total("footage", since="2023-01-01") == 0
     assert total("footage", kind="sentence", adjudicated="1") == 0
-    adjudicate(desk["article"].sentences[1], "disputed", "settled", actor=admin)
+    adjudicate(kherson["article"].sentences[1], "disputed", "settled", actor=admin)
     db.session.commit()
     assert total("footage", kind="sentence", adjudicated="1") == 1
     assert total("footage", kind="sentence", adjudicated="0") == 0
     assert (
-        total("footage", article=str(desk["article"].id)) >= 1
+        total("footage", article=str(kherson["article"].id)) >= 1
         and total("footage", article="999") == 0
     )
 
@@ -150,14 +150,14 @@ def test_filters(desk) -> None:
         ({"adjudicated": "perhaps"}, "adjudicated"),
     ],
 )
-def test_bad_filters_name_their_field(desk, params, field) -> None:
+def test_bad_filters_name_their_field(kherson, params, field) -> None:
     with pytest.raises(Invalid) as error:
-        svc.parse_filter(params, viewer=desk["admin"])
+        svc.parse_filter(params, viewer=kherson["admin"])
     assert field in error.value.fields
 
 
-def test_the_index_follows_every_write(desk) -> None:
-    admin, alice, article = desk["admin"], desk["alice"], desk["article"]
+def test_the_index_follows_every_write(kherson) -> None:
+    admin, alice, article = kherson["admin"], kherson["alice"], kherson["article"]
     every = svc.SearchFilter()
     boundaries.edit_text(article, STORY.replace("soldiers", "paratroopers"), actor=admin)
     db.session.commit()
@@ -170,20 +170,20 @@ def test_the_index_follows_every_write(desk) -> None:
     merged = svc.search('"night officials"', svc.SearchFilter(kinds=("sentence",)), viewer=admin)
     assert merged.total == 1
     update_annotation(
-        desk["mine"],
+        kherson["mine"],
         {"note": "rechecked with drone maps"},
         actor=alice,
-        expected_version=desk["mine"].version,
+        expected_version=kherson["mine"].version,
     )
     db.session.commit()
     assert (
         svc.search("drone", every, viewer=alice).total == 1
         and svc.search("geolocation", every, viewer=alice).total == 0
     )
-    delete_annotation(desk["mine"], actor=alice)
+    delete_annotation(kherson["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 0
-    restore_annotation(desk["mine"], actor=alice)
+    undelete_annotation(kherson["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 1
     before = {
@@ -241,9 +241,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:
+def test_hostile_queries_give_results_or_a_sentence(kherson, query) -> None:
     try:
-        svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
+        svc.search(query, svc.SearchFilter(), viewer=kherson["admin"])
     except Invalid as error:
         assert error.fields["q"].endswith(".")
 
@@ -257,9 +257,9 @@ def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:
         ("x" * 10_000, "limit is 1,000"),
     ],
 )
-def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:
+def test_queries_that_cannot_be_searched_say_why(kherson, query, reason) -> None:
     with pytest.raises(Invalid) as error:
-        svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
+        svc.search(query, svc.SearchFilter(), viewer=kherson["admin"])
     assert reason in error.value.fields["q"]
 
 
@@ -267,9 +267,9 @@ def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=80))
-def test_any_typed_text_is_answered(desk, typed) -> None:
+def test_any_typed_text_is_answered(kherson, typed) -> None:
     try:
-        svc.search(typed, svc.SearchFilter(), viewer=desk["admin"])
+        svc.search(typed, svc.SearchFilter(), viewer=kherson["admin"])
     except Invalid as error:
         assert "q" in error.fields
     db.session.rollback()

@@ -234,7 +234,7 @@ def test_retire_and_restore_are_recorded(admin, reuters) -> None:
     svc.retire_source(reuters, actor=admin)
     with pytest.raises(Invalid):
         svc.retire_source(reuters, actor=admin)
-    svc.restore_source(reuters, actor=admin)
+    svc.reinstate_source(reuters, actor=admin)
     db.session.commit()
     assert [r.action for r in history("source", reuters.id)] == ["create", "retire", "restore"]
     assert count(Source) == 1

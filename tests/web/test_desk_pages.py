@@ -17,13 +17,6 @@ from annotator.services.review.agreement import Scope, agreement_tables
 from tests.conftest import count, login
 
 
-@pytest.fixture
-def desk(make_user, make_article, admin):
-    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
-    stories = [make_article(title=f"Story {i}") for i in range(3)]
-    return admin, people, stories
-
-
 def judge(article, reviewer, verdicts) -> None:
     for sentence, verdict in zip(article.sentences, verdicts, strict=False):
         annotate(sentence, {"verdict": verdict}, actor=reviewer)
@@ -126,10 +119,10 @@ def test_stale_status_move_is_refused_and_changes_nothing(client, desk) -> None:
     login(client, admin)
     data = {"csrf_token": client.csrf, "status": "archived", "version": "0"}
     assert client.post(f"/articles/{story.id}/status", data=data).status_code == 302
-    assert status.status_state(story.id)["status"] == "archived"
+    assert status.status_data(story.id)["status"] == "archived"
     data["status"] = "ready"
     client.post(f"/articles/{story.id}/status", data=data)  # still version 0: stale
-    assert status.status_state(story.id)["status"] == "archived"
+    assert status.status_data(story.id)["status"] == "archived"
     assert "after you opened it" in client.get(f"/articles/{story.id}/desk").get_data(as_text=True)
 
 
@@ -194,7 +187,7 @@ def test_disagreements_queue_adjudicates_inline_and_the_article_settles(client, 
     n = len(story.sentences)
     judge(story, ann, ["verified"] * n)
     judge(story, bob, ["verified"] * (n - 1) + ["disputed"])
-    assert status.status_state(story.id)["status"] == "ready"
+    assert status.status_data(story.id)["status"] == "ready"
     login(client, admin)
     page = client.get("/disagreements").get_data(as_text=True)
     last = story.sentences[-1]
@@ -205,7 +198,7 @@ def test_disagreements_queue_adjudicates_inline_and_the_article_settles(client, 
     )
     assert response.status_code == 302
     assert get_adjudication(last).verdict == "disputed"
-    assert status.status_state(story.id)["status"] == "adjudicated"
+    assert status.status_data(story.id)["status"] == "adjudicated"
     assert "No open disagreements" in client.get("/disagreements").get_data(as_text=True)
     activity = client.get(f"/articles/{story.id}/activity").get_data(as_text=True)
     for words in (
@@ -295,7 +288,7 @@ def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, nu
         data={"csrf_token": client.csrf, "status": "in_review", "version": number},
     )
     assert moved.status_code == 302
-    assert status.status_state(story.id)["status"] == "new"  # refused: the version is required
+    assert status.status_data(story.id)["status"] == "new"  # refused: the version is required
     assert "is required" in client.get(moved.headers["Location"]).get_data(as_text=True)
     bulk = client.post(
         "/assignments",
@@ -304,3 +297,21 @@ def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, nu
     assert bulk.status_code == 302 and count(Assignment) == 0
     for page in ("/disagreements", f"/articles/{story.id}/activity"):
         assert client.get(f"{page}?page={number}").status_code == 200
+
+
+def test_admins_set_the_seen_before_tiers_on_the_desk_rules_page(client, desk) -> None:
+    from annotator.services.annotations.similar import match_thresholds
+    from annotator.text.claim_score import SAME_CLAIM
+
+    admin, _people, _articles = desk
+    login(client, admin)
+    page = client.get("/desk/settings").get_data(as_text=True)
+    assert "Seen before" in page and f'value="{SAME_CLAIM * 100:g}"' in page  # the default, in %
+    data = {"csrf_token": client.csrf, "open_unassigned": "y", "same_claim": "90", "related": "40%"}
+    assert client.post("/desk/settings", data=data).status_code == 302
+    assert match_thresholds() == (0.9, 0.4)
+    data["related"] = "95"
+    refused = client.post("/desk/settings", data=data)
+    assert refused.status_code == 422
+    assert "must not be above the same-claim tier" in refused.get_data(as_text=True)
+    assert match_thresholds() == (0.9, 0.4)

@@ -14,6 +14,7 @@ from annotator.extensions import db
 from annotator.fields import USER, USERNAME_RE
 from annotator.models import ApiToken, Role, User
 from annotator.models._types import utcnow
+from annotator.services import guards
 from annotator.services.accounts import passwords, security_log, sessions, throttle
 from annotator.services.errors import Invalid, NotFound
 
@@ -156,6 +157,28 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     security_log.record("activated" if active else "deactivated", user=user, actor=actor)
 
 
+def set_role(user: User, role: object, *, actor: User | None) -> bool:
+    """An admin (or the command line, actor None) makes a user an admin or a reviewer; nobody
+    changes their own role, so a desk always keeps the admin who acts. Returns whether it changed.
+
+    The user's sessions stay: every page checks the role on each request."""
+    if actor is not None:  # (the command line acts as the desk itself)
+        guards.require_admin(actor, "Only admins can change a user's role.")
+    if role not in {r.value for r in Role}:
+        raise Invalid({"role": "must be admin or reviewer."})
+    if actor is not None and user.id == actor.id:
+        raise Invalid({"role": "you cannot change your own role; ask another admin."})
+    if user.role == role:
+        return False
+    before = str(user.role)
+    user.role = Role(role)
+    db.session.flush()
+    security_log.record(
+        "role_changed", user=user, actor=actor, detail={"from": before, "to": str(role)}
+    )
+    return True
+
+
 def change_password(
     user: User,
     current: str,
@@ -195,7 +218,10 @@ def set_password(user: User, new: str, *, actor: User | None) -> None:
 def reset_password(user: User, *, actor: User) -> str:
     """An admin's reset: a random one-time password, returned once, to be replaced at next login.
 
-    Ends every session of the user; their API tokens stay."""
+    Ends every session of the user; their API tokens stay. Not one's own: that is set on the
+    account page, with the current password."""
+    if user.id == actor.id:
+        raise Invalid({"password": "change your own password on your account page."})
     one_time = secrets.token_urlsafe(12)
     user.password_hash = hash_password(one_time)
     user.must_change_password = True

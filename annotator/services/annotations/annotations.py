@@ -1,4 +1,4 @@
-"""Reviewers' judgements: create, change, delete (softly) and restore, each with a revision."""
+"""Reviewers' judgements: create, change, delete (softly) and undelete, each with a revision."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
 from annotator.fields import ANNOTATION, limit
@@ -24,7 +23,7 @@ from annotator.models import (
     Verdict,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, guards
 from annotator.services.annotations import ratings
 from annotator.services.desk import assignments, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -32,10 +31,11 @@ from annotator.services.serialize import annotation_data, link_row
 from annotator.services.validation import Problems
 
 WRITABLE = ("verdict", "attributed_to", "note", "links", "span", "matched_from")
+NOT_SETTABLE = "is not a field you can set on an annotation."
 
 
 # What annotation_data reads, loaded in three queries whatever the number of annotations.
-LOAD_FOR_STATE = (
+LOAD_FOR_DATA = (
     selectinload(Annotation.links).selectinload(EvidenceLink.source),
     selectinload(Annotation.reviewer),
 )
@@ -54,7 +54,7 @@ def annotations_for_article(article_id: int, *, viewer: User) -> list[Annotation
             db.select(Annotation)
             .join(Sentence)
             .where(Sentence.article_id == article_id, visible_to(viewer))
-            .options(*LOAD_FOR_STATE)
+            .options(*LOAD_FOR_DATA)
             .order_by(Sentence.index, Annotation.id)
         )
     )
@@ -125,9 +125,28 @@ def get_sentence(sentence_id: object) -> Sentence:
     return sentence
 
 
+def claim_span(
+    sentence: Sentence, claim: object, start: int | None = None, end: int | None = None
+) -> dict[str, int] | None:
+    """Where the claim's words stand: the selection (start, end) if it holds them, even if the
+    words repeat, else their first occurrence in the sentence; None (the whole sentence) for no
+    words. Mirrored by static/annotate/editor.js (span): keep in step."""
+    words = (claim or "").strip() if isinstance(claim, str) else ""
+    if not words:
+        return None
+    if start is not None and end is not None and sentence.article.text[start:end] == words:
+        return {"start": start, "end": end}
+    found = sentence.text.find(words)
+    if found < 0:
+        raise Invalid(
+            {"claim_text": "these words do not occur in the sentence; copy them exactly."}
+        )
+    return {"start": sentence.start + found, "end": sentence.start + found + len(words)}
+
+
 def annotate(sentence: Sentence, data: dict[str, Any], *, actor: User) -> Annotation:
     """Record the actor's judgement of a claim in this sentence."""
-    _refuse_unknown(data, allowed=(*WRITABLE, "sentence_id"))
+    guards.refuse_unknown(data, (*WRITABLE, "sentence_id"), NOT_SETTABLE)
     assignments.require_access(sentence.article_id, actor)
     clean = _clean(sentence, data, partial=False)
     check_matched_from(clean.get("matched_from"), actor)
@@ -148,9 +167,9 @@ def update_annotation(
 ) -> Annotation:
     """Change an annotation the actor owns, only if nobody changed it since expected_version."""
     _require_owner(ann, actor)
-    _refuse_unknown(changes, allowed=(*WRITABLE, "version"))
+    guards.refuse_unknown(changes, (*WRITABLE, "version"), NOT_SETTABLE)
     _lock(ann)
-    _check_version(ann, expected_version)
+    _check_version("annotation", ann, expected_version)
     if ann.deleted_at is not None:
         raise NotFound(f"Annotation #{ann.id} was deleted.")
     kept = (ann.span_start, ann.span_end) if ann.span_start is not None else None
@@ -177,8 +196,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
     """Soft-delete: hidden everywhere, restorable, and recorded."""
     _require_owner(ann, actor)
     _lock(ann)
-    if expected_version is not None:
-        _check_version(ann, expected_version)
+    _check_version("annotation deletion", ann, expected_version)
     if ann.deleted_at is not None:
         raise NotFound(f"There is no annotation #{ann.id}.")
     before = annotation_data(ann)
@@ -189,7 +207,7 @@ def delete_annotation(ann: Annotation, *, actor: User, expected_version: object 
     status.refresh(ann.sentence.article_id, actor=actor)
 
 
-def restore_annotation(ann: Annotation, *, actor: User) -> Annotation:
+def undelete_annotation(ann: Annotation, *, actor: User) -> Annotation:
     """Undo a soft delete."""
     _require_owner(ann, actor)
     _lock(ann)
@@ -228,15 +246,11 @@ def _lock(ann: Annotation) -> None:
     db.session.refresh(ann, ["version", "deleted_at"], with_for_update=True)
 
 
-def _check_version(ann: Annotation, expected: object) -> None:
-    if not isinstance(expected, int) or isinstance(expected, bool):
-        raise Invalid(
-            {
-                "version": "is required: send the version you last read, to avoid overwriting newer work."
-            }
-        )
-    if expected != ann.version:
-        db.session.refresh(ann)  # all of what the other save left, for "current"
+def _check_version(kind: str, ann: Annotation, expected: object) -> None:
+    try:
+        guards.check_version(kind, expected, ann, ident=ann.id, current=_refreshed)
+    except Conflict as conflict:
+        # Who saved last and when, so the page can say whether it was you in another tab.
         last = db.session.execute(
             db.select(User.username, Revision.created_at)
             .select_from(Revision)
@@ -245,28 +259,20 @@ def _check_version(ann: Annotation, expected: object) -> None:
             .order_by(Revision.id.desc())
             .limit(1)
         ).first()
-        raise Conflict(
-            f"Someone saved annotation #{ann.id} after you opened it (you had version {expected}, "
-            f"it is now at version {ann.version}). Reload to see their change, or save again to overwrite it.",
-            current=annotation_data(ann),
-            changed_by=last.username if last else None,
-            changed_at=last.created_at.isoformat() if last and last.created_at else None,
-        )
+        conflict.changed_by = last.username if last else None
+        conflict.changed_at = last.created_at.isoformat() if last and last.created_at else None
+        raise
+
+
+def _refreshed(ann: Annotation) -> dict[str, Any]:
+    db.session.refresh(ann)  # all of what the other save left, for "current"
+    return annotation_data(ann)
 
 
 def _flush_or_conflict(ann: Annotation) -> None:
-    # Worded before the flush: after a failed flush the session must not be touched again.
-    message = f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again."
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        raise Conflict(message) from error
-
-
-def _refuse_unknown(data: dict[str, Any], *, allowed: Iterable[str]) -> None:
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise Invalid({name: "is not a field you can set on an annotation." for name in unknown})
+    guards.flush_or_conflict(
+        f"Annotation #{ann.id} was changed by someone else at the same moment; reload and try again."
+    )
 
 
 def _clean(

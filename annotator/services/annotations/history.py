@@ -1,4 +1,4 @@
-"""Change history in readable form: an annotation's revisions as diffs, restoring an earlier one,
+"""Change history in readable form: an annotation's revisions as diffs, reverting to an earlier one,
 and an article's activity log.
 
 Blind review: a reviewer sees the history of their own annotations only (get_annotation refuses
@@ -15,8 +15,9 @@ from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Revision, Sentence, User
+from annotator.services import guards
 from annotator.services.annotations import annotations as annotation_service
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.errors import Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data
 
 FIELD_LABELS = {
@@ -29,7 +30,7 @@ ACTIONS = {
     "create": "created",
     "update": "changed",
     "delete": "deleted",
-    "restore": "restored",
+    "restore": "restored",  # the stored action of an undelete (audit rows keep their words)
     "move": "moved",
     "transition": "moved",
     "import": "imported",
@@ -59,7 +60,7 @@ class RevisionView:
     actor: str | None
     at: datetime
     changes: list[Change] = field(default_factory=list)
-    state: dict[str, Any] | None = None  # what restoring this revision brings back
+    state: dict[str, Any] | None = None  # what reverting to this revision brings back
     current: bool = False
 
 
@@ -151,7 +152,7 @@ def annotation_history(
 WRITABLE_FROM_STATE = ("verdict", "attributed_to", "note", "span")
 
 
-def restore_revision(
+def revert_to_revision(
     ann: Annotation, revision_id: int, *, actor: User, expected_version: object
 ) -> Annotation:
     """Bring back the annotation as a revision left it: a new revision, version-checked; a
@@ -163,19 +164,18 @@ def restore_revision(
         raise Forbidden(
             f"Annotation #{ann.id} belongs to another reviewer; only they can restore it."
         )
-    if not isinstance(expected_version, int) or isinstance(expected_version, bool):
-        raise Invalid({"version": "is required: send the version of the annotation you last read."})
-    if expected_version != ann.version:
-        raise Conflict(
-            f"Someone saved annotation #{ann.id} after you opened its history (you had version "
-            f"{expected_version}, it is now at version {ann.version}). Reload to see it.",
-            current=annotation_data(ann),
-        )
+    guards.check_version(
+        "annotation revert",
+        expected_version,
+        ann,
+        ident=ann.id,
+        current=annotation_data,
+    )
     state = revision.after if revision.after is not None else revision.before
     if not state:
         raise Invalid({"revision": "this revision holds no state to restore."})
     if ann.deleted_at is not None:
-        annotation_service.restore_annotation(ann, actor=actor)
+        annotation_service.undelete_annotation(ann, actor=actor)
     changes: dict[str, Any] = {name: state.get(name) for name in WRITABLE_FROM_STATE}
     changes["attributed_to"] = changes["attributed_to"] or ""
     changes["note"] = changes["note"] or ""
@@ -250,10 +250,9 @@ def article_activity(
     article_id: int, *, viewer: User, limit: int = 50, offset: int = 0
 ) -> tuple[list[Activity], int]:
     """The article's activity, newest first, one page, and how many events there are (admins only)."""
-    if not viewer.is_admin:
-        raise Forbidden(
-            "Only admins see an article's activity log: it shows every reviewer's verdicts."
-        )
+    guards.require_admin(
+        viewer, "Only admins see an article's activity log: it shows every reviewer's verdicts."
+    )
     annotation_ids = (
         db.select(Annotation.id)
         .join(Sentence, Annotation.sentence_id == Sentence.id)

@@ -12,7 +12,7 @@ from typing import Any
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
-from annotator.services.annotations.annotations import LOAD_FOR_STATE
+from annotator.services.annotations.annotations import LOAD_FOR_DATA
 from annotator.services.articles import articles
 from annotator.services.articles.articles import article_summary, clean_article_fields, content_hash
 from annotator.services.errors import Invalid, NotFound
@@ -31,6 +31,21 @@ def merge_sentences(
     spans = [Span(s.start, s.end, s.paragraph) for s in article.sentences]
     spans[first.index : second.index + 1] = [Span(first.start, second.end, first.paragraph)]
     return replace_sentences(article, spans, actor=actor, action="merge")
+
+
+def merge_with_next(article: Article, sentence_id: object, *, actor: User) -> Article:
+    """Join a sentence with the one after it (what the page offers); the last has none to take."""
+    following = next(
+        (
+            s.id
+            for s in article.sentences
+            if s.index > 0 and article.sentences[s.index - 1].id == sentence_id
+        ),
+        None,
+    )
+    if following is None:
+        raise Invalid({"second": "this is the last sentence; there is nothing after it to merge."})
+    return merge_sentences(article, sentence_id, following, actor=actor)
 
 
 def split_sentence(
@@ -77,14 +92,17 @@ def split_before_text(article: Article, sentence_id: object, words: str, *, acto
     return split_sentence(article, sentence.id, found, actor=actor)
 
 
-def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> Article:
-    """Change an article's metadata; another language means other rules, so it is split again
-    (annotations follow their words, as in resegment)."""
+def update_article(article: Article, changes: dict[str, Any], *, actor: User) -> TextEdit:
+    """The one way to change an article: its fields, then its text if ``changes`` has one
+    (annotations follow their words); another language means other rules, so it is split
+    again (as in resegment)."""
+    fields = dict(changes)
+    has_text, text = "text" in fields, fields.pop("text", None)
     segmented_as = segmenting_language(article.language)
-    articles.update_article(article, changes, actor=actor)
+    articles.set_fields(article, fields, actor=actor)
     if segmenting_language(article.language) != segmented_as:
         resegment(article, actor=actor)
-    return article
+    return edit_text(article, text, actor=actor) if has_text else TextEdit(0, [])
 
 
 def resegment(article: Article, *, actor: User) -> Article:
@@ -139,7 +157,7 @@ def replace_sentences(
     annotations = db.session.scalars(
         db.select(Annotation)
         .where(Annotation.sentence_id.in_(list(old_ranges)))
-        .options(*LOAD_FOR_STATE)
+        .options(*LOAD_FOR_DATA)
     ).all()  # soft-deleted ones too: they must not be orphaned
     moved: list[tuple[Annotation, dict]] = []
     for ann in annotations:
@@ -317,6 +335,7 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
     before = article_summary(article)
     article.text = new_text
     article.content_hash = content_hash(new_text)
+    articles.store_buckets(article.id, new_text)
     replace_sentences(article, spans, actor=actor, action="edit_text", claims=claims)
     audit.record(
         "article", article.id, "update", actor=actor, before=before, after=article_summary(article)

@@ -102,7 +102,9 @@ class SentenceView:
         return self.analysis.score >= THRESHOLD
 
     def segments(self) -> list[tuple[str, Cue | None]]:
-        """The text cut into plain runs and highlighted cues, in order."""
+        """The text cut into plain runs and highlighted cues, in order.
+
+        Mirrored by static/annotate/suggestion.js (show): keep in step."""
         pieces: list[tuple[str, Cue | None]] = []
         position = 0
         for cue in self.analysis.cues:
@@ -118,7 +120,9 @@ class SentenceView:
 
     @functools.cached_property
     def state(self) -> str:
-        """The viewer's verdict, 'mixed' for differing claims, or 'open' (read once the claims are in)."""
+        """The viewer's verdict, 'mixed' for differing claims, or 'open' (read once the claims are in).
+
+        Mirrored by static/annotate/reader.js (stateOf): keep in step."""
         verdicts = {a.verdict for a in self.mine}
         if not verdicts:
             return "open"
@@ -215,7 +219,9 @@ class WorkspacePage:
         return self.links.get(claim.id, []) if claim else []
 
     def shown(self, view: SentenceView) -> bool:
-        """Whether the state filter lets this sentence through."""
+        """Whether the state filter lets this sentence through.
+
+        Mirrored by static/annotate/reader.js (applyFilter): keep in step."""
         if self.state_filter is None or view is self.current:
             return True
         if self.state_filter == "worthy":

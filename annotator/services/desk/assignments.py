@@ -12,9 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
 from annotator.models import (
@@ -28,17 +26,18 @@ from annotator.models import (
     User,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, guards
 from annotator.services.desk import status
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.errors import Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
 PRIORITY_NAMES = {p.name.lower(): p for p in Priority}
+ADMINS_ONLY = "Only admins can assign articles and change the desk's rules."
 OPEN_ANY = "reviewers_open_unassigned"
 CLOSED = (Status.ADJUDICATED, Status.ARCHIVED)
 
 
-def assignment_state(a: Assignment) -> dict[str, Any]:
+def assignment_data(a: Assignment) -> dict[str, Any]:
     """An assignment as plain data: what revisions store, the API returns and exports carry."""
     return {
         "id": a.id,
@@ -64,7 +63,7 @@ def reviewers_may_open_unassigned() -> bool:
 
 def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
     """Admins choose whether reviewers may open unassigned articles or only their assignments."""
-    _require_admin(actor)
+    guards.require_admin(actor, ADMINS_ONLY)
     before = reviewers_may_open_unassigned()
     setting = db.session.get(DeskSetting, OPEN_ANY) or DeskSetting(name=OPEN_ANY, value="yes")
     setting.value = "yes" if allowed else "no"
@@ -135,11 +134,6 @@ def articles_by_id(ids: object) -> list[Article]:
     if missing:
         raise Invalid({"articles": f"there is no article #{missing[0]}."})
     return [found[i] for i in dict.fromkeys(ids)]
-
-
-def _require_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise Forbidden("Only admins can assign articles and change the desk's rules.")
 
 
 def _clean_due(value: object, problems: Problems, name: str = "due_date") -> date | None:
@@ -228,7 +222,7 @@ def assign(
 ) -> list[Assignment]:
     """Assign each article to the named reviewers, or to ``count`` of the least-loaded active
     reviewers not already on it. Every problem is found before anything changes."""
-    _require_admin(actor)
+    guards.require_admin(actor, ADMINS_ONLY)
     problems = Problems()
     due = _clean_due(due_date, problems)
     rank = _clean_priority(priority, problems)
@@ -318,43 +312,33 @@ def _create(
         "assign",
         actor=actor,
         before=None,
-        after=assignment_state(a),
+        after=assignment_data(a),
     )
     return a
 
 
 def _flush(a: Assignment) -> None:
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        raise Conflict(
-            f"Someone assigned article #{a.article_id} to {a.reviewer.username} at the same moment."
-        ) from error
-    except StaleDataError as error:
-        raise Conflict(
-            f"Assignment #{a.id} was changed by someone else at the same moment; reload and try again."
-        ) from error
+    guards.flush_or_conflict(
+        f"Assignment #{a.id} was changed by someone else at the same moment; reload and try again.",
+        taken=f"Someone assigned article #{a.article_id} to {a.reviewer.username} at the same moment.",
+    )
 
 
 def _check_version(a: Assignment, expected: object) -> None:
-    if not isinstance(expected, int) or isinstance(expected, bool):
-        raise Invalid({"version": "is required: send the version of the assignment you last read."})
-    if expected != a.version:
-        raise Conflict(
-            f"Someone changed assignment #{a.id} after you opened it (you had version {expected}, "
-            f"it is now at version {a.version}). Reload to see it.",
-            current=assignment_state(a),
-        )
+    guards.check_version("assignment", expected, a, ident=a.id, current=assignment_data)
 
 
 def update_assignment(
     a: Assignment, changes: dict[str, Any], *, actor: User, expected_version: object
 ) -> Assignment:
     """Change the due date, priority or reviewer (reassign) of an assignment."""
-    _require_admin(actor)
-    unknown = sorted(set(changes) - {"due_date", "priority", "reviewer"})
+    guards.require_admin(actor, ADMINS_ONLY)
     problems = Problems(
-        {name: "is not a field of an assignment you can change." for name in unknown}
+        guards.unknown_fields(
+            changes,
+            {"due_date", "priority", "reviewer"},
+            "is not a field of an assignment you can change.",
+        )
     )
     due = _clean_due(changes.get("due_date"), problems) if "due_date" in changes else a.due_date
     rank = _clean_priority(changes.get("priority"), problems) if "priority" in changes else None
@@ -368,7 +352,7 @@ def update_assignment(
     if problems:
         raise Invalid(problems)
     _check_version(a, expected_version)
-    before = assignment_state(a)
+    before = assignment_data(a)
     a.due_date = due
     if rank is not None:
         a.priority = int(rank)
@@ -383,7 +367,7 @@ def update_assignment(
         action,
         actor=actor,
         before=before,
-        after=assignment_state(a),
+        after=assignment_data(a),
     )
     status.refresh(a.article_id, actor=actor)
     return a
@@ -391,9 +375,9 @@ def update_assignment(
 
 def unassign(a: Assignment, *, actor: User, expected_version: object) -> None:
     """Take an article away from a reviewer (their judgements stay)."""
-    _require_admin(actor)
+    guards.require_admin(actor, ADMINS_ONLY)
     _check_version(a, expected_version)
-    before = assignment_state(a)
+    before = assignment_data(a)
     db.session.delete(a)
     _flush(a)
     audit.record(

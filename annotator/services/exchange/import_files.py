@@ -26,7 +26,7 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
-class Restored:
+class Reloaded:
     """One of our own JSON exports: loaded whole (``summary``), or refused whole (``problem``)."""
 
     path: str
@@ -36,15 +36,15 @@ class Restored:
 
 @dataclass
 class FilesReport:
-    """What an import of files did: the exports restored, then each article of the other files."""
+    """What an import of files did: the exports reloaded, then each article of the other files."""
 
-    restored: list[Restored] = field(default_factory=list)
+    reloaded: list[Reloaded] = field(default_factory=list)
     articles: imports.Report = field(default_factory=imports.Report)
     files: int = 0  # files read for articles (exports not counted)
 
     @property
     def failed(self) -> bool:
-        return bool(self.articles.failures) or any(r.problem for r in self.restored)
+        return bool(self.articles.failures) or any(r.problem for r in self.reloaded)
 
 
 def import_files(
@@ -54,7 +54,7 @@ def import_files(
     force: bool = False,
     actor: User | None = None,
     report: FilesReport | None = None,
-    on_restored: Callable[[Restored], None] | None = None,
+    on_reloaded: Callable[[Reloaded], None] | None = None,
     on_outcome: Callable[[imports.Outcome], None] | None = None,
     on_progress: Progress | None = None,
 ) -> FilesReport:
@@ -64,13 +64,13 @@ def import_files(
     files = expand(paths)
     others = []
     for path in files:
-        restored = restore_export(path, format_name, actor=actor)
-        if restored is None:
+        reloaded = reload_export_file(path, format_name, actor=actor)
+        if reloaded is None:
             others.append(path)
             continue
-        report.restored.append(restored)
-        if on_restored is not None:
-            on_restored(restored)
+        report.reloaded.append(reloaded)
+        if on_reloaded is not None:
+            on_reloaded(reloaded)
     report.files = len(others)
     if others:
         items = _items(others, format_name, on_progress or _silent)
@@ -110,7 +110,7 @@ def read_file(path: Path, format_name: str) -> list[imports.ImportItem] | import
         return imports.failed_file(error, where)
 
 
-def restore_export(path: Path, format_name: str, *, actor: User | None) -> Restored | None:
+def reload_export_file(path: Path, format_name: str, *, actor: User | None) -> Reloaded | None:
     """Load ``path`` whole if it is one of our JSON exports (in one transaction); None if it is not."""
     if format_name not in ("auto", "json") or path.suffix.lower() != ".json" or not path.is_file():
         return None
@@ -126,8 +126,8 @@ def restore_export(path: Path, format_name: str, *, actor: User | None) -> Resto
             f"{key.strip().removeprefix(str(path)).strip()}: {value}".lstrip(": ")
             for key, value in error.fields.items()
         )
-        return Restored(str(path), problem=problems or error.message)
-    return Restored(str(path), summary)
+        return Reloaded(str(path), problem=problems or error.message)
+    return Reloaded(str(path), summary)
 
 
 def _items(

@@ -22,21 +22,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
 from annotator.fields import ADJUDICATION
 from annotator.models import Adjudication, Annotation, Article, Sentence, User, Verdict
 from annotator.models._types import utcnow
-from annotator.services import audit
+from annotator.services import audit, guards
 from annotator.services.articles.articles import load_article
 from annotator.services.desk import status
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services.errors import Conflict, Invalid, NotFound
 from annotator.services.serialize import adjudication_data
 from annotator.services.validation import Problems
 from annotator.stats.agreement import cohen_kappa, fleiss_kappa, krippendorff_alpha
+
+_ADMINS_ONLY = "Only admins can {what}; reviewers judge without seeing each other's verdicts."
 
 # --------------------------------------------------------------------------- comparing reviewers
 
@@ -108,16 +108,9 @@ def reviewer_verdicts(annotations: Sequence[Annotation]) -> tuple[dict[str, str]
     return {name: str(ann.verdict) for name, ann in chosen.items()}, dict(claims)
 
 
-def _require_admin(user: User, what: str) -> None:
-    if not user.is_admin:
-        raise Forbidden(
-            f"Only admins can {what}; reviewers judge without seeing each other's verdicts."
-        )
-
-
 def agreement(article_id: int, *, viewer: User) -> ArticleAgreement:
     """Compare the reviewers of one article (admins only): four queries whatever its size."""
-    _require_admin(viewer, "compare reviewers")
+    guards.require_admin(viewer, _ADMINS_ONLY.format(what="compare reviewers"))
     article = load_article(article_id)
     sentence_ids = [s.id for s in article.sentences]
     by_sentence: dict[int, list[Annotation]] = {}
@@ -178,7 +171,7 @@ def agreement(article_id: int, *, viewer: User) -> ArticleAgreement:
     return result
 
 
-def agreement_state(result: ArticleAgreement) -> dict[str, Any]:
+def agreement_data(result: ArticleAgreement) -> dict[str, Any]:
     """The comparison as plain data, for the API."""
     return {
         "article_id": result.article.id,
@@ -231,7 +224,7 @@ def adjudicate(
     With expected_version, a changed or cleared adjudication is a Conflict and nothing changes;
     without it, the last save wins.
     """
-    _require_admin(actor, "record a final verdict")
+    guards.require_admin(actor, _ADMINS_ONLY.format(what="record a final verdict"))
     problems = Problems()
     clean_verdict = problems.choice("verdict", verdict, Verdict)
     clean_note = problems.text(
@@ -281,7 +274,7 @@ def adjudicate(
 
 def clear_adjudication(sentence: Sentence, *, actor: User, expected_version: object = None) -> None:
     """Remove a sentence's final verdict (the revision keeps what it was). Admins only."""
-    _require_admin(actor, "clear a final verdict")
+    guards.require_admin(actor, _ADMINS_ONLY.format(what="clear a final verdict"))
     problems = Problems()
     _check_version_shape(expected_version, problems)
     if problems:
@@ -297,29 +290,24 @@ def clear_adjudication(sentence: Sentence, *, actor: User, expected_version: obj
 
 
 def _check_version_shape(expected: object, problems: Problems) -> None:
-    if expected is not None and (
-        not isinstance(expected, int) or isinstance(expected, bool) or expected < 1
-    ):
-        problems["version"] = "must be the version number you last read (a whole number from 1)."
+    if problem := guards.version_problem("adjudication", expected):
+        problems["version"] = problem
 
 
 def _check_version(adj: Adjudication, expected: object) -> None:
-    if expected is not None and expected != adj.version:
-        raise Conflict(
-            f"Someone changed the final verdict of sentence #{adj.sentence_id} after you opened it "
-            f"(you had version {expected}, it is now at version {adj.version}). Reload to see it.",
-            current=adjudication_data(adj),
-        )
+    guards.check_version(
+        "adjudication",
+        expected,
+        adj,
+        ident=adj.sentence_id,
+        current=adjudication_data,
+    )
 
 
 def _flush_or_conflict(adj: Adjudication, sentence: Sentence) -> None:
-    # Worded before the flush: after a failed flush the session must not be touched again.
+    # Another admin saved this sentence's verdict at the same moment.
     message = f"Someone else saved the final verdict of sentence #{sentence.id} at the same moment; reload and try again."
-    try:
-        db.session.flush()
-    except (StaleDataError, IntegrityError) as error:
-        # Another admin saved this sentence's verdict at the same moment.
-        raise Conflict(message) from error
+    guards.flush_or_conflict(message, taken=message)
 
 
 def insert_adjudication(row: dict[str, Any]) -> int:

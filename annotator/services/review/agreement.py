@@ -13,18 +13,14 @@ from typing import Any
 
 from annotator.extensions import db
 from annotator.models import Article, Sentence, Status, User, Verdict
+from annotator.services import guards
 from annotator.services.desk.status import status_column
-from annotator.services.errors import Forbidden, Invalid
+from annotator.services.errors import Invalid
 from annotator.services.review.disagreements import standing_verdicts, verdict_rows
 from annotator.services.validation import Problems
 from annotator.stats.agreement import PairAgreement, fleiss_kappa, krippendorff_alpha, pairwise
 
 LABELS = [v.value for v in Verdict]
-
-
-def _require_admin(viewer: User) -> None:
-    if not viewer.is_admin:
-        raise Forbidden("Only admins see agreement figures: they compare reviewers' verdicts.")
 
 
 @dataclass
@@ -130,7 +126,9 @@ class AgreementTables:
 
 def agreement_tables(scope: Scope, *, viewer: User) -> AgreementTables:
     """Agreement over the articles in scope: overall, per article and per pair of reviewers."""
-    _require_admin(viewer)
+    guards.require_admin(
+        viewer, "Only admins see agreement figures: they compare reviewers' verdicts."
+    )
     verdicts = standing_verdicts(verdict_rows(*scope.conditions()))
     names = dict(
         db.session.execute(

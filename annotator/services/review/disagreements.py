@@ -14,7 +14,7 @@ from datetime import datetime
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Annotation, Article, Sentence, User
-from annotator.services.errors import Forbidden
+from annotator.services import guards
 
 
 def standing_verdicts(
@@ -83,8 +83,7 @@ def disagreements_queue(
     *, viewer: User, limit: int = 50, offset: int = 0
 ) -> tuple[list[Disagreement], int]:
     """Open disagreements across all live articles, oldest first, and how many there are."""
-    if not viewer.is_admin:
-        raise Forbidden("Only admins see the disagreements queue: reviewers judge blind.")
+    guards.require_admin(viewer, "Only admins see the disagreements queue: reviewers judge blind.")
     found = disagreeing_sentences(
         ~db.exists().where(Adjudication.sentence_id == Annotation.sentence_id)
     )

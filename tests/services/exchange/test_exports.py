@@ -29,7 +29,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def desk(make_article, make_user):
+def two_stories(make_article, make_user):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     one, two = (
         make_article(),
@@ -72,7 +72,7 @@ def desk(make_article, make_user):
         ({"until": "2000-01-01"}, set()),
     ],
 )
-def test_filters_apply_to_every_format(desk, admin, params, expected):
+def test_filters_apply_to_every_format(two_stories, admin, params, expected):
     for format_name in EXPORTERS:
         text = run(admin, format_name, **params)
         if format_name == "csv":
@@ -96,8 +96,8 @@ def test_filters_apply_to_every_format(desk, admin, params, expected):
         assert found == expected, format_name
 
 
-def test_article_filter_and_a_reviewer_sees_only_their_own(desk):
-    rows = csv_rows(run(desk["alice"], article=str(desk["one"].id)))
+def test_article_filter_and_a_reviewer_sees_only_their_own(two_stories):
+    rows = csv_rows(run(two_stories["alice"], article=str(two_stories["one"].id)))
     assert [r["verdict"] for r in rows] == [
         "disputed"
     ]  # bob's verdict on the same article is not alice's to see
@@ -115,16 +115,18 @@ def test_article_filter_and_a_reviewer_sees_only_their_own(desk):
         ({"bom": "perhaps"}, "bom"),
     ],
 )
-def test_bad_parameters_name_the_field(desk, admin, params, field):
+def test_bad_parameters_name_the_field(two_stories, admin, params, field):
     with pytest.raises(Invalid) as caught:
         run(admin, **params)
     assert field in caught.value.fields
 
 
-def test_rows_per_sentence_include_unannotated_sentences_and_articles(desk, admin, make_article):
+def test_rows_per_sentence_include_unannotated_sentences_and_articles(
+    two_stories, admin, make_article
+):
     empty = make_article(text="Quiet\n\nNothing to see. Really nothing.", title="Quiet")
     rows = csv_rows(run(admin, rows="sentences"))
-    total = sum(len(a.sentences) for a in (desk["one"], desk["two"], empty))
+    total = sum(len(a.sentences) for a in (two_stories["one"], two_stories["two"], empty))
     annotated_sentences = 3
     assert len(rows) == total  # every annotation sits on its own sentence here
     assert sum(1 for r in rows if r["annotation_id"]) == annotated_sentences
@@ -138,7 +140,7 @@ def test_rows_per_sentence_include_unannotated_sentences_and_articles(desk, admi
     assert len(only) == len(empty.sentences) and not any(r["verdict"] for r in only)
 
 
-def test_json_from_the_database_validates_and_keeps_strings(desk, admin):
+def test_json_from_the_database_validates_and_keeps_strings(two_stories, admin):
     validator = Draft202012Validator(json.loads(schema_text(SCHEMA_FILE)))
     for params in ({}, {"include_history": "1", "all_articles": "1"}):
         document = json.loads(run(admin, "json", **params))
@@ -200,7 +202,7 @@ def test_export_streams_with_a_fixed_number_of_queries(app, make_article, make_u
         )  # articles load in batches, not one by one
 
 
-def test_times_are_utc_iso_and_until_covers_the_whole_day(desk, admin):
+def test_times_are_utc_iso_and_until_covers_the_whole_day(two_stories, admin):
     rows = csv_rows(run(admin))
     stamp = datetime.fromisoformat(rows[0]["updated_at"])
     assert stamp.utcoffset() == timedelta(0)

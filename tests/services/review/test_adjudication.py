@@ -16,6 +16,7 @@ from annotator.services.review.adjudication import (
     fleiss_kappa,
     get_adjudication,
 )
+from tests.conftest import judge_all
 
 # --------------------------------------------------------------------------- the formulas
 
@@ -61,25 +62,20 @@ def test_kappa_is_undefined_without_items_or_when_every_verdict_is_the_same() ->
 
 
 @pytest.fixture
-def judged(make_article, make_user):
+def four_judged(judged):
     """Five sentences; alice and bob judge four of them."""
-    article = make_article()
-    alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
-    s = article.sentences
-    for sentence, mine, theirs in (
-        (s[0], "verified", "verified"),
-        (s[1], "verified", "disputed"),
-        (s[2], "disputed", "disputed"),
-        (s[3], "unproven", "unproven"),
-    ):
-        annotate(sentence, {"verdict": mine}, actor=alice)
-        annotate(sentence, {"verdict": theirs}, actor=bob)
-    db.session.commit()
-    return article, alice, bob
+    return judged(
+        {
+            0: ("verified", "verified"),
+            1: ("verified", "disputed"),
+            2: ("disputed", "disputed"),
+            3: ("unproven", "unproven"),
+        }
+    )
 
 
-def test_two_reviewers_get_percent_agreement_and_cohens_kappa(judged, admin) -> None:
-    article, _alice, _bob = judged
+def test_two_reviewers_get_percent_agreement_and_cohens_kappa(four_judged, admin) -> None:
+    article, _alice, _bob = four_judged
     result = agreement(article.id, viewer=admin)
     assert result.reviewers == ["alice", "bob"]
     assert (result.total_sentences, result.compared, result.agreed) == (5, 4, 3)
@@ -148,8 +144,8 @@ def test_a_reviewer_counts_once_with_their_whole_sentence_claim(
     assert row.agree is False
 
 
-def test_only_admins_compare_reviewers(judged, make_user) -> None:
-    article, alice, _bob = judged
+def test_only_admins_compare_reviewers(four_judged, make_user) -> None:
+    article, alice, _bob = four_judged
     with pytest.raises(Forbidden):
         agreement(article.id, viewer=alice)
     with pytest.raises(NotFound):
@@ -159,8 +155,8 @@ def test_only_admins_compare_reviewers(judged, make_user) -> None:
 # --------------------------------------------------------------------------- final verdicts
 
 
-def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None:
-    article, _alice, _bob = judged
+def test_adjudicate_creates_then_updates_with_revisions(four_judged, admin) -> None:
+    article, _alice, _bob = four_judged
     sentence = article.sentences[1]
     adj = adjudicate(sentence, "disputed", "  The vote was 7-2, not 8-1. ", actor=admin)
     db.session.commit()
@@ -188,8 +184,8 @@ def test_adjudicate_creates_then_updates_with_revisions(judged, admin) -> None:
     )
 
 
-def test_a_stale_version_is_a_conflict_and_changes_nothing(judged, admin, make_user) -> None:
-    article, _alice, _bob = judged
+def test_a_stale_version_is_a_conflict_and_changes_nothing(four_judged, admin, make_user) -> None:
+    article, _alice, _bob = four_judged
     sentence = article.sentences[1]
     adjudicate(sentence, "disputed", "first", actor=admin)
     db.session.commit()
@@ -206,8 +202,8 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(judged, admin, make_u
         clear_adjudication(sentence, actor=admin, expected_version=1)
 
 
-def test_reviewers_cannot_record_or_clear_a_final_verdict(judged, admin) -> None:
-    article, alice, _bob = judged
+def test_reviewers_cannot_record_or_clear_a_final_verdict(four_judged, admin) -> None:
+    article, alice, _bob = four_judged
     sentence = article.sentences[1]
     with pytest.raises(Forbidden):
         adjudicate(sentence, "verified", "", actor=alice)
@@ -232,9 +228,9 @@ def test_reviewers_cannot_record_or_clear_a_final_verdict(judged, admin) -> None
     ],
 )
 def test_bad_input_names_the_field_and_changes_nothing(
-    judged, admin, verdict, note, version, field
+    four_judged, admin, verdict, note, version, field
 ) -> None:
-    article, _alice, _bob = judged
+    article, _alice, _bob = four_judged
     with pytest.raises(Invalid) as caught:
         adjudicate(article.sentences[1], verdict, note, actor=admin, expected_version=version)
     assert set(caught.value.fields) == {field}
@@ -242,8 +238,8 @@ def test_bad_input_names_the_field_and_changes_nothing(
     assert db.session.scalar(db.select(db.func.count(Adjudication.id))) == 0
 
 
-def test_clear_removes_the_final_verdict_and_records_it(judged, admin) -> None:
-    article, _alice, _bob = judged
+def test_clear_removes_the_final_verdict_and_records_it(four_judged, admin) -> None:
+    article, _alice, _bob = four_judged
     sentence = article.sentences[1]
     adj = adjudicate(sentence, "disputed", "why", actor=admin)
     db.session.commit()
@@ -263,9 +259,9 @@ def test_clear_removes_the_final_verdict_and_records_it(judged, admin) -> None:
         adjudicate(sentence, "verified", "", actor=admin, expected_version=1)
 
 
-def test_one_final_verdict_per_sentence_and_it_goes_with_its_sentence(judged, admin) -> None:
+def test_one_final_verdict_per_sentence_and_it_goes_with_its_sentence(four_judged, admin) -> None:
     """The database backstop: one final verdict per sentence; it goes with its sentence."""
-    article, _alice, _bob = judged
+    article, _alice, _bob = four_judged
     sentence = article.sentences[1]
     adjudicate(sentence, "disputed", "", actor=admin)
     db.session.commit()
@@ -279,3 +275,31 @@ def test_one_final_verdict_per_sentence_and_it_goes_with_its_sentence(judged, ad
     db.session.execute(db.delete(type(sentence)).where(type(sentence).article_id == article.id))
     db.session.commit()
     assert db.session.scalar(db.select(db.func.count(Adjudication.id))) == 0
+
+
+def test_the_agreement_page_gives_alpha_equal_to_the_pure_formula(desk) -> None:
+    from annotator.services.review.adjudication import agreement
+    from annotator.stats.agreement import krippendorff_alpha
+
+    admin, (ann, bob, cy), (story, *_rest) = desk
+    judge_all(story, ann, overrides={0: "disputed"})
+    judge_all(story, bob, overrides={1: "unproven"})
+    annotate(story.sentences[2], {"verdict": "verified"}, actor=cy)  # three on one sentence
+    db.session.commit()
+    result = agreement(story.id, viewer=admin)
+    units = [list(row.verdicts.values()) for row in result.sentences]
+    assert len(units) == len(story.sentences) and result.alpha is not None
+    assert result.alpha == pytest.approx(krippendorff_alpha(units))
+    reference = pytest.importorskip("krippendorff", reason="krippendorff is a test dependency")
+    import numpy as np
+
+    codes = {"verified": 0, "unproven": 1, "disputed": 2}
+    matrix = np.array(
+        [
+            [codes.get(row.verdicts.get(name), np.nan) for row in result.sentences]
+            for name in ("ann", "bob", "cy")
+        ],
+        dtype=float,
+    )
+    expected = reference.alpha(reliability_data=matrix, level_of_measurement="nominal")
+    assert result.alpha == pytest.approx(expected, abs=1e-9)

@@ -14,7 +14,7 @@ from annotator.services.desk import assignments, status
 from annotator.services.errors import Invalid
 from annotator.services.exchange.reload import reload_export
 from tests.conftest import count
-from tests.services.test_roundtrip import export_json, wipe
+from tests.services.exchange.test_reload import export_json, wipe
 
 
 @pytest.fixture

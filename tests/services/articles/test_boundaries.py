@@ -288,3 +288,46 @@ def test_moving_many_annotations_costs_no_extra_queries(app, make_article, revie
         return len(statements)
 
     assert edit_with(1) == edit_with(20)
+
+
+def test_merge_with_next_joins_a_sentence_with_the_following_one(setup):
+    article, admin, _ = setup
+    first, second = article.sentences[1], article.sentences[2]
+    svc.merge_with_next(article, first.id, actor=admin)
+    assert article.text[article.sentences[1].start : article.sentences[1].end] == (
+        "The mayor said the cost is $48 million. Critics disagree."
+    )
+    assert second.id not in [s.id for s in article.sentences]
+
+
+def test_the_last_sentence_has_no_next_one_to_merge(setup):
+    article, admin, _ = setup
+    with pytest.raises(Invalid) as caught:
+        svc.merge_with_next(article, article.sentences[-1].id, actor=admin)
+    assert caught.value.fields == {
+        "second": "this is the last sentence; there is nothing after it to merge."
+    }
+
+
+def test_update_article_changes_the_fields_then_the_text(setup):
+    article, admin, _ = setup
+    edited = svc.update_article(
+        article,
+        {"outlet": "Daily", "text": "Intro. " + article.text},
+        actor=admin,
+    )
+    assert article.outlet == "Daily"
+    assert article.text.startswith("Intro. Headline here")
+    assert edited.unplaced == []
+
+
+def test_update_article_without_text_leaves_the_text(setup):
+    article, admin, _ = setup
+    before = article.text
+    edited = svc.update_article(article, {"title": "New title"}, actor=admin)
+    assert (article.title, article.text, edited.moved, edited.unplaced) == (
+        "New title",
+        before,
+        0,
+        [],
+    )

@@ -76,7 +76,7 @@ def test_soft_delete_hides_and_restore_brings_back(sentence, reviewer):
     db.session.commit()
     assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == []
     assert db.session.get(Annotation, ann.id) is not None  # still stored
-    svc.restore_annotation(ann, actor=reviewer)
+    svc.undelete_annotation(ann, actor=reviewer)
     db.session.commit()
     assert svc.annotations_for_article(sentence.article_id, viewer=reviewer) == [ann]
     assert [r.action for r in history("annotation", ann.id)] == ["create", "delete", "restore"]
@@ -170,3 +170,21 @@ def test_a_conflict_says_who_changed_the_claim_last(sentence, reviewer):
     db.session.rollback()
     assert caught.value.changed_by == reviewer.username
     assert caught.value.changed_at  # when, for "you, in another tab, at 10:42"
+
+
+def test_claim_words_become_the_selection_that_holds_them_else_their_first_occurrence(
+    make_article,
+):
+    article = make_article(text="The cost rose. The cost rose again, and the cost fell.")
+    second = article.sentences[1]
+    later = article.text.rindex("the cost")
+    assert svc.claim_span(second, "  ") is None
+    assert svc.claim_span(second, "the cost", later, later + 8) == {
+        "start": later,
+        "end": later + 8,
+    }
+    first = second.start + second.text.index("cost")
+    assert svc.claim_span(second, "cost", 0, 4) == {"start": first, "end": first + 4}
+    with pytest.raises(Invalid) as caught:
+        svc.claim_span(second, "cost fell sharply")
+    assert list(caught.value.fields) == ["claim_text"]
