@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Response, current_app, stream_with_context, url_for
+from flask_babel import gettext as _
 
 from annotator.exporters import EXPORTERS
 from annotator.models import User
@@ -54,6 +55,24 @@ def registry_csv_response() -> Response:
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return download(
         source_service.export_sources_csv(), f"sources-{stamp}.csv", "text/csv; charset=utf-8"
+    )
+
+
+UNSET_PUBLIC_URL = "http://localhost/"  # the default: no reader can open an address under it
+
+
+def public_url_missing() -> str | None:
+    """A plain sentence when PUBLIC_URL is not set (or is a localhost address), else None."""
+    base = str(current_app.config.get("PUBLIC_URL") or "")
+    host = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    if base and host not in ("localhost", "127.0.0.1", "[::1]", ""):
+        return None
+    return _(
+        "PUBLIC_URL is not set, so every public address, canonical link, feed entry and JSON-LD "
+        "review points at %(base)s, which no reader can open. Set "
+        "ANNOTATOR_PUBLIC_URL (or PUBLIC_URL in instance/config.py) to the address readers reach "
+        "this desk at, such as https://factcheck.example.org/, before sharing a page.",
+        base=base or UNSET_PUBLIC_URL,
     )
 
 

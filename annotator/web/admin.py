@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -87,6 +87,38 @@ def reset_password(user_id: int):
         return redirect(url_for("admin.user_list"))
     one_time = users.reset_password(user, actor=current_user)
     return _page(UserForm(formdata=None), 200, (user, one_time))
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int):
+    """Make a user an admin or a reviewer."""
+    user = _user(user_id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("admin.user_list"))
+    role = request.form.get("role", "")
+    return submit(
+        lambda: users.set_role(user, role, actor=current_user),
+        back=url_for("admin.user_list"),
+        say_invalid=lambda error: _(
+            "The role was not changed: %(problems)s",
+            problems=" ".join(
+                _("Role %(problem)s", problem=text) for text in error.fields.values()
+            ),
+        ),
+        done=lambda changed: flashed(url_for("admin.user_list"), _role_said(user, changed)),
+    )
+
+
+def _role_said(user, changed: bool) -> str:
+    """What the flash says after a role change, in the page's language."""
+    if user.role == "admin":
+        if changed:
+            return _("“%(name)s” is now an admin.", name=user.username)
+        return _("“%(name)s” was already an admin.", name=user.username)
+    if changed:
+        return _("“%(name)s” is now a reviewer.", name=user.username)
+    return _("“%(name)s” was already a reviewer.", name=user.username)
 
 
 @bp.post("/users/<int:user_id>/sessions/end")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,6 +30,7 @@ PASTE_FORMATS = {
 }
 UPLOAD_FORMATS = {"auto": _l("By file extension"), **{name: name.upper() for name in FORMATS}}
 METADATA = ("url", "outlet", "author", "published_at", "language", "external_id")
+COLLAPSE_AFTER = 3  # a longer preview shows each article folded, to open one at a time
 
 
 @bp.get("")
@@ -66,7 +67,9 @@ def preview():
         sources, failures, problem = _pasted(paste)
     if problem:
         return _start_page(problem, 422, paste)
-    return _preview_page(sources, failures, force=bool(request.form.get("force")))
+    return _preview_page(
+        sources, failures, force=bool(request.form.get("force")), notice=g.get("first_files", "")
+    )
 
 
 def _pasted(paste: dict[str, str]) -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
@@ -108,16 +111,20 @@ def _uploaded() -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
     limit = current_app.config["MAX_FILES_PER_BATCH"]
     if not files:
         return [], [], _("Choose one or more files to upload.")
-    if len(files) > limit:
-        return (
-            [],
-            [],
-            _(
-                "You chose %(n)s files; upload at most %(limit)s at a time (or use `annotator import`).",
-                n=len(files),
-                limit=limit,
-            ),
+    if len(files) > limit:  # offer the first ones rather than nothing
+        rest = files[limit:]
+        g.first_files = _(
+            "You chose %(n)s files; this preview holds the first %(limit)s of them. Import "
+            "these, then upload the other %(rest)s (from “%(name)s”), or use `annotator import` "
+            "on the server.",
+            n=len(files),
+            limit=limit,
+            rest=len(rest),
+            name=display_name(rest[0].filename, "file"),
         )
+        for upload in rest:
+            upload.close()
+        files = files[:limit]
     fmt = request.form.get("format", "auto")
     fmt = fmt if fmt in UPLOAD_FORMATS else "auto"
     sources: list[imports.ImportItem] = []
@@ -139,7 +146,11 @@ def _preview_page(
     *,
     force: bool,
     status: int = 200,
+    notice: str = "",
+    ticked: set[int] | None = None,
 ):
+    """The preview; ``ticked`` (after "Update preview", "Tick all", "Untick all") says which
+    articles are ticked, else those that are neither refused nor duplicates are."""
     limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
     too_many = ""
     if len(sources) > limit:
@@ -150,15 +161,20 @@ def _preview_page(
             limit=limit,
         )
         sources = []
-    previews = [imports.preview(source) for source in sources]
+    previews = imports.preview_batch(sources)
     if not previews and not too_many and not failures:
         return _start_page(_("Nothing to import."), 422)
+    if ticked is None:
+        ticked = {i for i, p in enumerate(previews) if not p.problems and not p.held_back}
     return render_template(
         "imports/preview.html",
         previews=previews,
         failures=failures,
         too_many=too_many,
+        notice=notice,
         force=force,
+        ticked=ticked,
+        collapse=len(previews) > COLLAPSE_AFTER,
         metadata=METADATA,
     ), (422 if (too_many or (failures and not previews)) else status)
 
@@ -175,7 +191,7 @@ def confirm():
             _("At most %(limit)s articles can be imported at a time from this page.", limit=limit),
             422,
         )
-    sources, chosen = [], []
+    sources, chosen, ticks = [], [], set()
     for i in range(count):
         fields = _edited_fields(i)
         if fields is None:
@@ -183,18 +199,30 @@ def confirm():
         source = imports.ImportItem(
             display_name(request.form.get(f"a-{i}-where"), f"article {i + 1}"), fields
         )
-        sources.append(source)
         if request.form.get(f"a-{i}-include"):
             chosen.append(source)
+            ticks.add(len(sources))
+        sources.append(source)
     if not sources:
         return _start_page(_("Nothing to import."), 422)
-    if request.form.get("action") == "refresh":
-        return _preview_page(sources, [], force=force)
+    failed_files = [
+        imports.Outcome(display_name(where, "a file"), "failed", message[:500])
+        for where, message in zip(
+            request.form.getlist("failed-where"),
+            request.form.getlist("failed-message"),
+            strict=False,
+        )
+    ][:limit]
+    action = request.form.get("action")
+    if action in ("refresh", "tick-all", "untick-all"):
+        ticked = {"tick-all": set(range(len(sources))), "untick-all": set()}.get(action, ticks)
+        return _preview_page(sources, failed_files, force=force, ticked=ticked)
     if not chosen:
         flash(_("No article was ticked for import."), "error")
-        return _preview_page(sources, [], force=force, status=422)
+        return _preview_page(sources, failed_files, force=force, status=422, ticked=ticks)
     report = imports.import_sources(chosen, actor=current_user, force=force)
-    if report.count("imported") == 1 and len(report.outcomes) == 1:
+    report.failed_files = failed_files
+    if report.count("imported") == 1 and len(report.outcomes) == 1 and not failed_files:
         outcome = report.outcomes[0]
         flash(
             _(

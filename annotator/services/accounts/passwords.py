@@ -1,7 +1,9 @@
 """Password rules in the NIST SP 800-63B style: long enough, not a known or guessable one.
 
-No composition rules (no "one digit and one symbol"): length and a list of the most common
-passwords do more for security and less harm to memorable passphrases.
+No composition rules (no "one digit and one symbol"): length, a list of the most common
+passwords, the username, and Dropbox's zxcvbn strength estimator (a score of 3 of 4 or more,
+"safely unguessable": at least 10^8 guesses, with the username and the application's name as words
+it knows) do more for security and less harm to memorable passphrases.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from importlib import resources
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from zxcvbn import zxcvbn
 
 from annotator.locales import number
 from annotator.services.errors import Invalid
@@ -18,6 +22,26 @@ from annotator.services.errors import Invalid
 DEFAULT_MIN_LENGTH = 12
 MAX_LENGTH = 1000  # argon2 hashes any length; this only bounds the work per login attempt
 APP_WORDS = ("annotator",)
+MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable: moderate protection from offline attacks"
+ESTIMATED = 100  # zxcvbn reads this many characters (its time grows with length)
+
+# The warnings zxcvbn gives (zxcvbn/feedback.py), marked here so the catalogs translate them.
+ZXCVBN_WARNINGS = (
+    _l("Straight rows of keys are easy to guess."),
+    _l("Short keyboard patterns are easy to guess."),
+    _l('Repeats like "aaa" are easy to guess.'),
+    _l('Repeats like "abcabcabc" are only slightly harder to guess than "abc".'),
+    _l('Sequences like "abc" or "6543" are easy to guess.'),
+    _l("Recent years are easy to guess."),
+    _l("Dates are often easy to guess."),
+    _l("This is a top-10 common password."),
+    _l("This is a top-100 common password."),
+    _l("This is a very common password."),
+    _l("This is similar to a commonly used password."),
+    _l("A word by itself is easy to guess."),
+    _l("Names and surnames by themselves are easy to guess."),
+    _l("Common names and surnames are easy to guess."),
+)
 
 
 @functools.cache
@@ -58,6 +82,19 @@ def problem(password: str, username: str = "") -> str | None:
             rest = rest.replace(name, "")
     if rest != folded and len(rest) < shortest // 2:  # "annotator2026", "alice!alice"
         return _("must not be mostly your username or the application's name.")
+    name = username.strip().casefold()
+    if len(name) >= 3 and name in folded:
+        return _("must not contain your username: anyone who knows it would try it first.")
+    estimate = zxcvbn(password[:ESTIMATED], user_inputs=[name, *APP_WORDS])
+    if estimate["score"] < MIN_SCORE:
+        warning = estimate["feedback"]["warning"]
+        # zxcvbn's warnings are English; those it can give are in the catalogs (ZXCVBN_WARNINGS)
+        hint = _(warning) if warning else _("It follows a pattern that guessers try early.")
+        return _(
+            "is too easy to guess (%(hint)s). Choose another: "
+            "three or four unrelated words work well.",
+            hint=hint.rstrip("."),
+        )
     return None
 
 

@@ -1,15 +1,15 @@
 """user locale: each user's own interface language (None follows the desk's default)
 
-Revision ID: 0015
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 03:20:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0017"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
