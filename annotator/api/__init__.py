@@ -162,8 +162,7 @@ def delete_article(article_id: int):  # noqa: ANN201
 def create_annotation():  # noqa: ANN201
     body = json_body()
     sentence = annotation_service.get_sentence(body.get("sentence_id"))
-    ann = annotation_service.annotate(sentence, body, actor=actor())
-    state = annotation_data(ann)
+    state = annotation_service.create_annotation(sentence, body, actor=actor())
     return (
         jsonify(state),
         201,

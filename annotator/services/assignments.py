@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.models import (
     Article,
@@ -55,10 +56,20 @@ def assignment_state(a: Assignment) -> dict[str, Any]:
 # --------------------------------------------------------------------------- desk settings
 
 
+_OPEN_ANY_VALUE = db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY)
+# Checked on every save and page: the rule and the reviewer's assignment in one query.
+_ACCESS = db.select(
+    _OPEN_ANY_VALUE.scalar_subquery(),
+    db.exists().where(
+        Assignment.article_id == db.bindparam("article_id"),
+        Assignment.reviewer_id == db.bindparam("reviewer_id"),
+    ),
+)
+
+
 def reviewers_may_open_unassigned() -> bool:
     """The desk's rule: may reviewers open articles nobody assigned them? (default: yes)"""
-    value = db.session.scalar(db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY))
-    return value != "no"
+    return uow.execute(_OPEN_ANY_VALUE).scalar() != "no"
 
 
 def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
@@ -81,14 +92,10 @@ def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
 
 def require_access(article_id: int, viewer: User) -> None:
     """Forbidden if the desk lets reviewers open only their assignments and this is not one."""
-    if viewer.is_admin or reviewers_may_open_unassigned():
+    if viewer.is_admin:
         return
-    mine = db.session.scalar(
-        db.select(Assignment.id).where(
-            Assignment.article_id == article_id, Assignment.reviewer_id == viewer.id
-        )
-    )
-    if mine is None:
+    rule, mine = uow.execute(_ACCESS, {"article_id": article_id, "reviewer_id": viewer.id}).one()
+    if rule == "no" and not mine:
         raise Forbidden(
             f"Article #{article_id} is not assigned to you; on this desk reviewers open only "
             "their assignments."

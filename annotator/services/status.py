@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.models import (
     Adjudication,
@@ -169,11 +170,8 @@ def completion(article_id: int) -> tuple[int, dict[int, int]]:
     return total or 0, judged
 
 
-def _may_have_finished(article_id: int, actor: User | None) -> bool:
-    """False when the actor's judgement cannot have completed the article: they are not assigned
-    to it, or they have sentences left (one query; the full check runs only otherwise)."""
-    if actor is None:
-        return True
+def _may_have_finished_statement():  # noqa: ANN202 - a SELECT, built once below
+    article_id, actor_id = db.bindparam("article_id"), db.bindparam("actor_id")
     total = (
         db.select(db.func.count())
         .select_from(Sentence)
@@ -185,15 +183,43 @@ def _may_have_finished(article_id: int, actor: User | None) -> bool:
         .join(Sentence, Annotation.sentence_id == Sentence.id)
         .where(
             Sentence.article_id == article_id,
-            Annotation.reviewer_id == actor.id,
+            Annotation.reviewer_id == actor_id,
             Annotation.deleted_at.is_(None),
         )
         .scalar_subquery()
     )
     assigned = db.exists().where(
-        Assignment.article_id == article_id, Assignment.reviewer_id == actor.id
+        Assignment.article_id == article_id, Assignment.reviewer_id == actor_id
     )
-    return bool(db.session.scalar(db.select(db.and_(assigned, judged >= total))))
+    # CASE, not AND: the databases evaluate both sides of an AND, and counting what a reviewer
+    # judged is the costly part; most saves come from reviewers the article is not assigned to.
+    return db.select(db.case((assigned, judged >= total), else_=False))
+
+
+# The rules run after every save: their statements are built once (building one cost more than
+# running it) and run without the ORM, which they do not need.
+_MAY_HAVE_FINISHED = _may_have_finished_statement()
+_STATE = db.select(ArticleState.status, ArticleState.by_hand).where(
+    ArticleState.article_id == db.bindparam("article_id")
+)
+_ASSIGNED = (
+    db.select(Assignment.id).where(Assignment.article_id == db.bindparam("article_id")).limit(1)
+)
+_JUDGED = (
+    db.select(Annotation.id)
+    .join(Sentence, Annotation.sentence_id == Sentence.id)
+    .where(Sentence.article_id == db.bindparam("article_id"), Annotation.deleted_at.is_(None))
+    .limit(1)
+)
+
+
+def _may_have_finished(article_id: int, actor: User | None) -> bool:
+    """False when the actor's judgement cannot have completed the article: they are not assigned
+    to it, or they have sentences left (one query; the full check runs only otherwise)."""
+    if actor is None:
+        return True
+    found = uow.execute(_MAY_HAVE_FINISHED, {"article_id": article_id, "actor_id": actor.id})
+    return bool(found.scalar())
 
 
 def _complete(article_id: int) -> bool:
@@ -207,21 +233,17 @@ def refresh(article_id: int, *, actor: User | None, judged_changed: bool = True)
     ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
     verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
     save costs one query here."""
-    state = state_of(article_id)
-    status = Status.NEW if state is None else state.status
-    by_hand = state is not None and state.by_hand
+    row = uow.execute(_STATE, {"article_id": article_id}).first()
+    status, by_hand = (Status.NEW, False) if row is None else (Status(row[0]), row[1])
     if status in (Status.ARCHIVED, Status.ADJUDICATED):
         return status
     if not judged_changed and status != Status.READY:
         return status
     if status == Status.NEW and not by_hand:
-        started = db.session.scalar(
-            db.select(Assignment.id).where(Assignment.article_id == article_id).limit(1)
-        ) or db.session.scalar(
-            db.select(Annotation.id)
-            .join(Sentence, Annotation.sentence_id == Sentence.id)
-            .where(Sentence.article_id == article_id, Annotation.deleted_at.is_(None))
-            .limit(1)
+        this_article = {"article_id": article_id}
+        started = (
+            uow.execute(_ASSIGNED, this_article).scalar()
+            or uow.execute(_JUDGED, this_article).scalar()
         )
         if not started:
             return status
