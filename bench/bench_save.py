@@ -202,11 +202,15 @@ def start_annotator(
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-    wait_for_port(port, process, log)
-    headers = {"Authorization": f"Bearer {token}"}
-    # gunicorn listens before its workers have loaded the app: the first answer may take a while
-    articles = get_json(port, "/api/v1/articles", headers, timeout=120)["items"]
-    sentences = get_json(port, f"/api/v1/articles/{articles[0]['id']}", headers)["sentences"]
+    try:
+        wait_for_port(port, process, log)
+        headers = {"Authorization": f"Bearer {token}"}
+        # gunicorn listens before its workers have loaded the app: the first answer may take a while
+        articles = get_json(port, "/api/v1/articles", headers, timeout=120)["items"]
+        sentences = get_json(port, f"/api/v1/articles/{articles[0]['id']}", headers)["sentences"]
+    except BaseException:
+        stop(process)
+        raise
     return process, port, token, [s["id"] for s in sentences]
 
 

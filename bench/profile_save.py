@@ -10,7 +10,8 @@ its own, without the phases inside it, so the rows add up to the total. The SQLi
 are timed by running the same saves again with the triggers dropped (``--no-triggers``; the
 difference is their cost). ``--cprofile`` prints cProfile's top functions instead.
 
-The table in docs/save-profile.md comes from this script.
+The table in docs/save-profile.md comes from this script, run on this checkout and on the
+previous release (``PYTHONPATH=/tmp/annotator-release-<rev>``, the copy bench_save.py makes).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if not os.environ.get("PYTHONPATH"):  # PYTHONPATH=/tmp/annotator-release-... profiles that copy
+    sys.path.insert(0, str(ROOT))
 CORPUS_ARTICLE = ROOT.parent / "shared" / "corpus" / "kherson-withdrawal.txt"
 SAMPLE_ARTICLE = ROOT / "annotator" / "sample" / "sample-article.txt"
 
