@@ -16,9 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Double,
     Float,
     and_,
     bindparam,
+    cast,
     column,
     exists,
     func,
@@ -281,7 +283,9 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
     else:
         tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
         statement = statement.where(literal_column("search_index.tsv").op("@@")(tsq))
-        rank = func.ts_rank_cd(literal_column("search_index.tsv"), tsq, type_=Float)
+        # As double precision: a real reaches Python as its shortest decimal (0.1, not the
+        # 0.10000000149 it is), and the next page's cursor would then compare unequal to it.
+        rank = cast(func.ts_rank_cd(literal_column("search_index.tsv"), tsq), Double)
         ascending = False
     judged = si.c.kind.in_(("annotation", "link"))
     statement = statement.where(
