@@ -91,9 +91,10 @@ bench: $(VENV)/.installed-test
 screenshots: $(VENV)/.installed-test chromium
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_screenshot.py -q
 
+## lint: ruff's checks and its formatting, as CI runs them
 lint: $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check annotator tests bench
+	$(BIN)/ruff format --check annotator tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from annotator.text.stemming import stems
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -97,6 +99,14 @@ def configure_engines(engines: Iterable[Engine], synchronous: str = "NORMAL") ->
             _configure_sqlite(engine, synchronous)
 
 
+def add_sql_functions(connection: sqlite3.Connection) -> sqlite3.Connection:
+    """Give a plain sqlite3 connection the SQL functions the schema's triggers call: the search
+    index stems what it indexes with ``annotator_stems`` (annotator/models/search.py). A
+    connection without them can read the database but not write indexed tables."""
+    connection.create_function("annotator_stems", 2, stems, deterministic=True)
+    return connection
+
+
 def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
     if getattr(engine, "_annotator_configured", False):
         return
@@ -112,9 +122,10 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
+        add_sql_functions(dbapi_connection)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # noqa: ANN001
+    def _on_begin(connection) -> None:
         if _write_intent.get():
             _take_write_lock(connection)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -122,12 +133,12 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
             connection.exec_driver_sql("BEGIN")
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before_write(connection, _cursor, statement, _parameters, _context, _many) -> None:  # noqa: ANN001
+    def _before_write(connection, _cursor, statement, _parameters, _context, _many) -> None:
         if _WRITES.match(statement):  # a write in a transaction begun as a read
             _take_write_lock(connection)
 
 
-def _take_write_lock(connection) -> None:  # noqa: ANN001
+def _take_write_lock(connection) -> None:
     """Hold the database's shared write lock until this transaction commits or rolls back."""
     take = getattr(connection.connection.dbapi_connection, "take_write_lock", None)
     if take is not None:

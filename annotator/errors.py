@@ -66,8 +66,14 @@ def error_response(
     ), status
 
 
-def _service_error(error: ServiceError):  # noqa: ANN202
-    extra = {"current": error.current} if isinstance(error, Conflict) and error.current else None
+def _service_error(error: ServiceError):
+    extra = None
+    if isinstance(error, Conflict) and error.current:
+        extra = {
+            "current": error.current,
+            "changed_by": error.changed_by,
+            "changed_at": error.changed_at,
+        }
     if getattr(error, "existing_id", None):
         extra = {"existing_id": error.existing_id}
     return error_response(
@@ -75,7 +81,7 @@ def _service_error(error: ServiceError):  # noqa: ANN202
     )
 
 
-def _csrf_error(error: CSRFError):  # noqa: ANN202
+def _csrf_error(error: CSRFError):
     return error_response(
         400,
         "The form's security token is missing or expired. Reload the page and try again.",
@@ -83,7 +89,7 @@ def _csrf_error(error: CSRFError):  # noqa: ANN202
     )
 
 
-def _http_error(error: HTTPException):  # noqa: ANN202
+def _http_error(error: HTTPException):
     status = error.code or 500
     message = MESSAGES.get(status) or error.description or "The request failed."
     if status == 413:
@@ -96,7 +102,7 @@ def _http_error(error: HTTPException):  # noqa: ANN202
     return error_response(status, message)
 
 
-def _unexpected(error: Exception):  # noqa: ANN202
+def _unexpected(error: Exception):
     from flask import current_app
 
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)

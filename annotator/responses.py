@@ -13,8 +13,8 @@ from flask import Response, current_app, stream_with_context, url_for
 
 from annotator.exporters import EXPORTERS
 from annotator.models import User
-from annotator.services import exports
 from annotator.services import sources as source_service
+from annotator.services.exchange import exports
 
 
 def download(body: str | Iterable[str], filename: str, media_type: str) -> Response:

@@ -7,7 +7,8 @@ exception escapes (``UnitOfWorkFlask.handle_user_exception`` rolls back before t
 (a flashed "someone else changed this") calls ``discard()`` so that nothing it did is kept; the
 pages do that through ``annotator.web.submit``. CLI commands run inside ``unit_of_work()``; the few
 jobs that need several transactions (a bulk import keeps each article it finished) use
-``transaction()`` for each step.
+``transaction()`` for each step, and the session bookkeeping of a read request (a login's last
+use, a renewed cookie) runs in ``side_transaction()``. Nothing else opens a transaction.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask.typing import ResponseReturnValue
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Executable
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from annotator.db import set_write_intent
+from annotator.db import set_write_intent, write_intent
 from annotator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -95,6 +96,14 @@ def transaction() -> Iterator[None]:
         rollback()
         raise
     commit()
+
+
+@contextlib.contextmanager
+def side_transaction() -> Iterator[Connection]:
+    """A connection in a short writing transaction of its own, beside the request's: committed
+    when the block finishes (whatever the request then answers), rolled back if it raises."""
+    with write_intent(), db.engine.begin() as connection:
+        yield connection
 
 
 def unit_of_work(command: F) -> F:

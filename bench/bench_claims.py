@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from annotator.services.similar import BUDGET, CANDIDATES, POOL  # noqa: E402
+from annotator.services.annotations.similar import BUDGET, CANDIDATES, POOL  # noqa: E402
 from annotator.text import bm25, embeddings, similarity  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "corpus" / "claim-retrieval"

@@ -30,15 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from annotator import create_app  # noqa: E402
 from annotator.extensions import db  # noqa: E402
 from annotator.models import Annotation, Role, User  # noqa: E402
-from annotator.services import (  # noqa: E402
-    adjudication,
-    agreement_tables,
-    articles,
-    assignments,
-    queue,
-    status,
-)
-from annotator.services.annotations import annotate, update_annotation  # noqa: E402
+from annotator.services.annotations.annotations import annotate, update_annotation  # noqa: E402
+from annotator.services.articles import articles  # noqa: E402
+from annotator.services.desk import assignments, queue, status  # noqa: E402
+from annotator.services.review import adjudication, agreement  # noqa: E402
 
 ARTICLES, SENTENCES, REVIEWERS = 60, 40, 6
 ROUNDS, SAVES = 7, 60
@@ -72,7 +67,7 @@ def build() -> list[User]:
     return people
 
 
-def timed(fn, repeat: int = 1) -> float:  # noqa: ANN001
+def timed(fn, repeat: int = 1) -> float:
     """CPU milliseconds of this process per call: steadier than wall time on a shared machine
     (SQLite runs in-process, so its work is counted too)."""
     start = time.process_time()
@@ -169,9 +164,7 @@ def main() -> None:
             for _ in range(ROUNDS):
                 tables.append(
                     timed(
-                        lambda: agreement_tables.agreement_tables(
-                            agreement_tables.Scope(), viewer=boss
-                        ),
+                        lambda: agreement.agreement_tables(agreement.Scope(), viewer=boss),
                         3,
                     )
                 )

@@ -53,7 +53,7 @@ def vm_hwm_kb() -> int:
     return 0
 
 
-def app_for(db_path: Path, instance: Path):  # noqa: ANN201
+def app_for(db_path: Path, instance: Path):
     from annotator import create_app
 
     return create_app(
@@ -175,7 +175,7 @@ def build(db_path: Path, instance: Path) -> int:
 def run_service(db_path: Path, instance: Path, format_name: str, out: Path) -> dict[str, float]:
     from annotator.extensions import db
     from annotator.models import Role, User
-    from annotator.services import exports
+    from annotator.services.exchange import exports
 
     app = app_for(db_path, instance)
     with app.app_context():

@@ -94,7 +94,7 @@ def parsers() -> None:
         )
 
 
-def _time(call) -> float:  # noqa: ANN001
+def _time(call) -> float:
     started = time.perf_counter()
     call()
     return time.perf_counter() - started
@@ -105,7 +105,8 @@ def saves_during_imports() -> None:
     from annotator import create_app
     from annotator.extensions import db
     from annotator.models import Role, User
-    from annotator.services import articles, users
+    from annotator.services.accounts import users
+    from annotator.services.articles import articles
 
     with tempfile.TemporaryDirectory(prefix="annotator-hardening-") as tmp:
         env = {"INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "TESTING": True}

@@ -49,7 +49,7 @@ class Browser:
         self.turn = 0
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None):  # noqa: ANN201
+    def request(self, method: str, path: str, form: dict[str, str] | None = None):
         port = self.ports[self.turn % len(self.ports)]
         self.turn += 1
         connection = http.client.HTTPConnection(HOST, port, timeout=30)
@@ -80,7 +80,7 @@ class Browser:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def login(self, name: str, password: str):  # noqa: ANN201
+    def login(self, name: str, password: str):
         form = {"username": name, "password": password, "csrf_token": self.csrf()}
         return self.request("POST", "/login", form)
 

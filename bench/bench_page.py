@@ -145,7 +145,7 @@ def article_text(sentences: int, seed: int) -> str:
 # ----- the server and a logged-in session -------------------------------------------------
 
 
-def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None):  # noqa: ANN201
+def request(port: int, method: str, path: str, headers: dict[str, str], body: bytes | None = None):
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         conn.request(method, path, body=body, headers=headers)
@@ -159,7 +159,7 @@ def log_in(port: int) -> dict[str, str]:
     """Log in through /login with its CSRF token, as a browser would; returns the cookies."""
     cookies: dict[str, str] = {}
 
-    def keep(response) -> None:  # noqa: ANN001
+    def keep(response) -> None:
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
                 cookies[name] = morsel.value
@@ -241,7 +241,7 @@ def serve_bare(pages: dict[str, bytes]) -> tuple[http.server.ThreadingHTTPServer
     """Serve the bare pages gzipped (when asked) from a thread; returns the server and port."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             body = pages.get(self.path)
             if body is None:
                 self.send_error(404)
@@ -278,7 +278,7 @@ class Load:
 
 def browser_load(
     browser, base: str, cookies: dict[str, str], path: str, bare: bool = False
-) -> Load:  # noqa: ANN001
+) -> Load:
     """One cold load in a fresh context: bytes per the DevTools protocol, time to interactive
     (for the bare baseline page: DOMContentLoaded, as it has no script)."""
     context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 800})

@@ -48,9 +48,11 @@ def publish_seed(instance: Path) -> str:
     from annotator import create_app
     from annotator.extensions import db
     from annotator.models import Role
-    from annotator.services import articles, publishing, users
-    from annotator.services.adjudication import adjudicate
-    from annotator.services.annotations import annotate
+    from annotator.services import publishing
+    from annotator.services.accounts import users
+    from annotator.services.annotations.annotations import annotate
+    from annotator.services.articles import articles
+    from annotator.services.review.adjudication import adjudicate
 
     app = create_app()
     with app.app_context():
@@ -93,7 +95,7 @@ def wire_bytes(port: int, path: str) -> tuple[int, int]:
     return sizes[0], sizes[1]
 
 
-def render_times(app, path: str) -> tuple[float, float]:  # noqa: ANN001
+def render_times(app, path: str) -> tuple[float, float]:
     """Median in-process time of a page render (cache off) and of the static stylesheet."""
     app.config["PUBLIC_CACHE_SECONDS"] = 0
     client = app.test_client()

@@ -53,7 +53,7 @@ def sentence(rng: random.Random) -> str:
     return " ".join(words) + "."
 
 
-def generate(engine, scale: float, seed: int = 7) -> dict[str, float]:  # noqa: ANN001
+def generate(engine, scale: float, seed: int = 7) -> dict[str, float]:
     """Bulk-insert articles, sentences, annotations and links; returns counts and timings."""
     from sqlalchemy import insert, text
 
@@ -179,7 +179,7 @@ def generate(engine, scale: float, seed: int = 7) -> dict[str, float]:  # noqa: 
     }
 
 
-def timed(run, repeat: int) -> list[float]:  # noqa: ANN001
+def timed(run, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -252,7 +252,7 @@ def main() -> None:
             report(app, args)
 
 
-def report(app, args) -> None:  # noqa: ANN001
+def report(app, args) -> None:
     from sqlalchemy import select
 
     from annotator.extensions import db
@@ -288,7 +288,7 @@ def report(app, args) -> None:  # noqa: ANN001
         server_rss(app, admin, queries, in_process)
 
 
-def search_figures(admin, reviewer, queries: list[str], ids: list[int]) -> float:  # noqa: ANN001
+def search_figures(admin, reviewer, queries: list[str], ids: list[int]) -> float:
     """Searches as an admin and as a reviewer, beside 20 sentences read by primary key; the
     admin's p50 (what the server part compares its HTTP figure with)."""
     from sqlalchemy import select
@@ -331,7 +331,7 @@ def search_figures(admin, reviewer, queries: list[str], ids: list[int]) -> float
     return admin_p50
 
 
-def similar_figures(admin, reviewer, rng, count: int) -> None:  # noqa: ANN001
+def similar_figures(admin, reviewer, rng, count: int) -> None:
     """The service per sentence, beside the one-step design it replaced, in the same run.
 
     The baseline is what matching did before: the engine ranks an OR of all the sentence's words
@@ -341,7 +341,7 @@ def similar_figures(admin, reviewer, rng, count: int) -> None:  # noqa: ANN001
 
     from annotator.extensions import db
     from annotator.models import Sentence
-    from annotator.services import similar
+    from annotator.services.annotations import similar
     from annotator.text import similarity
 
     sqlite = db.engine.dialect.name == "sqlite"
@@ -379,12 +379,12 @@ def similar_figures(admin, reviewer, rng, count: int) -> None:  # noqa: ANN001
         )
 
 
-def list_figures(reviewer) -> None:  # noqa: ANN001
+def list_figures(reviewer) -> None:
     from sqlalchemy import select
 
     from annotator.extensions import db
     from annotator.models import Article
-    from annotator.services.article_list import list_page
+    from annotator.services.articles.listing import list_page
 
     total = db.session.scalar(select(db.func.count()).select_from(Article))
     plain = timed(
@@ -406,7 +406,7 @@ def list_figures(reviewer) -> None:  # noqa: ANN001
                 cursors["middle"] = cursor
             page = list_page(viewer=reviewer, sort=sort, cursor=cursor, per_page=50)
             cursor = page.next
-        from annotator.services.article_list import encode
+        from annotator.services.articles.listing import encode
 
         last_key = db.session.execute(
             select(Article.title, Article.id)
@@ -457,7 +457,7 @@ def index_figures() -> None:
     print(f"Database size: {size / 1024 / 1024:,.0f} MB")
 
 
-def server_rss(app, admin, queries: list[str], in_process: float | None = None) -> None:  # noqa: ANN001
+def server_rss(app, admin, queries: list[str], in_process: float | None = None) -> None:
     """Serve the same database with `annotator serve`, search over HTTP (the same queries as the
     admin's in-process figure: target within 1.5x of it), read the server's RSS."""
     import http.client
@@ -465,7 +465,7 @@ def server_rss(app, admin, queries: list[str], in_process: float | None = None) 
     import urllib.parse
 
     from annotator.extensions import db
-    from annotator.services import users
+    from annotator.services.accounts import users
 
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_save import BIN, HOST, free_port, stop, wait_for_port

@@ -45,7 +45,7 @@ def create_ceiling_app(path: str) -> Flask:
     app = Flask(__name__)
 
     @app.post("/save")
-    def save():  # noqa: ANN202
+    def save():
         body = request.get_json()
         db = connection()
         db.execute("BEGIN IMMEDIATE")

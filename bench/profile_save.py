@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import functools
+import importlib
 import json
 import logging
 import os
@@ -81,21 +82,34 @@ class Phases:
         self.calls.clear()
 
 
+def _first(*names: str) -> Any:
+    for name in names:
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError(names[0])
+
+
 def instrument(app: Any, phases: Phases) -> None:  # noqa: C901, PLR0912 - one list of phases
     """Wrap the functions that make up a save (whichever of them this version of the code has)."""
     from sqlalchemy.orm import Session, SessionTransaction
 
-    from annotator import api, sqlite_lock, uow
-    from annotator.services import (
-        annotations,
-        assignments,
-        audit,
-        ratings,
-        serialize,
-        sessions,
-        status,
-        users,
+    from annotator import sqlite_lock, uow
+
+    # Services moved into sub-packages (issue 19): the first of the names that imports.
+    annotations = _first(
+        "annotator.services.annotations.annotations", "annotator.services.annotations"
     )
+    assignments = _first("annotator.services.desk.assignments", "annotator.services.assignments")
+    status = _first("annotator.services.desk.status", "annotator.services.status")
+    ratings = _first("annotator.services.annotations.ratings", "annotator.services.ratings")
+    sessions = _first("annotator.services.accounts.sessions", "annotator.services.sessions")
+    users = _first("annotator.services.accounts.users", "annotator.services.users")
+    audit = _first("annotator.services.audit")
+    serialize = _first("annotator.services.serialize")
+    api = _first("annotator.api.common", "annotator.api")
+    view = _first("annotator.api.annotations", "annotator.api")
 
     for hooks in app.before_request_funcs.values():
         for i, hook in enumerate(hooks):
@@ -112,6 +126,7 @@ def instrument(app: Any, phases: Phases) -> None:  # noqa: C901, PLR0912 - one l
     phases.patch(sessions, "resume", "authentication: session lookup")
     phases.patch(sessions, "touch", "authentication: session write")
     phases.patch(api, "json_body", "body parsing (JSON)")
+    phases.patch(view, "json_body", "body parsing (JSON)")
     phases.patch(annotations, "get_sentence", "validation: load the sentence")
     phases.patch(assignments, "require_access", "validation: desk access rule")
     phases.patch(annotations, "_clean", "validation: fields")
@@ -129,8 +144,8 @@ def instrument(app: Any, phases: Phases) -> None:  # noqa: C901, PLR0912 - one l
     phases.patch(status, "refresh", "article status rules")
     phases.patch(annotations, "annotate", "service: other")
     phases.patch(serialize, "annotation_data", "serialising the answer")
-    phases.patch(api, "annotation_data", "serialising the answer")
-    phases.patch(api, "jsonify", "serialising the answer")
+    phases.patch(view, "annotation_data", "serialising the answer")
+    phases.patch(view, "jsonify", "serialising the answer")
     phases.patch(uow, "commit", "commit (ORM)")
     phases.patch(sqlite_lock.WriteLock, "acquire", "the write lock (wait and take)")
     phases.patch(sqlite_lock.WriteLock, "release", "the write lock (wait and take)")
@@ -148,7 +163,9 @@ def build(database_url: str, folder: Path) -> tuple[Any, str, list[int]]:
     from sqlalchemy import create_engine, text
 
     from annotator import create_app, uow
-    from annotator.services import articles, users
+
+    articles = _first("annotator.services.articles.articles", "annotator.services.articles")
+    users = _first("annotator.services.accounts.users", "annotator.services.users")
 
     if database_url.startswith("postgresql"):
         engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))

@@ -22,15 +22,17 @@ async function start() {
   const modules = await Promise.all(config.modules.map((url) => import(url)));
   const events = new EventTarget();
   const status = document.getElementById("status");
+  const barStatus = document.getElementById("bar-status"); // its copy in the phone's verdict bar
   const ws = {
     config,
     data,
     form,
-    store: createStore(data),
+    store: createStore(data, (dirty) => ws.emit("dirty", dirty)),
     $: (id) => document.getElementById(id),
     say(message, kind) {
       status.textContent = message;
       status.className = kind || "";
+      if (barStatus) barStatus.textContent = message;
     },
     on: (name, listener) => events.addEventListener(name, (event) => listener(event.detail)),
     emit: (name, detail) => events.dispatchEvent(new CustomEvent(name, { detail })),
@@ -49,12 +51,20 @@ async function start() {
 
 // What the page knows and where the reviewer is: the sentences, the viewer's claims on them,
 // the sentence and claim being edited, unsaved drafts, and whether a save is on its way.
-function createStore({ sentences, annotations }) {
+// `changed(dirty)` hears every change of `dirty` (the page shows "Discard changes" while it is true).
+function createStore({ sentences, annotations }, changed) {
+  let dirty = false;
   const store = {
     sentences, // [{id, start, end, score, why, who, cues}] in reading order
     index: 0, // the current sentence, into sentences
     claim: 0, // into the current sentence's claims; === their number means a new claim
-    dirty: false, // the form holds edits not saved yet
+    get dirty() {
+      return dirty; // the form holds edits not saved yet
+    },
+    set dirty(value) {
+      dirty = value;
+      changed(value);
+    },
     saving: false,
     detailsOpen: false, // closed, 1/2/3 save and advance in one key; open, they only choose
     drafts: new Map(), // "sentenceId:claimId" -> unsaved form state

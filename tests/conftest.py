@@ -16,10 +16,21 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
-from annotator.services import articles, users
+from annotator.services.accounts import users
+from annotator.services.articles import articles
 from tests.app_cache import TEMPLATES, shared_route_builders
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(
+    os.environ.get("ANNOTATOR_CORPUS")
+    or next(
+        (
+            str(up / "shared" / "corpus")
+            for up in Path(__file__).resolve().parents[2:]
+            if (up / "shared" / "corpus").is_dir()
+        ),
+        Path(__file__).resolve().parents[2] / "shared" / "corpus",
+    )
+)
 PASSWORD = "correct horse battery"  # noqa: S105 - the test accounts' password
 SAMPLE_TEXT = (
     "Council approves flood barrier\n\n"
@@ -35,9 +46,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def corpus_file(name: str) -> Path:
+    """A file of the workplace's shared corpus; a test whose data is missing fails, it never skips."""
     path = CORPUS / name
     if not path.exists():
-        pytest.skip(f"sample corpus file {path} is not present")
+        pytest.fail(
+            f"the shared corpus file {path} is missing: these tests read ../shared/corpus beside the "
+            "checkout (set ANNOTATOR_CORPUS to its folder elsewhere)."
+        )
     return path
 
 
@@ -51,7 +66,7 @@ def worker_database_url(url: str, worker: str) -> str:
     return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
 
 
-def _on_server(url: str, statement: str, **params: Any) -> Any:  # noqa: ANN401
+def _on_server(url: str, statement: str, **params: Any) -> Any:
     """Run one statement outside a transaction (as CREATE/DROP DATABASE need) on url's server."""
     engine = _engine(url).execution_options(isolation_level="AUTOCOMMIT")
     try:
@@ -152,7 +167,7 @@ class IsolatedClient(FlaskClient):
     carry the logged-in user and CSRF token from one request, or one client, to the next.
     Production has a fresh `g` per request: give each request an empty one."""
 
-    def open(self, *args: Any, **kwargs: Any):  # noqa: ANN201
+    def open(self, *args: Any, **kwargs: Any):
         if not has_app_context():  # another thread: Flask makes a fresh context anyway
             return super().open(*args, **kwargs)
         vars(g._get_current_object()).clear()
@@ -168,12 +183,12 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
 @pytest.fixture
-def make_user(app: Flask, password_hash: str):  # noqa: ANN201
+def make_user(app: Flask, password_hash: str):
     counter = iter(range(1, 10_000))
 
     def make(role: str = "reviewer", username: str | None = None) -> User:
@@ -190,7 +205,7 @@ def make_user(app: Flask, password_hash: str):  # noqa: ANN201
 
 
 @pytest.fixture
-def make_article(app: Flask):  # noqa: ANN201
+def make_article(app: Flask):
     def make(
         text: str = SAMPLE_TEXT, title: str = "Council approves flood barrier", **fields: Any
     ) -> Article:
@@ -223,17 +238,17 @@ def login(client: FlaskClient, user: User | str, password: str = PASSWORD) -> st
 
 
 @pytest.fixture
-def admin(make_user) -> User:  # noqa: ANN001
+def admin(make_user) -> User:
     return make_user("admin", "boss")
 
 
 @pytest.fixture
-def reviewer(make_user) -> User:  # noqa: ANN001
+def reviewer(make_user) -> User:
     return make_user("reviewer", "alice")
 
 
 @pytest.fixture
-def token_for(app: Flask):  # noqa: ANN201
+def token_for(app: Flask):
     def make(user: User) -> dict[str, str]:
         token = users.create_token(user, "tests")
         db.session.commit()
@@ -250,16 +265,69 @@ REUTERS = {
 }
 
 
-def count(model) -> int:  # noqa: ANN001
+def count(model) -> int:
     """How many rows a table holds."""
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
 @pytest.fixture
-def reuters(admin):  # noqa: ANN001, ANN201
+def reuters(admin):
     """A registry entry rating reuters.com high."""
     from annotator.services import sources
 
     source = sources.create_source(REUTERS, actor=admin)
     db.session.commit()
     return source
+
+
+@pytest.fixture
+def make_annotation(reviewer, make_article):
+    """An annotation (committed): by default alice's 'verified' on a new article's first sentence."""
+    from annotator.services.annotations.annotations import annotate
+
+    def make(sentence=None, actor: User | None = None, verdict: str = "verified", **fields: Any):
+        sentence = sentence if sentence is not None else make_article().sentences[0]
+        ann = annotate(sentence, {"verdict": verdict, **fields}, actor=actor or reviewer)
+        db.session.commit()
+        return ann
+
+    return make
+
+
+@pytest.fixture
+def desk(make_user, make_article, admin):
+    """A desk: the admin, three reviewers (ann, bob, cy) and three articles (four sentences each)."""
+    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
+    stories = [make_article(title=f"Story {i}") for i in range(3)]
+    return admin, people, stories
+
+
+def judge_all(article, reviewer, verdict: str = "verified", overrides=None) -> None:
+    """The reviewer judges every sentence of the article: ``verdict``, or overrides[index]."""
+    from annotator.services.annotations.annotations import annotate
+
+    for sentence in article.sentences:
+        annotate(
+            sentence, {"verdict": (overrides or {}).get(sentence.index, verdict)}, actor=reviewer
+        )
+    db.session.commit()
+
+
+@pytest.fixture
+def judged(make_article, make_user):
+    """Judge a new article: {sentence index: (alice's verdict, bob's verdict or None)} -> the
+    article, alice and bob."""
+    from annotator.services.annotations.annotations import annotate
+
+    def make(verdicts: dict[int, tuple[str, str | None]]) -> tuple[Article, User, User]:
+        article = make_article()
+        alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
+        for index, (mine, theirs) in verdicts.items():
+            sentence = article.sentences[index]
+            annotate(sentence, {"verdict": mine}, actor=alice)
+            if theirs is not None:
+                annotate(sentence, {"verdict": theirs}, actor=bob)
+        db.session.commit()
+        return article, alice, bob
+
+    return make

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from annotator.api import actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, require_admin
 from annotator.inputs import arg_number
-from annotator.services import adjudication
-from annotator.services.annotations import get_sentence
-from annotator.services.errors import Invalid
+from annotator.services.annotations.annotations import get_sentence
+from annotator.services.guards import refuse_unknown
+from annotator.services.review import adjudication
 from annotator.services.serialize import adjudication_data
 
 
 @api_bp.get("/articles/<int:article_id>/agreement")
-def get_agreement(article_id: int):  # noqa: ANN201
+def get_agreement(article_id: int):
     """Per sentence: each reviewer's verdict, whether they agree, the final verdict; and the figures."""
-    return jsonify(adjudication.agreement_state(adjudication.agreement(article_id, viewer=actor())))
+    return jsonify(adjudication.agreement_data(adjudication.agreement(article_id, viewer=actor())))
 
 
 @api_bp.put("/sentences/<int:sentence_id>/adjudication")
-def put_adjudication(sentence_id: int):  # noqa: ANN201
+def put_adjudication(sentence_id: int):
     """Body: {"verdict": ..., "note": ..., "version": the version you read (optional)}."""
     require_admin()
     body = json_body()
-    unknown = sorted(set(body) - {"verdict", "note", "version"})
-    if unknown:
-        raise Invalid({name: "is not a field of an adjudication." for name in unknown})
+    refuse_unknown(body, {"verdict", "note", "version"}, "is not a field of an adjudication.")
     sentence = get_sentence(sentence_id)
     existed = adjudication.get_adjudication(sentence) is not None
     adj = adjudication.adjudicate(
@@ -40,7 +38,7 @@ def put_adjudication(sentence_id: int):  # noqa: ANN201
 
 
 @api_bp.delete("/sentences/<int:sentence_id>/adjudication")
-def delete_adjudication(sentence_id: int):  # noqa: ANN201
+def delete_adjudication(sentence_id: int):
     """Remove the final verdict; `?version=N` refuses if it changed since you read it."""
     require_admin()
     sentence = get_sentence(sentence_id)

@@ -8,12 +8,15 @@ from typing import Any
 
 from flask import Response, jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp, json_body, require_admin
-from annotator.services import agreement_tables, assignments, dashboard, history, queue, status
-from annotator.services import articles as article_service
-from annotator.services.assignments import assignment_state
-from annotator.services.disagreements import disagreements_queue
+from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
+from annotator.services.annotations import history
+from annotator.services.articles import articles as article_service
+from annotator.services.desk import assignments, dashboard, queue, status
+from annotator.services.desk.assignments import assignment_data
 from annotator.services.errors import Invalid
+from annotator.services.guards import refuse_unknown
+from annotator.services.review import agreement
+from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
 
 
@@ -26,21 +29,15 @@ def _version_arg() -> int | None:
     return int(raw)
 
 
-def _refuse_unknown(body: dict[str, Any], allowed: set[str]) -> None:
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise Invalid({name: "is not a field you can send here." for name in unknown})
-
-
 @api_bp.get("/queue")
-def get_queue():  # noqa: ANN201
+def get_queue():
     """The caller's assignments in queue order, with progress, and the next sentence to judge."""
     rows = queue.queue(actor())
     following = queue.next_in_queue(actor(), rows)
     return jsonify(
         {
             "items": [
-                assignment_state(row.assignment)
+                assignment_data(row.assignment)
                 | {
                     "article": {"id": row.article.id, "title": row.article.title},
                     "status": str(row.status),
@@ -58,55 +55,53 @@ def get_queue():  # noqa: ANN201
 
 
 @api_bp.get("/articles/<int:article_id>/assignments")
-def list_assignments(article_id: int):  # noqa: ANN201
+def list_assignments(article_id: int):
     require_admin()
     article_service.get_article(article_id)
-    return jsonify(
-        {"items": [assignment_state(a) for a in assignments.assignments_for(article_id)]}
-    )
+    return jsonify({"items": [assignment_data(a) for a in assignments.assignments_for(article_id)]})
 
 
 ASSIGN_FIELDS = {"reviewers", "count", "due_date", "priority"}
 
 
 @api_bp.post("/articles/<int:article_id>/assignments")
-def create_assignments(article_id: int):  # noqa: ANN201
+def create_assignments(article_id: int):
     """Body: {"reviewers": [names]} or {"count": N}, with optional "due_date" and "priority"."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, ASSIGN_FIELDS)
+    refuse_unknown(body, ASSIGN_FIELDS, "is not a field you can send here.")
     made = assignments.assign(
         [article_service.get_article(article_id)],
         **{k: body.get(k) for k in ASSIGN_FIELDS},
         actor=actor(),
     )
-    return jsonify({"items": [assignment_state(a) for a in made]}), 201
+    return jsonify({"items": [assignment_data(a) for a in made]}), 201
 
 
 @api_bp.post("/assignments")
-def bulk_assignments():  # noqa: ANN201
+def bulk_assignments():
     """Body: {"articles": [ids], "reviewers": [names] or "count": N, "due_date", "priority"}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, ASSIGN_FIELDS | {"articles"})
+    refuse_unknown(body, ASSIGN_FIELDS | {"articles"}, "is not a field you can send here.")
     chosen = assignments.articles_by_id(body.get("articles"))
     made = assignments.assign(chosen, **{k: body.get(k) for k in ASSIGN_FIELDS}, actor=actor())
-    return jsonify({"items": [assignment_state(a) for a in made]}), 201
+    return jsonify({"items": [assignment_data(a) for a in made]}), 201
 
 
 @api_bp.patch("/assignments/<int:assignment_id>")
-def patch_assignment(assignment_id: int):  # noqa: ANN201
+def patch_assignment(assignment_id: int):
     """Body: "version" and any of "due_date", "priority", "reviewer" (reassign)."""
     require_admin()
     body = json_body()
     version = body.pop("version", None)
     a = assignments.get_assignment(assignment_id)
     assignments.update_assignment(a, body, actor=actor(), expected_version=version)
-    return jsonify(assignment_state(a))
+    return jsonify(assignment_data(a))
 
 
 @api_bp.delete("/assignments/<int:assignment_id>")
-def delete_assignment(assignment_id: int):  # noqa: ANN201
+def delete_assignment(assignment_id: int):
     """Unassign; ``?version=N`` is required (a stale one gets 409)."""
     require_admin()
     a = assignments.get_assignment(assignment_id)
@@ -115,24 +110,24 @@ def delete_assignment(assignment_id: int):  # noqa: ANN201
 
 
 @api_bp.get("/articles/<int:article_id>/status")
-def get_status(article_id: int):  # noqa: ANN201
+def get_status(article_id: int):
     article_service.get_article(article_id)
     assignments.require_access(article_id, actor())
-    return jsonify(status.status_state(article_id))
+    return jsonify(status.status_data(article_id))
 
 
 @api_bp.put("/articles/<int:article_id>/status")
-def put_status(article_id: int):  # noqa: ANN201
+def put_status(article_id: int):
     """Body: {"status": ..., "version": the status version you read (0 if never moved)}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, {"status", "version"})
+    refuse_unknown(body, {"status", "version"}, "is not a field you can send here.")
     article = article_service.get_article(article_id)
     status.move(article, body.get("status"), actor=actor(), expected_version=body.get("version"))
-    return jsonify(status.status_state(article_id))
+    return jsonify(status.status_data(article_id))
 
 
-def _revision_json(rev: history.RevisionView) -> dict[str, Any]:
+def _revision_data(rev: history.RevisionView) -> dict[str, Any]:
     return {
         "id": rev.id,
         "action": rev.action,
@@ -145,32 +140,34 @@ def _revision_json(rev: history.RevisionView) -> dict[str, Any]:
 
 
 @api_bp.get("/annotations/<int:annotation_id>/revisions")
-def annotation_revisions(annotation_id: int):  # noqa: ANN201
+def annotation_revisions(annotation_id: int):
     """The annotation's revisions, newest first, each with what it changed."""
     ann, revisions = history.annotation_history(annotation_id, viewer=actor())
     return jsonify(
         {
             "annotation_id": ann.id,
             "version": ann.version,
-            "items": [_revision_json(r) for r in revisions],
+            "items": [_revision_data(r) for r in revisions],
         }
     )
 
 
 @api_bp.post("/annotations/<int:annotation_id>/revisions/<int:revision_id>/restore")
-def restore_revision(annotation_id: int, revision_id: int):  # noqa: ANN201
+def revert_to_revision(annotation_id: int, revision_id: int):
     """Body: {"version": the annotation's version you read}; restoring makes a new revision."""
     body = json_body()
-    _refuse_unknown(body, {"version"})
+    refuse_unknown(body, {"version"}, "is not a field you can send here.")
     ann, _revisions = history.annotation_history(annotation_id, viewer=actor())
-    history.restore_revision(ann, revision_id, actor=actor(), expected_version=body.get("version"))
+    history.revert_to_revision(
+        ann, revision_id, actor=actor(), expected_version=body.get("version")
+    )
     return jsonify(annotation_data(ann))
 
 
 @api_bp.get("/articles/<int:article_id>/activity")
-def article_activity(article_id: int):  # noqa: ANN201
+def article_activity(article_id: int):
     article_service.get_article(article_id)
-    limit, offset = _page_args()
+    limit, offset = page_args()
     items, total = history.article_activity(article_id, viewer=actor(), limit=limit, offset=offset)
     return jsonify(
         {
@@ -198,9 +195,9 @@ def article_activity(article_id: int):  # noqa: ANN201
 
 
 @api_bp.get("/disagreements")
-def list_disagreements():  # noqa: ANN201
+def list_disagreements():
     """Open disagreements across all articles, oldest first (admins only)."""
-    limit, offset = _page_args()
+    limit, offset = page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
     return jsonify(
         {
@@ -229,12 +226,10 @@ def _round(value: float | None) -> float | None:
 
 
 @api_bp.get("/agreement")
-def agreement_over_articles():  # noqa: ANN201
+def agreement_over_articles():
     """Alpha, Fleiss' kappa, percent agreement and pairwise Cohen's kappa over a set of articles:
     ``since``, ``until`` (import dates), ``outlet``, ``status``, ``article`` (ids)."""
-    tables = agreement_tables.agreement_tables(
-        agreement_tables.parse_scope(request.args), viewer=actor()
-    )
+    tables = agreement.agreement_tables(agreement.parse_scope(request.args), viewer=actor())
     return jsonify(
         {
             "scope": tables.scope.describe(),
@@ -274,7 +269,7 @@ def agreement_over_articles():  # noqa: ANN201
 
 
 @api_bp.get("/dashboard")
-def get_dashboard():  # noqa: ANN201
+def get_dashboard():
     """Per reviewer: judged per day, open assignments, agreement with final verdicts; per article: status and progress."""
     board = dashboard.dashboard(viewer=actor())
     return jsonify(
@@ -309,16 +304,16 @@ def get_dashboard():  # noqa: ANN201
 
 
 @api_bp.get("/desk/settings")
-def get_settings():  # noqa: ANN201
+def get_settings():
     return jsonify({"reviewers_open_unassigned": assignments.reviewers_may_open_unassigned()})
 
 
 @api_bp.put("/desk/settings")
-def put_settings():  # noqa: ANN201
+def put_settings():
     """Body: {"reviewers_open_unassigned": true|false}."""
     require_admin()
     body = json_body()
-    _refuse_unknown(body, {"reviewers_open_unassigned"})
+    refuse_unknown(body, {"reviewers_open_unassigned"}, "is not a field you can send here.")
     allowed = body.get("reviewers_open_unassigned")
     if not isinstance(allowed, bool):
         raise Invalid({"reviewers_open_unassigned": "must be true or false."})

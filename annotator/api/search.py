@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp
+from annotator.api.common import actor, api_bp, page_args
 from annotator.services import search as search_service
 
 
 @api_bp.get("/search")
-def search():  # noqa: ANN201
+def search():
     """Query ``q`` with the page's filters; ``limit`` (max 100) and the ``next`` link's cursor
     (``after``) page the results; the count stops at 10,000 ("more than 10,000 results")."""
-    limit, offset = _page_args()
+    limit, offset = page_args()
     viewer = actor()
     params = {name: request.args.getlist(name) for name in search_service.FILTERS}
     flt = search_service.parse_filter(params, viewer=viewer)
@@ -35,7 +35,7 @@ def search():  # noqa: ANN201
         following = url_for("api.search", **args)
     return jsonify(
         {
-            "items": [search_service.hit_state(h) for h in page.items],
+            "items": [search_service.hit_data(h) for h in page.items],
             "next": following,
             "total": page.total,
             "more": page.more,

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from flask import Response, jsonify
 
-from annotator.api import actor, api_bp, article_json, json_body, require_admin
-from annotator.services import articles as article_service
-from annotator.services import boundaries
+from annotator.api.common import actor, api_article_data, api_bp, json_body, require_admin
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries
 
 
 def _correct(article_id: int, correction: Callable[..., object], *fields: str) -> Response:
@@ -18,7 +18,7 @@ def _correct(article_id: int, correction: Callable[..., object], *fields: str) -
     body = json_body() if fields else {}
     article = article_service.load_article(article_id)
     correction(article, *(body.get(name) for name in fields), actor=actor())
-    return jsonify(article_json(article, viewer=actor()))
+    return jsonify(api_article_data(article, viewer=actor()))
 
 
 @api_bp.post("/articles/<int:article_id>/sentences/merge")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from annotator.api import actor, api_bp
-from annotator.services import similar
-from annotator.services.annotations import get_sentence
+from annotator.api.common import actor, api_bp
+from annotator.services.annotations import similar
+from annotator.services.annotations.annotations import get_sentence
 
 
 @api_bp.get("/sentences/<int:sentence_id>/similar")
-def similar_claims(sentence_id: int):  # noqa: ANN201
+def similar_claims(sentence_id: int):
     """Query: start and end (article offsets of a span inside the sentence), limit (1 to 20)."""
     return jsonify(
         similar.similar_to_sentence(

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, abort, jsonify, request, url_for
 
-from annotator.api import _page_args, actor, api_bp, json_body, require_admin
+from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
 from annotator.importers import display_name
 from annotator.models import Credibility, RatingOrigin
 from annotator.responses import registry_csv_response
@@ -18,8 +18,8 @@ from annotator.services.validation import Problems, ascii_url
 
 
 @api_bp.get("/sources")
-def list_sources():  # noqa: ANN201
-    limit, offset = _page_args()
+def list_sources():
+    limit, offset = page_args()
     search = request.args.get("q", "")
     include_retired = request.args.get("retired", "1") not in ("0", "false", "no")
     rows = source_service.list_sources(
@@ -38,7 +38,7 @@ def list_sources():  # noqa: ANN201
 
 
 @api_bp.post("/sources")
-def create_source():  # noqa: ANN201
+def create_source():
     require_admin()
     source = source_service.create_source(json_body(), actor=actor())
     return (
@@ -49,7 +49,7 @@ def create_source():  # noqa: ANN201
 
 
 @api_bp.get("/sources/lookup")
-def lookup_source():  # noqa: ANN201
+def lookup_source():
     """The rating a new evidence link to ``url`` would get."""
     problems = Problems()
     url = problems.url("url", request.args.get("url"), required=True)
@@ -68,13 +68,13 @@ def lookup_source():  # noqa: ANN201
 
 
 @api_bp.get("/sources/export.csv")
-def export_sources():  # noqa: ANN201
+def export_sources():
     """The active registry as CSV, the same file the Sources page downloads."""
     return registry_csv_response()
 
 
 @api_bp.post("/sources/import")
-def import_sources():  # noqa: ANN201
+def import_sources():
     """Create or update entries from a CSV (the body as text/csv, or a multipart file "file").
 
     All or nothing, as on the page: one bad line refuses the whole file, naming the line."""
@@ -93,13 +93,13 @@ def import_sources():  # noqa: ANN201
 
 
 @api_bp.get("/sources/<int:source_id>")
-def get_source(source_id: int):  # noqa: ANN201
+def get_source(source_id: int):
     source = source_service.get_source(source_id)
     return jsonify(_detail(source))
 
 
 @api_bp.patch("/sources/<int:source_id>")
-def patch_source(source_id: int):  # noqa: ANN201
+def patch_source(source_id: int):
     require_admin()
     body = json_body()
     source = source_service.get_source(source_id)
@@ -108,7 +108,7 @@ def patch_source(source_id: int):  # noqa: ANN201
 
 
 @api_bp.delete("/sources/<int:source_id>")
-def retire_source(source_id: int):  # noqa: ANN201
+def retire_source(source_id: int):
     """Retire (soft): the entry stops rating new links; saved links keep their ratings."""
     require_admin()
     source_service.retire_source(source_service.get_source(source_id), actor=actor())
@@ -116,15 +116,15 @@ def retire_source(source_id: int):  # noqa: ANN201
 
 
 @api_bp.post("/sources/<int:source_id>/restore")
-def restore_source(source_id: int):  # noqa: ANN201
+def reinstate_source(source_id: int):
     """Put a retired entry back in use."""
     require_admin()
     source = source_service.get_source(source_id)
-    source_service.restore_source(source, actor=actor())
+    source_service.reinstate_source(source, actor=actor())
     return jsonify(_detail(source))
 
 
-def _detail(source) -> dict[str, object]:  # noqa: ANN001
+def _detail(source) -> dict[str, object]:
     """An entry with the history of its changes, oldest first."""
     history = [
         {

@@ -14,7 +14,8 @@ from annotator.cli._shared import safe_url, writes
 from annotator.extensions import db
 from annotator.importers import parse_file
 from annotator.models import Article, Role, User
-from annotator.services import articles, users
+from annotator.services.accounts import users
+from annotator.services.articles import articles
 
 ADMIN_NAME = "admin"
 

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from annotator.cli._shared import writes
 from annotator.extensions import db
 from annotator.models import Role, User
-from annotator.services import assignments
+from annotator.services.desk import assignments
 from annotator.services.errors import ServiceError
 
 

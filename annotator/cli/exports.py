@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.cli._shared import fail
 from annotator.models import Role, User
-from annotator.services import exports
 from annotator.services.errors import ServiceError
+from annotator.services.exchange import exports
 
 
 @click.command("export")
@@ -69,7 +69,7 @@ def export_command(
     until,
     adjudicated,
     rows,
-    bom,  # noqa: ANN001
+    bom,
     include_history,
     all_articles,
     base_url,

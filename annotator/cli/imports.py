@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.cli._shared import writes
 from annotator.importers import FORMATS
-from annotator.services import import_files
-from annotator.services.imports import Outcome
+from annotator.services.exchange import import_files
+from annotator.services.exchange.imports import Outcome
 
 # The rate (and so the ETA) is shown once a few items are done or half a second has passed:
 # measured on the first item alone it is mostly noise.
@@ -35,7 +35,7 @@ RATE_AFTER_SECONDS = 0.5
 def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> None:
     """Import articles from files, folders or globs; one transaction per article; exit 1 if any failed.
 
-    A JSON export of this app (with its annotations) is restored whole, in one transaction.
+    A JSON export of this app (with its annotations) is reloaded whole, in one transaction.
     """
     report = import_files.FilesReport()
     bar = ProgressBar()
@@ -46,11 +46,11 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
             force=force,
             actor=None,
             report=report,
-            on_restored=_tell_restored,
+            on_reloaded=_tell_reloaded,
             on_outcome=_tell_duplicate,
             on_progress=bar.show,
         )
-    except BaseException as error:  # noqa: BLE001 - say what is kept, then stop
+    except BaseException as error:
         bar.close()
         click.echo(
             f"{report.articles.summary()} before stopping: the articles imported so far are kept.",
@@ -60,7 +60,7 @@ def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> Non
             raise
         raise click.ClickException(f"Import stopped by an unexpected error: {error}") from error
     bar.close()
-    if not report.files:  # only exports, restored or refused: they have said so already
+    if not report.files:  # only exports, reloaded or refused: they have said so already
         sys.exit(1 if report.failed else 0)
     articles = report.articles
     click.echo(f"{articles.summary()} ({report.files} files in {articles.elapsed:.1f} s).")
@@ -81,16 +81,16 @@ def _tell_duplicate(outcome: Outcome) -> None:
         click.echo(f"{outcome.where}: skipped, {outcome.message}", err=True)
 
 
-def _tell_restored(restored: import_files.Restored) -> None:
-    if restored.summary is None:
+def _tell_reloaded(reloaded: import_files.Reloaded) -> None:
+    if reloaded.summary is None:
         click.echo(
-            f"  failed: {restored.path}: not restored, nothing was changed: {restored.problem}",
+            f"  failed: {reloaded.path}: not restored, nothing was changed: {reloaded.problem}",
             err=True,
         )
         return
-    summary = restored.summary
+    summary = reloaded.summary
     click.echo(
-        f"{restored.path}: restored {summary.articles} articles, {summary.sentences} sentences, "
+        f"{reloaded.path}: restored {summary.articles} articles, {summary.sentences} sentences, "
         f"{summary.annotations} annotations, {summary.links} links, {summary.revisions} revisions, "
         f"{summary.adjudications} final verdicts, {summary.sources} sources"
         + ("" if summary.ids_kept else " (under new ids: the old ones are taken)")

@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from annotator.db import write_intent
 from annotator.models import Role, User
-from annotator.services import articles, publishing
+from annotator.services import public_site, publishing
+from annotator.services.articles import articles
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 
@@ -66,12 +67,11 @@ def publish_command(
             problem = "; ".join(error.fields.values()) or error.message
             click.echo(f"Article {article_id}: {problem}", err=True)
     if static_dir:
-        from annotator.web.public import write_site
 
         def progress(done: int, total: int) -> None:
             click.echo(f"\rWriting pages: {done}/{total}", nl=done == total, err=True)
 
-        count = write_site(Path(static_dir), base_url=base_url, progress=progress)
+        count = public_site.write_site(Path(static_dir), base_url=base_url, progress=progress)
         click.echo(f"Wrote {count} fact-check page(s), the index and the feed to {static_dir}")
     if failed:
         raise click.exceptions.Exit(1)

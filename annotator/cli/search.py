@@ -11,7 +11,7 @@ from annotator.db import write_intent
 from annotator.models import Role, User
 from annotator.models.search import KINDS
 from annotator.services import search as search_service
-from annotator.services import similar
+from annotator.services.annotations import similar
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 
@@ -40,7 +40,7 @@ def search_command(
     except ServiceError as error:
         raise click.ClickException("; ".join(error.fields.values()) or error.message) from None
     for hit in page.items:
-        state = search_service.hit_state(hit)
+        state = search_service.hit_data(hit)
         if as_json:
             click.echo(json.dumps(state, ensure_ascii=False))
             continue

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from annotator.cli._shared import fail, writes
-from annotator.services import users
+from annotator.services.accounts import users
 from annotator.services.errors import ServiceError
 
 

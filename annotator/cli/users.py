@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from annotator.cli._shared import fail, writes
 from annotator.models import Role
-from annotator.services import users
+from annotator.services.accounts import users
 from annotator.services.errors import ServiceError
 
 

@@ -6,8 +6,14 @@ a restore, a reload of an export) changes the index in the same transaction, bec
 itself does it: triggers on articles, sentences, annotations, evidence links and the source registry
 keep ``search_index`` up to date, and the full-text engine indexes its ``body``:
 
-- SQLite: an FTS5 table over ``search_index`` (external content), kept by three more triggers;
-- PostgreSQL: a stored generated ``tsvector`` column with a GIN index.
+- SQLite: an FTS5 table over ``search_index`` (external content, through the view
+  ``search_content``), kept by three more triggers; it indexes each body twice, word for word
+  (``body``) and stemmed in the row's language (``stems``, by the SQL function
+  ``annotator_stems`` that annotator/db.py registers on every connection);
+- PostgreSQL: two stored generated ``tsvector`` columns with GIN indexes, word for word (``tsv``,
+  configuration ``simple``) and stemmed by the configuration of the row's language (``stv``).
+
+Each row carries its article's language (``language``), kept by the same triggers.
 
 Soft deletes stay in the index; searches join the live rows. ``REBUILD`` fills the index from
 scratch (``annotator reindex``).
@@ -19,10 +25,13 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from annotator.extensions import db
+from annotator.text.stemming import pg_config_case
 
 KINDS = ("article", "sentence", "annotation", "link", "source")
 # Objects of the index the ORM does not know (the model-vs-migration check skips them).
-UNMAPPED = frozenset({"search_fts", "tsv", "ix_search_index_tsv"})
+UNMAPPED = frozenset(
+    {"search_fts", "search_content", "tsv", "ix_search_index_tsv", "stv", "ix_search_index_stv"}
+)
 
 
 class SearchEntry(db.Model):
@@ -42,6 +51,7 @@ class SearchEntry(db.Model):
     sentence_id: Mapped[int | None]
     reviewer_id: Mapped[int | None]
     body: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(16))  # the article's: how to stem body
 
 
 # ----- the body of each kind, as SQL over the table's own row (NEW in a trigger) --------------
@@ -72,19 +82,23 @@ def rebuild_statements(dialect: str) -> list[str]:
     sync = _SYNC_TRIGGERS if dialect == "sqlite" else []
     statements = [f"DROP TRIGGER {name}" for name, _ in sync] + [
         "DELETE FROM search_index",
-        "INSERT INTO search_index (kind, ref_id, article_id, body) "
-        f"SELECT 'article', a.id, a.id, {_ARTICLE_BODY.format(a='a')} FROM articles a",
-        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, body) "
-        "SELECT 'sentence', s.id, s.article_id, s.id, "
+        "INSERT INTO search_index (kind, ref_id, article_id, language, body) "
+        f"SELECT 'article', a.id, a.id, a.language, {_ARTICLE_BODY.format(a='a')} FROM articles a",
+        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, language, body) "
+        "SELECT 'sentence', s.id, s.article_id, s.id, a.language, "
         "substr(a.text, s.start_offset + 1, s.end_offset - s.start_offset) "
         "FROM sentences s JOIN articles a ON a.id = s.article_id",
-        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
-        f"SELECT 'annotation', n.id, s.article_id, n.sentence_id, n.reviewer_id, "
-        f"{_ANNOTATION_BODY.format(n='n')} FROM annotations n JOIN sentences s ON s.id = n.sentence_id",
-        "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
-        f"SELECT 'link', l.id, s.article_id, n.sentence_id, n.reviewer_id, {_LINK_BODY.format(l='l')} "
+        "INSERT INTO search_index "
+        "(kind, ref_id, article_id, sentence_id, reviewer_id, language, body) "
+        f"SELECT 'annotation', n.id, s.article_id, n.sentence_id, n.reviewer_id, a.language, "
+        f"{_ANNOTATION_BODY.format(n='n')} FROM annotations n JOIN sentences s ON s.id = n.sentence_id "
+        "JOIN articles a ON a.id = s.article_id",
+        "INSERT INTO search_index "
+        "(kind, ref_id, article_id, sentence_id, reviewer_id, language, body) "
+        f"SELECT 'link', l.id, s.article_id, n.sentence_id, n.reviewer_id, a.language, "
+        f"{_LINK_BODY.format(l='l')} "
         "FROM evidence_links l JOIN annotations n ON n.id = l.annotation_id "
-        "JOIN sentences s ON s.id = n.sentence_id",
+        "JOIN sentences s ON s.id = n.sentence_id JOIN articles a ON a.id = s.article_id",
         "INSERT INTO search_index (kind, ref_id, body) "
         f"SELECT 'source', r.id, {_source_body('r', dialect)} FROM sources r",
     ]
@@ -100,28 +114,38 @@ def rebuild_statements(dialect: str) -> list[str]:
 
 # ----- triggers ----------------------------------------------------------------------------
 
-# SQLite: the full-text table follows search_index row by row.
+# SQLite: the full-text table follows search_index row by row. The stems are computed again to
+# delete what was indexed: ``annotator_stems`` is deterministic.
+_STEMS_NEW = "annotator_stems(NEW.body, NEW.language)"
+_STEMS_OLD = "annotator_stems(OLD.body, OLD.language)"
+_FTS_INSERT = f"INSERT INTO search_fts(rowid, body, stems) VALUES (NEW.id, NEW.body, {_STEMS_NEW})"
+_FTS_DELETE = (
+    "INSERT INTO search_fts(search_fts, rowid, body, stems) "
+    f"VALUES ('delete', OLD.id, OLD.body, {_STEMS_OLD})"
+)
 _SYNC_TRIGGERS = [
     (
         "search_index_ai",
-        "CREATE TRIGGER search_index_ai AFTER INSERT ON search_index BEGIN "
-        "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
+        f"CREATE TRIGGER search_index_ai AFTER INSERT ON search_index BEGIN {_FTS_INSERT}; END",
     ),
     (
         "search_index_ad",
-        "CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); END",
+        f"CREATE TRIGGER search_index_ad AFTER DELETE ON search_index BEGIN {_FTS_DELETE}; END",
     ),
     (
         "search_index_au",
         "CREATE TRIGGER search_index_au AFTER UPDATE ON search_index BEGIN "
-        "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body); "
-        "INSERT INTO search_fts(rowid, body) VALUES (NEW.id, NEW.body); END",
+        f"{_FTS_DELETE}; {_FTS_INSERT}; END",
     ),
 ]
 # Each entry: (table, event, the statements run for each row). NEW/OLD as in SQL triggers.
 
 _ANNOTATION_PLACE = "(SELECT article_id FROM sentences WHERE id = NEW.sentence_id)"
+_ANNOTATION_LANGUAGE = (
+    "(SELECT a.language FROM sentences s JOIN articles a ON a.id = s.article_id "
+    "WHERE s.id = NEW.sentence_id)"
+)
+_SENTENCE_LANGUAGE = "(SELECT language FROM articles WHERE id = NEW.article_id)"
 
 _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
     (
@@ -129,8 +153,8 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         "ai",
         "AFTER INSERT",
         [
-            "INSERT INTO search_index (kind, ref_id, article_id, body) "
-            f"VALUES ('article', NEW.id, NEW.id, {_ARTICLE_BODY.format(a='NEW')})"
+            "INSERT INTO search_index (kind, ref_id, article_id, language, body) "
+            f"VALUES ('article', NEW.id, NEW.id, NEW.language, {_ARTICLE_BODY.format(a='NEW')})"
         ],
     ),
     (
@@ -143,6 +167,9 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
             "UPDATE search_index SET body = (SELECT substr(NEW.text, s.start_offset + 1, "
             "s.end_offset - s.start_offset) FROM sentences s WHERE s.id = search_index.ref_id) "
             "WHERE kind = 'sentence' AND article_id = NEW.id",
+            # A new language re-stems every entry of the article.
+            "UPDATE search_index SET language = NEW.language "
+            "WHERE article_id = NEW.id AND language IS DISTINCT FROM NEW.language",
         ],
     ),
     ("articles", "ad", "AFTER DELETE", ["DELETE FROM search_index WHERE article_id = OLD.id"]),
@@ -151,8 +178,9 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         "ai",
         "AFTER INSERT",
         [
-            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, body) "
-            f"VALUES ('sentence', NEW.id, NEW.article_id, NEW.id, {_SENTENCE_TEXT.format(s='NEW')})"
+            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, language, body) "
+            f"VALUES ('sentence', NEW.id, NEW.article_id, NEW.id, {_SENTENCE_LANGUAGE}, "
+            f"{_SENTENCE_TEXT.format(s='NEW')})"
         ],
     ),
     (
@@ -161,7 +189,8 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         "AFTER UPDATE",
         [
             f"UPDATE search_index SET body = {_SENTENCE_TEXT.format(s='NEW')}, "
-            "article_id = NEW.article_id WHERE kind = 'sentence' AND ref_id = NEW.id"
+            f"article_id = NEW.article_id, language = {_SENTENCE_LANGUAGE} "
+            "WHERE kind = 'sentence' AND ref_id = NEW.id"
         ],
     ),
     (
@@ -175,9 +204,10 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         "ai",
         "AFTER INSERT",
         [
-            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
+            "INSERT INTO search_index "
+            "(kind, ref_id, article_id, sentence_id, reviewer_id, language, body) "
             f"VALUES ('annotation', NEW.id, {_ANNOTATION_PLACE}, NEW.sentence_id, NEW.reviewer_id, "
-            f"{_ANNOTATION_BODY.format(n='NEW')})"
+            f"{_ANNOTATION_LANGUAGE}, {_ANNOTATION_BODY.format(n='NEW')})"
         ],
     ),
     (
@@ -187,9 +217,11 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         [
             f"UPDATE search_index SET body = {_ANNOTATION_BODY.format(n='NEW')}, "
             f"article_id = {_ANNOTATION_PLACE}, sentence_id = NEW.sentence_id, "
-            "reviewer_id = NEW.reviewer_id WHERE kind = 'annotation' AND ref_id = NEW.id",
+            f"reviewer_id = NEW.reviewer_id, language = {_ANNOTATION_LANGUAGE} "
+            "WHERE kind = 'annotation' AND ref_id = NEW.id",
             f"UPDATE search_index SET article_id = {_ANNOTATION_PLACE}, "
-            "sentence_id = NEW.sentence_id, reviewer_id = NEW.reviewer_id WHERE kind = 'link' "
+            "sentence_id = NEW.sentence_id, reviewer_id = NEW.reviewer_id, "
+            f"language = {_ANNOTATION_LANGUAGE} WHERE kind = 'link' "
             "AND ref_id IN (SELECT id FROM evidence_links WHERE annotation_id = NEW.id)",
         ],
     ),
@@ -204,10 +236,12 @@ _TRIGGERS: list[tuple[str, str, str, list[str]]] = [
         "ai",
         "AFTER INSERT",
         [
-            "INSERT INTO search_index (kind, ref_id, article_id, sentence_id, reviewer_id, body) "
-            f"SELECT 'link', NEW.id, s.article_id, n.sentence_id, n.reviewer_id, "
+            "INSERT INTO search_index "
+            "(kind, ref_id, article_id, sentence_id, reviewer_id, language, body) "
+            f"SELECT 'link', NEW.id, s.article_id, n.sentence_id, n.reviewer_id, a.language, "
             f"{_LINK_BODY.format(l='NEW')} FROM annotations n JOIN sentences s "
-            "ON s.id = n.sentence_id WHERE n.id = NEW.annotation_id"
+            "ON s.id = n.sentence_id JOIN articles a ON a.id = s.article_id "
+            "WHERE n.id = NEW.annotation_id"
         ],
     ),
     (
@@ -275,29 +309,40 @@ def _statements(steps: list[str], dialect: str) -> list[str]:
 
 # Prefix indexes for 2, 3 and 4 characters: a prefix search ("minis*" and the like) reads one
 # index entry instead of merging every word that starts so (128 ms -> 2.6 ms with 5 million rows).
+SQLITE_CONTENT = (
+    "CREATE VIEW search_content AS "
+    "SELECT id, body, annotator_stems(body, language) AS stems FROM search_index"
+)
 SQLITE_FTS = (
-    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_index', "
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, stems, content='search_content', "
     "content_rowid='id', tokenize=\"unicode61 remove_diacritics 2\", prefix='2 3 4')"
 )
+_CLEAN = "regexp_replace(body, '[./:@_-]+', ' ', 'g')"
 
 
 def install_statements(dialect: str) -> list[str]:
     """DDL that creates the full-text index and the triggers that keep ``search_index`` current."""
+    if dialect == "sqlite":
+        return [SQLITE_CONTENT, SQLITE_FTS, *trigger_statements(dialect)]
+    return [
+        "ALTER TABLE search_index ADD COLUMN tsv tsvector "
+        # URLs, hosts and hyphenated words split into plain words, as SQLite's tokenizer splits them.
+        f"GENERATED ALWAYS AS (to_tsvector('simple', {_CLEAN})) STORED",
+        "CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)",
+        *pg_stemmed_statements(),
+        *trigger_statements(dialect),
+    ]
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """The triggers that keep ``search_index`` (and on SQLite its full-text table) current."""
     out: list[str] = []
     if dialect == "sqlite":
-        out.append(SQLITE_FTS)
         out += [ddl for _, ddl in _SYNC_TRIGGERS]
         for table, name, when, steps in _TRIGGERS:
             body = "; ".join(_statements(steps, dialect))
             out.append(f"CREATE TRIGGER {table}_search_{name} {when} ON {table} BEGIN {body}; END")
         return out
-    out += [
-        "ALTER TABLE search_index ADD COLUMN tsv tsvector "
-        # URLs, hosts and hyphenated words split into plain words, as SQLite's tokenizer splits them.
-        "GENERATED ALWAYS AS (to_tsvector('simple', regexp_replace(body, '[./:@_-]+', ' ', 'g'))) "
-        "STORED",
-        "CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)",
-    ]
     for table, name, when, steps in _TRIGGERS:
         function = f"{table}_search_{name}"
         body = ";\n".join(_statements(steps, dialect))
@@ -327,5 +372,15 @@ def uninstall_statements(dialect: str) -> list[str]:
             "DROP TRIGGER IF EXISTS search_index_ad",
             "DROP TRIGGER IF EXISTS search_index_au",
             "DROP TABLE IF EXISTS search_fts",
+            "DROP VIEW IF EXISTS search_content",
         ]
     return out
+
+
+def pg_stemmed_statements() -> list[str]:
+    """PostgreSQL: the stemmed column and its index (migration 0017 adds them to an existing index)."""
+    return [
+        "ALTER TABLE search_index ADD COLUMN stv tsvector GENERATED ALWAYS AS "
+        f"(to_tsvector({pg_config_case('language')}, {_CLEAN})) STORED",
+        "CREATE INDEX ix_search_index_stv ON search_index USING gin (stv)",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -38,14 +39,24 @@ class Forbidden(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The record changed since the caller read it; ``current`` is what it holds now."""
+    """The record changed since the caller read it; ``current`` is what it holds now,
+    ``changed_by`` (a username) and ``changed_at`` (ISO 8601) who saved it last and when."""
 
     status = 409
     code = "conflict"
 
-    def __init__(self, message: str, *, current: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        current: dict[str, Any] | None = None,
+        changed_by: str | None = None,
+        changed_at: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.current = current
+        self.changed_by = changed_by
+        self.changed_at = changed_at
 
 
 class Duplicate(ServiceError):
@@ -59,7 +70,33 @@ class Duplicate(ServiceError):
         self.existing_id = existing_id
 
 
+# The words for a field the services name by its path (``links[0].override_reason``): the one
+# place that turns paths into what the person filling the form sees.
+FIELD_WORDS = {
+    "attributed_to": "Attributed to",
+    "span": "Claim",
+    "claim_text": "Claim",
+    "matched_from": "Copied from",
+    "links": "Evidence links",
+}
+LINK_PART_WORDS = {
+    "url": "URL",
+    "title": "title",
+    "credibility": "credibility",
+    "stance": "stance",
+    "override_reason": "",  # its problems say "give a reason for ..."
+}
+_LINK_PATH = re.compile(r"^links\[(\d+)\](?:\.(\w+))?$")
+
+
+def field_words(path: str) -> str:
+    """A field's name as people say it: ``links[0].override_reason`` is "Evidence link 1"."""
+    link = _LINK_PATH.match(path)
+    if link:
+        part = LINK_PART_WORDS.get(link[2] or "", (link[2] or "").replace("_", " "))
+        return f"Evidence link {int(link[1]) + 1}" + (f", {part}" if part else "")
+    return FIELD_WORDS.get(path) or path.replace("_", " ").replace(".", ", ").capitalize()
+
+
 def _summary(fields: dict[str, str]) -> str:
-    return " ".join(
-        f"{name.replace('_', ' ').capitalize()}: {problem}" for name, problem in fields.items()
-    )
+    return " ".join(f"{field_words(name)}: {problem}" for name, problem in fields.items())

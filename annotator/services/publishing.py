@@ -24,7 +24,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.extensions import db
 from annotator.models import (
@@ -38,8 +37,8 @@ from annotator.models import (
     User,
 )
 from annotator.models._types import utcnow
-from annotator.services import audit
-from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
+from annotator.services import audit, guards
+from annotator.services.errors import Invalid, NotFound
 from annotator.services.serialize import iso
 
 VERDICT_WORDS = {
@@ -63,11 +62,6 @@ class PublicPage:
     updated_at: datetime
     changes: list[tuple[datetime, str]]
     version: int
-
-
-def _require_admin(actor: User) -> None:
-    if not actor.is_admin:
-        raise Forbidden("Only admins can publish or unpublish fact-checks.")
 
 
 def slug_for(title: str) -> str:
@@ -234,7 +228,7 @@ def publish(
     expected_version: object = None,
 ) -> Publication:
     """Publish, republish or update an article's public page (same URL every time)."""
-    _require_admin(actor)
+    guards.require_admin(actor, "Only admins can publish or unpublish fact-checks.")
     if listed is not None and not isinstance(listed, bool):
         raise Invalid({"listed": "must be true or false."})
     content = snapshot(article, byline=byline)
@@ -285,7 +279,7 @@ def publish(
 
 def unpublish(article: Article, *, actor: User, expected_version: object = None) -> Publication:
     """Take the page down: its address answers 410 Gone until it is published again."""
-    _require_admin(actor)
+    guards.require_admin(actor, "Only admins can publish or unpublish fact-checks.")
     pub = publication_for(article)
     if pub is None or not pub.live:
         raise NotFound("This article is not published.")
@@ -304,25 +298,14 @@ def unpublish(article: Article, *, actor: User, expected_version: object = None)
 
 
 def _check_version(pub: Publication, expected: object) -> None:
-    if expected is None:
-        return
-    if isinstance(expected, bool) or not isinstance(expected, int):
-        raise Invalid({"version": "must be a whole number."})
-    if expected != pub.version:
-        raise Conflict(
-            "Someone else changed this publication since you loaded it.",
-            current=publication_state(pub),
-        )
+    guards.check_version("publication", expected, pub, ident=pub.id, current=publication_data)
 
 
 def _flush(pub: Publication) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise Conflict("Someone else changed this publication at the same moment.") from None
+    guards.flush_or_conflict("Someone else changed this publication at the same moment.")
 
 
-def publication_state(pub: Publication | None) -> dict[str, Any] | None:
+def publication_data(pub: Publication | None) -> dict[str, Any] | None:
     """The admin-facing state of a publication (API and the admin page)."""
     if pub is None:
         return None

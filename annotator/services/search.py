@@ -10,6 +10,7 @@ their own verdicts; admins see everyone's and the final verdicts.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,7 +49,16 @@ from annotator.models import (
 )
 from annotator.models.search import KINDS, rebuild_statements
 from annotator.services.errors import Forbidden, Invalid
-from annotator.text.search_query import Query, QueryProblem, fts5, highlight, parse, tsquery
+from annotator.text.search_query import (
+    Query,
+    QueryProblem,
+    fts5,
+    highlight,
+    parse,
+    pg_configs,
+    tsquery,
+)
+from annotator.text.stemming import MAX_QUERY_LANGUAGES, language_code
 
 MAX_LIMIT = 100
 FILTERS = (
@@ -204,7 +214,7 @@ def search(
     without the database walking the hits before it; ``offset`` then only numbers the page.
     Without it ``offset`` skips hits (at most MAX_OFFSET)."""
     try:
-        query = parse(raw)
+        query = parse(raw, desk_languages())
     except QueryProblem as problem:
         raise Invalid({"q": str(problem)}) from None
     limit = min(max(limit, 1), MAX_LIMIT)
@@ -255,7 +265,7 @@ def _cursor(after: str) -> tuple[float, int]:
         ) from None
 
 
-def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C901
+def _matches(query: Query, flt: SearchFilter, viewer: User):
     si = SearchEntry.__table__
     link = EvidenceLink.__table__.alias("hit_link")
     ann = Annotation.__table__.alias("hit_annotation")
@@ -282,10 +292,20 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
         ascending = True
     else:
         tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
-        statement = statement.where(literal_column("search_index.tsv").op("@@")(tsq))
+        tsv, stv = literal_column("search_index.tsv"), literal_column("search_index.stv")
+        found = tsv.op("@@")(tsq)
+        rank = func.ts_rank_cd(tsv, tsq)
+        # Stemmed in each of the desk's languages as the index stemmed the row (stop words dropped).
+        for config in pg_configs(query):
+            stemmed = func.to_tsquery(
+                literal_column(f"'{config}'"), bindparam("tsq", tsquery(query))
+            )
+            found = or_(found, stv.op("@@")(stemmed))
+            rank = rank + func.ts_rank_cd(stv, stemmed)
+        statement = statement.where(found)
         # As double precision: a real reaches Python as its shortest decimal (0.1, not the
         # 0.10000000149 it is), and the next page's cursor would then compare unequal to it.
-        rank = cast(func.ts_rank_cd(literal_column("search_index.tsv"), tsq), Double)
+        rank = cast(rank, Double)
         ascending = False
     judged = si.c.kind.in_(("annotation", "link"))
     statement = statement.where(
@@ -332,8 +352,8 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):  # noqa: ANN202, C9
     return statement, rank, ascending
 
 
-def _sentence_condition(  # noqa: ANN202
-    si,  # noqa: ANN001
+def _sentence_condition(
+    si,
     verdicts: tuple[str, ...],
     reviewer_id: int | None,
     viewer: User,
@@ -357,7 +377,7 @@ def _user_id(name: str) -> int:
     return found
 
 
-def _dates(art, flt: SearchFilter) -> list[Any]:  # noqa: ANN001
+def _dates(art, flt: SearchFilter) -> list[Any]:
     """The article's own publication date, or the day it was imported when it has none."""
     conditions = []
     if flt.since:
@@ -442,7 +462,7 @@ def _hydrate(rows: list[Any], query: Query, viewer: User) -> list[Hit]:
     return hits
 
 
-def _rows(model, ids: list[int]) -> dict[int, Any]:  # noqa: ANN001
+def _rows(model, ids: list[int]) -> dict[int, Any]:
     if not ids:
         return {}
     return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
@@ -537,7 +557,7 @@ def _cut(value: str, query: Query) -> str:
     )
 
 
-def hit_state(hit: Hit) -> dict[str, Any]:
+def hit_data(hit: Hit) -> dict[str, Any]:
     """A result as the API returns it."""
     return {
         "kind": hit.kind,
@@ -566,3 +586,36 @@ def reindex(progress: Callable[[int, int], None] | None = None) -> dict[str, int
         select(SearchEntry.kind, func.count()).group_by(SearchEntry.kind)
     ).all()
     return {kind: count for kind, count in counts}
+
+
+_LANGUAGES: dict[str, tuple[float, tuple[str, ...]]] = {}  # per database: when read, what
+LANGUAGES_SECONDS = 300.0  # the desk's languages are read again after this long
+
+
+def desk_languages() -> tuple[str, ...]:
+    """The languages of the desk's articles (the most common first, at most eight), in which a
+    query's words are stemmed too; read once every five minutes per process (an article created
+    in this process adds its language at once: ``note_language``)."""
+    key = str(db.engine.url)
+    read_at, languages = _LANGUAGES.get(key, (0.0, ()))
+    if time.monotonic() - read_at > LANGUAGES_SECONDS:
+        code = func.lower(func.substr(Article.language, 1, 2))
+        rows = db.session.execute(
+            select(code, func.count())
+            .where(Article.language.is_not(None))
+            .group_by(code)
+            .order_by(func.count().desc())
+            .limit(MAX_QUERY_LANGUAGES)
+        ).all()
+        languages = tuple(language for language, _ in rows if language) or ("en",)
+        _LANGUAGES[key] = (time.monotonic(), languages)
+    return languages
+
+
+def note_language(language: str | None) -> None:
+    """An article in ``language`` was just added: search stems in it from now on."""
+    code = language_code(language)
+    key = str(db.engine.url)
+    if code and key in _LANGUAGES and code not in _LANGUAGES[key][1]:
+        read_at, languages = _LANGUAGES[key]
+        _LANGUAGES[key] = (read_at, (*languages, code)[-MAX_QUERY_LANGUAGES:])

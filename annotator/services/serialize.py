@@ -47,7 +47,7 @@ def span_data(start: int | None, end: int | None) -> dict[str, int] | None:
 
 
 def article_row(
-    id: int,  # noqa: A002 - the record's own name for it
+    id: int,
     title: str,
     text: str,
     url: str | None,
@@ -93,7 +93,7 @@ def article_data(article: Article) -> dict[str, Any]:
 
 
 def sentence_row(
-    id: int,  # noqa: A002
+    id: int,
     index: int,
     paragraph: int,
     start: int,
@@ -159,7 +159,7 @@ def link_data(link: EvidenceLink) -> dict[str, Any]:
 
 
 def annotation_row(
-    id: int,  # noqa: A002
+    id: int,
     sentence_id: int,
     span_start: int | None,
     span_end: int | None,
@@ -246,7 +246,7 @@ def adjudication_data(adj: Adjudication) -> dict[str, Any]:
 
 
 def source_row(
-    id: int,  # noqa: A002
+    id: int,
     name: str,
     domains: list[str],
     credibility: str,

@@ -1,5 +1,5 @@
 """The source registry: rated outlets and their domains (the rating policy for links is
-services.ratings; domain rules are text.domains; the CSV format is importers/exporters.registry_csv)."""
+services.annotations.ratings; domain rules are text.domains; the CSV format is importers/exporters.registry_csv)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from annotator.importers import ImportFailure
 from annotator.importers.registry_csv import read_registry_csv
 from annotator.models import Credibility, Source, SourceDomain, User
 from annotator.models._types import utcnow
-from annotator.services import audit
-from annotator.services.errors import Forbidden, Invalid, NotFound
+from annotator.services import audit, guards
+from annotator.services.errors import Invalid, NotFound
 from annotator.services.serialize import source_data
 from annotator.services.validation import Problems
 from annotator.text.domains import (
@@ -32,6 +32,8 @@ from annotator.text.domains import (
     url_problem,
 )
 
+ADMINS_ONLY = "Only admins can change the source registry."
+NOT_SETTABLE = "is not a field you can set on a source."
 WRITABLE = writable("source", ADMIN)
 MAX_DOMAINS = limit("source", "domains")
 MAX_RATIONALE = limit("source", "rationale")
@@ -109,8 +111,8 @@ def history(source: Source) -> list[Any]:
 
 def create_source(data: dict[str, Any], *, actor: User | None) -> Source:
     """Add a rated outlet to the registry (admins only)."""
-    _require_admin(actor)
-    _refuse_unknown(data)
+    guards.require_admin(actor, ADMINS_ONLY)
+    guards.refuse_unknown(data, WRITABLE, NOT_SETTABLE)
     clean = _clean(data, partial=False, current=None)
     now = utcnow()
     source = Source(
@@ -131,8 +133,8 @@ def create_source(data: dict[str, Any], *, actor: User | None) -> Source:
 
 def update_source(source: Source, changes: dict[str, Any], *, actor: User | None) -> Source:
     """Change an entry; a new rating records who gave it and when. Saved links keep their rating."""
-    _require_admin(actor)
-    _refuse_unknown(changes)
+    guards.require_admin(actor, ADMINS_ONLY)
+    guards.refuse_unknown(changes, WRITABLE, NOT_SETTABLE)
     clean = _clean(changes, partial=True, current=source)
     before = source_data(source)
     changed = _assign(source, clean, actor=actor)
@@ -148,7 +150,7 @@ def update_source(source: Source, changes: dict[str, Any], *, actor: User | None
 
 def retire_source(source: Source, *, actor: User | None) -> Source:
     """Take an entry out of use (soft: links that got their rating from it keep it)."""
-    _require_admin(actor)
+    guards.require_admin(actor, ADMINS_ONLY)
     if source.retired_at is not None:
         raise Invalid({"id": f"“{source.name}” is already retired."})
     before = source_data(source)
@@ -160,9 +162,9 @@ def retire_source(source: Source, *, actor: User | None) -> Source:
     return source
 
 
-def restore_source(source: Source, *, actor: User | None) -> Source:
+def reinstate_source(source: Source, *, actor: User | None) -> Source:
     """Put a retired entry back in use."""
-    _require_admin(actor)
+    guards.require_admin(actor, ADMINS_ONLY)
     if source.retired_at is None:
         raise Invalid({"id": f"“{source.name}” is not retired."})
     before = source_data(source)
@@ -173,17 +175,6 @@ def restore_source(source: Source, *, actor: User | None) -> Source:
         "source", source.id, "restore", actor=actor, before=before, after=source_data(source)
     )
     return source
-
-
-def _require_admin(actor: User | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise Forbidden("Only admins can change the source registry.")
-
-
-def _refuse_unknown(data: dict[str, Any]) -> None:
-    unknown = sorted(set(data) - set(WRITABLE))
-    if unknown:
-        raise Invalid({name: "is not a field you can set on a source." for name in unknown})
 
 
 def _clean(data: dict[str, Any], *, partial: bool, current: Source | None) -> dict[str, Any]:
@@ -272,11 +263,15 @@ def _assign(source: Source, clean: dict[str, Any], *, actor: User | None) -> boo
 
 def _flush(clean: dict[str, Any]) -> None:
     """Flush; a name or domain that another admin took a moment ago becomes a clear error."""
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        field = "domains" if "domain" in str(error.orig) else "name"
-        raise Invalid({field: "was just taken by another entry; reload and try again."}) from error
+    guards.flush_or_conflict(
+        "Someone else changed this source at the same moment; reload and try again.",
+        taken=_taken,
+    )
+
+
+def _taken(error: IntegrityError) -> Invalid:
+    field = "domains" if "domain" in str(error.orig) else "name"
+    return Invalid({field: "was just taken by another entry; reload and try again."})
 
 
 # ---- CSV -----------------------------------------------------------------------------------
@@ -293,7 +288,7 @@ def import_sources_csv(data: bytes, filename: str, *, actor: User | None) -> Imp
     """Create or update entries from a CSV (name,domains,credibility,rationale), matched by name.
 
     All or nothing: any bad line refuses the whole file, naming the file and line."""
-    _require_admin(actor)
+    guards.require_admin(actor, ADMINS_ONLY)
     try:
         rows = read_registry_csv(data, filename)
     except ImportFailure as error:
@@ -326,7 +321,7 @@ def import_sources_csv(data: bytes, filename: str, *, actor: User | None) -> Imp
             else:
                 version = existing.updated_at
                 if existing.retired:
-                    restore_source(existing, actor=actor)
+                    reinstate_source(existing, actor=actor)
                 update_source(existing, record, actor=actor)
                 if existing.updated_at == version:
                     result.unchanged += 1

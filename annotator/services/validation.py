@@ -66,7 +66,7 @@ class Problems(dict[str, str]):
             self[name] = "must be a date like 2022-11-11 (or an ISO 8601 date and time)."
             return None
 
-    def choice(self, name: str, value: object, choices: type, *, required: bool = True):  # noqa: ANN201
+    def choice(self, name: str, value: object, choices: type, *, required: bool = True):
         allowed = [member.value for member in choices]
         if value in (None, "") and not required:
             return None

@@ -127,7 +127,7 @@ def pairwise(
     units: Iterable[Mapping[Coder, Label]],
     labels: Sequence[Label],
     *,
-    key=None,  # noqa: ANN001
+    key=None,
 ) -> list[PairAgreement[Coder]]:
     """Cohen's kappa and a confusion matrix for every pair of coders who appear in ``units``.
 

@@ -120,7 +120,7 @@ def top(
     return sorted(scores, key=lambda key: (-scores[key], position(key)))[:keep]
 
 
-def candidates(  # noqa: PLR0913 - the engine's three doors and the two bounds
+def candidates(
     query: str,
     *,
     engine: str,

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from annotator.text import _cue_words
+
 __all__ = ["THRESHOLD", "Analysis", "Attribution", "Cue", "analyse", "analyse_many"]
 
 # A sentence scoring at least this is "check-worthy" (the hint shown to reviewers).
@@ -873,10 +875,47 @@ def _score(
 # --- public ---------------------------------------------------------------------------------
 
 
-def analyse(sentence: str) -> Analysis:
-    """Find the attributed source, the cues and the check-worthiness score of one sentence."""
+def _foreign(words: str) -> re.Pattern[str]:
+    phrases = [word.replace("_", " ") for word in words.split()]
+    return re.compile(rf"(?<!\w)(?:{_alternation(phrases)})(?!\w)", re.IGNORECASE)
+
+
+# Hedge and credibility cues of the other languages (text/_cue_words.py names the sources).
+_FOREIGN = {
+    language: (_foreign(_cue_words.CREDIBILITY[language]), _foreign(_cue_words.HEDGES[language]))
+    for language in _cue_words.HEDGES
+}
+CUE_LANGUAGES = ("en", *sorted(_FOREIGN))  # languages whose sentences get cues
+NO_ANALYSIS = Analysis(attribution=None, cues=(), score=0, reasons=())
+
+
+def _foreign_analysis(sentence: str, language: str) -> Analysis:
+    """Hedge and credibility cues only: attribution and the score are worked out for English."""
+    credibility, hedge = _FOREIGN[language]
+    cues = [
+        Cue(
+            kind,
+            match.start(),
+            match.end(),
+            match.group(),
+            f"{kind}: {' '.join(match.group().lower().split())}",
+        )
+        for kind, pattern in (("credibility", credibility), ("hedge", hedge))
+        for match in pattern.finditer(sentence)
+    ]
+    return Analysis(attribution=None, cues=_without_overlaps(cues), score=0, reasons=())
+
+
+def analyse(sentence: str, language: str | None = None) -> Analysis:
+    """Find the attributed source, the cues and the check-worthiness score of one sentence.
+    ``language`` (a code such as ``es``; English when not given): in a language of
+    ``CUE_LANGUAGES`` other than English only hedge and credibility cues are found, in any other
+    nothing."""
     if not isinstance(sentence, str):
         raise TypeError(f"analyse() takes a str, not {type(sentence).__name__}")
+    code = (language or "en")[:2].lower()
+    if code != "en":
+        return _foreign_analysis(sentence, code) if code in _FOREIGN else NO_ANALYSIS
     tokens = _tokens(sentence)
     attribution = _attribution(sentence, tokens)
     verb_spans = _cue_span(sentence, attribution) if attribution is not None else []
@@ -885,6 +924,6 @@ def analyse(sentence: str) -> Analysis:
     return Analysis(attribution=attribution, cues=cues, score=score, reasons=reasons)
 
 
-def analyse_many(sentences: Iterable[str]) -> list[Analysis]:
+def analyse_many(sentences: Iterable[str], language: str | None = None) -> list[Analysis]:
     """``analyse`` each sentence, in order."""
-    return [analyse(sentence) for sentence in sentences]
+    return [analyse(sentence, language) for sentence in sentences]

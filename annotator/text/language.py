@@ -26,7 +26,7 @@ _TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 @cache
-def _identifier():  # noqa: ANN202 (py3langid has no type hints)
+def _identifier():  # py3langid has no type hints
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError:  # the detector is optional: without it every text is "unsure"

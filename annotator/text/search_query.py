@@ -7,6 +7,10 @@
 - anything else (``NEAR``, ``AND``, ``:``, ``^``, brackets, a URL) is text, never syntax: punctuation
   splits words, so ``reuters.com`` is the phrase ``reuters com``.
 
+Words also match their other forms in the desk's languages (``vacuna`` finds ``vacunas``): a query
+parsed with ``languages`` matches either word for word or, stemmed in one of those languages, the
+index's stemmed column (annotator/text/stemming.py).
+
 An unclosed quote runs to the end of the query. The result is always a valid FTS5 MATCH expression
 and a valid PostgreSQL ``to_tsquery`` string, built only from word characters, whatever was typed.
 """
@@ -14,7 +18,10 @@ and a valid PostgreSQL ``to_tsquery`` string, built only from word characters, w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from annotator.text.stemming import PG_CONFIGS, SNOWBALL, language_code, query_stems
 
 MAX_LENGTH = 1_000
 MAX_TERMS = 32
@@ -37,14 +44,16 @@ class Term:
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
+    languages: tuple[str, ...] = ()  # two-letter codes the words are also stemmed in
 
     @property
     def positive(self) -> tuple[Term, ...]:
         return tuple(term for term in self.terms if not term.negated)
 
 
-def parse(raw: str) -> Query:
-    """Parse what was typed; raise QueryProblem with a sentence when there is nothing to search."""
+def parse(raw: str, languages: tuple[str, ...] = ()) -> Query:
+    """Parse what was typed; raise QueryProblem with a sentence when there is nothing to search.
+    ``languages``: the desk's languages, in which the words are stemmed too."""
     if len(raw) > MAX_LENGTH:
         raise QueryProblem(
             f"The search is {len(raw):,} characters long; the limit is {MAX_LENGTH:,}."
@@ -69,14 +78,22 @@ def parse(raw: str) -> Query:
         raise QueryProblem(f"The search has {len(terms)} terms; the limit is {MAX_TERMS}.")
     if not any(not term.negated for term in terms):
         raise QueryProblem("Say what to look for, not only what to leave out (a word without “-”).")
-    return Query(tuple(terms))
+    codes = tuple(dict.fromkeys(language_code(lang) for lang in languages if language_code(lang)))
+    return Query(tuple(terms), codes)
 
 
-def fts5(query: Query) -> str:
-    """An SQLite FTS5 MATCH expression: every positive term, then NOT each negated one."""
+def _stemmed(term: Term, language: str) -> tuple[str, ...]:
+    """The term's words stemmed in ``language`` (a prefix's last word stays as typed)."""
+    last = len(term.words) - 1
+    return tuple(
+        word if term.prefix and index == last else query_stems(word, [language])[0]
+        for index, word in enumerate(term.words)
+    )
 
+
+def _fts5_branch(query: Query, words_of: Callable[[Term], tuple[str, ...]]) -> str:
     def one(term: Term) -> str:
-        phrase = '"' + " ".join(term.words) + '"'
+        phrase = '"' + " ".join(words_of(term)) + '"'
         return phrase + ("*" if term.prefix else "")
 
     positive = " AND ".join(one(term) for term in query.positive)
@@ -87,8 +104,26 @@ def fts5(query: Query) -> str:
     return expression
 
 
+def fts5(query: Query) -> str:
+    """An SQLite FTS5 MATCH expression: every positive term, then NOT each negated one, word for
+    word in ``body`` or stemmed in one of the query's languages in ``stems``."""
+    branches = [f"body : ({_fts5_branch(query, lambda term: term.words)})"]
+    for language in query.languages:
+        if language in SNOWBALL:
+            branch = _fts5_branch(query, lambda term, lang=language: _stemmed(term, lang))
+            branches.append(f"stems : ({branch})")
+    return " OR ".join(dict.fromkeys(branches))
+
+
+def pg_configs(query: Query) -> list[str]:
+    """The PostgreSQL configurations to stem the query in (its languages that have one)."""
+    return list(dict.fromkeys(PG_CONFIGS[code] for code in query.languages if code in PG_CONFIGS))
+
+
 def tsquery(query: Query) -> str:
-    """A PostgreSQL to_tsquery('simple', ...) string with the same meaning as ``fts5``."""
+    """A PostgreSQL to_tsquery string with the same meaning as ``fts5``'s word-for-word branch
+    (the stemmed branch passes it to to_tsquery in each of ``pg_configs``, which stem and drop
+    stop words the way the index did)."""
 
     def one(term: Term) -> str:
         parts = [f"'{word}'" for word in term.words]
@@ -102,22 +137,39 @@ def tsquery(query: Query) -> str:
 
 
 def highlight(text: str, query: Query) -> list[tuple[str, bool]]:
-    """The text cut into (piece, matched) so a template can mark the words the query matched."""
+    """The text cut into (piece, matched) so a template can mark the words the query matched,
+    their other forms in the query's languages included."""
     patterns = []
+    stems: set[str] = set()
     for term in query.positive:
         for index, word in enumerate(term.words):
             tail = r"\w*" if term.prefix and index == len(term.words) - 1 else r"(?!\w)"
             patterns.append(r"(?<!\w)" + re.escape(word) + tail)
+            if not (term.prefix and index == len(term.words) - 1):
+                stems.update(query_stems(word, query.languages) if query.languages else ())
     if not patterns:
         return [(text, False)]
     finder = re.compile("|".join(sorted(set(patterns), key=len, reverse=True)), re.IGNORECASE)
+    found = [(m.start(), m.end()) for m in finder.finditer(text)]
+    if stems:
+        taken = {start for start, _ in found}
+        for match in _WORD.finditer(text):
+            if match.start() not in taken and _stems_to(match.group(0), query.languages) & stems:
+                found.append((match.start(), match.end()))
+        found.sort()
     pieces: list[tuple[str, bool]] = []
     last = 0
-    for match in finder.finditer(text):
-        if match.start() > last:
-            pieces.append((text[last : match.start()], False))
-        pieces.append((match.group(0), True))
-        last = match.end()
+    for start, end in found:
+        if start < last:
+            continue
+        if start > last:
+            pieces.append((text[last:start], False))
+        pieces.append((text[start:end], True))
+        last = end
     if last < len(text):
         pieces.append((text[last:], False))
     return pieces
+
+
+def _stems_to(word: str, languages: tuple[str, ...]) -> set[str]:
+    return set(query_stems(word, languages))

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from annotator.extensions import db
 from annotator.models import User
-from annotator.services import passwords, sessions, users
-from annotator.services.errors import Invalid, NotFound
+from annotator.services.accounts import passwords, sessions, users
+from annotator.services.errors import NotFound
 from annotator.web import admin_required, security
 from annotator.web.forms import ButtonForm, UserForm
 from annotator.web.submit import flashed, submit
@@ -16,7 +16,7 @@ from annotator.web.submit import flashed, submit
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _page(form: UserForm, status: int = 200, one_time: tuple[User, str] | None = None):  # noqa: ANN202
+def _page(form: UserForm, status: int = 200, one_time: tuple[User, str] | None = None):
     form.password.label.text = (
         f"Password ({passwords.min_length()} characters or more; not a common one)"
     )
@@ -38,7 +38,7 @@ def _user(user_id: int) -> User:
 
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
-def user_list():  # noqa: ANN201
+def user_list():
     form = UserForm()
     if form.validate_on_submit():
         return submit(
@@ -55,7 +55,7 @@ def user_list():  # noqa: ANN201
 
 @bp.post("/users/<int:user_id>/active")
 @admin_required
-def toggle_active(user_id: int):  # noqa: ANN201
+def toggle_active(user_id: int):
     user = _user(user_id)
     if ButtonForm().validate_on_submit():
         users.set_active(user, not user.active, actor=current_user)
@@ -66,20 +66,18 @@ def toggle_active(user_id: int):  # noqa: ANN201
 
 @bp.post("/users/<int:user_id>/password")
 @admin_required
-def reset_password(user_id: int):  # noqa: ANN201
+def reset_password(user_id: int):
     """Give the user a one-time password, shown once on the answer to this request."""
     user = _user(user_id)
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("admin.user_list"))
-    if user.id == current_user.id:
-        raise Invalid({"password": "change your own password on your account page."})
     one_time = users.reset_password(user, actor=current_user)
     return _page(UserForm(formdata=None), 200, (user, one_time))
 
 
 @bp.post("/users/<int:user_id>/sessions/end")
 @admin_required
-def end_sessions(user_id: int):  # noqa: ANN201
+def end_sessions(user_id: int):
     """Sign a user out everywhere: every session and remember-cookie ends."""
     user = _user(user_id)
     if ButtonForm().validate_on_submit():

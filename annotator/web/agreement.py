@@ -11,9 +11,9 @@ from wtforms.validators import InputRequired, Length, Optional
 from annotator.fields import limit as most
 from annotator.inputs import lenient_number
 from annotator.models import Sentence
-from annotator.services import adjudication as adjudication_service
-from annotator.services.adjudication import ArticleAgreement
-from annotator.services.annotations import get_sentence
+from annotator.services.annotations.annotations import get_sentence
+from annotator.services.review import adjudication as adjudication_service
+from annotator.services.review.adjudication import ArticleAgreement
 from annotator.web import admin_required
 from annotator.web.forms import VERDICT_CHOICES, options
 from annotator.web.submit import flashed, submit
@@ -61,14 +61,14 @@ def kappa_label(kappa: float | None) -> str:
 
 @bp.get("/articles/<int:article_id>/agreement")
 @admin_required
-def view(article_id: int):  # noqa: ANN201
+def view(article_id: int):
     result = adjudication_service.agreement(article_id, viewer=current_user)
     return _render(result)
 
 
 @bp.post("/articles/<int:article_id>/agreement/<int:sentence_id>")
 @admin_required
-def adjudicate(article_id: int, sentence_id: int):  # noqa: ANN201
+def adjudicate(article_id: int, sentence_id: int):
     sentence = _sentence_of(article_id, sentence_id)
     form = AdjudicationForm(prefix=f"s{sentence_id}")
     back = _back(article_id, sentence_id)
@@ -99,7 +99,7 @@ def adjudicate(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/articles/<int:article_id>/agreement/<int:sentence_id>/clear")
 @admin_required
-def clear(article_id: int, sentence_id: int):  # noqa: ANN201
+def clear(article_id: int, sentence_id: int):
     sentence = _sentence_of(article_id, sentence_id)
     form = ClearForm(prefix=f"c{sentence_id}")
     if not form.validate_on_submit():

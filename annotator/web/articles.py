@@ -10,14 +10,14 @@ from flask_login import current_user, login_required
 from annotator.extensions import db
 from annotator.inputs import lenient_number
 from annotator.models import Annotation, Sentence
-from annotator.services import annotations as annotation_service
-from annotator.services import article_list, assignments, boundaries, desk_list, status
-from annotator.services import articles as article_service
-from annotator.services import queue as queue_service
-from annotator.services.boundaries import TextEdit, edit_text
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries, listing
+from annotator.services.articles.boundaries import TextEdit
+from annotator.services.articles.workspace import WorkspacePage, workspace
+from annotator.services.desk import assignments, status
+from annotator.services.desk import queue as queue_service
 from annotator.services.errors import Duplicate, Invalid, NotFound
-from annotator.services.imports import with_title
-from annotator.services.read_models import WorkspacePage, workspace
 from annotator.web import admin_required
 from annotator.web.desk import AssignForm
 from annotator.web.forms import (
@@ -27,22 +27,22 @@ from annotator.web.forms import (
     ArticleForm,
     ButtonForm,
 )
-from annotator.web.submit import flashed, submit
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("articles", __name__)
 
 
 @bp.get("/")
 @login_required
-def index():  # noqa: ANN201
+def index():
     if not request.args and queue_service.has_open_work(current_user):
         return redirect(url_for("desk.queue"))  # a reviewer with assignments starts at their queue
     search = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "newest")
-    sort = sort if sort in (*article_list.SORTS, *desk_list.SORTS) else "newest"
+    sort = sort if sort in (*listing.SORTS, *listing.DESK_SORTS) else "newest"
     wanted = {name: request.args.get(name, "")[:64] for name in ("status", "assignee", "due")}
     try:
-        conditions = desk_list.filters(
+        conditions = listing.filters(
             viewer=current_user,
             status=wanted["status"],
             assignee=wanted["assignee"],
@@ -50,14 +50,14 @@ def index():  # noqa: ANN201
         )
     except Invalid as error:
         flash(f"The filter was not applied. {error.message}", "error")
-        conditions = desk_list.filters(viewer=current_user)
-    page = article_list.list_page(
+        conditions = listing.filters(viewer=current_user)
+    page = listing.list_page(
         viewer=current_user,
         search=search,
         sort=sort,
         cursor=request.args.get("page", "")[:500],
         conditions=conditions,
-        order=desk_list.order(sort),
+        order=listing.order(sort),
     )
     return render_template(
         "articles/index.html",
@@ -66,24 +66,23 @@ def index():  # noqa: ANN201
         search=search,
         sort=sort,
         wanted=wanted,
-        desk=desk_list.columns([row.article.id for row in page.rows], viewer=current_user),
+        desk=listing.columns([row.article.id for row in page.rows], viewer=current_user),
         status_labels=status.LABELS,
         assign_form=AssignForm(formdata=None) if current_user.is_admin else None,
-        next_article=article_list.next_article_to_review(viewer=current_user),
+        next_article=listing.next_article_to_review(viewer=current_user),
     )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
 @admin_required
-def create():  # noqa: ANN201
+def create():
     form = ArticleForm()
     if form.validate_on_submit():
         data = {
             name: getattr(form, name).data
             for name in ("title", "text", "url", "outlet", "author", "published_at", "language")
         }
-        if not data["title"]:  # none typed: the first line (a blank one typed is refused)
-            data = with_title(data)
+        data["title"] = data["title"] or None  # none typed: the service takes the first line
         try:
             return submit(
                 lambda: article_service.create_article(
@@ -111,7 +110,7 @@ def create():  # noqa: ANN201
 
 @bp.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit(article_id: int):  # noqa: ANN201
+def edit(article_id: int):
     """Fix an article's details or text; annotations follow their words."""
     article = article_service.get_article(article_id)
     form = ArticleForm(obj=article)
@@ -119,12 +118,10 @@ def edit(article_id: int):  # noqa: ANN201
         fields = ("title", "url", "outlet", "author", "published_at", "language")
 
         def save_article() -> TextEdit:
-            boundaries.update_article(
-                article,
-                {name: getattr(form, name).data or None for name in fields},
-                actor=current_user,
+            changes = {name: getattr(form, name).data or None for name in fields}
+            return boundaries.update_article(
+                article, changes | {"text": form.text.data}, actor=current_user
             )
-            return edit_text(article, form.text.data, actor=current_user)
 
         def saved(result: TextEdit) -> Response:
             message = f"Saved “{article.title}”."
@@ -150,7 +147,7 @@ def edit(article_id: int):  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>")
 @login_required
-def view(article_id: int):  # noqa: ANN201
+def view(article_id: int):
     assignments.require_access(article_id, current_user)
     page = workspace(
         article_id,
@@ -167,6 +164,7 @@ def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | No
     return render_template(
         "articles/view.html",
         page=page,
+        deleted_open=bool(request.args.get("deleted")),
         form=form,
         delete_form=ButtonForm(),
         error=error,
@@ -178,15 +176,14 @@ def _render_workspace(page: WorkspacePage, form: AnnotationForm, error: str | No
 
 @bp.post("/articles/<int:article_id>/sentences/<int:sentence_id>/annotation")
 @login_required
-def save(article_id: int, sentence_id: int):  # noqa: ANN201
+def save(article_id: int, sentence_id: int):
     """The no-JavaScript save: create or update the reviewer's annotation of this sentence."""
     sentence = _sentence_of(article_id, sentence_id)
     form = AnnotationForm()
     back = url_for("articles.view", article_id=article_id, sentence=sentence_id, _anchor="editor")
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            flash("The form had expired; please try again.", "error")
-            return redirect(back)
+            return expired(back)
         page = workspace(article_id, viewer=current_user, selected_sentence=sentence_id)
         return _render_workspace(page, form, "Please correct the marked fields."), 422
 
@@ -229,7 +226,7 @@ def save(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/annotations/<int:annotation_id>/delete")
 @login_required
-def delete_annotation(annotation_id: int):  # noqa: ANN201
+def delete_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(annotation_id, viewer=current_user)
     back = url_for(
@@ -240,25 +237,37 @@ def delete_annotation(annotation_id: int):  # noqa: ANN201
     )
     if form.validate_on_submit():
         annotation_service.delete_annotation(ann, actor=current_user)
-        flash("Annotation deleted. It is kept in the history and can be restored.", "info")
+        flash(
+            "Claim deleted. It is kept: “Deleted claims” under the editor lists it with a "
+            "Restore button.",
+            "info",
+        )
+        back = url_for(
+            "articles.view",
+            article_id=ann.sentence.article_id,
+            sentence=ann.sentence_id,
+            deleted=1,
+            _anchor="deleted-claims",
+        )
     return redirect(back)
 
 
 @bp.post("/annotations/<int:annotation_id>/restore")
 @login_required
-def restore_annotation(annotation_id: int):  # noqa: ANN201
+def undelete_annotation(annotation_id: int):
     form = ButtonForm()
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
     if form.validate_on_submit():
-        annotation_service.restore_annotation(ann, actor=current_user)
-        flash("Annotation restored.", "success")
+        annotation_service.undelete_annotation(ann, actor=current_user)
+        flash("Claim restored.", "success")
     return redirect(
         url_for(
             "articles.view",
             article_id=ann.sentence.article_id,
             sentence=ann.sentence_id,
+            claim=ann.id,
             _anchor="editor",
         )
     )
@@ -292,20 +301,12 @@ def _form_data(form: AnnotationForm, sentence: Sentence) -> dict[str, Any]:
         for row in form.links
         if (row.url.data or "").strip()
     ]
-    span = None
-    claim = (form.claim_text.data or "").strip()  # empty: the whole sentence
-    if claim:
-        text = sentence.article.text
-        start, end = lenient_number(form.span_start.data), lenient_number(form.span_end.data)
-        if start is not None and end is not None and text[start:end] == claim:
-            span = {"start": start, "end": end}  # the selection, even if the words repeat
-        else:
-            found = sentence.text.find(claim)
-            if found < 0:
-                raise Invalid(
-                    {"claim_text": "these words do not occur in the sentence; copy them exactly."}
-                )
-            span = {"start": sentence.start + found, "end": sentence.start + found + len(claim)}
+    span = annotation_service.claim_span(
+        sentence,
+        form.claim_text.data,
+        lenient_number(form.span_start.data),
+        lenient_number(form.span_end.data),
+    )
     return {
         "verdict": form.verdict.data,
         "attributed_to": form.attributed_to.data or "",
@@ -346,7 +347,9 @@ def _editor_form(page: WorkspacePage) -> AnnotationForm:
 
 
 def rating_label(link: dict[str, Any]) -> str:
-    """Where a saved link's rating came from, in words."""
+    """Where a saved link's rating came from, in words.
+
+    Mirrored by static/annotate/links.js (ratingLabel): keep in step."""
     if link.get("credibility_source") == "registry":
         return f"Registry: {link.get('source') or 'entry'} rates it {link['credibility']}"
     reason = f" ({link['override_reason']})" if link.get("override_reason") else ""

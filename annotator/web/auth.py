@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required
 
 from annotator import uow
-from annotator.services import passwords, sessions, throttle, users
+from annotator.services.accounts import passwords, sessions, throttle, users
 from annotator.services.errors import Invalid
 from annotator.web import security
 from annotator.web.forms import ButtonForm, LoginForm, PasswordForm, TokenForm
@@ -42,7 +42,7 @@ def _duration(seconds: int) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login():
     if current_user.is_authenticated:
         return redirect(url_for("articles.index"))
     form = LoginForm()
@@ -74,7 +74,7 @@ def login():  # noqa: ANN201
 
 
 @bp.post("/logout")
-def logout():  # noqa: ANN201
+def logout():
     form = ButtonForm()
     if form.validate_on_submit():
         token = session.get("_user_id")
@@ -87,7 +87,7 @@ def logout():  # noqa: ANN201
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
-def account():  # noqa: ANN201
+def account():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
@@ -105,7 +105,7 @@ def account():  # noqa: ANN201
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # noqa: ANN201
+def change_password():
     form = PasswordForm()
     form.password.label.text = (
         f"New password ({passwords.min_length()} characters or more; "
@@ -125,7 +125,7 @@ def change_password():  # noqa: ANN201
                 revoke_tokens=bool(form.revoke_tokens.data),
             )
 
-        def done(ended: int):  # noqa: ANN202
+        def done(ended: int):
             if here is not None:
                 security.replace_token(sessions.rotate(here))
             others = f"{ended} other session{'s' if ended != 1 else ''}"
@@ -143,7 +143,7 @@ def change_password():  # noqa: ANN201
 
 @bp.post("/account/sessions/end")
 @login_required
-def end_sessions():  # noqa: ANN201
+def end_sessions():
     """Sign out everywhere: every session and remember-cookie of this user, this one included."""
     if ButtonForm().validate_on_submit():
         sessions.end_all(current_user, actor=current_user, reason="signed out everywhere")
@@ -155,7 +155,7 @@ def end_sessions():  # noqa: ANN201
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
-def revoke_token(token_id: int):  # noqa: ANN201
+def revoke_token(token_id: int):
     if ButtonForm().validate_on_submit():
         token = users.revoke_token(current_user, token_id)
         flash(f"Token {token.prefix}… no longer works.", "info")

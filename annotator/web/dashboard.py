@@ -11,17 +11,18 @@ from flask_login import current_user
 from annotator import uow
 from annotator.exporters.csv_format import neutralise
 from annotator.inputs import lenient_number
-from annotator.services import adjudication as adjudication_service
-from annotator.services import agreement_tables as tables_service
-from annotator.services import dashboard as dashboard_service
-from annotator.services import status
-from annotator.services.annotations import get_sentence
-from annotator.services.disagreements import disagreements_queue
-from annotator.services.errors import Conflict, Invalid
+from annotator.services.annotations.annotations import get_sentence
+from annotator.services.desk import dashboard as dashboard_service
+from annotator.services.desk import status
+from annotator.services.errors import Invalid
+from annotator.services.review import adjudication as adjudication_service
+from annotator.services.review import agreement as tables_service
+from annotator.services.review.disagreements import disagreements_queue
 from annotator.stats import charts
 from annotator.web import admin_required
 from annotator.web.agreement import AdjudicationForm, kappa_label
 from annotator.web.desk import page_count
+from annotator.web.submit import flashed, submit
 
 bp = Blueprint("dashboard", __name__)
 PAGE = 25
@@ -29,7 +30,7 @@ PAGE = 25
 
 @bp.get("/dashboard")
 @admin_required
-def index():  # noqa: ANN201
+def index():
     try:
         scope = tables_service.parse_scope(request.args)
     except Invalid as error:
@@ -65,7 +66,7 @@ def index():  # noqa: ANN201
 
 @bp.get("/dashboard/agreement.csv")
 @admin_required
-def agreement_csv():  # noqa: ANN201
+def agreement_csv():
     scope = tables_service.parse_scope(request.args)
     table = request.args.get("table", "articles")
     if table not in ("articles", "pairs"):
@@ -84,7 +85,7 @@ def agreement_csv():  # noqa: ANN201
 
 @bp.get("/disagreements")
 @admin_required
-def disagreements():  # noqa: ANN201
+def disagreements():
     page = lenient_number(request.args.get("page")) or 1
     items, total = disagreements_queue(viewer=current_user, limit=PAGE, offset=(page - 1) * PAGE)
     forms = {
@@ -103,27 +104,28 @@ def disagreements():  # noqa: ANN201
 
 @bp.post("/disagreements/<int:sentence_id>")
 @admin_required
-def adjudicate(sentence_id: int):  # noqa: ANN201
+def adjudicate(sentence_id: int):
     """The same adjudication as the agreement page, answered back on the queue."""
     sentence = get_sentence(sentence_id)
     form = AdjudicationForm(prefix=f"s{sentence_id}")
     back = url_for("dashboard.disagreements")
+    not_saved = "The final verdict was not saved: {}".format
     if not form.validate_on_submit():
-        problems = " ".join(e for errors in form.errors.values() for e in errors)
-        flash(f"The final verdict was not saved: {problems}", "error")
+        flash(not_saved(" ".join(e for errors in form.errors.values() for e in errors)), "error")
         uow.discard()
         return redirect(back)
-    try:
-        adjudication_service.adjudicate(
+    return submit(
+        lambda: adjudication_service.adjudicate(
             sentence,
             form.verdict.data,
             form.note.data or "",
             actor=current_user,
             expected_version=None,
-        )
-    except (Invalid, Conflict) as error:
-        uow.discard()
-        flash(f"The final verdict was not saved: {error.message}", "error")
-        return redirect(back)
-    flash(f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}.", "success")
-    return redirect(back)
+        ),
+        back=back,
+        say_invalid=lambda error: not_saved(error.message),
+        say_conflict=lambda error: not_saved(error.message),
+        done=lambda _: flashed(
+            back, f"Final verdict of sentence {sentence.index + 1}: {form.verdict.data}."
+        ),
+    )

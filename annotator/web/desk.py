@@ -5,19 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
-from annotator.services import articles as article_service
-from annotator.services import assignments, status
-from annotator.services import queue as queue_service
-from annotator.services.errors import Invalid
+from annotator.services.articles import articles as article_service
+from annotator.services.desk import assignments, status
+from annotator.services.desk import queue as queue_service
 from annotator.web import admin_required
-from annotator.web.forms import attach_errors, options
-from annotator.web.submit import flashed, submit
+from annotator.web.forms import options
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("desk", __name__)
 
@@ -64,11 +62,6 @@ def page_count(total: int, per_page: int) -> int:
     return max((total + per_page - 1) // per_page, 1)
 
 
-def expired(back: str) -> Response:
-    """The answer to a form whose CSRF token or hidden fields did not come back intact."""
-    return flashed(back, "The form had expired; please try again.", "error")
-
-
 def _version(raw: str | None) -> int | None:
     return lenient_number(raw)  # ASCII digits within a database integer, else None
 
@@ -89,7 +82,7 @@ def _assign_args(form: AssignForm) -> dict[str, object]:
 
 @bp.get("/queue")
 @login_required
-def queue():  # noqa: ANN201
+def queue():
     rows = queue_service.queue(current_user)
     return render_template(
         "desk/queue.html",
@@ -101,7 +94,7 @@ def queue():  # noqa: ANN201
 
 @bp.get("/queue/continue")
 @login_required
-def continue_():  # noqa: ANN201
+def continue_():
     """The next sentence the viewer has not judged, across the whole queue."""
     following = queue_service.next_in_queue(current_user)
     if following is None:
@@ -118,11 +111,11 @@ def continue_():  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>/desk")
 @admin_required
-def article(article_id: int):  # noqa: ANN201
+def article(article_id: int):
     return _render_article(article_id)
 
 
-def _render_article(article_id: int, assign_form: AssignForm | None = None, status_code: int = 200):  # noqa: ANN202
+def _render_article(article_id: int, assign_form: AssignForm | None = None, status_code: int = 200):
     record = article_service.get_article(article_id)
     rows = assignments.assignments_for(article_id)
     edit_forms = {}
@@ -137,7 +130,7 @@ def _render_article(article_id: int, assign_form: AssignForm | None = None, stat
         remove = VersionForm(prefix=f"u{a.id}", formdata=None)
         remove.version.data = str(a.version)
         remove_forms[a.id] = remove
-    state = status.status_state(article_id)
+    state = status.status_data(article_id)
     status_form = StatusForm(formdata=None)
     status_form.status.data, status_form.version.data = state["status"], str(state["version"])
     total, judged = status.completion(article_id)
@@ -158,29 +151,27 @@ def _render_article(article_id: int, assign_form: AssignForm | None = None, stat
 
 @bp.post("/articles/<int:article_id>/assignments")
 @admin_required
-def assign(article_id: int):  # noqa: ANN201
+def assign(article_id: int):
     form = AssignForm()
     record = article_service.get_article(article_id)
     if not form.validate_on_submit():
         return _render_article(article_id, form, 422)
-    try:
-        made = assignments.assign(
-            [record],
-            **_assign_args(form),
-            actor=current_user,
-        )
-    except Invalid as error:
-        attach_errors(form, {k.split("[")[0]: v for k, v in error.fields.items()}, form.reviewers)
-        flash(f"Nothing was assigned. {error.message}", "error")
-        return _render_article(article_id, form, 422)
-    names = ", ".join(a.reviewer.username for a in made)
-    flash(f"Assigned “{record.title}” to {names}.", "success")
-    return redirect(url_for("desk.article", article_id=article_id))
+    return submit(
+        lambda: assignments.assign([record], **_assign_args(form), actor=current_user),
+        form=form,
+        fallback=form.reviewers,
+        say_invalid=lambda error: f"Nothing was assigned. {error.message}",
+        page=lambda _error: _render_article(article_id, form)[0],
+        done=lambda made: flashed(
+            url_for("desk.article", article_id=article_id),
+            f"Assigned “{record.title}” to {', '.join(a.reviewer.username for a in made)}.",
+        ),
+    )
 
 
 @bp.post("/assignments")
 @admin_required
-def bulk_assign():  # noqa: ANN201
+def bulk_assign():
     """Assign the articles ticked in the article list."""
     form = AssignForm()
     ids = sorted(  # oldest first, whatever the list order
@@ -203,7 +194,7 @@ def bulk_assign():  # noqa: ANN201
 
 @bp.post("/assignments/<int:assignment_id>")
 @admin_required
-def change(assignment_id: int):  # noqa: ANN201
+def change(assignment_id: int):
     a = assignments.get_assignment(assignment_id)
     article_id = a.article_id
     form = AssignmentForm(prefix=f"a{assignment_id}")
@@ -231,7 +222,7 @@ def change(assignment_id: int):  # noqa: ANN201
 
 @bp.post("/assignments/<int:assignment_id>/remove")
 @admin_required
-def unassign(assignment_id: int):  # noqa: ANN201
+def unassign(assignment_id: int):
     a = assignments.get_assignment(assignment_id)
     article_id, name = a.article_id, a.reviewer.username
     form = VersionForm(prefix=f"u{assignment_id}")
@@ -250,7 +241,7 @@ def unassign(assignment_id: int):  # noqa: ANN201
 
 @bp.post("/articles/<int:article_id>/status")
 @admin_required
-def move(article_id: int):  # noqa: ANN201
+def move(article_id: int):
     record = article_service.get_article(article_id)
     form = StatusForm()
     back = request.form.get("back") == "list"
@@ -274,7 +265,7 @@ def move(article_id: int):  # noqa: ANN201
 
 @bp.route("/desk/settings", methods=["GET", "POST"])
 @admin_required
-def settings():  # noqa: ANN201
+def settings():
     form = SettingsForm()
     if form.validate_on_submit():
         assignments.set_reviewers_may_open_unassigned(form.open_unassigned.data, actor=current_user)

@@ -8,14 +8,14 @@ from flask_login import current_user, login_required
 from annotator.exporters import EXPORTERS
 from annotator.models import Credibility, Verdict
 from annotator.responses import export_response
-from annotator.services.article_list import list_articles
+from annotator.services.articles.listing import list_articles
 
 bp = Blueprint("exports", __name__)
 
 
 @bp.get("/export")
 @login_required
-def index():  # noqa: ANN201
+def index():
     return render_template(
         "exports/index.html",
         formats=[
@@ -30,5 +30,5 @@ def index():  # noqa: ANN201
 
 @bp.get("/export/download")
 @login_required
-def download():  # noqa: ANN201
+def download():
     return export_response(request.args.get("format", "csv"), request.args, current_user)

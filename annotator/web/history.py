@@ -1,4 +1,4 @@
-"""History in the browser: an annotation's revisions with restore, and an article's activity log."""
+"""History in the browser: an annotation's revisions with revert, and an article's activity log."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.inputs import lenient_number
-from annotator.services import annotations as annotation_service
-from annotator.services import articles as article_service
-from annotator.services import history
-from annotator.web.desk import VersionForm, expired, page_count
-from annotator.web.submit import flashed, submit
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.annotations import history
+from annotator.services.articles import articles as article_service
+from annotator.web.desk import VersionForm, page_count
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("history", __name__)
 PAGE = 50
@@ -18,7 +18,7 @@ PAGE = 50
 
 @bp.get("/annotations/<int:annotation_id>/history")
 @login_required
-def annotation(annotation_id: int):  # noqa: ANN201
+def annotation(annotation_id: int):
     ann, revisions = history.annotation_history(annotation_id, viewer=current_user)
     form = VersionForm(formdata=None)
     form.version.data = str(ann.version)
@@ -28,13 +28,14 @@ def annotation(annotation_id: int):  # noqa: ANN201
         revisions=revisions,
         form=form,
         article_id=ann.sentence.article_id,
-        may_restore=ann.reviewer_id == current_user.id,
+        may_revert=ann.reviewer_id == current_user.id,
     )
 
 
 @bp.post("/annotations/<int:annotation_id>/history/<int:revision_id>/restore")
 @login_required
-def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
+def revert(annotation_id: int, revision_id: int):
+    """Bring the annotation back to one of its revisions (the URL keeps its first name)."""
     ann = annotation_service.get_annotation(
         annotation_id, viewer=current_user, include_deleted=True
     )
@@ -43,7 +44,7 @@ def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
     if not form.validate_on_submit():
         return expired(back)
     return submit(
-        lambda: history.restore_revision(
+        lambda: history.revert_to_revision(
             ann,
             revision_id,
             actor=current_user,
@@ -59,7 +60,7 @@ def restore(annotation_id: int, revision_id: int):  # noqa: ANN201
 
 @bp.get("/articles/<int:article_id>/activity")
 @login_required
-def activity(article_id: int):  # noqa: ANN201
+def activity(article_id: int):
     record = article_service.get_article(article_id)
     page = lenient_number(request.args.get("page")) or 1
     items, total = history.article_activity(

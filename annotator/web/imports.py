@@ -13,8 +13,8 @@ from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
 from annotator.inputs import lenient_number
-from annotator.services import imports
-from annotator.services.articles import ARTICLE_FIELDS
+from annotator.services.articles.articles import ARTICLE_FIELDS, with_title
+from annotator.services.exchange import imports
 from annotator.web import admin_required, reads_only
 
 bp = Blueprint("imports", __name__, url_prefix="/import")
@@ -31,11 +31,11 @@ METADATA = ("url", "outlet", "author", "published_at", "language", "external_id"
 
 @bp.get("")
 @admin_required
-def start():  # noqa: ANN201
+def start():
     return _start_page()
 
 
-def _start_page(error: str = "", status: int = 200, paste: dict[str, str] | None = None):  # noqa: ANN202
+def _start_page(error: str = "", status: int = 200, paste: dict[str, str] | None = None):
     return render_template(
         "imports/start.html",
         error=error,
@@ -51,7 +51,7 @@ def _start_page(error: str = "", status: int = 200, paste: dict[str, str] | None
 @bp.post("/preview")
 @reads_only
 @admin_required
-def preview():  # noqa: ANN201
+def preview():
     """Parse what was pasted or uploaded and show it as it would be imported."""
     if request.form.get("source") == "upload":
         sources, failures, problem = _uploaded()
@@ -126,7 +126,7 @@ def _preview_page(
     *,
     force: bool,
     status: int = 200,
-):  # noqa: ANN202
+):
     limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
     too_many = ""
     if len(sources) > limit:
@@ -150,7 +150,7 @@ def _preview_page(
 
 @bp.post("/confirm")
 @admin_required
-def confirm():  # noqa: ANN201
+def confirm():
     """Import the previewed (and perhaps edited) articles; or show the preview again after edits."""
     force = bool(request.form.get("force"))
     limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
@@ -199,4 +199,4 @@ def _edited_fields(i: int) -> dict[str, Any] | None:
         value = request.form.get(f"a-{i}-{name}", "").strip()
         if value and name in ARTICLE_FIELDS:
             fields[name] = value
-    return imports.with_title(fields)
+    return with_title(fields)

@@ -8,8 +8,8 @@ from wtforms import RadioField
 
 from annotator.models import Article, Publication
 from annotator.responses import public_address
-from annotator.services import articles as article_service
 from annotator.services import publishing
+from annotator.services.articles import articles as article_service
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm, options
 from annotator.web.submit import flashed, submit
@@ -32,7 +32,7 @@ class PublishForm(ButtonForm):
 
 @bp.get("/articles/<int:article_id>/publication")
 @admin_required
-def view(article_id: int):  # noqa: ANN201
+def view(article_id: int):
     article = article_service.get_article(article_id)
     pub = publishing.publication_for(article)
     form = PublishForm()
@@ -61,7 +61,7 @@ def _render(
 
 @bp.post("/articles/<int:article_id>/publication")
 @admin_required
-def publish(article_id: int):  # noqa: ANN201
+def publish(article_id: int):
     article = article_service.get_article(article_id)
     form = PublishForm()
     if not form.validate_on_submit():
@@ -84,7 +84,7 @@ def publish(article_id: int):  # noqa: ANN201
 
 @bp.post("/articles/<int:article_id>/publication/withdraw")
 @admin_required
-def withdraw(article_id: int):  # noqa: ANN201
+def withdraw(article_id: int):
     article = article_service.get_article(article_id)
     back = url_for("publication.view", article_id=article.id)
     if not ButtonForm().validate_on_submit():

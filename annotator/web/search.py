@@ -18,7 +18,7 @@ PER_PAGE = 20
 
 @bp.get("/search")
 @login_required
-def index():  # noqa: ANN201
+def index():
     raw = request.args.get("q", "")
     params = {name: request.args.getlist(name) for name in FILTERS}
     if not current_user.is_admin:

@@ -1,7 +1,7 @@
 """Who is logged in, kept honest: server-side sessions, remember-cookies, HTTPS and proxy headers.
 
 Flask-Login keeps our session token (not the user id) under ``_user_id`` in the signed session
-cookie; the user loader accepts it only while its row in user_sessions lives (services.sessions).
+cookie; the user loader accepts it only while its row in user_sessions lives (services.accounts.sessions).
 "Keep me logged in" is our own cookie holding a remember token that is replaced on every use.
 """
 
@@ -24,11 +24,11 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from annotator.db import write_intent
+from annotator import uow
 from annotator.extensions import db, login_manager
 from annotator.models import User, UserSession
 from annotator.models._types import utcnow
-from annotator.services import sessions
+from annotator.services.accounts import sessions
 
 REMEMBER_COOKIE = "annotator_remember"
 HOST_ONLY = (
@@ -95,7 +95,7 @@ def _load_user(token: str) -> User | None:
 
 
 @login_manager.request_loader
-def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
+def _load_from_remember_cookie(_request) -> User | None:
     cookie = request.cookies.get(remember_cookie_name(current_app))
     if not cookie:
         return None
@@ -115,7 +115,7 @@ def _load_from_remember_cookie(_request) -> User | None:  # noqa: ANN001
     return user
 
 
-def _write(work):  # noqa: ANN001, ANN202
+def _write(work):
     """Run a small session write (last use, a renewal) without upsetting the request's transaction.
 
     On a read request the work gets a connection and a transaction of its own, kept whatever the
@@ -124,7 +124,7 @@ def _write(work):  # noqa: ANN001, ANN202
     work joins it and is kept when the request succeeds."""
     if request.method not in SAFE_METHODS:
         return work(None)
-    with write_intent(), db.engine.begin() as connection:
+    with uow.side_transaction() as connection:
         return work(connection)
 
 

@@ -9,12 +9,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from annotator.models import Article
-from annotator.services import articles as article_service
-from annotator.services import boundaries
+from annotator.services.articles import articles as article_service
+from annotator.services.articles import boundaries
 from annotator.services.errors import Invalid
 from annotator.web import admin_required
 from annotator.web.forms import ButtonForm
-from annotator.web.submit import flashed, submit
+from annotator.web.submit import expired, flashed, submit
 
 bp = Blueprint("sentences", __name__, url_prefix="/articles/<int:article_id>/sentences")
 
@@ -34,7 +34,7 @@ def _correct(
     """Apply one correction to the article and go back to the sentence, saying what happened."""
     back = _back(article_id, sentence_id)
     if not ButtonForm().validate_on_submit():
-        return flashed(back, "The form expired; please try again.", "error")
+        return expired(back)
     article = article_service.load_article(article_id)
     return submit(
         lambda: correction(article),
@@ -46,26 +46,11 @@ def _correct(
 
 @bp.post("/<int:sentence_id>/merge-next")
 @admin_required
-def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
-    def merge(article: Article) -> None:
-        following = next(
-            (
-                s.id
-                for s in article.sentences
-                if s.index > 0 and article.sentences[s.index - 1].id == sentence_id
-            ),
-            None,
-        )
-        if following is None:
-            raise Invalid(
-                {"second": "this is the last sentence; there is nothing after it to merge."}
-            )
-        boundaries.merge_sentences(article, sentence_id, following, actor=current_user)
-
+def merge_next(article_id: int, sentence_id: int):
     return _correct(
         article_id,
         sentence_id,
-        merge,
+        lambda article: boundaries.merge_with_next(article, sentence_id, actor=current_user),
         refused=lambda error: " ".join(error.fields.values()) or error.message,
         done="Merged the sentence with the next one. Annotations kept their text.",
     )
@@ -73,7 +58,7 @@ def merge_next(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/<int:sentence_id>/split")
 @admin_required
-def split(article_id: int, sentence_id: int):  # noqa: ANN201
+def split(article_id: int, sentence_id: int):
     return _correct(
         article_id,
         sentence_id,
@@ -87,7 +72,7 @@ def split(article_id: int, sentence_id: int):  # noqa: ANN201
 
 @bp.post("/resegment")
 @admin_required
-def resegment(article_id: int):  # noqa: ANN201
+def resegment(article_id: int):
     if ButtonForm().validate_on_submit():
         boundaries.resegment(article_service.load_article(article_id), actor=current_user)
         flash("Segmented the article again. Every annotation kept its text.", "success")

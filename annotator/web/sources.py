@@ -26,7 +26,7 @@ SCALE = {
 
 @bp.get("/")
 @login_required
-def index():  # noqa: ANN201
+def index():
     search = request.args.get("q", "")[:200]
     return render_template(
         "sources/index.html",
@@ -40,7 +40,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/new", methods=["GET", "POST"])
 @admin_required
-def create():  # noqa: ANN201
+def create():
     form = SourceForm()
     if form.validate_on_submit():
         return submit(
@@ -57,7 +57,7 @@ def create():  # noqa: ANN201
 
 @bp.get("/<int:source_id>")
 @login_required
-def view(source_id: int):  # noqa: ANN201
+def view(source_id: int):
     source = source_service.get_source(source_id)
     return render_template(
         "sources/view.html",
@@ -102,7 +102,7 @@ def _text(value: object) -> str:
 
 @bp.route("/<int:source_id>/edit", methods=["GET", "POST"])
 @admin_required
-def edit(source_id: int):  # noqa: ANN201
+def edit(source_id: int):
     source = source_service.get_source(source_id)
     form = SourceForm()
     if not form.is_submitted():
@@ -124,7 +124,7 @@ def edit(source_id: int):  # noqa: ANN201
 
 @bp.post("/<int:source_id>/retire")
 @admin_required
-def retire(source_id: int):  # noqa: ANN201
+def retire(source_id: int):
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
         source_service.retire_source(source, actor=current_user)
@@ -137,17 +137,17 @@ def retire(source_id: int):  # noqa: ANN201
 
 @bp.post("/<int:source_id>/restore")
 @admin_required
-def restore(source_id: int):  # noqa: ANN201
+def reinstate(source_id: int):
     source = source_service.get_source(source_id)
     if ButtonForm().validate_on_submit():
-        source_service.restore_source(source, actor=current_user)
+        source_service.reinstate_source(source, actor=current_user)
         flash(f"Restored “{source.name}”.", "success")
     return redirect(url_for("sources.view", source_id=source.id))
 
 
 @bp.post("/import")
 @admin_required
-def import_csv():  # noqa: ANN201
+def import_csv():
     form = SourceImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -167,7 +167,7 @@ def import_csv():  # noqa: ANN201
 
 @bp.get("/export.csv")
 @login_required
-def export_csv():  # noqa: ANN201
+def export_csv():
     return registry_csv_response()
 
 

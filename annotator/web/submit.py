@@ -30,6 +30,7 @@ def submit(
     back: str | None = None,
     fallback: Any = None,
     say_invalid: Callable[[Invalid], str] | None = None,
+    say_conflict: Callable[[Conflict], str] | None = None,
 ) -> ResponseReturnValue:
     """Run ``action`` (the one service call behind a form) and answer as every form page does.
 
@@ -37,8 +38,9 @@ def submit(
     - Invalid: the field errors go beside the fields of ``form`` (those naming no field to
       ``fallback``), ``say_invalid(error)`` is flashed if given, and ``page(error)`` is shown again
       with status 422; without a page, the browser goes ``back``.
-    - Conflict (the record changed since the form was filled): its message is flashed and the
-      browser goes ``back``; with no ``back`` the error page answers (409).
+    - Conflict (the record changed since the form was filled): its message (or
+      ``say_conflict(error)``) is flashed and the browser goes ``back``; with no ``back`` the
+      error page answers (409).
     Whatever the refused action wrote is discarded.
     """
     try:
@@ -58,7 +60,7 @@ def submit(
         if back is None:
             raise
         uow.discard()
-        flash(error.message, "error")
+        flash(say_conflict(error) if say_conflict else error.message, "error")
         return redirect(back)
     return done(result)
 
@@ -67,3 +69,8 @@ def flashed(url: str, message: str, category: str = "success") -> Response:
     """Say what was done and go to ``url`` (the answer to a form that did its work)."""
     flash(message, category)
     return redirect(url)
+
+
+def expired(back: str) -> Response:
+    """The answer to a form whose CSRF token or hidden fields did not come back intact."""
+    return flashed(back, "The form had expired; please try again.", "error")

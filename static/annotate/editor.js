@@ -5,6 +5,7 @@ export function install(ws) {
   const verdicts = [...form.querySelectorAll('input[name="verdict"]')].map((r) => r.value); // the page's order
   const EMPTY = { id: null, version: null, verdict: null, attributed_to: "", note: "", links: [], span: null };
   const number = (id) => ($(id).value ? Number($(id).value) : null);
+  let discarded = null; // {key, state}: the edits "Discard changes" threw away, for "Undo"
 
   function read() {
     const checked = form.querySelector('input[name="verdict"]:checked');
@@ -21,6 +22,7 @@ export function install(ws) {
 
   // The claim's offsets in the article for the API, which takes offsets only: the selection
   // (span_start/span_end) while it still holds the typed words, else their first occurrence.
+  // Mirrors annotator/services/annotations/annotations.py (claim_span): keep in step.
   function span() {
     const words = form.elements.claim_text.value.trim();
     if (!words) return null;
@@ -51,8 +53,51 @@ export function install(ws) {
     form.elements.attributed_to.value = state.attributed_to || "";
     form.elements.note.value = state.note || "";
     ws.links.fill(state.links || []);
+    clearInvalid();
+    follow(state.id);
+  }
+
+  // The delete button and the history link act on the claim shown (their URLs name claim 0).
+  function follow(id) {
     const del = $("delete-form");
-    if (del) del.hidden = true; // the plain-form delete belongs to the claim the page was loaded with
+    const history = $("history-link");
+    del.hidden = !id;
+    history.parentElement.hidden = !id;
+    if (!id) return;
+    del.action = del.dataset.actionTemplate.replace("/annotations/0/", "/annotations/" + id + "/");
+    history.href = history.dataset.hrefTemplate.replace("/annotations/0/", "/annotations/" + id + "/");
+  }
+
+  // The fields a refused save named (by the API's paths: note, links[1].override_reason, ...):
+  // marked invalid, the first one focused (in the details, which open for it).
+  function markInvalid(paths) {
+    clearInvalid();
+    const controls = paths.map(control).filter(Boolean);
+    controls.forEach((node) => {
+      node.setAttribute("aria-invalid", "true");
+      const box = node.closest(".field, fieldset.verdicts");
+      if (box) box.classList.add("has-error");
+    });
+    if (!controls.length) return;
+    if ($("details").contains(controls[0])) showDetails(true);
+    controls[0].focus({ preventScroll: true });
+    controls[0].scrollIntoView({ block: "nearest" });
+  }
+
+  function control(path) {
+    const link = /^links\[(\d+)\](?:\.(\w+))?$/.exec(path);
+    if (link) {
+      const row = ws.links.rowOf(Number(link[1]));
+      return row && row.querySelector('[name$="-' + (link[2] || "url") + '"]');
+    }
+    if (path === "verdict") return form.querySelector('input[name="verdict"]');
+    const name = { span: "claim_text", matched_from: null }[path];
+    return name === null ? null : form.elements[name || path] || null;
+  }
+
+  function clearInvalid() {
+    form.querySelectorAll('[aria-invalid="true"]').forEach((node) => node.removeAttribute("aria-invalid"));
+    form.querySelectorAll(".has-error").forEach((node) => node.classList.remove("has-error"));
   }
 
   function renderClaims() {
@@ -89,6 +134,8 @@ export function install(ws) {
     const draft = store.drafts.get(store.draftKey());
     fill(draft || store.claimsOf(store.current().id)[store.claim] || EMPTY);
     store.dirty = Boolean(draft);
+    $("undo-discard").hidden = true;
+    showDiscard();
     showDetails(Boolean(draft && draft.detailsOpen) || (store.detailsOpen && !draft));
     renderClaims();
     highlightSpan();
@@ -96,11 +143,37 @@ export function install(ws) {
     ws.say(draft ? "Unsaved edits restored for this claim." : "");
   }
 
-  function discard() {
-    store.drafts.delete(store.draftKey());
+  // Throw away the claim's unsaved edits; `keep` holds them for "Undo" (a deliberate click, never a key).
+  function discard(keep) {
+    const thrown = keep && store.dirty ? Object.assign(read(), { detailsOpen: store.detailsOpen }) : null;
+    const key = store.draftKey();
+    store.drafts.delete(key);
     store.dirty = false;
     store.detailsOpen = false;
     load();
+    if (thrown) {
+      discarded = { key: key, state: thrown };
+      $("undo-discard").hidden = false;
+      ws.say("Changes discarded.");
+    }
+  }
+
+  function undoDiscard() {
+    if (!discarded || discarded.key !== store.draftKey()) return;
+    const { state } = discarded;
+    discarded = null;
+    fill(state);
+    store.dirty = true;
+    showDetails(state.detailsOpen);
+    highlightSpan();
+    showDiscard();
+    ws.say("Your changes are back (not saved yet; Enter saves).");
+  }
+
+  // "Discard changes" shows while there is something to discard; "Undo" only right after.
+  function showDiscard() {
+    $("discard").hidden = !store.dirty;
+    if (store.dirty) $("undo-discard").hidden = true;
   }
 
   function switchClaim(i) {
@@ -129,7 +202,12 @@ export function install(ws) {
 
   function openDetails(field) {
     showDetails(true);
-    if (field) field.focus();
+    if (!field) return;
+    field.focus();
+    // Type on after what is there: the caret goes to the end (a rendered textarea starts it at 0).
+    if (typeof field.setSelectionRange === "function" && field.type !== "url") {
+      field.setSelectionRange(field.value.length, field.value.length);
+    }
   }
 
   function chooseVerdict(verdict) {
@@ -162,15 +240,31 @@ export function install(ws) {
 
   form.addEventListener("input", (event) => {
     store.dirty = true;
+    event.target.removeAttribute("aria-invalid");
     if (event.target.name === "claim_text") highlightSpan();
   });
   form.addEventListener("change", () => {
     store.dirty = true;
   });
+  ws.on("dirty", showDiscard); // any module's edit (a link removed, a match copied) can be discarded
+  $("discard").addEventListener("click", () => discard(true));
+  $("undo-discard").addEventListener("click", undoDiscard);
   $("details-toggle").addEventListener("click", () => showDetails(!store.detailsOpen));
+  // The phone's verdict bar: a tap saves that verdict (with whatever the details hold) and goes on.
+  $("verdict-bar").querySelectorAll("button[data-verdict]").forEach((button) => {
+    button.addEventListener("click", () => {
+      chooseVerdict(button.dataset.verdict);
+      if (store.detailsOpen) ws.saving.save(true);
+    });
+  });
+  $("bar-details").addEventListener("click", () => {
+    showDetails(true);
+    $("editor").scrollIntoView({ block: "start" });
+  });
   // The plain forms that act on the current sentence follow it (their URLs name sentence 0).
   ws.on("sentence", (s) => {
-    document.querySelectorAll("form[data-action-template]").forEach((f) => {
+    $("bar-number").textContent = String(store.index + 1);
+    document.querySelectorAll('form[data-action-template*="/sentences/0/"]').forEach((f) => {
       f.action = f.dataset.actionTemplate.replace("/sentences/0/", "/sentences/" + s.id + "/");
     });
   });
@@ -180,6 +274,7 @@ export function install(ws) {
     const claims = store.claimsOf(store.current().id);
     store.claim = rendered ? Math.max(0, claims.findIndex((a) => a.id === rendered)) : claims.length;
     showDetails(Boolean($("details").querySelector(".has-error")));
+    follow(rendered);
     renderClaims();
     highlightSpan();
   });
@@ -193,15 +288,17 @@ export function install(ws) {
   });
   ws.keys.add(["["], () => switchClaim(store.claim - 1));
   ws.keys.add(["]"], () => switchClaim(store.claim + 1));
+  // Escape never throws work away: it leaves a field (annotate.js), then closes the details; the
+  // edits stay as this claim's draft until saved or discarded with the "Discard changes" button.
+  const KEPT = "Your edits are kept, not saved yet: Enter saves, “Discard changes” throws them away.";
   ws.keys.add(["Escape"], () => {
-    if (store.dirty) {
-      discard();
-      ws.say("Unsaved edits discarded.");
-    } else if (store.detailsOpen) {
+    if (store.detailsOpen) {
       showDetails(false);
-      ws.say("Details closed.");
+      ws.say(store.dirty ? "Details closed. " + KEPT : "Details closed.");
+    } else if (store.dirty) {
+      ws.say(KEPT);
     }
   });
 
-  ws.editor = { read, load, stash, discard, openDetails, narrow, verdicts };
+  ws.editor = { read, load, stash, discard, openDetails, narrow, verdicts, markInvalid };
 }

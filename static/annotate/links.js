@@ -54,6 +54,7 @@ export function install(ws) {
   // Where "add a link" types: the first row without a URL, or a new one.
   const blank = () => [...rows.querySelectorAll(".link-row")].find((row) => !input(row, "url").value.trim()) || add(null);
 
+  // Mirrors annotator/web/articles.py (rating_label): keep in step.
   function ratingLabel(link) {
     if (link.credibility_source === "registry") return "Registry: " + (link.source || "entry") + " rates it " + link.credibility;
     return "Reviewer's rating: " + link.credibility + (link.override_reason ? " (" + link.override_reason + ")" : "");
@@ -112,5 +113,8 @@ export function install(ws) {
     spare = spare || empty;
   });
 
-  ws.links = { read, fill };
+  // The row of the i-th link read() sends (rows without a URL are not sent), for marking its fields.
+  const rowOf = (i) => [...rows.querySelectorAll(".link-row")].filter((row) => input(row, "url").value.trim())[i] || null;
+
+  ws.links = { read, fill, rowOf };
 }

@@ -12,6 +12,7 @@ export function install(ws) {
   const stateIn = (node) => node.className.match(/\bstate-(\w+)/)[1];
 
   // A sentence's state after the viewer's claims changed: their verdict, "mixed", or "open".
+  // Mirrors annotator/services/articles/workspace.py (SentenceView.state): keep in step.
   function stateOf(claims) {
     const verdicts = new Set(claims.map((a) => a.verdict));
     return verdicts.size === 0 ? "open" : verdicts.size === 1 ? [...verdicts][0] : "mixed";
@@ -73,6 +74,8 @@ export function install(ws) {
   }
 
   // The viewer's claims on a sentence changed: its mark, its reviewer count and the progress.
+  // The mark mirrors templates/articles/view.html (span.mark) and the progress text
+  // templates/_macros.html (progress): keep in step.
   function claimsChanged(id, hadClaims) {
     const node = $("s" + id);
     const before = stateIn(node);
@@ -91,8 +94,33 @@ export function install(ws) {
         bar.value + " of " + sentences.length + " reviewed";
     }
     applyFilter();
+    showNextOpen();
   }
 
+  // "Next unreviewed" while any sentence is open (one whose only claim was just undone or
+  // deleted counts again), "All sentences reviewed" once none is.
+  function showNextOpen() {
+    const node = $("next-open");
+    const open = sentences.some((s, i) => stateIn(el(i)) === "open");
+    if (!node || open === (node.tagName === "A")) return;
+    const fresh = document.createElement(open ? "a" : "span");
+    fresh.id = "next-open";
+    if (open) {
+      fresh.href = "#editor";
+      const key = document.createElement("kbd");
+      key.textContent = "u";
+      fresh.append("Next unreviewed ", key);
+      fresh.addEventListener("click", (event) => {
+        event.preventDefault();
+        nextOpen();
+      });
+    } else {
+      fresh.textContent = "All sentences reviewed";
+    }
+    node.replaceWith(fresh);
+  }
+
+  // Mirrors annotator/services/articles/workspace.py (WorkspacePage.shown): keep in step.
   function applyFilter() {
     const wanted = filter.value;
     const match = (s, i) => (wanted === "worthy" ? s.score >= ws.data.threshold : stateIn(el(i)) === wanted);

@@ -8,16 +8,50 @@ export function install(ws) {
   function showError(response, payload) {
     const error = payload.error || { message: "Saving failed (" + response.status + ")." };
     if (response.status === 409 && error.current) {
-      theirs = error.current;
-      $("conflict-message").textContent = error.message;
-      conflict.hidden = false;
-      ws.say("Not saved: someone else changed this claim.", "error");
+      showConflict(error);
       return;
     }
-    const fields = Object.entries(error.fields || {})
-      .map(([k, v]) => k.replace(/_/g, " ") + ": " + v)
-      .join(" ");
-    ws.say("Not saved. " + (fields || error.message), "error");
+    // The message names the fields in words ("Evidence link 1: ..."); the paths mark the fields.
+    ws.say("Not saved. " + error.message, "error");
+    ws.editor.markInvalid(Object.keys(error.fields || {}));
+  }
+
+  // Who saved over this tab's version, and theirs beside this tab's unsaved edits.
+  function showConflict(error) {
+    theirs = error.current;
+    const mine = ws.editor.read();
+    const you = error.changed_by && error.changed_by === ws.config.viewer;
+    const at = error.changed_at ? " at " + new Date(error.changed_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+    const versions = " (this tab opened version " + mine.version + "; it is now at version " + theirs.version + ")";
+    $("conflict-message").textContent = you
+      ? "You saved this claim in another tab or window" + at + versions + "."
+      : (error.changed_by || "Someone else") + " changed this claim" + at + versions + ".";
+    $("conflict-theirs").textContent = you ? "Saved in the other tab" : "Saved by " + (error.changed_by || "them");
+    const links = (state) => state.links.map((link) => link.url + (link.credibility ? " (" + link.credibility + ")" : "")).join("\n");
+    const rows = [
+      ["Verdict", theirs.verdict, mine.verdict || ""],
+      ["Attributed to", theirs.attributed_to, mine.attributed_to],
+      ["Note", theirs.note, mine.note],
+      ["Evidence links", links(theirs), links(mine)],
+    ];
+    const body = $("conflict-rows");
+    body.textContent = "";
+    rows.forEach(([label, saved, unsaved]) => {
+      const tr = document.createElement("tr");
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = label;
+      tr.appendChild(th);
+      [saved, unsaved].forEach((value) => {
+        const td = document.createElement("td");
+        td.textContent = value || "—";
+        if (saved !== unsaved) td.className = "differs";
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    conflict.hidden = false;
+    ws.say(you ? "Not saved: you changed this claim in another tab." : "Not saved: someone else changed this claim.", "error");
   }
 
   // The save is over: on success replay the keys typed meanwhile; a failed save drops them,
@@ -39,6 +73,7 @@ export function install(ws) {
     }
     if (state.span && state.span.invalid) {
       ws.say("Not saved. Claim: these words do not occur in the sentence.", "error");
+      ws.editor.markInvalid(["span"]);
       return;
     }
     const from = store.index;
@@ -144,9 +179,9 @@ export function install(ws) {
     const claims = store.claimsOf(store.current().id).slice();
     claims[store.claim] = theirs;
     store.setClaims(store.current().id, claims);
-    ws.editor.discard();
+    ws.editor.discard(true);
     ws.reader.claimsChanged(store.current().id, true);
-    ws.say("Loaded the other version; press 1, 2 or 3 to save your verdict over it.");
+    ws.say("Loaded the other version; press 1, 2 or 3 to save your verdict over it, or “Undo” for your edits.");
   });
   $("conflict-overwrite").addEventListener("click", () => {
     conflict.hidden = true;

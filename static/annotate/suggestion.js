@@ -3,6 +3,8 @@
 export function install(ws) {
   const { store, form, $ } = ws;
 
+  // The cue highlighting mirrors annotator/services/articles/workspace.py (SentenceView.segments):
+  // keep in step.
   function show(s) {
     const text = ws.reader.textOf(store.index);
     const quote = $("current-text");

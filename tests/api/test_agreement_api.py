@@ -6,19 +6,13 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication
-from annotator.services.adjudication import get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.review.adjudication import get_adjudication
 
 
 @pytest.fixture
-def judged(make_article, make_user):  # noqa: ANN001, ANN201
-    article = make_article()
-    alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
-    s = article.sentences
-    for sentence, mine, theirs in ((s[1], "verified", "disputed"), (s[2], "unproven", "unproven")):
-        annotate(sentence, {"verdict": mine}, actor=alice)
-        annotate(sentence, {"verdict": theirs}, actor=bob)
-    db.session.commit()
+def disagreed(judged):
+    """alice and bob disagree on sentence 2 and agree on sentence 3."""
+    article, alice, _bob = judged({1: ("verified", "disputed"), 2: ("unproven", "unproven")})
     return article, alice
 
 
@@ -26,8 +20,8 @@ def count_adjudications() -> int:
     return db.session.scalar(db.select(db.func.count(Adjudication.id)))
 
 
-def test_admin_reads_the_agreement(client, judged, admin, token_for) -> None:  # noqa: ANN001
-    article, _alice = judged
+def test_admin_reads_the_agreement(client, disagreed, admin, token_for) -> None:
+    article, _alice = disagreed
     body = client.get(
         f"/api/v1/articles/{article.id}/agreement", headers=token_for(admin)
     ).get_json()
@@ -46,8 +40,8 @@ def test_admin_reads_the_agreement(client, judged, admin, token_for) -> None:  #
     assert first["adjudication"] is None and first["text"].startswith("The council voted")
 
 
-def test_reviewers_get_403_and_missing_things_404(client, judged, token_for) -> None:  # noqa: ANN001
-    article, alice = judged
+def test_reviewers_get_403_and_missing_things_404(client, disagreed, token_for) -> None:
+    article, alice = disagreed
     headers = token_for(alice)
     sentence = article.sentences[1]
     for method, path, body in (
@@ -63,9 +57,9 @@ def test_reviewers_get_403_and_missing_things_404(client, judged, token_for) -> 
 
 
 def test_put_creates_then_updates_and_a_stale_version_gets_409(
-    client, judged, admin, token_for
-) -> None:  # noqa: ANN001
-    article, _alice = judged
+    client, disagreed, admin, token_for
+) -> None:
+    article, _alice = disagreed
     headers = token_for(admin)
     sentence = article.sentences[1]
     path = f"/api/v1/sentences/{sentence.id}/adjudication"
@@ -110,9 +104,9 @@ def test_put_creates_then_updates_and_a_stale_version_gets_409(
     ],
 )
 def test_bad_bodies_name_the_field_and_change_nothing(
-    client, judged, admin, token_for, body, field
-) -> None:  # noqa: ANN001
-    article, _alice = judged
+    client, disagreed, admin, token_for, body, field
+) -> None:
+    article, _alice = disagreed
     response = client.put(
         f"/api/v1/sentences/{article.sentences[1].id}/adjudication",
         json=body,
@@ -123,8 +117,8 @@ def test_bad_bodies_name_the_field_and_change_nothing(
     assert count_adjudications() == 0
 
 
-def test_unknown_sentences_and_non_json_bodies(client, judged, admin, token_for) -> None:  # noqa: ANN001
-    article, _alice = judged
+def test_unknown_sentences_and_non_json_bodies(client, disagreed, admin, token_for) -> None:
+    article, _alice = disagreed
     headers = token_for(admin)
     assert (
         client.put(
@@ -143,8 +137,8 @@ def test_unknown_sentences_and_non_json_bodies(client, judged, admin, token_for)
     assert count_adjudications() == 0
 
 
-def test_delete_clears_with_an_optional_version(client, judged, admin, token_for) -> None:  # noqa: ANN001
-    article, _alice = judged
+def test_delete_clears_with_an_optional_version(client, disagreed, admin, token_for) -> None:
+    article, _alice = disagreed
     headers = token_for(admin)
     path = f"/api/v1/sentences/{article.sentences[1].id}/adjudication"
     client.put(path, json={"verdict": "disputed"}, headers=headers)
@@ -156,10 +150,10 @@ def test_delete_clears_with_an_optional_version(client, judged, admin, token_for
     assert client.delete(path, headers=headers).status_code == 404
 
 
-def test_cookie_writes_need_the_csrf_header(client, judged, admin) -> None:  # noqa: ANN001
+def test_cookie_writes_need_the_csrf_header(client, disagreed, admin) -> None:
     from tests.conftest import login
 
-    article, _alice = judged
+    article, _alice = disagreed
     login(client, admin)
     path = f"/api/v1/sentences/{article.sentences[1].id}/adjudication"
     assert client.put(path, json={"verdict": "verified"}).status_code == 400

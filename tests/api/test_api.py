@@ -208,6 +208,16 @@ def test_bad_requests_get_the_error_envelope(
 GOOD_ARTICLE = {"title": "Flood barrier vote", "text": SAMPLE_TEXT, "url": "https://news.example/a"}
 
 
+@pytest.mark.parametrize("title", [None, "absent"])
+def test_an_article_sent_without_a_title_takes_its_first_line(client, admin, token_for, title):
+    body = {"text": "Flood barrier vote delayed\n\nThe council met on Monday. It voted no."}
+    if title != "absent":
+        body["title"] = title
+    response = client.post("/api/v1/articles", headers=token_for(admin), json=body)
+    assert response.status_code == 201
+    assert response.get_json()["title"] == "Flood barrier vote delayed"
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "says"),
     [
@@ -414,3 +424,46 @@ def test_external_id_given_to_the_api_comes_back_in_every_article_answer(client,
     assert shown["external_id"] == "wire-42"
     listed = client.get("/api/v1/articles", headers=headers).get_json()["items"]
     assert [item["external_id"] for item in listed if item["id"] == article_id] == ["wire-42"]
+
+
+def test_an_invalid_link_is_named_in_words_and_a_conflict_names_who_saved(
+    client, reviewer, token_for, article, reuters
+):
+    """The page shows the envelope's message as it is: it must speak of "Evidence link 2", not of
+    ``links[1].override_reason``; a 409 says who saved last, so the page can tell "you, in another
+    tab" from another person."""
+    alice = token_for(reviewer)
+    sentence_id = article.sentences[1].id
+    refused = client.post(
+        "/api/v1/annotations",
+        headers=alice,
+        json={
+            "sentence_id": sentence_id,
+            "verdict": "disputed",
+            "links": [
+                {"url": "https://example.org/a"},
+                {"url": "https://www.reuters.com/world/x", "credibility": "low"},
+            ],
+        },
+    )
+    assert refused.status_code == 422
+    error = error_of(refused)
+    assert list(error["fields"]) == ["links[1].override_reason"]  # the path, for the page to mark
+    assert error["message"].startswith(
+        "Evidence link 2: give a reason for overriding the registry's rating"
+    )
+    assert "links[" not in error["message"] and "override reason" not in error["message"]
+
+    made = client.post(
+        "/api/v1/annotations",
+        headers=alice,
+        json={"sentence_id": sentence_id, "verdict": "verified"},
+    ).get_json()
+    url = f"/api/v1/annotations/{made['id']}"
+    assert client.patch(url, headers=alice, json={"note": "one", "version": 1}).status_code == 200
+    stale = client.patch(url, headers=alice, json={"note": "two", "version": 1})
+    assert stale.status_code == 409
+    error = error_of(stale)
+    assert error["current"]["note"] == "one"
+    assert error["changed_by"] == reviewer.username
+    assert error["changed_at"].startswith("20")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from annotator.extensions import db
-from annotator.services import users
+from annotator.services.accounts import users
 from tests.conftest import csrf_from, login
 
 
-def api_write(client, csrf: str):  # noqa: ANN001, ANN201
+def api_write(client, csrf: str):
     """A cookie-authenticated write (PATCH of a missing annotation): a live session gets as far
     as the 404, an ended one stops at 401."""
     return client.patch(

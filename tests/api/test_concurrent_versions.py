@@ -17,7 +17,8 @@ from collections.abc import Callable
 import pytest
 
 from annotator.extensions import db
-from annotator.services import adjudication, annotations
+from annotator.services.annotations import annotations
+from annotator.services.review import adjudication
 from tests.servers import HOST, app_env, free_port, running
 
 PAIRS = 100
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.xdist_group("gunicorn")
 
 
 @pytest.fixture(scope="module")
-def server(_migrated, database_uri, tmp_path_factory):  # noqa: ANN001, ANN201
+def server(_migrated, database_uri, tmp_path_factory):
     if not database_uri.startswith("postgresql"):
         print("skipped: concurrent workers need PostgreSQL; run with --db-url postgresql://...")
         pytest.skip("needs PostgreSQL (--db-url): on SQLite writers take turns under one lock")
@@ -59,7 +60,7 @@ def server(_migrated, database_uri, tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def gunicorn(server, app):  # noqa: ANN001, ANN201
+def gunicorn(server, app):
     """The running server's port, with the test's app (and its clean-up) around it."""
     return server
 
@@ -121,7 +122,7 @@ def expect_one_winner(results: list[tuple[int, int]], success: int) -> None:
     assert tally == Counter({tuple(sorted((success, 409))): len(results)}), tally
 
 
-def annotated(make_article: Callable, reviewer, count: int) -> list[int]:  # noqa: ANN001
+def annotated(make_article: Callable, reviewer, count: int) -> list[int]:
     """count fresh annotations (version 1) by the reviewer."""
     ids = []
     while len(ids) < count:
@@ -136,7 +137,7 @@ def annotated(make_article: Callable, reviewer, count: int) -> list[int]:  # noq
 
 def test_same_version_saves_give_one_success_and_one_conflict(
     gunicorn, make_article, reviewer, token_for
-):  # noqa: ANN001
+):
     headers = token_for(reviewer)
     ids = annotated(make_article, reviewer, PAIRS)
     calls = [
@@ -151,7 +152,7 @@ def test_same_version_saves_give_one_success_and_one_conflict(
 
 def test_same_version_deletes_give_one_success_and_one_conflict(
     gunicorn, make_article, reviewer, token_for
-):  # noqa: ANN001
+):
     headers = token_for(reviewer)
     ids = annotated(make_article, reviewer, 30)
     calls = [((("DELETE", f"/api/v1/annotations/{i}?version=1", headers)),) * 2 for i in ids]
@@ -160,7 +161,7 @@ def test_same_version_deletes_give_one_success_and_one_conflict(
 
 def test_same_version_adjudications_give_one_success_and_one_conflict(
     gunicorn, make_article, admin, token_for
-):  # noqa: ANN001
+):
     headers = token_for(admin)
     article = make_article(text="\n\n".join(f"Claim number {n} was made." for n in range(30)))
     sentences = list(article.sentences)
@@ -189,7 +190,7 @@ def test_same_version_adjudications_give_one_success_and_one_conflict(
 
 def test_deleting_and_saving_the_same_version_give_one_winner(
     gunicorn, make_article, reviewer, token_for
-):  # noqa: ANN001
+):
     headers = token_for(reviewer)
     ids = annotated(make_article, reviewer, 30)
     calls = [

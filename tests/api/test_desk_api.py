@@ -6,20 +6,21 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Assignment
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import count
 
 
 @pytest.fixture
-def desk(make_user, make_article, admin, token_for):  # noqa: ANN001, ANN201
-    people = {name: make_user("reviewer", name) for name in ("ann", "bob", "cy")}
-    stories = [make_article(title=f"Story {i}") for i in range(3)]
+def desk_api(desk, token_for):
+    """The desk (conftest) with an API token each: boss, ann, bob and cy."""
+    admin, reviewers, stories = desk
+    people = {u.username: u for u in reviewers}
     heads = {"boss": token_for(admin)} | {name: token_for(u) for name, u in people.items()}
     return heads, people, stories
 
 
-def test_assign_queue_continue_and_ready_by_itself(client, desk) -> None:  # noqa: ANN001
-    heads, people, (story, second, _third) = desk
+def test_assign_queue_continue_and_ready_by_itself(client, desk_api) -> None:
+    heads, people, (story, second, _third) = desk_api
     response = client.post(
         f"/api/v1/articles/{story.id}/assignments",
         json={"reviewers": ["ann", "bob"], "due_date": "2026-12-24", "priority": "high"},
@@ -61,8 +62,8 @@ def test_assign_queue_continue_and_ready_by_itself(client, desk) -> None:  # noq
         ({"reviewers": "ann", "priority": 9}, "priority"),
     ],
 )
-def test_bad_assignments_get_422_naming_the_field(client, desk, body, field) -> None:  # noqa: ANN001
-    heads, _people, (story, *_rest) = desk
+def test_bad_assignments_get_422_naming_the_field(client, desk_api, body, field) -> None:
+    heads, _people, (story, *_rest) = desk_api
     response = client.post(
         f"/api/v1/articles/{story.id}/assignments", json=body, headers=heads["boss"]
     )
@@ -71,8 +72,8 @@ def test_bad_assignments_get_422_naming_the_field(client, desk, body, field) -> 
     assert count(Assignment) == 0
 
 
-def test_unknown_articles_and_reviewers_assigning_are_refused(client, desk) -> None:  # noqa: ANN001
-    heads, _people, (story, *_rest) = desk
+def test_unknown_articles_and_reviewers_assigning_are_refused(client, desk_api) -> None:
+    heads, _people, (story, *_rest) = desk_api
     response = client.post(
         "/api/v1/assignments", json={"articles": [story.id, 404], "count": 1}, headers=heads["boss"]
     )
@@ -87,8 +88,8 @@ def test_unknown_articles_and_reviewers_assigning_are_refused(client, desk) -> N
     assert count(Assignment) == 0
 
 
-def test_stale_assignment_and_status_changes_get_409_and_change_nothing(client, desk) -> None:  # noqa: ANN001
-    heads, _people, (story, *_rest) = desk
+def test_stale_assignment_and_status_changes_get_409_and_change_nothing(client, desk_api) -> None:
+    heads, _people, (story, *_rest) = desk_api
     [a] = client.post(
         f"/api/v1/articles/{story.id}/assignments",
         json={"reviewers": ["ann"]},
@@ -118,8 +119,8 @@ def test_stale_assignment_and_status_changes_get_409_and_change_nothing(client, 
     assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
 
 
-def test_revisions_and_restore_over_the_api(client, desk) -> None:  # noqa: ANN001
-    heads, people, (story, *_rest) = desk
+def test_revisions_and_restore_over_the_api(client, desk_api) -> None:
+    heads, people, (story, *_rest) = desk_api
     created = client.post(
         "/api/v1/annotations",
         json={"sentence_id": story.sentences[0].id, "verdict": "verified", "note": "a"},
@@ -148,8 +149,8 @@ def test_revisions_and_restore_over_the_api(client, desk) -> None:  # noqa: ANN0
     assert again.status_code == 409
 
 
-def test_disagreements_agreement_activity_and_settings(client, desk) -> None:  # noqa: ANN001
-    heads, people, (story, *_rest) = desk
+def test_disagreements_agreement_activity_and_settings(client, desk_api) -> None:
+    heads, people, (story, *_rest) = desk_api
     annotate(story.sentences[0], {"verdict": "verified"}, actor=people["ann"])
     annotate(story.sentences[0], {"verdict": "disputed"}, actor=people["bob"])
     annotate(story.sentences[1], {"verdict": "verified"}, actor=people["ann"])
@@ -173,13 +174,17 @@ def test_disagreements_agreement_activity_and_settings(client, desk) -> None:  #
         client.get(f"/api/v1/articles/{story.id}/activity", headers=heads["ann"]).status_code == 403
     )
     closed = client.put(
-        "/api/v1/desk/settings", json={"reviewers_open_unassigned": False}, headers=heads["boss"]
+        "/api/v1/desk/settings",
+        json={"reviewers_open_unassigned": False},
+        headers=heads["boss"],
     )
     assert closed.get_json() == {"reviewers_open_unassigned": False}
     assert client.get(f"/api/v1/articles/{story.id}", headers=heads["ann"]).status_code == 403
     assert (
         client.put(
-            "/api/v1/desk/settings", json={"reviewers_open_unassigned": "no"}, headers=heads["boss"]
+            "/api/v1/desk/settings",
+            json={"reviewers_open_unassigned": "no"},
+            headers=heads["boss"],
         ).status_code
         == 422
     )

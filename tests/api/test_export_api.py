@@ -10,12 +10,12 @@ import pytest
 from flask import url_for
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import login
 
 
 @pytest.fixture
-def annotated(make_article, reviewer):  # noqa: ANN001, ANN201
+def annotated(make_article, reviewer):
     article = make_article(url="https://news.example/council")
     annotate(
         article.sentences[1],
@@ -43,7 +43,7 @@ def annotated(make_article, reviewer):  # noqa: ANN001, ANN201
 )
 def test_every_format_downloads(
     client, token_for, reviewer, annotated, format_name, media_type, extension
-):  # noqa: ANN001
+):
     response = client.get(f"/api/v1/export?format={format_name}", headers=token_for(reviewer))
     assert response.status_code == 200
     assert response.mimetype == media_type
@@ -71,7 +71,7 @@ def test_every_format_downloads(
 
 def test_claimreview_of_an_article_without_url_points_at_its_page_here(
     app, client, token_for, make_article, reviewer
-):  # noqa: ANN001
+):
     article = make_article(url=None)
     annotate(
         article.sentences[1],
@@ -88,7 +88,7 @@ def test_claimreview_of_an_article_without_url_points_at_its_page_here(
     assert item["author"] == {"@type": "Organization", "name": "the city council"}
 
 
-def test_options_bom_and_rows_per_sentence(client, token_for, reviewer, annotated):  # noqa: ANN001
+def test_options_bom_and_rows_per_sentence(client, token_for, reviewer, annotated):
     headers = token_for(reviewer)
     raw = client.get("/api/v1/export?format=csv&bom=1", headers=headers).get_data()
     assert raw.startswith(b"\xef\xbb\xbfannotation_id,")
@@ -114,18 +114,18 @@ def test_options_bom_and_rows_per_sentence(client, token_for, reviewer, annotate
         ("article=abc", "article"),
     ],
 )
-def test_bad_parameters_get_422_naming_the_field(client, token_for, reviewer, query, field):  # noqa: ANN001
+def test_bad_parameters_get_422_naming_the_field(client, token_for, reviewer, query, field):
     response = client.get(f"/api/v1/export?{query}", headers=token_for(reviewer))
     assert response.status_code == 422
     assert response.mimetype == "application/json"
     assert field in response.get_json()["error"]["fields"]
 
 
-def test_export_needs_a_login(client):  # noqa: ANN001
+def test_export_needs_a_login(client):
     assert client.get("/api/v1/export?format=csv").status_code == 401
 
 
-def test_export_page_offers_every_format_and_filter(client, reviewer, annotated):  # noqa: ANN001
+def test_export_page_offers_every_format_and_filter(client, reviewer, annotated):
     login(client, reviewer)
     page = client.get("/export").get_data(as_text=True)
     for name in ("csv", "json", "jsonl", "jsonld", "claimreview"):
@@ -151,7 +151,7 @@ def test_export_page_offers_every_format_and_filter(client, reviewer, annotated)
 @pytest.mark.parametrize("format_name", ["csv", "json", "jsonl", "jsonld", "claimreview"])
 def test_download_starts_before_the_export_is_built(
     client, token_for, reviewer, make_article, format_name
-):  # noqa: ANN001
+):
     """A big export must not be built in memory first: the first bytes leave at once."""
     for n in range(3):
         article = make_article(title=f"Article {n}")

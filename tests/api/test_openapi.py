@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from annotator.services.serialize import annotation_data
 
 METHODS = {"get", "put", "post", "patch", "delete"}
@@ -160,7 +160,7 @@ def test_annotation_schema_matches_what_the_api_returns(
     make_user,
     make_article,
     client: FlaskClient,
-    token_for,  # noqa: ANN001
+    token_for,
 ) -> None:
     user = make_user("reviewer")
     article = make_article()
@@ -192,7 +192,7 @@ def test_article_schema_matches_what_the_api_returns(
     make_user,
     make_article,
     client: FlaskClient,
-    token_for,  # noqa: ANN001
+    token_for,
 ) -> None:
     user = make_user("reviewer")
     article = make_article(url="https://news.example.org/a", outlet="Example News")
@@ -222,7 +222,7 @@ def test_source_import_schema_matches_what_the_api_returns(
     spec: dict[str, Any],
     make_user,
     client: FlaskClient,
-    token_for,  # noqa: ANN001
+    token_for,
 ) -> None:
     body = b"name,domains,credibility,rationale\nReuters,reuters.com,high,Wire\n"
     served = client.post(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.services.test_similar import FIRST, SECOND, claim_sentence
+from tests.services.annotations.test_similar import FIRST, SECOND, claim_sentence
 
 
 @pytest.fixture
-def two(make_article):  # noqa: ANN001, ANN201
+def two(make_article):
     return make_article(text=FIRST, title="Flood barrier row"), make_article(
         text=SECOND, title="Barrier costs questioned"
     )
 
 
-def judge(client, headers, sentence_id, **fields):  # noqa: ANN001, ANN201
+def judge(client, headers, sentence_id, **fields):
     body = {
         "sentence_id": sentence_id,
         "verdict": "disputed",
@@ -28,7 +28,7 @@ def judge(client, headers, sentence_id, **fields):  # noqa: ANN001, ANN201
     return response.get_json()
 
 
-def test_copying_a_match_records_where_it_came_from(client, two, reviewer, token_for) -> None:  # noqa: ANN001
+def test_copying_a_match_records_where_it_came_from(client, two, reviewer, token_for) -> None:
     first, second = two
     alice = token_for(reviewer)
     earlier = judge(client, alice, claim_sentence(first).id)
@@ -61,7 +61,7 @@ def test_copying_a_match_records_where_it_came_from(client, two, reviewer, token
     assert patched.status_code == 200 and patched.get_json()["matched_from"] is None
 
 
-def test_blind_review_holds_for_matches(client, two, reviewer, make_user, admin, token_for) -> None:  # noqa: ANN001
+def test_blind_review_holds_for_matches(client, two, reviewer, make_user, admin, token_for) -> None:
     first, second = two
     bob = token_for(make_user("reviewer", "bob"))
     earlier = judge(client, bob, claim_sentence(first).id)
@@ -82,7 +82,7 @@ def test_blind_review_holds_for_matches(client, two, reviewer, make_user, admin,
     assert "matched_from" in refused.get_json()["error"]["fields"]
 
 
-def test_a_span_narrows_the_query(client, two, reviewer, token_for) -> None:  # noqa: ANN001
+def test_a_span_narrows_the_query(client, two, reviewer, token_for) -> None:
     first, second = two
     alice = token_for(reviewer)
     judge(client, alice, claim_sentence(first).id)
@@ -107,7 +107,7 @@ def test_a_span_narrows_the_query(client, two, reviewer, token_for) -> None:  # 
         ("start=99999999999999999999", "start"),
     ],
 )
-def test_bad_parameters_get_422_naming_them(client, two, reviewer, token_for, query, field) -> None:  # noqa: ANN001
+def test_bad_parameters_get_422_naming_them(client, two, reviewer, token_for, query, field) -> None:
     _, second = two
     response = client.get(
         f"/api/v1/sentences/{claim_sentence(second).id}/similar?{query}",
@@ -117,7 +117,7 @@ def test_bad_parameters_get_422_naming_them(client, two, reviewer, token_for, qu
     assert field in response.get_json()["error"]["fields"]
 
 
-def test_unknown_sentence_is_404(client, reviewer, token_for) -> None:  # noqa: ANN001
+def test_unknown_sentence_is_404(client, reviewer, token_for) -> None:
     response = client.get("/api/v1/sentences/999999/similar", headers=token_for(reviewer))
     assert response.status_code == 404
 
@@ -135,7 +135,7 @@ HOSTILE_SENTENCES = [
 @pytest.mark.parametrize("sentence", HOSTILE_SENTENCES)
 def test_hostile_sentences_never_give_500(
     client, make_article, reviewer, token_for, sentence
-) -> None:  # noqa: ANN001
+) -> None:
     first = make_article(text=FIRST, title="Flood barrier row")
     alice = token_for(reviewer)
     judge(client, alice, claim_sentence(first).id)

@@ -13,7 +13,7 @@ from annotator.services import sources as svc
 from tests.conftest import REUTERS, count, login
 
 
-def test_admin_creates_edits_retires_and_restores(client, admin, token_for) -> None:  # noqa: ANN001
+def test_admin_creates_edits_retires_and_restores(client, admin, token_for) -> None:
     auth = token_for(admin)
     made = client.post("/api/v1/sources", json=REUTERS, headers=auth)
     assert made.status_code == 201, made.get_json()
@@ -48,7 +48,7 @@ def test_admin_creates_edits_retires_and_restores(client, admin, token_for) -> N
     assert restored["retired_at"] is None
 
 
-def test_reviewers_read_but_cannot_write(client, reviewer, reuters, token_for) -> None:  # noqa: ANN001
+def test_reviewers_read_but_cannot_write(client, reviewer, reuters, token_for) -> None:
     auth = token_for(reviewer)
     listed = client.get("/api/v1/sources", headers=auth).get_json()
     assert [item["name"] for item in listed["items"]] == ["Reuters"] and listed["next"] is None
@@ -67,7 +67,7 @@ def test_reviewers_read_but_cannot_write(client, reviewer, reuters, token_for) -
     assert count(Revision) == 1
 
 
-def test_anonymous_callers_get_401(client, reuters) -> None:  # noqa: ANN001
+def test_anonymous_callers_get_401(client, reuters) -> None:
     assert client.get("/api/v1/sources").status_code == 401
     assert client.get("/api/v1/sources/lookup?url=https://reuters.com/").status_code == 401
 
@@ -84,14 +84,14 @@ def test_anonymous_callers_get_401(client, reuters) -> None:  # noqa: ANN001
         ({**REUTERS, "colour": "red"}, "colour"),
     ],
 )
-def test_bad_input_is_refused_naming_the_field(client, admin, token_for, body, field) -> None:  # noqa: ANN001
+def test_bad_input_is_refused_naming_the_field(client, admin, token_for, body, field) -> None:
     response = client.post("/api/v1/sources", json=body, headers=token_for(admin))
     assert response.status_code == 422
     assert field in response.get_json()["error"]["fields"]
     assert count(Source) == 0
 
 
-def test_a_duplicate_domain_names_the_owner(client, admin, reuters, token_for) -> None:  # noqa: ANN001
+def test_a_duplicate_domain_names_the_owner(client, admin, reuters, token_for) -> None:
     response = client.post(
         "/api/v1/sources",
         json={**REUTERS, "name": "Copy", "domains": ["www.reuters.com"]},
@@ -104,7 +104,7 @@ def test_a_duplicate_domain_names_the_owner(client, admin, reuters, token_for) -
     )
 
 
-def test_unknown_source_is_404_and_non_json_is_415(client, admin, token_for) -> None:  # noqa: ANN001
+def test_unknown_source_is_404_and_non_json_is_415(client, admin, token_for) -> None:
     assert client.get("/api/v1/sources/999", headers=token_for(admin)).status_code == 404
     assert (
         client.patch(
@@ -117,7 +117,7 @@ def test_unknown_source_is_404_and_non_json_is_415(client, admin, token_for) -> 
     )
 
 
-def test_search_and_paging(client, admin, token_for) -> None:  # noqa: ANN001
+def test_search_and_paging(client, admin, token_for) -> None:
     for i in range(3):
         svc.create_source(
             {"name": f"Outlet {i}", "domains": [f"outlet{i}.com"], "credibility": "medium"},
@@ -135,7 +135,7 @@ def test_search_and_paging(client, admin, token_for) -> None:  # noqa: ANN001
     ] == ["Outlet 1"]
 
 
-def test_lookup_gives_the_rating_a_link_would_get(client, reviewer, reuters, token_for) -> None:  # noqa: ANN001
+def test_lookup_gives_the_rating_a_link_would_get(client, reviewer, reuters, token_for) -> None:
     auth = token_for(reviewer)
     found = client.get(
         "/api/v1/sources/lookup", query_string={"url": "https://uk.reuters.com/world"}, headers=auth
@@ -169,7 +169,7 @@ def test_lookup_gives_the_rating_a_link_would_get(client, reviewer, reuters, tok
         ("https://reuters.com/" + "a" * 2000, "2,000"),
     ],
 )
-def test_lookup_refuses_bad_urls(client, reviewer, token_for, url, says) -> None:  # noqa: ANN001
+def test_lookup_refuses_bad_urls(client, reviewer, token_for, url, says) -> None:
     response = client.get(
         "/api/v1/sources/lookup", query_string={"url": url}, headers=token_for(reviewer)
     )
@@ -179,7 +179,7 @@ def test_lookup_refuses_bad_urls(client, reviewer, token_for, url, says) -> None
 
 def test_annotation_links_show_their_rating_origin_and_the_override_rule(
     client, reviewer, reuters, make_article, token_for
-) -> None:  # noqa: ANN001
+) -> None:
     auth = token_for(reviewer)
     sentence_id = make_article().sentences[1].id
     refused = client.post(
@@ -231,7 +231,7 @@ DESK_CSV = (
 )
 
 
-def _import(client, body: bytes, headers: dict[str, str], *, multipart: bool = False):  # noqa: ANN001, ANN202
+def _import(client, body: bytes, headers: dict[str, str], *, multipart: bool = False):
     if multipart:
         return client.post(
             "/api/v1/sources/import",
@@ -247,7 +247,7 @@ def _import(client, body: bytes, headers: dict[str, str], *, multipart: bool = F
 @pytest.mark.parametrize("role", ["reviewer", "admin"])
 def test_everyone_logged_in_exports_the_registry_as_csv(
     client, make_user, reuters, token_for, role
-) -> None:  # noqa: ANN001
+) -> None:
     response = client.get("/api/v1/sources/export.csv", headers=token_for(make_user(role)))
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -261,7 +261,7 @@ def test_everyone_logged_in_exports_the_registry_as_csv(
     assert lines == svc.export_sources_csv().splitlines()
 
 
-def test_anonymous_callers_can_neither_export_nor_import(client, reuters) -> None:  # noqa: ANN001
+def test_anonymous_callers_can_neither_export_nor_import(client, reuters) -> None:
     exported = client.get("/api/v1/sources/export.csv")
     assert exported.status_code == 401
     assert exported.get_json()["error"]["code"] == "unauthorized"
@@ -271,7 +271,7 @@ def test_anonymous_callers_can_neither_export_nor_import(client, reuters) -> Non
 
 
 @pytest.mark.parametrize("multipart", [False, True], ids=["text/csv body", "multipart file"])
-def test_reviewers_cannot_import(client, reviewer, reuters, token_for, multipart) -> None:  # noqa: ANN001
+def test_reviewers_cannot_import(client, reviewer, reuters, token_for, multipart) -> None:
     response = _import(client, DESK_CSV, token_for(reviewer), multipart=multipart)
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
@@ -283,7 +283,7 @@ def test_reviewers_cannot_import(client, reviewer, reuters, token_for, multipart
 @pytest.mark.parametrize("multipart", [False, True], ids=["text/csv body", "multipart file"])
 def test_admin_imports_creating_and_updating_by_name(
     client, admin, reuters, token_for, multipart
-) -> None:  # noqa: ANN001
+) -> None:
     response = _import(client, DESK_CSV, token_for(admin), multipart=multipart)
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"created": 1, "updated": 1, "unchanged": 0}
@@ -294,7 +294,7 @@ def test_admin_imports_creating_and_updating_by_name(
     assert again.get_json() == {"created": 0, "updated": 0, "unchanged": 2}
 
 
-def test_exported_registry_imports_back_unchanged(client, admin, reuters, token_for) -> None:  # noqa: ANN001
+def test_exported_registry_imports_back_unchanged(client, admin, reuters, token_for) -> None:
     auth = token_for(admin)
     exported = client.get("/api/v1/sources/export.csv", headers=auth).get_data()
     response = _import(client, exported, auth)
@@ -325,7 +325,7 @@ def test_exported_registry_imports_back_unchanged(client, admin, reuters, token_
         (b"name,domains,credibility,rationale\nCaf\xe9,cafe.fr,high,\n", "line 2: not UTF-8"),
     ],
 )
-def test_one_bad_line_refuses_the_whole_file(client, admin, reuters, token_for, body, says) -> None:  # noqa: ANN001
+def test_one_bad_line_refuses_the_whole_file(client, admin, reuters, token_for, body, says) -> None:
     response = _import(client, body, token_for(admin))
     assert response.status_code == 422
     error = response.get_json()["error"]
@@ -337,7 +337,7 @@ def test_one_bad_line_refuses_the_whole_file(client, admin, reuters, token_for, 
     assert svc.lookup("https://rt.com/") is None
 
 
-def test_a_bad_uploaded_file_is_named_in_the_refusal(client, admin, token_for) -> None:  # noqa: ANN001
+def test_a_bad_uploaded_file_is_named_in_the_refusal(client, admin, token_for) -> None:
     response = client.post(
         "/api/v1/sources/import",
         data={
@@ -365,7 +365,7 @@ def test_a_bad_uploaded_file_is_named_in_the_refusal(client, admin, token_for) -
     ],
     ids=["json", "form", "multipart without a file"],
 )
-def test_import_says_how_to_send_the_csv(client, admin, token_for, kwargs, status, says) -> None:  # noqa: ANN001
+def test_import_says_how_to_send_the_csv(client, admin, token_for, kwargs, status, says) -> None:
     response = client.post("/api/v1/sources/import", headers=token_for(admin), **kwargs)
     assert response.status_code == status
     error = response.get_json()["error"]
@@ -373,7 +373,7 @@ def test_import_says_how_to_send_the_csv(client, admin, token_for, kwargs, statu
     assert count(Source) == 0
 
 
-def test_browser_session_imports_with_its_csrf_header_only(client, admin) -> None:  # noqa: ANN001
+def test_browser_session_imports_with_its_csrf_header_only(client, admin) -> None:
     token = login(client, admin)
     refused = _import(client, DESK_CSV, {})
     assert refused.status_code == 400

@@ -56,7 +56,7 @@ def live_server(app: Flask) -> Iterator[str]:
     _stop(server, thread)
 
 
-def _stop(server, thread: threading.Thread) -> None:  # noqa: ANN001
+def _stop(server, thread: threading.Thread) -> None:
     """Close every socket waitress holds, so no ResourceWarning (an error here) leaks.
 
     The sockets are closed by the server's own loop thread (through its trigger): closing them from
@@ -81,7 +81,7 @@ def new_context(browser: Browser, live_server: str) -> Iterator[Callable[..., Br
     """Make browser contexts on the live server; all are closed after the test."""
     contexts: list[BrowserContext] = []
 
-    def make(**options) -> BrowserContext:  # noqa: ANN003
+    def make(**options) -> BrowserContext:
         options.setdefault("viewport", {"width": 1280, "height": 800})
         context = browser.new_context(base_url=live_server, **options)
         context.set_default_timeout(TIMEOUT_MS)
@@ -113,7 +113,7 @@ def sentence_ids(article: Article) -> list[int]:
     return ids
 
 
-def mark(page: Page, sentence_id: int):  # noqa: ANN201
+def mark(page: Page, sentence_id: int):
     return page.locator(f"#s{sentence_id} .mark")
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from annotator.extensions import db
 from annotator.models import User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -105,7 +105,7 @@ def assert_controls_named(page: Page, what: str) -> None:
 
 def test_annotation_page_is_accessible(
     axe_page: Page, reviewer: User, make_user, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     page = axe_page
     article = make_article(url="https://example.org/flood-barrier", outlet="Example Wire")
     sentences = sorted(article.sentences, key=lambda s: s.index)
@@ -170,7 +170,7 @@ def test_annotation_page_is_accessible(
 
     # The details a reviewer opens by keyboard are named too: a new evidence-link row, the help.
     toggle = page.get_by_role("button", name=re.compile("^Details"))
-    page.keyboard.press("Escape")  # discard that edit, which closes the details
+    page.keyboard.press("Escape")  # close the details (the edit is kept as a draft)
     expect(toggle).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("l")
     expect(toggle).to_have_attribute("aria-expanded", "true")
@@ -187,7 +187,7 @@ def test_annotation_page_is_accessible(
 
 def test_article_list_and_login_are_accessible(
     axe_page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     page = axe_page
     make_article()
     make_article(
@@ -217,3 +217,29 @@ def test_article_list_and_login_are_accessible(
     expect(page.get_by_role("searchbox", name="Search titles and outlets")).to_be_visible()
     assert_controls_named(page, "article list")
     assert_no_serious_violations(page, "article list")
+
+
+def test_annotation_page_on_a_phone_is_accessible(
+    new_context: Callable[..., BrowserContext], reviewer: User, make_article
+) -> None:
+    """The phone layout adds a verdict bar and folds the menu: both must stay named and usable."""
+    if not AXE.exists():
+        message = f"axe-core is not installed at {AXE}: run `make test`"
+        print(message)
+        pytest.skip(message)
+    page = new_context(
+        bypass_csp=True,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+    ).new_page()
+    article_id = make_article().id
+    db.session.commit()
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article_id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+    expect(page.locator("#verdict-bar")).to_be_visible()
+    assert_controls_named(page, "annotation page on a phone")
+    assert_no_serious_violations(page, "annotation page on a phone")
+    page.get_by_text("Menu", exact=True).tap()
+    assert_no_serious_violations(page, "annotation page on a phone, menu open")

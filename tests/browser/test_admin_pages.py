@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Article, Source
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ The council passed the budget on Tuesday by 7 votes to 2.
 """
 
 
-def test_admin_uploads_files_previews_edits_and_imports(page: Page, admin, tmp_path) -> None:  # noqa: ANN001
+def test_admin_uploads_files_previews_edits_and_imports(page: Page, admin, tmp_path) -> None:
     (tmp_path / "bridge.html").write_bytes(HTML)
     (tmp_path / "budget.md").write_bytes(MARKDOWN)
     log_in(page, admin)
@@ -62,7 +62,7 @@ def test_admin_uploads_files_previews_edits_and_imports(page: Page, admin, tmp_p
     assert db.session.scalar(db.select(Article.url)) == "https://wire.example.org/bridge"
 
 
-def test_admin_rates_a_source_and_sees_its_history(page: Page, admin) -> None:  # noqa: ANN001
+def test_admin_rates_a_source_and_sees_its_history(page: Page, admin) -> None:
     log_in(page, admin)
     page.get_by_role("link", name="Sources").click()
     page.get_by_role("link", name="Add a source").click()
@@ -87,7 +87,7 @@ def test_admin_rates_a_source_and_sees_its_history(page: Page, admin) -> None:  
 
 def test_admin_compares_reviewers_and_records_a_final_verdict(
     page: Page, admin, make_user, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     article = make_article()
     alice, bob = make_user(username="alice"), make_user(username="bob")
     target = article.sentences[2]
@@ -120,7 +120,7 @@ def test_admin_compares_reviewers_and_records_a_final_verdict(
     )
 
 
-def test_reviewers_are_refused_the_admin_pages(page: Page, reviewer, make_article) -> None:  # noqa: ANN001
+def test_reviewers_are_refused_the_admin_pages(page: Page, reviewer, make_article) -> None:
     article_id = make_article().id
     db.session.commit()
     log_in(page, reviewer)
@@ -129,3 +129,31 @@ def test_reviewers_are_refused_the_admin_pages(page: Page, reviewer, make_articl
         response = page.goto(path)
         assert response is not None and response.status == 403, path
         expect(page.locator("h1")).to_have_text("Not allowed")
+
+
+def test_deactivate_reset_password_and_resegment_ask_before_acting(
+    page: Page,
+    admin,
+    reviewer,
+    make_article,
+) -> None:
+    article_id = make_article().id
+    db.session.commit()
+    log_in(page, admin)
+    page.goto("/admin/users")
+    row = page.get_by_role("row").filter(has_text=reviewer.username)
+    row.get_by_text("Deactivate…").click()  # the first click only asks
+    yes = row.get_by_role("button", name=f"Yes, deactivate {reviewer.username}")
+    expect(yes).to_be_visible()
+    expect(row.get_by_role("cell", name="active", exact=True)).to_be_visible()  # nothing yet
+    row.get_by_text("Reset password…").click()
+    expect(row).to_contain_text("Their current password stops working")
+    yes.click()
+    expect(page.get_by_role("status")).to_contain_text("is now deactivated")
+    expect(row.get_by_role("cell", name="deactivated", exact=True)).to_be_visible()
+
+    page.goto(f"/articles/{article_id}")
+    page.get_by_text("Re-run segmentation…").click()
+    expect(page.locator("#resegment")).to_contain_text("Sentence boundaries fixed by hand")
+    page.get_by_role("button", name="Yes, re-run segmentation").click()
+    expect(page.get_by_role("status").filter(has_text="Segmented")).to_be_visible()

@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Dialog, Page, expect
 
 from annotator.extensions import db
 from annotator.models import Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids, shows_verdict
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def open_sentence(page: Page, article_id: int, sentence_id: int) -> None:
     expect(page.locator(f"#s{sentence_id}")).to_have_attribute("aria-current", "true")
 
 
-def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -146,7 +146,7 @@ def test_keyboard_annotation_then_csv_export(page: Page, reviewer: User, make_ar
 def test_plain_form_without_javascript(
     new_context: Callable[..., BrowserContext],
     reviewer: User,
-    make_article,  # noqa: ANN001
+    make_article,
 ) -> None:
     article = make_article()
     article_id = article.id
@@ -186,7 +186,7 @@ def test_plain_form_without_javascript(
 def a_conflict(
     new_context: Callable[..., BrowserContext],
     reviewer: User,
-    make_article,  # noqa: ANN001
+    make_article,
 ) -> tuple[Page, Page, int, list[int]]:
     """Two tabs of one reviewer on the same claim: the first saves "verified" in one key, the
     second then saves "disputed" with a note on the version both opened, and is refused."""
@@ -242,7 +242,7 @@ def test_stale_save_shows_a_conflict_and_can_overwrite(
     )
 
 
-def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_leaving_with_unsaved_edits_asks_first(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -298,7 +298,7 @@ def test_conflict_can_load_their_version_and_save_over_it(
     assert (saved["verdict"], saved["note"], saved["version"]) == ("unproven", "", 3)
 
 
-def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -342,7 +342,7 @@ def test_removing_an_evidence_link_by_keyboard(page: Page, reviewer: User, make_
 
 def test_keys_pressed_while_the_script_loads_are_not_lost(
     page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     """A reviewer who presses keys the moment the article appears keeps them: they run, in
     order, once the page's modules have loaded (held back here until the keys are pressed)."""
     article = make_article()
@@ -363,3 +363,187 @@ def test_keys_pressed_while_the_script_loads_are_not_lost(
     expect(page.locator(f"#s{ids[2]}")).to_have_attribute("aria-current", "true")
     assert api_annotations(page, article.id)[ids[1]]["verdict"] == "disputed"
     assert ids[0] not in api_annotations(page, article.id)
+
+
+def api_claim(page: Page, annotation_id: int) -> dict[str, Any]:
+    response = page.request.get(f"/api/v1/annotations/{annotation_id}")
+    assert response.ok, response.text()
+    return response.json()
+
+
+def test_escape_never_throws_edits_away(page: Page, reviewer: User, make_article) -> None:
+    """`s` then Escape used to say "Unsaved edits discarded" and save an empty attribution."""
+    article = make_article()
+    article_id = article.id
+    ids = sentence_ids(article)
+    log_in(page, reviewer)
+    open_sentence(page, article_id, ids[2])  # "Mayor Dana Okafor said it would cost $48 million."
+    keys = page.keyboard
+    keys.press("s")  # the suggested source, which opens the details
+    expect(page.locator("#attributed_to")).to_have_value("Mayor Dana Okafor")
+    keys.press("Escape")  # closes the details: the attribution stays
+    expect(page.locator("#details")).to_be_hidden()
+    expect(page.locator("#details-summary")).to_have_text("attributed to Mayor Dana Okafor")
+    keys.press("Escape")  # again: still nothing is thrown away, the page says how to
+    expect(page.locator("#status")).to_contain_text("Discard changes")
+    expect(page.get_by_role("button", name="Discard changes")).to_be_visible()
+    keys.press("2")  # saves, with the attribution
+    expect(mark(page, ids[2])).to_have_text(shows_verdict("unproven"))
+    saved = api_annotations(page, article_id)[ids[2]]
+    assert (saved["verdict"], saved["attributed_to"]) == ("unproven", "Mayor Dana Okafor")
+
+    # Discarding is a deliberate click, and "Undo" brings the edits back.
+    keys.press("n")
+    keys.type("Ask the council for the minutes")
+    keys.press("Escape")
+    keys.press("Escape")
+    expect(page.locator("#details-summary")).to_have_text("a note")
+    page.get_by_role("button", name="Discard changes").click()
+    expect(page.locator("#status")).to_have_text("Changes discarded.")
+    expect(page.locator("#details-summary")).to_have_text("none yet")
+    page.get_by_role("button", name="Undo", exact=True).click()
+    expect(page.locator("#note")).to_have_value("Ask the council for the minutes")
+    expect(page.locator("#status")).to_contain_text("Your changes are back")
+    page.locator(f"#s{ids[3]}").focus()
+    keys.press("3")
+    expect(mark(page, ids[3])).to_have_text(shows_verdict("disputed"))
+    assert api_annotations(page, article_id)[ids[3]]["note"] == "Ask the council for the minutes"
+
+
+def test_a_refused_save_names_the_field_in_words_and_stays_in_view(
+    new_context: Callable[..., BrowserContext],
+    reviewer: User,
+    make_article,
+    reuters,
+) -> None:
+    article = make_article()
+    ids = sentence_ids(article)
+    page = new_context(viewport={"width": 1280, "height": 640}).new_page()
+    log_in(page, reviewer)
+    open_sentence(page, article.id, ids[1])
+    keys = page.keyboard
+    keys.press("a")
+    keys.type("Council clerk")
+    for url in ("https://example.org/minutes", "https://www.reuters.com/world/council-vote"):
+        keys.press("Escape")
+        keys.press("l")
+        keys.type(url)
+    keys.press("Escape")
+    page.locator("#link-rows select[name$='-credibility']").nth(1).select_option("low")
+    page.locator(f"#s{ids[1]}").focus()
+    keys.press("3")  # the details are open: only chooses
+    keys.press("Enter")
+
+    status = page.locator("#status")
+    expect(status).to_contain_text(
+        "Not saved. Evidence link 2: give a reason for overriding the registry's rating"
+    )
+    expect(status).not_to_contain_text("links[")
+    reason = page.locator("#link-rows .link-row").nth(1).locator("input[name$='-override_reason']")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_be_focused()
+    editor = page.locator("#editor").bounding_box()
+    shown = status.bounding_box()
+    assert editor and shown
+    assert editor["y"] <= shown["y"] and shown["y"] + shown["height"] <= min(
+        editor["y"] + editor["height"], 640
+    ), "the save status is scrolled out of the editor"
+
+    reason.fill("Reuters corrected this story")
+    expect(reason).not_to_have_attribute("aria-invalid", "true")
+    keys.press("Control+Enter")
+    expect(mark(page, ids[1])).to_have_text(shows_verdict("disputed"))
+
+
+def test_a_conflict_says_it_was_you_in_another_tab_and_shows_both(
+    a_conflict: tuple[Page, Page, int, list[int]],
+) -> None:
+    _first, second, _article_id, _ids = a_conflict
+    expect(second.locator("#conflict-message")).to_contain_text(
+        "You saved this claim in another tab or window"
+    )
+    expect(second.locator("#conflict-theirs")).to_have_text("Saved in the other tab")
+    verdict = second.locator("#conflict-rows tr").filter(has_text="Verdict")
+    expect(verdict.locator("td")).to_have_text(["verified", "disputed"])
+    note = second.locator("#conflict-rows tr").filter(has_text="Note")
+    expect(note.locator("td")).to_have_text(["—", "Their figure is from 2019"])
+    box = second.locator("#conflict").bounding_box()
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= 800, "the conflict is off screen"
+
+
+def test_note_key_types_after_the_note_and_history_follows_the_claim(
+    page: Page,
+    reviewer: User,
+    make_article,
+) -> None:
+    article = make_article()
+    ids = sentence_ids(article)
+    first, third = (
+        annotation_service.annotate(
+            db.session.get(Sentence, sentence_id),
+            {"verdict": "unproven", "note": "Checked the minutes"},
+            actor=reviewer,
+        ).id
+        for sentence_id in (ids[1], ids[3])
+    )
+    db.session.commit()
+    log_in(page, reviewer)
+    open_sentence(page, article.id, ids[1])
+    history = page.get_by_role("link", name="History of this claim")
+    expect(history).to_have_attribute("href", f"/annotations/{first}/history")
+    page.keyboard.press("n")
+    page.keyboard.type(" of May")
+    expect(page.locator("#note")).to_have_value("Checked the minutes of May")
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Discard changes").click()
+
+    page.keyboard.press("j")  # no claim here yet: no history, nothing to delete
+    expect(history).to_be_hidden()
+    expect(page.get_by_role("button", name="Delete my annotation")).to_be_hidden()
+    page.keyboard.press("j")
+    expect(history).to_have_attribute("href", f"/annotations/{third}/history")
+    history.click()
+    page.wait_for_url(f"**/annotations/{third}/history")
+
+
+def test_a_deleted_claim_can_be_restored_and_its_sentence_is_unreviewed_again(
+    page: Page,
+    reviewer: User,
+    make_article,
+) -> None:
+    article = make_article()
+    ids = sentence_ids(article)
+    for sentence_id in ids:
+        annotation_service.annotate(
+            db.session.get(Sentence, sentence_id), {"verdict": "verified"}, actor=reviewer
+        )
+    db.session.commit()
+    log_in(page, reviewer)
+    open_sentence(page, article.id, ids[2])
+    expect(page.locator("#next-open")).to_have_text("All sentences reviewed")
+    page.get_by_role("button", name="Delete my annotation").click()
+
+    expect(page.get_by_role("status").filter(has_text="Claim deleted")).to_contain_text(
+        "Deleted claims"
+    )
+    progress = page.locator("#progress .progress-text")
+    expect(progress).to_have_text("4 of 5 reviewed")
+    expect(page.locator("#next-open")).to_contain_text("Next unreviewed")
+    deleted = page.locator("#deleted-claims")
+    expect(deleted).to_contain_text(
+        "Sentence 3: “Mayor Dana Okafor said it would cost $48 million.”"
+    )
+    deleted.get_by_role("button", name="Restore the claim on sentence 3").click()
+    expect(progress).to_have_text("5 of 5 reviewed")
+    expect(mark(page, ids[2])).to_have_text(shows_verdict("verified"))
+    expect(page.locator("#deleted-claims")).to_have_count(0)
+
+    # Undoing a one-key save on the last open sentence makes "Next unreviewed" come back too.
+    page.get_by_role("button", name="Delete my annotation").click()
+    expect(page.locator("#next-open")).to_contain_text("Next unreviewed")
+    page.keyboard.press("1")
+    expect(page.locator("#next-open")).to_have_text("All sentences reviewed")
+    page.keyboard.press("z")
+    expect(page.locator("#next-open")).to_contain_text("Next unreviewed")
+    page.keyboard.press("u")
+    expect(page.locator(f"#s{ids[2]}")).to_have_attribute("aria-current", "true")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Annotation
-from annotator.services import status
+from annotator.services.desk import status
 from tests.browser.conftest import log_in, mark, shows_verdict
 from tests.browser.test_screenshot import save_screenshot
 
@@ -43,7 +43,7 @@ def judge_queue(page: Page, verdicts: dict[int, str]) -> list[int]:
 
 def test_two_reviewers_work_their_queues_and_the_admin_settles(
     new_context, make_user, make_article, admin, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     ann, bob, _cy = (make_user("reviewer", name) for name in ("ann", "bob", "cy"))
     stories = [
         make_article(title=title)
@@ -90,7 +90,7 @@ def test_two_reviewers_work_their_queues_and_the_admin_settles(
     expect(second.locator("body")).not_to_contain_text("ann:")
 
     db.session.commit()  # end the read transaction: see what the server wrote
-    assert status.status_state(ids[0])["status"] == "ready"  # by itself
+    assert status.status_data(ids[0])["status"] == "ready"  # by itself
     boss.goto(f"/articles/{ids[0]}/desk")
     expect(boss.locator("#article-status")).to_have_text("Ready for adjudication")
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page
 
 from annotator.extensions import db
-from annotator.services import assignments
-from annotator.services.annotations import annotate, update_annotation
+from annotator.services.annotations.annotations import annotate, update_annotation
+from annotator.services.desk import assignments
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fixture
     UNNAMED_CONTROLS,
@@ -18,7 +18,7 @@ from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fix
 pytestmark = pytest.mark.browser
 
 
-def test_desk_pages_are_accessible(axe_page: Page, make_user, make_article, admin) -> None:  # noqa: ANN001, F811
+def test_desk_pages_are_accessible(axe_page: Page, make_user, make_article, admin) -> None:  # noqa: F811
     ann, bob = make_user("reviewer", "ann"), make_user("reviewer", "bob")
     story = make_article()
     assignments.assign([story], reviewers=["ann", "bob"], due_date="2026-12-24", actor=admin)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 TITLE = "Russia leaves key city for Ukraine, US calls for negotiation"
 
 
-def test_admin_pastes_an_article_and_sees_its_sentences(page: Page, admin) -> None:  # noqa: ANN001
+def test_admin_pastes_an_article_and_sees_its_sentences(page: Page, admin) -> None:
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     log_in(page, admin)
 

@@ -24,7 +24,7 @@ PREFIX = "/desk"
 
 
 @pytest.fixture
-def desk(app: Flask, browser: Browser) -> Iterator[tuple[Page, str]]:
+def prefixed(app: Flask, browser: Browser) -> Iterator[tuple[Page, str]]:
     """A page, and the app's URL below PREFIX; anything outside the prefix is a 404."""
     server = create_server(
         DispatcherMiddleware(NotFound(), {PREFIX: app}),
@@ -43,9 +43,9 @@ def desk(app: Flask, browser: Browser) -> Iterator[tuple[Page, str]]:
 
 
 def test_saves_undo_and_look_ups_work_below_a_path_prefix(
-    desk: tuple[Page, str], reviewer: User, make_article
-) -> None:  # noqa: ANN001
-    page, root = desk
+    prefixed: tuple[Page, str], reviewer: User, make_article
+) -> None:
+    page, root = prefixed
     article = make_article()
     ids = sentence_ids(article)
     first, second = ids[:2]
@@ -70,7 +70,7 @@ def test_saves_undo_and_look_ups_work_below_a_path_prefix(
         "example.org is not in the registry: rated unknown unless you choose."
     )
     page.keyboard.press("Escape")  # leave the field
-    page.keyboard.press("Escape")  # discard the unsaved link
+    page.keyboard.press("Escape")  # close the details (the unsaved link stays a draft)
 
     page.keyboard.press("z")  # undo the save: the new claim is removed again
     expect(page.locator("#status")).to_contain_text("Undone: the new claim was removed")

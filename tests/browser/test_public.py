@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from annotator.extensions import db
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import adjudicate
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE, assert_no_serious_violations
 
@@ -25,7 +25,7 @@ CLAIMS = [
 
 
 @pytest.fixture
-def adjudicated(make_article, make_user, admin):  # noqa: ANN001, ANN201
+def adjudicated(make_article, make_user, admin):
     reviewer = make_user("reviewer", "carol")
     article = make_article(outlet="Metro Daily")
     sentences = sorted(article.sentences, key=lambda s: s.index)
@@ -56,7 +56,7 @@ def adjudicated(make_article, make_user, admin):  # noqa: ANN001, ANN201
 def test_publish_read_print_and_withdraw(
     adjudicated: int,
     admin,
-    new_context: Callable[..., BrowserContext],  # noqa: ANN001
+    new_context: Callable[..., BrowserContext],
 ) -> None:
     desk = new_context().new_page()
     log_in(desk, admin)
@@ -103,7 +103,7 @@ def test_publish_read_print_and_withdraw(
     assert new_context().new_page().goto(public_url).status == 410
 
 
-def test_public_page_is_accessible(adjudicated: int, admin, new_context) -> None:  # noqa: ANN001
+def test_public_page_is_accessible(adjudicated: int, admin, new_context) -> None:
     if not AXE.exists():
         message = (
             f"axe-core is not installed at {AXE}: run `make test` (it fetches axe-core@4 with npm)"
@@ -123,7 +123,7 @@ def test_public_page_is_accessible(adjudicated: int, admin, new_context) -> None
     assert_no_serious_violations(page, "public index")
 
 
-def test_public_page_screenshot(new_context, make_article, make_user, admin, tmp_path) -> None:  # noqa: ANN001
+def test_public_page_screenshot(new_context, make_article, make_user, admin, tmp_path) -> None:
     """The README's picture of a public fact-check: the sample story with three settled claims."""
     from annotator.models import Article
     from annotator.services import publishing

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Article, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in
 from tests.conftest import corpus_file
 
@@ -39,7 +39,7 @@ def open_at(page: Page, reviewer: User, article: Article, sentence_id: int) -> N
     expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))  # the page's script has run
 
 
-def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa: ANN001
+def kherson_with_three_claims(make_article, reviewer: User) -> Article:
     """The sample story as a reviewer has begun it: three sentences annotated."""
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(
@@ -76,7 +76,7 @@ def kherson_with_three_claims(make_article, reviewer: User) -> Article:  # noqa:
     return article
 
 
-def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:  # noqa: ANN001
+def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path: Path) -> None:
     article = kherson_with_three_claims(make_article, reviewer)
     milley = next(s for s in article.sentences if "window of opportunity" in s.text)
     open_at(page, reviewer, article, milley.id)
@@ -88,7 +88,7 @@ def test_annotation_page_screenshot(page: Page, reviewer, make_article, tmp_path
 
 def test_details_panel_screenshot(
     page: Page, reviewer, reuters, make_article, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     article = kherson_with_three_claims(make_article, reviewer)
     peskov = next(s for s in article.sentences if "Dmitri Peskov, said" in s.text)
     selected = peskov.id
@@ -110,7 +110,7 @@ def test_details_panel_screenshot(
     save_screenshot(page, "details-panel.png", tmp_path)
 
 
-def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_article) -> None:  # noqa: ANN001
+def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_article) -> None:
     article_id = make_article().id
     db.session.commit()
     log_in(page, reviewer)
@@ -129,3 +129,21 @@ def test_editor_controls_fit_in_the_editor_at_1280(page: Page, reviewer, make_ar
         assert box["x"] + box["width"] <= editor["x"] + editor["width"], (
             f"{name} sticks out of the editor"
         )
+
+
+def test_phone_screenshot(new_context, reviewer, make_article, tmp_path: Path) -> None:
+    """A 390 x 844 phone: the sentence tapped, its verdicts in the bar at the foot of the screen."""
+    article = kherson_with_three_claims(make_article, reviewer)
+    peskov = next(s for s in article.sentences if "Dmitri Peskov, said" in s.text).id
+    db.session.commit()
+    page = new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    ).new_page()
+    log_in(page, reviewer)
+    page.goto(f"/articles/{article.id}")
+    expect(page.locator("body")).to_have_class(re.compile(r"\bjs\b"))
+    page.locator(f"#s{peskov}").scroll_into_view_if_needed()
+    page.locator(f"#s{peskov}").tap()
+    expect(page.locator(f"#s{peskov}")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#verdict-bar")).to_be_in_viewport()
+    save_screenshot(page, "phone.png", tmp_path)

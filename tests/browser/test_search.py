@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ STORY = (
 )
 
 
-def test_a_phrase_search_leads_to_the_sentence(page: Page, make_article, make_user) -> None:  # noqa: ANN001
+def test_a_phrase_search_leads_to_the_sentence(page: Page, make_article, make_user) -> None:
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(text=STORY, title="Kherson")
     footage = article.sentences[1]

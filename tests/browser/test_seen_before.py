@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 from annotator.db import write_intent
 from annotator.extensions import db
 from annotator.models import Revision, Sentence, User
-from annotator.services import adjudication
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
+from annotator.services.review import adjudication
 from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fixture
     assert_controls_named,
@@ -74,7 +74,7 @@ def claim_ids(first: int, second: int) -> tuple[int, int]:
 
 
 @pytest.fixture
-def story(make_article):  # noqa: ANN001, ANN201
+def story(make_article):
     """The sample story and a second article repeating one of its claims: their ids and the
     sentence ids of the claim in each."""
     first = make_article(text=SAMPLE_BODY, title=SAMPLE_TITLE, published_at="2026-11-03")
@@ -84,7 +84,7 @@ def story(make_article):  # noqa: ANN001, ANN201
 
 def test_an_earlier_verdict_is_offered_and_one_key_copies_it(
     page: Page, new_context, reviewer: User, make_user, admin: User
-) -> None:  # noqa: ANN001
+) -> None:
     # An admin imports the sample story and a second article that repeats one of its claims.
     desk = new_context().new_page()
     log_in(desk, admin)
@@ -216,7 +216,7 @@ def test_the_panel_follows_the_reviewer_and_a_tabbed_match_is_the_one_copied(
     assert claims_of(page, second, repeat) == []
 
 
-def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: User) -> None:  # noqa: ANN001, F811
+def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: User) -> None:  # noqa: F811
     first, second, claim, repeat = story
     annotation_service.annotate(
         db.session.get(Sentence, claim),
@@ -237,7 +237,7 @@ def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: U
 
 def test_narrowing_the_claim_asks_for_its_words_only(
     page: Page, make_article, reviewer: User
-) -> None:  # noqa: ANN001
+) -> None:
     sample = make_article(text=SAMPLE_BODY, title=SAMPLE_TITLE)
     both = make_article(
         text="Ellison says the barrier will cost nearer $70 million, while officials add that the "

@@ -26,7 +26,7 @@ KHERSON_SUGGESTIONS = [
 ]
 
 
-def test_kherson_story_suggests_the_five_attributions(page: Page, reviewer, make_article) -> None:  # noqa: ANN001
+def test_kherson_story_suggests_the_five_attributions(page: Page, reviewer, make_article) -> None:
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(text=text, title="Russia leaves key city")
     by_text = {s.text: s.id for s in article.sentences}
@@ -63,7 +63,7 @@ def test_kherson_story_suggests_the_five_attributions(page: Page, reviewer, make
 
 def test_kherson_suggestions_and_registry_ratings_that_stick(
     page: Page, reviewer, admin, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(text=text, title="Russia leaves key city")
     wire = source_service.create_source(

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from annotator.extensions import db
 from annotator.models import Sentence, User
-from annotator.services import annotations as annotation_service
+from annotator.services.annotations import annotations as annotation_service
 from tests.browser.conftest import log_in, mark, sentence_ids
 from tests.browser.conftest import shows_verdict as shows  # noqa: E501 - short name, many uses
 from tests.conftest import corpus_file
@@ -45,7 +45,7 @@ def open_article(page: Page, article_id: int, sentence_id: int | None = None) ->
 
 
 @pytest.fixture
-def on_sample(page: Page, reviewer: User, make_article) -> tuple[int, list[int]]:  # noqa: ANN001
+def on_sample(page: Page, reviewer: User, make_article) -> tuple[int, list[int]]:
     """The sample article open in the reviewer's page: its id and its sentence ids, in order."""
     article = make_article()
     article_id, ids = article.id, sentence_ids(article)
@@ -146,7 +146,7 @@ def test_selecting_words_saves_a_span_with_article_offsets(
     expect(page.get_by_label("Disputed")).to_be_checked()
 
 
-def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_two_claims_in_one_sentence(page: Page, reviewer: User, make_article) -> None:
     article = make_article()
     article_id = article.id
     ids = sentence_ids(article)
@@ -298,7 +298,7 @@ def test_a_failed_save_says_so_and_keeps_the_edits(
     assert [c["verdict"] for c in saved[ids[1]]] == ["verified"]
 
 
-def test_the_whole_sample_story_by_keyboard_alone(page: Page, reviewer: User, make_article) -> None:  # noqa: ANN001
+def test_the_whole_sample_story_by_keyboard_alone(page: Page, reviewer: User, make_article) -> None:
     text = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
     article = make_article(text=text, title="Russia leaves key city for Ukraine")
     article_id = article.id
@@ -392,15 +392,18 @@ def test_unsaved_edits_are_kept_when_moving(page: Page, on_sample: tuple[int, li
         claims_by_sentence(page, article_id) == {}
     )  # nothing was saved behind the reviewer's back
 
-    keys.press("Escape")  # a second Escape (outside a field) discards the draft
+    keys.press("Escape")  # a second Escape (outside a field) closes the details, keeping the draft
+    expect(page.locator("#note")).to_be_hidden()
+    expect(page.locator("#details-summary")).to_have_text("a note")
+    expect(page.locator("#status")).to_contain_text("kept")
+    page.get_by_role("button", name="Discard changes").click()  # throwing it away is a click
     expect(page.locator("#note")).to_have_value("")
     expect(page.locator("#status")).to_contain_text("discarded")
-    expect(page.locator("#note")).to_be_hidden()
 
 
 def test_article_list_search_sort_and_next_article(
     page: Page, reviewer: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     done = make_article()  # oldest, fully reviewed below
     harbour = make_article(
         text="Harbour dredging delayed\n\n"
@@ -462,7 +465,7 @@ def test_article_list_search_sort_and_next_article(
 
 def test_admin_splits_a_sentence_and_the_annotation_stays(
     page: Page, admin: User, make_article
-) -> None:  # noqa: ANN001
+) -> None:
     article = make_article(
         text="Pier reopens\n\nThe pier reopened on Monday the mayor said it was safe. Crowds came."
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from annotator.extensions import db
 from annotator.models import Assignment
-from annotator.services import status
+from annotator.services.desk import status
 from tests.conftest import count
 
 
-def test_assign_named_and_by_count(runner, make_user, make_article, admin) -> None:  # noqa: ANN001
+def test_assign_named_and_by_count(runner, make_user, make_article, admin) -> None:
     for name in ("ann", "bob", "cy"):
         make_user("reviewer", name)
     first, second = make_article(title="One"), make_article(title="Two")
@@ -22,12 +22,12 @@ def test_assign_named_and_by_count(runner, make_user, make_article, admin) -> No
     assert "-> cy" in result.output and "Made 2 assignments." in result.output
     db.session.expire_all()
     assert count(Assignment) == 4
-    assert status.status_state(second.id)["status"] == "in_review"
+    assert status.status_data(second.id)["status"] == "in_review"
 
 
 def test_refusals_name_the_problem_and_assign_nothing(
     runner, make_user, make_article, admin
-) -> None:  # noqa: ANN001
+) -> None:
     make_user("reviewer", "ann")
     story = make_article()
     for args, words in (

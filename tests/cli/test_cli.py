@@ -121,7 +121,7 @@ def test_import_failures_exit_1_and_keep_what_succeeded(runner, tmp_path):
 
 
 def test_export_csv_and_json_to_file(runner, tmp_path, make_article, reviewer):
-    from annotator.services.annotations import annotate
+    from annotator.services.annotations.annotations import annotate
 
     article = make_article()
     annotate(
@@ -173,7 +173,7 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_import_restores_our_own_json_export_losslessly(runner, tmp_path, make_article, reviewer):
-    from annotator.services.annotations import annotate
+    from annotator.services.annotations.annotations import annotate
 
     article = make_article()
     annotate(
@@ -206,7 +206,7 @@ def test_import_restores_our_own_json_export_losslessly(runner, tmp_path, make_a
 def test_import_refuses_a_tampered_export_and_changes_nothing(
     runner, tmp_path, make_article, reviewer
 ):
-    from annotator.services.annotations import annotate
+    from annotator.services.annotations.annotations import annotate
 
     article = make_article()
     annotate(article.sentences[0], {"verdict": "verified"}, actor=reviewer)

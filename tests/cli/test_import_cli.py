@@ -24,7 +24,7 @@ from tests.unit.test_importers_formats import PAGE
 ANNOTATOR = Path(sys.executable).with_name("annotator")
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     db.session.rollback()  # see what other connections committed
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 

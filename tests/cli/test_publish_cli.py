@@ -6,11 +6,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from annotator.extensions import db
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import adjudicate
 
 
-def _adjudicated(make_article, admin, reviewer, title="Council approves flood barrier"):  # noqa: ANN001, ANN202
+def _adjudicated(make_article, admin, reviewer, title="Council approves flood barrier"):
     article = make_article(title=title)
     annotate(
         article.sentences[1],
@@ -22,7 +22,7 @@ def _adjudicated(make_article, admin, reviewer, title="Council approves flood ba
     return article
 
 
-def test_publish_then_unpublish_by_id(runner, client, make_article, admin, reviewer) -> None:  # noqa: ANN001
+def test_publish_then_unpublish_by_id(runner, client, make_article, admin, reviewer) -> None:
     article = _adjudicated(make_article, admin, reviewer)
     result = runner.invoke(args=["publish", str(article.id)])
     assert result.exit_code == 0, result.output
@@ -35,7 +35,7 @@ def test_publish_then_unpublish_by_id(runner, client, make_article, admin, revie
 
 def test_publish_refuses_what_cannot_be_published_and_keeps_the_rest(
     runner, make_article, admin, reviewer
-) -> None:  # noqa: ANN001
+) -> None:
     good = _adjudicated(make_article, admin, reviewer)
     bare = make_article(title="Nothing settled", text="Nothing settled\n\nA claim nobody judged.")
     result = runner.invoke(args=["publish", str(bare.id), "999999", str(good.id)])
@@ -48,7 +48,7 @@ def test_publish_refuses_what_cannot_be_published_and_keeps_the_rest(
 
 def test_static_site_opens_from_the_file_system(
     runner, make_article, admin, reviewer, tmp_path: Path
-) -> None:  # noqa: ANN001
+) -> None:
     listed = _adjudicated(make_article, admin, reviewer)
     hidden = _adjudicated(make_article, admin, reviewer, title="Quiet one")
     runner.invoke(args=["publish", str(listed.id)])
@@ -82,7 +82,7 @@ def _hrefs(html: str) -> list[str]:
     found: list[str] = []
 
     class Parser(HTMLParser):
-        def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN202
+        def handle_starttag(self, tag, attrs):
             found.extend(v for k, v in attrs if k in ("href", "src") and v)
 
     Parser().feed(html)

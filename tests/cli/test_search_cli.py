@@ -7,7 +7,7 @@ import json
 from annotator.extensions import db
 
 
-def test_search_prints_results_and_json(runner, make_article) -> None:  # noqa: ANN001
+def test_search_prints_results_and_json(runner, make_article) -> None:
     make_article(text="Levee\n\nUnproven footage showed the levee breaking.", title="Levee")
     result = runner.invoke(args=["search", '"unproven footage"'])
     assert result.exit_code == 0, result.output
@@ -17,12 +17,12 @@ def test_search_prints_results_and_json(runner, make_article) -> None:  # noqa: 
     assert {item["kind"] for item in items} >= {"article", "sentence"}
 
 
-def test_search_refuses_a_query_with_a_sentence(runner) -> None:  # noqa: ANN001
+def test_search_refuses_a_query_with_a_sentence(runner) -> None:
     result = runner.invoke(args=["search", "--", "-footage"])  # "--": a query may start with "-"
     assert result.exit_code == 1 and "not only what to leave out" in result.output
 
 
-def test_reindex_rebuilds_what_was_lost(runner, make_article) -> None:  # noqa: ANN001
+def test_reindex_rebuilds_what_was_lost(runner, make_article) -> None:
     make_article(text="Levee\n\nThe levee held.", title="Levee")
     db.session.execute(db.text("DELETE FROM search_index"))
     db.session.commit()
@@ -32,7 +32,7 @@ def test_reindex_rebuilds_what_was_lost(runner, make_article) -> None:  # noqa: 
     assert "[sentence " in runner.invoke(args=["search", "levee"]).output
 
 
-def test_reindex_shows_its_progress(runner, make_article) -> None:  # noqa: ANN001
+def test_reindex_shows_its_progress(runner, make_article) -> None:
     make_article(text="Levee\n\nThe levee held.", title="Levee")
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0

@@ -39,7 +39,7 @@ def send_until_answered(port: int, head: bytes, chunk: bytes, total: int) -> tup
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):  # noqa: ANN001, ANN201
+def server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("serve-instance")
     env = app_env(instance)
     cli(env, "init")
@@ -49,7 +49,7 @@ def server(tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("path", ["/login", "/api/v1/articles", "/import/preview"])
-def test_a_200_mb_body_with_its_length_is_refused_before_10_mb_are_written(server, path):  # noqa: ANN001
+def test_a_200_mb_body_with_its_length_is_refused_before_10_mb_are_written(server, path):
     head = (
         f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/octet-stream\r\n"
         f"Content-Length: {BODY}\r\n\r\n"
@@ -59,7 +59,7 @@ def test_a_200_mb_body_with_its_length_is_refused_before_10_mb_are_written(serve
     assert b" 413 " in answer.split(b"\r\n", 1)[0], answer[:200]
 
 
-def test_a_chunked_200_mb_body_is_cut_off_at_the_limit(server):  # noqa: ANN001
+def test_a_chunked_200_mb_body_is_cut_off_at_the_limit(server):
     head = (
         f"POST /login HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/octet-stream\r\n"
         "Transfer-Encoding: chunked\r\n\r\n"

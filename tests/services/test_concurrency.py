@@ -18,7 +18,7 @@ def test_concurrent_saves_all_succeed(app, make_article, make_user, token_for):
     def work(i: int) -> None:
         try:
             save_all(i)
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+        except BaseException as error:
             failures.append(error)
 
     def save_all(i: int) -> None:

@@ -22,8 +22,8 @@ from annotator.models import (
     SourceDomain,
     User,
 )
-from annotator.services import articles as article_service
 from annotator.services import sources as source_service
+from annotator.services.articles import articles as article_service
 from annotator.services.errors import Invalid
 from annotator.web import agreement, forms
 from tests.conftest import REUTERS
@@ -172,7 +172,7 @@ ARTICLE = {"title": "T", "text": "One sentence here."}
 
 
 @pytest.mark.parametrize("name", ["title", "outlet", "author", "language", "external_id"])
-def test_the_article_service_refuses_one_character_more_than_the_table(app, name: str) -> None:  # noqa: ANN001
+def test_the_article_service_refuses_one_character_more_than_the_table(app, name: str) -> None:
     most = fields.limit("article", name)
     # A language must also look like a language tag ("en", "pt-BR"): pad one with a subtag.
     fill = (lambda n: ("en-" + "abcdefgh-" * 4)[:n]) if name == "language" else (lambda n: "x" * n)
@@ -183,7 +183,7 @@ def test_the_article_service_refuses_one_character_more_than_the_table(app, name
 
 
 @pytest.mark.parametrize("name", ["name", "rationale"])
-def test_the_registry_refuses_one_character_more_than_the_table(admin, name: str) -> None:  # noqa: ANN001
+def test_the_registry_refuses_one_character_more_than_the_table(admin, name: str) -> None:
     most = fields.limit("source", name)
     with pytest.raises(Invalid) as caught:
         source_service.create_source(dict(REUTERS, **{name: "x" * (most + 1)}), actor=admin)

@@ -27,14 +27,14 @@ pytestmark = [
 ]
 
 
-def _mapped(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+def _mapped(obj, name, type_, reflected, compare_to) -> bool:
     """The search index's full-text parts live outside the ORM (see annotator/models/search.py)."""
     from annotator.models.search import UNMAPPED
 
     return not (name in UNMAPPED or (name or "").startswith("search_fts"))
 
 
-def _differences(connection) -> list[object]:  # noqa: ANN001
+def _differences(connection) -> list[object]:
     context = MigrationContext.configure(
         connection,
         opts={
@@ -157,4 +157,40 @@ def test_init_upgrades_a_0001_database_keeping_its_data(
             )
             assert connection.execute(text("SELECT count(*) FROM annotations")).scalar_one() == 1
             assert _differences(connection) == []
+        db.engine.dispose()
+
+
+def test_upgrading_the_search_index_stems_what_it_held(empty_database: str, tmp_path: Path) -> None:
+    """0017: entries written before it get their article's language and are found by other forms."""
+    from annotator.models import User
+    from annotator.services import search
+
+    old = make_test_app(empty_database, tmp_path)
+    with old.app_context():
+        directory = old.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0012")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                    "VALUES (1, 'boss', 'x', 'admin', true, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO articles (id, title, text, language, content_hash, created_at, updated_at) "
+                    "VALUES (1, 'Llegan', 'Las vacunas llegaron.', 'es', 'h', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
+                    "VALUES (1, 1, 0, 0, 0, 21)"
+                )
+            )
+        upgrade(directory=directory)
+        boss = db.session.get(User, 1)
+        page = search.search("vacuna", search.SearchFilter(kinds=("sentence",)), viewer=boss)
+        assert [hit.sentence_id for hit in page.items] == [1]
+        db.session.remove()
         db.engine.dispose()

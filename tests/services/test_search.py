@@ -7,16 +7,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
-from annotator.services import boundaries
 from annotator.services import search as svc
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import (
+from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
-    restore_annotation,
+    undelete_annotation,
     update_annotation,
 )
+from annotator.services.articles import boundaries
 from annotator.services.errors import Forbidden, Invalid
+from annotator.services.review.adjudication import adjudicate
 
 STORY = (
     "Russia leaves Kherson\n\n"
@@ -26,7 +26,7 @@ STORY = (
 
 
 @pytest.fixture
-def desk(app, make_article, make_user, admin):  # noqa: ANN001, ANN201
+def kherson(app, make_article, make_user, admin):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(
         text=STORY, title="Russia leaves Kherson", outlet="Wire Daily", published_at="2022-11-11"
@@ -63,33 +63,33 @@ def desk(app, make_article, make_user, admin):  # noqa: ANN001, ANN201
     }
 
 
-def kinds(page) -> list[str]:  # noqa: ANN001
+def kinds(page) -> list[str]:
     return [hit.kind for hit in page.items]
 
 
-def texts(page) -> str:  # noqa: ANN001
+def texts(page) -> str:
     return " | ".join("".join(p for p, _ in hit.context + hit.detail) for hit in page.items)
 
 
-def test_a_phrase_finds_the_sentence_with_its_words_marked(desk) -> None:  # noqa: ANN001
+def test_a_phrase_finds_the_sentence_with_its_words_marked(kherson) -> None:
     page = svc.search(
-        '"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
+        '"unproven footage"', svc.SearchFilter(kinds=("sentence",)), viewer=kherson["alice"]
     )
-    assert page.total == 1 and page.items[0].sentence_id == desk["article"].sentences[1].id
+    assert page.total == 1 and page.items[0].sentence_id == kherson["article"].sentences[1].id
     marked = [piece for piece, matched in page.items[0].context if matched]
     assert [m.lower() for m in marked] == ["unproven", "footage"]
     # the paragraph is the context: the next sentence of the same paragraph is there too
     assert "bridge was destroyed" in texts(page)
     assert (
         svc.search(
-            '"footage unproven"', svc.SearchFilter(kinds=("sentence",)), viewer=desk["alice"]
+            '"footage unproven"', svc.SearchFilter(kinds=("sentence",)), viewer=kherson["alice"]
         ).total
         == 0
     )
 
 
-def test_prefix_negation_and_punctuation(desk) -> None:  # noqa: ANN001
-    viewer = desk["admin"]
+def test_prefix_negation_and_punctuation(kherson) -> None:
+    viewer = kherson["admin"]
     assert svc.search("foot*", svc.SearchFilter(kinds=("sentence",)), viewer=viewer).total == 1
     assert svc.search("kherson -footage", svc.SearchFilter(), viewer=viewer).total >= 1
     assert (
@@ -100,23 +100,23 @@ def test_prefix_negation_and_punctuation(desk) -> None:  # noqa: ANN001
     assert found.total == 1 and found.items[0].extra["credibility"] == "high"
 
 
-def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(desk) -> None:  # noqa: ANN001
-    alice = desk["alice"]
+def test_a_reviewer_never_finds_another_reviewers_notes_or_verdicts(kherson) -> None:
+    alice = kherson["alice"]
     assert svc.search("secretnote", svc.SearchFilter(), viewer=alice).total == 0
     page = svc.search("footage", svc.SearchFilter(), viewer=alice)
     assert "secretnote" not in texts(page)
     for hit in page.items:
         assert all(v["reviewer"] == "alice" for v in hit.verdicts)
         assert hit.final is None
-    assert svc.search("secretnote", svc.SearchFilter(), viewer=desk["admin"]).total == 1
+    assert svc.search("secretnote", svc.SearchFilter(), viewer=kherson["admin"]).total == 1
     with pytest.raises(Forbidden):
         svc.parse_filter({"reviewer": "bob"}, viewer=alice)
 
 
-def test_filters(desk) -> None:  # noqa: ANN001
-    admin = desk["admin"]
+def test_filters(kherson) -> None:
+    admin = kherson["admin"]
 
-    def total(q: str, **params) -> int:  # noqa: ANN003
+    def total(q: str, **params) -> int:
         return svc.search(q, svc.parse_filter(params, viewer=admin), viewer=admin).total
 
     assert total("footage", kind="annotation", verdict="disputed") == 1
@@ -128,12 +128,12 @@ def test_filters(desk) -> None:  # noqa: ANN001
     assert total("footage", since="2022-11-01", until="2022-11-30") >= 1
     assert total("footage", since="2023-01-01") == 0
     assert total("footage", kind="sentence", adjudicated="1") == 0
-    adjudicate(desk["article"].sentences[1], "disputed", "settled", actor=admin)
+    adjudicate(kherson["article"].sentences[1], "disputed", "settled", actor=admin)
     db.session.commit()
     assert total("footage", kind="sentence", adjudicated="1") == 1
     assert total("footage", kind="sentence", adjudicated="0") == 0
     assert (
-        total("footage", article=str(desk["article"].id)) >= 1
+        total("footage", article=str(kherson["article"].id)) >= 1
         and total("footage", article="999") == 0
     )
 
@@ -150,14 +150,14 @@ def test_filters(desk) -> None:  # noqa: ANN001
         ({"adjudicated": "perhaps"}, "adjudicated"),
     ],
 )
-def test_bad_filters_name_their_field(desk, params, field) -> None:  # noqa: ANN001
+def test_bad_filters_name_their_field(kherson, params, field) -> None:
     with pytest.raises(Invalid) as error:
-        svc.parse_filter(params, viewer=desk["admin"])
+        svc.parse_filter(params, viewer=kherson["admin"])
     assert field in error.value.fields
 
 
-def test_the_index_follows_every_write(desk) -> None:  # noqa: ANN001
-    admin, alice, article = desk["admin"], desk["alice"], desk["article"]
+def test_the_index_follows_every_write(kherson) -> None:
+    admin, alice, article = kherson["admin"], kherson["alice"], kherson["article"]
     every = svc.SearchFilter()
     boundaries.edit_text(article, STORY.replace("soldiers", "paratroopers"), actor=admin)
     db.session.commit()
@@ -170,20 +170,20 @@ def test_the_index_follows_every_write(desk) -> None:  # noqa: ANN001
     merged = svc.search('"night officials"', svc.SearchFilter(kinds=("sentence",)), viewer=admin)
     assert merged.total == 1
     update_annotation(
-        desk["mine"],
+        kherson["mine"],
         {"note": "rechecked with drone maps"},
         actor=alice,
-        expected_version=desk["mine"].version,
+        expected_version=kherson["mine"].version,
     )
     db.session.commit()
     assert (
         svc.search("drone", every, viewer=alice).total == 1
         and svc.search("geolocation", every, viewer=alice).total == 0
     )
-    delete_annotation(desk["mine"], actor=alice)
+    delete_annotation(kherson["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 0
-    restore_annotation(desk["mine"], actor=alice)
+    undelete_annotation(kherson["mine"], actor=alice)
     db.session.commit()
     assert svc.search("drone", every, viewer=alice).total == 1
     before = {
@@ -203,7 +203,7 @@ def test_the_index_follows_every_write(desk) -> None:  # noqa: ANN001
     assert after == before
 
 
-def test_paging(app, make_article, admin) -> None:  # noqa: ANN001
+def test_paging(app, make_article, admin) -> None:
     for number in range(25):
         make_article(
             text=f"Story {number}\n\nThe levee held in town {number}.", title=f"Story {number}"
@@ -241,9 +241,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("query", HOSTILE)
-def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:  # noqa: ANN001
+def test_hostile_queries_give_results_or_a_sentence(kherson, query) -> None:
     try:
-        svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
+        svc.search(query, svc.SearchFilter(), viewer=kherson["admin"])
     except Invalid as error:
         assert error.fields["q"].endswith(".")
 
@@ -257,9 +257,9 @@ def test_hostile_queries_give_results_or_a_sentence(desk, query) -> None:  # noq
         ("x" * 10_000, "limit is 1,000"),
     ],
 )
-def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:  # noqa: ANN001
+def test_queries_that_cannot_be_searched_say_why(kherson, query, reason) -> None:
     with pytest.raises(Invalid) as error:
-        svc.search(query, svc.SearchFilter(), viewer=desk["admin"])
+        svc.search(query, svc.SearchFilter(), viewer=kherson["admin"])
     assert reason in error.value.fields["q"]
 
 
@@ -267,9 +267,9 @@ def test_queries_that_cannot_be_searched_say_why(desk, query, reason) -> None:  
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=80))
-def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
+def test_any_typed_text_is_answered(kherson, typed) -> None:
     try:
-        svc.search(typed, svc.SearchFilter(), viewer=desk["admin"])
+        svc.search(typed, svc.SearchFilter(), viewer=kherson["admin"])
     except Invalid as error:
         assert "q" in error.fields
     db.session.rollback()
@@ -277,8 +277,8 @@ def test_any_typed_text_is_answered(desk, typed) -> None:  # noqa: ANN001
 
 def test_the_article_list_reaches_every_article_a_page_at_a_time(
     app, make_article, make_user
-) -> None:  # noqa: ANN001
-    from annotator.services.article_list import list_page
+) -> None:
+    from annotator.services.articles.listing import list_page
 
     viewer = make_user("reviewer", "pager")
     for number in range(7):
@@ -306,7 +306,7 @@ def test_the_article_list_reaches_every_article_a_page_at_a_time(
 
 def test_a_page_of_results_costs_the_same_queries_however_many_hits(
     app, make_article, admin
-) -> None:  # noqa: ANN001
+) -> None:
     from tests.web.test_workspace import count_queries
 
     make_article(text="One\n\nThe levee held in town.", title="One")
@@ -317,7 +317,7 @@ def test_a_page_of_results_costs_the_same_queries_however_many_hits(
     assert len(many) == len(one)
 
 
-def test_pages_by_cursor_cover_every_hit_once_best_first(make_article, admin) -> None:  # noqa: ANN001
+def test_pages_by_cursor_cover_every_hit_once_best_first(make_article, admin) -> None:
     # Several ranks and ties: each page starts after the previous page's last hit.
     make_article(
         text="\n\n".join(
@@ -338,16 +338,79 @@ def test_pages_by_cursor_cover_every_hit_once_best_first(make_article, admin) ->
     assert seen == [hit.ref_id for hit in whole.items]  # the same order as one long page
 
 
-def test_a_cursor_it_never_gave_is_refused_naming_the_field(desk) -> None:  # noqa: ANN001
+def test_a_cursor_it_never_gave_is_refused_naming_the_field(desk) -> None:
     with pytest.raises(Invalid) as error:
         svc.search("footage", svc.SearchFilter(), viewer=desk["admin"], after="not-a-cursor")
     assert "after" in error.value.fields
 
 
-def test_the_count_stops_at_the_cap_and_says_more_than(desk, monkeypatch) -> None:  # noqa: ANN001
+def test_the_count_stops_at_the_cap_and_says_more_than(desk, monkeypatch) -> None:
     monkeypatch.setattr(svc, "COUNT_CAP", 2)
     page = svc.search("footage", svc.SearchFilter(), viewer=desk["admin"], limit=1)
     assert page.more and page.total == 2
     assert page.count_label == "more than 2 results"
     few = svc.search("bridge", svc.SearchFilter(kinds=("sentence",)), viewer=desk["admin"])
     assert not few.more and few.count_label == "1 result"
+
+
+# ----- other forms of a word, by the article's language ------------------------------------
+
+
+def test_a_word_finds_its_other_forms_in_the_articles_language(
+    make_article, admin, reviewer
+) -> None:
+    spanish = make_article(
+        text="Llegan las vacunas\n\nLas vacunas llegaron a Kherson el viernes.",
+        title="Llegan las vacunas",
+        language="es",
+    )
+    english = make_article(
+        text="Vaccines arrive\n\nThe vaccines reached the city on Friday.",
+        title="Vaccines arrive",
+        language="en",
+    )
+    for viewer in (admin, reviewer):
+        page = svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=viewer)
+        assert [hit.article_id for hit in page.items] == [spanish.id, spanish.id]
+        assert [p for p, matched in page.items[1].context if matched] == ["vacunas"]
+        page = svc.search("vaccine", svc.SearchFilter(kinds=("sentence",)), viewer=viewer)
+        assert {hit.article_id for hit in page.items} == {english.id}
+    # Word for word still wins where the word is written so, and phrases and prefixes still work.
+    assert svc.search('"las vacunas llegaron"', svc.SearchFilter(), viewer=admin).total == 1
+    assert svc.search("vacun*", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 2
+    assert (
+        svc.search("vacuna -kherson", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total
+        == 1
+    )
+
+
+def test_a_claim_note_is_stemmed_in_its_articles_language(make_article, reviewer) -> None:
+    article = make_article(
+        text="Titular\n\nEl ministro dijo que las vacunas llegaron.", title="Titular", language="es"
+    )
+    annotate(
+        article.sentences[1],
+        {"verdict": "unproven", "note": "Sin pruebas de vacunación"},
+        actor=reviewer,
+    )
+    db.session.commit()
+    page = svc.search("prueba", svc.SearchFilter(kinds=("annotation",)), viewer=reviewer)
+    assert page.total == 1 and [p for p, m in page.items[0].detail if m] == ["pruebas"]
+
+
+def test_an_article_given_another_language_is_stemmed_again(app, make_article, admin) -> None:
+    from sqlalchemy import text as sql
+
+    article = make_article(text="Kherson\n\nLas vacunas llegaron.", title="Kherson", language="en")
+    boundaries.update_article(article, {"language": "es"}, actor=admin)
+    db.session.commit()
+    languages = (
+        db.session.execute(
+            sql("SELECT DISTINCT language FROM search_index WHERE article_id = :id"),
+            {"id": article.id},
+        )
+        .scalars()
+        .all()
+    )
+    assert languages == ["es"]
+    assert svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 1

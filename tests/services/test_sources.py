@@ -10,8 +10,8 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import EvidenceLink, Revision, Source, SourceDomain
-from annotator.services import annotations as annotation_service
 from annotator.services import sources as svc
+from annotator.services.annotations import annotations as annotation_service
 from annotator.services.audit import history
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.serialize import annotation_data, source_data
@@ -28,7 +28,7 @@ RT = {
 
 
 @pytest.fixture
-def sentence(make_article):  # noqa: ANN001
+def sentence(make_article):
     return make_article().sentences[1]
 
 
@@ -68,7 +68,7 @@ def test_domains_are_normalised(given: str, stored: str) -> None:
         ("a" * 64 + ".com", "not a valid domain"),
     ],
 )
-def test_bad_domains_are_refused_and_named(admin, given: str, says: str) -> None:  # noqa: ANN001
+def test_bad_domains_are_refused_and_named(admin, given: str, says: str) -> None:
     with pytest.raises(Invalid) as caught:
         svc.create_source({**REUTERS, "domains": [given]}, actor=admin)
     db.session.rollback()
@@ -77,8 +77,8 @@ def test_bad_domains_are_refused_and_named(admin, given: str, says: str) -> None
     assert count(Source) == 0
 
 
-def test_the_public_suffix_list_is_the_bundled_one_and_needs_no_network(monkeypatch) -> None:  # noqa: ANN001
-    def no_network(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+def test_the_public_suffix_list_is_the_bundled_one_and_needs_no_network(monkeypatch) -> None:
+    def no_network(*args, **kwargs):
         raise AssertionError("tried to reach the network")
 
     monkeypatch.setattr(socket, "create_connection", no_network)
@@ -133,7 +133,7 @@ def test_internationalised_hosts_are_stored_in_punycode_and_others_untouched() -
 # ---- lookup ------------------------------------------------------------------------------
 
 
-def test_a_rating_on_a_domain_covers_its_subdomains(reuters) -> None:  # noqa: ANN001
+def test_a_rating_on_a_domain_covers_its_subdomains(reuters) -> None:
     for url in (
         "https://reuters.com/a",
         "https://www.reuters.com/a",
@@ -149,7 +149,7 @@ def test_a_rating_on_a_domain_covers_its_subdomains(reuters) -> None:  # noqa: A
         assert svc.lookup(url) is None, url
 
 
-def test_the_most_specific_entry_wins(admin, reuters) -> None:  # noqa: ANN001
+def test_the_most_specific_entry_wins(admin, reuters) -> None:
     uk = svc.create_source(
         {"name": "Reuters UK", "domains": ["uk.reuters.com"], "credibility": "medium"}, actor=admin
     )
@@ -159,7 +159,7 @@ def test_the_most_specific_entry_wins(admin, reuters) -> None:  # noqa: ANN001
     assert svc.lookup("https://www.reuters.com/x") == reuters
 
 
-def test_a_look_alike_host_does_not_match_the_real_outlet(admin) -> None:  # noqa: ANN001
+def test_a_look_alike_host_does_not_match_the_real_outlet(admin) -> None:
     apple = svc.create_source(
         {"name": "Apple", "domains": ["apple.com"], "credibility": "high"}, actor=admin
     )
@@ -173,7 +173,7 @@ def test_a_look_alike_host_does_not_match_the_real_outlet(admin) -> None:  # noq
     assert svc.lookup("https://xn--pple-43d.com/") == fake
 
 
-def test_retired_entries_rate_nothing(admin, reuters) -> None:  # noqa: ANN001
+def test_retired_entries_rate_nothing(admin, reuters) -> None:
     svc.retire_source(reuters, actor=admin)
     db.session.commit()
     assert svc.lookup("https://www.reuters.com/") is None
@@ -183,7 +183,7 @@ def test_retired_entries_rate_nothing(admin, reuters) -> None:  # noqa: ANN001
     assert svc.list_sources("reuters", include_retired=False) == []
 
 
-def test_search_finds_names_and_domains(admin, reuters) -> None:  # noqa: ANN001
+def test_search_finds_names_and_domains(admin, reuters) -> None:
     svc.create_source(RT, actor=admin)
     db.session.commit()
     assert [s.name for s in svc.list_sources("RUSSIAN.rt")] == ["RT"]
@@ -194,7 +194,7 @@ def test_search_finds_names_and_domains(admin, reuters) -> None:  # noqa: ANN001
 # ---- changes and history -----------------------------------------------------------------
 
 
-def test_create_records_who_rated_it_and_a_revision(admin, reuters) -> None:  # noqa: ANN001
+def test_create_records_who_rated_it_and_a_revision(admin, reuters) -> None:
     assert (reuters.rated_by, reuters.credibility, reuters.domain_names) == (
         admin,
         "high",
@@ -205,7 +205,7 @@ def test_create_records_who_rated_it_and_a_revision(admin, reuters) -> None:  # 
     assert revision.after["credibility"] == "high"
 
 
-def test_a_rating_change_records_who_when_before_and_after(make_user, reuters) -> None:  # noqa: ANN001
+def test_a_rating_change_records_who_when_before_and_after(make_user, reuters) -> None:
     other = make_user("admin", "editor")
     first_rated = reuters.rated_at
     svc.update_source(
@@ -224,17 +224,17 @@ def test_a_rating_change_records_who_when_before_and_after(make_user, reuters) -
     assert change.after["rated_by"] == "editor"
 
 
-def test_an_edit_that_changes_nothing_writes_no_revision(admin, reuters) -> None:  # noqa: ANN001
+def test_an_edit_that_changes_nothing_writes_no_revision(admin, reuters) -> None:
     svc.update_source(reuters, {"domains": "www.reuters.com", "credibility": "high"}, actor=admin)
     db.session.commit()
     assert len(history("source", reuters.id)) == 1
 
 
-def test_retire_and_restore_are_recorded(admin, reuters) -> None:  # noqa: ANN001
+def test_retire_and_restore_are_recorded(admin, reuters) -> None:
     svc.retire_source(reuters, actor=admin)
     with pytest.raises(Invalid):
         svc.retire_source(reuters, actor=admin)
-    svc.restore_source(reuters, actor=admin)
+    svc.reinstate_source(reuters, actor=admin)
     db.session.commit()
     assert [r.action for r in history("source", reuters.id)] == ["create", "retire", "restore"]
     assert count(Source) == 1
@@ -255,7 +255,7 @@ def test_retire_and_restore_are_recorded(admin, reuters) -> None:  # noqa: ANN00
         ({"rated_by": "someone"}, "rated_by"),
     ],
 )
-def test_bad_changes_are_refused_and_change_nothing(admin, reuters, changes, field) -> None:  # noqa: ANN001
+def test_bad_changes_are_refused_and_change_nothing(admin, reuters, changes, field) -> None:
     rt = svc.create_source(RT, actor=admin)
     db.session.commit()
     before = source_data(rt)
@@ -269,7 +269,7 @@ def test_bad_changes_are_refused_and_change_nothing(admin, reuters, changes, fie
     assert len(history("source", rt.id)) == 1
 
 
-def test_reviewers_cannot_change_the_registry(reviewer, reuters) -> None:  # noqa: ANN001
+def test_reviewers_cannot_change_the_registry(reviewer, reuters) -> None:
     with pytest.raises(Forbidden):
         svc.create_source(RT, actor=reviewer)
     with pytest.raises(Forbidden):
@@ -287,7 +287,7 @@ def test_reviewers_cannot_change_the_registry(reviewer, reuters) -> None:  # noq
 # ---- evidence links ----------------------------------------------------------------------
 
 
-def test_a_new_link_takes_the_registry_rating(sentence, reviewer, reuters) -> None:  # noqa: ANN001
+def test_a_new_link_takes_the_registry_rating(sentence, reviewer, reuters) -> None:
     ann = annotation_service.annotate(
         sentence,
         {
@@ -312,7 +312,7 @@ def test_a_new_link_takes_the_registry_rating(sentence, reviewer, reuters) -> No
 
 def test_a_link_keeps_its_rating_when_the_registry_changes(
     sentence, admin, reviewer, reuters
-) -> None:  # noqa: ANN001
+) -> None:
     ann = annotation_service.annotate(
         sentence,
         {"verdict": "verified", "links": [{"url": "https://www.reuters.com/x"}]},
@@ -352,7 +352,7 @@ def test_a_link_keeps_its_rating_when_the_registry_changes(
     assert [link.credibility for link in ann.links] == ["high", "low"]
 
 
-def test_a_different_rating_needs_a_reason(sentence, reviewer, reuters) -> None:  # noqa: ANN001
+def test_a_different_rating_needs_a_reason(sentence, reviewer, reuters) -> None:
     with pytest.raises(Invalid) as caught:
         annotation_service.annotate(
             sentence,
@@ -399,7 +399,7 @@ def test_a_different_rating_needs_a_reason(sentence, reviewer, reuters) -> None:
     assert revision.after["links"][0]["override_reason"] == "Retracted story."
 
 
-def test_a_whitespace_reason_is_no_reason(sentence, reviewer, reuters) -> None:  # noqa: ANN001
+def test_a_whitespace_reason_is_no_reason(sentence, reviewer, reuters) -> None:
     with pytest.raises(Invalid) as caught:
         annotation_service.annotate(
             sentence,
@@ -419,7 +419,7 @@ def test_a_whitespace_reason_is_no_reason(sentence, reviewer, reuters) -> None: 
     assert "links[0].override_reason" in caught.value.fields
 
 
-def test_links_without_a_registry_match_are_the_reviewers(sentence, reviewer, reuters) -> None:  # noqa: ANN001
+def test_links_without_a_registry_match_are_the_reviewers(sentence, reviewer, reuters) -> None:
     ann = annotation_service.annotate(
         sentence,
         {
@@ -438,7 +438,7 @@ def test_links_without_a_registry_match_are_the_reviewers(sentence, reviewer, re
     ]
 
 
-def test_an_evidence_link_to_a_look_alike_is_saved_in_its_real_form(sentence, reviewer) -> None:  # noqa: ANN001
+def test_an_evidence_link_to_a_look_alike_is_saved_in_its_real_form(sentence, reviewer) -> None:
     ann = annotation_service.annotate(
         sentence,
         {"verdict": "verified", "links": [{"url": "https://аpple.com/press"}]},
@@ -448,7 +448,7 @@ def test_an_evidence_link_to_a_look_alike_is_saved_in_its_real_form(sentence, re
     assert ann.links[0].url == "https://xn--pple-43d.com/press"
 
 
-def test_an_overlong_reason_is_refused(sentence, reviewer, reuters) -> None:  # noqa: ANN001
+def test_an_overlong_reason_is_refused(sentence, reviewer, reuters) -> None:
     with pytest.raises(Invalid) as caught:
         annotation_service.annotate(
             sentence,
@@ -478,7 +478,7 @@ GOOD_CSV = (
 )
 
 
-def test_import_creates_then_updates_by_name(admin) -> None:  # noqa: ANN001
+def test_import_creates_then_updates_by_name(admin) -> None:
     result = svc.import_sources_csv(GOOD_CSV, "desk.csv", actor=admin)
     db.session.commit()
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
@@ -521,7 +521,7 @@ def test_import_creates_then_updates_by_name(admin) -> None:  # noqa: ANN001
         (b"name,domains\x00,credibility\n", "NUL"),
     ],
 )
-def test_bad_csv_is_refused_whole_naming_the_line(admin, data: bytes, says: str) -> None:  # noqa: ANN001
+def test_bad_csv_is_refused_whole_naming_the_line(admin, data: bytes, says: str) -> None:
     with pytest.raises(Invalid) as caught:
         svc.import_sources_csv(data, "desk.csv", actor=admin)
     db.session.rollback()
@@ -530,7 +530,7 @@ def test_bad_csv_is_refused_whole_naming_the_line(admin, data: bytes, says: str)
     assert count(Source) == 0 and count(SourceDomain) == 0 and count(Revision) == 0
 
 
-def test_export_is_spreadsheet_safe_and_imports_back(admin) -> None:  # noqa: ANN001
+def test_export_is_spreadsheet_safe_and_imports_back(admin) -> None:
     svc.create_source(
         {
             "name": '=HYPERLINK("x")',

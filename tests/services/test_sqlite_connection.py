@@ -9,13 +9,13 @@ import time
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from annotator.db import BUSY_TIMEOUT_MS, write_intent
+from annotator.db import BUSY_TIMEOUT_MS, add_sql_functions, write_intent
 from annotator.extensions import db
 from annotator.models import Sentence
 
 
 @pytest.fixture
-def sqlite_engine(app):  # noqa: ANN001, ANN201
+def sqlite_engine(app):
     if db.engine.dialect.name != "sqlite":
         reason = f"SQLite connection pragmas; this run uses {db.engine.dialect.name}"
         print(reason)
@@ -24,7 +24,7 @@ def sqlite_engine(app):  # noqa: ANN001, ANN201
     return db.engine
 
 
-def test_a_new_connection_has_wal_foreign_keys_and_a_busy_timeout(sqlite_engine):  # noqa: ANN001
+def test_a_new_connection_has_wal_foreign_keys_and_a_busy_timeout(sqlite_engine):
     with sqlite_engine.connect() as connection:
         pragma = lambda name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
         assert pragma("journal_mode") == "wal"
@@ -33,7 +33,7 @@ def test_a_new_connection_has_wal_foreign_keys_and_a_busy_timeout(sqlite_engine)
         assert pragma("synchronous") == 1  # NORMAL: safe with WAL, faster than FULL
 
 
-def test_foreign_keys_are_enforced(sqlite_engine, make_article):  # noqa: ANN001
+def test_foreign_keys_are_enforced(sqlite_engine, make_article):
     make_article()
     db.session.add(Sentence(article_id=999_999, index=0, paragraph=0, start=0, end=1))
     with pytest.raises(IntegrityError, match="FOREIGN KEY"):
@@ -41,20 +41,22 @@ def test_foreign_keys_are_enforced(sqlite_engine, make_article):  # noqa: ANN001
     db.session.rollback()
 
 
-def raw_connection(engine):  # noqa: ANN001, ANN201
+def raw_connection(engine):
     """Another process's view of the file: a plain sqlite3 connection that never waits."""
-    return sqlite3.connect(
-        engine.url.database, isolation_level=None, timeout=0, check_same_thread=False
+    return add_sql_functions(
+        sqlite3.connect(
+            engine.url.database, isolation_level=None, timeout=0, check_same_thread=False
+        )
     )
 
 
-def title_of(connection, article_id: int) -> str:  # noqa: ANN001
+def title_of(connection, article_id: int) -> str:
     return connection.exec_driver_sql(
         "SELECT title FROM articles WHERE id = ?", (article_id,)
     ).scalar()
 
 
-def test_a_long_read_does_not_block_a_save(sqlite_engine, make_article):  # noqa: ANN001
+def test_a_long_read_does_not_block_a_save(sqlite_engine, make_article):
     """WAL: a save commits while an export is still reading (a rollback journal refuses it)."""
     article = make_article()
     db.session.commit()
@@ -72,7 +74,7 @@ def test_a_long_read_does_not_block_a_save(sqlite_engine, make_article):  # noqa
         writer.close()
 
 
-def test_a_second_writer_waits_for_the_first_instead_of_failing(sqlite_engine, make_article):  # noqa: ANN001
+def test_a_second_writer_waits_for_the_first_instead_of_failing(sqlite_engine, make_article):
     """busy_timeout: a save queues while another holds the write lock, then goes through."""
     article = make_article()
     db.session.commit()

@@ -68,7 +68,7 @@ print("FAILURES", len(failures), sorted(set(failures)))
 
 # Under pytest-xdist: never beside the other test that loads the machine with processes.
 @pytest.mark.xdist_group("processes")
-def test_two_processes_writing_leave_an_intact_database(database_uri, tmp_path):  # noqa: ANN001
+def test_two_processes_writing_leave_an_intact_database(database_uri, tmp_path):
     if not database_uri.startswith("sqlite"):
         print("skipped: this checks SQLite's cross-process write lock")
         pytest.skip("SQLite only: PostgreSQL has its own locking")

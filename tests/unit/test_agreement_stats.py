@@ -85,7 +85,7 @@ def statsmodels_kappa(table: np.ndarray) -> float:
         return float(inter_rater.cohens_kappa(table).kappa)
 
 
-def nltk_task(matrix: list[list[str]]):  # noqa: ANN201
+def nltk_task(matrix: list[list[str]]):
     data = [
         (f"c{c}", f"u{u}", label) for c, row in enumerate(matrix) for u, label in enumerate(row)
     ]

@@ -4,9 +4,12 @@ each violation as "module: what it does", so a broken rule names the line to fix
 - the text core and the formats (annotator.text, importers, exporters) know no Flask and no models;
 - services never import the doors (web, api, cli) nor read Flask's request, g or session;
 - models never import services;
+- the doors (web, api, cli) never import each other: what two doors share is a service;
 - no import circles among annotator's modules, whether the imports run when a module loads or are
   put off into a function;
-- only annotator/uow.py commits or rolls back.
+- only annotator/uow.py commits or rolls back, and only it opens a transaction;
+- the README's map ("How the code is laid out") names every top-level module and package of
+  annotator, and every module and sub-package of annotator.services.
 """
 
 from __future__ import annotations
@@ -163,6 +166,21 @@ def test_services_never_import_the_doors_nor_read_the_request() -> None:
     _report(violations)
 
 
+DOORS = ("annotator.web", "annotator.api", "annotator.cli")
+
+
+def test_the_doors_never_import_each_other() -> None:
+    violations = [
+        f"{name}:{imp.line}: the door {door} imports the door {imp.module} (share a service)"
+        for name in _modules()
+        for door in DOORS
+        if _within(name, door)
+        for imp in _imports(name)
+        if _within(imp.module, *DOORS) and not _within(imp.module, door)
+    ]
+    _report(violations)
+
+
 def test_models_never_import_services() -> None:
     violations = [
         f"{name}:{imp.line}: imports {imp.module}"
@@ -262,17 +280,51 @@ TRANSACTION_CALLS = {"commit", "rollback"}
 DRIVER_LEVEL = {"annotator.uow", "annotator.sqlite_lock"}
 
 
-def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
-    violations = [
-        f"{name}:{node.lineno}: calls {ast.unparse(node.func)}() (doors and services rely on "
-        "annotator.uow)"
+def _calls(methods: set[str], why: str, receiver: re.Pattern[str] | None = None) -> list[str]:
+    """Every call of one of these methods outside the driver level (on a matching receiver)."""
+    return [
+        f"{name}:{node.lineno}: calls {ast.unparse(node.func)}() ({why})"
         for name in _modules()
         if name not in DRIVER_LEVEL
         for node in ast.walk(_tree(name))
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
-        and node.func.attr in TRANSACTION_CALLS
+        and node.func.attr in methods
+        and (receiver is None or receiver.search(ast.unparse(node.func.value)))
     ]
+
+
+def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
+    _report(_calls(TRANSACTION_CALLS, "doors and services rely on annotator.uow"))
+
+
+# A SAVEPOINT (begin_nested) nests inside the unit of work's transaction, so it is not counted.
+OPENERS = {"begin"}
+CONNECTIONS = re.compile(r"(engine|session|connection|conn)$")
+
+
+def test_only_the_unit_of_work_opens_a_transaction() -> None:
+    _report(_calls(OPENERS, "a transaction of its own: use annotator.uow", CONNECTIONS))
+
+
+README = PACKAGE.parent / "README.md"
+
+
+def _readme_map() -> str:
+    text = README.read_text(encoding="utf-8").split("## How the code is laid out", 1)[1]
+    return text.split("```text", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_map_names_every_module() -> None:
+    """A newcomer finds every top-level module and package, and every service, in the README."""
+    words = set(re.findall(r"[\w.]+/?", _readme_map()))
+    violations = []
+    for name, path in _modules().items():
+        parts = name.split(".")
+        if len(parts) == 2 or (len(parts) == 3 and parts[1] == "services"):
+            entry = f"{parts[-1]}/" if path.name == "__init__.py" else f"{parts[-1]}.py"
+            if entry not in words:
+                violations.append(f"{name}: not named in the README's map (as {entry})")
     _report(violations)
 
 
@@ -314,10 +366,46 @@ def test_only_the_unit_of_work_commits_or_rolls_back() -> None:
             "def f():\n    uow.rollback()\n",
             test_only_the_unit_of_work_commits_or_rolls_back,
         ),
+        (
+            "annotator.cli.planted",
+            "def f():\n    from annotator.web.public import app_links\n",
+            test_the_doors_never_import_each_other,
+        ),
+        (
+            "annotator.api.planted",
+            "from annotator.web import forms\n",
+            test_the_doors_never_import_each_other,
+        ),
+        ("annotator.planted", "", test_the_readme_map_names_every_module),
+        ("annotator.services.planted", "", test_the_readme_map_names_every_module),
+        (
+            "annotator.web.planted",
+            "def f():\n    with db.engine.begin() as connection:\n        pass\n",
+            test_only_the_unit_of_work_opens_a_transaction,
+        ),
+        (
+            "annotator.services.planted",
+            "def f():\n    db.session.begin()\n",
+            test_only_the_unit_of_work_opens_a_transaction,
+        ),
     ],
-    ids=["flask-in-text", "models-in-exporters", "request", "flask.g", "web", "services", "commit"],
+    ids=[
+        "flask-in-text",
+        "models-in-exporters",
+        "request",
+        "flask.g",
+        "web",
+        "services",
+        "commit",
+        "cli-imports-web",
+        "api-imports-web",
+        "readme-top-level",
+        "readme-services",
+        "engine.begin",
+        "session.begin",
+    ],
 )
-def test_a_planted_violation_is_caught(monkeypatch, name: str, source: str, rule) -> None:  # noqa: ANN001
+def test_a_planted_violation_is_caught(monkeypatch, name: str, source: str, rule) -> None:
     """Each rule fails, naming the module, when a module breaks it (so its pass means something)."""
     folder = PACKAGE.joinpath(*name.split(".")[1:-1])
     planted = {**_modules(), name: folder / "planted.py"}

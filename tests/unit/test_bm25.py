@@ -33,7 +33,7 @@ def test_words_the_index_has_never_seen_cost_nothing() -> None:
     st.dictionaries(st.text(min_size=1, max_size=5), st.integers(0, 10_000), max_size=20),
     st.integers(0, 20_000),
 )
-def test_rare_terms_never_exceed_the_budget_after_the_first(frequencies, budget) -> None:  # noqa: ANN001
+def test_rare_terms_never_exceed_the_budget_after_the_first(frequencies, budget) -> None:
     chosen = bm25.rare_terms(frequencies, budget)
     assert len(chosen) == len(set(chosen))
     if frequencies:

@@ -30,7 +30,7 @@ def start(instance: Path) -> Flask:
     )
 
 
-def test_first_run_makes_a_secret_key_and_the_next_run_reuses_it(fresh_instance):  # noqa: ANN001
+def test_first_run_makes_a_secret_key_and_the_next_run_reuses_it(fresh_instance):
     key_file = fresh_instance / "secret_key"
     assert not key_file.exists()
     first = start(fresh_instance)
@@ -49,20 +49,20 @@ def test_first_run_makes_a_secret_key_and_the_next_run_reuses_it(fresh_instance)
     }
 
 
-def test_each_instance_gets_its_own_key(fresh_instance, tmp_path):  # noqa: ANN001
+def test_each_instance_gets_its_own_key(fresh_instance, tmp_path):
     assert (
         start(fresh_instance).config["SECRET_KEY"] != start(tmp_path / "other").config["SECRET_KEY"]
     )
 
 
-def test_a_configured_secret_key_is_used_and_no_file_is_made(fresh_instance, monkeypatch):  # noqa: ANN001
+def test_a_configured_secret_key_is_used_and_no_file_is_made(fresh_instance, monkeypatch):
     given = "from-the-environment"  # noqa: S105 - a test value
     monkeypatch.setenv("ANNOTATOR_SECRET_KEY", given)
     assert start(fresh_instance).config["SECRET_KEY"] == given
     assert not (fresh_instance / "secret_key").exists()
 
 
-def test_workers_starting_together_on_a_fresh_instance_agree_on_one_key(fresh_instance):  # noqa: ANN001
+def test_workers_starting_together_on_a_fresh_instance_agree_on_one_key(fresh_instance):
     """Another worker makes the key between this one's look and its write: both use that key."""
     fresh_instance.mkdir()
     other_workers_key = "a" * 64

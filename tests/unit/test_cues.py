@@ -262,3 +262,75 @@ def check(sentence: str, analysis: Analysis) -> None:
 @given(_TEXT)
 def test_never_raises_and_offsets_are_valid(sentence):
     check(sentence, analyse(sentence))
+
+
+# ----- other languages: hedge and credibility cues -------------------------------------------
+
+WIRE_DISCLAIMERS = [
+    (
+        "es",
+        "El vídeo, que no ha podido ser verificado de forma independiente, muestra presuntamente a soldados.",
+        {
+            ("credibility", "no ha podido ser verificado de forma independiente"),
+            ("hedge", "presuntamente"),
+        },
+    ),
+    (
+        "fr",
+        "La vidéo, qui n'a pas pu être vérifiée de manière indépendante, montre prétendument des soldats.",
+        {
+            ("credibility", "n'a pas pu être vérifiée de manière indépendante"),
+            ("hedge", "prétendument"),
+        },
+    ),
+    (
+        "pt",
+        "O vídeo não pôde ser verificado de forma independente e supostamente mostra soldados.",
+        {
+            ("credibility", "não pôde ser verificado de forma independente"),
+            ("hedge", "supostamente"),
+        },
+    ),
+    (
+        "de",
+        "Das Video konnte nicht unabhängig überprüft werden und zeigt angeblich Soldaten.",
+        {("credibility", "konnte nicht unabhängig überprüft werden"), ("hedge", "angeblich")},
+    ),
+    (
+        "uk",
+        "Відео, яке не вдалося незалежно перевірити, нібито показує солдатів.",
+        {("credibility", "не вдалося незалежно перевірити"), ("hedge", "нібито")},
+    ),
+    (
+        "es",
+        "Maldita.es calificó la cifra como FALSA y el titular como engañoso.",
+        {("credibility", "FALSA"), ("credibility", "engañoso")},
+    ),
+    (
+        "de",
+        "CORRECTIV stuft die Behauptung als unbelegt ein; sie ist mutmaßlich erfunden.",
+        {("credibility", "unbelegt"), ("hedge", "mutmaßlich"), ("credibility", "erfunden")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "sentence", "expected"), WIRE_DISCLAIMERS)
+def test_hedge_and_credibility_cues_in_other_languages(language, sentence, expected):
+    analysis = analyse(sentence, language)
+    assert {(cue.kind, cue.text) for cue in analysis.cues} == expected
+    assert all(sentence[cue.start : cue.end] == cue.text for cue in analysis.cues)
+    # Attribution and the score stay English: nothing is guessed in another language.
+    assert analysis.attribution is None and analysis.score == 0
+
+
+def test_english_words_are_not_cues_in_another_language_and_the_reverse():
+    assert analyse("The claim was unverified and allegedly false.", "es").cues == ()
+    assert analyse("La afirmación es falsa y presuntamente inventada.", "en").cues == ()
+    assert analyse("Het filmpje is nep.", "nl").cues == ()  # Dutch has no cues yet
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.sampled_from(["es", "fr", "pt", "de", "uk", "nl", "pt-BR", ""]))
+def test_other_languages_never_raise_and_offsets_hold(sentence, language):
+    for cue in analyse(sentence, language).cues:
+        assert sentence[cue.start : cue.end] == cue.text

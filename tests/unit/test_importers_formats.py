@@ -84,7 +84,7 @@ def test_saved_web_page_gives_main_text_and_metadata_without_clutter():
 
 
 def test_html_extraction_never_touches_the_network(monkeypatch):
-    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*args, **kwargs):
         raise AssertionError("the HTML importer tried to open a network connection")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)

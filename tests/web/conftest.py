@@ -22,7 +22,7 @@ class Clock:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    from annotator.services import sessions, throttle
+    from annotator.services.accounts import sessions, throttle
     from annotator.web import security
 
     now = Clock()

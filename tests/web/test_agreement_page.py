@@ -8,29 +8,25 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Adjudication, Revision
-from annotator.services.adjudication import get_adjudication
-from annotator.services.annotations import annotate
+from annotator.services.review.adjudication import get_adjudication
 from tests.conftest import login
 
 
 @pytest.fixture
-def judged(make_article, make_user):  # noqa: ANN001, ANN201
-    article = make_article()
-    alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
-    s = article.sentences
-    for sentence, mine, theirs in (
-        (s[0], "verified", "verified"),
-        (s[2], "verified", "disputed"),
-        (s[3], "unproven", "unproven"),
-    ):
-        annotate(sentence, {"verdict": mine}, actor=alice)
-        annotate(sentence, {"verdict": theirs}, actor=bob)
-    annotate(s[4], {"verdict": "disputed"}, actor=alice)
-    db.session.commit()
+def disagreed(judged):
+    """alice and bob agree on sentences 1 and 4, not on 3; alice alone judges 5."""
+    article, alice, _bob = judged(
+        {
+            0: ("verified", "verified"),
+            2: ("verified", "disputed"),
+            3: ("unproven", "unproven"),
+            4: ("disputed", None),
+        }
+    )
     return article, alice
 
 
-def post_verdict(client, article, sentence, **fields):  # noqa: ANN001, ANN003, ANN201
+def post_verdict(client, article, sentence, **fields):
     data = {f"s{sentence.id}-{name}": value for name, value in fields.items()}
     data[f"s{sentence.id}-csrf_token"] = client.csrf
     return client.post(f"/articles/{article.id}/agreement/{sentence.id}", data=data)
@@ -40,8 +36,8 @@ def count_adjudications() -> int:
     return db.session.scalar(db.select(db.func.count(Adjudication.id)))
 
 
-def test_visitors_log_in_and_reviewers_are_refused(client, judged) -> None:  # noqa: ANN001
-    article, alice = judged
+def test_visitors_log_in_and_reviewers_are_refused(client, disagreed) -> None:
+    article, alice = disagreed
     response = client.get(f"/articles/{article.id}/agreement")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     login(client, alice)
@@ -54,8 +50,8 @@ def test_visitors_log_in_and_reviewers_are_refused(client, judged) -> None:  # n
     assert "Reviewer agreement" not in workspace  # no link for reviewers
 
 
-def test_admin_sees_figures_and_disagreements_first(client, judged, admin) -> None:  # noqa: ANN001
-    article, _alice = judged
+def test_admin_sees_figures_and_disagreements_first(client, disagreed, admin) -> None:
+    article, _alice = disagreed
     login(client, admin)
     workspace = client.get(f"/articles/{article.id}").get_data(as_text=True)
     assert f'href="/articles/{article.id}/agreement"' in workspace
@@ -74,8 +70,8 @@ def test_admin_sees_figures_and_disagreements_first(client, judged, admin) -> No
     )  # words, not colours
 
 
-def test_the_form_records_and_changes_a_final_verdict(client, judged, admin) -> None:  # noqa: ANN001
-    article, _alice = judged
+def test_the_form_records_and_changes_a_final_verdict(client, disagreed, admin) -> None:
+    article, _alice = disagreed
     sentence = article.sentences[2]
     login(client, admin)
     response = post_verdict(
@@ -111,8 +107,8 @@ def test_the_form_records_and_changes_a_final_verdict(client, judged, admin) -> 
     assert actions == ["create", "update"]
 
 
-def test_the_final_verdict_can_be_cleared(client, judged, admin) -> None:  # noqa: ANN001
-    article, _alice = judged
+def test_the_final_verdict_can_be_cleared(client, disagreed, admin) -> None:
+    article, _alice = disagreed
     sentence = article.sentences[2]
     login(client, admin)
     post_verdict(client, article, sentence, verdict="disputed")
@@ -135,9 +131,9 @@ def test_the_final_verdict_can_be_cleared(client, judged, admin) -> None:  # noq
     ],
 )
 def test_bad_input_is_refused_with_a_message_and_changes_nothing(
-    client, judged, admin, fields, message
-) -> None:  # noqa: ANN001
-    article, _alice = judged
+    client, disagreed, admin, fields, message
+) -> None:
+    article, _alice = disagreed
     login(client, admin)
     response = post_verdict(client, article, article.sentences[2], **fields)
     assert response.status_code == 422
@@ -147,9 +143,9 @@ def test_bad_input_is_refused_with_a_message_and_changes_nothing(
 
 
 def test_sentences_of_other_articles_and_missing_csrf_are_refused(
-    client, judged, admin, make_article
-) -> None:  # noqa: ANN001
-    article, _alice = judged
+    client, disagreed, admin, make_article
+) -> None:
+    article, _alice = disagreed
     other = make_article(text="Other\n\nA different story. With two sentences.", title="Other")
     login(client, admin)
     response = post_verdict(client, article, other.sentences[1], verdict="verified")

@@ -10,27 +10,20 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import Annotation, Assignment
-from annotator.services import assignments, status
-from annotator.services.adjudication import get_adjudication
-from annotator.services.agreement_tables import Scope, agreement_tables
-from annotator.services.annotations import annotate, update_annotation
+from annotator.services.annotations.annotations import annotate, update_annotation
+from annotator.services.desk import assignments, status
+from annotator.services.review.adjudication import get_adjudication
+from annotator.services.review.agreement import Scope, agreement_tables
 from tests.conftest import count, login
 
 
-@pytest.fixture
-def desk(make_user, make_article, admin):  # noqa: ANN001, ANN201
-    people = [make_user("reviewer", name) for name in ("ann", "bob", "cy")]
-    stories = [make_article(title=f"Story {i}") for i in range(3)]
-    return admin, people, stories
-
-
-def judge(article, reviewer, verdicts) -> None:  # noqa: ANN001
+def judge(article, reviewer, verdicts) -> None:
     for sentence, verdict in zip(article.sentences, verdicts, strict=False):
         annotate(sentence, {"verdict": verdict}, actor=reviewer)
     db.session.commit()
 
 
-def test_admin_assigns_from_the_article_desk_page(client, desk) -> None:  # noqa: ANN001
+def test_admin_assigns_from_the_article_desk_page(client, desk) -> None:
     admin, _people, (story, *_rest) = desk
     login(client, admin)
     response = client.post(
@@ -59,7 +52,7 @@ def test_admin_assigns_from_the_article_desk_page(client, desk) -> None:  # noqa
 )
 def test_bad_assignment_forms_say_what_is_wrong_and_change_nothing(
     client, desk, data, message
-) -> None:  # noqa: ANN001
+) -> None:
     admin, _people, (story, *_rest) = desk
     login(client, admin)
     response = client.post(
@@ -71,7 +64,7 @@ def test_bad_assignment_forms_say_what_is_wrong_and_change_nothing(
     assert count(Assignment) == 0
 
 
-def test_bulk_assignment_from_the_article_list_and_an_unknown_article(client, desk) -> None:  # noqa: ANN001
+def test_bulk_assignment_from_the_article_list_and_an_unknown_article(client, desk) -> None:
     admin, _people, stories = desk
     login(client, admin)
     data = {
@@ -88,7 +81,7 @@ def test_bulk_assignment_from_the_article_list_and_an_unknown_article(client, de
     assert count(Assignment) == 6
 
 
-def test_queue_shows_only_my_assignments_and_continue_goes_on_across_articles(client, desk) -> None:  # noqa: ANN001
+def test_queue_shows_only_my_assignments_and_continue_goes_on_across_articles(client, desk) -> None:
     admin, (ann, bob, _cy), (first, second, third) = desk
     assignments.assign([first], reviewers=["ann", "bob"], priority="urgent", actor=admin)
     assignments.assign([second], reviewers=["ann"], actor=admin)
@@ -107,7 +100,7 @@ def test_queue_shows_only_my_assignments_and_continue_goes_on_across_articles(cl
     )
 
 
-def test_a_desk_of_assignments_only_refuses_other_articles(client, desk) -> None:  # noqa: ANN001
+def test_a_desk_of_assignments_only_refuses_other_articles(client, desk) -> None:
     admin, (ann, *_), (first, second, _third) = desk
     assignments.assign([first], reviewers=["ann"], actor=admin)
     db.session.commit()
@@ -121,19 +114,19 @@ def test_a_desk_of_assignments_only_refuses_other_articles(client, desk) -> None
     assert client2.get(f"/articles/{second.id}").status_code == 403
 
 
-def test_stale_status_move_is_refused_and_changes_nothing(client, desk) -> None:  # noqa: ANN001
+def test_stale_status_move_is_refused_and_changes_nothing(client, desk) -> None:
     admin, _people, (story, *_rest) = desk
     login(client, admin)
     data = {"csrf_token": client.csrf, "status": "archived", "version": "0"}
     assert client.post(f"/articles/{story.id}/status", data=data).status_code == 302
-    assert status.status_state(story.id)["status"] == "archived"
+    assert status.status_data(story.id)["status"] == "archived"
     data["status"] = "ready"
     client.post(f"/articles/{story.id}/status", data=data)  # still version 0: stale
-    assert status.status_state(story.id)["status"] == "archived"
+    assert status.status_data(story.id)["status"] == "archived"
     assert "after you opened it" in client.get(f"/articles/{story.id}/desk").get_data(as_text=True)
 
 
-def test_history_shows_each_change_and_restores_an_earlier_version(client, desk, reuters) -> None:  # noqa: ANN001
+def test_history_shows_each_change_and_restores_an_earlier_version(client, desk, reuters) -> None:
     _admin, (ann, *_), (story, *_rest) = desk
     sentence = story.sentences[0]
     a = annotate(sentence, {"verdict": "verified", "note": "first look"}, actor=ann)
@@ -170,7 +163,7 @@ def test_history_shows_each_change_and_restores_an_earlier_version(client, desk,
     )
 
 
-def test_reviewers_see_only_their_own_history_and_no_desk_pages(client, desk) -> None:  # noqa: ANN001
+def test_reviewers_see_only_their_own_history_and_no_desk_pages(client, desk) -> None:
     _admin, (ann, bob, _cy), (story, *_rest) = desk
     theirs = annotate(story.sentences[0], {"verdict": "disputed"}, actor=bob)
     db.session.commit()
@@ -187,14 +180,14 @@ def test_reviewers_see_only_their_own_history_and_no_desk_pages(client, desk) ->
         assert "disputed" not in response.get_data(as_text=True)
 
 
-def test_disagreements_queue_adjudicates_inline_and_the_article_settles(client, desk) -> None:  # noqa: ANN001
+def test_disagreements_queue_adjudicates_inline_and_the_article_settles(client, desk) -> None:
     admin, (ann, bob, _cy), (story, *_rest) = desk
     assignments.assign([story], reviewers=["ann", "bob"], actor=admin)
     db.session.commit()
     n = len(story.sentences)
     judge(story, ann, ["verified"] * n)
     judge(story, bob, ["verified"] * (n - 1) + ["disputed"])
-    assert status.status_state(story.id)["status"] == "ready"
+    assert status.status_data(story.id)["status"] == "ready"
     login(client, admin)
     page = client.get("/disagreements").get_data(as_text=True)
     last = story.sentences[-1]
@@ -205,7 +198,7 @@ def test_disagreements_queue_adjudicates_inline_and_the_article_settles(client, 
     )
     assert response.status_code == 302
     assert get_adjudication(last).verdict == "disputed"
-    assert status.status_state(story.id)["status"] == "adjudicated"
+    assert status.status_data(story.id)["status"] == "adjudicated"
     assert "No open disagreements" in client.get("/disagreements").get_data(as_text=True)
     activity = client.get(f"/articles/{story.id}/activity").get_data(as_text=True)
     for words in (
@@ -218,7 +211,7 @@ def test_disagreements_queue_adjudicates_inline_and_the_article_settles(client, 
         assert words in activity
 
 
-def test_dashboard_draws_charts_with_tables_and_the_csv_has_the_same_figures(client, desk) -> None:  # noqa: ANN001
+def test_dashboard_draws_charts_with_tables_and_the_csv_has_the_same_figures(client, desk) -> None:
     admin, (ann, bob, cy), (first, second, _third) = desk
     judge(first, ann, ["verified", "disputed", "verified", "unproven"])
     judge(first, bob, ["verified", "verified", "verified", "unproven"])
@@ -255,12 +248,12 @@ def test_dashboard_draws_charts_with_tables_and_the_csv_has_the_same_figures(cli
     assert client.get("/dashboard?since=yesterday").status_code == 422
 
 
-def listing(client, url: str) -> str:  # noqa: ANN001
+def listing(client, url: str) -> str:
     """The article table of the list page (the page's top may name an article to review next)."""
     return client.get(url).get_data(as_text=True).split('class="articles"')[1]
 
 
-def test_article_list_shows_status_assignees_and_due_and_filters_by_them(client, desk) -> None:  # noqa: ANN001
+def test_article_list_shows_status_assignees_and_due_and_filters_by_them(client, desk) -> None:
     admin, (ann, *_), (first, second, third) = desk
     assignments.assign([first], reviewers=["ann"], due_date="2027-01-09", actor=admin)
     assignments.assign([second], reviewers=["bob"], due_date="2027-01-02", actor=admin)
@@ -285,7 +278,7 @@ def test_article_list_shows_status_assignees_and_due_and_filters_by_them(client,
 
 
 @pytest.mark.parametrize("number", ["²", "99999999999999999999", "-1", "x"])
-def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, number) -> None:  # noqa: ANN001
+def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, number) -> None:
     """Hidden version fields, ticked article ids and page numbers that are not plain numbers
     count as absent (a missing version, no article, the first page), never as a crash."""
     admin, _people, (story, *_rest) = desk
@@ -295,7 +288,7 @@ def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, nu
         data={"csrf_token": client.csrf, "status": "in_review", "version": number},
     )
     assert moved.status_code == 302
-    assert status.status_state(story.id)["status"] == "new"  # refused: the version is required
+    assert status.status_data(story.id)["status"] == "new"  # refused: the version is required
     assert "is required" in client.get(moved.headers["Location"]).get_data(as_text=True)
     bulk = client.post(
         "/assignments",

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from annotator.extensions import db
 from annotator.models import Annotation
-from annotator.services import annotations as annotation_service
 from annotator.services import sources as source_service
+from annotator.services.annotations import annotations as annotation_service
 from annotator.web import forms as form_module
 from tests.conftest import REUTERS, login
 
@@ -151,7 +151,7 @@ def routes(app: Flask) -> list[tuple[Any, str]]:
 
 
 @pytest.fixture
-def world(app, make_user, make_article, token_for):  # noqa: ANN001, ANN201
+def world(app, make_user, make_article, token_for):
     """Two users, an article, an annotation and a registry entry: real ids for valid-looking input."""
     admin = make_user("admin", "boss")
     reviewer = make_user("reviewer", "alice")
@@ -240,7 +240,7 @@ def encode(value: Any) -> str:
     return json.dumps(value)
 
 
-def request_for(rule: Any, method: str, ids: dict[str, int], names: set[str], all_json: list[str]):  # noqa: ANN201
+def request_for(rule: Any, method: str, ids: dict[str, int], names: set[str], all_json: list[str]):
     """A strategy of (url, keyword arguments for client.open)."""
     is_api = rule.rule.startswith("/api/")
     query = st.dictionaries(st.sampled_from(sorted(names)), text_value(), max_size=3)
@@ -333,7 +333,7 @@ def probe_route(client: Any, method: str, headers: dict, is_api: bool, strategy:
 
 
 @pytest.mark.parametrize("role", ["reviewer", "admin"])
-def test_no_route_answers_500_to_hostile_input(app, world, role, caplog):  # noqa: ANN001
+def test_no_route_answers_500_to_hostile_input(app, world, role, caplog):
     app.config["WTF_CSRF_ENABLED"] = False  # reach the view's own checks, not the CSRF one
     client = app.test_client()
     login(client, world[role])
@@ -352,7 +352,7 @@ def test_no_route_answers_500_to_hostile_input(app, world, role, caplog):  # noq
     assert not failures, "\n".join(sorted(set(failures))[:40])
 
 
-def test_deep_json_gets_a_400_naming_the_problem(app, world):  # noqa: ANN001
+def test_deep_json_gets_a_400_naming_the_problem(app, world):
     response = app.test_client().patch(
         f"/api/v1/annotations/{world['ids']['annotation_id']}",
         data=DEEP_JSON,
@@ -374,7 +374,7 @@ def test_deep_json_gets_a_400_naming_the_problem(app, world):  # noqa: ANN001
         ("/api/v1/export?article=99999999999999999999", "article"),
     ],
 )
-def test_numbers_out_of_reach_are_refused_with_the_envelope(app, world, url, field):  # noqa: ANN001
+def test_numbers_out_of_reach_are_refused_with_the_envelope(app, world, url, field):
     method = "DELETE" if "version" in url else "GET"
     response = app.test_client().open(
         url.format(**world["ids"]), method=method, headers=world["tokens"]["reviewer"]
@@ -385,7 +385,7 @@ def test_numbers_out_of_reach_are_refused_with_the_envelope(app, world, url, fie
         assert field in error["fields"], error
 
 
-def test_a_lone_surrogate_in_a_note_is_refused_naming_the_field(app, world):  # noqa: ANN001
+def test_a_lone_surrogate_in_a_note_is_refused_naming_the_field(app, world):
     response = app.test_client().patch(
         f"/api/v1/annotations/{world['ids']['annotation_id']}",
         data='{"version": 1, "note": "x\\ud800y"}',

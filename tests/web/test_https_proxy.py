@@ -33,7 +33,7 @@ def make_app(app: Flask, database_uri: str, instance_dir: Path) -> Iterator:
             db.engine.dispose()
 
 
-def set_cookies(response) -> dict[str, str]:  # noqa: ANN001
+def set_cookies(response) -> dict[str, str]:
     """Each Set-Cookie header by cookie name, lower-cased for attribute checks."""
     return {
         header.split("=", 1)[0]: header.lower() for header in response.headers.getlist("Set-Cookie")
@@ -46,7 +46,7 @@ def latest_event() -> AuthEvent:
     return db.session.scalar(db.select(AuthEvent).order_by(AuthEvent.id.desc()).limit(1))
 
 
-def log_in(client, name: str, base_url: str = "http://localhost"):  # noqa: ANN001, ANN201
+def log_in(client, name: str, base_url: str = "http://localhost"):
     token = csrf_from(client.get("/login", base_url=base_url).get_data(as_text=True))
     return client.post(
         "/login",
@@ -112,7 +112,7 @@ def test_a_proxy_cannot_be_spoofed_past_the_configured_hops(make_app, reviewer):
 def test_exports_link_to_the_public_url_never_to_the_host_header(
     app, client, make_app, reviewer, make_article, token_for
 ):
-    from annotator.services.annotations import annotate
+    from annotator.services.annotations.annotations import annotate
 
     assert make_app(PUBLIC_URL="https://desk.example.org").config["PUBLIC_URL"] == (
         "https://desk.example.org/"

@@ -11,13 +11,13 @@ from tests.conftest import login
 
 def test_saves_succeed_while_an_import_is_being_parsed(
     app, admin, reviewer, make_article, token_for, monkeypatch
-):  # noqa: ANN001
+):
     sentence_id = make_article().sentences[0].id
     headers = token_for(reviewer)
     parsing, release = threading.Event(), threading.Event()
     real = import_page.imports.sources_from_file
 
-    def slow_parse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def slow_parse(*args, **kwargs):
         parsing.set()
         release.wait(timeout=30)  # a parse that takes as long as the test needs
         return real(*args, **kwargs)

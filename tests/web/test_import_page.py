@@ -15,15 +15,15 @@ from tests.conftest import SAMPLE_TEXT, corpus_file, login
 from tests.unit.test_importers_formats import PAGE
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
-def _page(response) -> str:  # noqa: ANN001
+def _page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def _upload(client, *files: tuple[str, bytes], **form):  # noqa: ANN001, ANN003, ANN202
+def _upload(client, *files: tuple[str, bytes], **form):
     data = {"csrf_token": client.csrf, "source": "upload", "format": "auto", **form}
     data["files"] = [(io.BytesIO(content), name) for name, content in files]
     return client.post("/import/preview", data=data, content_type="multipart/form-data")

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from annotator.extensions import db
 from annotator.models import AuthEvent, LoginThrottle
-from annotator.services import throttle
+from annotator.services.accounts import throttle
 from tests.conftest import PASSWORD, csrf_from
 from tests.web.conftest import Clock
 
@@ -159,7 +159,7 @@ def test_the_slow_password_check_holds_no_write_lock(app, client, reviewer, monk
     second on a busy machine): during the check another connection takes the write lock at once."""
     import sqlite3
 
-    from annotator.services import users
+    from annotator.services.accounts import users
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL has no database-wide write lock")
@@ -167,7 +167,7 @@ def test_the_slow_password_check_holds_no_write_lock(app, client, reviewer, monk
     took_the_lock: list[bool] = []
     check = users.password_matches
 
-    def checking(candidate, password):  # noqa: ANN001, ANN202
+    def checking(candidate, password):
         other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")

@@ -315,12 +315,12 @@ def test_account_page_shows_a_new_token_once(client, reviewer):
 
 
 def test_unexpected_errors_show_a_sentence_not_a_trace(app, client, reviewer, monkeypatch):
-    from annotator.services import article_list
+    from annotator.services.articles import listing
 
     def boom(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(article_list, "list_page", boom)
+    monkeypatch.setattr(listing, "list_page", boom)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(client, reviewer)
     response = client.get("/")
@@ -383,7 +383,7 @@ def test_a_download_streamed_after_its_request_ended_is_whole(client, reviewer, 
         try:
             response = client.get(url)
             got["status"], got["body"] = response.status_code, response.get_data(as_text=True)
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             got["error"] = error
 
     thread = threading.Thread(target=download)
@@ -405,7 +405,7 @@ def test_a_request_whose_only_write_is_a_plain_statement_is_committed(
     probe = Blueprint("uow_probe", __name__)
 
     @probe.post("/uow-probe")
-    def write_plainly():  # noqa: ANN202
+    def write_plainly():
         db.session.execute(
             db.insert(Revision.__table__),
             {"entity": "probe", "entity_id": 1, "action": "create", "actor_id": None},

@@ -9,7 +9,7 @@ import pytest
 
 from annotator.extensions import db
 from annotator.models import ApiToken, User
-from annotator.services import passwords, users
+from annotator.services.accounts import passwords, users
 from annotator.services.errors import Invalid
 from tests.conftest import PASSWORD, csrf_from, login
 
@@ -86,7 +86,7 @@ def test_the_users_page_refuses_a_common_password(client, admin):
     assert users.find_user("bob") is None
 
 
-def change(client, current: str = PASSWORD, new: str = NEW, confirm: str | None = None, **extra):  # noqa: ANN001, ANN201
+def change(client, current: str = PASSWORD, new: str = NEW, confirm: str | None = None, **extra):
     token = csrf_from(client.get("/account/password").get_data(as_text=True))
     data = {
         "current_password": current,
@@ -116,7 +116,7 @@ def test_a_refused_change_names_the_field_and_changes_nothing(
     assert log_in_works(app, reviewer.username, PASSWORD)
 
 
-def log_in_works(app, name: str, password: str) -> bool:  # noqa: ANN001
+def log_in_works(app, name: str, password: str) -> bool:
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post(

@@ -11,8 +11,8 @@ from flask import Flask
 
 from annotator.extensions import db
 from annotator.services import publishing
-from annotator.services.adjudication import adjudicate
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
+from annotator.services.review.adjudication import adjudicate
 from tests.conftest import login
 
 SECRET_NOTE = "reviewer-private-note-7731"  # noqa: S105 - a marker, not a password
@@ -20,7 +20,7 @@ OTHER_NOTE = "bob-thinks-otherwise-4410"
 
 
 @pytest.fixture
-def published(app: Flask, make_article, make_user, admin):  # noqa: ANN001, ANN201
+def published(app: Flask, make_article, make_user, admin):
     """An article with three claims: two adjudicated (one against a reviewer), one only annotated."""
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(outlet="Metro Daily", author="Sam Writer", published_at="2026-11-30")
@@ -57,7 +57,7 @@ def published(app: Flask, make_article, make_user, admin):  # noqa: ANN001, ANN2
     return {"article": article, "pub": pub, "third": third, "admin": admin}
 
 
-def test_an_anonymous_visitor_reads_verdicts_rationale_and_evidence(published, client) -> None:  # noqa: ANN001
+def test_an_anonymous_visitor_reads_verdicts_rationale_and_evidence(published, client) -> None:
     response = client.get(f"/fact-checks/{published['pub'].slug}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
@@ -74,7 +74,7 @@ def test_an_anonymous_visitor_reads_verdicts_rationale_and_evidence(published, c
     assert "<svg" in html and "2 claims checked" in html
 
 
-def test_public_pages_leak_nothing_unpublished(published, client, make_article, admin) -> None:  # noqa: ANN001
+def test_public_pages_leak_nothing_unpublished(published, client, make_article, admin) -> None:
     make_article(
         text="Secret draft\n\nA draft nobody may read yet.", title="Unpublished draft title"
     )
@@ -118,13 +118,13 @@ def test_public_pages_leak_nothing_unpublished(published, client, make_article, 
     assert plain in page and '<mark class="claim claim-disputed"><a href="#claim-3"' not in page
 
 
-def test_a_logged_in_admin_reading_a_public_page_gets_no_cookie(published, client) -> None:  # noqa: ANN001
+def test_a_logged_in_admin_reading_a_public_page_gets_no_cookie(published, client) -> None:
     login(client, published["admin"])
     response = client.get(f"/fact-checks/{published['pub'].slug}")
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
 
 
-def test_unpublish_answers_410_and_republish_keeps_the_address(published, client, app) -> None:  # noqa: ANN001
+def test_unpublish_answers_410_and_republish_keeps_the_address(published, client, app) -> None:
     article, admin, slug = published["article"], published["admin"], published["pub"].slug
     publishing.unpublish(article, actor=admin)
     db.session.commit()
@@ -140,7 +140,7 @@ def test_unpublish_answers_410_and_republish_keeps_the_address(published, client
 
 def test_a_changed_verdict_reaches_readers_with_a_changelog_line_on_update(
     published, client
-) -> None:  # noqa: ANN001
+) -> None:
     article, admin = published["article"], published["admin"]
     adjudicate(
         article.sentences[2],
@@ -164,14 +164,14 @@ def test_a_changed_verdict_reaches_readers_with_a_changelog_line_on_update(
     assert client.get(url, headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
 
 
-def test_conditional_requests_get_304(published, client) -> None:  # noqa: ANN001
+def test_conditional_requests_get_304(published, client) -> None:
     url = f"/fact-checks/{published['pub'].slug}"
     first = client.get(url)
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
 
 
-def test_claimreview_json_ld_for_every_published_claim(published, client) -> None:  # noqa: ANN001
+def test_claimreview_json_ld_for_every_published_claim(published, client) -> None:
     from tests.unit.test_exporters_ld import expand, vocabulary_problems
 
     url = f"/fact-checks/{published['pub'].slug}"
@@ -188,7 +188,7 @@ def test_claimreview_json_ld_for_every_published_claim(published, client) -> Non
     assert 'property="og:title"' in html and 'name="twitter:card"' in html
 
 
-def test_publishing_needs_an_adjudicated_claim(app, make_article, admin) -> None:  # noqa: ANN001
+def test_publishing_needs_an_adjudicated_claim(app, make_article, admin) -> None:
     article = make_article()
     from annotator.services.errors import Invalid
 
@@ -197,14 +197,14 @@ def test_publishing_needs_an_adjudicated_claim(app, make_article, admin) -> None
     assert "adjudicated" in error.value.fields["article"]
 
 
-def test_reviewers_cannot_publish(app, make_article, reviewer) -> None:  # noqa: ANN001
+def test_reviewers_cannot_publish(app, make_article, reviewer) -> None:
     from annotator.services.errors import Forbidden
 
     with pytest.raises(Forbidden):
         publishing.publish(make_article(), actor=reviewer)
 
 
-def test_the_feed_is_atom_with_the_listed_pages(published, client) -> None:  # noqa: ANN001
+def test_the_feed_is_atom_with_the_listed_pages(published, client) -> None:
     import xml.etree.ElementTree as ET
 
     response = client.get("/fact-checks/feed.atom")
@@ -215,7 +215,7 @@ def test_the_feed_is_atom_with_the_listed_pages(published, client) -> None:  # n
     assert titles == ["Fact-check: Council approves flood barrier"]
 
 
-def test_the_index_pages_through_everything(app, client, make_article, admin) -> None:  # noqa: ANN001
+def test_the_index_pages_through_everything(app, client, make_article, admin) -> None:
     for number in range(publishing.PAGE_SIZE + 3):
         article = make_article(
             text=f"Story {number}\n\nClaim number {number} was made.", title=f"Story {number}"
@@ -231,7 +231,7 @@ def test_the_index_pages_through_everything(app, client, make_article, admin) ->
         assert client.get(f"/fact-checks/?page={bad}").status_code == 404
 
 
-def test_admin_page_publishes_and_withdraws(published, client) -> None:  # noqa: ANN001
+def test_admin_page_publishes_and_withdraws(published, client) -> None:
     token = login(client, published["admin"])
     article = published["article"]
     page = client.get(f"/articles/{article.id}/publication").get_data(as_text=True)
@@ -248,14 +248,14 @@ def test_admin_page_publishes_and_withdraws(published, client) -> None:  # noqa:
     assert client.get(f"/fact-checks/{published['pub'].slug}").status_code == 200
 
 
-def test_reviewers_get_403_on_the_admin_page(published, client) -> None:  # noqa: ANN001
+def test_reviewers_get_403_on_the_admin_page(published, client) -> None:
     login(client, "alice")
     assert client.get(f"/articles/{published['article'].id}/publication").status_code == 403
 
 
 def test_api_publish_and_withdraw_with_versions(
     app, client, make_article, admin, token_for
-) -> None:  # noqa: ANN001
+) -> None:
     headers = token_for(admin)
     article = make_article()
     assert (
@@ -299,7 +299,7 @@ def test_api_publish_and_withdraw_with_versions(
     )
 
 
-def _public_urls(client) -> set[str]:  # noqa: ANN001
+def _public_urls(client) -> set[str]:
     """Every public URL reachable from the index and the feed (what a crawler would find)."""
     seen: set[str] = set()
     queue = ["/fact-checks/", "/fact-checks/feed.atom"]
@@ -333,7 +333,7 @@ class _Links(HTMLParser):
         return parser.found
 
 
-def test_the_byline_setting_names_who_settled_each_claim(published, client, app) -> None:  # noqa: ANN001
+def test_the_byline_setting_names_who_settled_each_claim(published, client, app) -> None:
     url = f"/fact-checks/{published['pub'].slug}"
     assert "Settled by" not in client.get(url).get_data(as_text=True)
     token = login(client, published["admin"])
@@ -348,7 +348,7 @@ def test_the_byline_setting_names_who_settled_each_claim(published, client, app)
 
 def test_the_listing_reads_every_page_in_a_fixed_number_of_queries(
     app, make_article, admin
-) -> None:  # noqa: ANN001
+) -> None:
     """The index, the feed and the static site cost the same queries for 1 page as for 5."""
     from sqlalchemy import event
 

@@ -8,7 +8,7 @@ PUBLIC = {"auth.login", "static", "api.openapi", "public.index", "public.feed", 
 ENDS_THE_SESSION = {"auth.logout", "auth.end_sessions"}
 
 
-def routes(app):  # noqa: ANN001, ANN201
+def routes(app):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue
@@ -105,7 +105,7 @@ ADMIN_ONLY_PAGES = frozenset(
         "sources.create",
         "sources.edit",
         "sources.retire",
-        "sources.restore",
+        "sources.reinstate",
         "sources.import_csv",
     }
 )
@@ -113,7 +113,7 @@ ADMIN_ONLY_PAGES = frozenset(
 
 def test_every_admin_only_page_route_refuses_reviewers_and_changes_nothing(
     app, client, reviewer, make_article
-):  # noqa: ANN001
+):
     from flask import url_for
 
     from annotator.extensions import db
@@ -163,7 +163,7 @@ def test_every_admin_only_page_route_refuses_reviewers_and_changes_nothing(
 )
 def test_reviewers_get_403_on_import_and_sentence_boundary_pages(
     app, client, reviewer, make_article, path
-):  # noqa: ANN001
+):
     from tests.conftest import login
 
     article = make_article()

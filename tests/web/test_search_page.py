@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import login
 
 STORY = "Kherson\n\nUnproven footage showed soldiers crossing the river. The bridge <b>was</b> destroyed."
 
 
 @pytest.fixture
-def story(app, make_article, make_user):  # noqa: ANN001, ANN201
+def story(app, make_article, make_user):
     alice, bob = make_user("reviewer", "alice"), make_user("reviewer", "bob")
     article = make_article(text=STORY, title="Kherson")
     annotate(article.sentences[1], {"verdict": "unproven", "note": "alice note"}, actor=alice)
@@ -23,7 +23,7 @@ def story(app, make_article, make_user):  # noqa: ANN001, ANN201
     return article
 
 
-def test_the_page_finds_the_phrase_marks_it_and_links_to_the_sentence(story, client) -> None:  # noqa: ANN001
+def test_the_page_finds_the_phrase_marks_it_and_links_to_the_sentence(story, client) -> None:
     login(client, "alice")
     html = client.get('/search?q="unproven footage"').get_data(as_text=True)
     assert "<mark>Unproven</mark> <mark>footage</mark>" in html
@@ -35,7 +35,7 @@ def test_the_page_finds_the_phrase_marks_it_and_links_to_the_sentence(story, cli
     assert "1 result" in html or "results" in html
 
 
-def test_the_page_explains_a_query_it_cannot_search(story, client) -> None:  # noqa: ANN001
+def test_the_page_explains_a_query_it_cannot_search(story, client) -> None:
     login(client, "alice")
     response = client.get("/search?q=-footage&searched=1")
     assert response.status_code == 422
@@ -44,7 +44,7 @@ def test_the_page_explains_a_query_it_cannot_search(story, client) -> None:  # n
     assert client.get("/search?q=x&offset=²").status_code == 422
 
 
-def test_escaping_in_results(story, client) -> None:  # noqa: ANN001
+def test_escaping_in_results(story, client) -> None:
     login(client, "alice")
     html = client.get("/search?q=bridge").get_data(as_text=True)
     assert "&lt;b&gt;was&lt;/b&gt;" in html and "<b>was</b>" not in html
@@ -52,7 +52,7 @@ def test_escaping_in_results(story, client) -> None:  # noqa: ANN001
 
 def test_api_search_pages_with_items_and_next(
     story, client, make_article, token_for, admin
-) -> None:  # noqa: ANN001
+) -> None:
     for n in range(5):
         make_article(text=f"Story {n}\n\nThe river rose in town {n}.", title=f"Story {n}")
     headers = token_for(admin)
@@ -70,7 +70,7 @@ def test_api_search_pages_with_items_and_next(
     assert bad.status_code == 422 and "q" in bad.get_json()["error"]["fields"]
 
 
-def test_api_search_keeps_blind_review(story, client, token_for) -> None:  # noqa: ANN001
+def test_api_search_keeps_blind_review(story, client, token_for) -> None:
     from annotator.models import User
 
     alice = db.session.scalar(db.select(User).where(User.username == "alice"))
@@ -84,7 +84,7 @@ def test_api_search_keeps_blind_review(story, client, token_for) -> None:  # noq
 
 def test_past_the_cap_the_page_and_the_api_say_more_than(
     story, client, make_article, token_for, admin, monkeypatch
-) -> None:  # noqa: ANN001
+) -> None:
     from annotator.services import search as search_service
 
     for n in range(4):

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from annotator.extensions import db
 from annotator.models import Revision, User, UserSession
-from annotator.services import security_log, sessions, users
+from annotator.services.accounts import security_log, sessions, users
 from annotator.web import security
 from tests.conftest import PASSWORD, csrf_from, login
 from tests.web.conftest import Clock

@@ -19,7 +19,7 @@ REUTERS = {
 }
 
 
-def test_visitors_are_sent_to_login(client, reuters) -> None:  # noqa: ANN001
+def test_visitors_are_sent_to_login(client, reuters) -> None:
     for path in [
         "/sources/",
         "/sources/new",
@@ -34,7 +34,7 @@ def test_visitors_are_sent_to_login(client, reuters) -> None:  # noqa: ANN001
     assert reuters.retired_at is None
 
 
-def test_reviewers_read_but_cannot_change(client, reviewer, reuters) -> None:  # noqa: ANN001
+def test_reviewers_read_but_cannot_change(client, reviewer, reuters) -> None:
     login(client, reviewer)
     page = client.get("/sources/").get_data(as_text=True)
     assert "Reuters" in page and "reuters.com" in page
@@ -68,7 +68,7 @@ def test_reviewers_read_but_cannot_change(client, reviewer, reuters) -> None:  #
     assert db.session.get(Source, reuters.id).retired_at is None
 
 
-def test_admin_adds_edits_and_sees_the_history(client, admin) -> None:  # noqa: ANN001
+def test_admin_adds_edits_and_sees_the_history(client, admin) -> None:
     login(client, admin)
     response = client.post(
         "/sources/new",
@@ -96,7 +96,7 @@ def test_admin_adds_edits_and_sees_the_history(client, admin) -> None:  # noqa: 
     assert "<del>reuters.com, uk.reuters.com</del>" in history
 
 
-def test_the_edit_form_is_filled_in(client, admin, reuters) -> None:  # noqa: ANN001
+def test_the_edit_form_is_filled_in(client, admin, reuters) -> None:
     login(client, admin)
     page = client.get(f"/sources/{reuters.id}/edit").get_data(as_text=True)
     assert 'value="Reuters"' in page and "reuters.com</textarea>" in page
@@ -115,7 +115,7 @@ def test_the_edit_form_is_filled_in(client, admin, reuters) -> None:  # noqa: AN
 )
 def test_bad_input_is_shown_next_to_the_field_and_changes_nothing(
     client, admin, form, field_message
-) -> None:  # noqa: ANN001
+) -> None:
     login(client, admin)
     response = client.post("/sources/new", data={**form, "csrf_token": client.csrf})
     assert response.status_code == 422
@@ -124,7 +124,7 @@ def test_bad_input_is_shown_next_to_the_field_and_changes_nothing(
     assert count(Source) == 0
 
 
-def test_a_look_alike_domain_is_shown_in_its_real_form(client, admin) -> None:  # noqa: ANN001
+def test_a_look_alike_domain_is_shown_in_its_real_form(client, admin) -> None:
     login(client, admin)
     client.post(
         "/sources/new",
@@ -140,7 +140,7 @@ def test_a_look_alike_domain_is_shown_in_its_real_form(client, admin) -> None:  
     assert "xn--pple-43d.com" in page and "аpple.com" not in page
 
 
-def test_forms_without_a_csrf_token_are_refused(client, admin, reuters) -> None:  # noqa: ANN001
+def test_forms_without_a_csrf_token_are_refused(client, admin, reuters) -> None:
     login(client, admin)
     assert client.post(
         "/sources/new", data={**REUTERS, "name": "Other", "domains": "other.com"}
@@ -149,7 +149,7 @@ def test_forms_without_a_csrf_token_are_refused(client, admin, reuters) -> None:
     assert count(Source) == 1 and reuters.retired_at is None
 
 
-def test_retire_and_restore(client, admin, reuters) -> None:  # noqa: ANN001
+def test_retire_and_restore(client, admin, reuters) -> None:
     login(client, admin)
     page = client.post(
         f"/sources/{reuters.id}/retire", data={"csrf_token": client.csrf}, follow_redirects=True
@@ -161,7 +161,7 @@ def test_retire_and_restore(client, admin, reuters) -> None:  # noqa: ANN001
     assert [r.action for r in svc.history(reuters)] == ["create", "retire", "restore"]
 
 
-def test_search(client, reviewer, admin, reuters) -> None:  # noqa: ANN001
+def test_search(client, reviewer, admin, reuters) -> None:
     svc.create_source({"name": "RT", "domains": "rt.com", "credibility": "low"}, actor=admin)
     db.session.commit()
     login(client, reviewer)
@@ -170,7 +170,7 @@ def test_search(client, reviewer, admin, reuters) -> None:  # noqa: ANN001
     assert "No sources match “nothing”" in client.get("/sources/?q=nothing").get_data(as_text=True)
 
 
-def upload_registry(client, data: bytes, filename: str = "desk.csv", **options):  # noqa: ANN001, ANN003, ANN201
+def upload_registry(client, data: bytes, filename: str = "desk.csv", **options):
     """Send a registry CSV through the Sources page's import form."""
     return client.post(
         "/sources/import",
@@ -180,7 +180,7 @@ def upload_registry(client, data: bytes, filename: str = "desk.csv", **options):
     )
 
 
-def test_csv_import_and_export(client, admin) -> None:  # noqa: ANN001
+def test_csv_import_and_export(client, admin) -> None:
     login(client, admin)
     data = b"name,domains,credibility,rationale\r\nReuters,reuters.com,high,Wire\r\n=RT,rt.com,low,State media\r\n"
     response = upload_registry(client, data, follow_redirects=True)
@@ -204,7 +204,7 @@ def test_csv_import_and_export(client, admin) -> None:  # noqa: ANN001
         (b"", "empty"),
     ],
 )
-def test_a_bad_csv_changes_nothing_and_names_the_line(client, admin, data, says) -> None:  # noqa: ANN001
+def test_a_bad_csv_changes_nothing_and_names_the_line(client, admin, data, says) -> None:
     login(client, admin)
     response = upload_registry(client, data)
     assert response.status_code == 422
@@ -215,7 +215,7 @@ def test_a_bad_csv_changes_nothing_and_names_the_line(client, admin, data, says)
 
 def test_the_uploaded_file_name_is_shown_without_folders_or_control_characters(
     client, admin
-) -> None:  # noqa: ANN001
+) -> None:
     login(client, admin)
     data = b"name,domains,credibility,rationale\nRT,rt.com,low,State media\n"
     response = upload_registry(client, data, "../../etc/\x1b[2Jdesk.csv", follow_redirects=True)
@@ -224,7 +224,7 @@ def test_the_uploaded_file_name_is_shown_without_folders_or_control_characters(
     assert "\x1b" not in page and "../" not in page
 
 
-def test_import_without_a_file_says_so(client, admin) -> None:  # noqa: ANN001
+def test_import_without_a_file_says_so(client, admin) -> None:
     login(client, admin)
     response = client.post(
         "/sources/import", data={"csrf_token": client.csrf}, content_type="multipart/form-data"
@@ -233,7 +233,7 @@ def test_import_without_a_file_says_so(client, admin) -> None:  # noqa: ANN001
     assert "Choose a CSV file to import." in response.get_data(as_text=True)
 
 
-def test_unknown_source_is_a_404_page(client, reviewer) -> None:  # noqa: ANN001
+def test_unknown_source_is_a_404_page(client, reviewer) -> None:
     login(client, reviewer)
     response = client.get("/sources/999")
     assert response.status_code == 404

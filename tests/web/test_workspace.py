@@ -5,7 +5,7 @@ import re
 from sqlalchemy import event
 
 from annotator.extensions import db
-from annotator.services.annotations import annotate
+from annotator.services.annotations.annotations import annotate
 from tests.conftest import csrf_from, login
 
 
@@ -19,7 +19,7 @@ def long_text(sentences: int) -> str:
 def count_queries(app, fn):
     statements = []
 
-    def before(conn, cursor, statement, *args):  # noqa: ANN001
+    def before(conn, cursor, statement, *args):
         statements.append(statement)
 
     engine = db.engine
@@ -297,3 +297,35 @@ def test_page_script_modules_are_versioned_and_take_their_urls_from_the_page(
         assert not re.search(
             r"^\s*(import|export)\b[^(\n]*\bfrom\b|^\s*import\s*['\"]", code, re.M
         ), f"{script.name} imports a module by a path the page did not version"
+
+
+def test_a_deleted_claim_is_listed_for_restoring_and_its_sentence_is_next_again(
+    client, make_article, reviewer
+):
+    """Without JavaScript too: the deletion's message promises a way back, the page lists the
+    claim with a Restore button, and "Next unreviewed" is offered again."""
+    article = make_article()
+    claims = [annotate(s, {"verdict": "verified"}, actor=reviewer) for s in article.sentences]
+    db.session.commit()
+    target = claims[2]
+    login(client, reviewer)
+    page = client.get(f"/articles/{article.id}?sentence={target.sentence_id}").get_data(True)
+    assert "All sentences reviewed" in page and "Deleted claims" not in page
+    deleted = client.post(
+        f"/annotations/{target.id}/delete",
+        data={"csrf_token": csrf_from(page)},
+        follow_redirects=True,
+    )
+    page = deleted.get_data(as_text=True)
+    assert "“Deleted claims” under the editor lists it" in page
+    assert "Deleted claims (1)" in page
+    assert f'action="/annotations/{target.id}/restore"' in page
+    assert re.search(rf'id="next-open" href="\?sentence={target.sentence_id}', page)
+
+    restored = client.post(
+        f"/annotations/{target.id}/restore",
+        data={"csrf_token": csrf_from(page)},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Claim restored." in restored and "Deleted claims" not in restored
+    assert "All sentences reviewed" in restored

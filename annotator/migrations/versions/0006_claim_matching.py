@@ -5,7 +5,7 @@ sentence) and attribution. The words live in articles.text, so no generated colu
 them: triggers on annotations, sentences and articles keep the index right in the same
 transaction as every write, whichever service makes it (annotate, edit, re-segment, merge,
 split, text edit, restore). SQLite: an FTS5 table keyed by the annotation's id. PostgreSQL: a
-table of tsvectors with a GIN index. annotator.services.similar.rebuild_index() refills it.
+table of tsvectors with a GIN index. annotator.services.annotations.similar.rebuild_index() refills it.
 
 Revision ID: 0006
 Revises: 0005

@@ -11,7 +11,11 @@ revision is installed here) and filled from the existing rows.
 import sqlalchemy as sa
 from alembic import op
 
-from annotator.models.search import install_statements, rebuild_statements, uninstall_statements
+from annotator.migrations.search_ddl_v1 import (
+    install_statements,
+    rebuild_statements,
+    uninstall_statements,
+)
 
 revision = "0010"
 down_revision = "0009"

@@ -12,7 +12,7 @@ Create Date: 2026-12-02 09:20:00
 
 from alembic import op
 
-from annotator.models.search import SQLITE_FTS
+from annotator.migrations.search_ddl_v1 import SQLITE_FTS
 
 revision = "0012"
 down_revision = "0011"

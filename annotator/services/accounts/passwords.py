@@ -1,0 +1,83 @@
+"""Password rules in the NIST SP 800-63B style: long enough, not a known or guessable one.
+
+No composition rules (no "one digit and one symbol"): length and a list of the most common
+passwords do more for security and less harm to memorable passphrases.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from flask import current_app
+
+from annotator.services.errors import Invalid
+
+DEFAULT_MIN_LENGTH = 12
+MAX_LENGTH = 1000  # argon2 hashes any length; this only bounds the work per login attempt
+APP_WORDS = ("annotator",)
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the most common passwords (see the file's header for its source)."""
+    text = (
+        resources.files("annotator.services.accounts")
+        .joinpath("common_passwords.txt")
+        .read_text("utf-8")
+    )
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def min_length() -> int:
+    """The configured minimum length (PASSWORD_MIN_LENGTH), never below 8 (NIST's floor)."""
+    return max(int(current_app.config.get("PASSWORD_MIN_LENGTH", DEFAULT_MIN_LENGTH)), 8)
+
+
+def problem(password: str, username: str = "") -> str | None:
+    """Why this password is refused, as the end of a sentence about it, or None if it is fine."""
+    shortest = min_length()
+    if len(password) < shortest:
+        return f"must be at least {shortest} characters long."
+    if len(password) > MAX_LENGTH:
+        return f"must be at most {MAX_LENGTH:,} characters long."
+    folded = password.casefold()
+    if folded in common_passwords() or folded.strip() in common_passwords():
+        return (
+            "is one of the most common passwords; choose another (a few unrelated words work well)."
+        )
+    if _repetitive(folded) or _sequential(folded):
+        return (
+            "is a repeated or sequential pattern; choose another (a few unrelated words work well)."
+        )
+    rest = folded
+    for name in (username.strip().casefold(), *APP_WORDS):
+        if len(name) >= 3:
+            rest = rest.replace(name, "")
+    if rest != folded and len(rest) < shortest // 2:  # "annotator2026", "alice!alice"
+        return "must not be mostly your username or the application's name."
+    return None
+
+
+def validate(password: str, username: str = "") -> None:
+    """Raise Invalid naming the password field when the password breaks a rule."""
+    reason = problem(password, username)
+    if reason:
+        raise Invalid({"password": reason})
+
+
+def _repetitive(text: str) -> bool:
+    """A short unit said over and over: aaaaaaaaaaaa, abcabcabcabc, 121212121212."""
+    for size in range(1, len(text) // 2 + 1):
+        if len(text) % size == 0 and text[:size] * (len(text) // size) == text:
+            return True
+    return len(set(text)) <= 2
+
+
+def _sequential(text: str) -> bool:
+    """A run up or down the alphabet or the digits: abcdefghijkl, 987654321098."""
+    steps = {
+        (ord(b) - ord(a)) % 10 if a.isdigit() and b.isdigit() else ord(b) - ord(a)
+        for a, b in zip(text, text[1:], strict=False)
+    }
+    return steps in ({1}, {-1}, {9})

@@ -1,0 +1,264 @@
+"""Where each article stands: new, in review, ready for adjudication, adjudicated, archived.
+
+Moves happen by rule after the work that causes them (an assignment, a judgement, a final
+verdict) and by hand for admins; every move is a revision ("article_status", article id) with
+who, when, from and to. The rules only move forward, except that an article made ready by rule
+goes back to review when it gains a reviewer who has not finished. An article an admin put
+somewhere by hand stays there until an admin moves it, except that ready moves on to adjudicated.
+
+- new -> in review: the article has an assignment or a live judgement;
+- in review -> ready: it has assignments and every assigned reviewer judged every sentence;
+- ready -> adjudicated: every sentence the reviewers disagree on has a final verdict (and at
+  least one final verdict was recorded).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from annotator import uow
+from annotator.extensions import db
+from annotator.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    ArticleState,
+    Assignment,
+    Sentence,
+    Status,
+    User,
+)
+from annotator.models._types import utcnow
+from annotator.services import audit, guards
+from annotator.services.errors import Conflict, Invalid
+from annotator.services.review.disagreements import open_disagreements
+from annotator.services.validation import Problems
+
+LABELS = {
+    Status.NEW: "New",
+    Status.IN_REVIEW: "In review",
+    Status.READY: "Ready for adjudication",
+    Status.ADJUDICATED: "Adjudicated",
+    Status.ARCHIVED: "Archived",
+}
+
+
+def state_of(article_id: int) -> ArticleState | None:
+    """The article's status row (None: it is new and nobody moved it yet)."""
+    return db.session.get(ArticleState, article_id)
+
+
+def status_data(article_id: int) -> dict[str, Any]:
+    """The status as plain data: what the API returns. Version 0 means never moved."""
+    state = state_of(article_id)
+    if state is None:
+        return {"status": "new", "label": LABELS[Status.NEW], "by_hand": False, "version": 0}
+    return {
+        "status": str(state.status),
+        "label": LABELS[state.status],
+        "by_hand": state.by_hand,
+        "version": state.version,
+        "changed_at": state.changed_at.isoformat(),
+    }
+
+
+def statuses(article_ids: list[int]) -> dict[int, Status]:
+    """Each article's status in one query (new for those never moved)."""
+    found = dict(
+        db.session.execute(
+            db.select(ArticleState.article_id, ArticleState.status).where(
+                ArticleState.article_id.in_(article_ids)
+            )
+        ).all()
+    )
+    return {aid: Status(found.get(aid, Status.NEW)) for aid in article_ids}
+
+
+def status_column():
+    """Each article's status as a SQL expression over Article (new when never moved)."""
+    state = db.select(ArticleState.status).where(ArticleState.article_id == Article.id)
+    return db.func.coalesce(state.scalar_subquery(), Status.NEW.value)
+
+
+def move(
+    article: Article, to: object, *, actor: User, expected_version: object, by_hand: bool = True
+) -> ArticleState:
+    """An admin moves an article to a status; a stale version is a Conflict and changes nothing."""
+    guards.require_admin(actor, "Only admins can move an article to another status.")
+    problems = Problems()
+    target = problems.choice("status", to, Status)
+    if problem := guards.version_problem("article status", expected_version):
+        problems["version"] = problem
+    if problems:
+        raise Invalid(problems)
+    guards.check_version(
+        "article status",
+        expected_version,
+        state_of(article.id),
+        ident=article.id,
+        current=lambda _: status_data(article.id),
+    )
+    return _set(article.id, target, actor=actor, by_hand=by_hand)
+
+
+def _set(
+    article_id: int, to: Status, *, actor: User | None, by_hand: bool, by_rule: bool = False
+) -> ArticleState | None:
+    """Move the article and audit it. Two requests may move the same article at once (two
+    reviewers finishing together): the move is made in a savepoint, and when another request got
+    there first a move by rule is simply skipped (the other one made it), a move by hand is a
+    Conflict. Returns the state, or None for a skipped move."""
+    state = state_of(article_id)
+    before = Status.NEW if state is None else state.status
+    try:
+        with db.session.begin_nested():
+            if state is None:
+                state = ArticleState(article_id=article_id, status=to)
+                db.session.add(state)
+            state.status, state.by_hand = to, by_hand
+            state.changed_by_id = actor.id if actor else None
+            state.changed_at = utcnow()
+    except (StaleDataError, IntegrityError) as error:
+        if by_rule:
+            return None
+        raise Conflict(
+            f"Article #{article_id} was moved by someone else at the same moment; reload and try again."
+        ) from error
+    audit.record(
+        "article_status",
+        article_id,
+        "transition",  # not "move": that word belongs to annotations following their sentence
+        actor=actor,
+        before={"status": str(before)},
+        after={"status": str(to), "by_hand": by_hand},
+    )
+    return state
+
+
+def completion(article_id: int) -> tuple[int, dict[int, int]]:
+    """The article's number of sentences, and for each assigned reviewer how many they judged."""
+    total = db.session.scalar(
+        db.select(db.func.count()).select_from(Sentence).where(Sentence.article_id == article_id)
+    )
+    judged = dict(
+        db.session.execute(
+            db.select(Assignment.reviewer_id, db.func.count(db.distinct(Annotation.sentence_id)))
+            .select_from(Assignment)
+            .outerjoin(
+                Annotation,
+                db.and_(
+                    Annotation.reviewer_id == Assignment.reviewer_id,
+                    Annotation.deleted_at.is_(None),
+                    Annotation.sentence_id.in_(
+                        db.select(Sentence.id).where(Sentence.article_id == article_id)
+                    ),
+                ),
+            )
+            .where(Assignment.article_id == article_id)
+            .group_by(Assignment.reviewer_id)
+        ).all()
+    )
+    return total or 0, judged
+
+
+def _may_have_finished_statement():  # noqa: ANN202 - a SELECT, built once below
+    article_id, actor_id = db.bindparam("article_id"), db.bindparam("actor_id")
+    total = (
+        db.select(db.func.count())
+        .select_from(Sentence)
+        .where(Sentence.article_id == article_id)
+        .scalar_subquery()
+    )
+    judged = (
+        db.select(db.func.count(db.distinct(Annotation.sentence_id)))
+        .join(Sentence, Annotation.sentence_id == Sentence.id)
+        .where(
+            Sentence.article_id == article_id,
+            Annotation.reviewer_id == actor_id,
+            Annotation.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    assigned = db.exists().where(
+        Assignment.article_id == article_id, Assignment.reviewer_id == actor_id
+    )
+    # CASE, not AND: the databases evaluate both sides of an AND, and counting what a reviewer
+    # judged is the costly part; most saves come from reviewers the article is not assigned to.
+    return db.select(db.case((assigned, judged >= total), else_=False))
+
+
+# The rules run after every save: their statements are built once (building one cost more than
+# running it) and run without the ORM, which they do not need.
+_MAY_HAVE_FINISHED = _may_have_finished_statement()
+_STATE = db.select(ArticleState.status, ArticleState.by_hand).where(
+    ArticleState.article_id == db.bindparam("article_id")
+)
+_ASSIGNED = (
+    db.select(Assignment.id).where(Assignment.article_id == db.bindparam("article_id")).limit(1)
+)
+_JUDGED = (
+    db.select(Annotation.id)
+    .join(Sentence, Annotation.sentence_id == Sentence.id)
+    .where(Sentence.article_id == db.bindparam("article_id"), Annotation.deleted_at.is_(None))
+    .limit(1)
+)
+
+
+def _may_have_finished(article_id: int, actor: User | None) -> bool:
+    """False when the actor's judgement cannot have completed the article: they are not assigned
+    to it, or they have sentences left (one query; the full check runs only otherwise)."""
+    if actor is None:
+        return True
+    found = uow.execute(_MAY_HAVE_FINISHED, {"article_id": article_id, "actor_id": actor.id})
+    return bool(found.scalar())
+
+
+def _complete(article_id: int) -> bool:
+    total, judged = completion(article_id)
+    return bool(judged and total and all(n >= total for n in judged.values()))
+
+
+def refresh(article_id: int, *, actor: User | None, judged_changed: bool = True) -> Status:
+    """Apply the automatic rules after work on the article; returns where it now stands.
+
+    ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
+    verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
+    save costs one query here."""
+    row = uow.execute(_STATE, {"article_id": article_id}).first()
+    status, by_hand = (Status.NEW, False) if row is None else (Status(row[0]), row[1])
+    if status in (Status.ARCHIVED, Status.ADJUDICATED):
+        return status
+    if not judged_changed and status != Status.READY:
+        return status
+    if status == Status.NEW and not by_hand:
+        this_article = {"article_id": article_id}
+        started = (
+            uow.execute(_ASSIGNED, this_article).scalar()
+            or uow.execute(_JUDGED, this_article).scalar()
+        )
+        if not started:
+            return status
+        _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
+        status = Status.IN_REVIEW
+    if status == Status.IN_REVIEW and not by_hand:
+        if _may_have_finished(article_id, actor) and _complete(article_id):
+            _set(article_id, Status.READY, actor=actor, by_hand=False, by_rule=True)
+            status = Status.READY
+        return status
+    if status == Status.READY:
+        if not by_hand and judged_changed and not _complete(article_id):
+            _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
+            return Status.IN_REVIEW
+        adjudicated = db.session.scalar(
+            db.select(Adjudication.id)
+            .join(Sentence, Adjudication.sentence_id == Sentence.id)
+            .where(Sentence.article_id == article_id)
+            .limit(1)
+        )
+        if adjudicated and open_disagreements(article_id) == 0:
+            _set(article_id, Status.ADJUDICATED, actor=actor, by_hand=False, by_rule=True)
+            return Status.ADJUDICATED
+    return status
