@@ -338,18 +338,18 @@ def test_pages_by_cursor_cover_every_hit_once_best_first(make_article, admin) ->
     assert seen == [hit.ref_id for hit in whole.items]  # the same order as one long page
 
 
-def test_a_cursor_it_never_gave_is_refused_naming_the_field(desk) -> None:
+def test_a_cursor_it_never_gave_is_refused_naming_the_field(kherson) -> None:
     with pytest.raises(Invalid) as error:
-        svc.search("footage", svc.SearchFilter(), viewer=desk["admin"], after="not-a-cursor")
+        svc.search("footage", svc.SearchFilter(), viewer=kherson["admin"], after="not-a-cursor")
     assert "after" in error.value.fields
 
 
-def test_the_count_stops_at_the_cap_and_says_more_than(desk, monkeypatch) -> None:
+def test_the_count_stops_at_the_cap_and_says_more_than(kherson, monkeypatch) -> None:
     monkeypatch.setattr(svc, "COUNT_CAP", 2)
-    page = svc.search("footage", svc.SearchFilter(), viewer=desk["admin"], limit=1)
+    page = svc.search("footage", svc.SearchFilter(), viewer=kherson["admin"], limit=1)
     assert page.more and page.total == 2
     assert page.count_label == "more than 2 results"
-    few = svc.search("bridge", svc.SearchFilter(kinds=("sentence",)), viewer=desk["admin"])
+    few = svc.search("bridge", svc.SearchFilter(kinds=("sentence",)), viewer=kherson["admin"])
     assert not few.more and few.count_label == "1 result"
 
 
