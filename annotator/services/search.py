@@ -230,12 +230,21 @@ def search(
         page = page.where(or_(beyond, and_(rank == last_rank, SearchEntry.id > last_id)))
     else:
         page = page.offset(offset)
+    # PostgreSQL ranks the best twenty by reading every hit anyway: it counts them in the same
+    # pass (a second query read them all again, a phrase's heap rechecks included). SQLite's
+    # bm25() cannot run beside a window function: it counts on its own, or not at all when the
+    # first page holds every hit.
+    counted = not after and db.engine.dialect.name != "sqlite"
+    if counted:
+        page = page.add_columns(func.count().over().label("hits"))
     rows = db.session.execute(page.limit(limit + 1)).all()
     following = _encode(rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
-    if not after and not offset and following is None:
-        total = len(rows)  # all of them are on this page: nothing to count
-    else:
+    if counted and rows:
+        total = rows[0].hits
+    elif not after and not offset and following is None:
+        total = len(rows)  # all of them are on this page
+    else:  # a later page: its own rows cannot tell how many came before
         capped = statement.limit(COUNT_CAP + 1).subquery()
         total = db.session.scalar(select(func.count()).select_from(capped)) or 0
     more = total > COUNT_CAP
