@@ -1,7 +1,8 @@
 """Compare our segmenter with sentencex and pySBD: speed per article and on ~1 MB, Golden Rules.
 
-Run from the repository root: ``.venv/bin/python bench/bench_segment.py`` (pySBD comes from
-the ``bench`` extra). Speeds are UTF-8 megabytes per second, the median of several runs:
+Run from the repository root: ``.venv/bin/python bench/bench_segment.py [--baseline DIR]``
+(pySBD comes from the ``bench`` extra). ``--baseline /work/main`` also times the segmenter of
+another checkout in the same process, runs interleaved with ours, and prints the ratio. Speeds are UTF-8 megabytes per second, the median of several runs:
 "per article" segments the 1 MB of news copy cut at paragraph breaks into articles of about
 5 kB, the sample story's size (one call each, as an import does); "1 MB" is one long text. pySBD manages about 0.1 MB/s, so it is
 timed on a 40 kB slice and on the articles once.
@@ -9,6 +10,7 @@ timed on a 40 kB slice and on the articles once.
 
 from __future__ import annotations
 
+import importlib
 import json
 import statistics
 import sys
@@ -82,6 +84,39 @@ def as_articles(text: str) -> list[str]:
         articles.append(text[start:end])
         start = end + 2
     return articles
+
+
+def baseline_splitter(directory: str) -> Splitter:
+    """The segmenter of the checkout in ``directory``, imported beside ours in this process."""
+    ours_modules = {n: m for n, m in sys.modules.items() if n.split(".")[0] == "annotator"}
+    for name in ours_modules:
+        del sys.modules[name]
+    sys.path.insert(0, directory)
+    try:
+        segment_before = importlib.import_module("annotator.text.segment").segment
+    finally:
+        sys.path.remove(directory)
+        for name in [n for n in sys.modules if n.split(".")[0] == "annotator"]:
+            del sys.modules[name]
+        sys.modules.update(ours_modules)
+    return lambda text: [(span.start, span.end) for span in segment_before(text)]
+
+
+def against_baseline(directory: str, articles: list[str]) -> None:
+    """Ours beside the baseline's segmenter, runs interleaved so both see the same load."""
+    before = baseline_splitter(directory)
+    durations: dict[str, list[float]] = {"baseline": [], "ours": []}
+    for run in range(2 * RUNS + 1):
+        pair = [("ours", ours), ("baseline", before)]
+        for name, split in pair if run % 2 else reversed(pair):
+            seconds, _ = timed(split, articles, 1)
+            durations[name].append(seconds)
+    size = megabytes(articles)
+    speeds = {name: size / statistics.median(d) for name, d in durations.items()}
+    print(
+        f"per article, interleaved: ours {speeds['ours']:.2f} MB/s, {directory} "
+        f"{speeds['baseline']:.2f} MB/s: ours/baseline {speeds['ours'] / speeds['baseline']:.2f}x"
+    )
 
 
 def golden_score(split: Splitter, rules: list[dict]) -> int:
@@ -164,6 +199,8 @@ def main() -> None:
         print("pySBD not installed: pip install -e '.[bench]'")
     if "sentencex" in results:
         print(f"ours per article vs sentencex in this run: {speed / results['sentencex'][0]:.2f}x")
+    if "--baseline" in sys.argv:
+        against_baseline(sys.argv[sys.argv.index("--baseline") + 1], articles)
     languages()
 
 

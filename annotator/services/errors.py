@@ -95,7 +95,11 @@ def field_words(path: str) -> str:
     if link:
         part = LINK_PART_WORDS.get(link[2] or "", (link[2] or "").replace("_", " "))
         return f"Evidence link {int(link[1]) + 1}" + (f", {part}" if part else "")
-    return FIELD_WORDS.get(path) or path.replace("_", " ").replace(".", ", ").capitalize()
+    if path in FIELD_WORDS:
+        return FIELD_WORDS[path]
+    if re.fullmatch(r"[a-z_]+(?:\.[a-z_]+)*", path):  # a field path such as "span.start"
+        return path.replace("_", " ").replace(".", ", ").capitalize()
+    return path  # already words, such as "backup.json line 2"
 
 
 def _summary(fields: dict[str, str]) -> str:

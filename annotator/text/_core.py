@@ -23,8 +23,8 @@ _UNSAFE = re.compile(
     "[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"  # str.isspace() beyond ASCII
     "|[\ud800-\udfff]"
 )
-_CUT = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=\S)")
-_FALLBACK_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_CUT = re.compile(r"[.!?…؟۔][\"'”’»)\]]*\s+(?=\S)")
+_FALLBACK_END = re.compile(r"[.!?…؟۔]+[\"'”’»)\]]*\s+")
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:

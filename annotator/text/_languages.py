@@ -19,14 +19,19 @@ import re
 from dataclasses import dataclass, field
 
 from annotator.text import _abbreviations as abbr
+from annotator.text._abbreviation_lists import PYSBD
 
 # Languages with rules of their own (beyond sentencex's): the issue's list and English.
 SUPPORTED = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk")
 
 
-# "у 2022 р. Він наголосив", "в 1999 г. Он": the year abbreviation after a number ends the
-# sentence when a capitalised word follows (sentencex never splits after it).
-_YEAR_STOP = re.compile(r"(?<=\d)\s?(?:р|рр|г|гг)\.(\s+)(?=[А-ЯЁІЇЄҐ][а-яёіїєґ'’]+\b)")
+# "у 2022 р. Він наголосив", "в 1999 г. Он", "5 тис. грн. Потім": the year or currency
+# abbreviation after a number ends the sentence when a capitalised word follows (sentencex never
+# splits after it).
+_YEAR_STOP = re.compile(
+    r"(?<=\d)\s?(?:(?:р|рр|г|гг)|(?:(?:тис|млн|млрд)\.?\s)?(?:грн|руб|коп|дол|долл))\."
+    r"(\s+)(?=[А-ЯЁІЇЄҐ][а-яёіїєґ'’]+\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -52,32 +57,43 @@ def _words(text: str) -> frozenset[str]:
 # fmt: off
 _DATA: dict[str, dict[str, str]] = {
     "de": {
-        "titles": "dr prof hr hrn fr frl st sr dipl ing med jur phil rer nat",
+        # "Nr." stands before a name too ("Nr. Sieben"); "Fa. Müller", "Gebr. Grimm". Not "Dir."
+        # or "Gen.": "Ich danke dir. Morgen ...", "Sie fanden das Gen. Es ...".
+        "titles": "dr prof hr hrn fr frl st sr dipl ing med jur phil rer nat nr fa gebr hrsg "
+                  "verf",
         "before_number": "nr s abs art bd kap tab abb ziff bzw ca",
-        "abbreviations": "bzw usw etc ca vgl ggf evtl inkl zzgl exkl bspw sog tel kath evang jh jhd "
-                         "mio mrd abs art bd str geb gest ehem allg bes erg urspr zt zb uvm ua od "
-                         "mind max min insb lt gem ff vs",
+        # Ours, and CLDR's German sentence-break suppressions (common/segments/de.xml) that are
+        # no ordinary word ("Test.", "Best." left out), and the months.
+        "abbreviations": "bzw usw etc ca vgl ggf ggfs evtl inkl zzgl exkl bspw sog tel kath evang "
+                         "jh jhd mio mrd abs art bd str geb gest ehem allg bes erg urspr zt zb uvm "
+                         "ua od mind max min insb lt gem ff vs entspr erw frz eigtl folg einh jahrh "
+                         "std möbl tägl gesch hbf abt adr verh ausschl sek jew gek näml mtl röm adj "
+                         "hpts gedr kfm proz verw amtl abw einschl jhrl beil ber hptst österr "
+                         "schweiz schwäb südd engl lat griech ital span russ poln dt chr "
+                         "jan feb febr märz apr jun jul aug sep sept okt nov dez",
     },
     "fr": {
-        "titles": "m mme mmes mlle mlles mm dr pr me mgr st ste",
+        # Not "col" (a word: "le col. Il ..."); "p. ex." is kept by sentencex itself.
+        "titles": "m mme mmes mlle mlles mm mr dr pr me mgr st ste gal cdt lt",
         "before_number": "n no p pp art chap vol fig t",
-        "abbreviations": "etc cf ex env av apr vol chap art éd boul bd fig tél hab min max",
+        "abbreviations": "etc cf ex env av apr vol chap art éd boul bd fig tél hab min max "
+                         "c.-à-d ibid janv févr juil sept oct nov déc",
     },
     "es": {
         "titles": "sr sra srta sres sras dr dra lic ing prof ud uds vd vds dña d dª excmo excma "
-                  "ilmo ilma sto sta",
+                  "ilmo ilma sto sta gral cnel tte st",
         "before_number": "núm n nº pág págs p pp art cap vol fig tel",
         "abbreviations": "etc ej aprox pág págs núm art cap tel av avda cía dpto admón ntra ntro "
-                         "vol fig aprox máx mín",
+                         "vol fig aprox máx mín ene feb abr jun jul ago sept oct nov dic hab",
     },
     "it": {
         "titles": "sig sigg sig.ra sig.na dott dott.ssa prof avv ing arch on sen dr geom rag "
-                  "mons don",
+                  "mons don gen col cap ten magg mr",
         "before_number": "n nr pag pagg p art cap vol fig tel",
         "abbreviations": "ecc pag pagg art cap es ca tel vol fig ss sg c.a p.es cfr",
     },
     "pt": {
-        "titles": "sr sra srta dr dra prof profa eng exmo exma sto sta",
+        "titles": "sr sra srta dr dra prof profa eng exmo exma sto sta gen cel",
         "before_number": "n nº núm pág págs p pp art cap vol fig tel",
         "abbreviations": "etc pág págs núm art cap ex tel av aprox obs séc vol fig dez jan fev "
                          "mar abr mai jun jul ago set out nov",
@@ -93,17 +109,25 @@ _DATA: dict[str, dict[str, str]] = {
         "abbreviations": "itd itp np tzn tj ok ul al ds godz r w tys mln mld zł nr str por wg "
                          "tzw jw ww dot ang łac gr wyd oprac red zob",
     },
+    # Russian and Ukrainian: ranks and titles before a name ("ген. Петров", "полк. Петренко",
+    # "ген.-лейт. Наєв"), and the abbreviations of the standard lists (ГОСТ 7.12-93; ДСТУ
+    # 3582:2013, "Скорочення слів в українській мові у бібліографічному описі").
     "ru": {
-        "titles": "г-н г-жа акад проф доц",
-        "before_number": "стр с рис табл гл ст п пп №",
-        "abbreviations": "г гг др пр см ср стр ул д кв им акад проф доц тыс млн млрд руб коп в "
-                         "вв н напр т е гр св о обл пос рис табл гл ст п пп англ лат",
+        "titles": "г-н г-жа акад проф доц ген полк подполк лейт кап капт серж адм н",
+        "before_number": "стр с рис табл гл ст п пп № т ч вып",
+        "abbreviations": "г гг др пр см ср стр ул д кв им акад проф доц тыс млн млрд трлн руб коп "
+                         "долл в вв н напр т е гр св о обл пос рис табл гл ст п пп англ лат нем "
+                         "франц фр греч итал исп польск укр ред изд вып кн разд ч прил прим пер "
+                         "пл дер оз р км кг см мм мин сек зам нач чл тел тов",
     },
     "uk": {
-        "titles": "акад проф доц",
-        "before_number": "стор с рис табл гл ст п пп №",
-        "abbreviations": "р рр т д п тис млн млрд грн коп вул просп м обл див напр проф акад доц "
-                         "ім ст с пл рис табл гл англ лат св о",
+        "titles": "акад проф доц ген полк підполк лейт кап капт серж адм зв",
+        "before_number": "стор с рис табл гл ст п пп № т ч вип розд",
+        "abbreviations": "р рр т д п тис млн млрд трлн грн коп дол вул просп пров пл бульв буд "
+                         "кв м смт сел обл р-н див напр порівн пор проф акад доц ім ст с рис "
+                         "табл гл англ лат нім франц фр грец італ ісп пол рос укр св о оз зв ін "
+                         "ред упор вид вип зб кн розд ч дод прим км кг см мм год хв сек зам заст "
+                         "нач гол чл тел",
     },
 }
 # fmt: on
@@ -135,7 +159,10 @@ def _build(language: str) -> Rules:
         language,
         titles=titles,
         before_number=before_number,
-        abbreviations=titles | before_number | _words(data["abbreviations"]),
+        abbreviations=titles
+        | before_number
+        | _words(data["abbreviations"])
+        | _words(PYSBD.get(language, "")),
         stops=_YEAR_STOP if language in ("ru", "uk") else None,
     )
 
@@ -170,6 +197,30 @@ _GERMAN_AFTER_ORDINAL = _words(
     "Lebensjahr Lebensjahres Weltkrieg Weltkriegs Bundesliga Spieltag Etage Kapitel Buch Quartal "
     "Halbjahr Jh Jhd"
 )
+# Words before a German ordinal: "der 35. Tagung", "am 3. Spieltag", "seit dem 4. Mal".
+_GERMAN_BEFORE_ORDINAL = _words(
+    "der die das dem den des am im vom zum zur beim ins ans ein eine einem einen einer eines "
+    "seinem seiner seines ihrem ihrer ihres unserem unserer jeder jedem jeden jedes dieser diesem "
+    "diesen dieses bis ab seit zum"
+)
+_WORD_BEFORE_ORDINAL = re.compile(r"(?<![\w.])([^\W\d_]+)\s+\d{1,2}\.\Z")
+# German: sentencex never splits before a digit ("Panzer. 4600 Menschen"); after a word that is
+# no abbreviation of the list we do (group 1 is the space; ``digit_stops`` checks the word).
+DIGIT_STOP = re.compile(r"(?<=[^\W\d_]{2}\.)(\s+)(?=\d)")
+
+
+def digit_stops(text: str, rules: Rules) -> list[re.Match[str]]:
+    """Boundaries before a number that sentencex missed (German only; others split there)."""
+    if rules.language != "de":
+        return []
+    found = []
+    for stop in DIGIT_STOP.finditer(text):
+        last = _LAST_WORD.search(text, max(0, stop.start() - 30), stop.start())
+        if last is not None and len(last[1]) > 2 and not rules.is_abbreviation(last[1]):
+            found.append(stop)
+    return found
+
+
 _FIRST = re.compile(r"[\"'“‘„«(\[]*(\w)")
 _NEXT_WORD = re.compile(r"\w+")
 
@@ -186,7 +237,13 @@ def continues(
     window = max(previous_start, previous_end - 16)
     if rules.language == "de" and _ORDINAL.search(text, window, previous_end):
         word = _NEXT_WORD.match(text, start, end)
-        return word is not None and word[0].lower() in _GERMAN_AFTER_ORDINAL
+        if word is not None and word[0].lower() in _GERMAN_AFTER_ORDINAL:
+            return True
+        # "auf der 35. Kommandeurstagung": an article or preposition before the number
+        before = _WORD_BEFORE_ORDINAL.search(
+            text, max(previous_start, previous_end - 24), previous_end
+        )
+        return before is not None and before[1].lower() in _GERMAN_BEFORE_ORDINAL
     last = _LAST_WORD.search(text, window, previous_end)
     if last is None:
         return False

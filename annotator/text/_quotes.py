@@ -26,22 +26,23 @@ from bisect import bisect_right
 # Mark -> family. A quotation opens and closes with marks of the same family.
 _FAMILY = {
     '"': "d", "“": "d", "”": "d", "„": "d", "‟": "d", "″": "d",
-    "'": "s", "‘": "s", "’": "s", "‚": "s", "‛": "s",
+    "'": "s", "‘": "s", "’": "s", "‚": "s", "‛": "s", "`": "s",
     "«": "g", "»": "g", "‹": "a", "›": "a",
 }  # fmt: skip
 MARKS = "".join(_FAMILY)  # replaced by ¶ for sentencex, which reads it as a letter
 _HAS_MARK = re.compile(f"[{re.escape(MARKS)}]")
-_ASCII_OPENERS = ['"', " '", "\n'", "\t'", "\r'"]
+_ASCII_OPENERS = ['"', " '", "\n'", "\t'", "\r'", "`"]
 _OPENERS = [*_ASCII_OPENERS, *"“”„‟″«»‹›‘‚‛"]
-_OPENS_QUOTE = re.compile('["“”„‟″«»‹›]')
+_OPENS_QUOTE = re.compile('["“”„‟″«»‹›`]')
 _BEFORE_OPENING = set(" \t\n\r\f\v([{<—–-/\u00a0") | set(MARKS)
 _AFTER_CLOSING = set(" \t\n\r\f\v)]}>.,;:!?…—–-/\u00a0") | set(MARKS)
 # A quotation longer than this never hides a boundary: it is no longer one claim.
 QUOTE_LIMIT = 320
 ATTRIBUTION_WORDS = 12
 _ATTRIBUTION_CHARS = 120
-_QUOTE_END = set(",!?…—–-")
-_FINAL = set(".!?…")
+# Arabic script: "؟" question mark, "۔" full stop (Urdu, Persian), "،" comma.
+_QUOTE_END = set(",!?…—–-؟،")
+_FINAL = set(".!?…؟۔")
 _GOES_ON = set(",;:(–—-")
 
 
@@ -81,6 +82,7 @@ def sentence_bounds(text: str, pieces: list[str], position: int) -> list[tuple[i
     (``«…», dijo.``) is no sentence of its own: it joins the one before.
     """
     result: list[tuple[int, int]] = []
+    paragraph_start = position
     for piece in pieces:
         start = position + len(piece) - len(piece.lstrip())
         position += len(piece)
@@ -88,8 +90,9 @@ def sentence_bounds(text: str, pieces: list[str], position: int) -> list[tuple[i
         if start == end:
             continue
         if result:
-            if start == result[-1][1] or _spaced_closer(text, result[-1][1], start):
-                moved = start
+            spaced = _spaced_closer(text, paragraph_start, result[-1][1], start)
+            if start == result[-1][1] or spaced:
+                moved = start + 1 if spaced else start
                 while moved < end and _is_closer(text, moved, end):
                     moved += 1
                 if moved > start:
@@ -108,9 +111,19 @@ def sentence_bounds(text: str, pieces: list[str], position: int) -> list[tuple[i
     return result
 
 
-def _spaced_closer(text: str, previous_end: int, start: int) -> bool:
-    """A French closing guillemet after a space: "… fin. » Puis"."""
-    return text[start] == "»" and text[previous_end:start].isspace()
+def _spaced_closer(text: str, paragraph_start: int, previous_end: int, start: int) -> bool:
+    """A closing mark after a space, French style: "… fin. » Puis", "… bête ! " Les"."""
+    mark = text[start]
+    if (
+        not text[previous_end:start].isspace()
+        or start + 1 < len(text)
+        and not (text[start + 1].isspace() or text[start + 1] in _FINAL)
+    ):
+        return False
+    # It closes only a quotation still open: a « not yet closed, an odd number of straight marks.
+    if mark == "»":
+        return text.count("«", paragraph_start, start) > text.count("»", paragraph_start, start)
+    return mark == '"' and text.count('"', paragraph_start, start) % 2 == 1
 
 
 def _is_closer(text: str, index: int, end: int) -> bool:

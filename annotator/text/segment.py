@@ -35,7 +35,7 @@ class Span(NamedTuple):
 # A line ending in one of these (before closing quotes and brackets) carries its sentence on to
 # the next line (a hard wrap), so the two lines stay one paragraph; anything else (a headline,
 # "by", a dateline, a list item) breaks.
-_CARRY_ON = frozenset(".!?…,;:")
+_CARRY_ON = frozenset(".!?…,;:؟۔،؛")  # Arabic script: question mark, full stop, comma, semicolon
 _CLOSERS = "\"'”’»)]"
 
 _BULLETS = "•⁃▪◦‣∙●○■□►➢✓"
@@ -53,7 +53,7 @@ _ITEM = re.compile(
 
 # A piece that is nothing but a list marker or stray punctuation ("1.", "a)", "•") is not a
 # sentence: it belongs to the text after it.
-_MARKER_ONLY = re.compile(r"[^\w\s]*\s*(?:\d{1,3}|[A-Za-z])?[^\w\s]*")
+_MARKER_ONLY = re.compile(r"[^\w\s]*\s*(?:\d{1,4}|[A-Za-z])?[^\w\s]*")
 # The first word of a candidate sentence, after any opening marks.
 _FIRST_WORD = re.compile(r"[\"'“‘„«(\[]*([^\W\d_]\w*)")
 # The last word before a full stop: "etc", "e.g", "Dr", "agreement".
@@ -61,6 +61,20 @@ _LAST_WORD = re.compile(r"(?<![\w.])([^\W\d_][\w]*(?:\.[^\W\d_]+)*)\.\Z")
 # MLA style: "compounds. . . . The practice" is a full stop, then an ellipsis that opens the next
 # sentence; "period . . . . Next" (space before the first dot) is an ellipsis, then the stop.
 _LEADING_ELLIPSIS = re.compile(r"(?<=\w[.!?])\s+\.\s\.\s\.\Z")
+_NO_OPENING = frozenset("-‐/,;")
+_BRACKET = re.compile(r"[()]")
+_DIGITS = frozenset("0123456789")  # a set lookup costs less than str.isdigit per sentence
+_CLOSING_ONLY = frozenset("\"'”’»“ .!?…")
+_DIALOGUE = re.compile(r"[—–]\s*([^\W\d_]+)")
+# French spaces "!" and "?" (and a closing "…") from the sentence they end: "rire... ! C'est".
+# A closing bracket opens no sentence either: "¿somos machistas?) Allí" splits after it.
+_SPACED_STOPS = frozenset("!?؟)]")
+_STOP_RUN = re.compile(r"[!?؟…)\]]+")
+# A numbered item after a sentence end, "... fest. 2." before "Soziale ...": ``space`` is the
+# space before the number; ``word`` the word that the full stop ends, if any.
+_LIST_NUMBER = re.compile(
+    r"(?:(?<![\w.])(?P<word>[^\W\d_]+)|[)\]])[.!?][\"'”’»)\]]*(?P<space>\s+)\d{1,3}\.\Z"
+)
 
 
 _new_tuple = tuple.__new__
@@ -80,6 +94,8 @@ def segment(text: str, language: str | None = "en") -> list[Span]:
         ]
     else:
         stops = list(rules.stops.finditer(text)) if rules.stops is not None else []
+        if rules.language == "de":
+            stops = sorted(stops + _languages.digit_stops(text, rules), key=_start)
     marks = _quotes.mark_positions(text)
     mark, last_mark = 0, len(marks)
     spans: list[Span] = []
@@ -101,6 +117,10 @@ def segment(text: str, language: str | None = "en") -> list[Span]:
         return spans
     # "В 2000 г. Москва выросла": a year that opens the sentence does not end it.
     return _split_before_titles(text, spans, stops, 0 if rules.english else 4)
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
 
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
@@ -173,9 +193,11 @@ def _sentences(
     ``quoted`` tells whether the paragraph holds a quotation mark: only then is the slower
     quotation layer run.
     """
-    pieces = split_sentences(
-        _quotes.neutral(plain[start:end]) if quoted else plain[start:end], rules.sentencex
-    )
+    chunk = _quotes.neutral(plain[start:end]) if quoted else plain[start:end]
+    # str.count parses its arguments the slow way: test for a bracket first (most have none).
+    if ("(" in chunk or ")" in chunk) and chunk.count("(") != chunk.count(")"):
+        chunk = _unpaired_brackets_neutral(chunk)  # pairs that all close need nothing
+    pieces = split_sentences(chunk, rules.sentencex)
     if quoted:
         pieces = _quotes.hide_boundaries(text, _quotes.sentence_bounds(text, pieces, start), end)
     sentences: list[tuple[int, int]] = []
@@ -193,9 +215,29 @@ def _sentences(
             piece_end = piece_start + len(content)
         if sentences:
             previous_start, previous_end = sentences[-1]
+            if text[piece_start] in _SPACED_STOPS:
+                # "rire... ! C'est": a stop spaced French-style belongs to the sentence before.
+                # (So does a closing bracket: "¿somos machistas?) Allí".)
+                run = _STOP_RUN.match(text, piece_start, piece_end).end()
+                sentences[-1] = (previous_start, run)
+                piece_start = run
+                while piece_start < piece_end and text[piece_start].isspace():
+                    piece_start += 1
+                if piece_start >= piece_end:
+                    continue
+                previous_end = run
             if _continues(text, previous_start, previous_end, piece_start, piece_end, rules):
                 sentences[-1] = (previous_start, piece_end)
                 continue
+            if text[previous_end - 2] in _DIGITS and text[previous_end - 1] == ".":
+                # "... fest. 2. Soziale Bewegungen": the number opens the next sentence.
+                number = _LIST_NUMBER.search(
+                    text, max(previous_start, previous_end - 40), previous_end
+                )
+                word = number and number["word"]
+                if number is not None and not (word and rules.is_abbreviation(word)):
+                    sentences[-1] = (previous_start, number.start("space"))
+                    piece_start = number.end("space")
             if rules.english and text[previous_end - 1] == ".":
                 window = max(previous_start, previous_end - 12)
                 ellipsis = _LEADING_ELLIPSIS.search(text, window, previous_end)
@@ -203,7 +245,40 @@ def _sentences(
                     sentences[-1] = (previous_start, ellipsis.start())
                     piece_start = previous_end - 5  # the ". . ." opens this sentence
         sentences.append((piece_start, piece_end))
+    if len(sentences) > 1:
+        last_start, last_end = sentences[-1]
+        if last_end - last_start <= 4 and _CLOSING_ONLY.issuperset(text[last_start:last_end]):
+            # A paragraph's last piece of nothing but closing marks ('savoir. "') belongs to
+            # the sentence before (emoticons and "[...]" stay apart, as the treebanks have them).
+            sentences[-2:] = [(sentences[-2][0], last_end)]
     return sentences
+
+
+def _unpaired_brackets_neutral(chunk: str) -> str:
+    """Return ``chunk`` with each bracket that pairs with none replaced, one character for one.
+
+    sentencex hides every boundary after an opening bracket until one closes, so an unclosed one
+    ("(l'aspirateur n'avait pas été passé. La carte ...") swallowed the rest of the paragraph;
+    and it pairs a closing bracket with the next one ("1948) -- один ... 286) --", "1) The first
+    point. That is clear. 2) The second"), hiding every boundary between them.
+    """
+    unpaired: list[int] = []
+    opened: list[int] = []
+    for bracket in _BRACKET.finditer(chunk):
+        if bracket[0] == "(":
+            opened.append(bracket.start())
+        elif opened:
+            opened.pop()
+        else:
+            unpaired.append(bracket.start())
+    unpaired += opened
+    parts = []
+    position = 0
+    for index in sorted(unpaired):
+        parts += (chunk[position:index], "\u00b6")
+        position = index + 1
+    parts.append(chunk[position:])
+    return "".join(parts)
 
 
 def _is_real_stop(text: str, stop: re.Match[str]) -> bool:
@@ -244,13 +319,24 @@ def _continues(
     rules: _languages.Rules,
 ) -> bool:
     """Tell whether the candidate at start:end belongs to the sentence before it."""
+    opening = text[start]
+    if opening in _NO_OPENING and (
+        opening in ",;"
+        or start == previous_end
+        or (opening == "/" and text[start + 1 : start + 2].isspace())
+    ):
+        # "av. J.-C.", "7,63 hab. / km²"; but "- Beato chi" and "/r/news removed it" may start one
+        return True
+    if opening in "—–" and text[previous_end - 1] in "?!…":
+        said = _DIALOGUE.match(text, start, end)  # "«…відносності? — запитаєте ви."
+        if said is not None and said[1].islower():
+            return True
     if previous_end - previous_start <= 8 and _MARKER_ONLY.fullmatch(
         text, previous_start, previous_end
     ):
         return True
     if text[previous_end - 1] != ".":
         return False
-    opening = text[start]
     if not (opening.isupper() or opening.isdigit()):  # the usual case needs no regex
         first = _FIRST_WORD.match(text, start, end)
         if first is not None and first[1].islower():
