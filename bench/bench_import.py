@@ -138,8 +138,9 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(5)  # noqa: S311 - reproducible filler text, not secrets
     versions = {"today": ROOT}
-    if args.previous:
-        versions["previous"] = previous_release(args.previous)
+    previous = previous_release(args.previous) if args.previous else None
+    if previous is not None:
+        versions["previous"] = previous
     times: dict[str, list[float]] = {name: [] for name in versions}
     peaks: dict[str, list[float]] = {name: [] for name in versions}
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:

@@ -125,8 +125,9 @@ def instance_env(instance: Path) -> dict[str, str]:
     return env
 
 
-def previous_release(revision: str) -> Path:
-    """A pristine copy of the code at ``revision`` (git archive, kept under /tmp for later runs)."""
+def previous_release(revision: str) -> Path | None:
+    """A pristine copy of the code at ``revision`` (git archive, kept under /tmp for later runs);
+    None, with a note, when this is no git checkout holding that revision."""
     folder = Path(tempfile.gettempdir()) / f"annotator-release-{revision}"
     if (folder / "annotator" / "__init__.py").exists():
         return folder
@@ -137,7 +138,11 @@ def previous_release(revision: str) -> Path:
         check=False,
     )
     if archive.returncode:
-        sys.exit(f"git archive {revision} failed: {archive.stderr.decode(errors='replace')}")
+        print(
+            f"note: no previous release measured (git archive {revision}: "
+            f"{archive.stderr.decode(errors='replace').strip()[:200]})"
+        )
+        return None
     partial = folder.with_name(folder.name + ".partial")
     partial.mkdir(parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -650,8 +655,8 @@ def main() -> int:
                 server.pid,
             )
             previous = None
-            if args.previous:
-                code = previous_release(args.previous)
+            code = previous_release(args.previous) if args.previous else None
+            if code is not None:
                 process, prev_port, prev_token, prev_ids = start_annotator(
                     workdir / "previous", code=code
                 )
