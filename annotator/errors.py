@@ -61,9 +61,28 @@ def error_response(
         }
         body.update(extra or {})
         return jsonify({"error": body}), status
+    if status in (404, 410) and _reader():
+        from annotator.services.public_site import organisation
+        from annotator.web.public import app_links
+
+        return render_template(
+            "errors/public.html",
+            status=status,
+            message=message,
+            links=app_links(),
+            organisation=organisation(),
+        ), status
     return render_template(
         "errors/error.html", status=status, message=message, fields=fields or {}
     ), status
+
+
+def _reader() -> bool:
+    """A visitor who is not logged in (a reader of the public pages, a crawler): their "not found"
+    and "gone" pages lead to the published fact-checks, never to a login form."""
+    from flask_login import current_user
+
+    return request.blueprint == "public" or not current_user.is_authenticated
 
 
 def _service_error(error: ServiceError):

@@ -57,6 +57,23 @@ def registry_csv_response() -> Response:
     )
 
 
+UNSET_PUBLIC_URL = "http://localhost/"  # the default: no reader can open an address under it
+
+
+def public_url_missing() -> str | None:
+    """A plain sentence when PUBLIC_URL is not set (or is a localhost address), else None."""
+    base = str(current_app.config.get("PUBLIC_URL") or "")
+    host = base.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    if base and host not in ("localhost", "127.0.0.1", "[::1]", ""):
+        return None
+    return (
+        f"PUBLIC_URL is not set, so every public address, canonical link, feed entry and JSON-LD "
+        f"review points at {base or UNSET_PUBLIC_URL}, which no reader can open. Set "
+        "ANNOTATOR_PUBLIC_URL (or PUBLIC_URL in instance/config.py) to the address readers reach "
+        "this desk at, such as https://factcheck.example.org/, before sharing a page."
+    )
+
+
 def public_address(slug: str) -> str:
     """A public fact-check's absolute address, from PUBLIC_URL (never the request's Host header)."""
     return current_app.config["PUBLIC_URL"].rstrip("/") + url_for("public.page", slug=slug)

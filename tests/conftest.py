@@ -17,6 +17,7 @@ from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Article, Role, User
 from annotator.services.accounts import users
+from annotator.services.annotations import claim_vectors
 from annotator.services.articles import articles
 from tests.app_cache import TEMPLATES, shared_route_builders
 
@@ -160,6 +161,7 @@ def app(_migrated: None, database_uri: str, instance_dir: Path) -> Iterator[Flas
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.engine.dispose()
+        claim_vectors.forget()  # the process's copy of the claim vectors it just deleted
 
 
 class IsolatedClient(FlaskClient):

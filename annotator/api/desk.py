@@ -9,13 +9,13 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 
 from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
-from annotator.services.annotations import history
+from annotator.services.annotations import history, similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, dashboard, queue, status
 from annotator.services.desk.assignments import assignment_data
 from annotator.services.errors import Invalid
 from annotator.services.guards import refuse_unknown
-from annotator.services.review import agreement
+from annotator.services.review import agreement, reasons
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.services.serialize import annotation_data
 
@@ -199,6 +199,9 @@ def list_disagreements():
     """Open disagreements across all articles, oldest first (admins only)."""
     limit, offset = page_args()
     items, total = disagreements_queue(viewer=actor(), limit=limit, offset=offset)
+    ids = [d.sentence_id for d in items]
+    given = reasons.judgements_of(ids, viewer=actor())
+    around = reasons.context_of(ids)
     return jsonify(
         {
             "items": [
@@ -209,6 +212,11 @@ def list_disagreements():
                     "article_title": d.article_title,
                     "text": d.text,
                     "verdicts": d.verdicts,
+                    "judgements": [reasons.judgement_data(j) for j in given.get(d.sentence_id, [])],
+                    "context": {
+                        "before": around[d.sentence_id].before,
+                        "after": around[d.sentence_id].after,
+                    },
                     "since": d.since.isoformat(),
                 }
                 for d in items
@@ -305,17 +313,43 @@ def get_dashboard():
 
 @api_bp.get("/desk/settings")
 def get_settings():
-    return jsonify({"reviewers_open_unassigned": assignments.reviewers_may_open_unassigned()})
+    return jsonify(_settings())
+
+
+def _settings() -> dict[str, Any]:
+    same, related = similar.match_thresholds()
+    return {
+        "reviewers_open_unassigned": assignments.reviewers_may_open_unassigned(),
+        "match_same_claim": same,
+        "match_related": related,
+    }
 
 
 @api_bp.put("/desk/settings")
 def put_settings():
-    """Body: {"reviewers_open_unassigned": true|false}."""
+    """Body: any of {"reviewers_open_unassigned": true|false, "match_same_claim": 0.8,
+    "match_related": 0.3} (the two tiers together)."""
     require_admin()
     body = json_body()
-    refuse_unknown(body, {"reviewers_open_unassigned"}, "is not a field you can send here.")
-    allowed = body.get("reviewers_open_unassigned")
-    if not isinstance(allowed, bool):
-        raise Invalid({"reviewers_open_unassigned": "must be true or false."})
-    assignments.set_reviewers_may_open_unassigned(allowed, actor=actor())
-    return jsonify({"reviewers_open_unassigned": allowed})
+    tiers = {"match_same_claim", "match_related"}
+    refuse_unknown(body, {"reviewers_open_unassigned", *tiers}, "is not a field you can send here.")
+    if not body:
+        raise Invalid({"reviewers_open_unassigned": "name at least one rule to change."})
+    if "reviewers_open_unassigned" in body:
+        allowed = body["reviewers_open_unassigned"]
+        if not isinstance(allowed, bool):
+            raise Invalid({"reviewers_open_unassigned": "must be true or false."})
+        assignments.set_reviewers_may_open_unassigned(allowed, actor=actor())
+    if tiers & body.keys():
+        missing = sorted(tiers - body.keys())
+        if missing:
+            raise Invalid({missing[0]: "must be given with the other tier."})
+        try:
+            similar.set_match_thresholds(
+                body["match_same_claim"], body["match_related"], actor=actor()
+            )
+        except Invalid as error:
+            raise Invalid(
+                {f"match_{name}": problem for name, problem in error.fields.items()}
+            ) from None
+    return jsonify(_settings())

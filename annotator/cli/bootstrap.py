@@ -16,6 +16,7 @@ from annotator.importers import parse_file
 from annotator.models import Article, Role, User
 from annotator.services.accounts import users
 from annotator.services.articles import articles
+from annotator.services.desk import status
 
 ADMIN_NAME = "admin"
 
@@ -28,6 +29,10 @@ def init_command() -> None:
 
     upgrade(directory=current_app.extensions["migrate"].directory)
     click.echo(f"Database is up to date: {safe_url()}")
+    with uow.transaction():
+        moved = status.recompute_if_pending()
+    if moved is not None:
+        click.echo(f"Worked out every article's status again: {moved} moved.")
 
 
 @click.command("bootstrap")

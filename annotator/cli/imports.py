@@ -29,7 +29,11 @@ RATE_AFTER_SECONDS = 0.5
     type=click.Choice(["auto", *FORMATS]),
     help="File format; auto goes by extension, then content.",
 )
-@click.option("--force", is_flag=True, help="Import duplicates too.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Import duplicates and near-duplicates (same story trimmed, re-pasted) too.",
+)
 @with_appcontext
 @writes
 def import_command(paths: tuple[str, ...], format_name: str, force: bool) -> None:

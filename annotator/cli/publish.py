@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from annotator.db import write_intent
 from annotator.models import Role, User
+from annotator.responses import public_url_missing
 from annotator.services import public_site, publishing
 from annotator.services.articles import articles
 from annotator.services.errors import ServiceError
@@ -42,6 +43,9 @@ def publish_command(
     """Publish articles' adjudicated verdicts as public fact-check pages, or write the static site."""
     if not article_ids and not static_dir:
         raise click.UsageError("Name at least one ARTICLE id, or give --static DIR.")
+    missing = public_url_missing()
+    if missing and not (static_dir and base_url and not article_ids):
+        click.echo(f"Warning: {missing}", err=True)
     desk = User(username="command line", role=Role.ADMIN)  # acts as an admin, never stored
     failed = 0
     for article_id in article_ids:

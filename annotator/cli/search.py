@@ -11,7 +11,7 @@ from annotator.db import write_intent
 from annotator.models import Role, User
 from annotator.models.search import KINDS
 from annotator.services import search as search_service
-from annotator.services.annotations import similar
+from annotator.services.annotations import claim_vectors, similar
 from annotator.services.errors import ServiceError
 from annotator.uow import transaction
 
@@ -55,9 +55,12 @@ def search_command(
 
 
 @click.command("reindex")
+@click.option(
+    "--full", is_flag=True, help="Encode every judged claim again, not only the missing or stale."
+)
 @with_appcontext
-def reindex_command() -> None:
-    """Rebuild the search and claim-matching indexes from the database (both are kept current on every write anyway)."""
+def reindex_command(full: bool) -> None:
+    """Rebuild the search and claim-matching indexes, then encode every judged claim whose vector is missing or stale (--full: all of them); returns when done."""
     click.echo("Rebuilding the search index and the claims index…", err=True)
 
     def progress(done: int, total: int) -> None:
@@ -69,3 +72,11 @@ def reindex_command() -> None:
         claims = similar.rebuild_index()
     summary = ", ".join(f"{counts.get(kind, 0)} {kind}s" for kind in KINDS)
     click.echo(f"Indexed {summary}; {claims} judged claims for Seen before.")
+
+    def encoded(done: int, total: int) -> None:
+        click.echo(f"\rClaim vectors: {done} of {total} encoded", nl=done == total, err=True)
+
+    written = claim_vectors.catch_up(encoded, full=full)
+    with transaction():
+        fresh, total = claim_vectors.counts()
+    click.echo(f"Encoded {written} claims; {fresh} of {total} judged claims have a vector.")

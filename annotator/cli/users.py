@@ -56,3 +56,18 @@ def users_passwd(name: str, password_stdin: bool) -> None:
     except ServiceError as error:
         raise fail(error) from None
     click.echo(f"Password of “{user.username}” changed; their sessions ended, API tokens kept.")
+
+
+@users_group.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+@with_appcontext
+@writes
+def users_role(name: str, role: str) -> None:
+    """Make user NAME an admin or a reviewer (recorded in the security log)."""
+    try:
+        user = users.get_user(name)
+        changed = users.set_role(user, role, actor=None)
+    except ServiceError as error:
+        raise fail(error) from None
+    click.echo(f"“{user.username}” is {'now' if changed else 'already'} {role}.")

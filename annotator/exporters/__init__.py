@@ -37,7 +37,10 @@ class ExportOptions:
     articles in scope, annotated or not). bom: start the CSV with a UTF-8 byte order mark.
     include_history: JSON annotations carry their revisions. all_articles: JSON also lists
     articles in scope that hold no matching annotation. base_url: where this instance is
-    served, for the IRIs of the JSON-LD formats.
+    served, for the IRIs of the JSON-LD formats. organisation: the desk as readers know it
+    (PUBLIC_NAME), the author of its ClaimReviews. public_pages: the published articles, article
+    id -> (the public page's address, sentence start -> claim number on that page), filled in for
+    the exporters that need "publications".
     """
 
     rows: str = "annotations"
@@ -45,6 +48,8 @@ class ExportOptions:
     include_history: bool = False
     all_articles: bool = False
     base_url: str = "http://localhost/"
+    organisation: str = "Fact-check desk"
+    public_pages: dict[int, tuple[str, dict[int, int]]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -1,25 +1,32 @@
-"""schema.org ClaimReview (JSON-LD): one ClaimReview per judgement, for publishing fact checks.
+"""schema.org ClaimReview (JSON-LD): one ClaimReview per claim, as the desk would publish it.
+
+A claim is a judged sentence. Its rating is the final (adjudicated) verdict when an admin recorded
+one, with the adjudication note as ``reviewBody``; without one, the verdict every reviewer gave it
+when they all agree; a claim the reviewers disagree on and nobody settled has no review yet (the
+desk has not said what it thinks). The review's ``author`` is the desk (``PUBLIC_NAME``, an
+Organization), never a reviewer: per-reviewer detail stays in the JSON and CSV exports. The
+attribution is the most common one among the judgements that reached the verdict, the citations
+their distinct evidence links.
 
 Google's fact-check markup requires ``claimReviewed``, ``reviewRating`` (with ``alternateName``)
 and ``url``; it recommends ``author``, ``datePublished`` and ``itemReviewed`` (a Claim with its
-``appearance`` and ``author``). All are written. The verdict maps to a three-point scale (RATINGS);
-docs/exports.md documents it. When an admin recorded a final (adjudicated) verdict for the sentence,
-the rating is that verdict, not the reviewer's: a published fact check says what the desk settled on.
-
-The claim's ``appearance`` is the article: its own URL, else its page in this app
-(``<base>articles/<id>``), so it always has a url. The claim's ``author`` (the attribution) is an
-``Organization`` or a ``Person`` by the rule in ``author_type``.
+``appearance`` and ``author``). The verdict maps to a three-point scale (RATINGS; docs/exports.md).
+``url`` and ``@id`` are the claim on the article's public fact-check page when it is published,
+and absent otherwise: an export never links to a page behind the login. The claim's
+``appearance`` is the article's own URL (else its public page, else none). The claim's ``author``
+(the attribution) is an ``Organization`` or a ``Person`` by the rule in ``author_type``.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from itertools import groupby
 from typing import Any
 
 from annotator import exporters
-from annotator.exporters.webannotation import article_iri
 from annotator.text.cues import BODY_NOUNS
 
 CONTEXT = "https://schema.org"
@@ -80,33 +87,76 @@ def author_type(name: str) -> str:
     return "Person"
 
 
-def claim_review(record: exporters.ExportRecord, base_url: str) -> dict[str, Any]:
-    """One ClaimReview for one record."""
-    article, sentence, ann = record.article, record.sentence, record.annotation
-    assert sentence is not None and ann is not None
-    span = ann["span"]
+def claim_reviews(
+    records: Iterable[exporters.ExportRecord], options: exporters.ExportOptions
+) -> Iterator[dict[str, Any]]:
+    """One ClaimReview per settled claim, from records in sentence order."""
+    judged = (r for r in records if r.annotation is not None and r.sentence is not None)
+    for _sentence_id, group in groupby(judged, key=lambda r: r.sentence["id"]):  # type: ignore[index]
+        review = claim_review(list(group), options)
+        if review is not None:
+            yield review
+
+
+def claim_review(
+    group: list[exporters.ExportRecord], options: exporters.ExportOptions
+) -> dict[str, Any] | None:
+    """The ClaimReview of one sentence's judgements (None when nothing settled it)."""
+    article, sentence = group[0].article, group[0].sentence
+    assert sentence is not None
+    annotations = [r.annotation for r in group if r.annotation is not None]
+    final = sentence.get("adjudication")
+    if final:
+        verdict = final["verdict"]
+    else:
+        verdicts = {a["verdict"] for a in annotations}
+        if len(verdicts) != 1:
+            return None
+        verdict = verdicts.pop()
+    backing = [a for a in annotations if a["verdict"] == verdict] or annotations
+    spans = (
+        {(a["span"] or {}).get("start") for a in annotations},
+        {(a["span"] or {}).get("end") for a in annotations},
+    )
+    span = annotations[0]["span"] if all(len(values) == 1 for values in spans) else None
     claim = article["text"][span["start"] : span["end"]] if span else sentence["text"]
-    adjudication = sentence.get("adjudication")
+    page = options.public_pages.get(article["id"])
+    url = None
+    if page is not None:
+        number = page[1].get(sentence["start"])
+        url = f"{page[0]}#claim-{number}" if number else page[0]
+    names = Counter(a["attributed_to"] for a in backing if a["attributed_to"])
+    links: dict[str, dict[str, Any]] = {}
+    for a in backing:
+        for link in a["links"]:
+            links.setdefault(link["url"], link)
+    dates = (
+        (final.get("created_at"), final.get("updated_at"))
+        if final and final.get("created_at")
+        else (
+            min(a["created_at"] for a in annotations),
+            max(a["updated_at"] for a in annotations),
+        )
+    )
     review = _review(
         claim,
-        adjudication["verdict"] if adjudication else ann["verdict"],
-        _claim(article, ann["attributed_to"], article["url"] or article_iri(article, base_url)),
-        author={"@type": "Person", "name": ann["reviewer"]},
-        body=ann["note"],
-        links=ann["links"],
-        dates=(ann["created_at"], ann["updated_at"]),
+        verdict,
+        _claim(article, names.most_common(1)[0][0] if names else "", article["url"] or url),
+        author={"@type": "Organization", "name": options.organisation},
+        body=(final.get("note") or "") if final else "",
+        links=list(links.values()),
+        dates=dates,  # type: ignore[arg-type]
     )
-    return {
-        "@type": "ClaimReview",
-        "@id": f"{base_url}api/v1/annotations/{ann['id']}",
-        "url": f"{base_url}articles/{article['id']}#annotation-{ann['id']}",
-        **review,
-    }
+    if url is None:
+        return {"@type": "ClaimReview", **review}
+    return {"@type": "ClaimReview", "@id": url, "url": url, **review}
 
 
-def _claim(article: dict[str, Any], attributed_to: str, url: str) -> dict[str, Any]:
+def _claim(article: dict[str, Any], attributed_to: str, url: str | None) -> dict[str, Any]:
     """The Claim reviewed: where it appeared (the article) and who made it."""
-    appearance: dict[str, Any] = {"@type": "NewsArticle", "url": url, "headline": article["title"]}
+    appearance: dict[str, Any] = {"@type": "NewsArticle", "headline": article["title"]}
+    if url:
+        appearance["url"] = url
     if article["published_at"]:
         appearance["datePublished"] = article["published_at"]
     if article["outlet"]:
@@ -167,7 +217,7 @@ def write(
 ) -> Iterator[str]:
     """Stream a JSON-LD graph of ClaimReviews, one per line."""
     yield '{"@context": "' + CONTEXT + '", "@graph": ['
-    items = (claim_review(r, options.base_url) for r in records if r.annotation is not None)
+    items = claim_reviews(records, options)
     yield from exporters.array_lines(items, lambda item: json.dumps(item, ensure_ascii=False))
     yield "}\n"
 
@@ -178,6 +228,7 @@ EXPORTER = exporters.Exporter(
     "claimreview.jsonld",
     write,
     label="schema.org ClaimReview (JSON-LD)",
+    needs=frozenset({"publications"}),
 )
 
 

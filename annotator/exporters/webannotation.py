@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import quote
 
 from annotator import exporters
 
@@ -95,8 +94,9 @@ def annotation_ld(record: exporters.ExportRecord, base_url: str) -> dict[str, An
         "motivation": "assessing",
         "body": bodies,
         "target": target,
+        # No "id": this app has no public page per user, and an IRI must not name one that does not
+        # exist. The reviewer is a blank node known by their username.
         "creator": {
-            "id": f"{base_url}users/{quote(ann['reviewer'], safe='')}",
             "type": "Person",
             "nickname": ann["reviewer"],
         },

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from annotator.extensions import db
@@ -48,6 +57,20 @@ class Article(db.Model):
 # The list's "by title" order pages by (lower(title), id): without this index every page sorted
 # all the articles (140 ms a page with 100,000 of them).
 Index("ix_articles_lower_title", func.lower(Article.title), Article.id)
+
+
+class ArticleBucket(db.Model):
+    """One LSH bucket of an article's text (annotator.text.near_duplicates): articles sharing a
+    bucket are candidates for near-duplicates, found by this index instead of a scan."""
+
+    __tablename__ = "article_buckets"
+    __table_args__ = (Index("ix_article_buckets_bucket", "bucket"),)
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    bucket: Mapped[int] = mapped_column(BigInteger)
 
 
 class Sentence(db.Model):

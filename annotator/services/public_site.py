@@ -26,6 +26,8 @@ class Links:
     page: Callable[[str], str]
     feed: str
     absolute: Callable[[str], str]  # a page's own address for canonical, Open Graph and JSON-LD
+    feed_absolute: str = ""  # the feed's own address (Atom's rel="self" must be absolute)
+    index_absolute: str = ""
 
 
 def organisation() -> str:
@@ -100,12 +102,16 @@ def render_feed(pages: list[PublicPage], links: Links) -> str:
 def static_links(base_url: str = "") -> Links:
     """Links between files in one folder, so the pages open from the file system or any host."""
     base = base_url.rstrip("/") + "/" if base_url else ""
+    # the feed's self link is absolute even without --base-url: PUBLIC_URL's address then
+    site = base or str(current_app.config["PUBLIC_URL"]).rstrip("/") + "/"
     return Links(
         css="public.css",
         index=lambda n: "index.html" if n <= 1 else f"index-{n}.html",
         page=lambda slug: f"{slug}.html",
         feed="feed.atom",
         absolute=lambda slug: f"{base}{slug}.html",
+        feed_absolute=f"{site}feed.atom",
+        index_absolute=f"{site}index.html",
     )
 
 

@@ -384,6 +384,56 @@ def live_pages() -> list[PublicPage]:
     return [_page(pub) for pub in rows]
 
 
+PUBLIC_PATH = "fact-checks/"  # where the public pages live under PUBLIC_URL (web.public)
+
+
+def public_claims(base_url: str) -> dict[int, tuple[str, dict[int, int]]]:
+    """Every live publication as article id -> (its public address under ``base_url``, sentence
+    start -> claim number on the page): what the ClaimReview export links to."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    rows = db.session.execute(
+        select(Publication.article_id, Publication.slug, Publication.snapshot)
+        .join(Article)
+        .where(Publication.withdrawn_at.is_(None), Article.deleted_at.is_(None))
+    ).all()
+    return {
+        article_id: (
+            f"{base}{PUBLIC_PATH}{slug}",
+            {claim["key"]: claim["n"] for claim in snap.get("claims", [])},
+        )
+        for article_id, slug, snap in rows
+    }
+
+
+def page_generation(slug: str) -> tuple[Any, ...] | None:
+    """What a cached page depends on, in one indexed lookup: its publication's version and whether
+    it and its article are live (None for no such address). Every process compares this with the
+    cached copy's, so a withdrawal made anywhere (another server process, the command line) shows
+    on the next request."""
+    row = db.session.execute(
+        select(Publication.version, Publication.withdrawn_at, Article.deleted_at)
+        .join(Article)
+        .where(Publication.slug == slug[:120])
+    ).first()
+    return None if row is None else tuple(row)
+
+
+def listing_generation() -> tuple[Any, ...]:
+    """What the index and the feed depend on: the publications' versions (each publish, update
+    or withdrawal raises one) and which of their articles are deleted, in one aggregate query."""
+    deleted = db.case((Article.deleted_at.is_(None), 0), else_=1)
+    row = db.session.execute(
+        select(
+            db.func.count(),
+            db.func.coalesce(db.func.sum(Publication.version), 0),
+            db.func.coalesce(db.func.sum(deleted), 0),
+        )
+        .select_from(Publication)
+        .join(Article)
+    ).one()
+    return tuple(row)
+
+
 class Withdrawn(NotFound):
     """The page existed and was unpublished: 410 Gone, not 404."""
 

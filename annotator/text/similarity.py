@@ -4,7 +4,7 @@ Matching runs in two steps. The database's own full-text engine finds candidates
 ``bm25()`` or PostgreSQL ``ts_rank_cd``) with a query built here from the words of the
 sentence; then :func:`rerank` orders the top few dozen in Python with features that a bag of
 words misses: how much of the earlier claim the new sentence covers, shared word pairs, shared
-numbers and names, and (given an ``embedder``, e.g. annotator.text.embeddings) the cosine of
+numbers and names, and (given an ``embedder``, e.g. over annotator.text.encoder) the cosine of
 sentence embeddings. docs/matching.md has the figures behind the weights.
 
 Pure: no Flask, no models, nothing downloaded.

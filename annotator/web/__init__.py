@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, Response, abort, request, url_for
 from flask_login import current_user, login_required
 
 from annotator.db import set_write_intent
@@ -91,6 +91,17 @@ def register_blueprints(app: Flask) -> None:
         set_write_intent(False)  # the thread may next run a read, or a test's own queries
 
     app.session_interface = public.PublicAwareSessionInterface()
+
+    icon = (Path(app.static_folder or "") / "favicon.ico").read_bytes()
+
+    def favicon() -> Response:
+        """The icon every browser asks for: a real one, cached a day, and no cookie with it."""
+        response = Response(icon, mimetype="image/vnd.microsoft.icon")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86_400
+        return response
+
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     compress.install(app)
 
     @app.after_request

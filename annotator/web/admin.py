@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.extensions import db
@@ -73,6 +73,30 @@ def reset_password(user_id: int):
         return redirect(url_for("admin.user_list"))
     one_time = users.reset_password(user, actor=current_user)
     return _page(UserForm(formdata=None), 200, (user, one_time))
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int):
+    """Make a user an admin or a reviewer."""
+    user = _user(user_id)
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("admin.user_list"))
+    role = request.form.get("role", "")
+    return submit(
+        lambda: users.set_role(user, role, actor=current_user),
+        back=url_for("admin.user_list"),
+        say_invalid=lambda error: (
+            "The role was not changed: "
+            + " ".join(f"Role {text}" for text in error.fields.values())
+        ),
+        done=lambda changed: flashed(
+            url_for("admin.user_list"),
+            f"“{user.username}” is now {'an' if user.role == 'admin' else 'a'} {user.role}."
+            if changed
+            else f"“{user.username}” was already {'an' if user.role == 'admin' else 'a'} {user.role}.",
+        ),
+    )
 
 
 @bp.post("/users/<int:user_id>/sessions/end")

@@ -13,6 +13,7 @@ from annotator.inputs import lenient_number
 from annotator.models import Sentence
 from annotator.services.annotations.annotations import get_sentence
 from annotator.services.review import adjudication as adjudication_service
+from annotator.services.review import reasons
 from annotator.services.review.adjudication import ArticleAgreement
 from annotator.web import admin_required
 from annotator.web.forms import VERDICT_CHOICES, options
@@ -35,6 +36,16 @@ class AdjudicationForm(FlaskForm):
         "Why (optional)", validators=[Optional(), Length(max=most("adjudication", "note"))]
     )
     version = HiddenField()
+
+
+class AdoptForm(FlaskForm):
+    """Take one reviewer's judgement as final: which one, the final verdict's version the admin
+    saw (empty when there is none), and which page to go back to ("queue" or the agreement)."""
+
+    annotation = HiddenField()
+    version = HiddenField()
+    back = HiddenField()
+    page = HiddenField()
 
 
 class ClearForm(FlaskForm):
@@ -118,6 +129,41 @@ def clear(article_id: int, sentence_id: int):
     )
 
 
+@bp.post("/articles/<int:article_id>/agreement/<int:sentence_id>/adopt")
+@admin_required
+def adopt(article_id: int, sentence_id: int):
+    """One click: a reviewer's judgement (verdict, and note as the rationale) becomes final."""
+    sentence = _sentence_of(article_id, sentence_id)
+    form = AdoptForm()
+    if not form.validate_on_submit():
+        abort(
+            400, "The form's security token is missing or expired. Reload the page and try again."
+        )
+    back = (
+        url_for("dashboard.disagreements", page=lenient_number(form.page.data) or None)
+        if form.back.data == "queue"
+        else _back(article_id, sentence_id)
+    )
+    return submit(
+        lambda: reasons.adopt(
+            lenient_number(form.annotation.data),
+            sentence=sentence,
+            actor=current_user,
+            expected_version=_version(form.version.data),
+        ),
+        back=back,
+        say_invalid=lambda error: (
+            "The final verdict was not saved: "
+            + " ".join(f"{name.capitalize()} {text}" for name, text in error.fields.items())
+        ),
+        done=lambda taken: flashed(
+            back,
+            f"Final verdict of sentence {sentence.index + 1}: {taken[0].verdict}, "
+            f"taken from {taken[1]}'s judgement.",
+        ),
+    )
+
+
 def _sentence_of(article_id: int, sentence_id: int) -> Sentence:
     sentence = get_sentence(sentence_id)
     if sentence.article_id != article_id:
@@ -157,11 +203,14 @@ def _render(result: ArticleAgreement, failed: tuple[int, AdjudicationForm] | Non
             clear_form.version.data = str(adj.version)
             clear_forms[sid] = clear_form
         forms[sid] = form
+    ids = [row.sentence.id for row in result.sentences]
     return render_template(
         "agreement/article.html",
         result=result,
         forms=forms,
         clear_forms=clear_forms,
+        reasons=reasons.judgements_of(ids, viewer=current_user),
+        context=reasons.context_of(ids),
         status_labels=STATUS_LABELS,
         kappa_text=kappa_label(result.kappa),
     )

@@ -17,6 +17,7 @@ from annotator.services.desk import status
 from annotator.services.errors import Invalid
 from annotator.services.review import adjudication as adjudication_service
 from annotator.services.review import agreement as tables_service
+from annotator.services.review import reasons
 from annotator.services.review.disagreements import disagreements_queue
 from annotator.stats import charts
 from annotator.web import admin_required
@@ -92,11 +93,14 @@ def disagreements():
         item.sentence_id: AdjudicationForm(prefix=f"s{item.sentence_id}", formdata=None)
         for item in items
     }
+    ids = [item.sentence_id for item in items]
     return render_template(
         "desk/disagreements.html",
         items=items,
         total=total,
         forms=forms,
+        reasons=reasons.judgements_of(ids, viewer=current_user),
+        context=reasons.context_of(ids),
         page=page,
         pages=page_count(total, PAGE),
     )

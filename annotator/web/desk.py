@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from annotator.inputs import lenient_number
 from annotator.models import Priority, Status
+from annotator.services.annotations import similar
 from annotator.services.articles import articles as article_service
 from annotator.services.desk import assignments, status
 from annotator.services.desk import queue as queue_service
@@ -55,6 +57,11 @@ class StatusForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     open_unassigned = BooleanField("Reviewers may open articles nobody assigned them")
+    reviewers_per_article = StringField(
+        "Reviewers per article (when nobody is assigned)", validators=[Length(max=4)]
+    )
+    same_claim = StringField("“Same claim” from this score (%)", validators=[Length(max=8)])
+    related = StringField("“Related” from this score (%)", validators=[Length(max=8)])
 
 
 def page_count(total: int, per_page: int) -> int:
@@ -267,10 +274,46 @@ def move(article_id: int):
 @admin_required
 def settings():
     form = SettingsForm()
+    page = lambda _error=None: render_template("desk/settings.html", form=form)  # noqa: E731
     if form.validate_on_submit():
-        assignments.set_reviewers_may_open_unassigned(form.open_unassigned.data, actor=current_user)
-        flash("Desk rules saved.", "success")
-        return redirect(url_for("desk.settings"))
+
+        def save() -> int:
+            assignments.set_reviewers_may_open_unassigned(
+                form.open_unassigned.data, actor=current_user
+            )
+            if (form.same_claim.data or "").strip() or (form.related.data or "").strip():
+                similar.set_match_thresholds(
+                    _percent(form.same_claim.data), _percent(form.related.data), actor=current_user
+                )
+            raw = (form.reviewers_per_article.data or "").strip()
+            if not raw:  # left empty: the number stays as it is
+                return 0
+            number = lenient_number(raw)
+            return status.set_reviewers_per_article(
+                raw if number is None else number, actor=current_user
+            )
+
+        def saved(moved: int) -> Response:
+            also = (
+                f" {moved} article{'s' if moved != 1 else ''} moved to where their work now puts them."
+                if moved
+                else ""
+            )
+            return flashed(url_for("desk.settings"), "Desk rules saved." + also, "success")
+
+        return submit(save, form=form, page=page, done=saved)
     if not form.is_submitted():
         form.open_unassigned.data = assignments.reviewers_may_open_unassigned()
-    return render_template("desk/settings.html", form=form), 422 if form.is_submitted() else 200
+        form.reviewers_per_article.data = str(status.reviewers_per_article())
+        same, related = similar.match_thresholds()
+        form.same_claim.data, form.related.data = f"{same * 100:g}", f"{related * 100:g}"
+    return page(), 422 if form.is_submitted() else 200
+
+
+def _percent(raw: str | None) -> object:
+    """A percentage typed in the form as the probability the service takes ("80" -> 0.8); what
+    is not a number goes on as typed, for the service to refuse naming the field."""
+    try:
+        return float((raw or "").strip().rstrip("%")) / 100
+    except ValueError:
+        return raw

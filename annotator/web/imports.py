@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from annotator.importers import FORMATS, ImportFailure, display_name
@@ -27,6 +27,7 @@ PASTE_FORMATS = {
 }
 UPLOAD_FORMATS = {"auto": "By file extension", **{name: name.upper() for name in FORMATS}}
 METADATA = ("url", "outlet", "author", "published_at", "language", "external_id")
+COLLAPSE_AFTER = 3  # a longer preview shows each article folded, to open one at a time
 
 
 @bp.get("")
@@ -63,7 +64,9 @@ def preview():
         sources, failures, problem = _pasted(paste)
     if problem:
         return _start_page(problem, 422, paste)
-    return _preview_page(sources, failures, force=bool(request.form.get("force")))
+    return _preview_page(
+        sources, failures, force=bool(request.form.get("force")), notice=g.get("first_files", "")
+    )
 
 
 def _pasted(paste: dict[str, str]) -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
@@ -99,12 +102,16 @@ def _uploaded() -> tuple[list[imports.ImportItem], list[imports.Outcome], str]:
     limit = current_app.config["MAX_FILES_PER_BATCH"]
     if not files:
         return [], [], "Choose one or more files to upload."
-    if len(files) > limit:
-        return (
-            [],
-            [],
-            f"You chose {len(files)} files; upload at most {limit} at a time (or use `annotator import`).",
+    if len(files) > limit:  # offer the first ones rather than nothing
+        rest = files[limit:]
+        g.first_files = (
+            f"You chose {len(files)} files; this preview holds the first {limit} of them. Import "
+            f"these, then upload the other {len(rest)} (from "
+            f"“{display_name(rest[0].filename, 'file')}”), or use `annotator import` on the server."
         )
+        for upload in rest:
+            upload.close()
+        files = files[:limit]
     fmt = request.form.get("format", "auto")
     fmt = fmt if fmt in UPLOAD_FORMATS else "auto"
     sources: list[imports.ImportItem] = []
@@ -126,7 +133,11 @@ def _preview_page(
     *,
     force: bool,
     status: int = 200,
+    notice: str = "",
+    ticked: set[int] | None = None,
 ):
+    """The preview; ``ticked`` (after "Update preview", "Tick all", "Untick all") says which
+    articles are ticked, else those that are neither refused nor duplicates are."""
     limit = current_app.config["MAX_ARTICLES_PER_BATCH"]
     too_many = ""
     if len(sources) > limit:
@@ -135,15 +146,20 @@ def _preview_page(
             f"Split the file, or use `annotator import` on the command line."
         )
         sources = []
-    previews = [imports.preview(source) for source in sources]
+    previews = imports.preview_batch(sources)
     if not previews and not too_many and not failures:
         return _start_page("Nothing to import.", 422)
+    if ticked is None:
+        ticked = {i for i, p in enumerate(previews) if not p.problems and not p.held_back}
     return render_template(
         "imports/preview.html",
         previews=previews,
         failures=failures,
         too_many=too_many,
+        notice=notice,
         force=force,
+        ticked=ticked,
+        collapse=len(previews) > COLLAPSE_AFTER,
         metadata=METADATA,
     ), (422 if (too_many or (failures and not previews)) else status)
 
@@ -159,7 +175,7 @@ def confirm():
         return _start_page(
             f"At most {limit} articles can be imported at a time from this page.", 422
         )
-    sources, chosen = [], []
+    sources, chosen, ticks = [], [], set()
     for i in range(count):
         fields = _edited_fields(i)
         if fields is None:
@@ -167,18 +183,30 @@ def confirm():
         source = imports.ImportItem(
             display_name(request.form.get(f"a-{i}-where"), f"article {i + 1}"), fields
         )
-        sources.append(source)
         if request.form.get(f"a-{i}-include"):
             chosen.append(source)
+            ticks.add(len(sources))
+        sources.append(source)
     if not sources:
         return _start_page("Nothing to import.", 422)
-    if request.form.get("action") == "refresh":
-        return _preview_page(sources, [], force=force)
+    failed_files = [
+        imports.Outcome(display_name(where, "a file"), "failed", message[:500])
+        for where, message in zip(
+            request.form.getlist("failed-where"),
+            request.form.getlist("failed-message"),
+            strict=False,
+        )
+    ][:limit]
+    action = request.form.get("action")
+    if action in ("refresh", "tick-all", "untick-all"):
+        ticked = {"tick-all": set(range(len(sources))), "untick-all": set()}.get(action, ticks)
+        return _preview_page(sources, failed_files, force=force, ticked=ticked)
     if not chosen:
         flash("No article was ticked for import.", "error")
-        return _preview_page(sources, [], force=force, status=422)
+        return _preview_page(sources, failed_files, force=force, status=422, ticked=ticks)
     report = imports.import_sources(chosen, actor=current_user, force=force)
-    if report.count("imported") == 1 and len(report.outcomes) == 1:
+    report.failed_files = failed_files
+    if report.count("imported") == 1 and len(report.outcomes) == 1 and not failed_files:
         outcome = report.outcomes[0]
         flash(f"Imported “{outcome.title}”: {outcome.sentences} sentences.", "success")
         return redirect(url_for("articles.view", article_id=outcome.article_id))

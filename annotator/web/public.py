@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from annotator.responses import public_address
@@ -21,8 +22,10 @@ from annotator.services.public_site import Links, render_feed, render_index, ren
 
 bp = Blueprint("public", __name__, url_prefix="/fact-checks")
 
-# Rendered pages by address, for a few seconds: a spike of readers costs one query per interval.
-_cache: dict[str, tuple[float, str, str, str]] = {}
+# Rendered pages by address, for a few seconds, with the database generation they were built from:
+# a spike of readers costs one small indexed query each instead of a render, and a page withdrawn
+# by any process (another worker, `annotator publish --unpublish`) is never served from here.
+_cache: dict[str, tuple[float, Any, str, str, Any]] = {}
 
 
 def app_links() -> Links:
@@ -33,7 +36,13 @@ def app_links() -> Links:
         page=lambda slug: url_for("public.page", slug=slug),
         feed=url_for("public.feed"),
         absolute=public_address,
+        feed_absolute=_base() + url_for("public.feed"),
+        index_absolute=_base() + url_for("public.index"),
     )
+
+
+def _base() -> str:
+    return str(current_app.config["PUBLIC_URL"]).rstrip("/")
 
 
 def _public(body: str, media_type: str, last_modified: Any) -> Response:
@@ -47,15 +56,18 @@ def _public(body: str, media_type: str, last_modified: Any) -> Response:
     return response.make_conditional(request)
 
 
-def _cached(key: str, build: Callable[[], tuple[str, str, Any]]) -> Response:
+def _cached(
+    key: str, build: Callable[[], tuple[str, str, Any]], generation: Callable[[], Any]
+) -> Response:
     ttl = float(current_app.config["PUBLIC_CACHE_SECONDS"])
     hit = _cache.get(key)
-    if hit is not None and time.monotonic() - hit[0] < ttl:
-        _, body, media_type, modified = hit
+    now = generation() if ttl > 0 else None
+    if hit is not None and time.monotonic() - hit[0] < ttl and hit[1] == now:
+        _, _, body, media_type, modified = hit
     else:
         body, media_type, modified = build()
         if ttl > 0:
-            _cache[key] = (time.monotonic(), body, media_type, modified)
+            _cache[key] = (time.monotonic(), now, body, media_type, modified)
     return _public(body, media_type, _http_date(modified))
 
 
@@ -74,7 +86,7 @@ def index():
         newest = max((p.updated_at for p in pages), default=None)
         return render_index(pages, app_links(), number=number, total=total), "text/html", newest
 
-    return _cached(f"index:{number}", build)
+    return _cached(f"index:{number}", build, publishing.listing_generation)
 
 
 @bp.get("/feed.atom")
@@ -84,7 +96,7 @@ def feed():
         newest = max((p.updated_at for p in pages), default=None)
         return render_feed(pages, app_links()), "application/atom+xml", newest
 
-    return _cached("feed", build)
+    return _cached("feed", build, publishing.listing_generation)
 
 
 @bp.get("/<slug>")
@@ -93,7 +105,7 @@ def page(slug: str):
         found = publishing.public_page(slug)
         return render_page(found, app_links()), "text/html", found.updated_at
 
-    return _cached(f"page:{slug[:120]}", build)
+    return _cached(f"page:{slug[:120]}", build, lambda: publishing.page_generation(slug))
 
 
 def _page_number(raw: str) -> int:
@@ -102,15 +114,30 @@ def _page_number(raw: str) -> int:
     return int(raw)
 
 
+# Where a visitor who is not logged in may be given a session cookie: the login form (its CSRF
+# token lives in the session) and the answers that end a session (their goodbye is flashed).
+ANONYMOUS_SESSION_ENDPOINTS = frozenset({"auth.login", "auth.logout", "auth.end_sessions"})
+
+
 class PublicAwareSessionInterface(SecureCookieSessionInterface):
-    """Public pages never set (or refresh) a session cookie, even for a logged-in visitor."""
+    """Public pages never set (or refresh) a session cookie, even for a logged-in visitor; and no
+    answer starts a session for an anonymous visitor except the login form's (a reader's 404, a
+    browser's favicon request or a crawler gets no cookie)."""
+
+    def _keeps_no_session(self, app: Flask) -> bool:
+        if request.blueprint == bp.name:
+            return True
+        if request.endpoint in ANONYMOUS_SESSION_ENDPOINTS:
+            return False
+        had_one = self.get_cookie_name(app) in request.cookies
+        return not had_one and not current_user.is_authenticated
 
     def should_set_cookie(self, app: Flask, session: Any) -> bool:
-        if request.blueprint == bp.name:
+        if self._keeps_no_session(app):
             return False
         return super().should_set_cookie(app, session)
 
     def save_session(self, app: Flask, session: Any, response: Response) -> None:
-        if request.blueprint == bp.name:
+        if self._keeps_no_session(app):
             return
         super().save_session(app, session, response)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import RadioField
 
 from annotator.models import Article, Publication
-from annotator.responses import public_address
+from annotator.responses import public_address, public_url_missing
 from annotator.services import publishing
 from annotator.services.articles import articles as article_service
 from annotator.web import admin_required
@@ -56,6 +56,7 @@ def _render(
         pending=changes,
         words=publishing.VERDICT_WORDS,
         address=public_address(pub.slug) if pub is not None else "",
+        no_public_url=public_url_missing(),
     ), status
 
 

@@ -86,14 +86,76 @@ def test_a_span_narrows_the_query(client, two, reviewer, token_for) -> None:
     first, second = two
     alice = token_for(reviewer)
     judge(client, alice, claim_sentence(first).id)
+    vote = next(s for s in first.sentences if "vote" in s.text)
+    judge(client, alice, vote.id, verdict="verified", attributed_to="")
     target = claim_sentence(second)
-    start = second.text.index("Okafor")
-    response = client.get(
-        f"/api/v1/sentences/{target.id}/similar?start={start}&end={start + 6}", headers=alice
-    )
+    words = "the city's flood barrier will cost 48 million dollars"
+    start = second.text.index(words)
+    path = f"/api/v1/sentences/{target.id}/similar?start={start}&end={start + len(words)}"
+    response = client.get(path, headers=alice)
     assert response.status_code == 200
-    assert response.get_json()["span"] == {"start": start, "end": start + 6}
-    assert len(response.get_json()["items"]) == 1
+    assert response.get_json()["span"] == {"start": start, "end": start + len(words)}
+    [match] = response.get_json()["items"]
+    assert "flood barrier" in match["claim"] and match["tier"] == "same"
+    # The span's offsets index the span: the shared words are marked in what was asked about.
+    assert "flood" in {words[a:b] for a, b in match["shared"]["query"]}
+    okafor = second.text.index("Okafor")
+    alone = client.get(
+        f"/api/v1/sentences/{target.id}/similar?start={okafor}&end={okafor + 6}", headers=alice
+    )
+    assert alone.get_json()["items"] == []  # one name is not a claim
+
+
+def test_the_answer_is_what_the_panel_offers_in_the_documented_shape(
+    client, two, reviewer, make_user, admin, token_for
+) -> None:
+    import jsonschema
+
+    first, second = two
+    judge(client, token_for(reviewer), claim_sentence(first).id)
+    judge(client, token_for(make_user("reviewer", "bob")), claim_sentence(first).id)
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schema = {"$ref": "#/components/schemas/SimilarClaims", "components": spec["components"]}
+    for sentence in second.sentences:
+        body = client.get(
+            f"/api/v1/sentences/{sentence.id}/similar", headers=token_for(admin)
+        ).get_json()
+        jsonschema.validate(body, schema)
+        scores = [m["score"] for m in body["items"]]
+        assert scores == sorted(scores, reverse=True)
+        assert all(m["tier"] in ("same", "related") and m["score"] >= 0.3 for m in body["items"])
+        if sentence.id == claim_sentence(second).id:
+            [match] = body["items"]  # two reviewers' judgements of one claim: one match
+            assert len(match["annotation_ids"]) == 2 and match["tier"] == "same"
+        elif "Residents" in sentence.text:
+            assert body["items"] == []  # "Residents gathered at the town hall."
+
+
+def test_admins_set_the_tiers_through_the_desk_settings(client, admin, reviewer, token_for) -> None:
+    boss = token_for(admin)
+    assert client.get("/api/v1/desk/settings", headers=boss).get_json()["match_related"] > 0
+    changed = client.put(
+        "/api/v1/desk/settings", json={"match_same_claim": 0.9, "match_related": 0.5}, headers=boss
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert (changed.get_json()["match_same_claim"], changed.get_json()["match_related"]) == (
+        0.9,
+        0.5,
+    )
+    for body, field in (
+        ({"match_same_claim": 0.9}, "match_related"),
+        ({"match_same_claim": 0.4, "match_related": 0.5}, "match_related"),
+        ({"match_same_claim": "high", "match_related": 0.5}, "match_same_claim"),
+    ):
+        refused = client.put("/api/v1/desk/settings", json=body, headers=boss)
+        assert refused.status_code == 422
+        assert field in refused.get_json()["error"]["fields"]
+    forbidden = client.put(
+        "/api/v1/desk/settings",
+        json={"match_same_claim": 0.9, "match_related": 0.5},
+        headers=token_for(reviewer),
+    )
+    assert forbidden.status_code == 403
 
 
 @pytest.mark.parametrize(

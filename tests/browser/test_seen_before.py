@@ -1,5 +1,6 @@
 """The "Seen before" panel in Chromium: an earlier verdict on the same claim in another article is
-offered while reviewing, one key copies it (saved, with matched_from), and blind review holds."""
+offered while reviewing, apart from merely related claims; one key copies a same-claim match (saved,
+with matched_from), a related one only after a yes; nothing offered says so; blind review holds."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from annotator.models import Revision, Sentence, User
 from annotator.services.annotations import annotations as annotation_service
 from annotator.services.review import adjudication
 from tests.browser.conftest import log_in
-from tests.browser.test_accessibility import (  # noqa: F401 - axe_page is a fixture
+from tests.browser.test_accessibility import (
     assert_controls_named,
     assert_no_serious_violations,
-    axe_page,
+    axe_page,  # noqa: F401
 )
 from tests.browser.test_workspace import select_words
 
@@ -121,19 +122,29 @@ def test_an_earlier_verdict_is_offered_and_one_key_copies_it(
     panel = page.get_by_role("region", name="Seen before")
     expect(panel).to_be_visible()
     expect(page.locator("#seen-before-status")).to_have_attribute("aria-live", "polite")
-    expect(page.locator("#seen-before-status")).to_contain_text("best: disputed")
-    match = panel.locator("#seen-before-list > li").first
+    expect(page.locator("#seen-before-status")).to_contain_text("Best: disputed")
+    expect(panel.get_by_role("heading", name="Same claim")).to_be_visible()
+    expect(panel.get_by_role("heading", name="Related")).to_be_hidden()
+    match = panel.locator("#seen-before-same > li").first
     expect(match).to_contain_text("$70 million")
     expect(match).to_contain_text("Attributed to Ruth Ellison")
     expect(match).to_contain_text("(high credibility)")
     expect(match).to_contain_text(f"In “{SAMPLE_TITLE}”, 2026-11-03")
-    expect(match).to_contain_text(re.compile(r"\d+% close"))
+    expect(match).to_contain_text(
+        re.compile(r"\d+%, (almost certainly|very likely|likely) the same claim")
+    )
+    expect(match).to_contain_text("English")  # the claim's language
+    # Why it matched: the shared words are marked in the earlier claim and in this sentence.
+    expect(match.locator(".match-claim mark", has_text="70")).to_have_count(1)
+    expect(match.locator(".match-query mark", has_text="Ellison")).to_have_count(1)
     expect(match.get_by_role("link")).to_have_attribute("href", EVIDENCE)
     expect(panel).not_to_contain_text("Bob's secret source")
     expect(panel).not_to_contain_text("verified")
 
-    # m copies it: a normal save that records where it came from.
+    # m copies it at once (no question for the same claim): a normal save that records where it
+    # came from.
     page.keyboard.press("m")
+    expect(page.locator("#seen-before-confirm")).to_be_hidden()
     expect(page.locator("#status")).to_have_text(
         f"Saved as disputed, copied from “{SAMPLE_TITLE}” (z undoes it)."
     )
@@ -153,18 +164,21 @@ def test_an_earlier_verdict_is_offered_and_one_key_copies_it(
     log_in(bob, other)
     open_article(bob, second)
     theirs = bob.get_by_role("region", name="Seen before")
-    expect(bob.locator("#seen-before-status")).to_contain_text("best: verified")
+    expect(bob.locator("#seen-before-status")).to_contain_text("Best: verified")
     expect(theirs).to_contain_text("Bob's secret source")
     expect(theirs).not_to_contain_text("Attributed to Ruth Ellison")
     expect(theirs).not_to_contain_text("disputed")
 
-    # Once an admin settles the claim as disputed, Bob is offered the final verdict too.
+    # Once an admin settles the claim as disputed, Bob is offered the final verdict: his judgement
+    # and Alice's of the one claim make one match, and m would copy the one agreeing with it.
     db.session.commit()  # a fresh transaction, begun as a write: the server thread writes too
     with write_intent():
         adjudication.adjudicate(db.session.get(Sentence, claim), "disputed", actor=admin)
         db.session.commit()
     open_article(bob, second)
-    expect(theirs.locator("#seen-before-list > li")).to_have_count(2)
+    expect(theirs.locator(".match")).to_have_count(1)
+    expect(theirs.locator(".match")).to_contain_text("final: disputed")
+    expect(theirs.locator(".match")).to_contain_text("Reviewers: verified (bob), disputed")
     expect(theirs).to_contain_text("Attributed to Ruth Ellison")
     expect(theirs).not_to_contain_text(reviewer.username)
 
@@ -188,23 +202,25 @@ def test_the_panel_follows_the_reviewer_and_a_tabbed_match_is_the_one_copied(
     log_in(page, reviewer)
     open_article(page, second)
     status = page.locator("#seen-before-status")
-    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+    matches = page.locator("#seen-before-same > li")
+    expect(matches).to_have_count(2)  # the sentence and the span: two claims
 
     # Moving on never waits for the panel; it answers for the sentence the reviewer rests on.
     page.keyboard.press("j")
     page.keyboard.press("k")
     page.keyboard.press("j")
     expect(page.locator("#current-number")).to_have_text("2")
-    expect(status).to_have_text("No earlier judged claim like this one.")
+    expect(status).to_have_text("No earlier claim like this.")  # Residents gathered at the hall
+    expect(page.locator("#seen-before .seen-tier:visible")).to_have_count(0)
     page.keyboard.press("m")
     expect(page.locator("#status")).to_contain_text("No earlier claim to copy here.")
     page.keyboard.press("k")
-    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+    expect(matches).to_have_count(2)
 
     # Tab to the second match's button: m copies that one, not the best.
-    buttons = page.locator("#seen-before-list .use-match")
+    buttons = page.locator("#seen-before-same .use-match")
     buttons.nth(1).focus()
-    wanted = page.locator("#seen-before-list > li").nth(1).get_attribute("data-annotation")
+    wanted = matches.nth(1).get_attribute("data-annotation")
     page.keyboard.press("m")
     expect(page.locator("#status")).to_contain_text("copied from")
     [copy] = claims_of(page, second, repeat)
@@ -230,7 +246,7 @@ def test_the_panel_with_matches_is_accessible(axe_page: Page, story, reviewer: U
     db.session.commit()
     log_in(axe_page, reviewer)
     open_article(axe_page, second)
-    expect(axe_page.locator("#seen-before-list > li")).to_have_count(1)
+    expect(axe_page.locator("#seen-before .match")).to_have_count(1)
     assert_no_serious_violations(axe_page, "annotation page with a Seen before match")
     assert_controls_named(axe_page, "annotation page with a Seen before match")
 
@@ -256,12 +272,127 @@ def test_narrowing_the_claim_asks_for_its_words_only(
     db.session.commit()
     log_in(page, reviewer)
     open_article(page, both.id)
-    expect(page.locator("#seen-before-list > li")).to_have_count(2)
+    matches = page.locator("#seen-before .match")
+    # The whole sentence repeats the banks claim.
+    expect(page.locator("#seen-before-same > li").first).to_contain_text(banks)
 
+    # Narrowed to Ellison's words, the panel asks about them only and offers her claim.
     [sentence_id] = [s.id for s in both.sentences]
     db.session.commit()
     with page.expect_request(lambda r: "/similar?" in r.url and "start=" in r.url) as asked:
-        select_words(page, sentence_id, "river has burst its banks four times since 2010")
+        select_words(page, sentence_id, "Ellison says the barrier will cost nearer $70 million")
     assert "end=" in asked.value.url
-    expect(page.locator("#seen-before-status")).to_contain_text("best: verified")
-    expect(page.locator("#seen-before-list > li").first).to_contain_text(banks)
+    expect(page.locator("#seen-before-status")).to_contain_text("Best: disputed")
+    expect(matches).to_have_count(1)
+    expect(matches.first).to_contain_text(ELLISON)
+
+
+def test_a_related_match_asks_before_m_copies_it(
+    page: Page, new_context, story, reviewer: User, admin: User
+) -> None:
+    first, second, claim, repeat = story
+    earlier = annotation_service.annotate(
+        db.session.get(Sentence, claim),
+        {"verdict": "disputed", "attributed_to": "Ruth Ellison"},
+        actor=reviewer,
+    )
+    db.session.commit()
+    earlier_id = earlier.id
+    db.session.commit()
+    # The admin raises the "same claim" tier to 100% on the desk rules page: the repeat of
+    # Ellison's claim is now offered as related only.
+    desk = new_context().new_page()
+    log_in(desk, admin)
+    desk.goto("/desk/settings")
+    desk.get_by_label("“Same claim” from this score (%)").fill("100")
+    desk.get_by_role("button", name="Save").click()
+    expect(desk.locator("body")).to_contain_text("Desk rules saved.")
+
+    log_in(page, reviewer)
+    open_article(page, second)
+    panel = page.get_by_role("region", name="Seen before")
+    expect(panel.get_by_role("heading", name="Related")).to_be_visible()
+    expect(panel.get_by_role("heading", name="Same claim")).to_be_hidden()
+    expect(page.locator("#seen-before-related > li")).to_contain_text("$70 million")
+    expect(page.locator("#seen-before-status")).to_contain_text("m asks before copying it")
+
+    # m asks first; Esc keeps the claim as it was.
+    question = page.get_by_role("alertdialog", name="Copy a related claim?")
+    page.keyboard.press("m")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("disputed")
+    expect(page.locator("#seen-before-confirm-copy")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(question).to_be_hidden()
+    expect(page.locator("#status")).to_contain_text("Not copied")
+    assert claims_of(page, second, repeat) == []
+
+    # m, then m again (or Enter on the focused button): copied.
+    page.keyboard.press("m")
+    expect(question).to_be_visible()
+    page.keyboard.press("m")
+    expect(question).to_be_hidden()
+    expect(page.locator("#status")).to_have_text(
+        f"Saved as disputed, copied from “{SAMPLE_TITLE}” (z undoes it)."
+    )
+    [copy] = claims_of(page, second, repeat)
+    assert copy["matched_from"] == earlier_id
+
+
+ENGLISH = "A couple in California reportedly named their newborn baby with an emoji."
+SPANISH = "Una pareja de California le puso a su bebé recién nacido un emoji como nombre."
+
+
+def test_a_wire_story_among_earlier_fact_checks(
+    page: Page, make_article, make_user, admin: User, reviewer: User
+) -> None:
+    """The acceptance scenario of issue 23 in the page: the story's sentences are offered
+    nothing, a paraphrase of an earlier fact-check is the same claim and m copies its verdict,
+    and a Spanish paraphrase finds the English fact-check."""
+    from annotator.services.annotations import claim_vectors
+    from tests.conftest import corpus_file
+    from tests.services.test_claim_vectors import EMOJI_CLAIM, _fact_checks
+
+    checkers = [make_user("reviewer", "ana"), make_user("reviewer", "ben")]
+    checks = _fact_checks(12)
+    for n, (words, title) in enumerate(checks):
+        sentence = make_article(text=words, title=title).sentences[-1]
+        verdict = ("disputed", "unproven", "verified")[n % 3]
+        for checker in checkers:
+            annotation_service.annotate(sentence, {"verdict": verdict}, actor=checker)
+        adjudication.adjudicate(sentence, verdict, "", actor=admin)
+    db.session.commit()
+    story = corpus_file("kherson-withdrawal.txt").read_text(encoding="utf-8")
+    title, body = story.split("\n", 1)
+    wire = make_article(text=body.strip(), title=title.strip())
+    english = make_article(text=ENGLISH, title="Emoji baby")
+    spanish = make_article(text=SPANISH, title="Bebé emoji", language="es")
+    claim_vectors.catch_up()  # what the server's background worker does within seconds
+    ids = (wire.id, english.id, spanish.id, english.sentences[0].id)
+    db.session.commit()
+    wire_id, english_id, spanish_id, english_sentence = ids
+    emoji = checks[EMOJI_CLAIM][0]
+
+    log_in(page, reviewer)
+    open_article(page, wire_id)
+    status = page.locator("#seen-before-status")
+    for _ in range(4):  # the story's first sentences: nothing earlier like them
+        expect(status).to_have_text("No earlier claim like this.")
+        page.keyboard.press("j")
+    expect(status).to_have_text("No earlier claim like this.")
+
+    open_article(page, english_id)
+    same = page.locator("#seen-before-same > li")
+    expect(same).to_have_count(1)
+    expect(same).to_contain_text(emoji)
+    expect(same).to_contain_text("final: disputed")
+    page.keyboard.press("m")
+    expect(page.locator("#status")).to_contain_text("Saved as disputed, copied from")
+    [copy] = claims_of(page, english_id, english_sentence)
+    assert copy["verdict"] == "disputed" and copy["matched_from"] is not None
+
+    open_article(page, spanish_id)  # the fact-check, beside the copy just made of it
+    offered = page.locator("#seen-before .match", has_text=emoji)
+    expect(offered).to_have_count(1)
+    expect(offered).to_contain_text("English")
+    expect(offered).to_contain_text("final: disputed")

@@ -20,7 +20,11 @@ LOCAL_CONTEXTS = {
     "http://www.w3.org/ns/anno.jsonld": "anno.jsonld",
     "https://schema.org": "schemaorg-context.jsonld",
 }
-OPTIONS = ExportOptions(base_url="https://desk.example/")
+OPTIONS = ExportOptions(
+    base_url="https://desk.example/",
+    organisation="Desk Example",
+    public_pages={1: ("https://desk.example/fact-checks/headline-abc123", {10: 1})},
+)
 
 
 def offline_loader(url: str, options: dict | None = None) -> dict:
@@ -110,6 +114,8 @@ def test_web_annotation_expands_with_the_w3c_context():
         first["http://purl.org/dc/terms/creator"][0]["http://xmlns.com/foaf/0.1/nick"][0]["@value"]
         == "alice"
     )
+    # no IRI for the reviewer: the app has no page per user, so none is invented
+    assert "@id" not in first["http://purl.org/dc/terms/creator"][0]
     assert first["http://purl.org/dc/terms/created"][0] == {
         "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
         "@value": "2026-01-01T00:00:00Z",
@@ -215,7 +221,20 @@ def claimreview_records() -> list[ExportRecord]:
 
 
 def test_claimreview_uses_only_schema_org_terms_where_they_belong():
-    document = export("claimreview", claimreview_records())
+    records = claimreview_records()
+    for n, rec in enumerate(records):  # three claims: three sentences of three articles
+        rec.article = dict(rec.article, id=n + 1)
+        rec.sentence = dict(rec.sentence, id=100 + n)
+    document = export(
+        "claimreview",
+        records,
+        ExportOptions(
+            base_url="https://desk.example/",
+            public_pages={
+                n + 1: (f"https://desk.example/fact-checks/p{n}", {10: 1}) for n in range(3)
+            },
+        ),
+    )
     expanded = expand(document)
     assert len(expanded) == 3
     for review in expanded:
@@ -272,8 +291,8 @@ def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdi
     rating = review["reviewRating"]
     assert (rating["ratingValue"], rating["alternateName"]) == RATINGS[verdict]
     assert (rating["bestRating"], rating["worstRating"]) == (3, 1)
-    assert review["url"] == "https://desk.example/articles/1#annotation-5"
-    assert review["author"] == {"@type": "Person", "name": "alice"}
+    assert review["url"] == "https://desk.example/fact-checks/headline-abc123#claim-1"
+    assert review["author"] == {"@type": "Organization", "name": "Desk Example"}
     assert review["datePublished"] == "2026-01-01"
     item = review["itemReviewed"]
     assert item["@type"] == "Claim" and item["author"] == {"@type": "Person", "name": "Peskov"}
@@ -281,7 +300,9 @@ def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdi
 
     (expanded,) = expand(document)
     assert expanded["@type"] == [SCHEMA + "ClaimReview"]
-    assert expanded[SCHEMA + "url"] == [{"@id": "https://desk.example/articles/1#annotation-5"}]
+    assert expanded[SCHEMA + "url"] == [
+        {"@id": "https://desk.example/fact-checks/headline-abc123#claim-1"}
+    ]
     assert (
         expanded[SCHEMA + "reviewRating"][0][SCHEMA + "alternateName"][0]["@value"]
         == RATINGS[verdict][1]
@@ -290,12 +311,51 @@ def test_claimreview_has_googles_required_fields_and_the_documented_rating(verdi
     assert appearance[SCHEMA + "url"] == [{"@id": "https://news.example/story"}]
 
 
-def test_claimreview_appearance_without_an_article_url_is_the_articles_page_here():
+def test_claimreview_appearance_without_an_article_url_is_its_public_page_or_none():
+    page = "https://desk.example/fact-checks/headline-abc123"
     (review,) = export("claimreview", [record()])["@graph"]
-    assert review["itemReviewed"]["appearance"]["url"] == "https://desk.example/articles/1"
+    assert review["itemReviewed"]["appearance"]["url"] == page + "#claim-1"
     (expanded,) = expand(export("claimreview", [record()]))
     appearance = expanded[SCHEMA + "itemReviewed"][0][SCHEMA + "appearance"][0]
-    assert appearance[SCHEMA + "url"] == [{"@id": "https://desk.example/articles/1"}]
+    assert appearance[SCHEMA + "url"] == [{"@id": page + "#claim-1"}]
+    unpublished = ExportOptions(base_url="https://desk.example/")
+    (review,) = export("claimreview", [record()], unpublished)["@graph"]
+    assert "url" not in review["itemReviewed"]["appearance"] and "url" not in review
+    assert "desk.example" not in json.dumps(review)  # no page behind the login
+
+
+def _on(sentence_id: int, reviewer: str, verdict: str, note: str = "") -> ExportRecord:
+    rec = record(note=note)
+    return ExportRecord(
+        rec.article,
+        dict(rec.sentence, id=sentence_id),
+        dict(rec.annotation, reviewer=reviewer, verdict=verdict),
+        rec.sentences,
+    )
+
+
+def test_one_review_per_claim_with_the_final_verdict_or_the_agreed_one():
+    final = {
+        "verdict": "verified",
+        "note": "Minutes confirm it.",
+        "adjudicator": "boss",
+        "created_at": "2026-02-01T00:00:00+00:00",
+        "updated_at": "2026-02-02T00:00:00+00:00",
+    }
+    settled = [_on(11, "alice", "disputed", "alice's note"), _on(11, "bob", "verified")]
+    settled = [
+        ExportRecord(r.article, dict(r.sentence, adjudication=final), r.annotation) for r in settled
+    ]
+    agreed = [_on(12, "alice", "unproven"), _on(12, "bob", "unproven")]
+    open_ = [_on(13, "alice", "verified"), _on(13, "bob", "disputed")]
+    graph = export("claimreview", settled + agreed + open_)["@graph"]
+    assert [r["reviewRating"]["alternateName"] for r in graph] == ["Verified", "Unproven"]
+    assert (
+        graph[0]["reviewBody"] == "Minutes confirm it."
+        and graph[0]["datePublished"] == "2026-02-01"
+    )
+    assert "reviewBody" not in graph[1]  # reviewers' notes are theirs, not the desk's
+    assert "alice" not in json.dumps(graph) and "bob" not in json.dumps(graph)
 
 
 @pytest.mark.parametrize(

@@ -297,3 +297,21 @@ def test_odd_numbers_in_desk_forms_and_pages_are_read_leniently(client, desk, nu
     assert bulk.status_code == 302 and count(Assignment) == 0
     for page in ("/disagreements", f"/articles/{story.id}/activity"):
         assert client.get(f"{page}?page={number}").status_code == 200
+
+
+def test_admins_set_the_seen_before_tiers_on_the_desk_rules_page(client, desk) -> None:
+    from annotator.services.annotations.similar import match_thresholds
+    from annotator.text.claim_score import SAME_CLAIM
+
+    admin, _people, _articles = desk
+    login(client, admin)
+    page = client.get("/desk/settings").get_data(as_text=True)
+    assert "Seen before" in page and f'value="{SAME_CLAIM * 100:g}"' in page  # the default, in %
+    data = {"csrf_token": client.csrf, "open_unassigned": "y", "same_claim": "90", "related": "40%"}
+    assert client.post("/desk/settings", data=data).status_code == 302
+    assert match_thresholds() == (0.9, 0.4)
+    data["related"] = "95"
+    refused = client.post("/desk/settings", data=data)
+    assert refused.status_code == 422
+    assert "must not be above the same-claim tier" in refused.get_data(as_text=True)
+    assert match_thresholds() == (0.9, 0.4)

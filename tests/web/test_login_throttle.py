@@ -106,6 +106,28 @@ def test_a_person_behind_a_busy_address_is_not_punished_for_logging_in(
         assert attempt(app.test_client(), person.username, PASSWORD).status_code == 302
 
 
+def test_one_reviewers_typos_do_not_lock_out_colleagues_behind_the_same_address(
+    app, make_user, clock: Clock
+):
+    typist, colleagues = make_user(), [make_user() for _ in range(3)]
+    for _ in range(40):  # far past the address's 20 free failures, waiting out every delay
+        response = attempt(app.test_client(), typist.username)
+        if response.status_code == 429:
+            clock.advance(seconds=int(response.headers["Retry-After"]))
+    assert attempt(app.test_client(), typist.username, PASSWORD).status_code == 429
+    for person in colleagues:  # same office address
+        assert attempt(app.test_client(), person.username, WRONG).status_code == 401
+        assert attempt(app.test_client(), person.username, PASSWORD).status_code == 302
+
+
+def test_the_same_name_from_another_address_is_counted_apart(app, reviewer, clock: Clock):
+    for _ in range(6):
+        attempt(app.test_client(), reviewer.username)
+    assert attempt(app.test_client(), reviewer.username).status_code == 429
+    home = attempt(app.test_client(), reviewer.username, PASSWORD, address="192.0.2.50")
+    assert home.status_code == 302
+
+
 def test_failures_and_slow_downs_are_in_the_security_log(app, client, reviewer, clock: Clock):
     for _ in range(7):
         attempt(client, reviewer.username)
@@ -193,7 +215,7 @@ def test_quiet_keys_are_forgotten_so_a_name_sprayer_leaves_no_pile(app, clock: C
     attempt(app.test_client(), "someone", address="198.51.100.200")
     db.session.commit()
     keys = set(db.session.scalars(db.select(LoginThrottle.key)))
-    assert keys == {"account:someone", "address:198.51.100.200"}
+    assert keys == {"account:someone|198.51.100.200", "address:198.51.100.200"}
 
 
 @pytest.mark.parametrize(

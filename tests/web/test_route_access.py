@@ -3,7 +3,15 @@
 import pytest
 
 # Public fact-check pages need no login (tests/web/test_public_pages.py walks them for leaks).
-PUBLIC = {"auth.login", "static", "api.openapi", "public.index", "public.feed", "public.page"}
+PUBLIC = {
+    "auth.login",
+    "static",
+    "favicon",
+    "api.openapi",
+    "public.index",
+    "public.feed",
+    "public.page",
+}
 # Routes that would log the walking user out: walked by visitors, skipped for the logged-in walks.
 ENDS_THE_SESSION = {"auth.logout", "auth.end_sessions"}
 
@@ -77,9 +85,11 @@ ADMIN_ONLY_PAGES = frozenset(
         "admin.toggle_active",
         "admin.reset_password",
         "admin.end_sessions",
+        "admin.change_role",
         "agreement.view",
         "agreement.adjudicate",
         "agreement.clear",
+        "agreement.adopt",
         "articles.create",
         "articles.edit",
         "dashboard.index",

@@ -1,7 +1,9 @@
 """Password rules in the NIST SP 800-63B style: long enough, not a known or guessable one.
 
-No composition rules (no "one digit and one symbol"): length and a list of the most common
-passwords do more for security and less harm to memorable passphrases.
+No composition rules (no "one digit and one symbol"): length, a list of the most common
+passwords, the username, and Dropbox's zxcvbn strength estimator (a score of 3 of 4 or more,
+"safely unguessable": at least 10^8 guesses, with the username and the application's name as words
+it knows) do more for security and less harm to memorable passphrases.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ import functools
 from importlib import resources
 
 from flask import current_app
+from zxcvbn import zxcvbn
 
 from annotator.services.errors import Invalid
 
 DEFAULT_MIN_LENGTH = 12
 MAX_LENGTH = 1000  # argon2 hashes any length; this only bounds the work per login attempt
 APP_WORDS = ("annotator",)
+MIN_SCORE = 3  # zxcvbn: 3 is "safely unguessable: moderate protection from offline attacks"
+ESTIMATED = 100  # zxcvbn reads this many characters (its time grows with length)
 
 
 @functools.cache
@@ -56,6 +61,16 @@ def problem(password: str, username: str = "") -> str | None:
             rest = rest.replace(name, "")
     if rest != folded and len(rest) < shortest // 2:  # "annotator2026", "alice!alice"
         return "must not be mostly your username or the application's name."
+    name = username.strip().casefold()
+    if len(name) >= 3 and name in folded:
+        return "must not contain your username: anyone who knows it would try it first."
+    estimate = zxcvbn(password[:ESTIMATED], user_inputs=[name, *APP_WORDS])
+    if estimate["score"] < MIN_SCORE:
+        hint = estimate["feedback"]["warning"] or "It follows a pattern that guessers try early."
+        return (
+            f"is too easy to guess ({hint.rstrip('.')}). Choose another: "
+            "three or four unrelated words work well."
+        )
     return None
 
 

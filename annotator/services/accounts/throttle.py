@@ -1,9 +1,14 @@
-"""Login throttling: growing delays after repeated failures, per account name and per client.
+"""Login throttling: growing delays after repeated failures, per account name *from one client*
+and per client.
 
 Kept in the database, so every server process sees the same counts. Keys are the name as typed
-(folded), never a user id, so an unknown name is throttled exactly like a real one and the answer
-tells nothing about which accounts exist. Each attempt is counted before its password is checked
-(and given back if it succeeds), so a burst of parallel guesses cannot slip past the count.
+(folded) with the client's address, never a user id, so an unknown name is throttled exactly like
+a real one and the answer tells nothing about which accounts exist. The pair is what is slowed
+down first: one reviewer's typos slow that reviewer at that address, not the colleagues behind the
+same office address, and a failure counts against the address only while its pair is not yet slowed
+(so one person contributes at most the pair's free failures to the address's count, while a client
+guessing across many names is still caught). Each attempt is counted before its password is
+checked (and given back if it succeeds), so a burst of parallel guesses cannot slip past the count.
 """
 
 from __future__ import annotations
@@ -26,17 +31,22 @@ from annotator.services.accounts import security_log
 class Attempt:
     """The keys one login attempt is counted under."""
 
-    account: str
+    account: str  # the name from this client: "account:<name>|<client>"
     address: str
 
     @classmethod
     def of(cls, username: str, address: str) -> Attempt:
-        name = security_log.printable((username or "").strip().casefold())[:90]
-        return cls(account=f"account:{name}", address=f"address:{client_network(address)}")
+        client = client_network(address)
+        return cls(account=f"{_account_prefix(username)}{client}", address=f"address:{client}")
 
     @property
     def keys(self) -> list[str]:
         return sorted((self.account, self.address))  # one lock order for every process
+
+
+def _account_prefix(username: str) -> str:
+    """The start of every key of this name (the key stays within 100 characters)."""
+    return f"account:{security_log.printable((username or '').strip().casefold())[:48]}|"
 
 
 def client_network(address: str) -> str:
@@ -66,6 +76,10 @@ def admit(attempt: Attempt, *, now: datetime | None = None) -> int:
     for row in rows:
         if now - row.last_failure_at >= reset_after:
             row.failures = 0
+    pair_slowed = any(row.key == attempt.account and row.failures >= _free(row.key) for row in rows)
+    for row in rows:
+        if row.key == attempt.address and pair_slowed:
+            continue  # that person is slowed already: their retries are not the office's
         row.failures += 1
         row.last_failure_at = now
         over = row.failures - _free(row.key)
@@ -73,10 +87,11 @@ def admit(attempt: Attempt, *, now: datetime | None = None) -> int:
             row.blocked_until = now + timedelta(seconds=delay(over))
             if over == 1:  # logged once, when the slowing down starts
                 kind, _, value = row.key.partition(":")
+                name, _, client = value.rpartition("|") if kind == "account" else ("", "", value)
                 security_log.record(
                     "login_slowed",
-                    username=value if kind == "account" else "",
-                    address=value if kind == "address" else "",
+                    username=name,
+                    address=client,
                     detail={"key": kind, "failures": row.failures},
                 )
     db.session.flush()
@@ -100,9 +115,13 @@ def failed(username: str, user: User | int | None, address: str) -> None:
 
 
 def clear_account(username: str) -> None:
-    """Forget an account's failures (after an admin or the command line sets its password)."""
-    key = Attempt.of(username, "").account
-    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key == key))
+    """Forget an account's failures from every client (after an admin or the command line sets
+    its password)."""
+    db.session.execute(
+        db.delete(LoginThrottle).where(
+            LoginThrottle.key.startswith(_account_prefix(username), autoescape=True)
+        )
+    )
 
 
 def delay(over: int) -> int:

@@ -14,6 +14,7 @@ from annotator.extensions import db
 from annotator.fields import USER, USERNAME_RE
 from annotator.models import ApiToken, Role, User
 from annotator.models._types import utcnow
+from annotator.services import guards
 from annotator.services.accounts import passwords, security_log, sessions, throttle
 from annotator.services.errors import Invalid, NotFound
 
@@ -154,6 +155,28 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         sessions.end_all(user, actor=actor, reason="deactivated")
         revoke_all_tokens(user)
     security_log.record("activated" if active else "deactivated", user=user, actor=actor)
+
+
+def set_role(user: User, role: object, *, actor: User | None) -> bool:
+    """An admin (or the command line, actor None) makes a user an admin or a reviewer; nobody
+    changes their own role, so a desk always keeps the admin who acts. Returns whether it changed.
+
+    The user's sessions stay: every page checks the role on each request."""
+    if actor is not None:  # (the command line acts as the desk itself)
+        guards.require_admin(actor, "Only admins can change a user's role.")
+    if role not in {r.value for r in Role}:
+        raise Invalid({"role": "must be admin or reviewer."})
+    if actor is not None and user.id == actor.id:
+        raise Invalid({"role": "you cannot change your own role; ask another admin."})
+    if user.role == role:
+        return False
+    before = str(user.role)
+    user.role = Role(role)
+    db.session.flush()
+    security_log.record(
+        "role_changed", user=user, actor=actor, detail={"from": before, "to": str(role)}
+    )
+    return True
 
 
 def change_password(

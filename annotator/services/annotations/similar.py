@@ -11,14 +11,25 @@ import json
 import time
 from typing import Any, ClassVar
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import selectinload
 
 from annotator.extensions import db
-from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Sentence, User
-from annotator.services.errors import Invalid
+from annotator.models import (
+    Adjudication,
+    Annotation,
+    Article,
+    DeskSetting,
+    EvidenceLink,
+    Sentence,
+    User,
+)
+from annotator.services import audit
+from annotator.services.annotations import claim_vectors
+from annotator.services.errors import Forbidden, Invalid
 from annotator.services.serialize import link_data
-from annotator.text import bm25, similarity
+from annotator.text import bm25, claim_score, encoder, similarity
+from annotator.text.language import detect_language, language_label
 
 CANDIDATES = 40  # how many BM25 passes to the re-rank (bench/bench_claims.py)
 POOL = 200  # how many rows the engine ranks by the rarer words, for BM25 over all the words
@@ -29,6 +40,12 @@ COMMON = 1_000  # document frequencies this large are kept per process ...
 KEEP_SECONDS = 600.0  # ... for this long
 BIG = 10_000  # a PostgreSQL claims index this large is counted from its statistics
 MAX_LIMIT = 20
+# The nearest stored vectors looked at: a first round, and a wider one for a reviewer when too
+# few of the first are theirs to see (blind review hides other reviewers' claims).
+DENSE_ROUNDS = (150, 1500)
+DENSE_K = 40  # of them, the nearest visible claims scored (bench/bench_claims.py's DENSE_K)
+MIN_VISIBLE = 20  # fewer of the first round's claims visible to a reviewer: look wider
+ON_DEMAND = 8  # candidates without a fresh stored vector encoded per query (~20 ms each)
 
 # One annotation's claim words: its span of the article text, or its whole sentence.
 _CLAIM = (
@@ -269,19 +286,142 @@ def _fts5_rows() -> int:
 def similar_claims(
     query: str, *, viewer: User, article_id: int, limit: int = 5
 ) -> list[dict[str, Any]]:
-    """The earlier judged claims from other articles closest to ``query``, best first.
+    """The earlier judged claims from other articles that may make the same claim as ``query``.
 
-    Each: the annotation's id, the claim's words, its verdict and the final verdict if an
-    admin settled the sentence, attribution, evidence links with credibility, the article's
-    id, title and date, the sentence, and a score in [0, 1]. Notes are never included.
+    Candidates: the nearest stored claim vectors (an exact dot product over every claim's
+    vector, annotator.services.annotations.claim_vectors) and the lexical pool of the claims index. Each
+    distinct claim (a sentence or span, however many judged it) is scored once with
+    ``claim_score.probability`` and offered only at or above the desk's related tier, best first:
+    its words, language, tier and score, the words it shares with the query, its verdicts as
+    the viewer may see them (the final one when an admin settled it), attribution, evidence
+    links and article. Notes are never included.
     """
     limit = min(max(limit, 1), MAX_LIMIT)
-    found = _candidates(query, viewer=viewer, article_id=article_id)
-    ranked = similarity.rerank(query, found)[:limit]
-    if not ranked:
+    if not any(ch.isalnum() for ch in query):
         return []
-    words = {c.id: c.text for c in found}
-    ids = [key for key, _ in ranked]
+    same, related = match_thresholds()
+    query_vector = encoder.encode_sentence(query)
+    store = claim_vectors.matrix()
+    lexical = [key for key, _ in similarity.rerank(query, _lexical(query, viewer, article_id))]
+    lexical_ids = set(lexical)
+    tried: set[claim_vectors.Key] = set()
+    scored: dict[claim_vectors.Key, tuple[float, str]] = {}
+    groups: dict[claim_vectors.Key, list[int]] = {}
+    texts: dict[claim_vectors.Key, str] = {}
+    for round_size in DENSE_ROUNDS:
+        nearest = store.nearest(query_vector, round_size)
+        fresh = {}  # key -> (its vector's text hash, cosine), nearest first
+        for key, digest, cosine in nearest:
+            fresh.setdefault(key, (digest, cosine))
+        found = _visible_claims(
+            {key[0] for key in fresh} | _sentences_of(lexical),
+            viewer=viewer,
+            article_id=article_id,
+            keys=set(fresh),
+            annotation_ids=set(lexical),
+        )
+        for key, (ids, words) in found.items():
+            groups.setdefault(key, ids)
+            texts[key] = words
+        # Scored: the DENSE_K nearest claims the viewer may see, and the lexical pool's.
+        nearest_visible = [key for key in fresh if key in found][: DENSE_K + len(tried)]
+        lexical_keys = {key for key, (ids, _) in found.items() if lexical_ids & set(ids)}
+        todo = [
+            key
+            for key in dict.fromkeys([*nearest_visible, *sorted(lexical_keys)])
+            if key not in tried
+        ]
+        tried.update(todo)
+        cosines = {
+            key: cosine
+            for key, (digest, cosine) in fresh.items()
+            if key in found and digest == claim_vectors.text_hash(texts[key])
+        }
+        vectors = claim_vectors.vectors_of(
+            [(key, texts[key]) for key in todo if key not in cosines], encode_at_most=ON_DEMAND
+        )
+        for key in todo:
+            cosine = cosines.get(key)
+            if cosine is None and key in vectors:
+                cosine = float(vectors[key] @ query_vector)
+            if cosine is None:
+                continue  # not encoded yet, and this query's share of encoding is spent
+            p = claim_score.probability(query, texts[key], cosine)
+            offered = claim_score.tier(p, query, same=same, related=related)
+            if offered:
+                scored[key] = (p, offered)
+        visible = sum(key in found for key in fresh)
+        if viewer.is_admin or visible >= MIN_VISIBLE or len(nearest) < round_size:
+            break
+    best = sorted(scored, key=lambda key: (-scored[key][0], key))[:limit]
+    return _entries(best, scored, groups, texts, query=query, viewer=viewer)
+
+
+def _lexical(query: str, viewer: User, article_id: int) -> list[similarity.Candidate]:
+    return _candidates(query, viewer=viewer, article_id=article_id)
+
+
+def _sentences_of(annotation_ids: list[int]) -> set[int]:
+    if not annotation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(Annotation.sentence_id).where(Annotation.id.in_(annotation_ids))
+        )
+    )
+
+
+_VISIBLE_OF = (
+    "SELECT a.id, a.sentence_id, coalesce(a.span_start, -1), coalesce(a.span_end, -1), "  # noqa: S608
+    f"{_CLAIM} FROM annotations a JOIN sentences s ON s.id = a.sentence_id "
+    "JOIN articles ar ON ar.id = s.article_id "
+    f"WHERE a.sentence_id IN :sentences AND s.article_id <> :article AND {_VISIBLE} "
+    "ORDER BY a.id"
+)
+
+
+def _visible_claims(
+    sentence_ids: set[int],
+    *,
+    viewer: User,
+    article_id: int,
+    keys: set[claim_vectors.Key],
+    annotation_ids: set[int],
+) -> dict[claim_vectors.Key, tuple[list[int], str]]:
+    """The candidate claims the viewer may see: key -> (their visible annotations, words)."""
+    if not sentence_ids:
+        return {}
+    rows = db.session.execute(
+        text(_VISIBLE_OF).bindparams(bindparam("sentences", expanding=True)),
+        {
+            "sentences": sorted(sentence_ids),
+            "article": article_id,
+            "viewer": viewer.id,
+            "admin": viewer.is_admin,
+        },
+    )
+    every: dict[claim_vectors.Key, tuple[list[int], str]] = {}
+    wanted: set[claim_vectors.Key] = set(keys)
+    for ann_id, sid, start, end, words in rows:
+        key = (sid, start, end)
+        every.setdefault(key, ([], words or ""))[0].append(ann_id)
+        if ann_id in annotation_ids:
+            wanted.add(key)
+    return {key: found for key, found in every.items() if key in wanted}
+
+
+def _entries(
+    best: list[claim_vectors.Key],
+    scored: dict[claim_vectors.Key, tuple[float, str]],
+    groups: dict[claim_vectors.Key, list[int]],
+    texts: dict[claim_vectors.Key, str],
+    *,
+    query: str,
+    viewer: User,
+) -> list[dict[str, Any]]:
+    ids = [ann_id for key in best for ann_id in groups[key]]
+    if not ids:
+        return []
     annotations = {
         ann.id: ann
         for ann in db.session.scalars(
@@ -297,32 +437,153 @@ def similar_claims(
     final = dict(
         db.session.execute(
             db.select(Adjudication.sentence_id, Adjudication.verdict).where(
-                Adjudication.sentence_id.in_({a.sentence_id for a in annotations.values()})
+                Adjudication.sentence_id.in_({key[0] for key in best})
             )
         ).all()
     )
-    return [
-        _match(annotations[key], words[key], score, final.get(annotations[key].sentence_id), viewer)
-        for key, score in ranked
-        if key in annotations
-    ]
+    entries = []
+    for key in best:
+        judged = [annotations[i] for i in groups[key] if i in annotations]
+        if judged:
+            p, offered = scored[key]
+            entries.append(_match(judged, texts[key], p, offered, final.get(key[0]), viewer, query))
+    return entries
 
 
-def _match(ann: Annotation, claim: str, score: float, final: object, viewer: User) -> dict:
+def _representative(judged: list[Annotation], final: object, viewer: User) -> Annotation:
+    """The judgement a copy takes: one agreeing with the final verdict, else the viewer's own,
+    else the latest."""
+    agreeing = [a for a in judged if final and a.verdict == final] or judged
+    own = [a for a in agreeing if a.reviewer_id == viewer.id]
+    return (own or sorted(agreeing, key=lambda a: (a.updated_at, a.id)))[-1]
+
+
+def _match(
+    judged: list[Annotation],
+    claim: str,
+    score: float,
+    offered: str,
+    final: object,
+    viewer: User,
+    query: str,
+) -> dict[str, Any]:
+    ann = _representative(judged, final, viewer)
     article: Article = ann.sentence.article
-    own = viewer.is_admin or ann.reviewer_id == viewer.id
+    language = article.language or detect_language(claim)
+    in_query, in_claim = claim_score.shared_spans(query, claim)
+
+    def who(a: Annotation) -> str | None:
+        own = viewer.is_admin or a.reviewer_id == viewer.id
+        return a.reviewer.username if own and a.reviewer else None
+
     return {
         "annotation_id": ann.id,
-        "score": round(score, 4),
+        "annotation_ids": [a.id for a in judged],
+        "score": round(score, 3),
+        "tier": offered,
         "claim": claim,
+        "language": language,
+        "language_name": language_name(language),
         "verdict": str(ann.verdict),
         "final_verdict": str(final) if final else None,
+        "verdicts": [{"verdict": str(a.verdict), "reviewer": who(a)} for a in judged],
         "attributed_to": ann.attributed_to,
         "links": [link_data(link) for link in ann.links],
-        "reviewer": ann.reviewer.username if own and ann.reviewer else None,
+        "reviewer": who(ann),
         "sentence_id": ann.sentence_id,
+        "span": None if ann.span_start is None else {"start": ann.span_start, "end": ann.span_end},
         "article": {"id": article.id, "title": article.title, "published_at": article.published_at},
+        "shared": {
+            "query": [list(span) for span in in_query],
+            "claim": [list(span) for span in in_claim],
+        },
     }
+
+
+def language_name(language: str | None) -> str:
+    """A reader's name for a claim's language: "Spanish", "sv", or "language not known"."""
+    if not language:
+        return "language not known"
+    label = language_label(language)
+    return label.split(" (", 1)[0] if label.endswith(")") else label
+
+
+# --------------------------------------------------------------------------- the tiers
+
+SAME_SETTING = "match_same_claim"
+RELATED_SETTING = "match_related"
+
+
+def match_thresholds() -> tuple[float, float]:
+    """The desk's tiers: (same claim, related), calibrated probabilities in [0, 1]."""
+    values = dict(
+        db.session.execute(
+            db.select(DeskSetting.name, DeskSetting.value).where(
+                DeskSetting.name.in_((SAME_SETTING, RELATED_SETTING))
+            )
+        ).all()
+    )
+    return (
+        _probability(values.get(SAME_SETTING), claim_score.SAME_CLAIM),
+        _probability(values.get(RELATED_SETTING), claim_score.RELATED),
+    )
+
+
+def _probability(value: str | None, default: float) -> float:
+    try:
+        number = float(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if 0.0 <= number <= 1.0 else default
+
+
+def set_match_thresholds(same: object, related: object, *, actor: User) -> tuple[float, float]:
+    """Admins set the two tiers (probabilities, related at most same); audited."""
+    if not actor.is_admin:
+        raise Forbidden("Only an admin can change the desk's rules.")
+    problems: dict[str, str] = {}
+    numbers = {}
+    for name, value in (("same_claim", same), ("related", related)):
+        number = _number(value)
+        if number is None or not 0.0 < number <= 1.0:
+            problems[name] = "must be a probability above 0 and at most 1 (for example 0.8)."
+        numbers[name] = number
+    if not problems and numbers["related"] > numbers["same_claim"]:
+        problems["related"] = "must not be above the same-claim tier."
+    if problems:
+        raise Invalid(problems)
+    before = match_thresholds()
+    for setting, number in (
+        (SAME_SETTING, numbers["same_claim"]),
+        (RELATED_SETTING, numbers["related"]),
+    ):
+        row = db.session.get(DeskSetting, setting) or DeskSetting(name=setting, value="")
+        row.value = f"{number:g}"
+        db.session.add(row)
+    db.session.flush()
+    after = (numbers["same_claim"], numbers["related"])
+    audit.record(
+        "desk_setting",
+        0,
+        "update",
+        actor=actor,
+        before={SAME_SETTING: before[0], RELATED_SETTING: before[1]},
+        after={SAME_SETTING: after[0], RELATED_SETTING: after[1]},
+    )
+    return after  # type: ignore[return-value]
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and len(value) < 20:
+        try:
+            return float(value.strip().rstrip("%")) / (100 if value.strip().endswith("%") else 1)
+        except ValueError:
+            return None
+    return None
 
 
 def can_match_from(viewer: User, annotation_id: int) -> bool:
@@ -399,7 +660,12 @@ def similar_to_sentence(
     article = sentence.article
     query = article.text[first:last]
     items = similar_claims(query, viewer=viewer, article_id=article.id, limit=count)
-    return {"sentence_id": sentence.id, "span": {"start": first, "end": last}, "items": items}
+    return {
+        "sentence_id": sentence.id,
+        "span": {"start": first, "end": last},
+        "text": query,
+        "items": items,
+    }
 
 
 def _whole(value: object) -> int | None:

@@ -335,6 +335,7 @@ def edit_text(article: Article, new_text: object, *, actor: User) -> TextEdit:
     before = article_summary(article)
     article.text = new_text
     article.content_hash = content_hash(new_text)
+    articles.store_buckets(article.id, new_text)
     replace_sentences(article, spans, actor=actor, action="edit_text", claims=claims)
     audit.record(
         "article", article.id, "update", actor=actor, before=before, after=article_summary(article)

@@ -24,6 +24,7 @@ from annotator.models import (
 )
 from annotator.services import guards
 from annotator.services.desk.assignments import open_work
+from annotator.services.desk.status import reviewers_per_article
 from annotator.services.review.disagreements import standing_verdicts, verdict_rows
 from annotator.stats.agreement import cohen_kappa
 
@@ -50,13 +51,17 @@ class ArticleProgress:
     status: Status
     reviewers: list[str]
     sentences: int
-    judged: int  # (reviewer, sentence) pairs judged by the assigned reviewers
+    # (reviewer, sentence) pairs judged by the assigned reviewers; on an article nobody was
+    # assigned, by the desk's "reviewers per article" who judged the most of it
+    judged: int
     due: date | None
+    needed: int = 0  # how many reviewers must judge it all: its assignees, or the desk's number
+    assigned: bool = True
 
     @property
     def percent(self) -> int:
-        possible = self.sentences * len(self.reviewers)
-        return round(100 * self.judged / possible) if possible else 0
+        possible = self.sentences * (self.needed or len(self.reviewers))
+        return min(100, round(100 * self.judged / possible)) if possible else 0
 
 
 @dataclass
@@ -65,6 +70,7 @@ class Dashboard:
     reviewers: list[ReviewerRow]
     articles: list[ArticleProgress]
     status_counts: list[tuple[Status, int]]
+    reviewers_per_article: int = 2
 
 
 def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Dashboard:
@@ -121,7 +127,7 @@ def dashboard(*, viewer: User, days: int = 14, today: date | None = None) -> Das
                 kappa_final=cohen_kappa([a for a, _ in pairs], [b for _, b in pairs]),
             )
         )
-    return Dashboard(period, rows, article_progress(), status_counts())
+    return Dashboard(period, rows, article_progress(), status_counts(), reviewers_per_article())
 
 
 def status_counts() -> list[tuple[Status, int]]:
@@ -177,19 +183,43 @@ def article_progress(limit: int = 200) -> list[ArticleProgress]:
         .group_by(Sentence.article_id, Annotation.reviewer_id)
     ).all()
     done = {(aid, rid): n for aid, rid, n in judged}
+    judging: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for aid, rid, n in judged:
+        judging[aid].append((rid, n))
+    names = dict(
+        db.session.execute(
+            db.select(User.id, User.username).where(User.id.in_({rid for _a, rid, _n in judged}))
+        ).all()
+    )
+    needed = reviewers_per_article()
     result = []
     for aid, title, st in articles:
         people = by_article.get(aid, [])
         dues = [d for _r, _n, d in people if d]
-        result.append(
-            ArticleProgress(
+        size = totals.get(aid, 0)
+        if people:
+            row = ArticleProgress(
                 article_id=aid,
                 title=title,
                 status=Status(st),
                 reviewers=[n for _r, n, _d in people],
-                sentences=totals.get(aid, 0),
+                sentences=size,
                 judged=sum(done.get((aid, r), 0) for r, _n, _d in people),
                 due=min(dues) if dues else None,
+                needed=len(people),
             )
-        )
+        else:  # nobody assigned: whoever judged it, against the desk's number of reviewers
+            most = sorted(judging.get(aid, []), key=lambda item: -item[1])
+            row = ArticleProgress(
+                article_id=aid,
+                title=title,
+                status=Status(st),
+                reviewers=sorted((names[r] for r, _n in most), key=str.lower),
+                sentences=size,
+                judged=sum(min(n, size) for _r, n in most[:needed]),
+                due=None,
+                needed=needed,
+                assigned=False,
+            )
+        result.append(row)
     return result

@@ -7,9 +7,14 @@ goes back to review when it gains a reviewer who has not finished. An article an
 somewhere by hand stays there until an admin moves it, except that ready moves on to adjudicated.
 
 - new -> in review: the article has an assignment or a live judgement;
-- in review -> ready: it has assignments and every assigned reviewer judged every sentence;
+- in review -> ready: it has assignments and every assigned reviewer judged every sentence; or
+  it has none and the desk's "reviewers per article" (default 2) distinct reviewers each judged
+  every sentence;
 - ready -> adjudicated: every sentence the reviewers disagree on has a final verdict (and at
   least one final verdict was recorded).
+
+``recompute_all`` applies the rules to every article (after the desk changes its rule, and once
+on an existing desk: ``annotator desk recompute``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from annotator.models import (
     Article,
     ArticleState,
     Assignment,
+    DeskSetting,
     Sentence,
     Status,
     User,
@@ -44,6 +50,93 @@ LABELS = {
     Status.ADJUDICATED: "Adjudicated",
     Status.ARCHIVED: "Archived",
 }
+
+
+REVIEWERS_PER_ARTICLE = "reviewers_per_article"
+DEFAULT_REVIEWERS = 2
+MAX_REVIEWERS = 20
+
+
+def reviewers_per_article() -> int:
+    """How many reviewers must judge every sentence of an unassigned article (default 2)."""
+    value = db.session.scalar(
+        db.select(DeskSetting.value).where(DeskSetting.name == REVIEWERS_PER_ARTICLE)
+    )
+    try:
+        return max(1, int(value)) if value is not None else DEFAULT_REVIEWERS
+    except ValueError:
+        return DEFAULT_REVIEWERS
+
+
+def set_reviewers_per_article(number: object, *, actor: User) -> int:
+    """Admins set how many reviewers make an unassigned article ready; every article's status is
+    then worked out again under the new rule (one made ready by rule that no longer meets it goes
+    back to review; adjudicated, archived and moved-by-hand ones stay). Returns how many moved."""
+    guards.require_admin(actor, "Only admins can change the desk's rules.")
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_REVIEWERS:
+        raise Invalid(
+            {"reviewers_per_article": f"must be a whole number from 1 to {MAX_REVIEWERS}."}
+        )
+    before = reviewers_per_article()
+    if number == before and db.session.get(DeskSetting, REVIEWERS_PER_ARTICLE) is not None:
+        return 0
+    setting = db.session.get(DeskSetting, REVIEWERS_PER_ARTICLE) or DeskSetting(
+        name=REVIEWERS_PER_ARTICLE, value=str(DEFAULT_REVIEWERS)
+    )
+    setting.value = str(number)
+    db.session.add(setting)
+    db.session.flush()
+    audit.record(
+        "desk_setting",
+        0,
+        "update",
+        actor=actor,
+        before={REVIEWERS_PER_ARTICLE: before},
+        after={REVIEWERS_PER_ARTICLE: number},
+    )
+    return recompute_all(actor=actor)
+
+
+def recompute_all(*, actor: User | None) -> int:
+    """Apply the automatic rules to every live article (a desk that judged before the rules knew
+    unassigned work, or whose rule changed); returns how many articles moved."""
+    before = statuses_all()
+    ids = list(
+        db.session.scalars(
+            db.select(Article.id).where(Article.deleted_at.is_(None)).order_by(Article.id)
+        )
+    )
+    moved = 0
+    for article_id in ids:
+        if refresh(article_id, actor=actor, assume_finished=True) != before.get(
+            article_id, Status.NEW
+        ):
+            moved += 1
+    return moved
+
+
+RECOMPUTE_PENDING = "status_recompute_pending"  # left by migration 0019
+
+
+def recompute_if_pending() -> int | None:
+    """Once after the upgrade that brought the rules for unassigned work: recompute every
+    article's status and clear the marker. None when there was nothing pending."""
+    marker = db.session.get(DeskSetting, RECOMPUTE_PENDING)
+    if marker is None:
+        return None
+    moved = recompute_all(actor=None)
+    db.session.delete(marker)
+    db.session.flush()
+    return moved
+
+
+def statuses_all() -> dict[int, Status]:
+    return {
+        aid: Status(st)
+        for aid, st in db.session.execute(
+            db.select(ArticleState.article_id, ArticleState.status)
+        ).all()
+    }
 
 
 def state_of(article_id: int) -> ArticleState | None:
@@ -143,7 +236,23 @@ def completion(article_id: int) -> tuple[int, dict[int, int]]:
     total = db.session.scalar(
         db.select(db.func.count()).select_from(Sentence).where(Sentence.article_id == article_id)
     )
-    judged = dict(
+    return total or 0, _assigned_judged(article_id)
+
+
+def judged_by_anyone(article_id: int) -> dict[int, int]:
+    """For each reviewer with a live judgement in the article, how many sentences they judged."""
+    return dict(
+        db.session.execute(
+            db.select(Annotation.reviewer_id, db.func.count(db.distinct(Annotation.sentence_id)))
+            .join(Sentence, Annotation.sentence_id == Sentence.id)
+            .where(Sentence.article_id == article_id, Annotation.deleted_at.is_(None))
+            .group_by(Annotation.reviewer_id)
+        ).all()
+    )
+
+
+def _assigned_judged(article_id: int) -> dict[int, int]:
+    return dict(
         db.session.execute(
             db.select(Assignment.reviewer_id, db.func.count(db.distinct(Annotation.sentence_id)))
             .select_from(Assignment)
@@ -161,7 +270,6 @@ def completion(article_id: int) -> tuple[int, dict[int, int]]:
             .group_by(Assignment.reviewer_id)
         ).all()
     )
-    return total or 0, judged
 
 
 def _may_have_finished_statement():  # noqa: ANN202 - a SELECT, built once below
@@ -185,9 +293,10 @@ def _may_have_finished_statement():  # noqa: ANN202 - a SELECT, built once below
     assigned = db.exists().where(
         Assignment.article_id == article_id, Assignment.reviewer_id == actor_id
     )
+    unassigned = ~db.exists().where(Assignment.article_id == article_id)
     # CASE, not AND: the databases evaluate both sides of an AND, and counting what a reviewer
-    # judged is the costly part; most saves come from reviewers the article is not assigned to.
-    return db.select(db.case((assigned, judged >= total), else_=False))
+    # judged is the costly part; it is needed only when the article can be theirs to finish.
+    return db.select(db.case((db.or_(assigned, unassigned), judged >= total), else_=False))
 
 
 # The rules run after every save: their statements are built once (building one cost more than
@@ -208,8 +317,8 @@ _JUDGED = (
 
 
 def _may_have_finished(article_id: int, actor: User | None) -> bool:
-    """False when the actor's judgement cannot have completed the article: they are not assigned
-    to it, or they have sentences left (one query; the full check runs only otherwise)."""
+    """False when the actor's judgement cannot have completed the article: it has assignments and
+    they are not one, or they have sentences left (one query; the full check runs only otherwise)."""
     if actor is None:
         return True
     found = uow.execute(_MAY_HAVE_FINISHED, {"article_id": article_id, "actor_id": actor.id})
@@ -217,16 +326,29 @@ def _may_have_finished(article_id: int, actor: User | None) -> bool:
 
 
 def _complete(article_id: int) -> bool:
+    """Assigned: every assigned reviewer judged every sentence. Unassigned: the desk's number of
+    reviewers did."""
     total, judged = completion(article_id)
-    return bool(judged and total and all(n >= total for n in judged.values()))
+    if not total:
+        return False
+    if judged:
+        return all(n >= total for n in judged.values())
+    finished = sum(n >= total for n in judged_by_anyone(article_id).values())
+    return finished >= reviewers_per_article()
 
 
-def refresh(article_id: int, *, actor: User | None, judged_changed: bool = True) -> Status:
+def refresh(
+    article_id: int,
+    *,
+    actor: User | None,
+    judged_changed: bool = True,
+    assume_finished: bool = False,
+) -> Status:
     """Apply the automatic rules after work on the article; returns where it now stands.
 
     ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
     verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
-    save costs one query here."""
+    save costs one query here. ``assume_finished`` (recomputing) checks completion whoever acts."""
     row = uow.execute(_STATE, {"article_id": article_id}).first()
     status, by_hand = (Status.NEW, False) if row is None else (Status(row[0]), row[1])
     if status in (Status.ARCHIVED, Status.ADJUDICATED):
@@ -244,10 +366,11 @@ def refresh(article_id: int, *, actor: User | None, judged_changed: bool = True)
         _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)
         status = Status.IN_REVIEW
     if status == Status.IN_REVIEW and not by_hand:
-        if _may_have_finished(article_id, actor) and _complete(article_id):
+        if (assume_finished or _may_have_finished(article_id, actor)) and _complete(article_id):
             _set(article_id, Status.READY, actor=actor, by_hand=False, by_rule=True)
             status = Status.READY
-        return status
+        if status != Status.READY:
+            return status  # (just made ready: final verdicts recorded before may finish it)
     if status == Status.READY:
         if not by_hand and judged_changed and not _complete(article_id):
             _set(article_id, Status.IN_REVIEW, actor=actor, by_hand=False, by_rule=True)

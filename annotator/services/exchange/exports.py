@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
+
+from flask import current_app
 
 from annotator.exporters import (
     DEFAULT_OPTIONS,
@@ -397,6 +400,14 @@ def export_chunks(
         revision_counts="revision_count" in exporter.needs,
         history=options.include_history and "history" in exporter.needs,
     )
+    if "publications" in exporter.needs:  # ClaimReview links to the public pages, by the desk
+        from annotator.services.publishing import public_claims  # (publishing imports exports)
+
+        options = replace(
+            options,
+            organisation=current_app.config["PUBLIC_NAME"],
+            public_pages=public_claims(options.base_url),
+        )
     if "sources" in exporter.needs:  # the JSON export carries the registry, for restoring
         sources = registry_entries(history=options.include_history)
         return exporter.write(records, options, sources=sources)

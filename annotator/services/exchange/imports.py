@@ -21,6 +21,7 @@ from annotator.models import User
 from annotator.services.articles import articles
 from annotator.services.articles.articles import with_title
 from annotator.services.errors import Duplicate, Invalid, ServiceError
+from annotator.text import near_duplicates
 from annotator.text.language import segmenting_language
 from annotator.text.segment import segment
 
@@ -54,6 +55,7 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
     finished: float | None = None
+    failed_files: list[Outcome] = field(default_factory=list)  # files that could not be read
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -158,6 +160,14 @@ class Preview:
     problems: dict[str, str] = field(default_factory=dict)
     duplicate_id: int | None = None
     duplicate_title: str = ""
+    near_duplicate: articles.NearDuplicate | None = None
+    same_as_where: str = ""  # an earlier article of this batch with (nearly) the same wording
+    shingles: set[str] = field(default_factory=set, repr=False)
+
+    @property
+    def held_back(self) -> bool:
+        """Skipped unless the admin imports duplicates anyway."""
+        return bool(self.duplicate_id or self.near_duplicate or self.same_as_where)
 
     @property
     def paragraphs(self) -> Iterator[list[PreviewSentence]]:
@@ -189,4 +199,24 @@ def preview(source: ImportItem) -> Preview:
     existing = articles.find_duplicate(clean)
     if existing is not None:
         result.duplicate_id, result.duplicate_title = existing.id, existing.title
+        return result
+    result.shingles = near_duplicates.shingles(text)
+    result.near_duplicate = articles.find_near_duplicate(text, result.shingles)
     return result
+
+
+def preview_batch(sources: list[ImportItem]) -> list[Preview]:
+    """Every article's preview, each also checked against the ones before it in the batch (the
+    same story twice in one upload, or pasted and uploaded together)."""
+    previews: list[Preview] = []
+    for source in sources:
+        result = preview(source)
+        if result.shingles and not result.held_back:
+            for earlier in previews:
+                if earlier.shingles and near_duplicates.is_near_duplicate(
+                    result.shingles, earlier.shingles
+                ):
+                    result.same_as_where = earlier.where
+                    break
+        previews.append(result)
+    return previews

@@ -1,4 +1,8 @@
-""" "Seen before": matches from other articles, the visibility rule, and an index every write keeps."""
+""" "Seen before": matches from other articles, the visibility rule, and an index every write keeps.
+
+The claims' vectors are encoded the way the worker of `annotator serve` does (``catch_up``), right
+after each judgement here; tests/services/test_claim_vectors.py covers the worker itself.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from annotator.extensions import db
+from annotator.services.annotations import claim_vectors
 from annotator.services.annotations.annotations import (
     annotate,
     delete_annotation,
@@ -57,6 +62,7 @@ def judge(article, user, verdict="disputed", **fields):
         actor=user,
     )
     db.session.commit()
+    claim_vectors.catch_up()  # what the background worker does within seconds
     return ann
 
 
@@ -80,6 +86,12 @@ def test_a_reviewer_sees_their_own_earlier_verdict_with_its_evidence(two, review
         "published_at": "2026-11-01",
     }
     assert "note" not in match and 0 <= match["score"] <= 1
+    # A paraphrase of the same claim: offered as such, in its language, with the shared words.
+    assert (match["tier"], match["language"]) == ("same", "en")
+    claim, query = match["claim"], claim_sentence(second).text
+    assert {"flood", "barrier", "Okafor", "48"} <= {claim[a:b] for a, b in match["shared"]["claim"]}
+    assert {"flood", "barrier", "Okafor", "48"} <= {query[a:b] for a, b in match["shared"]["query"]}
+    assert match["verdicts"] == [{"verdict": "disputed", "reviewer": reviewer.username}]
 
 
 def test_the_same_article_is_never_offered(two, reviewer, admin) -> None:
@@ -122,39 +134,59 @@ def test_deleted_annotations_are_not_offered(two, reviewer, admin) -> None:
     assert matches(second, admin) == []
 
 
-def test_a_span_indexes_only_its_words(two, reviewer) -> None:
+def test_a_span_is_matched_by_its_words_only(two, reviewer) -> None:
     first, second = two
     sentence = claim_sentence(first)
-    start = first.text.index("the flood barrier")
-    judge(first, reviewer, span={"start": start, "end": start + len("the flood barrier")})
+    words = "the flood barrier would cost $48 million"
+    start = first.text.index(words)
+    judge(first, reviewer, span={"start": start, "end": start + len(words)})
     [match] = matches(second, reviewer)
-    assert match["claim"] == "the flood barrier"
-    assert matches(second, reviewer, "Mayor said it would cost millions") == []
+    assert match["claim"] == words
+    assert match["span"] == {"start": start, "end": start + len(words)}
+    assert matches(second, reviewer, "Residents gathered at the town hall.") == []
     assert sentence.text.startswith("Mayor")
 
 
-def test_the_index_follows_edits_of_attribution_and_text(two, reviewer, admin) -> None:
+def test_matches_follow_edits_of_attribution_and_text(two, reviewer, admin) -> None:
+    from annotator.models import ClaimVector
+
     first, second = two
     ann = judge(first, reviewer)
-    assert matches(second, reviewer, "Okafor") != []
+    assert [m["attributed_to"] for m in matches(second, reviewer)] == ["Dana Okafor"]
     update_annotation(
         ann, {"attributed_to": "Councillor Lee"}, actor=reviewer, expected_version=ann.version
     )
     db.session.commit()
-    assert matches(second, reviewer, "Councillor Lee") != []
+    assert [m["attributed_to"] for m in matches(second, reviewer)] == ["Councillor Lee"]
+    before = db.session.scalar(db.select(ClaimVector.text_hash))
     edit_text(first, FIRST.replace("flood barrier", "seawall"), actor=admin)
     db.session.commit()
-    assert matches(second, reviewer, "seawall") != []
-    assert matches(second, reviewer, "barrier") == []
+    # The stored vector is of the old words: stale, so on the work list, and encoded again.
+    assert [c.text for c in claim_vectors.pending()] == [claim_sentence_text(first, "seawall")]
+    assert claim_vectors.catch_up() == 1
+    assert db.session.scalar(db.select(ClaimVector.text_hash)) != before
+    asked = "Okafor claimed the city's seawall will cost 48 million dollars."
+    [match] = matches(second, reviewer, asked)
+    assert "seawall" in match["claim"]
+
+
+def claim_sentence_text(article, word: str) -> str:
+    db.session.refresh(article)
+    return next(s.text for s in article.sentences if word in s.text)
 
 
 def test_rebuild_index_restores_a_lost_index(two, reviewer) -> None:
+    from annotator.models import ClaimVector
+
     first, second = two
     judge(first, reviewer)
     db.session.execute(db.text("DELETE FROM claim_index"))
-    assert matches(second, reviewer) == []
+    assert len(matches(second, reviewer)) == 1  # found by meaning: its vector is stored
+    db.session.execute(db.delete(ClaimVector))
+    claim_vectors.forget()
+    assert matches(second, reviewer) == []  # neither its words nor its vector are indexed
     assert rebuild_index() == 1
-    assert len(matches(second, reviewer)) == 1
+    assert len(matches(second, reviewer)) == 1  # its words again, its vector encoded on demand
 
 
 HOSTILE = [
@@ -328,13 +360,23 @@ def crowded(make_article, reviewer):
 def test_the_rare_word_finds_its_claim_among_many_common_ones(
     crowded, reviewer, monkeypatch
 ) -> None:
-    """The engine ranks only the rows holding the rarer words once common words fill the budget,
-    and BM25 over every word of the sentence orders what it offers."""
+    """The lexical pool (the second source of candidates beside the vectors): the engine ranks
+    only the rows holding the rarer words once common words fill the budget, and BM25 over every
+    word of the sentence orders what it passes on."""
+    from annotator.models import Annotation
     from annotator.services.annotations import similar
+    from annotator.text import similarity
 
     crowd, query = crowded
     sentence = query.sentences[-1]
     asked: list[str] = []
+
+    def pool() -> list[str]:
+        found = similar._candidates(sentence.text, viewer=reviewer, article_id=query.id)
+        ids = [key for key, _ in similarity.rerank(sentence.text, found)]
+        claims = {c.id: c.text for c in found}
+        assert set(ids) <= set(db.session.scalars(db.select(Annotation.id)))
+        return [claims[key] for key in ids]
 
     @db.event.listens_for(db.engine, "before_cursor_execute")
     def spy(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -342,13 +384,17 @@ def test_the_rare_word_finds_its_claim_among_many_common_ones(
             asked.append(repr(parameters))
 
     try:
-        roomy = similar_to_sentence(sentence, viewer=reviewer, limit=20)["items"]
+        roomy = pool()
         monkeypatch.setattr(similar, "BUDGET", 3)
-        tight = similar_to_sentence(sentence, viewer=reviewer, limit=20)["items"]
+        tight = pool()
     finally:
         db.event.remove(db.engine, "before_cursor_execute", spy)
-    assert len(roomy) == 20  # every claim shares "council", "budget", "rose" with the sentence
-    assert "zeppelin" in roomy[0]["claim"]
-    assert [m["claim"] for m in tight] == ["The council said the zeppelin budget rose."]
+    assert len(roomy) == 25  # every claim shares "council", "budget", "rose" with the sentence
+    assert "zeppelin" in roomy[0]
+    assert tight == ["The council said the zeppelin budget rose."]
     assert "budget" in asked[0] and "budget" not in asked[-1] and "zeppelin" in asked[-1]
-    assert tight[0]["score"] == 1.0
+    # What the panel offers of them: the one claim about the zeppelin's budget, not the 24
+    # claims about percentages that merely share words with it.
+    offered = similar_to_sentence(sentence, viewer=reviewer, limit=20)["items"]
+    assert [m["claim"] for m in offered][:1] == ["The council said the zeppelin budget rose."]
+    assert all("percent" not in m["claim"] for m in offered if m["tier"] == "same")

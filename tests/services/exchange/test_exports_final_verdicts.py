@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 from annotator.exporters import SCHEMA_FILE, schema_text
 from annotator.exporters.csv_format import COLUMNS
 from annotator.extensions import db
+from annotator.services import publishing
 from annotator.services.annotations.annotations import annotate
 from annotator.services.errors import Forbidden, Invalid
 from annotator.services.exchange import exports
@@ -120,12 +121,35 @@ def test_claimreview_rates_an_adjudicated_sentence_with_its_final_verdict(
         )
         for r in graph
     )
-    assert ratings == [
-        ("alice", "Mayor Dana", "Unproven", 2),
-        ("alice", "The counci", "Disputed", 1),  # alice said verified; the desk settled on disputed
-        ("bob", "Mayor Dana", "Unproven", 2),
-        ("bob", "The counci", "Disputed", 1),
+    assert ratings == [  # one review per claim, by the desk, never one per reviewer
+        ("Fact-check desk", "Mayor Dana", "Unproven", 2),  # both reviewers agree: no final needed
+        ("Fact-check desk", "The counci", "Disputed", 1),  # the desk settled alice's "verified"
     ]
+    assert all(r["author"]["@type"] == "Organization" for r in graph)
+    settled = next(r for r in graph if r["reviewRating"]["alternateName"] == "Disputed")
+    assert settled["reviewBody"] == "=SUM(A1) budget papers"  # the adjudication note
+    text = json.dumps(graph)
+    assert "alice" not in text and "bob" not in text  # per-reviewer detail stays in JSON and CSV
+
+
+def test_claimreview_links_the_public_page_once_published_and_never_a_login_page(
+    adjudicated, admin
+) -> None:
+    article, _alice = adjudicated
+    unpublished = json.loads(run(admin, "claimreview"))["@graph"]
+    assert all("url" not in r and "@id" not in r for r in unpublished)
+    assert "/articles/" not in json.dumps(unpublished) and "api/v1" not in json.dumps(unpublished)
+    pub = publishing.publish(article, actor=admin)
+    db.session.commit()
+    graph = json.loads(run(admin, "claimreview"))["@graph"]
+    page = f"http://localhost/fact-checks/{pub.slug}"
+    settled = next(r for r in graph if r["reviewRating"]["alternateName"] == "Disputed")
+    assert settled["url"] == settled["@id"] == page + "#claim-1"
+    agreed = next(r for r in graph if r["reviewRating"]["alternateName"] == "Unproven")
+    assert agreed["url"] == page  # on the page's article, not one of its settled claims
+    publishing.unpublish(article, actor=admin)
+    db.session.commit()
+    assert all("url" not in r for r in json.loads(run(admin, "claimreview"))["@graph"])
 
 
 def test_reviewers_exports_leave_final_verdicts_out(adjudicated) -> None:
@@ -135,7 +159,7 @@ def test_reviewers_exports_leave_final_verdicts_out(adjudicated) -> None:
     assert not any(r["adjudicated_verdict"] or r["adjudicated_by"] for r in rows)
     document = json.loads(run(alice, "json"))
     assert all(s["adjudication"] is None for s in document["articles"][0]["sentences"])
-    graph = json.loads(run(alice, "claimreview"))["@graph"]
+    graph = json.loads(run(alice, "claimreview"))["@graph"]  # her own judgements, no final verdict
     assert sorted(r["reviewRating"]["alternateName"] for r in graph) == ["Unproven", "Verified"]
     with pytest.raises(Forbidden):
         run(alice, adjudicated="1")

@@ -1,0 +1,72 @@
+"""Near-duplicate articles: MinHash over word shingles, banded for lookup, checked exactly.
+
+The same story arrives trimmed, with its address pasted on top, or pasted once and uploaded once
+with different quotes and line breaks. Its wording is what stays: the text is folded (NFKC,
+case, every run of non-word characters made one space) and cut into overlapping five-word
+shingles. datasketch's MinHash (128 permutations) summarises the shingles; its 128 values are cut
+into 32 bands of 4 and each band hashed to one 63-bit bucket. Two texts whose shingle sets have a
+Jaccard similarity of 0.5 share at least one bucket with probability 1 - (1 - 0.5^4)^32 = 0.87,
+0.6 with 0.99, 0.8 with 1.0; so the buckets find the candidates with an index lookup, not a scan.
+
+Each candidate is then checked exactly: it is a near-duplicate when CONTAINMENT (0.8) or more of
+the shorter text's shingles are in the longer one (a trimmed story is wholly contained in the
+original; an added address or byline changes a few shingles of hundreds). Texts of fewer than
+MIN_SHINGLES shingles are never called near-duplicates: a two-line note would match too easily.
+
+Pure: no Flask, no models. datasketch (and the numpy and scipy it imports) loads on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+SHINGLE_WORDS = 5
+PERMUTATIONS = 128
+BANDS = 32
+ROWS = PERMUTATIONS // BANDS  # 4
+CONTAINMENT = 0.8
+MIN_SHINGLES = 10
+SEED = 20  # fixed: buckets stored in the database must be comparable across processes
+
+_WORD = re.compile(r"\w+")
+
+
+def shingles(text: str) -> set[str]:
+    """The text's five-word shingles, after folding case, Unicode forms and punctuation."""
+    words = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def buckets(shingle_set: Iterable[str]) -> list[int]:
+    """One signed 63-bit bucket per band of the shingles' MinHash (empty for no shingles)."""
+    items = [s.encode() for s in shingle_set]
+    if not items:
+        return []
+    from datasketch import MinHash  # imports numpy and scipy: only when articles are imported
+
+    minhash = MinHash(num_perm=PERMUTATIONS, seed=SEED)
+    minhash.update_batch(items)
+    values = minhash.hashvalues
+    found = []
+    for band in range(BANDS):
+        rows = values[band * ROWS : (band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(bytes([band]) + rows, digest_size=8).digest()
+        found.append(int.from_bytes(digest, "big", signed=True) >> 1)  # fits a signed BIGINT
+    return found
+
+
+def containment(a: set[str], b: set[str]) -> float:
+    """The share of the smaller set's shingles that the other holds (0 for a too-short text)."""
+    smaller, larger = (a, b) if len(a) <= len(b) else (b, a)
+    if len(smaller) < MIN_SHINGLES:
+        return 0.0
+    return len(smaller & larger) / len(smaller)
+
+
+def is_near_duplicate(a: set[str], b: set[str]) -> bool:
+    return containment(a, b) >= CONTAINMENT
