@@ -172,7 +172,7 @@ def start_annotator(
         "--role",
         "reviewer",
         "--password-stdin",
-        stdin="bench-password-123\n",
+        stdin="verdicts-by-the-hour-2026\n",
     )
     token = annotator(env, "tokens", "create", "bench").strip().splitlines()[-1]
     article = CORPUS_ARTICLE if CORPUS_ARTICLE.exists() else SAMPLE_ARTICLE

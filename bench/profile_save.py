@@ -180,7 +180,7 @@ def build(database_url: str, folder: Path) -> tuple[Any, str, list[int]]:
     logging.disable(logging.INFO)  # alembic's "Running upgrade" lines
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
-        user = users.create_user("bench", "bench-password-123-xyz")
+        user = users.create_user("bench", "verdicts-by-the-hour-2026")
         token = users.create_token(user, "bench")
         source = CORPUS_ARTICLE if CORPUS_ARTICLE.exists() else SAMPLE_ARTICLE
         article = articles.create_article(

@@ -180,6 +180,9 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
         "updated_at": now,
     }
     annotation_id = _insert(row, links)
+    from annotator.services.annotations import claim_vectors  # numpy: loaded only when saving
+
+    claim_vectors.note_claims_changed()  # "Seen before" encodes the new claim soon after
     state = annotation_row(
         annotation_id,
         sentence.id,

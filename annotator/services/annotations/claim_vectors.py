@@ -417,6 +417,12 @@ def _note_claims(session: Session, _context: object) -> None:
         session.info.setdefault("new_articles", []).extend(fresh)
 
 
+def note_claims_changed() -> None:
+    """A claim was written without the ORM (a save's direct INSERT, which no flush sees): wake
+    the worker when this unit of work commits, as a flushed change would."""
+    db.session.info["claims_changed"] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _wake_worker(session: Session) -> None:
     articles = session.info.pop("new_articles", [])
