@@ -19,7 +19,6 @@ from annotator.models import (
     Article,
     ArticleState,
     Assignment,
-    DeskSetting,
     Priority,
     Role,
     Status,
@@ -27,7 +26,7 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit, guards
-from annotator.services.desk import status
+from annotator.services.desk import settings, status
 from annotator.services.errors import Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
@@ -57,22 +56,15 @@ def assignment_data(a: Assignment) -> dict[str, Any]:
 
 def reviewers_may_open_unassigned() -> bool:
     """The desk's rule: may reviewers open articles nobody assigned them? (default: yes)"""
-    value = db.session.scalar(db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY))
-    return value != "no"
+    return settings.read(OPEN_ANY).get(OPEN_ANY) != "no"
 
 
 def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
     """Admins choose whether reviewers may open unassigned articles or only their assignments."""
     guards.require_admin(actor, ADMINS_ONLY)
     before = reviewers_may_open_unassigned()
-    setting = db.session.get(DeskSetting, OPEN_ANY) or DeskSetting(name=OPEN_ANY, value="yes")
-    setting.value = "yes" if allowed else "no"
-    db.session.add(setting)
-    db.session.flush()
-    audit.record(
-        "desk_setting",
-        0,
-        "update",
+    settings.write(
+        {OPEN_ANY: "yes" if allowed else "no"},
         actor=actor,
         before={OPEN_ANY: before},
         after={OPEN_ANY: allowed},
