@@ -28,7 +28,7 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit, guards
-from annotator.services.desk import status
+from annotator.services.desk import settings, status
 from annotator.services.errors import Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
@@ -56,10 +56,9 @@ def assignment_data(a: Assignment) -> dict[str, Any]:
 # --------------------------------------------------------------------------- desk settings
 
 
-_OPEN_ANY_VALUE = db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY)
 # Checked on every save and page: the rule and the reviewer's assignment in one query.
 _ACCESS = db.select(
-    _OPEN_ANY_VALUE.scalar_subquery(),
+    db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY).scalar_subquery(),
     db.exists().where(
         Assignment.article_id == db.bindparam("article_id"),
         Assignment.reviewer_id == db.bindparam("reviewer_id"),
@@ -69,21 +68,15 @@ _ACCESS = db.select(
 
 def reviewers_may_open_unassigned() -> bool:
     """The desk's rule: may reviewers open articles nobody assigned them? (default: yes)"""
-    return uow.execute(_OPEN_ANY_VALUE).scalar() != "no"
+    return settings.read(OPEN_ANY).get(OPEN_ANY) != "no"
 
 
 def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
     """Admins choose whether reviewers may open unassigned articles or only their assignments."""
     guards.require_admin(actor, ADMINS_ONLY)
     before = reviewers_may_open_unassigned()
-    setting = db.session.get(DeskSetting, OPEN_ANY) or DeskSetting(name=OPEN_ANY, value="yes")
-    setting.value = "yes" if allowed else "no"
-    db.session.add(setting)
-    db.session.flush()
-    audit.record(
-        "desk_setting",
-        0,
-        "update",
+    settings.write(
+        {OPEN_ANY: "yes" if allowed else "no"},
         actor=actor,
         before={OPEN_ANY: before},
         after={OPEN_ANY: allowed},

@@ -39,6 +39,7 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit, guards
+from annotator.services.desk import settings
 from annotator.services.errors import Conflict, Invalid
 from annotator.services.review.disagreements import open_disagreements
 from annotator.services.validation import Problems
@@ -59,9 +60,7 @@ MAX_REVIEWERS = 20
 
 def reviewers_per_article() -> int:
     """How many reviewers must judge every sentence of an unassigned article (default 2)."""
-    value = db.session.scalar(
-        db.select(DeskSetting.value).where(DeskSetting.name == REVIEWERS_PER_ARTICLE)
-    )
+    value = settings.read(REVIEWERS_PER_ARTICLE).get(REVIEWERS_PER_ARTICLE)
     try:
         return max(1, int(value)) if value is not None else DEFAULT_REVIEWERS
     except ValueError:
@@ -78,18 +77,10 @@ def set_reviewers_per_article(number: object, *, actor: User) -> int:
             {"reviewers_per_article": f"must be a whole number from 1 to {MAX_REVIEWERS}."}
         )
     before = reviewers_per_article()
-    if number == before and db.session.get(DeskSetting, REVIEWERS_PER_ARTICLE) is not None:
+    if number == before and REVIEWERS_PER_ARTICLE in settings.read(REVIEWERS_PER_ARTICLE):
         return 0
-    setting = db.session.get(DeskSetting, REVIEWERS_PER_ARTICLE) or DeskSetting(
-        name=REVIEWERS_PER_ARTICLE, value=str(DEFAULT_REVIEWERS)
-    )
-    setting.value = str(number)
-    db.session.add(setting)
-    db.session.flush()
-    audit.record(
-        "desk_setting",
-        0,
-        "update",
+    settings.write(
+        {REVIEWERS_PER_ARTICLE: str(number)},
         actor=actor,
         before={REVIEWERS_PER_ARTICLE: before},
         after={REVIEWERS_PER_ARTICLE: number},
