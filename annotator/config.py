@@ -96,6 +96,12 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
             app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         )
+    elif uri.startswith("postgresql"):
+        from annotator.db import postgresql_engine_options
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 

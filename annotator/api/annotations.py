@@ -14,8 +14,7 @@ from annotator.services.serialize import annotation_data
 def create_annotation():
     body = json_body()
     sentence = annotation_service.get_sentence(body.get("sentence_id"))
-    ann = annotation_service.annotate(sentence, body, actor=actor())
-    state = annotation_data(ann)
+    state = annotation_service.create_annotation(sentence, body, actor=actor())
     return (
         jsonify(state),
         201,

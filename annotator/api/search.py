@@ -10,7 +10,8 @@ from annotator.services import search as search_service
 
 @api_bp.get("/search")
 def search():
-    """Query ``q`` with the page's filters; ``limit`` (max 100) and ``offset`` page the results."""
+    """Query ``q`` with the page's filters; ``limit`` (max 100) and the ``next`` link's cursor
+    (``after``) page the results; the count stops at 10,000 ("more than 10,000 results")."""
     limit, offset = page_args()
     viewer = actor()
     params = {name: request.args.getlist(name) for name in search_service.FILTERS}
@@ -21,15 +22,23 @@ def search():
         viewer=viewer,
         limit=min(limit, search_service.MAX_LIMIT),
         offset=offset,
+        after=request.args.get("after") or None,
     )
     following = None
     if page.next is not None:
-        args = {**request.args.to_dict(flat=False), "offset": page.next, "limit": page.limit}
+        args = {
+            **request.args.to_dict(flat=False),
+            "offset": page.next,
+            "limit": page.limit,
+            "after": page.after,
+        }
         following = url_for("api.search", **args)
     return jsonify(
         {
             "items": [search_service.hit_data(h) for h in page.items],
             "next": following,
             "total": page.total,
+            "more": page.more,
+            "count": page.count_label,
         }
     )

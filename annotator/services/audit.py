@@ -6,8 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.models import Revision, User
+
+_INSERT = db.insert(Revision.__table__)  # built once: every change writes one
 
 
 def record(
@@ -23,8 +26,8 @@ def record(
 
     A plain INSERT on the session's connection rather than a pending ORM object: the row needs no
     identity in the session, and skipping a second unit-of-work flush halves the cost of a save."""
-    db.session.execute(
-        db.insert(Revision.__table__),
+    uow.execute(
+        _INSERT,
         {
             "entity": entity,
             "entity_id": entity_id,

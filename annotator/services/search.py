@@ -17,8 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Double,
+    Float,
     and_,
     bindparam,
+    cast,
     column,
     exists,
     func,
@@ -70,6 +73,9 @@ FILTERS = (
     "adjudicated",
 )
 MAX_OFFSET = 10_000
+# Hits are counted up to this many: past it the page says "more than 10,000 results" (counting
+# every hit of a common word took longer than finding the best twenty).
+COUNT_CAP = 10_000
 SNIPPET = 400  # characters of a long text shown around the first match
 
 
@@ -102,19 +108,32 @@ class Hit:
 
 @dataclass
 class SearchPage:
+    """One page of hits. ``total`` counts at most COUNT_CAP hits (``more`` when there are more);
+    ``after`` is the keyset cursor of the next page (None on the last one)."""
+
     query: str
     items: list[Hit]
     total: int
     offset: int
     limit: int
+    more: bool = False
+    after: str | None = None
 
     @property
     def next(self) -> int | None:
-        return self.offset + self.limit if self.offset + self.limit < self.total else None
+        """The offset of the next page (numbering; the cursor ``after`` finds its hits)."""
+        return self.offset + self.limit if self.after is not None else None
 
     @property
     def previous(self) -> int | None:
         return max(self.offset - self.limit, 0) if self.offset else None
+
+    @property
+    def count_label(self) -> str:
+        """How many hits, in words: "1 result", "12 results", "more than 10,000 results"."""
+        if self.more:
+            return f"more than {COUNT_CAP:,} results"
+        return f"{self.total:,} result{'' if self.total == 1 else 's'}"
 
 
 def parse_filter(params: dict[str, Any], *, viewer: User) -> SearchFilter:
@@ -181,9 +200,19 @@ def parse_filter(params: dict[str, Any], *, viewer: User) -> SearchFilter:
 
 
 def search(
-    raw: str, flt: SearchFilter, *, viewer: User, limit: int = 20, offset: int = 0
+    raw: str,
+    flt: SearchFilter,
+    *,
+    viewer: User,
+    limit: int = 20,
+    offset: int = 0,
+    after: str | None = None,
 ) -> SearchPage:
-    """One page of results, best first, with how many there are in all."""
+    """One page of results, best first, with how many there are (up to COUNT_CAP).
+
+    ``after`` (the previous page's cursor) pages by keyset: the page starts after that hit
+    without the database walking the hits before it; ``offset`` then only numbers the page.
+    Without it ``offset`` skips hits (at most MAX_OFFSET)."""
     try:
         query = parse(raw, desk_languages())
     except QueryProblem as problem:
@@ -191,12 +220,58 @@ def search(
     limit = min(max(limit, 1), MAX_LIMIT)
     if offset < 0 or offset > MAX_OFFSET:
         raise Invalid({"offset": f"must be between 0 and {MAX_OFFSET:,}."})
-    statement, rank = _matches(query, flt, viewer)
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.execute(
-        statement.order_by(rank, SearchEntry.id).limit(limit).offset(offset)
-    ).all()
-    return SearchPage(raw, _hydrate(rows, query, viewer), total, offset, limit)
+    statement, rank, ascending = _matches(query, flt, viewer)
+    page = statement.add_columns(rank.label("rank")).order_by(
+        rank if ascending else rank.desc(), SearchEntry.id
+    )
+    if after:
+        last_rank, last_id = _cursor(after)
+        beyond = rank > last_rank if ascending else rank < last_rank
+        page = page.where(or_(beyond, and_(rank == last_rank, SearchEntry.id > last_id)))
+    else:
+        page = page.offset(offset)
+    # PostgreSQL ranks the best twenty by reading every hit anyway: it counts them in the same
+    # pass (a second query read them all again, a phrase's heap rechecks included). SQLite's
+    # bm25() cannot run beside a window function: it counts on its own, or not at all when the
+    # first page holds every hit.
+    counted = not after and db.engine.dialect.name != "sqlite"
+    if counted:
+        page = page.add_columns(func.count().over().label("hits"))
+    rows = db.session.execute(page.limit(limit + 1)).all()
+    following = _encode(rows[limit - 1]) if len(rows) > limit else None
+    rows = rows[:limit]
+    if counted and rows:
+        total = rows[0].hits
+    elif not after and not offset and following is None:
+        total = len(rows)  # all of them are on this page
+    else:  # a later page: its own rows cannot tell how many came before
+        capped = statement.limit(COUNT_CAP + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+    more = total > COUNT_CAP
+    return SearchPage(
+        raw,
+        _hydrate(rows, query, viewer),
+        min(total, COUNT_CAP),
+        offset,
+        limit,
+        more=more,
+        after=following,
+    )
+
+
+def _encode(row: Any) -> str:
+    """The keyset cursor after a hit: its rank (exactly, as repr gives a float) and its entry id."""
+    return f"{float(row.rank)!r}~{row.entry_id}"
+
+
+def _cursor(after: str) -> tuple[float, int]:
+    rank, _, entry_id = str(after).partition("~")
+    try:
+        return float(rank), int(entry_id)
+    except ValueError:
+        raise Invalid(
+            {"after": "is not a cursor this search gave; start from the first page."}
+        ) from None
 
 
 def _matches(query: Query, flt: SearchFilter, viewer: User):
@@ -205,7 +280,7 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
     ann = Annotation.__table__.alias("hit_annotation")
     art = Article.__table__.alias("hit_article")
     statement = (
-        select(si.c.kind, si.c.ref_id, si.c.article_id, si.c.sentence_id)
+        select(si.c.kind, si.c.ref_id, si.c.article_id, si.c.sentence_id, si.c.id.label("entry_id"))
         .select_from(si)
         .outerjoin(art, art.c.id == si.c.article_id)
         .outerjoin(link, and_(si.c.kind == "link", link.c.id == si.c.ref_id))
@@ -222,7 +297,8 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
         statement = statement.join(fts, fts.c.rowid == si.c.id).where(
             text("search_fts MATCH :match").bindparams(match=fts5(query))
         )
-        rank = text("bm25(search_fts)")
+        rank = literal_column("bm25(search_fts)", Float)  # lower is better
+        ascending = True
     else:
         tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
         tsv, stv = literal_column("search_index.tsv"), literal_column("search_index.stv")
@@ -236,7 +312,10 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
             found = or_(found, stv.op("@@")(stemmed))
             rank = rank + func.ts_rank_cd(stv, stemmed)
         statement = statement.where(found)
-        rank = rank.desc()
+        # As double precision: a real reaches Python as its shortest decimal (0.1, not the
+        # 0.10000000149 it is), and the next page's cursor would then compare unequal to it.
+        rank = cast(rank, Double)
+        ascending = False
     judged = si.c.kind.in_(("annotation", "link"))
     statement = statement.where(
         or_(si.c.article_id.is_(None), art.c.deleted_at.is_(None)),
@@ -279,7 +358,7 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
         statement = statement.where(
             si.c.sentence_id.is_not(None), settled if flt.adjudicated else ~settled
         )
-    return statement, rank
+    return statement, rank, ascending
 
 
 def _sentence_condition(

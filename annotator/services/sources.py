@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from annotator import uow
 from annotator.exporters.registry_csv import write_registry_csv
 from annotator.extensions import db
 from annotator.fields import ADMIN, limit, writable
@@ -76,6 +77,17 @@ def list_sources(
     return list(db.session.scalars(query.limit(limit).offset(offset)))
 
 
+# Built once, and plain rows: every evidence link saved looks its domain up, and most find none.
+_BY_DOMAINS = (
+    db.select(SourceDomain.domain, Source.id)
+    .join(Source)
+    .where(
+        SourceDomain.domain.in_(db.bindparam("domains", expanding=True)),
+        Source.retired_at.is_(None),
+    )
+)
+
+
 def lookup(url: str) -> Source | None:
     """The active registry entry that rates links to this URL: the most specific domain wins
     (an entry for uk.reuters.com before one for reuters.com); None when nothing matches."""
@@ -85,13 +97,9 @@ def lookup(url: str) -> Source | None:
     wanted = candidates(host)
     if host.startswith("www."):
         wanted.insert(1, host[4:])
-    rows = db.session.execute(
-        db.select(SourceDomain.domain, Source)
-        .join(Source)
-        .where(SourceDomain.domain.in_(wanted), Source.retired_at.is_(None))
-    ).all()
-    by_domain = {domain: source for domain, source in rows}
-    return next((by_domain[c] for c in wanted if c in by_domain), None)
+    by_domain = dict(uow.execute(_BY_DOMAINS, {"domains": wanted}).all())
+    found = next((by_domain[c] for c in wanted if c in by_domain), None)
+    return None if found is None else db.session.get(Source, found)
 
 
 def history(source: Source) -> list[Any]:

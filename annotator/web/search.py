@@ -45,7 +45,12 @@ def index():
         offset = arg_number("offset", default=0, maximum=search_service.MAX_OFFSET)
         if raw.strip() or request.args.get("searched"):
             page = search_service.search(
-                raw, flt, viewer=current_user, limit=PER_PAGE, offset=offset
+                raw,
+                flt,
+                viewer=current_user,
+                limit=PER_PAGE,
+                offset=offset,
+                after=request.args.get("after") or None,
             )
     except Invalid as error:
         errors = error.fields
@@ -60,8 +65,10 @@ def index():
         kind_names=KIND_NAMES,
         verdicts=[v.value for v in Verdict],
         credibilities=[c.value for c in Credibility],
-        pager_args=lambda offset: {
-            **{k: v for k, v in request.args.items() if k != "offset"},
+        # Next pages by the cursor (keyset); Previous by offset, which numbers the pages too.
+        pager_args=lambda offset, after=None: {
+            **{k: v for k, v in request.args.items() if k not in ("offset", "after")},
             "offset": offset,
+            **({"after": after} if after else {}),
         },
     ), (422 if errors else 200)

@@ -317,6 +317,42 @@ def test_a_page_of_results_costs_the_same_queries_however_many_hits(
     assert len(many) == len(one)
 
 
+def test_pages_by_cursor_cover_every_hit_once_best_first(make_article, admin) -> None:
+    # Several ranks and ties: each page starts after the previous page's last hit.
+    make_article(
+        text="\n\n".join(
+            " ".join(["Drone strike reported near the bridge."] * (1 + n % 3)) for n in range(9)
+        ),
+        title="Drones",
+    )
+    every = svc.SearchFilter(kinds=("sentence",))
+    whole = svc.search("drone", every, viewer=admin, limit=100)
+    seen, after, offset = [], None, 0
+    while True:
+        page = svc.search("drone", every, viewer=admin, limit=4, offset=offset, after=after)
+        seen += [hit.ref_id for hit in page.items]
+        if page.after is None:
+            break
+        after, offset = page.after, page.next
+    assert whole.total == len(seen) == len(set(seen)) > 8
+    assert seen == [hit.ref_id for hit in whole.items]  # the same order as one long page
+
+
+def test_a_cursor_it_never_gave_is_refused_naming_the_field(kherson) -> None:
+    with pytest.raises(Invalid) as error:
+        svc.search("footage", svc.SearchFilter(), viewer=kherson["admin"], after="not-a-cursor")
+    assert "after" in error.value.fields
+
+
+def test_the_count_stops_at_the_cap_and_says_more_than(kherson, monkeypatch) -> None:
+    monkeypatch.setattr(svc, "COUNT_CAP", 2)
+    page = svc.search("footage", svc.SearchFilter(), viewer=kherson["admin"], limit=1)
+    assert page.more and page.total == 2
+    assert page.count_label == "more than 2 results"
+    few = svc.search("bridge", svc.SearchFilter(kinds=("sentence",)), viewer=kherson["admin"])
+    assert not few.more and few.count_label == "1 result"
+
+
 # ----- other forms of a word, by the article's language ------------------------------------
 
 

@@ -80,3 +80,18 @@ def test_api_search_keeps_blind_review(story, client, token_for) -> None:
     assert all(v["reviewer"] == "alice" for item in body["items"] for v in item["verdicts"])
     refused = client.get("/api/v1/search?q=footage&reviewer=bob", headers=headers)
     assert refused.status_code == 403
+
+
+def test_past_the_cap_the_page_and_the_api_say_more_than(
+    story, client, make_article, token_for, admin, monkeypatch
+) -> None:
+    from annotator.services import search as search_service
+
+    for n in range(4):
+        make_article(text=f"Story {n}\n\nThe river rose in town {n}.", title=f"Story {n}")
+    monkeypatch.setattr(search_service, "COUNT_CAP", 3)
+    body = client.get("/api/v1/search?q=river&limit=2", headers=token_for(admin)).get_json()
+    assert body["more"] and body["total"] == 3 and body["count"] == "more than 3 results"
+    login(client, "alice")
+    html = client.get("/search?q=river").get_data(as_text=True)
+    assert "More than 3 results, 1–" in html

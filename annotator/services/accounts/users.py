@@ -255,19 +255,24 @@ def create_token(user: User, name: str = "") -> str:
     return token
 
 
+# Built once: the token check runs on every API request, and building the statement cost more
+# than running it.
+_USER_FOR_TOKEN = (
+    db.select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(
+        ApiToken.token_hash == db.bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+)
+
+
 def user_for_token(token: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    return db.session.scalar(
-        db.select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_hash == _token_hash(token),
-            ApiToken.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    )
+    return db.session.scalar(_USER_FOR_TOKEN, {"token_hash": _token_hash(token)})
 
 
 def _token_hash(token: str) -> str:

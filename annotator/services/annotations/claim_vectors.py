@@ -417,6 +417,12 @@ def _note_claims(session: Session, _context: object) -> None:
         session.info.setdefault("new_articles", []).extend(fresh)
 
 
+def note_claims_changed() -> None:
+    """A claim was written without the ORM (a save's direct INSERT, which no flush sees): wake
+    the worker when this unit of work commits, as a flushed change would."""
+    db.session.info["claims_changed"] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _wake_worker(session: Session) -> None:
     articles = session.info.pop("new_articles", [])
@@ -451,6 +457,9 @@ def encode_ahead() -> int:
     return len(spans) or 1
 
 
+WORKER_NICENESS = 19  # the lowest priority: saves and pages first
+
+
 class Worker(threading.Thread):
     """Encodes the work list in the background of ``annotator serve``, batch after batch."""
 
@@ -462,6 +471,10 @@ class Worker(threading.Thread):
         self.written = 0
 
     def run(self) -> None:
+        # Requests come first: on Linux each thread has its own nice value, so the encoder (C code
+        # that lets go of the GIL) gets a core only when the server's threads leave one free.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         seen: tuple[Any, ...] | None = None  # the fingerprint when the work list was last empty
         swept_at = 0.0
         woken = True

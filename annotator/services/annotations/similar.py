@@ -20,14 +20,14 @@ from annotator.models import (
     Adjudication,
     Annotation,
     Article,
-    DeskSetting,
     EvidenceLink,
     Sentence,
     User,
 )
-from annotator.services import audit
+from annotator.services import guards
 from annotator.services.annotations import claim_vectors
-from annotator.services.errors import Forbidden, Invalid
+from annotator.services.desk import settings
+from annotator.services.errors import Invalid
 from annotator.services.serialize import link_data
 from annotator.text import bm25, claim_score, encoder, similarity
 from annotator.text.language import detect_language
@@ -518,13 +518,7 @@ RELATED_SETTING = "match_related"
 
 def match_thresholds() -> tuple[float, float]:
     """The desk's tiers: (same claim, related), calibrated probabilities in [0, 1]."""
-    values = dict(
-        db.session.execute(
-            db.select(DeskSetting.name, DeskSetting.value).where(
-                DeskSetting.name.in_((SAME_SETTING, RELATED_SETTING))
-            )
-        ).all()
-    )
+    values = settings.read(SAME_SETTING, RELATED_SETTING)
     return (
         _probability(values.get(SAME_SETTING), claim_score.SAME_CLAIM),
         _probability(values.get(RELATED_SETTING), claim_score.RELATED),
@@ -541,8 +535,7 @@ def _probability(value: str | None, default: float) -> float:
 
 def set_match_thresholds(same: object, related: object, *, actor: User) -> tuple[float, float]:
     """Admins set the two tiers (probabilities, related at most same); audited."""
-    if not actor.is_admin:
-        raise Forbidden(_("Only an admin can change the desk's rules."))
+    guards.require_admin(actor, _("Only an admin can change the desk's rules."))
     problems: dict[str, str] = {}
     numbers = {}
     for name, value in (("same_claim", same), ("related", related)):
@@ -555,19 +548,9 @@ def set_match_thresholds(same: object, related: object, *, actor: User) -> tuple
     if problems:
         raise Invalid(problems)
     before = match_thresholds()
-    for setting, number in (
-        (SAME_SETTING, numbers["same_claim"]),
-        (RELATED_SETTING, numbers["related"]),
-    ):
-        row = db.session.get(DeskSetting, setting) or DeskSetting(name=setting, value="")
-        row.value = f"{number:g}"
-        db.session.add(row)
-    db.session.flush()
     after = (numbers["same_claim"], numbers["related"])
-    audit.record(
-        "desk_setting",
-        0,
-        "update",
+    settings.write(
+        {SAME_SETTING: f"{after[0]:g}", RELATED_SETTING: f"{after[1]:g}"},
         actor=actor,
         before={SAME_SETTING: before[0], RELATED_SETTING: before[1]},
         after={SAME_SETTING: after[0], RELATED_SETTING: after[1]},

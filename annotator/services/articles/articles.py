@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Row, insert
 from sqlalchemy.orm import selectinload
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.fields import limit
 from annotator.importers import TITLE_LIMIT
@@ -93,18 +94,33 @@ def clean_article_fields(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+# Built once (every imported article asks); a URL or external id that is None matches nothing.
+# Deleted articles are skipped here, not in SQL: with "deleted_at IS NULL" in the WHERE clause
+# SQLite walked the index of live articles (every article, at each import) instead of the three
+# indexes that find the few candidates.
+_DUPLICATES = db.select(Article.id, Article.title, Article.deleted_at).where(
+    db.or_(
+        Article.content_hash == db.bindparam("content_hash"),
+        Article.url == db.bindparam("url"),
+        Article.external_id == db.bindparam("external_id"),
+    )
+)
+
+
 def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Row[Any] | None:
     """The id and title of an existing article with the same text, URL or external id."""
-    conditions = [Article.content_hash == (text_hash or content_hash(fields["text"]))]
-    if fields.get("url"):
-        conditions.append(Article.url == fields["url"])
-    if fields.get("external_id"):
-        conditions.append(Article.external_id == fields["external_id"])
-    return db.session.execute(
-        db.select(Article.id, Article.title)
-        .where(Article.deleted_at.is_(None), db.or_(*conditions))
-        .limit(1)
-    ).first()
+    candidates = uow.execute(
+        _DUPLICATES,
+        {
+            "content_hash": text_hash or content_hash(fields["text"]),
+            "url": fields.get("url") or None,
+            "external_id": fields.get("external_id") or None,
+        },
+    )
+    return next((row for row in candidates if row.deleted_at is None), None)
+
+
+_INSERT_SENTENCE = db.insert(Sentence.__table__)
 
 
 def with_title(fields: dict[str, Any]) -> dict[str, Any]:
@@ -204,16 +220,17 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     db.session.flush()
     store_buckets(article.id, fields["text"])
     search.note_language(article.language)
-    # One multi-row INSERT instead of a statement per sentence: imports are dominated by this.
-    db.session.execute(
-        insert(Sentence),
+    # One executemany on the table, not the ORM's bulk INSERT: that spent ~90 µs a row mapping
+    # attribute names to columns, as much as the database's own work for the row.
+    uow.execute(
+        _INSERT_SENTENCE,
         [
             {
                 "article_id": article.id,
-                "index": i,
+                "position": i,
                 "paragraph": span.paragraph,
-                "start": span.start,
-                "end": span.end,
+                "start_offset": span.start,
+                "end_offset": span.end,
             }
             for i, span in enumerate(spans)
         ],

@@ -4,4 +4,5 @@
 - queue: a reviewer's queue of assignments with progress, and Continue across it
 - status: where each article stands (new, in review, ready, adjudicated, archived), moved by rule
 - dashboard: work per reviewer and per article, for admins
+- settings: the desk's rules as stored values, read and written (audited) in one way
 """

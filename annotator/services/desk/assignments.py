@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.models import (
     Article,
@@ -29,7 +30,7 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit, guards
-from annotator.services.desk import status
+from annotator.services.desk import settings, status
 from annotator.services.errors import Forbidden, Invalid, NotFound
 from annotator.services.validation import Problems
 
@@ -57,24 +58,27 @@ def assignment_data(a: Assignment) -> dict[str, Any]:
 # --------------------------------------------------------------------------- desk settings
 
 
+# Checked on every save and page: the rule and the reviewer's assignment in one query.
+_ACCESS = db.select(
+    db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY).scalar_subquery(),
+    db.exists().where(
+        Assignment.article_id == db.bindparam("article_id"),
+        Assignment.reviewer_id == db.bindparam("reviewer_id"),
+    ),
+)
+
+
 def reviewers_may_open_unassigned() -> bool:
     """The desk's rule: may reviewers open articles nobody assigned them? (default: yes)"""
-    value = db.session.scalar(db.select(DeskSetting.value).where(DeskSetting.name == OPEN_ANY))
-    return value != "no"
+    return settings.read(OPEN_ANY).get(OPEN_ANY) != "no"
 
 
 def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
     """Admins choose whether reviewers may open unassigned articles or only their assignments."""
     guards.require_admin(actor, ADMINS_ONLY)
     before = reviewers_may_open_unassigned()
-    setting = db.session.get(DeskSetting, OPEN_ANY) or DeskSetting(name=OPEN_ANY, value="yes")
-    setting.value = "yes" if allowed else "no"
-    db.session.add(setting)
-    db.session.flush()
-    audit.record(
-        "desk_setting",
-        0,
-        "update",
+    settings.write(
+        {OPEN_ANY: "yes" if allowed else "no"},
         actor=actor,
         before={OPEN_ANY: before},
         after={OPEN_ANY: allowed},
@@ -83,14 +87,10 @@ def set_reviewers_may_open_unassigned(allowed: bool, *, actor: User) -> None:
 
 def require_access(article_id: int, viewer: User) -> None:
     """Forbidden if the desk lets reviewers open only their assignments and this is not one."""
-    if viewer.is_admin or reviewers_may_open_unassigned():
+    if viewer.is_admin:
         return
-    mine = db.session.scalar(
-        db.select(Assignment.id).where(
-            Assignment.article_id == article_id, Assignment.reviewer_id == viewer.id
-        )
-    )
-    if mine is None:
+    rule, mine = uow.execute(_ACCESS, {"article_id": article_id, "reviewer_id": viewer.id}).one()
+    if rule == "no" and not mine:
         raise Forbidden(
             _(
                 "Article #%(id)s is not assigned to you; on this desk reviewers open only "

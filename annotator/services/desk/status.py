@@ -26,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.models import (
     Adjudication,
@@ -40,6 +41,7 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit, guards
+from annotator.services.desk import settings
 from annotator.services.errors import Conflict, Invalid
 from annotator.services.review.disagreements import open_disagreements
 from annotator.services.validation import Problems
@@ -60,9 +62,7 @@ MAX_REVIEWERS = 20
 
 def reviewers_per_article() -> int:
     """How many reviewers must judge every sentence of an unassigned article (default 2)."""
-    value = db.session.scalar(
-        db.select(DeskSetting.value).where(DeskSetting.name == REVIEWERS_PER_ARTICLE)
-    )
+    value = settings.read(REVIEWERS_PER_ARTICLE).get(REVIEWERS_PER_ARTICLE)
     try:
         return max(1, int(value)) if value is not None else DEFAULT_REVIEWERS
     except ValueError:
@@ -79,18 +79,10 @@ def set_reviewers_per_article(number: object, *, actor: User) -> int:
             {"reviewers_per_article": _("must be a whole number from 1 to %(n)s.", n=MAX_REVIEWERS)}
         )
     before = reviewers_per_article()
-    if number == before and db.session.get(DeskSetting, REVIEWERS_PER_ARTICLE) is not None:
+    if number == before and REVIEWERS_PER_ARTICLE in settings.read(REVIEWERS_PER_ARTICLE):
         return 0
-    setting = db.session.get(DeskSetting, REVIEWERS_PER_ARTICLE) or DeskSetting(
-        name=REVIEWERS_PER_ARTICLE, value=str(DEFAULT_REVIEWERS)
-    )
-    setting.value = str(number)
-    db.session.add(setting)
-    db.session.flush()
-    audit.record(
-        "desk_setting",
-        0,
-        "update",
+    settings.write(
+        {REVIEWERS_PER_ARTICLE: str(number)},
         actor=actor,
         before={REVIEWERS_PER_ARTICLE: before},
         after={REVIEWERS_PER_ARTICLE: number},
@@ -273,11 +265,8 @@ def _assigned_judged(article_id: int) -> dict[int, int]:
     )
 
 
-def _may_have_finished(article_id: int, actor: User | None) -> bool:
-    """False when the actor's judgement cannot have completed the article: it has assignments and
-    they are not one, or they have sentences left (one query; the full check runs only otherwise)."""
-    if actor is None:
-        return True
+def _may_have_finished_statement():  # noqa: ANN202 - a SELECT, built once below
+    article_id, actor_id = db.bindparam("article_id"), db.bindparam("actor_id")
     total = (
         db.select(db.func.count())
         .select_from(Sentence)
@@ -289,18 +278,44 @@ def _may_have_finished(article_id: int, actor: User | None) -> bool:
         .join(Sentence, Annotation.sentence_id == Sentence.id)
         .where(
             Sentence.article_id == article_id,
-            Annotation.reviewer_id == actor.id,
+            Annotation.reviewer_id == actor_id,
             Annotation.deleted_at.is_(None),
         )
         .scalar_subquery()
     )
     assigned = db.exists().where(
-        Assignment.article_id == article_id, Assignment.reviewer_id == actor.id
+        Assignment.article_id == article_id, Assignment.reviewer_id == actor_id
     )
     unassigned = ~db.exists().where(Assignment.article_id == article_id)
-    return bool(
-        db.session.scalar(db.select(db.and_(db.or_(assigned, unassigned), judged >= total)))
-    )
+    # CASE, not AND: the databases evaluate both sides of an AND, and counting what a reviewer
+    # judged is the costly part; it is needed only when the article can be theirs to finish.
+    return db.select(db.case((db.or_(assigned, unassigned), judged >= total), else_=False))
+
+
+# The rules run after every save: their statements are built once (building one cost more than
+# running it) and run without the ORM, which they do not need.
+_MAY_HAVE_FINISHED = _may_have_finished_statement()
+_STATE = db.select(ArticleState.status, ArticleState.by_hand).where(
+    ArticleState.article_id == db.bindparam("article_id")
+)
+_ASSIGNED = (
+    db.select(Assignment.id).where(Assignment.article_id == db.bindparam("article_id")).limit(1)
+)
+_JUDGED = (
+    db.select(Annotation.id)
+    .join(Sentence, Annotation.sentence_id == Sentence.id)
+    .where(Sentence.article_id == db.bindparam("article_id"), Annotation.deleted_at.is_(None))
+    .limit(1)
+)
+
+
+def _may_have_finished(article_id: int, actor: User | None) -> bool:
+    """False when the actor's judgement cannot have completed the article: it has assignments and
+    they are not one, or they have sentences left (one query; the full check runs only otherwise)."""
+    if actor is None:
+        return True
+    found = uow.execute(_MAY_HAVE_FINISHED, {"article_id": article_id, "actor_id": actor.id})
+    return bool(found.scalar())
 
 
 def _complete(article_id: int) -> bool:
@@ -327,21 +342,17 @@ def refresh(
     ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
     verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
     save costs one query here. ``assume_finished`` (recomputing) checks completion whoever acts."""
-    state = state_of(article_id)
-    status = Status.NEW if state is None else state.status
-    by_hand = state is not None and state.by_hand
+    row = uow.execute(_STATE, {"article_id": article_id}).first()
+    status, by_hand = (Status.NEW, False) if row is None else (Status(row[0]), row[1])
     if status in (Status.ARCHIVED, Status.ADJUDICATED):
         return status
     if not judged_changed and status != Status.READY:
         return status
     if status == Status.NEW and not by_hand:
-        started = db.session.scalar(
-            db.select(Assignment.id).where(Assignment.article_id == article_id).limit(1)
-        ) or db.session.scalar(
-            db.select(Annotation.id)
-            .join(Sentence, Annotation.sentence_id == Sentence.id)
-            .where(Sentence.article_id == article_id, Annotation.deleted_at.is_(None))
-            .limit(1)
+        this_article = {"article_id": article_id}
+        started = (
+            uow.execute(_ASSIGNED, this_article).scalar()
+            or uow.execute(_JUDGED, this_article).scalar()
         )
         if not started:
             return status

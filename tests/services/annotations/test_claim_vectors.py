@@ -376,3 +376,11 @@ def test_the_worker_finds_a_claim_saved_by_another_process(app, two, reviewer) -
         worker.stop()
         worker.join(timeout=30)
     assert [row[:3] for row in rows()] == [(sentence_id, -1, -1)]
+
+
+def test_a_save_written_without_the_orm_still_wakes_the_worker(two, reviewer) -> None:
+    # create_annotation INSERTs directly (no flush to notice): its commit must wake the worker.
+    first, _ = two
+    claim_vectors._wake.clear()
+    judge(first, reviewer)
+    assert claim_vectors._wake.is_set()
