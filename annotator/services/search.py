@@ -54,6 +54,7 @@ from annotator.text.search_query import (
     QueryProblem,
     fts5,
     highlight,
+    negated_tsquery,
     parse,
     pg_configs,
     tsquery,
@@ -311,6 +312,11 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
             )
             found = or_(found, stv.op("@@")(stemmed))
             rank = rank + func.ts_rank_cd(stv, stemmed)
+        left_out = negated_tsquery(query)
+        if left_out is not None:  # in any form: a row stemmed in another language holds it too
+            for config in ["simple", *pg_configs(query)]:
+                never = func.to_tsquery(literal_column(f"'{config}'"), bindparam("neg", left_out))
+                found = and_(found, ~(stv if config != "simple" else tsv).op("@@")(never))
         statement = statement.where(found)
         # As double precision: a real reaches Python as its shortest decimal (0.1, not the
         # 0.10000000149 it is), and the next page's cursor would then compare unequal to it.

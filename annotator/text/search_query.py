@@ -91,28 +91,31 @@ def _stemmed(term: Term, language: str) -> tuple[str, ...]:
     )
 
 
-def _fts5_branch(query: Query, words_of: Callable[[Term], tuple[str, ...]]) -> str:
-    def one(term: Term) -> str:
-        phrase = '"' + " ".join(words_of(term)) + '"'
-        return phrase + ("*" if term.prefix else "")
-
-    positive = " AND ".join(one(term) for term in query.positive)
-    expression = f"({positive})"
-    for term in query.terms:
-        if term.negated:
-            expression += f" NOT {one(term)}"
-    return expression
+def _fts5_phrase(term: Term, words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words) + '"' + ("*" if term.prefix else "")
 
 
 def fts5(query: Query) -> str:
-    """An SQLite FTS5 MATCH expression: every positive term, then NOT each negated one, word for
-    word in ``body`` or stemmed in one of the query's languages in ``stems``."""
-    branches = [f"body : ({_fts5_branch(query, lambda term: term.words)})"]
-    for language in query.languages:
-        if language in SNOWBALL:
-            branch = _fts5_branch(query, lambda term, lang=language: _stemmed(term, lang))
-            branches.append(f"stems : ({branch})")
-    return " OR ".join(dict.fromkeys(branches))
+    """An SQLite FTS5 MATCH expression: every positive term, word for word in ``body`` or stemmed
+    in one of the query's languages in ``stems``; then NOT each negated term in any of those
+    forms (a row stemmed in another language than one of the query's still holds the word)."""
+    languages = [language for language in query.languages if language in SNOWBALL]
+    forms: list[tuple[str, Callable[[Term], tuple[str, ...]]]] = [("body", lambda term: term.words)]
+    forms += [("stems", lambda term, lang=lang: _stemmed(term, lang)) for lang in languages]
+    branches = [
+        f"{column} : (" + " AND ".join(_fts5_phrase(t, words_of(t)) for t in query.positive) + ")"
+        for column, words_of in forms
+    ]
+    left_out = [
+        f"{column} : {_fts5_phrase(term, words_of(term))}"
+        for term in query.terms
+        if term.negated
+        for column, words_of in forms
+    ]
+    expression = "(" + " OR ".join(dict.fromkeys(branches)) + ")"
+    if left_out:
+        expression += " NOT (" + " OR ".join(dict.fromkeys(left_out)) + ")"
+    return expression
 
 
 def pg_configs(query: Query) -> list[str]:
@@ -134,6 +137,20 @@ def tsquery(query: Query) -> str:
         return f"!{body}" if term.negated else body
 
     return " & ".join(one(term) for term in query.terms)
+
+
+def negated_tsquery(query: Query) -> str | None:
+    """The negated terms as one PostgreSQL to_tsquery string (any of them), or None: a row that
+    holds one in any form is left out, whichever configuration stemmed it."""
+
+    def one(term: Term) -> str:
+        parts = [f"'{word}'" for word in term.words]
+        if term.prefix:
+            parts[-1] += ":*"
+        return "(" + " <-> ".join(parts) + ")"
+
+    negated = [one(term) for term in query.terms if term.negated]
+    return " | ".join(negated) if negated else None
 
 
 def highlight(text: str, query: Query) -> list[tuple[str, bool]]:
