@@ -100,7 +100,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         from annotator.db import postgresql_engine_options
 
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(
-            app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"], uri
         )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")

@@ -75,15 +75,22 @@ def sqlite_engine_options(options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "connect_args": connect_args}
 
 
-def postgresql_engine_options(options: dict[str, Any]) -> dict[str, Any]:
+def postgresql_engine_options(options: dict[str, Any], uri: str = "") -> dict[str, Any]:
     """Engine options for a PostgreSQL URL: sessions without the JIT compiler.
 
     PostgreSQL compiles a query to machine code when its estimated cost passes jit_above_cost;
     a search's count over a common word did, and spent 190 of its 245 ms compiling, on every
     request (nothing keeps the compiled code). These are short queries: plain execution is faster.
-    Settings given in connect_args (or the URL) still win."""
+    Settings given in connect_args (or the URL's ``options``, such as a search_path) still win:
+    connect_args would replace the URL's, so they are carried over."""
+    from sqlalchemy.engine import make_url
+
     connect_args = dict(options.get("connect_args", {}))
-    connect_args["options"] = " ".join(filter(None, ["-c jit=off", connect_args.get("options")]))
+    in_url = make_url(uri).query.get("options") if uri else None
+    in_url = " ".join(in_url) if isinstance(in_url, tuple) else in_url
+    connect_args["options"] = " ".join(
+        filter(None, ["-c jit=off", in_url, connect_args.get("options")])
+    )
     return {**options, "connect_args": connect_args}
 
 
