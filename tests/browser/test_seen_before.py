@@ -351,7 +351,7 @@ def test_a_wire_story_among_earlier_fact_checks(
     and a Spanish paraphrase finds the English fact-check."""
     from annotator.services.annotations import claim_vectors
     from tests.conftest import corpus_file
-    from tests.services.test_claim_vectors import EMOJI_CLAIM, _fact_checks
+    from tests.services.annotations.test_claim_vectors import EMOJI_CLAIM, _fact_checks
 
     checkers = [make_user("reviewer", "ana"), make_user("reviewer", "ben")]
     checks = _fact_checks(12)
