@@ -18,9 +18,11 @@ Pure: no Flask, no models. datasketch (and the numpy and scipy it imports) loads
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable
 
 SHINGLE_WORDS = 5
@@ -47,9 +49,7 @@ def buckets(shingle_set: Iterable[str]) -> list[int]:
     items = [s.encode() for s in shingle_set]
     if not items:
         return []
-    from datasketch import MinHash  # imports numpy and scipy: only when articles are imported
-
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=SEED)
+    minhash = _minhash()
     minhash.update_batch(items)
     values = minhash.hashvalues
     found = []
@@ -58,6 +58,37 @@ def buckets(shingle_set: Iterable[str]) -> list[int]:
         digest = hashlib.blake2b(bytes([band]) + rows, digest_size=8).digest()
         found.append(int.from_bytes(digest, "big", signed=True) >> 1)  # fits a signed BIGINT
     return found
+
+
+_SCHEME = "affine32"  # datasketch 2's default, named: stored buckets depend on it
+
+
+@functools.cache
+def _permutations() -> object:
+    from datasketch import MinHash  # imports numpy and scipy: only when articles are imported
+
+    return MinHash(num_perm=PERMUTATIONS, seed=SEED, scheme=_SCHEME).permutations
+
+
+def _minhash():  # a datasketch MinHash, imported late
+    from datasketch import MinHash
+
+    # CRC-32 hashes a shingle in C (datasketch's default SHA-1 took two thirds of the time); the
+    # permutations are made once per process, not for every article.
+    return MinHash(
+        num_perm=PERMUTATIONS,
+        hashfunc=zlib.crc32,
+        permutations=_permutations(),
+        scheme=_SCHEME,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def fingerprint(text: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """The text's shingles and buckets, kept for the last few texts: an import looks for the
+    article's near-duplicates, then stores its buckets, from the same text."""
+    found = frozenset(shingles(text))
+    return found, tuple(buckets(found))
 
 
 def containment(a: set[str], b: set[str]) -> float:

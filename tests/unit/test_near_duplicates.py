@@ -54,6 +54,9 @@ def test_a_different_story_on_the_same_subject_is_not() -> None:
 def test_buckets_are_stable_across_processes() -> None:
     """Buckets are stored: a new process (or a new release) must compute the same ones."""
     first = nd.buckets(nd.shingles("one two three four five six seven"))[:2]
-    assert first == [1580525521384433894, -2719597699539455852]
+    assert first == [
+        2583507276340018622,
+        -3334874329602259592,
+    ]  # CRC-32 shingle hashes, datasketch's affine32 scheme, seed 20
     assert len(nd.buckets(nd.shingles(STORY))) == nd.BANDS
     assert all(-(2**62) <= b < 2**62 for b in nd.buckets(nd.shingles(STORY)))
