@@ -3,7 +3,7 @@
 The same story arrives trimmed, with its address pasted on top, or pasted once and uploaded once
 with different quotes and line breaks. Its wording is what stays: the text is folded (NFKC,
 case, every run of non-word characters made one space) and cut into overlapping five-word
-shingles. datasketch's MinHash (128 permutations) summarises the shingles; its 128 values are cut
+shingles. A MinHash of 128 permutations (``signature``) summarises the shingles; its 128 values are cut
 into 32 bands of 4 and each band hashed to one 63-bit bucket. Two texts whose shingle sets have a
 Jaccard similarity of 0.5 share at least one bucket with probability 1 - (1 - 0.5^4)^32 = 0.87,
 0.6 with 0.99, 0.8 with 1.0; so the buckets find the candidates with an index lookup, not a scan.
@@ -13,15 +13,19 @@ the shorter text's shingles are in the longer one (a trimmed story is wholly con
 original; an added address or byline changes a few shingles of hundreds). Texts of fewer than
 MIN_SHINGLES shingles are never called near-duplicates: a two-line note would match too easily.
 
-Pure: no Flask, no models. datasketch (and the numpy and scipy it imports) loads on first use.
+Pure: no Flask, no models; numpy (already loaded by the language detector) does the arithmetic.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterable
+
+import numpy as np
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
@@ -47,17 +51,45 @@ def buckets(shingle_set: Iterable[str]) -> list[int]:
     items = [s.encode() for s in shingle_set]
     if not items:
         return []
-    from datasketch import MinHash  # imports numpy and scipy: only when articles are imported
-
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=SEED)
-    minhash.update_batch(items)
-    values = minhash.hashvalues
+    values = signature(items)
     found = []
     for band in range(BANDS):
         rows = values[band * ROWS : (band + 1) * ROWS].tobytes()
         digest = hashlib.blake2b(bytes([band]) + rows, digest_size=8).digest()
         found.append(int.from_bytes(digest, "big", signed=True) >> 1)  # fits a signed BIGINT
     return found
+
+
+# MinHash by universal hashing: each of the PERMUTATIONS functions maps a shingle's 32-bit hash h
+# to (a * h + b) mod P, P the smallest prime above 2**32, and keeps the least value over the
+# shingles (Broder 1997; the "affine32" scheme of datasketch, whose package we no longer import:
+# it brings scipy, a second of start-up and 100 MB, for these lines).
+_PRIME = (1 << 32) + 15
+
+
+@functools.cache
+def _coefficients() -> tuple[np.ndarray, np.ndarray]:
+    generator = np.random.default_rng(SEED)  # fixed: stored buckets must agree across processes
+    a = generator.integers(1, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+    b = generator.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
+    return a, b
+
+
+def signature(items: list[bytes]) -> np.ndarray:
+    """The MinHash signature (PERMUTATIONS unsigned 64-bit values) of a non-empty set of items:
+    two sets agree on each value with probability their Jaccard similarity."""
+    hashes = np.fromiter(map(zlib.crc32, items), dtype=np.uint64, count=len(items))  # CRC-32 in C
+    a, b = _coefficients()
+    # a, h < 2**32, so a * h + b < 2**64: no overflow before the modulo.
+    return ((np.outer(hashes, a) + b) % _PRIME).min(axis=0)
+
+
+@functools.lru_cache(maxsize=64)
+def fingerprint(text: str) -> tuple[frozenset[str], tuple[int, ...]]:
+    """The text's shingles and buckets, kept for the last few texts: an import looks for the
+    article's near-duplicates, then stores its buckets, from the same text."""
+    found = frozenset(shingles(text))
+    return found, tuple(buckets(found))
 
 
 def containment(a: set[str], b: set[str]) -> float:

@@ -153,6 +153,15 @@ def claim_span(
 # of work (which cost more than the rest of the save together). Column defaults still apply.
 _INSERT_ANNOTATION = db.insert(Annotation.__table__).returning(Annotation.__table__.c.id)
 _INSERT_LINK = db.insert(EvidenceLink.__table__)
+_JUDGED_ALREADY = (
+    db.select(Annotation.id)
+    .where(
+        Annotation.sentence_id == db.bindparam("sentence_id"),
+        Annotation.reviewer_id == db.bindparam("reviewer_id"),
+        Annotation.deleted_at.is_(None),
+    )
+    .limit(1)
+)
 
 
 def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) -> dict[str, Any]:
@@ -180,6 +189,11 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
         "created_at": now,
         "updated_at": now,
     }
+    # Another claim in a sentence the reviewer already judged leaves what they judged as it was:
+    # the status rules then read only what can still change (one indexed lookup here).
+    judged_before = uow.execute(
+        _JUDGED_ALREADY, {"sentence_id": sentence.id, "reviewer_id": actor.id}
+    ).first()
     annotation_id = _insert(row, links)
     from annotator.services.annotations import claim_vectors  # numpy: loaded only when saving
 
@@ -211,7 +225,7 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
         iso(now),
     )
     audit.record("annotation", annotation_id, "create", actor=actor, before=None, after=state)
-    status.refresh(sentence.article_id, actor=actor)
+    status.refresh(sentence.article_id, actor=actor, judged_changed=judged_before is None)
     return state
 
 

@@ -153,11 +153,10 @@ class NearDuplicate:
         )
 
 
-def find_near_duplicate(text: str, shingle_set: set[str] | None = None) -> NearDuplicate | None:
+def find_near_duplicate(text: str) -> NearDuplicate | None:
     """The live article most like ``text`` above the containment threshold, if any: candidates
     share an LSH bucket (one indexed query), each is then checked on its shingles."""
-    mine = shingle_set if shingle_set is not None else near_duplicates.shingles(text)
-    mine_buckets = near_duplicates.buckets(mine)
+    mine, mine_buckets = near_duplicates.fingerprint(text)
     if len(mine) < near_duplicates.MIN_SHINGLES or not mine_buckets:
         return None
     # The bucket index alone, counted here: joined to the articles or grouped in SQL, SQLite walked
@@ -185,7 +184,7 @@ def store_buckets(article_id: int, text: str) -> None:
     db.session.execute(db.delete(ArticleBucket).where(ArticleBucket.article_id == article_id))
     values = [
         {"article_id": article_id, "band": band, "bucket": bucket}
-        for band, bucket in enumerate(near_duplicates.buckets(near_duplicates.shingles(text)))
+        for band, bucket in enumerate(near_duplicates.fingerprint(text)[1])
     ]
     if values:
         db.session.execute(insert(ArticleBucket), values)

@@ -165,7 +165,7 @@ class Preview:
     duplicate_title: str = ""
     near_duplicate: articles.NearDuplicate | None = None
     same_as_where: str = ""  # an earlier article of this batch with (nearly) the same wording
-    shingles: set[str] = field(default_factory=set, repr=False)
+    shingles: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     @property
     def held_back(self) -> bool:
@@ -203,8 +203,8 @@ def preview(source: ImportItem) -> Preview:
     if existing is not None:
         result.duplicate_id, result.duplicate_title = existing.id, existing.title
         return result
-    result.shingles = near_duplicates.shingles(text)
-    result.near_duplicate = articles.find_near_duplicate(text, result.shingles)
+    result.shingles = near_duplicates.fingerprint(text)[0]
+    result.near_duplicate = articles.find_near_duplicate(text)
     return result
 
 
