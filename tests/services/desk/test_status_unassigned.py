@@ -51,7 +51,9 @@ def test_the_desk_number_decides_and_changing_it_recomputes(desk) -> None:
     assert status.status_data(_third.id)["status"] == "in_review"
     judge_all(_third, cy)
     assert status.status_data(_third.id)["status"] == "ready"
-    changes = db.session.scalars(db.select(Revision).where(Revision.entity == "desk_setting")).all()
+    changes = db.session.scalars(
+        db.select(Revision).where(Revision.entity == "desk_setting").order_by(Revision.id)
+    ).all()
     assert [c.after for c in changes] == [
         {"reviewers_per_article": 1},
         {"reviewers_per_article": 3},
