@@ -202,8 +202,11 @@ def test_the_panel_follows_the_reviewer_and_a_tabbed_match_is_the_one_copied(
     log_in(page, reviewer)
     open_article(page, second)
     status = page.locator("#seen-before-status")
-    matches = page.locator("#seen-before-same > li")
-    expect(matches).to_have_count(2)  # the sentence and the span: two claims
+    # The sentence and the span: two claims, the span's fewer words making it only related.
+    matches = page.locator("#seen-before .seen-list > li")
+    expect(matches).to_have_count(2)
+    expect(page.locator("#seen-before-same > li")).to_have_count(1)
+    expect(page.locator("#seen-before-related > li")).to_have_count(1)
 
     # Moving on never waits for the panel; it answers for the sentence the reviewer rests on.
     page.keyboard.press("j")
@@ -217,10 +220,12 @@ def test_the_panel_follows_the_reviewer_and_a_tabbed_match_is_the_one_copied(
     page.keyboard.press("k")
     expect(matches).to_have_count(2)
 
-    # Tab to the second match's button: m copies that one, not the best.
-    buttons = page.locator("#seen-before-same .use-match")
-    buttons.nth(1).focus()
-    wanted = matches.nth(1).get_attribute("data-annotation")
+    # Tab to the related match's button: m asks first, m again copies that one, not the best.
+    buttons = page.locator("#seen-before-related .use-match")
+    buttons.first.focus()
+    wanted = page.locator("#seen-before-related > li").first.get_attribute("data-annotation")
+    page.keyboard.press("m")
+    expect(page.locator("#seen-before-confirm")).to_be_visible()
     page.keyboard.press("m")
     expect(page.locator("#status")).to_contain_text("copied from")
     [copy] = claims_of(page, second, repeat)
