@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
+from flask_babel import gettext as _
 
 from annotator.api.common import actor, api_bp, json_body, page_args, require_admin
 from annotator.services.annotations import history, similar
@@ -334,16 +335,16 @@ def put_settings():
     tiers = {"match_same_claim", "match_related"}
     refuse_unknown(body, {"reviewers_open_unassigned", *tiers}, "is not a field you can send here.")
     if not body:
-        raise Invalid({"reviewers_open_unassigned": "name at least one rule to change."})
+        raise Invalid({"reviewers_open_unassigned": _("name at least one rule to change.")})
     if "reviewers_open_unassigned" in body:
         allowed = body["reviewers_open_unassigned"]
         if not isinstance(allowed, bool):
-            raise Invalid({"reviewers_open_unassigned": "must be true or false."})
+            raise Invalid({"reviewers_open_unassigned": _("must be true or false.")})
         assignments.set_reviewers_may_open_unassigned(allowed, actor=actor())
     if tiers & body.keys():
         missing = sorted(tiers - body.keys())
         if missing:
-            raise Invalid({missing[0]: "must be given with the other tier."})
+            raise Invalid({missing[0]: _("must be given with the other tier.")})
         try:
             similar.set_match_thresholds(
                 body["match_same_claim"], body["match_related"], actor=actor()

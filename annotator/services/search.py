@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import (
     Double,
     Float,
@@ -133,8 +135,8 @@ class SearchPage:
     def count_label(self) -> str:
         """How many hits, in words: "1 result", "12 results", "more than 10,000 results"."""
         if self.more:
-            return f"more than {COUNT_CAP:,} results"
-        return f"{self.total:,} result{'' if self.total == 1 else 's'}"
+            return _("more than %(count)s results", count=format_number(COUNT_CAP))
+        return ngettext("%(num)s result", "%(num)s results", self.total)
 
 
 def parse_filter(params: dict[str, Any], *, viewer: User) -> SearchFilter:
@@ -266,12 +268,12 @@ def _encode(row: Any) -> str:
 
 
 def _cursor(after: str) -> tuple[float, int]:
-    rank, _, entry_id = str(after).partition("~")
+    rank, _tilde, entry_id = str(after).partition("~")
     try:
         return float(rank), int(entry_id)
     except ValueError:
         raise Invalid(
-            {"after": "is not a cursor this search gave; start from the first page."}
+            {"after": _("is not a cursor this search gave; start from the first page.")}
         ) from None
 
 
