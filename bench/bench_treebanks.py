@@ -36,8 +36,10 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
+
+from bench_segment import stripped  # this script's folder is first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 # --baseline runs this file again with another checkout's code first on the path.
@@ -122,18 +124,6 @@ def _join(paragraphs: list[list[tuple[str, bool]]]) -> Document:
                 parts.append(" ")
                 position += 1
     return "".join(parts), boundaries
-
-
-def stripped(text: str, pieces: Iterable[tuple[int, int]]) -> Spans:
-    spans = []
-    for start, end in pieces:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.append((start, end))
-    return spans
 
 
 def ours(language: str) -> Callable[[str], Spans]:
