@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 
 from annotator.extensions import db
 from annotator.locales import available_locales
-from annotator.models import DeskSetting, User
-from annotator.services import audit
+from annotator.models import User
+from annotator.services import audit, guards
+from annotator.services.desk import settings
 from annotator.services.errors import Forbidden, Invalid
 
 DESK_LOCALE = "locale"  # the DeskSetting holding the desk's default interface language
@@ -15,7 +16,7 @@ DESK_LOCALE = "locale"  # the DeskSetting holding the desk's default interface l
 
 def desk_locale() -> str | None:
     """The desk's default interface language, or None when the admins chose none."""
-    return db.session.scalar(db.select(DeskSetting.value).where(DeskSetting.name == DESK_LOCALE))
+    return settings.read(DESK_LOCALE).get(DESK_LOCALE)
 
 
 def _checked(locale: str | None, field: str) -> str | None:
@@ -30,24 +31,12 @@ def _checked(locale: str | None, field: str) -> str | None:
 
 def set_desk_locale(locale: str | None, *, actor: User) -> None:
     """Admins choose the desk's default interface language (None: each browser's own)."""
-    if not actor.is_admin:
-        raise Forbidden(_("Only admins can change the desk's rules."))
+    guards.require_admin(actor, _("Only admins can change the desk's rules."))
     locale = _checked(locale, "locale")
     before = desk_locale()
-    setting = db.session.get(DeskSetting, DESK_LOCALE)
-    if locale is None:
-        if setting is not None:
-            db.session.delete(setting)
-    else:
-        setting = setting or DeskSetting(name=DESK_LOCALE, value=locale)
-        setting.value = locale
-        db.session.add(setting)
-    db.session.flush()
     if before != locale:
-        audit.record(
-            "desk_setting",
-            0,
-            "update",
+        settings.write(
+            {DESK_LOCALE: locale},
             actor=actor,
             before={DESK_LOCALE: before},
             after={DESK_LOCALE: locale},

@@ -23,12 +23,18 @@ def read(*names: str) -> dict[str, str]:
 
 
 def write(
-    values: dict[str, str], *, actor: User, before: dict[str, Any], after: dict[str, Any]
+    values: dict[str, str | None], *, actor: User, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
-    """Store the settings and record one revision of the desk's rules (``before`` and ``after`` as
-    the people reading the history should see them). The caller checks the actor and values."""
+    """Store the settings (None removes one: back to its default) and record one revision of the
+    desk's rules (``before`` and ``after`` as the people reading the history should see them).
+    The caller checks the actor and values."""
     for name, value in values.items():
-        row = db.session.get(DeskSetting, name) or DeskSetting(name=name, value=value)
+        row = db.session.get(DeskSetting, name)
+        if value is None:
+            if row is not None:
+                db.session.delete(row)
+            continue
+        row = row or DeskSetting(name=name, value=value)
         row.value = value
         db.session.add(row)
     db.session.flush()
