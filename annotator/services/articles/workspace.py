@@ -203,11 +203,6 @@ class WorkspacePage:
         return cue_language_of(self.article.language)
 
     @property
-    def cue_language_names(self) -> list[str]:
-        """The languages that have cues, as the page names them."""
-        return [language_label(code).split(" (")[0] for code in CUE_LANGUAGES]
-
-    @property
     def language_name(self) -> str:
         """The article's language as the page shows it."""
         return language_label(self.article.language)
