@@ -197,7 +197,7 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
     annotation_id = _insert(row, links)
     from annotator.services.annotations import claim_vectors  # numpy: loaded only when saving
 
-    claim_vectors.note_claims_changed()  # "Seen before" encodes the new claim soon after
+    claim_vectors.note_claims_changed(sentence.id)  # "Seen before" encodes the claim soon after
     state = annotation_row(
         annotation_id,
         sentence.id,

@@ -6,9 +6,9 @@ plain to compute: claims with no row, or a row of another model or another hash 
 edited, its sentence re-cut). Three things fill it, all through :func:`encode_pending`:
 
 - the background worker that ``annotator serve`` starts (:func:`start_worker`): woken after a
-  commit that touched annotations, sentences or articles in this process; otherwise it reads the
-  work list when a cheap :func:`fingerprint` of the tables changed (another process's saves, a
-  restore), and every ``FULL_SWEEP`` seconds regardless;
+  commit that added or changed claims in this process, it looks at those sentences alone;
+  otherwise it reads the whole work list when a cheap :func:`fingerprint` of the tables changed
+  (another process's saves, a restore), and every ``FULL_SWEEP`` seconds regardless;
 - ``annotator reindex`` (:func:`catch_up`), which returns when nothing is missing;
 - nothing else: a save never encodes.
 
@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import bindparam, event, text
 from sqlalchemy.orm import Session
 
 from annotator import uow
@@ -55,6 +55,7 @@ SLICE = 4  # claims per call into the encoder: a panel's sentence waits for one 
 AHEAD = 300  # sentences of a newly imported article encoded ahead for its first reviewer
 SWEEP = 5.0  # seconds between two looks at the database's fingerprint when nothing woke the worker
 FULL_SWEEP = 300.0  # the whole work list is read at least this often, changed fingerprint or not
+GATHER = 0.25  # seconds the woken worker waits for the saves that follow the one that woke it
 BUSY_RETRY = 1.0  # seconds before trying again when another process holds the encoder
 REFRESH = 0.5  # a process reads new vectors at most this often (seconds) ...
 RECONCILE = 60.0  # ... and drops the rows replaced or deleted since, this often
@@ -70,7 +71,7 @@ _WORK = (
     "FROM annotations a JOIN sentences s ON s.id = a.sentence_id "
     "LEFT JOIN claim_vectors v ON v.sentence_id = a.sentence_id "
     "AND v.span_start = coalesce(a.span_start, -1) AND v.span_end = coalesce(a.span_end, -1) "
-    "WHERE a.deleted_at IS NULL ORDER BY s.article_id"
+    "WHERE a.deleted_at IS NULL{only} ORDER BY s.article_id"
 )
 _TEXTS_AT_ONCE = 200  # article texts read per query while walking the work list
 
@@ -103,9 +104,24 @@ def claim_key(sentence_id: int, span_start: int | None, span_end: int | None) ->
 # --------------------------------------------------------------------------- the work list
 
 
-def _walk() -> Iterator[tuple[Claim, int | None, str | None, str | None]]:
-    """Every live claim (of an article not deleted) with its stored row's id, hash and model."""
-    rows = db.session.execute(text(_WORK)).all()
+def _walk(
+    sentence_ids: Iterable[int] | None = None,
+) -> Iterator[tuple[Claim, int | None, str | None, str | None]]:
+    """Every live claim (of an article not deleted) with its stored row's id, hash and model;
+    with ``sentence_ids``, only the claims in those sentences."""
+    if sentence_ids is None:
+        rows = db.session.execute(text(_WORK.format(only=""))).all()
+    else:
+        ids = sorted(set(sentence_ids))
+        rows = []
+        for first in range(0, len(ids), 500):
+            rows += db.session.execute(
+                text(_WORK.format(only=" AND a.sentence_id IN :ids")).bindparams(
+                    bindparam("ids", expanding=True)
+                ),
+                {"ids": ids[first : first + 500]},
+            ).all()
+        rows.sort(key=lambda row: row[0])
     for first in range(0, len(rows), 4 * _TEXTS_AT_ONCE):
         chunk = rows[first : first + 4 * _TEXTS_AT_ONCE]
         texts = dict(
@@ -127,11 +143,17 @@ def _walk() -> Iterator[tuple[Claim, int | None, str | None, str | None]]:
                 )
 
 
-def pending(limit: int | None = None, *, stale_up_to: int | None = None) -> list[Claim]:
+def pending(
+    limit: int | None = None,
+    *,
+    stale_up_to: int | None = None,
+    sentence_ids: Iterable[int] | None = None,
+) -> list[Claim]:
     """Claims whose vector is missing or stale, at most ``limit``; with ``stale_up_to`` (a row
-    id) the rows up to it count as stale too (a full rebuild)."""
+    id) the rows up to it count as stale too (a full rebuild); with ``sentence_ids``, only the
+    claims in those sentences are looked at."""
     found: list[Claim] = []
-    for claim, row_id, stored, model in _walk():
+    for claim, row_id, stored, model in _walk(sentence_ids):
         old = stale_up_to is not None and row_id is not None and row_id <= stale_up_to
         if old or stored != claim.text_hash or model != encoder.MODEL:
             found.append(claim)
@@ -200,18 +222,22 @@ def _current_hashes(keys: Iterable[Key]) -> dict[Key, str]:
 
 
 def encode_pending(
-    limit: int = BATCH, *, wait: bool = False, stale_up_to: int | None = None
+    limit: int = BATCH,
+    *,
+    wait: bool = False,
+    stale_up_to: int | None = None,
+    sentence_ids: Iterable[int] | None = None,
 ) -> int | None:
     """Encode up to ``limit`` claims of the work list; how many rows were written.
 
     None when another process holds the encoder (with ``wait``, queue for it instead).
-    ``stale_up_to``: see :func:`pending`.
+    ``stale_up_to`` and ``sentence_ids``: see :func:`pending`.
     """
     with _lease(wait=wait) as held:
         if not held:
             return None
         with uow.transaction():
-            work = pending(limit, stale_up_to=stale_up_to)
+            work = pending(limit, stale_up_to=stale_up_to, sentence_ids=sentence_ids)
         if not work:
             return 0
         vectors = _vectors_for(work)
@@ -402,39 +428,59 @@ def _file_lease(database: str | None, *, wait: bool) -> Iterator[bool]:
 # --------------------------------------------------------------------------- the worker
 
 _wake = threading.Event()
-_WATCHED = (Annotation, Sentence, Article)
-
-
+_changed_lock = threading.Lock()
+_changed: set[int] = set()  # sentences whose claims this process's commits added or changed
 _ahead: deque[int] = deque(maxlen=64)  # articles imported in this process, newest last
 
 
 @event.listens_for(Session, "after_flush")
 def _note_claims(session: Session, _context: object) -> None:
-    if any(isinstance(o, _WATCHED) for o in (*session.new, *session.dirty, *session.deleted)):
-        session.info["claims_changed"] = True
+    sentences: set[int] = session.info.setdefault("claim_sentences", set())
+    for o in (*session.new, *session.dirty):  # a deleted claim leaves nothing to encode
+        if isinstance(o, Annotation) and o.sentence_id is not None:
+            sentences.add(o.sentence_id)
+        elif isinstance(o, Sentence) and o.id is not None:
+            sentences.add(o.id)  # re-cut: its claims' words may have changed
     fresh = [o.id for o in session.new if isinstance(o, Article) and o.id is not None]
     if fresh:  # ids now: after the commit the objects are expired
         session.info.setdefault("new_articles", []).extend(fresh)
 
 
-def note_claims_changed() -> None:
-    """A claim was written without the ORM (a save's direct INSERT, which no flush sees): wake
-    the worker when this unit of work commits, as a flushed change would."""
-    db.session.info["claims_changed"] = True
+def note_claims_changed(sentence_id: int) -> None:
+    """A claim of this sentence was written without the ORM (a save's direct INSERT, which no
+    flush sees): the worker looks at the sentence when this unit of work commits, as it would
+    after a flush."""
+    db.session.info.setdefault("claim_sentences", set()).add(sentence_id)
 
 
 @event.listens_for(Session, "after_commit")
 def _wake_worker(session: Session) -> None:
     articles = session.info.pop("new_articles", [])
     _ahead.extend(articles)
-    if session.info.pop("claims_changed", False) or articles:
+    sentences = session.info.pop("claim_sentences", None)
+    if sentences:
+        with _changed_lock:
+            _changed.update(sentences)
+    if sentences or articles:
         _wake.set()
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session: Session) -> None:
-    session.info.pop("claims_changed", None)
+    session.info.pop("claim_sentences", None)
     session.info.pop("new_articles", None)
+
+
+def _take_changed() -> set[int]:
+    with _changed_lock:
+        taken = set(_changed)
+        _changed.clear()
+    return taken
+
+
+def _put_back(sentence_ids: set[int]) -> None:
+    with _changed_lock:
+        _changed.update(sentence_ids)
 
 
 def encode_ahead() -> int:
@@ -475,34 +521,46 @@ class Worker(threading.Thread):
         # that lets go of the GIL) gets a core only when the server's threads leave one free.
         with contextlib.suppress(AttributeError, OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        # This process's own commits name the sentences they changed: a round looks at those
+        # alone (a save costs the worker one indexed read, however many claims the desk holds).
+        # The whole work list is read when the fingerprint moved while nothing here changed
+        # (another process, a restore), or every FULL_SWEEP seconds.
         seen: tuple[Any, ...] | None = None  # the fingerprint when the work list was last empty
         swept_at = 0.0
-        woken = True
         while not self.stopping.is_set():
             pause = self.sweep
+            changed = _take_changed()
             try:
                 with self.app.app_context():
-                    with uow.transaction():
-                        now = fingerprint()
-                    due = woken or now != seen or time.monotonic() - swept_at > FULL_SWEEP
-                    written = encode_pending(BATCH) if due else 0
-                    if written == 0 and encode_ahead():
-                        woken = True  # another article may wait: look again at once
-                        continue
-                if written is None:
-                    pause = BUSY_RETRY
-                elif written:
-                    self.written += written
-                    pause = 0
-                elif due:
-                    seen, swept_at = now, time.monotonic()
+                    whole = time.monotonic() - swept_at > FULL_SWEEP
+                    if not changed or whole:
+                        with uow.transaction():
+                            now = fingerprint()
+                        whole = whole or now != seen
+                    if whole:
+                        written = encode_pending(BATCH)
+                    elif changed:
+                        written = encode_pending(BATCH, sentence_ids=changed)
+                    else:
+                        written = 0
+                    if written is None:
+                        pause = BUSY_RETRY
+                    elif written:
+                        self.written += written
+                        pause = 0
+                    elif whole:
+                        seen, swept_at = now, time.monotonic()
+                    if written != 0:  # busy, or a full batch: some of them may be left
+                        _put_back(changed)
+                    elif encode_ahead():
+                        continue  # another article may wait: look again at once
             except Exception:  # keep serving; the next round tries again
+                _put_back(changed)
                 log.exception(
                     "Encoding claims for Seen before failed; retrying in %s s", self.sweep
                 )
-            woken = False
-            if pause:
-                woken = _wake.wait(pause)
+            if pause and _wake.wait(pause):
+                self.stopping.wait(GATHER)  # let a burst of saves gather into one round
                 _wake.clear()
 
     def stop(self) -> None:

@@ -384,3 +384,28 @@ def test_a_save_written_without_the_orm_still_wakes_the_worker(two, reviewer) ->
     claim_vectors._wake.clear()
     judge(first, reviewer)
     assert claim_vectors._wake.is_set()
+
+
+def test_after_a_save_the_worker_reads_only_the_saved_sentence(
+    app, two, reviewer, monkeypatch
+) -> None:
+    """A save must not cost the worker a read of every claim the desk holds."""
+    first, second = two
+    walked: list[object] = []
+    real = claim_vectors._walk
+    monkeypatch.setattr(claim_vectors, "_walk", lambda ids=None: walked.append(ids) or real(ids))
+    worker = claim_vectors.Worker(app, sweep=60)  # no timed look during the test
+    worker.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not walked and time.monotonic() < deadline:  # its first, whole look
+            time.sleep(0.02)
+        assert walked == [None]
+        judge(first, reviewer)
+        while len(rows()) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        worker.stop()
+        worker.join(timeout=30)
+    assert [row[:3] for row in rows()] == [(claim_sentence(first).id, -1, -1)]
+    assert walked[1:] and all(ids == {claim_sentence(first).id} for ids in walked[1:])
