@@ -134,7 +134,7 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         if _write_intent.get():
-            _take_write_lock(connection)
+            take_write_lock(connection)
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
@@ -142,10 +142,10 @@ def _configure_sqlite(engine: Engine, synchronous: str = "NORMAL") -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _before_write(connection, _cursor, statement, _parameters, _context, _many) -> None:
         if _WRITES.match(statement):  # a write in a transaction begun as a read
-            _take_write_lock(connection)
+            take_write_lock(connection)
 
 
-def _take_write_lock(connection) -> None:
+def take_write_lock(connection) -> None:
     """Hold the database's shared write lock until this transaction commits or rolls back."""
     take = getattr(connection.connection.dbapi_connection, "take_write_lock", None)
     if take is not None:

@@ -20,13 +20,13 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Dialect, event
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import Executable
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from annotator.db import set_write_intent, write_intent
+from annotator.db import set_write_intent, take_write_lock, write_intent
 from annotator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,6 +66,125 @@ def execute(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]
     if not getattr(statement, "is_select", False):
         session.info[WROTE] = True
     return session.connection().execute(statement, params)
+
+
+class _Plan:
+    """A statement compiled once for a dialect and the parameter names it is given."""
+
+    __slots__ = ("defaults", "fixed", "names", "processors", "sql", "writes")
+
+    def __init__(self, statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> None:
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+        binds = compiled.binds
+        prefetch = [*compiled.insert_prefetch, *compiled.update_prefetch]
+        if (
+            any(
+                c.default is None or c.default.is_sequence or c.default.is_clause_element
+                for c in prefetch
+            )
+            or compiled.escaped_bind_names
+            or any(b.expanding or b.literal_execute for b in binds.values())
+        ):
+            raise TypeError(f"uow.run cannot run this statement ({compiled.string[:60]}...)")
+        # Values fixed in the statement (a literal compared with) and Python-side column
+        # defaults the caller left out (a value, or a function of nothing).
+        self.fixed = {name: b.effective_value for name, b in binds.items() if not b.required}
+        self.defaults = {c.key: c.default for c in prefetch}
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup) if compiled.positiontup is not None else None
+        self.processors = {
+            name: processor
+            for name, bind in binds.items()
+            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+        self.writes = not getattr(statement, "is_select", False)
+
+    def arguments(self, params: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        if self.fixed or self.defaults:
+            params = {
+                **self.fixed,
+                **{
+                    key: default.arg if default.is_scalar else default.arg(None)
+                    for key, default in self.defaults.items()
+                },
+                **params,
+            }
+        processors = self.processors
+        if processors:
+            params = {
+                name: processors[name](value) if name in processors else value
+                for name, value in params.items()
+            }
+        if self.names is None:
+            return params
+        return tuple(params[name] for name in self.names)
+
+
+_plans: dict[tuple[int, str, tuple[str, ...]], tuple[Executable, _Plan]] = {}
+
+
+class Rows:
+    """The rows of a statement run by :func:`run`, all read at once: the driver's own values (no
+    type conversion: SQLite gives 0/1 for booleans and text for dates)."""
+
+    __slots__ = ("_rows", "rowcount")
+
+    def __init__(self, cursor: Any) -> None:
+        try:
+            self._rows = cursor.fetchall() if cursor.description else []
+            self.rowcount = cursor.rowcount
+        finally:
+            cursor.close()
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self._rows[0] if self._rows else None
+
+    def scalar(self) -> Any:
+        return self._rows[0][0] if self._rows else None
+
+    def one(self) -> tuple[Any, ...]:
+        if len(self._rows) != 1:
+            raise LookupError(f"expected one row, got {len(self._rows)}")
+        return self._rows[0]
+
+    def scalar_one(self) -> Any:
+        return self.one()[0]
+
+    def all(self) -> list[tuple[Any, ...]]:
+        return list(self._rows)
+
+
+def run(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]) -> Rows:
+    """Run a Core statement, built once, straight on the driver's cursor of this unit of work's
+    connection and transaction: what :func:`execute` does, without SQLAlchemy's per-statement
+    work (a tenth of the time for a small query; a save runs ten of them).
+
+    For the hottest paths only. The statement is compiled once per dialect and set of parameter
+    names; parameters go through their column types' bind processing (dates, JSON), results do
+    not (see :class:`Rows`). Statements with Python-side column defaults left unset, or expanding
+    (IN) parameters, are refused: use :func:`execute`. No engine event sees these statements,
+    so a write takes the SQLite write lock here, as the engine's hook would."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    connection = session.connection()
+    many = isinstance(params, list)
+    first = params[0] if many else params
+    keys = tuple(first)
+    key = (id(statement), connection.dialect.name, keys)
+    found = _plans.get(key)
+    if found is None:
+        found = _plans[key] = (statement, _Plan(statement, connection.dialect, keys))
+    plan = found[1]
+    if plan.writes:
+        session.info[WROTE] = True
+        take_write_lock(connection)
+    cursor = connection.connection.dbapi_connection.cursor()
+    if many:
+        cursor.executemany(plan.sql, [plan.arguments(p) for p in params])
+    else:
+        cursor.execute(plan.sql, plan.arguments(params))
+    return Rows(cursor)
 
 
 def discard() -> None:

@@ -26,7 +26,7 @@ def record(
 
     A plain INSERT on the session's connection rather than a pending ORM object: the row needs no
     identity in the session, and skipping a second unit-of-work flush halves the cost of a save."""
-    uow.execute(
+    uow.run(
         _INSERT,
         {
             "entity": entity,

@@ -191,7 +191,7 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
     }
     # Another claim in a sentence the reviewer already judged leaves what they judged as it was:
     # the status rules then read only what can still change (one indexed lookup here).
-    judged_before = uow.execute(
+    judged_before = uow.run(
         _JUDGED_ALREADY, {"sentence_id": sentence.id, "reviewer_id": actor.id}
     ).first()
     annotation_id = _insert(row, links)
@@ -231,9 +231,9 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
 
 def _insert(row: dict[str, Any], links: list[dict[str, Any]]) -> int:
     """INSERT a new annotation and its rated links (the index triggers fire here); its id."""
-    annotation_id = uow.execute(_INSERT_ANNOTATION, row).scalar_one()
+    annotation_id = uow.run(_INSERT_ANNOTATION, row).scalar_one()
     if links:
-        uow.execute(
+        uow.run(
             _INSERT_LINK,
             [
                 {

@@ -89,7 +89,7 @@ def require_access(article_id: int, viewer: User) -> None:
     """Forbidden if the desk lets reviewers open only their assignments and this is not one."""
     if viewer.is_admin:
         return
-    rule, mine = uow.execute(_ACCESS, {"article_id": article_id, "reviewer_id": viewer.id}).one()
+    rule, mine = uow.run(_ACCESS, {"article_id": article_id, "reviewer_id": viewer.id}).one()
     if rule == "no" and not mine:
         raise Forbidden(
             _(

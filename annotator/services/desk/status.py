@@ -314,7 +314,7 @@ def _may_have_finished(article_id: int, actor: User | None) -> bool:
     they are not one, or they have sentences left (one query; the full check runs only otherwise)."""
     if actor is None:
         return True
-    found = uow.execute(_MAY_HAVE_FINISHED, {"article_id": article_id, "actor_id": actor.id})
+    found = uow.run(_MAY_HAVE_FINISHED, {"article_id": article_id, "actor_id": actor.id})
     return bool(found.scalar())
 
 
@@ -342,7 +342,7 @@ def refresh(
     ``judged_changed`` is False after a change that leaves the set of judged sentences alone (a
     verdict changed, a final verdict recorded): only the move to adjudicated can follow then, so a
     save costs one query here. ``assume_finished`` (recomputing) checks completion whoever acts."""
-    row = uow.execute(_STATE, {"article_id": article_id}).first()
+    row = uow.run(_STATE, {"article_id": article_id}).first()
     status, by_hand = (Status.NEW, False) if row is None else (Status(row[0]), row[1])
     if status in (Status.ARCHIVED, Status.ADJUDICATED):
         return status
@@ -351,8 +351,7 @@ def refresh(
     if status == Status.NEW and not by_hand:
         this_article = {"article_id": article_id}
         started = (
-            uow.execute(_ASSIGNED, this_article).scalar()
-            or uow.execute(_JUDGED, this_article).scalar()
+            uow.run(_ASSIGNED, this_article).scalar() or uow.run(_JUDGED, this_article).scalar()
         )
         if not started:
             return status

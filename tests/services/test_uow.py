@@ -1,0 +1,80 @@
+"""uow.run: the hot paths' statements straight on the driver's cursor, with the same stored values
+as SQLAlchemy's own execution, inside the unit of work's transaction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from annotator import uow
+from annotator.extensions import db
+from annotator.models import DeskSetting, Revision
+
+_INSERT = db.insert(Revision.__table__)
+_BY_NAME = db.select(DeskSetting.value).where(DeskSetting.name == db.bindparam("name"))
+_LITERAL = db.select(DeskSetting.value).where(DeskSetting.name == "colour")
+_IN_LIST = db.select(DeskSetting.value).where(DeskSetting.name.in_(db.bindparam("names")))
+
+
+def revision(entity_id: int) -> Revision:
+    db.session.expire_all()
+    return db.session.scalars(db.select(Revision).where(Revision.entity_id == entity_id)).one()
+
+
+def test_a_row_written_by_run_reads_back_as_one_written_by_sqlalchemy(app, admin) -> None:
+    when = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
+    row = {
+        "entity": "article",
+        "action": "update",
+        "actor_id": admin.id,
+        "created_at": when,
+        "before": {"title": "Old"},
+        "after": {"title": "Café ünïcode", "tags": [1, 2]},
+    }
+    uow.run(_INSERT, {**row, "entity_id": 901})
+    uow.execute(_INSERT, {**row, "entity_id": 902})
+    uow.commit()
+    ours, theirs = revision(901), revision(902)
+    for column in ("entity", "action", "actor_id", "created_at", "before", "after"):
+        assert getattr(ours, column) == getattr(theirs, column) == row[column]
+    stored = db.session.execute(
+        db.text("SELECT created_at, after FROM revisions WHERE entity_id IN (901, 902)")
+    ).all()
+    assert stored[0] == stored[1]  # the same bytes in the table, not only the same values
+
+
+def test_a_column_default_the_caller_leaves_out_is_filled_in(app) -> None:
+    before = datetime.now(UTC)
+    uow.run(_INSERT, {"entity": "article", "entity_id": 903, "action": "create"})
+    uow.commit()
+    assert before <= revision(903).created_at <= datetime.now(UTC)
+
+
+def test_rows_come_back_with_literals_and_parameters_bound(app) -> None:
+    uow.run(
+        db.insert(DeskSetting.__table__),
+        [{"name": "colour", "value": "blue"}, {"name": "size", "value": "large"}],
+    )
+    assert uow.run(_BY_NAME, {"name": "size"}).scalar_one() == "large"
+    assert uow.run(_LITERAL, {}).all() == [("blue",)]
+    assert uow.run(_BY_NAME, {"name": "none such"}).first() is None
+    with pytest.raises(LookupError):
+        uow.run(_BY_NAME, {"name": "none such"}).one()
+
+
+def test_an_expanding_parameter_is_refused_before_anything_runs(app) -> None:
+    with pytest.raises(TypeError, match="uow.run cannot run"):
+        uow.run(_IN_LIST, {"names": ["a", "b"]})
+
+
+def test_a_write_counts_as_the_units_work_and_is_undone_with_it(app) -> None:
+    uow.commit()
+    assert not uow.wrote()
+    uow.run(_INSERT, {"entity": "article", "entity_id": 904, "action": "create"})
+    assert uow.wrote()
+    connection = db.session.connection().connection.dbapi_connection
+    if db.engine.dialect.name == "sqlite":  # taken as the engine's hook would take it
+        assert connection.holds_write_lock
+    uow.rollback()
+    assert db.session.scalar(db.select(Revision.id).where(Revision.entity_id == 904)) is None
