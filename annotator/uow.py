@@ -71,32 +71,42 @@ def execute(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]
 class _Plan:
     """A statement compiled once for a dialect and the parameter names it is given."""
 
-    __slots__ = ("defaults", "fixed", "names", "processors", "sql", "writes")
+    __slots__ = ("defaults", "fixed", "lists", "names", "processors", "sql", "writes")
 
-    def __init__(self, statement: Executable, dialect: Dialect, keys: tuple[str, ...]) -> None:
+    def __init__(
+        self, statement: Executable, dialect: Dialect, keys: tuple[str, ...], lists: dict[str, int]
+    ) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-        binds = compiled.binds
-        prefetch = [*compiled.insert_prefetch, *compiled.update_prefetch]
-        if (
-            any(
-                c.default is None or c.default.is_sequence or c.default.is_clause_element
-                for c in prefetch
-            )
-            or compiled.escaped_bind_names
-            or any(b.expanding or b.literal_execute for b in binds.values())
+        if compiled.escaped_bind_names or any(
+            b.literal_execute or (b.expanding and b.key not in lists)
+            for b in compiled.binds.values()
         ):
             raise TypeError(f"uow.run cannot run this statement ({compiled.string[:60]}...)")
+        if lists:  # an IN list is compiled for its length: IN (?, ?, ?) takes names_1 .. names_3
+            compiled = statement.params({n: [None] * size for n, size in lists.items()}).compile(
+                dialect=dialect, column_keys=list(keys), compile_kwargs={"render_postcompile": True}
+            )
+        binds = compiled.binds
+        prefetch = [*compiled.insert_prefetch, *compiled.update_prefetch]
         # Values fixed in the statement (a literal compared with) and Python-side column
         # defaults the caller left out (a value, or a function of nothing).
-        self.fixed = {name: b.effective_value for name, b in binds.items() if not b.required}
+        self.fixed = {
+            name: b.effective_value
+            for name, b in binds.items()
+            if not b.required and name not in lists
+        }
+        self.lists = lists
         self.defaults = {c.key: c.default for c in prefetch}
         self.sql = compiled.string
         self.names = tuple(compiled.positiontup) if compiled.positiontup is not None else None
-        self.processors = {
-            name: processor
-            for name, bind in binds.items()
-            if (processor := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
-        }
+        self.processors = {}
+        for name, bind in binds.items():
+            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                expanded = (
+                    [f"{name}_{i}" for i in range(1, lists[name] + 1)] if name in lists else [name]
+                )
+                self.processors.update(dict.fromkeys(expanded, processor))
         self.writes = not getattr(statement, "is_select", False)
 
     def arguments(self, params: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
@@ -109,6 +119,10 @@ class _Plan:
                 },
                 **params,
             }
+        if self.lists:
+            params = dict(params)
+            for name in self.lists:
+                params.update((f"{name}_{i}", value) for i, value in enumerate(params.pop(name), 1))
         processors = self.processors
         if processors:
             params = {
@@ -120,7 +134,7 @@ class _Plan:
         return tuple(params[name] for name in self.names)
 
 
-_plans: dict[tuple[int, str, tuple[str, ...]], tuple[Executable, _Plan]] = {}
+_plans: dict[tuple[Any, ...], tuple[Executable, _Plan]] = {}
 
 
 class Rows:
@@ -161,8 +175,8 @@ def run(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]) ->
 
     For the hottest paths only. The statement is compiled once per dialect and set of parameter
     names; parameters go through their column types' bind processing (dates, JSON), results do
-    not (see :class:`Rows`). Statements with Python-side column defaults left unset, or expanding
-    (IN) parameters, are refused: use :func:`execute`. No engine event sees these statements,
+    not (see :class:`Rows`); a list or tuple is an IN list, compiled once per length. A statement
+    with a parameter rendered into its SQL (literal_execute) is refused: use :func:`execute`. No engine event sees these statements,
     so a write takes the SQLite write lock here, as the engine's hook would."""
     session = db.session()
     if session.autoflush:
@@ -171,10 +185,11 @@ def run(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]) ->
     many = isinstance(params, list)
     first = params[0] if many else params
     keys = tuple(first)
-    key = (id(statement), connection.dialect.name, keys)
+    lists = {name: len(value) for name, value in first.items() if isinstance(value, list | tuple)}
+    key = (id(statement), connection.dialect.name, keys, *lists.values())
     found = _plans.get(key)
     if found is None:
-        found = _plans[key] = (statement, _Plan(statement, connection.dialect, keys))
+        found = _plans[key] = (statement, _Plan(statement, connection.dialect, keys, lists))
     plan = found[1]
     if plan.writes:
         session.info[WROTE] = True

@@ -97,7 +97,7 @@ def lookup(url: str) -> Source | None:
     wanted = candidates(host)
     if host.startswith("www."):
         wanted.insert(1, host[4:])
-    by_domain = dict(uow.execute(_BY_DOMAINS, {"domains": wanted}).all())
+    by_domain = dict(uow.run(_BY_DOMAINS, {"domains": wanted}).all())
     found = next((by_domain[c] for c in wanted if c in by_domain), None)
     return None if found is None else db.session.get(Source, found)
 

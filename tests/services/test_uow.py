@@ -63,9 +63,21 @@ def test_rows_come_back_with_literals_and_parameters_bound(app) -> None:
         uow.run(_BY_NAME, {"name": "none such"}).one()
 
 
-def test_an_expanding_parameter_is_refused_before_anything_runs(app) -> None:
+def test_an_in_list_takes_any_length(app) -> None:
+    uow.run(
+        db.insert(DeskSetting.__table__),
+        [{"name": name, "value": name.upper()} for name in ("a", "b", "c")],
+    )
+    for names, found in ((["a"], ["A"]), (["a", "c", "zz"], ["A", "C"]), (["b", "c"], ["B", "C"])):
+        assert sorted(v for (v,) in uow.run(_IN_LIST, {"names": names}).all()) == found
+
+
+def test_a_parameter_rendered_into_the_sql_is_refused_before_anything_runs(app) -> None:
+    literal = db.select(DeskSetting.value).where(
+        DeskSetting.name == db.bindparam("name", literal_execute=True)
+    )
     with pytest.raises(TypeError, match="uow.run cannot run"):
-        uow.run(_IN_LIST, {"names": ["a", "b"]})
+        uow.run(literal, {"name": "colour"})
 
 
 def test_a_write_counts_as_the_units_work_and_is_undone_with_it(app) -> None:
