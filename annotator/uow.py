@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, g, has_request_context
 from flask.typing import ResponseReturnValue
-from sqlalchemy import Connection, Dialect, event
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy import Connection, Dialect, event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Executable
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -30,6 +31,7 @@ from annotator.db import set_write_intent, take_write_lock, write_intent
 from annotator.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
 
 WROTE = "uow_wrote"  # set in a session's info by its first flush since the last commit or rollback
 
@@ -135,6 +137,7 @@ class _Plan:
 
 
 _plans: dict[tuple[Any, ...], tuple[Executable, _Plan]] = {}
+_readers: dict[tuple[type, str], tuple[list[int], list[tuple[str, Any]]]] = {}
 
 
 class Rows:
@@ -200,6 +203,43 @@ def run(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]) ->
     else:
         cursor.execute(plan.sql, plan.arguments(params))
     return Rows(cursor)
+
+
+def load(model: type[M], statement: Executable, params: dict[str, Any]) -> M | None:
+    """The first row of a statement selecting ``model``'s table, columns in the table's order,
+    run by :func:`run` and made into the model's object as a query would make it (in this
+    session, unchanged; relationships load when first read): a third of the ORM's cost, for the
+    rows every save loads (its caller, its sentence). None when no row matches."""
+    row = run(statement, params).first()
+    if row is None:
+        return None
+    session = db.session()
+    mapper = inspect(model)
+    dialect = session.get_bind().dialect
+    found = _readers.get((model, dialect.name))
+    if found is None:
+        columns = list(mapper.local_table.columns)
+        found = _readers[(model, dialect.name)] = (
+            [columns.index(column) for column in mapper.primary_key],
+            [
+                (
+                    mapper.get_property_by_column(column).key,
+                    column.type.dialect_impl(dialect).result_processor(dialect, None),
+                )
+                for column in columns
+            ],
+        )
+    key_positions, readers = found
+    identity = mapper.identity_key_from_primary_key([row[i] for i in key_positions])
+    existing = session.identity_map.get(identity)
+    if existing is not None:
+        return existing
+    obj = mapper.class_manager.new_instance()
+    for (attribute, reader), value in zip(readers, row, strict=True):
+        set_committed_value(obj, attribute, reader(value) if reader else value)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
 
 
 def discard() -> None:

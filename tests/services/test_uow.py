@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import inspect
 
 from annotator import uow
 from annotator.extensions import db
-from annotator.models import DeskSetting, Revision
+from annotator.models import DeskSetting, Revision, User
 
 _INSERT = db.insert(Revision.__table__)
 _BY_NAME = db.select(DeskSetting.value).where(DeskSetting.name == db.bindparam("name"))
@@ -90,3 +91,30 @@ def test_a_write_counts_as_the_units_work_and_is_undone_with_it(app) -> None:
         assert connection.holds_write_lock
     uow.rollback()
     assert db.session.scalar(db.select(Revision.id).where(Revision.entity_id == 904)) is None
+
+
+_USER = db.select(*User.__table__.columns).where(User.id == db.bindparam("id"))
+
+
+def test_load_makes_the_object_a_query_would(app, make_user) -> None:
+    user_id = make_user(username="loaded-reviewer").id
+    uow.commit()
+    db.session.expunge_all()
+    queried = db.session.get(User, user_id)
+    wanted = {c.key: getattr(queried, c.key) for c in inspect(User).column_attrs}
+    db.session.expunge_all()
+    loaded = uow.load(User, _USER, {"id": user_id})
+    assert {c.key: getattr(loaded, c.key) for c in inspect(User).column_attrs} == wanted
+    assert loaded.created_at.tzinfo is not None and loaded.active is True
+    assert loaded in db.session and not db.session.dirty  # as loaded: nothing to write
+    assert db.session.get(User, user_id) is loaded  # the session's one copy
+    assert uow.load(User, _USER, {"id": user_id}) is loaded
+    assert loaded.tokens == []  # a relationship loads when read
+    loaded.locale = "es"
+    uow.commit()
+    db.session.expunge_all()
+    assert db.session.get(User, user_id).locale == "es"
+
+
+def test_load_gives_none_for_no_row(app) -> None:
+    assert uow.load(User, _USER, {"id": 987654}) is None

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.fields import USER, USERNAME_RE
 from annotator.locales import number
@@ -257,8 +258,8 @@ def create_token(user: User, name: str = "") -> str:
 
 # Built once: the token check runs on every API request, and building the statement cost more
 # than running it.
-_USER_FOR_TOKEN = (
-    db.select(User)
+_USER_FOR_TOKEN = (  # every API call asks: the table's columns, made into a User by uow.load
+    db.select(*User.__table__.columns)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(
         ApiToken.token_hash == db.bindparam("token_hash"),
@@ -272,7 +273,7 @@ def user_for_token(token: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    return db.session.scalar(_USER_FOR_TOKEN, {"token_hash": _token_hash(token)})
+    return uow.load(User, _USER_FOR_TOKEN, {"token_hash": _token_hash(token)})
 
 
 def _token_hash(token: str) -> str:

@@ -113,8 +113,8 @@ def get_annotation(
     return ann
 
 
-_LIVE_SENTENCE = (
-    db.select(Sentence)
+_LIVE_SENTENCE = (  # every save asks: the table's columns, made into a Sentence by uow.load
+    db.select(*Sentence.__table__.columns)
     .join(Article, Sentence.article_id == Article.id)
     .where(Sentence.id == db.bindparam("sentence_id"), Article.deleted_at.is_(None))
 )  # without loading the article's text
@@ -124,7 +124,7 @@ def get_sentence(sentence_id: object) -> Sentence:
     """A sentence of a live article, or NotFound."""
     if not isinstance(sentence_id, int) or isinstance(sentence_id, bool):
         raise Invalid({"sentence_id": _("must be the id number of a sentence.")})
-    sentence = db.session.scalar(_LIVE_SENTENCE, {"sentence_id": sentence_id})
+    sentence = uow.load(Sentence, _LIVE_SENTENCE, {"sentence_id": sentence_id})
     if sentence is None:
         raise NotFound(f"There is no sentence #{sentence_id}.")
     return sentence
