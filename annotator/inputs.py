@@ -131,7 +131,10 @@ def arg_number(name: str, **bounds: Any) -> int | None:
 
 def refuse_nul_characters() -> None:
     """No text field holds a NUL character (PostgreSQL cannot store one): 400 naming the field."""
-    for where, values in (("query", request.args), ("form", request.form)):
+    form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
+    for where, values in (("query", request.args), ("form", request.form if form else None)):
+        if not values:
+            continue
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
                 field = name.replace("\x00", "")[:40] or where
@@ -139,7 +142,7 @@ def refuse_nul_characters() -> None:
                     {field: "contains a NUL character."},
                     f"The {where} field “{field}” contains a NUL character.",
                 )
-    for upload in request.files.values():
+    for upload in request.files.values() if form else ():
         if upload.filename and "\x00" in upload.filename:
             raise Invalid({"files": "a file name contains a NUL character."})
 

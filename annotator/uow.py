@@ -33,6 +33,7 @@ from annotator.extensions import db
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
 
+_CONNECTION = "uow_connection"  # (the transaction, its connection): run() asks the session once
 WROTE = "uow_wrote"  # set in a session's info by its first flush since the last commit or rollback
 
 
@@ -184,7 +185,13 @@ def run(statement: Executable, params: dict[str, Any] | list[dict[str, Any]]) ->
     session = db.session()
     if session.autoflush:
         session.flush()
-    connection = session.connection()
+    transaction = session.get_transaction()
+    held = session.info.get(_CONNECTION)
+    if held is not None and transaction is not None and held[0] is transaction:
+        connection = held[1]  # asking the session again costs more than most statements here
+    else:
+        connection = session.connection()
+        session.info[_CONNECTION] = (session.get_transaction(), connection)
     many = isinstance(params, list)
     first = params[0] if many else params
     keys = tuple(first)

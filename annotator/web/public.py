@@ -133,6 +133,8 @@ class PublicAwareSessionInterface(SecureCookieSessionInterface):
         if request.endpoint in ANONYMOUS_SESSION_ENDPOINTS:
             return False
         had_one = self.get_cookie_name(app) in request.cookies
+        if not had_one and request.blueprint == "api":
+            return True  # an API call without the cookie (a bearer token) never starts a session
         return not had_one and not current_user.is_authenticated
 
     def should_set_cookie(self, app: Flask, session: Any) -> bool:
