@@ -233,10 +233,13 @@ def encode_pending(
     None when another process holds the encoder (with ``wait``, queue for it instead).
     ``stale_up_to`` and ``sentence_ids``: see :func:`pending`.
     """
+    with uow.transaction():  # most rounds find nothing: then no lease is asked for
+        if not pending(1, stale_up_to=stale_up_to, sentence_ids=sentence_ids):
+            return 0
     with _lease(wait=wait) as held:
         if not held:
             return None
-        with uow.transaction():
+        with uow.transaction():  # again: another process may have encoded them meanwhile
             work = pending(limit, stale_up_to=stale_up_to, sentence_ids=sentence_ids)
         if not work:
             return 0
