@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Row, insert
+from sqlalchemy import Row
 from sqlalchemy.orm import selectinload
 
 from annotator import uow
@@ -153,6 +153,18 @@ class NearDuplicate:
         )
 
 
+# Built once: every imported article asks (building them cost more than running them). The
+# bucket list is always BANDS long, so uow.run compiles the lookup once.
+_SHARED_BUCKETS = db.select(ArticleBucket.article_id).where(
+    ArticleBucket.bucket.in_(db.bindparam("buckets", expanding=True))
+)
+_NEAR_CANDIDATES = db.select(Article.id, Article.title, Article.text).where(
+    Article.id.in_(db.bindparam("ids", expanding=True)), Article.deleted_at.is_(None)
+)
+_DELETE_BUCKETS = db.delete(ArticleBucket).where(ArticleBucket.article_id == db.bindparam("id"))
+_INSERT_BUCKET = db.insert(ArticleBucket.__table__)
+
+
 def find_near_duplicate(text: str) -> NearDuplicate | None:
     """The live article most like ``text`` above the containment threshold, if any: candidates
     share an LSH bucket (one indexed query), each is then checked on its shingles."""
@@ -161,33 +173,29 @@ def find_near_duplicate(text: str) -> NearDuplicate | None:
         return None
     # The bucket index alone, counted here: joined to the articles or grouped in SQL, SQLite walked
     # every article's buckets instead (30 ms with 2,000 articles).
-    shared = Counter(
-        db.session.scalars(
-            db.select(ArticleBucket.article_id).where(ArticleBucket.bucket.in_(mine_buckets))
-        )
-    )
+    shared = Counter(row[0] for row in uow.run(_SHARED_BUCKETS, {"buckets": mine_buckets}).all())
+    if not shared:  # the usual case: no article shares a bucket, so there is nothing to read
+        return None
     candidates = [article_id for article_id, _n in shared.most_common(20)]
     best: NearDuplicate | None = None
-    for article_id, title, other in db.session.execute(
-        db.select(Article.id, Article.title, Article.text).where(
-            Article.id.in_(candidates), Article.deleted_at.is_(None)
-        )
-    ):
+    for article_id, title, other in uow.run(_NEAR_CANDIDATES, {"ids": candidates}).all():
         shared = near_duplicates.containment(mine, near_duplicates.shingles(other))
         if shared >= near_duplicates.CONTAINMENT and (best is None or shared > best.shared):
             best = NearDuplicate(article_id, title, shared)
     return best
 
 
-def store_buckets(article_id: int, text: str) -> None:
-    """Record the article's near-duplicate buckets (again, after its text changed)."""
-    db.session.execute(db.delete(ArticleBucket).where(ArticleBucket.article_id == article_id))
+def store_buckets(article_id: int, text: str, *, new: bool = False) -> None:
+    """Record the article's near-duplicate buckets (again, after its text changed; a ``new``
+    article has none to replace)."""
+    if not new:
+        uow.run(_DELETE_BUCKETS, {"id": article_id})
     values = [
         {"article_id": article_id, "band": band, "bucket": bucket}
         for band, bucket in enumerate(near_duplicates.fingerprint(text)[1])
     ]
     if values:
-        db.session.execute(insert(ArticleBucket), values)
+        uow.run(_INSERT_BUCKET, values)
 
 
 def create_article(data: dict[str, Any], *, actor: User | None, force: bool = False) -> Article:
@@ -217,7 +225,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     article = Article(**fields, content_hash=text_hash, imported_by_id=actor.id if actor else None)
     db.session.add(article)
     db.session.flush()
-    store_buckets(article.id, fields["text"])
+    store_buckets(article.id, fields["text"], new=True)
     search.note_language(article.language)
     # One executemany on the table, not the ORM's bulk INSERT: that spent ~90 µs a row mapping
     # attribute names to columns, as much as the database's own work for the row.
