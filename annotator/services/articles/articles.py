@@ -288,6 +288,22 @@ def load_article(article_id: int) -> Article:
     return article
 
 
+_SENTENCE_ROWS = (
+    db.select(Sentence.id, Sentence.index, Sentence.paragraph, Sentence.start, Sentence.end)
+    .where(Sentence.article_id == db.bindparam("article_id"))
+    .order_by(Sentence.index)
+)
+
+
+def sentence_rows(article: Article) -> list[tuple[int, int, int, int, int]]:
+    """The article's sentences as (id, index, paragraph, start, end), in order: from its loaded
+    sentences, or read in one query without making them ORM objects (an article just imported
+    through the API answers with its 1,000 sentences: loading them cost as much as storing them)."""
+    if "sentences" in article.__dict__:
+        return [(s.id, s.index, s.paragraph, s.start, s.end) for s in article.sentences]
+    return uow.run(_SENTENCE_ROWS, {"article_id": article.id}).all()
+
+
 def delete_article(article: Article, *, actor: User) -> None:
     """Soft-delete: the article disappears from lists but nothing is destroyed."""
     article.deleted_at = utcnow()
