@@ -30,6 +30,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -101,14 +102,16 @@ def article(number: int, sentences: int, rng: random.Random) -> dict[str, str]:
     }
 
 
-def run_import(source: Path, folder: Path, code: Path) -> tuple[float, float, int, int]:
-    """One import into a fresh instance: wall seconds, peak MB, articles and sentences stored."""
+def run_import(source: Path, folder: Path, code: Path) -> tuple[float, float, float, int, int]:
+    """One import into a fresh instance: wall seconds, CPU seconds (user + system: steadier than
+    the wall time on a shared machine), peak MB, articles and sentences stored."""
     executable = Path(sys.executable).with_name("annotator")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ANNOTATOR_INSTANCE_PATH"] = str(folder / "instance")
     env["PYTHONPATH"] = str(code)
     subprocess.run([executable, "init"], env=env, check=True, capture_output=True)  # noqa: S603
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603
         [executable, "import", str(source)],
@@ -129,6 +132,8 @@ def run_import(source: Path, folder: Path, code: Path) -> tuple[float, float, in
         time.sleep(0.02)
     out, err = child.communicate()
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if child.returncode != 0:
         print(out, err, sep="\n", file=sys.stderr)
         sys.exit(1)
@@ -136,7 +141,7 @@ def run_import(source: Path, folder: Path, code: Path) -> tuple[float, float, in
     stored_articles = database.execute("SELECT count(*) FROM articles").fetchone()[0]
     stored_sentences = database.execute("SELECT count(*) FROM sentences").fetchone()[0]
     database.close()
-    return elapsed, peak_kb / 1024, stored_articles, stored_sentences
+    return elapsed, cpu, peak_kb / 1024, stored_articles, stored_sentences
 
 
 # ----- the API --------------------------------------------------------------------------------
@@ -291,6 +296,7 @@ def cli_part(args: argparse.Namespace, versions: dict[str, Path], folder: Path) 
     """The CLI's rounds and their figures; whether today met its targets."""
     rng = random.Random(5)  # noqa: S311 - reproducible filler text, not secrets
     times: dict[str, list[float]] = {name: [] for name in versions}
+    cpus: dict[str, list[float]] = {name: [] for name in versions}
     peaks: dict[str, list[float]] = {name: [] for name in versions}
     source = folder / "articles.jsonl"
     with source.open("w", encoding="utf-8") as handle:
@@ -300,10 +306,11 @@ def cli_part(args: argparse.Namespace, versions: dict[str, Path], folder: Path) 
     for n in range(args.rounds):
         for name in names[n % len(names) :] + names[: n % len(names)]:
             print(f"round {n + 1}/{args.rounds}: {name} ...", flush=True)
-            elapsed, peak_mb, stored_articles, stored_sentences = run_import(
+            elapsed, cpu, peak_mb, stored_articles, stored_sentences = run_import(
                 source, folder / f"{name}-{n}", versions[name]
             )
             times[name].append(elapsed)
+            cpus[name].append(cpu)
             peaks[name].append(peak_mb)
 
     elapsed = statistics.median(times["today"])
@@ -331,6 +338,15 @@ def cli_part(args: argparse.Namespace, versions: dict[str, Path], folder: Path) 
             + "; ".join(
                 f"{name} " + ", ".join(f"{t:.2f}" for t in ts) for name, ts in times.items()
             )
+        )
+        cpu_today, cpu_before = (
+            statistics.median(cpus["today"]),
+            statistics.median(cpus["previous"]),
+        )
+        print(
+            f"  CPU (user + system) today {cpu_today:.2f} s, previous {cpu_before:.2f} s; today / "
+            f"previous {cpu_today / cpu_before:.2f}x; previous peak memory "
+            f"{max(peaks['previous']):.1f} MB"
         )
     print(f"  articles/s  {stored_articles / elapsed:8,.0f}")
     print(
