@@ -338,6 +338,11 @@ def set_fields(article: Article, changes: dict[str, Any], *, actor: User) -> Art
     return article
 
 
+_SENTENCE_IDS = db.select(Sentence.index, Sentence.id).where(
+    Sentence.article_id == db.bindparam("article_id")
+)
+
+
 def insert_article(row: dict[str, Any], sentences: list[dict[str, Any]]) -> tuple[int, list[int]]:
     """Bulk path for loading an export: one already-checked article row and its sentences' rows
     (segmentation as exported, not redone); the article's id and its sentences' ids in order."""
@@ -347,10 +352,10 @@ def insert_article(row: dict[str, Any], sentences: list[dict[str, Any]]) -> tupl
     store_buckets(article_id, row["text"])
     if not sentences:
         return article_id, []
-    result = db.session.execute(
-        db.insert(Sentence.__table__).returning(
-            Sentence.__table__.c.id, sort_by_parameter_order=True
-        ),
-        [dict(sentence, article_id=article_id) for sentence in sentences],
-    )
-    return article_id, list(result.scalars())
+    # One multi-row INSERT (see _INSERT_SENTENCES), then the ids by position: asking the INSERT for
+    # its ids in order made SQLAlchemy send a statement a row on SQLite.
+    uow.execute(
+        _INSERT_SENTENCES, [dict(sentence, article_id=article_id) for sentence in sentences]
+    ).close()
+    ids = dict(uow.run(_SENTENCE_IDS, {"article_id": article_id}).all())
+    return article_id, [ids[sentence["position"]] for sentence in sentences]
