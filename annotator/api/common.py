@@ -17,9 +17,10 @@ from annotator.models import User
 from annotator.services import guards
 from annotator.services.accounts import users
 from annotator.services.annotations.annotations import annotations_for_article
+from annotator.services.articles.articles import sentence_rows
 from annotator.services.desk import status
 from annotator.services.errors import Invalid
-from annotator.services.serialize import annotation_data, article_data, sentence_data
+from annotator.services.serialize import annotation_data, article_data, sentence_row
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)  # checked below, only for cookie-authenticated calls
@@ -89,7 +90,7 @@ def api_article_data(article, *, viewer: User, with_sentences: bool = True) -> d
         for ann in annotations_for_article(article.id, viewer=viewer):
             by_sentence.setdefault(ann.sentence_id, []).append(annotation_data(ann))
         data["sentences"] = [
-            dict(sentence_data(s, article.text), annotations=by_sentence.get(s.id, []))
-            for s in article.sentences
+            dict(sentence_row(*row, article.text), annotations=by_sentence.get(row[0], []))
+            for row in sentence_rows(article)
         ]
     return data

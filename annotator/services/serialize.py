@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Sentence, Source, User
+from annotator.models import Adjudication, Annotation, Article, EvidenceLink, Source, User
 
 
 def user_ref(user: User | None) -> str | None:
@@ -109,13 +109,6 @@ def sentence_row(
         "end": end,
         "text": text[start:end],
     }
-
-
-def sentence_data(sentence: Sentence, text: str) -> dict[str, Any]:
-    """A sentence, its text sliced from its article's ``text``."""
-    return sentence_row(
-        sentence.id, sentence.index, sentence.paragraph, sentence.start, sentence.end, text
-    )
 
 
 # ---- evidence link -------------------------------------------------------------------------

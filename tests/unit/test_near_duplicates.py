@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zlib
 
+import numpy as np
 import pytest
 
 from annotator.text import near_duplicates as nd
@@ -75,3 +77,14 @@ def test_buckets_are_stable_across_processes() -> None:
     assert other.stdout.strip() == str(nd.buckets(nd.shingles(text)))
     assert len(nd.buckets(nd.shingles(STORY))) == nd.BANDS
     assert all(-(2**62) <= b < 2**62 for b in nd.buckets(nd.shingles(STORY)))
+
+
+@pytest.mark.parametrize("count", [1, nd._CHUNK - 1, nd._CHUNK, nd._CHUNK + 1, 3 * nd._CHUNK + 7])
+def test_the_signature_worked_out_in_chunks_is_the_whole_tables_minimum(count: int) -> None:
+    """signature() works in place a chunk at a time: the values are those of the plain formula
+    (stored buckets must not change), whatever the number of shingles."""
+    items = [f"shingle number {n}".encode() for n in range(count)]
+    hashes = np.array([zlib.crc32(item) for item in items], dtype=np.uint64)
+    a, b = nd._coefficients()
+    plain = ((np.outer(hashes, a) + b) % np.uint64(nd._PRIME)).min(axis=0)
+    assert (nd.signature(items) == plain).all()
