@@ -23,6 +23,7 @@ from sqlalchemy import (
     Float,
     and_,
     bindparam,
+    case,
     cast,
     column,
     exists,
@@ -227,19 +228,26 @@ def search(
     page = statement.add_columns(rank.label("rank")).order_by(
         rank if ascending else rank.desc(), SearchEntry.id
     )
+    # PostgreSQL ranks the best twenty by reading every hit anyway: it counts them in the same
+    # pass (a second query read them all again, a phrase's heap rechecks included). It counts
+    # only the best COUNT_CAP + 1, in the page's order: past them the joins that judge a hit
+    # (live article, live annotation, blind review) are not run at all, where counting every
+    # hit ran them for each of hundreds of thousands. SQLite's bm25() cannot run beside a
+    # window function: it counts on its own, or not at all when the first page holds every hit.
+    counted = not after and db.engine.dialect.name != "sqlite"
     if after:
         last_rank, last_id = _cursor(after)
         beyond = rank > last_rank if ascending else rank < last_rank
         page = page.where(or_(beyond, and_(rank == last_rank, SearchEntry.id > last_id)))
+    elif counted:
+        best = page.limit(max(COUNT_CAP + 1, offset + limit + 1)).subquery("best")
+        page = (
+            select(best, func.count().over().label("hits"))
+            .order_by(best.c.rank.asc() if ascending else best.c.rank.desc(), best.c.entry_id)
+            .offset(offset)
+        )
     else:
         page = page.offset(offset)
-    # PostgreSQL ranks the best twenty by reading every hit anyway: it counts them in the same
-    # pass (a second query read them all again, a phrase's heap rechecks included). SQLite's
-    # bm25() cannot run beside a window function: it counts on its own, or not at all when the
-    # first page holds every hit.
-    counted = not after and db.engine.dialect.name != "sqlite"
-    if counted:
-        page = page.add_columns(func.count().over().label("hits"))
     rows = db.session.execute(page.limit(limit + 1)).all()
     following = _encode(rows[limit - 1]) if len(rows) > limit else None
     rows = rows[:limit]
@@ -286,12 +294,15 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
         select(si.c.kind, si.c.ref_id, si.c.article_id, si.c.sentence_id, si.c.id.label("entry_id"))
         .select_from(si)
         .outerjoin(art, art.c.id == si.c.article_id)
-        .outerjoin(link, and_(si.c.kind == "link", link.c.id == si.c.ref_id))
+        # Keyed by CASE: a hit of another kind looks for a NULL id, which no index probe finds
+        # (an OR of two conditions made PostgreSQL probe the annotations twice for every hit).
+        .outerjoin(link, link.c.id == case((si.c.kind == "link", si.c.ref_id)))
         .outerjoin(
             ann,
-            or_(
-                and_(si.c.kind == "annotation", ann.c.id == si.c.ref_id),
-                and_(si.c.kind == "link", ann.c.id == link.c.annotation_id),
+            ann.c.id
+            == case(
+                (si.c.kind == "annotation", si.c.ref_id),
+                (si.c.kind == "link", link.c.annotation_id),
             ),
         )
     )
