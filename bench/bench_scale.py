@@ -516,7 +516,9 @@ def server_rss(app, admin, queries: list[str], in_process: float | None = None) 
             start = time.perf_counter()
             conn.request(
                 "GET",
-                "/api/v1/search?q=" + urllib.parse.quote(q),
+                # 20 results, as in process (the API's default page is 100: five times the
+                # results to load, highlight and send).
+                "/api/v1/search?limit=20&q=" + urllib.parse.quote(q),
                 headers={"Authorization": f"Bearer {token}"},
             )
             response = conn.getresponse()
