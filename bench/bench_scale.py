@@ -229,6 +229,12 @@ def main() -> None:
         help="print this many of the slowest searches of each kind (to EXPLAIN them)",
     )
     parser.add_argument(
+        "--no-encoder",
+        action="store_true",
+        help="serve without the background encoder of Seen before: on a generated database it "
+        "starts on every judged claim at once, beside the searches being measured",
+    )
+    parser.add_argument(
         "--parts",
         default="search,similar,list,index,server",
         help="which measurements to run, comma-separated (default: all of them)",
@@ -305,7 +311,7 @@ def report(app, args) -> None:
     if "index" in parts:
         index_figures()
     if "server" in parts:
-        server_rss(app, admin, queries, in_process)
+        server_rss(app, admin, queries, in_process, encoder=not args.no_encoder)
 
 
 def search_figures(admin, reviewer, queries: list[str], ids: list[int], slowest: int = 0) -> float:
@@ -479,7 +485,17 @@ def index_figures() -> None:
     print(f"Database size: {size / 1024 / 1024:,.0f} MB")
 
 
-def server_rss(app, admin, queries: list[str], in_process: float | None = None) -> None:
+# `annotator serve` without its background encoder of judged claims for "Seen before".
+NO_ENCODER = (
+    "import sys; from annotator.services.annotations import claim_vectors; "
+    "claim_vectors.start_worker = lambda app: None; from annotator.cli import main; "
+    "sys.argv[0] = 'annotator'; sys.exit(main())"
+)
+
+
+def server_rss(
+    app, admin, queries: list[str], in_process: float | None = None, encoder: bool = True
+) -> None:
     """Serve the same database with `annotator serve`, search over HTTP (the same queries as the
     admin's in-process figure: target within 1.5x of it), read the server's RSS."""
     import http.client
@@ -497,11 +513,14 @@ def server_rss(app, admin, queries: list[str], in_process: float | None = None) 
     db.engine.dispose()
     # This checkout's annotator first: the console script alone runs the editable install's.
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"], PYTHONPATH=str(ROOT))
+    serve = [str(BIN / "annotator")]
+    if not encoder:
+        serve = [sys.executable, "-c", NO_ENCODER]
     port = free_port()
     log = Path(app.instance_path) / "serve.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(  # noqa: S603 - our own console script
-        [str(BIN / "annotator"), "serve", "--host", HOST, "--port", str(port)],
+        [*serve, "serve", "--host", HOST, "--port", str(port)],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=log.open("w"),
