@@ -17,6 +17,7 @@ and a valid PostgreSQL ``to_tsquery`` string, built only from word characters, w
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -171,7 +172,10 @@ def highlight(text: str, query: Query) -> list[tuple[str, bool]]:
     if stems:
         taken = {start for start, _ in found}
         for match in _WORD.finditer(text):
-            if match.start() not in taken and _stems_to(match.group(0), query.languages) & stems:
+            if (
+                match.start() not in taken
+                and _stems_to(match.group(0).lower(), query.languages) & stems
+            ):
                 found.append((match.start(), match.end()))
         found.sort()
     pieces: list[tuple[str, bool]] = []
@@ -188,5 +192,7 @@ def highlight(text: str, query: Query) -> list[tuple[str, bool]]:
     return pieces
 
 
-def _stems_to(word: str, languages: tuple[str, ...]) -> set[str]:
-    return set(query_stems(word, languages))
+@functools.lru_cache(maxsize=65_536)
+def _stems_to(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """A word's stems, kept: each result's paragraph stems all its words, mostly the same ones."""
+    return frozenset(query_stems(word, languages))

@@ -326,6 +326,22 @@ def test_a_page_of_results_costs_the_same_queries_however_many_hits(
     assert len(many) == len(one)
 
 
+def test_a_first_page_counts_its_hits_in_the_query_that_ranks_them(
+    app, make_article, admin
+) -> None:
+    from tests.web.test_workspace import count_queries
+
+    for number in range(7):
+        make_article(text=f"Story {number}\n\nThe levee held in town {number}.", title=f"S{number}")
+    pages = []
+    statements = count_queries(
+        app, lambda: pages.append(svc.search("levee", svc.SearchFilter(), viewer=admin, limit=3))
+    )
+    assert pages[0].total == 7 and not pages[0].more and len(pages[0].items) == 3
+    # One statement matches the query: a second one matched every hit again to count them.
+    assert sum("search_index" in statement for statement in statements) == 1
+
+
 def test_pages_by_cursor_cover_every_hit_once_best_first(make_article, admin) -> None:
     # Several ranks and ties: each page starts after the previous page's last hit.
     make_article(
