@@ -8,7 +8,10 @@ edited, its sentence re-cut). Three things fill it, all through :func:`encode_pe
 - the background worker that ``annotator serve`` starts (:func:`start_worker`): woken after a
   commit that added or changed claims in this process, it looks at those sentences alone;
   otherwise it reads the whole work list when a cheap :func:`fingerprint` of the tables changed
-  (another process's saves, a restore), and every ``FULL_SWEEP`` seconds regardless;
+  (another process's saves, a restore), and every ``FULL_SWEEP`` seconds regardless. The whole
+  list is read a window of articles at a time, from the article where the last batch found work
+  and round to it, and a batch stops reading once it has its claims: at a million claims a batch
+  never reads again the ones encoded before it;
 - ``annotator reindex`` (:func:`catch_up`), which returns when nothing is missing;
 - nothing else: a save never encodes.
 
@@ -74,6 +77,10 @@ _WORK = (
     "WHERE a.deleted_at IS NULL{only} ORDER BY s.article_id"
 )
 _TEXTS_AT_ONCE = 200  # article texts read per query while walking the work list
+# The whole work list is read a window of articles at a time (a million claims never sit in
+# memory at once, and a batch that finds its claims early reads no further).
+_ARTICLES_AT_ONCE = 500
+_WINDOW_END = "SELECT id FROM articles WHERE id > :after ORDER BY id LIMIT 1 OFFSET :skip"
 
 Key = tuple[int, int, int]  # (sentence id, span start, span end); -1, -1: the whole sentence
 
@@ -105,15 +112,14 @@ def claim_key(sentence_id: int, span_start: int | None, span_end: int | None) ->
 
 
 def _walk(
-    sentence_ids: Iterable[int] | None = None,
-) -> Iterator[tuple[Claim, int | None, str | None, str | None]]:
-    """Every live claim (of an article not deleted) with its stored row's id, hash and model;
-    with ``sentence_ids``, only the claims in those sentences."""
-    if sentence_ids is None:
-        rows = db.session.execute(text(_WORK.format(only=""))).all()
-    else:
+    sentence_ids: Iterable[int] | None = None, *, start: int = 0
+) -> Iterator[tuple[Claim, int | None, str | None, str | None, int]]:
+    """Every live claim (of an article not deleted) with its stored row's id, hash and model and
+    its article's id; with ``sentence_ids``, only the claims in those sentences. The whole list
+    is read from article ``start`` on and then from the first article up to it (once round)."""
+    if sentence_ids is not None:
         ids = sorted(set(sentence_ids))
-        rows = []
+        rows: list[Any] = []
         for first in range(0, len(ids), 500):
             rows += db.session.execute(
                 text(_WORK.format(only=" AND a.sentence_id IN :ids")).bindparams(
@@ -122,6 +128,29 @@ def _walk(
                 {"ids": ids[first : first + 500]},
             ).all()
         rows.sort(key=lambda row: row[0])
+        yield from _claims(rows)
+        return
+    last = db.session.scalar(db.select(db.func.max(Article.id))) or 0
+    start = min(max(start, 1), last + 1)
+    for after, end in ((start - 1, last), (0, start - 1)):  # from the cursor on, then round
+        while after < end:
+            upto = db.session.scalar(
+                text(_WINDOW_END), {"after": after, "skip": _ARTICLES_AT_ONCE - 1}
+            )
+            upto = end if upto is None else min(upto, end)
+            yield from _claims(
+                db.session.execute(
+                    text(_WORK.format(only=" AND s.article_id > :after AND s.article_id <= :upto")),
+                    {"after": after, "upto": upto},
+                ).all()
+            )
+            after = upto
+
+
+def _claims(
+    rows: Sequence[Any],
+) -> Iterator[tuple[Claim, int | None, str | None, str | None, int]]:
+    """The claims of work-list rows (in article order), their words cut from the article texts."""
     for first in range(0, len(rows), 4 * _TEXTS_AT_ONCE):
         chunk = rows[first : first + 4 * _TEXTS_AT_ONCE]
         texts = dict(
@@ -140,7 +169,18 @@ def _walk(
                     row_id,
                     stored,
                     model,
+                    article_id,
                 )
+
+
+# Where this process's last look at the whole work list found pending claims (per database): the
+# next batch starts there instead of reading again the claims encoded since, and goes round once.
+_cursor: dict[str, int] = {}
+_cursor_lock = threading.Lock()
+
+
+def _database() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
 
 
 def pending(
@@ -151,21 +191,32 @@ def pending(
 ) -> list[Claim]:
     """Claims whose vector is missing or stale, at most ``limit``; with ``stale_up_to`` (a row
     id) the rows up to it count as stale too (a full rebuild); with ``sentence_ids``, only the
-    claims in those sentences are looked at."""
+    claims in those sentences are looked at. The whole list is read from where this process last
+    found pending claims, round to it: every claim is looked at when fewer than ``limit`` are."""
     found: list[Claim] = []
-    for claim, row_id, stored, model in _walk(sentence_ids):
+    at = None
+    if sentence_ids is None:
+        with _cursor_lock:
+            walk = _walk(start=_cursor.get(_database(), 0))
+    else:
+        walk = _walk(sentence_ids)
+    for claim, row_id, stored, model, article_id in walk:
         old = stale_up_to is not None and row_id is not None and row_id <= stale_up_to
         if old or stored != claim.text_hash or model != encoder.MODEL:
             found.append(claim)
+            at = article_id
             if limit is not None and len(found) >= limit:
                 break
+    if sentence_ids is None and at is not None:
+        with _cursor_lock:
+            _cursor[_database()] = at
     return found
 
 
 def counts() -> tuple[int, int]:
     """(claims with a fresh vector, claims in all)."""
     total = fresh = 0
-    for claim, _id, stored, model in _walk():
+    for claim, _id, stored, model, _article in _walk():
         total += 1
         fresh += stored == claim.text_hash and model == encoder.MODEL
     return fresh, total
@@ -316,7 +367,7 @@ def _write(work: Sequence[Claim], vectors: dict[str, bytes], *, stale_up_to: int
 
 def prune() -> int:
     """Delete the rows of claims nobody judges any more; how many."""
-    live = {claim.key for claim in _live_claims()}
+    live = {claim.key for claim, *_ in _walk()}
     gone = [
         row_id
         for row_id, sid, start, end in db.session.execute(
@@ -334,10 +385,6 @@ def prune() -> int:
             db.delete(ClaimVector).where(ClaimVector.id.in_(gone[first : first + 500]))
         )
     return len(gone)
-
-
-def _live_claims() -> list[Claim]:
-    return [claim for claim, *_ in _walk()]
 
 
 def catch_up(progress: Callable[[int, int], None] | None = None, *, full: bool = False) -> int:
@@ -729,6 +776,8 @@ def forget() -> None:
     """Drop every process-level matrix (tests; after a restore into a fresh database)."""
     with _matrices_lock:
         _matrices.clear()
+    with _cursor_lock:
+        _cursor.clear()
     _ahead.clear()
 
 

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import event
 
 from annotator.extensions import db
 from annotator.models import ClaimVector
@@ -393,7 +394,9 @@ def test_after_a_save_the_worker_reads_only_the_saved_sentence(
     first, second = two
     walked: list[object] = []
     real = claim_vectors._walk
-    monkeypatch.setattr(claim_vectors, "_walk", lambda ids=None: walked.append(ids) or real(ids))
+    monkeypatch.setattr(
+        claim_vectors, "_walk", lambda ids=None, **kw: walked.append(ids) or real(ids, **kw)
+    )
     worker = claim_vectors.Worker(app, sweep=60)  # no timed look during the test
     worker.start()
     try:
@@ -409,3 +412,78 @@ def test_after_a_save_the_worker_reads_only_the_saved_sentence(
         worker.join(timeout=30)
     assert [row[:3] for row in rows()] == [(claim_sentence(first).id, -1, -1)]
     assert walked[1:] and all(ids == {claim_sentence(first).id} for ids in walked[1:])
+
+
+@pytest.fixture
+def windows(monkeypatch):
+    """The article windows (after, upto] the whole work list is read in, two articles each."""
+    monkeypatch.setattr(claim_vectors, "_ARTICLES_AT_ONCE", 2, raising=False)
+    seen: list[tuple[int, int]] = []
+
+    def note(_conn, _cursor, statement, _parameters, context, _many) -> None:
+        if "JOIN claim_vectors v" in statement:
+            bound = context.compiled_parameters[0]
+            seen.append((bound.get("after"), bound.get("upto")))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", note)
+
+
+def bridges(make_article, reviewer, count: int) -> list:
+    articles = [
+        make_article(text=f"Claim {n}\n\nThe mayor said the bridge {n} would cost {n} million.")
+        for n in range(1, count + 1)
+    ]
+    for article in articles:
+        annotate(article.sentences[-1], {"verdict": "unproven"}, actor=reviewer)
+    db.session.commit()
+    return articles
+
+
+def test_a_batch_reads_the_work_list_a_window_of_articles_at_a_time(
+    make_article, reviewer, windows, no_encoding
+) -> None:
+    """A desk of a million claims: a batch must not read them all to find its first few."""
+    articles = bridges(make_article, reviewer, 8)
+    assert [c.text for c in claim_vectors.pending(1)] == [articles[0].sentences[-1].text]
+    assert windows == [(0, articles[1].id)]  # the first two articles, and no further
+    windows.clear()
+    assert len(claim_vectors.pending()) == 8  # every window, each of two articles at most
+    assert len(windows) >= 4
+    for after, upto in windows:
+        assert len([a for a in articles if after < a.id <= upto]) <= 2
+    assert claim_vectors.counts() == (0, 8)
+
+
+def test_the_next_batch_starts_where_the_last_found_work_and_goes_round(
+    make_article, reviewer, windows
+) -> None:
+    articles = bridges(make_article, reviewer, 6)
+    assert claim_vectors.encode_pending(2) == 2  # the first two articles' claims
+    windows.clear()
+    later = claim_vectors.pending(1)
+    assert [c.text for c in later] == [articles[2].sentences[-1].text]
+    assert windows[0][0] >= articles[0].id  # not the encoded first article again
+    # A claim judged before the cursor is found once the walk goes round.
+    annotate(articles[0].sentences[0], {"verdict": "disputed"}, actor=reviewer)
+    db.session.commit()
+    while claim_vectors.encode_pending(2):
+        pass
+    assert claim_vectors.pending() == []
+    assert claim_vectors.counts() == (7, 7)
+    keys = {(row[0], row[1], row[2]) for row in rows()}
+    assert (articles[0].sentences[0].id, -1, -1) in keys
+    assert len(keys) == 7
+
+
+def test_a_full_rebuild_still_reaches_every_claim_from_the_cursor(
+    make_article, reviewer, windows
+) -> None:
+    bridges(make_article, reviewer, 5)
+    assert claim_vectors.catch_up() == 5
+    assert claim_vectors.encode_pending(1) == 0
+    claim_vectors._cursor[claim_vectors._database()] = 10**9  # past the last article
+    assert len(claim_vectors.pending()) == 0
+    assert claim_vectors.catch_up(full=True) == 5
+    assert claim_vectors.counts() == (5, 5)
