@@ -416,8 +416,9 @@ def test_after_a_save_the_worker_reads_only_the_saved_sentence(
 
 @pytest.fixture
 def windows(monkeypatch):
-    """The article windows (after, upto] the whole work list is read in, two articles each."""
-    monkeypatch.setattr(claim_vectors, "_ARTICLES_AT_ONCE", 2, raising=False)
+    """The sentence windows (after, upto] the whole work list is read in, two judgements each."""
+    monkeypatch.setattr(claim_vectors, "_FIRST_AT_ONCE", 2, raising=False)
+    monkeypatch.setattr(claim_vectors, "_MOST_AT_ONCE", 2, raising=False)
     seen: list[tuple[int, int]] = []
 
     def note(_conn, _cursor, statement, _parameters, context, _many) -> None:
@@ -441,18 +442,21 @@ def bridges(make_article, reviewer, count: int) -> list:
     return articles
 
 
-def test_a_batch_reads_the_work_list_a_window_of_articles_at_a_time(
+def test_a_batch_reads_the_work_list_a_window_of_sentences_at_a_time(
     make_article, reviewer, windows, no_encoding
 ) -> None:
     """A desk of a million claims: a batch must not read them all to find its first few."""
     articles = bridges(make_article, reviewer, 8)
     assert [c.text for c in claim_vectors.pending(1)] == [articles[0].sentences[-1].text]
-    assert windows == [(0, articles[1].id)]  # the first two articles, and no further
+    claimed = [a.sentences[-1].id for a in articles]
+    assert windows == [(0, claimed[1])]  # the first two judgements, and no further
     windows.clear()
-    assert len(claim_vectors.pending()) == 8  # every window, each of two articles at most
-    assert len(windows) >= 4
+    assert len(claim_vectors.pending()) == 8  # from the first claim found on, and round
+    assert windows[0][0] == claimed[0] - 1
+    for sentence_id in claimed:  # each read once, in windows of two judgements at most
+        assert len([w for w in windows if w[0] < sentence_id <= w[1]]) == 1
     for after, upto in windows:
-        assert len([a for a in articles if after < a.id <= upto]) <= 2
+        assert len([s for s in claimed if after < s <= upto]) <= 2
     assert claim_vectors.counts() == (0, 8)
 
 
@@ -464,7 +468,7 @@ def test_the_next_batch_starts_where_the_last_found_work_and_goes_round(
     windows.clear()
     later = claim_vectors.pending(1)
     assert [c.text for c in later] == [articles[2].sentences[-1].text]
-    assert windows[0][0] >= articles[0].id  # not the encoded first article again
+    assert windows[0][0] >= articles[0].sentences[-1].id  # not the encoded first claim again
     # A claim judged before the cursor is found once the walk goes round.
     annotate(articles[0].sentences[0], {"verdict": "disputed"}, actor=reviewer)
     db.session.commit()
@@ -483,7 +487,7 @@ def test_a_full_rebuild_still_reaches_every_claim_from_the_cursor(
     bridges(make_article, reviewer, 5)
     assert claim_vectors.catch_up() == 5
     assert claim_vectors.encode_pending(1) == 0
-    claim_vectors._cursor[claim_vectors._database()] = 10**9  # past the last article
+    claim_vectors._cursor[claim_vectors._database()] = 10**9  # past the last sentence
     assert len(claim_vectors.pending()) == 0
     assert claim_vectors.catch_up(full=True) == 5
     assert claim_vectors.counts() == (5, 5)
