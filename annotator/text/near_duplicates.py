@@ -13,7 +13,8 @@ the shorter text's shingles are in the longer one (a trimmed story is wholly con
 original; an added address or byline changes a few shingles of hundreds). Texts of fewer than
 MIN_SHINGLES shingles are never called near-duplicates: a two-line note would match too easily.
 
-Pure: no Flask, no models; numpy (already loaded by the language detector) does the arithmetic.
+Pure: no Flask, no models; numpy does the arithmetic, imported on first use (not every command
+that loads this module hashes a text).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
@@ -70,6 +73,8 @@ _PRIME = (1 << 32) + 15
 
 @functools.cache
 def _coefficients() -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np
+
     generator = np.random.default_rng(SEED)  # fixed: stored buckets must agree across processes
     a = generator.integers(1, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
     b = generator.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint64)
@@ -84,6 +89,8 @@ _CHUNK = 512
 def signature(items: list[bytes]) -> np.ndarray:
     """The MinHash signature (PERMUTATIONS unsigned 64-bit values) of a non-empty set of items:
     two sets agree on each value with probability their Jaccard similarity."""
+    import numpy as np
+
     hashes = np.fromiter(map(zlib.crc32, items), dtype=np.uint64, count=len(items))  # CRC-32 in C
     a, b = _coefficients()
     prime = np.uint64(_PRIME)

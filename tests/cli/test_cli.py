@@ -3,8 +3,11 @@
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,35 @@ def test_bootstrap_makes_one_admin_with_a_random_password_and_the_sample(runner,
     from tests.conftest import login
 
     login(client, "admin", password)
+
+
+def test_starting_the_cli_leaves_the_heavy_libraries_unloaded(tmp_path):
+    """Each is imported where it is used: alembic (a quarter of a second) for migrations, numpy
+    (a tenth) where vectors and MinHashes are computed, zxcvbn when a password is set."""
+    code = (
+        "import sys; from annotator import create_app; from annotator.cli import main; create_app(); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} "
+        "& {'alembic', 'flask_migrate', 'numpy', 'zxcvbn'}))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["ANNOTATOR_INSTANCE_PATH"] = str(tmp_path)
+    found = subprocess.run(  # noqa: S603 - our own interpreter, a fixed script
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=README.parent,  # this checkout's annotator, first on the path
+    ).stdout.strip()
+    assert found == "[]"
+
+
+def test_flask_migrate_commands_are_there_when_asked_for(runner):
+    # alembic prints the heads to the real stdout, not the runner's
+    heads = runner.invoke(args=["db", "heads"])
+    assert heads.exit_code == 0, heads.output
+    assert "Perform database migrations." in runner.invoke(args=["--help"]).output
+    assert "upgrade" in runner.invoke(args=["db", "--help"]).output
 
 
 def test_users_create_and_refusals(runner):

@@ -37,9 +37,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from flask import Flask
 from sqlalchemy import bindparam, event, text
 from sqlalchemy.orm import Session
@@ -50,6 +49,9 @@ from annotator.extensions import db
 from annotator.models import Annotation, Article, ClaimVector, Sentence
 from annotator.models._types import utcnow
 from annotator.text import encoder
+
+if TYPE_CHECKING:  # numpy is imported where the matrix is made and searched, not at every start
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -658,6 +660,8 @@ class _Matrix:
     """This process's copy of one database's vectors of the current model, read incrementally."""
 
     def __init__(self) -> None:
+        import numpy as np
+
         self.lock = threading.Lock()
         self.ids = np.zeros(0, dtype=np.int64)
         self.keys = np.zeros((0, 3), dtype=np.int64)
@@ -719,6 +723,8 @@ class _Matrix:
         )
         keep = [i for i in range(self.size) if int(self.ids[i]) in alive]
         if len(keep) != self.size:
+            import numpy as np
+
             index = np.array(keep, dtype=np.int64)
             self.ids = self.ids[index].copy()
             self.keys = self.keys[index].copy()
@@ -730,6 +736,8 @@ class _Matrix:
 
     def nearest(self, query: np.ndarray, count: int) -> list[tuple[Key, str, float]]:
         """The ``count`` rows closest to ``query`` (key, text hash, cosine), best first."""
+        import numpy as np
+
         with self.lock:
             size = self.size
             vectors, keys, hashes = self.vectors, self.keys, self.hashes
@@ -754,6 +762,8 @@ class _Matrix:
 
 
 def _grown(array: np.ndarray, capacity: int) -> np.ndarray:
+    import numpy as np
+
     grown = np.zeros((capacity, *array.shape[1:]), dtype=array.dtype)
     grown[: len(array)] = array
     return grown

@@ -127,7 +127,7 @@ def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Row[
 # sentences, 2.2 -> 0.8 ms for 40). With RETURNING, SQLAlchemy sends the rows that way on every
 # database ("insertmanyvalues"); the ids it returns are not needed, so neither is their order
 # (asking for it makes SQLAlchemy go back to a row at a time on SQLite).
-_INSERT_SENTENCES = db.insert(Sentence.__table__).returning(Sentence.__table__.c.id)
+INSERT_SENTENCES = db.insert(Sentence.__table__).returning(Sentence.__table__.c.id)
 
 
 def with_title(fields: dict[str, Any]) -> dict[str, Any]:
@@ -237,7 +237,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     # Core rows, not the ORM's bulk INSERT: that spent ~90 µs a row mapping attribute names to
     # columns, as much as the database's own work for the row.
     uow.execute(
-        _INSERT_SENTENCES,
+        INSERT_SENTENCES,
         [
             {
                 "article_id": article.id,
@@ -352,10 +352,10 @@ def insert_article(row: dict[str, Any], sentences: list[dict[str, Any]]) -> tupl
     store_buckets(article_id, row["text"])
     if not sentences:
         return article_id, []
-    # One multi-row INSERT (see _INSERT_SENTENCES), then the ids by position: asking the INSERT for
+    # One multi-row INSERT (see INSERT_SENTENCES), then the ids by position: asking the INSERT for
     # its ids in order made SQLAlchemy send a statement a row on SQLite.
     uow.execute(
-        _INSERT_SENTENCES, [dict(sentence, article_id=article_id) for sentence in sentences]
+        INSERT_SENTENCES, [dict(sentence, article_id=article_id) for sentence in sentences]
     ).close()
     ids = dict(uow.run(_SENTENCE_IDS, {"article_id": article_id}).all())
     return article_id, [ids[sentence["position"]] for sentence in sentences]

@@ -11,9 +11,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from annotator import uow
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
+from annotator.services.annotations import claim_vectors
 from annotator.services.annotations.annotations import LOAD_FOR_DATA
 from annotator.services.articles import articles
 from annotator.services.articles.articles import article_summary, clean_article_fields, content_hash
@@ -146,7 +148,8 @@ def replace_sentences(
     # (the first part of a split, the result of a merge).
     exact = {(span.start, span.end) for span in spans} & set(by_range)
     by_start = {s.start: s for key, s in by_range.items() if key not in exact}
-    new: list[Sentence] = []
+    new: list[Sentence] = []  # the kept sentences, in order, until the new ones are in
+    fresh: list[dict[str, int]] = []  # rows of the new sentences
     for index, span in enumerate(spans):
         sentence = by_range.pop((span.start, span.end), None)
         if sentence is None and (span.start, span.end) not in exact:
@@ -155,12 +158,35 @@ def replace_sentences(
                 del by_range[(sentence.start, sentence.end)]
                 sentence.end = span.end
         if sentence is None:
-            sentence = Sentence(start=span.start, end=span.end)
-            article.sentences.append(sentence)
+            fresh.append(
+                {
+                    "article_id": article.id,
+                    "position": index,
+                    "paragraph": span.paragraph,
+                    "start_offset": span.start,
+                    "end_offset": span.end,
+                }
+            )
+            continue
         sentence.index = index
         sentence.paragraph = span.paragraph
         new.append(sentence)
     db.session.flush()
+    if fresh:
+        # One multi-row INSERT, as a new article's sentences go in (articles.INSERT_SENTENCES):
+        # the ORM sent a statement a sentence, each writing SQLite's full-text index on its own.
+        # Their ids come in position order, as the ORM's did. The old sentences wait at negative
+        # positions, so the article's sentences from position 0 up are the new list.
+        uow.execute(articles.INSERT_SENTENCES, fresh).close()
+        new = list(
+            db.session.scalars(
+                db.select(Sentence)
+                .where(Sentence.article_id == article.id, Sentence.index >= 0)
+                .order_by(Sentence.index)
+            )
+        )
+        for row in fresh:  # as a flush notes the sentences it inserts, for claim matching
+            claim_vectors.note_claims_changed(new[row["position"]].id)
 
     starts = [s.start for s in new]
     annotations = db.session.scalars(

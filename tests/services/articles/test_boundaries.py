@@ -331,3 +331,33 @@ def test_update_article_without_text_leaves_the_text(setup):
         0,
         [],
     )
+
+
+def test_an_edits_new_sentences_go_in_as_one_statement(make_article, admin):
+    """Like a new article's (articles.INSERT_SENTENCES): SQLite's full-text index writes what it
+    gathered at the end of each statement, so a statement a sentence cost an edit the most."""
+    article = make_article(
+        text=" ".join(f"Sentence number {n} here." for n in range(60)), title="t"
+    )
+    old_ids = sorted(s.id for s in article.sentences)
+    inserts: list[int] = []  # the number of values each INSERT INTO sentences carried
+
+    def listen(_conn, _cursor, statement, parameters, _context, _executemany):
+        if statement.lstrip().upper().startswith("INSERT INTO SENTENCES"):
+            inserts.append(len(parameters))
+
+    db.event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        svc.edit_text(article, "Intro. " + article.text, actor=admin)  # every sentence is new
+    finally:
+        db.event.remove(db.engine, "before_cursor_execute", listen)
+    db.session.commit()
+    assert inserts == [61 * 5]  # one statement with every row's five values
+    db.session.expire_all()
+    stored = db.session.scalars(
+        db.select(Sentence).where(Sentence.article_id == article.id).order_by(Sentence.index)
+    ).all()
+    assert [s.index for s in stored] == list(range(61))
+    assert [s.text for s in stored][:2] == ["Intro.", "Sentence number 0 here."]
+    ids = [s.id for s in stored]
+    assert ids == sorted(ids) and ids[0] > old_ids[-1]  # new ids, in order, as the ORM gave them
