@@ -27,23 +27,15 @@ def test_kherson_offsets_slice_the_text_exactly(app):
     )
 
 
-def test_an_articles_sentences_go_in_as_one_statement(app):
+def test_an_articles_sentences_go_in_as_one_statement(app, sentence_inserts):
     """Not a statement a sentence: SQLite's full-text index writes what it gathered at the end of
     each statement, so an executemany of the sentences doubled the cost of an import."""
     text = " ".join(f"Sentence number {n} says something new." for n in range(300))
-    inserts: list[int] = []  # the number of values each INSERT INTO sentences carried
-
-    def listen(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO SENTENCES"):
-            inserts.append(len(parameters))
-
-    db.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        article = svc.create_article({"title": "Many", "text": text}, actor=None)
-    finally:
-        db.event.remove(db.engine, "before_cursor_execute", listen)
+    article = svc.create_article({"title": "Many", "text": text}, actor=None)
     db.session.commit()
-    assert inserts == [300 * 5]  # one statement with every row's five values, not 300 of them
+    assert sentence_inserts == [
+        300 * 5
+    ]  # one statement with every row's five values, not 300 of them
     stored = db.select(db.func.count()).where(Sentence.article_id == article.id)
     assert db.session.scalar(stored) == article.sentence_count == 300
 

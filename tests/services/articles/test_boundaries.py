@@ -333,26 +333,17 @@ def test_update_article_without_text_leaves_the_text(setup):
     )
 
 
-def test_an_edits_new_sentences_go_in_as_one_statement(make_article, admin):
+def test_an_edits_new_sentences_go_in_as_one_statement(make_article, admin, sentence_inserts):
     """Like a new article's (articles.INSERT_SENTENCES): SQLite's full-text index writes what it
     gathered at the end of each statement, so a statement a sentence cost an edit the most."""
     article = make_article(
         text=" ".join(f"Sentence number {n} here." for n in range(60)), title="t"
     )
     old_ids = sorted(s.id for s in article.sentences)
-    inserts: list[int] = []  # the number of values each INSERT INTO sentences carried
-
-    def listen(_conn, _cursor, statement, parameters, _context, _executemany):
-        if statement.lstrip().upper().startswith("INSERT INTO SENTENCES"):
-            inserts.append(len(parameters))
-
-    db.event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        svc.edit_text(article, "Intro. " + article.text, actor=admin)  # every sentence is new
-    finally:
-        db.event.remove(db.engine, "before_cursor_execute", listen)
+    sentence_inserts.clear()  # making the article inserted its sentences
+    svc.edit_text(article, "Intro. " + article.text, actor=admin)  # every sentence is new
     db.session.commit()
-    assert inserts == [61 * 5]  # one statement with every row's five values
+    assert sentence_inserts == [61 * 5]  # one statement with every row's five values
     db.session.expire_all()
     stored = db.session.scalars(
         db.select(Sentence).where(Sentence.article_id == article.id).order_by(Sentence.index)
