@@ -26,7 +26,7 @@ from annotator.models import (
 )
 from annotator.models._types import utcnow
 from annotator.services import audit, guards
-from annotator.services.annotations import ratings
+from annotator.services.annotations import claim_vectors, ratings
 from annotator.services.desk import assignments, status
 from annotator.services.errors import Conflict, Forbidden, Invalid, NotFound
 from annotator.services.serialize import annotation_data, annotation_row, iso, link_row
@@ -195,8 +195,6 @@ def create_annotation(sentence: Sentence, data: dict[str, Any], *, actor: User) 
         _JUDGED_ALREADY, {"sentence_id": sentence.id, "reviewer_id": actor.id}
     ).first()
     annotation_id = _insert(row, links)
-    from annotator.services.annotations import claim_vectors  # numpy: loaded only when saving
-
     claim_vectors.note_claims_changed(sentence.id)  # "Seen before" encodes the claim soon after
     state = annotation_row(
         annotation_id,
