@@ -27,7 +27,7 @@ from annotator.services.errors import Duplicate, Invalid, NotFound
 from annotator.services.validation import Problems
 from annotator.text import near_duplicates
 from annotator.text.language import detect_language, is_language_code, segmenting_language
-from annotator.text.segment import segment
+from annotator.text.segment import Span, segment
 
 ARTICLE_FIELDS = (
     "title",
@@ -120,14 +120,31 @@ def find_duplicate(fields: dict[str, Any], text_hash: str | None = None) -> Row[
     return next((row for row in candidates if row.deleted_at is None), None)
 
 
-# An article's sentences go in as one multi-row INSERT (a statement of up to 1,000 rows), not an
-# executemany (a statement a row): SQLite's full-text index (the search index's triggers) writes
-# what it gathered at the end of every statement, so a statement a row wrote, and every few rows
-# merged, its index a row at a time, twice the cost of the whole insert (104 -> 53 ms for 1,000
-# sentences, 2.2 -> 0.8 ms for 40). With RETURNING, SQLAlchemy sends the rows that way on every
-# database ("insertmanyvalues"); the ids it returns are not needed, so neither is their order
-# (asking for it makes SQLAlchemy go back to a row at a time on SQLite).
-INSERT_SENTENCES = db.insert(Sentence.__table__).returning(Sentence.__table__.c.id)
+# With RETURNING, SQLAlchemy sends many rows as one multi-row INSERT on every database
+# ("insertmanyvalues"); the ids it returns are not needed, so neither is their order (asking for
+# it makes SQLAlchemy go back to a row at a time on SQLite).
+_INSERT_SENTENCES = db.insert(Sentence.__table__).returning(Sentence.__table__.c.id)
+
+
+def sentence_values(article_id: int, position: int, span: Span) -> dict[str, int]:
+    """The row of a new sentence at ``position``, from a segmenter's span."""
+    return {
+        "article_id": article_id,
+        "position": position,
+        "paragraph": span.paragraph,
+        "start_offset": span.start,
+        "end_offset": span.end,
+    }
+
+
+def insert_sentences(rows: list[dict[str, Any]]) -> None:
+    """Store new sentences' rows in one multi-row INSERT (up to 1,000 rows a statement), not a
+    statement a row: SQLite's full-text index (the search index's triggers) writes what it
+    gathered at the end of every statement, so a statement a row wrote, and every few rows merged,
+    its index a row at a time, twice the cost of the whole insert (104 -> 53 ms for 1,000
+    sentences, 2.2 -> 0.8 ms for 40). Core rows, not the ORM's bulk INSERT: that spent ~90 µs a
+    row mapping attribute names to columns. Their ids come in the rows' order."""
+    uow.execute(_INSERT_SENTENCES, rows).close()
 
 
 def with_title(fields: dict[str, Any]) -> dict[str, Any]:
@@ -234,21 +251,7 @@ def create_article(data: dict[str, Any], *, actor: User | None, force: bool = Fa
     db.session.flush()
     store_buckets(article.id, fields["text"], new=True)
     search.note_language(article.language)
-    # Core rows, not the ORM's bulk INSERT: that spent ~90 µs a row mapping attribute names to
-    # columns, as much as the database's own work for the row.
-    uow.execute(
-        INSERT_SENTENCES,
-        [
-            {
-                "article_id": article.id,
-                "position": i,
-                "paragraph": span.paragraph,
-                "start_offset": span.start,
-                "end_offset": span.end,
-            }
-            for i, span in enumerate(spans)
-        ],
-    ).close()
+    insert_sentences([sentence_values(article.id, i, span) for i, span in enumerate(spans)])
     audit.record(
         "article",
         article.id,
@@ -349,13 +352,11 @@ def insert_article(row: dict[str, Any], sentences: list[dict[str, Any]]) -> tupl
     table = Article.__table__
     row = dict(row, content_hash=content_hash(row["text"]))
     article_id = db.session.execute(db.insert(table).returning(table.c.id), row).scalar_one()
-    store_buckets(article_id, row["text"])
+    store_buckets(article_id, row["text"], new=True)
     if not sentences:
         return article_id, []
-    # One multi-row INSERT (see INSERT_SENTENCES), then the ids by position: asking the INSERT for
-    # its ids in order made SQLAlchemy send a statement a row on SQLite.
-    uow.execute(
-        INSERT_SENTENCES, [dict(sentence, article_id=article_id) for sentence in sentences]
-    ).close()
+    # Then the ids by position: asking the INSERT for its ids in order made SQLAlchemy send a
+    # statement a row on SQLite.
+    insert_sentences([dict(sentence, article_id=article_id) for sentence in sentences])
     ids = dict(uow.run(_SENTENCE_IDS, {"article_id": article_id}).all())
     return article_id, [ids[sentence["position"]] for sentence in sentences]

@@ -11,7 +11,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from annotator import uow
 from annotator.extensions import db
 from annotator.models import Annotation, Article, Sentence, User
 from annotator.services import audit
@@ -158,26 +157,16 @@ def replace_sentences(
                 del by_range[(sentence.start, sentence.end)]
                 sentence.end = span.end
         if sentence is None:
-            fresh.append(
-                {
-                    "article_id": article.id,
-                    "position": index,
-                    "paragraph": span.paragraph,
-                    "start_offset": span.start,
-                    "end_offset": span.end,
-                }
-            )
+            fresh.append(articles.sentence_values(article.id, index, span))
             continue
         sentence.index = index
         sentence.paragraph = span.paragraph
         new.append(sentence)
     db.session.flush()
     if fresh:
-        # One multi-row INSERT, as a new article's sentences go in (articles.INSERT_SENTENCES):
-        # the ORM sent a statement a sentence, each writing SQLite's full-text index on its own.
-        # Their ids come in position order, as the ORM's did. The old sentences wait at negative
-        # positions, so the article's sentences from position 0 up are the new list.
-        uow.execute(articles.INSERT_SENTENCES, fresh).close()
+        # One statement for them all (articles.insert_sentences). The old sentences wait at
+        # negative positions, so the article's sentences from position 0 up are the new list.
+        articles.insert_sentences(fresh)
         new = list(
             db.session.scalars(
                 db.select(Sentence)

@@ -334,7 +334,7 @@ def test_update_article_without_text_leaves_the_text(setup):
 
 
 def test_an_edits_new_sentences_go_in_as_one_statement(make_article, admin, sentence_inserts):
-    """Like a new article's (articles.INSERT_SENTENCES): SQLite's full-text index writes what it
+    """Like a new article's (articles.insert_sentences): SQLite's full-text index writes what it
     gathered at the end of each statement, so a statement a sentence cost an edit the most."""
     article = make_article(
         text=" ".join(f"Sentence number {n} here." for n in range(60)), title="t"
