@@ -127,6 +127,13 @@ class PublicAwareSessionInterface(SecureCookieSessionInterface):
     answer starts a session for an anonymous visitor except the login form's (a reader's 404, a
     browser's favicon request or a crawler gets no cookie)."""
 
+    def open_session(self, app: Flask, request: Any) -> Any:
+        # No cookie, nothing to verify: an empty session without building the signing
+        # serializer (a bearer-token API call, most of a desk's saves, pays for it otherwise).
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
     def _keeps_no_session(self, app: Flask) -> bool:
         if request.blueprint == bp.name:
             return True
