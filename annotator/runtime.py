@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Any
+
+# How long a thread may keep the GIL while another waits for it (Python's default is 5 ms).
+SWITCH_INTERVAL_SECONDS = 0.0001
 
 
 def tune_gc() -> None:
@@ -17,6 +21,19 @@ def tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 100)
+
+
+def tune_thread_switching() -> None:
+    """Give the GIL back to a waiting thread within a tenth of a millisecond, not five.
+
+    A save holds the database's write lock from its first statement to its commit, and the
+    sqlite3 module lets go of the GIL around every statement it runs. Another thread (a request
+    still being read and parsed, the "Seen before" encoder) takes the GIL then and, by Python's
+    default, may keep it up to 5 ms before it has to hand it back: the writer waits, and so does
+    every writer queued behind its lock. With eight writers the single process served about a
+    fifth more saves a second at 0.1 ms (bench/bench_save.py; docs/save-profile.md).
+    """
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
 
 def waitress_limits(config: dict[str, Any]) -> dict[str, Any]:

@@ -18,10 +18,11 @@ def serve_command(host: str, port: int, threads: int) -> None:
     """Serve the app with waitress, a production WSGI server (one process; see the README for PostgreSQL), and encode judged claims for "Seen before" in the background."""
     from waitress import serve
 
-    from annotator.runtime import tune_gc, waitress_limits
+    from annotator.runtime import tune_gc, tune_thread_switching, waitress_limits
     from annotator.services.annotations.claim_vectors import start_worker
 
     tune_gc()
+    tune_thread_switching()
     app = current_app._get_current_object()
     start_worker(app)  # encodes judged claims for "Seen before" in the background
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
