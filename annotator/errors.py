@@ -27,6 +27,7 @@ CODES = {
     422: "invalid",
     429: "too_many_requests",
     500: "internal_error",
+    503: "busy",
 }
 
 # In the request's language (lazy: each is read when an error is answered).

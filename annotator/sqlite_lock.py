@@ -27,57 +27,69 @@ from typing import Any
 TIMEOUT_SECONDS = 10.0  # as long as SQLite's busy_timeout: then "database is locked"
 
 
-class WriteLock:
-    """A FIFO lock inside the process, then an exclusive flock on the lock file across processes.
+class FairLock:
+    """A lock inside the process that waiting threads get first come, first served.
 
-    Inside the process the lock is handed over: a release wakes only the writer that has waited
-    longest, which then owns it (waking every waiter to compare tickets cost a quarter of the
-    server's time under 8 writers, all of it spent fighting over the GIL)."""
+    A release hands it to the thread that has waited longest and wakes only that one (waking
+    every waiter to compare tickets cost a quarter of the server's time under 8 writers, all of
+    it spent fighting over the GIL)."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self) -> None:
         self._guard = threading.Lock()
         self._held = False
         self._waiters: collections.deque[threading.Lock] = collections.deque()
-        self._fd: int | None = None
-        self._pid = 0
 
-    def acquire(self, timeout: float = TIMEOUT_SECONDS) -> None:
-        deadline = time.monotonic() + timeout
+    def acquire(self, timeout: float = TIMEOUT_SECONDS) -> bool:
+        """Take the lock, waiting up to ``timeout`` seconds; False if it did not come."""
         with self._guard:
             if not self._held and not self._waiters:
                 self._held = True
-                waiter = None
-            else:
-                waiter = threading.Lock()
-                waiter.acquire()  # released by the writer that hands the lock over
-                self._waiters.append(waiter)
-        if waiter is not None and not waiter.acquire(timeout=max(timeout, 0)):
-            with self._guard:
-                try:
-                    self._waiters.remove(waiter)
-                except ValueError:
-                    pass  # handed over just as the wait ended: the lock is ours after all
-                else:
-                    raise sqlite3.OperationalError("database is locked (waited for the write lock)")
-        try:
-            self._lock_file(deadline)
-        except BaseException:
-            self._hand_over()
-            raise
+                return True
+            waiter = threading.Lock()
+            waiter.acquire()  # released by the thread that hands the lock over
+            self._waiters.append(waiter)
+        if waiter.acquire(timeout=max(timeout, 0)):
+            return True
+        with self._guard:
+            try:
+                self._waiters.remove(waiter)
+            except ValueError:
+                return True  # handed over just as the wait ended: the lock is ours after all
+        return False
 
     def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-        self._hand_over()
-
-    def _hand_over(self) -> None:
         """Give the lock to the longest waiter (it stays held), or free it."""
         with self._guard:
             if self._waiters:
                 self._waiters.popleft().release()
             else:
                 self._held = False
+
+
+class WriteLock:
+    """A FIFO lock inside the process (FairLock), then an exclusive flock on the lock file across
+    processes."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._turn = FairLock()
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self, timeout: float = TIMEOUT_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        if not self._turn.acquire(timeout):
+            raise sqlite3.OperationalError("database is locked (waited for the write lock)")
+        try:
+            self._lock_file(deadline)
+        except BaseException:
+            self._turn.release()
+            raise
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._turn.release()
 
     def _lock_file(self, deadline: float) -> None:
         if self._fd is None or self._pid != os.getpid():  # a forked worker opens its own

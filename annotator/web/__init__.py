@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, request, url_for
+from flask import Flask, Response, abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from annotator import sqlite_lock
 from annotator.db import set_write_intent
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,18 +79,35 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
 
+    # On SQLite, requests that write take turns, first come first served, from here to their
+    # end: the database's write lock lets one writer in at a time anyway, and eight writers that
+    # each ran up to it together spent a third of the process's time handing the GIL and the
+    # lock back and forth (docs/save-profile.md). Reads never wait for a turn; PostgreSQL writes
+    # in parallel and takes none.
+    turns = (
+        sqlite_lock.FairLock()
+        if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+        else None
+    )
+    app.extensions["write_turns"] = turns
+
     @app.before_request
     def _declare_write_intent() -> None:
         view = app.view_functions.get(request.endpoint or "")
-        set_write_intent(
-            request.method not in SAFE_METHODS and not getattr(view, "reads_only", False)
-        )
+        writes = request.method not in SAFE_METHODS and not getattr(view, "reads_only", False)
+        set_write_intent(writes)
+        if writes and turns is not None:
+            if not turns.acquire(sqlite_lock.TIMEOUT_SECONDS):  # as long as the write lock's
+                abort(503, _("The server is busy saving other work. Try again in a moment."))
+            g.write_turn = True
 
     security.install(app)  # after the write intent is declared: it may write a session's last use
 
     @app.teardown_request
     def _clear_write_intent(_error: BaseException | None) -> None:
         set_write_intent(False)  # the thread may next run a read, or a test's own queries
+        if g.pop("write_turn", False):
+            turns.release()  # type: ignore[union-attr]
 
     app.session_interface = public.PublicAwareSessionInterface()
 
