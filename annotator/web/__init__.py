@@ -81,9 +81,9 @@ def register_blueprints(app: Flask) -> None:
 
     # On SQLite, requests that write take turns, first come first served, from here to their
     # end: the database's write lock lets one writer in at a time anyway, and eight writers that
-    # each ran up to it together spent a third of the process's time handing the GIL and the
-    # lock back and forth (docs/save-profile.md). Reads never wait for a turn; PostgreSQL writes
-    # in parallel and takes none.
+    # each ran up to it together made a save cost the process 1.4-1.6 times its CPU alone, in
+    # handing the GIL and the lock back and forth (docs/save-profile.md). Reads never wait for a
+    # turn; PostgreSQL writes in parallel and takes none.
     turns = (
         sqlite_lock.FairLock()
         if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
