@@ -19,8 +19,10 @@ from typing import Any
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import (
+    ARRAY,
     Double,
     Float,
+    Text,
     and_,
     bindparam,
     case,
@@ -50,7 +52,7 @@ from annotator.models import (
     User,
     Verdict,
 )
-from annotator.models.search import KINDS, rebuild_statements
+from annotator.models.search import KINDS, WORD_PAIRS, rebuild_statements
 from annotator.services.errors import Forbidden, Invalid
 from annotator.text.search_query import (
     Query,
@@ -316,14 +318,14 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
     else:
         tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
         tsv, stv = literal_column("search_index.tsv"), literal_column("search_index.stv")
-        found = tsv.op("@@")(tsq)
+        found = and_(tsv.op("@@")(tsq), *_pairs_of_phrases(query, "simple"))
         rank = func.ts_rank_cd(tsv, tsq)
         # Stemmed in each of the desk's languages as the index stemmed the row (stop words dropped).
         for config in pg_configs(query):
             stemmed = func.to_tsquery(
                 literal_column(f"'{config}'"), bindparam("tsq", tsquery(query))
             )
-            found = or_(found, stv.op("@@")(stemmed))
+            found = or_(found, and_(stv.op("@@")(stemmed), *_pairs_of_phrases(query, config)))
             rank = rank + func.ts_rank_cd(stv, stemmed)
         left_out = negated_tsquery(query)
         if left_out is not None:  # in any form: a row stemmed in another language holds it too
@@ -378,6 +380,28 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
             si.c.sentence_id.is_not(None), settled if flt.adjudicated else ~settled
         )
     return statement, rank, ascending
+
+
+def _pairs_of_phrases(query: Query, config: str) -> list[Any]:
+    """PostgreSQL: the word pairs a row must hold to match the query's phrases in ``config``
+    (the index of WORD_PAIRS finds those rows; the phrase match beside it still decides).
+
+    A prefix phrase's last word is left out: it may go on. No condition without a phrase."""
+    phrases = [
+        term.words[:-1] if term.prefix else term.words
+        for term in query.positive
+        if len(term.words) - term.prefix > 1
+    ]
+    if not phrases:
+        return []
+    needed = None
+    for number, words in enumerate(phrases):
+        pairs = func.annotator_phrase_pairs(
+            literal_column(f"'{config}'"),
+            bindparam(f"phrase{number}", list(words), type_=ARRAY(Text)),
+        )
+        needed = pairs if needed is None else needed.op("||")(pairs)
+    return [literal_column(WORD_PAIRS).op("@>")(needed)]
 
 
 def _sentence_condition(
