@@ -503,13 +503,15 @@ def test_phrases_find_the_same_hits_with_and_without_word_pairs(phrases, monkeyp
         return page.total, [(hit.kind, hit.ref_id) for hit in page.items]
 
     paired = {query: hits(query) for query in PAIR_QUERIES}
-    monkeypatch.setattr(svc, "_pairs_of_phrases", lambda query, config: [])
+    monkeypatch.setattr(svc, "_phrase_pairs", lambda query: [])
     unpaired = {query: hits(query) for query in PAIR_QUERIES}
     assert paired == unpaired
     assert sum(bool(total) for total, _ in paired.values()) >= 15  # they do find things
 
 
-def test_postgresql_asks_a_phrase_for_its_word_pairs_in_each_form(app, phrases) -> None:
+def test_postgresql_finds_a_phrase_by_its_word_pairs_when_they_pay(
+    app, phrases, monkeypatch
+) -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only: SQLite's FTS5 keeps word positions")
     from tests.web.test_workspace import count_queries
@@ -519,10 +521,14 @@ def test_postgresql_asks_a_phrase_for_its_word_pairs_in_each_form(app, phrases) 
         return next(s for s in found if "search_index.tsv" in s)
 
     phrase = statement('"unproven footage"')
-    assert phrase.count("annotator_phrase_pairs(") == 3  # simple, english, spanish
     assert "annotator_word_pairs(tsv) || annotator_word_pairs(stv)) @>" in phrase
-    assert "annotator_phrase_pairs" not in statement("unproven footage")
-    assert "annotator_phrase_pairs" not in statement("reuters*")
+    assert "ts_match_vq(search_index.stv" in phrase and "@@" not in phrase.split("WHERE")[1]
+    # Not without a phrase, nor when a form has no pair ("said" alone in English), nor when
+    # the pairs are common.
+    for query in ("unproven footage", "reuters*", '"said had"'):
+        assert "annotator_word_pairs" not in statement(query), query
+    monkeypatch.setattr(svc, "MAX_PAIR_ROWS", -1)
+    assert "annotator_word_pairs" not in statement('"unproven footage"')
 
 
 def test_postgresql_finds_a_phrase_through_the_word_pair_index(phrases) -> None:
@@ -535,7 +541,7 @@ def test_postgresql_finds_a_phrase_through_the_word_pair_index(phrases) -> None:
     seen: list[tuple[str, object]] = []
 
     def capture(conn, cursor, statement, parameters, *args) -> None:
-        if "annotator_phrase_pairs" in statement:
+        if "annotator_word_pairs" in statement:
             seen.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", capture)
@@ -545,11 +551,9 @@ def test_postgresql_finds_a_phrase_through_the_word_pair_index(phrases) -> None:
         event.remove(db.engine, "before_cursor_execute", capture)
     statement, parameters = seen[0]
     connection = db.session.connection()
-    # Only the pair index can answer without reading the table (these few rows would be read).
+    # These few rows would be read whole; told not to, only the pair index can find them.
     for setting in ("enable_seqscan", "enable_indexscan"):
         connection.execute(sql(f"SET LOCAL {setting} = off"))
-    connection.execute(sql("DROP INDEX ix_search_index_tsv"))
-    connection.execute(sql("DROP INDEX ix_search_index_stv"))
     plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).scalars().all()
     db.session.rollback()
     assert any("ix_search_index_pairs" in line for line in plan), "\n".join(plan)
