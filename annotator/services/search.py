@@ -320,11 +320,11 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
         tsv, stv = literal_column("search_index.tsv"), literal_column("search_index.stv")
         pairs = _phrase_pairs(query)
 
-        def matches(vector, tsq):
+        def matches(vector, wanted):
             # With the pairs the words are only checked on the rows the pair index found:
             # ts_match_vq is @@ itself, which the planner cannot answer from the index of tsv or
             # stv (reading those for two common words took longer than the pairs' rows did).
-            return func.ts_match_vq(vector, tsq) if pairs else vector.op("@@")(tsq)
+            return func.ts_match_vq(vector, wanted) if pairs else vector.op("@@")(wanted)
 
         found = matches(tsv, tsq)
         rank = func.ts_rank_cd(tsv, tsq)
@@ -404,13 +404,13 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
 def _phrase_pairs(query: Query) -> list[tuple[str, ...]]:
     """PostgreSQL: the word pairs a row must hold to match the query's phrases, one set for each
     form it is matched in (word for word, stemmed in each of the desk's languages; the same set
-    once), or none when the pair index would not pay.
+    once), or an empty list when the pair index would not pay: the words' own indexes find the
+    rows then, as before.
 
-    None when there is no phrase, or when a form has no pair (the phrase's words are stop words
-    there, or parted by one: "said had" is the one word ``said`` in English), or when a form's
-    rarest pair is in more than MAX_PAIR_ROWS entries by the index's statistics. Then the words'
-    own indexes find the rows, as before: on rows not found by it, the pair index's expression
-    is computed again for each row, which costs more than checking the phrase."""
+    Empty without a phrase; when a form has no pair (its words are stop words there, or parted
+    by one: "said had" is the one word ``said`` in English), since that form's rows cannot be
+    found by pairs; and when a form's rarest pair is in more than MAX_PAIR_ROWS entries by the
+    index's statistics, since PostgreSQL would then compute the pairs again for each entry."""
     phrases = [
         term.words[:-1] if term.prefix else term.words  # a prefix phrase's last word may go on
         for term in query.positive
