@@ -4,7 +4,8 @@ GIN keeps no word positions: for a phrase PostgreSQL found every row holding its
 each from the table to check their order. A GIN index of the pairs of neighbouring words (word for
 word and stemmed, an expression over ``tsv`` and ``stv``: the table is not rewritten) finds only
 the rows that hold the phrase's pairs; the phrase is still checked on those. SQLite's FTS5 keeps
-positions: nothing changes there. Building the index reads every entry once.
+positions: nothing changes there. Building the index reads every entry once: 5.4 million entries
+took 12 minutes on a 2-core VM.
 
 Revision ID: 0021
 Revises: 0020
