@@ -19,8 +19,10 @@ from typing import Any
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import (
+    ARRAY,
     Double,
     Float,
+    Text,
     and_,
     bindparam,
     case,
@@ -50,7 +52,7 @@ from annotator.models import (
     User,
     Verdict,
 )
-from annotator.models.search import KINDS, rebuild_statements
+from annotator.models.search import KINDS, WORD_PAIRS, rebuild_statements
 from annotator.services.errors import Forbidden, Invalid
 from annotator.text.search_query import (
     Query,
@@ -316,15 +318,34 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
     else:
         tsq = func.to_tsquery(literal_column("'simple'"), bindparam("tsq", tsquery(query)))
         tsv, stv = literal_column("search_index.tsv"), literal_column("search_index.stv")
-        found = tsv.op("@@")(tsq)
+        pairs = _phrase_pairs(query)
+
+        def matches(vector, wanted):
+            # With the pairs the words are only checked on the rows the pair index found:
+            # ts_match_vq is @@ itself, which the planner cannot answer from the index of tsv or
+            # stv (reading those for two common words took longer than the pairs' rows did).
+            return func.ts_match_vq(vector, wanted) if pairs else vector.op("@@")(wanted)
+
+        found = matches(tsv, tsq)
         rank = func.ts_rank_cd(tsv, tsq)
         # Stemmed in each of the desk's languages as the index stemmed the row (stop words dropped).
         for config in pg_configs(query):
             stemmed = func.to_tsquery(
                 literal_column(f"'{config}'"), bindparam("tsq", tsquery(query))
             )
-            found = or_(found, stv.op("@@")(stemmed))
+            found = or_(found, matches(stv, stemmed))
             rank = rank + func.ts_rank_cd(stv, stemmed)
+        if pairs:
+            holds = literal_column(WORD_PAIRS).op("@>")
+            found = and_(
+                or_(
+                    *(
+                        holds(bindparam(f"pairs{number}", list(needed), type_=ARRAY(Text)))
+                        for number, needed in enumerate(pairs)
+                    )
+                ),
+                found,
+            )
         left_out = negated_tsquery(query)
         if left_out is not None:  # in any form: a row stemmed in another language holds it too
             for config in ["simple", *pg_configs(query)]:
@@ -378,6 +399,76 @@ def _matches(query: Query, flt: SearchFilter, viewer: User):
             si.c.sentence_id.is_not(None), settled if flt.adjudicated else ~settled
         )
     return statement, rank, ascending
+
+
+def _phrase_pairs(query: Query) -> list[tuple[str, ...]]:
+    """PostgreSQL: the word pairs a row must hold to match the query's phrases, one set for each
+    form it is matched in (word for word, stemmed in each of the desk's languages; the same set
+    once), or an empty list when the pair index would not pay: the words' own indexes find the
+    rows then, as before.
+
+    Empty without a phrase; when a form has no pair (its words are stop words there, or parted
+    by one: "said had" is the one word ``said`` in English), since that form's rows cannot be
+    found by pairs; and when a form's rarest pair is in more than MAX_PAIR_ROWS entries by the
+    index's statistics, since PostgreSQL would then compute the pairs again for each entry."""
+    phrases = [
+        term.words[:-1] if term.prefix else term.words  # a prefix phrase's last word may go on
+        for term in query.positive
+        if len(term.words) - term.prefix > 1
+    ]
+    if not phrases:
+        return []
+    columns = []
+    for config in ["simple", *pg_configs(query)]:
+        needed = None
+        for number, words in enumerate(phrases):
+            pairs = func.annotator_phrase_pairs(
+                literal_column(f"'{config}'"),
+                bindparam(f"phrase{number}", list(words), type_=ARRAY(Text)),
+            )
+            needed = pairs if needed is None else needed.op("||")(pairs)
+        columns.append(needed)
+    forms = list(
+        dict.fromkeys(tuple(sorted(set(row))) for row in db.session.execute(select(*columns)).one())
+    )
+    rows, rarer = _pair_rows()
+    if not all(forms) or any(
+        min(rows.get(pair, rarer) for pair in form) > MAX_PAIR_ROWS for form in forms
+    ):
+        return []
+    return forms
+
+
+# A pair in more entries than this is not worth the pair index: its rows would not fit an exact
+# bitmap in PostgreSQL's default work_mem (4 MB holds about 65,000 table pages), and the pages of
+# an inexact one compute the index's expression again for each of their entries.
+MAX_PAIR_ROWS = 50_000
+_PAIR_ROWS: dict[str, tuple[float, dict[str, float], float]] = {}  # per database: when read, what
+
+
+def _pair_rows() -> tuple[dict[str, float], float]:
+    """How many entries hold each of the most common word pairs, and at most each other pair,
+    from the pair index's statistics (ANALYZE's; read again every LANGUAGES_SECONDS)."""
+    key = str(db.engine.url)
+    read_at, rows, rarer = _PAIR_ROWS.get(key, (0.0, {}, 0.0))
+    if time.monotonic() - read_at > LANGUAGES_SECONDS:
+        found = db.session.execute(
+            text(
+                "SELECT CAST(CAST(s.most_common_elems AS text) AS text[]), "
+                "s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+                "JOIN pg_class c ON c.relname = 'search_index' "
+                "AND c.relnamespace = CAST(current_schema() AS regnamespace) "
+                "WHERE s.schemaname = current_schema() AND s.tablename = 'ix_search_index_pairs'"
+            )
+        ).first()
+        rows, rarer = {}, 0.0
+        if found is not None and found[0]:
+            pairs, shares, entries = found
+            # The shares end with the least and the most common share and the null fraction.
+            rows = {pair: share * entries for pair, share in zip(pairs, shares, strict=False)}
+            rarer = shares[-3] * entries
+        _PAIR_ROWS[key] = (time.monotonic(), rows, rarer)
+    return rows, rarer
 
 
 def _sentence_condition(

@@ -194,3 +194,121 @@ def test_upgrading_the_search_index_stems_what_it_held(empty_database: str, tmp_
         assert [hit.sentence_id for hit in page.items] == [1]
         db.session.remove()
         db.engine.dispose()
+
+
+def _search_schema(connection) -> set[tuple[str, str]]:
+    """What the search index is made of, beside its table: indexes, triggers, functions, views."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            text(
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('index', 'trigger', 'view') "
+                "AND sql IS NOT NULL OR name = 'search_fts'"
+            )
+        )
+        return {(name, sql) for name, sql in rows if "search" in name or "search" in sql}
+    rows = connection.execute(
+        text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename = 'search_index' UNION ALL "
+            "SELECT p.proname, pg_get_functiondef(p.oid) FROM pg_proc p "
+            "WHERE p.pronamespace = CAST(current_schema() AS regnamespace) UNION ALL "
+            "SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_class "
+            "WHERE relnamespace = CAST(current_schema() AS regnamespace))"
+        )
+    )
+    schema = connection.execute(text("SELECT current_schema()")).scalar_one()
+    return {
+        (name, definition.replace(f"{schema}.", ""))
+        for name, definition in rows
+        if "search" in name or name.startswith("annotator_")
+    }
+
+
+def test_the_models_and_the_migrations_build_the_same_search_index(
+    app: Flask, empty_database: str, tmp_path: Path
+) -> None:
+    """annotator/models/search.py's DDL for a new database, and the migrations' for an old one."""
+    from annotator.models.search import install_statements
+
+    with db.engine.connect() as connection:
+        migrated = _search_schema(connection)
+    fresh = create_engine(empty_database.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with fresh.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                from annotator.db import add_sql_functions
+
+                add_sql_functions(connection.connection.dbapi_connection)
+            db.metadata.create_all(connection)
+            for statement in install_statements(connection.dialect.name):
+                connection.execute(text(statement))
+            created = _search_schema(connection)
+    finally:
+        fresh.dispose()
+    names = {name for name, _ in migrated}
+    assert "articles_search_ai" in names
+    assert "ix_search_index_pairs" in names or db.engine.dialect.name == "sqlite"
+    assert created == migrated
+
+
+def test_upgrading_finds_phrases_by_word_pairs(empty_database: str, tmp_path: Path) -> None:
+    """0021: PostgreSQL indexes the word pairs of what the index held; phrases find it."""
+    from annotator.models import User
+    from annotator.services import search
+
+    old = make_test_app(empty_database, tmp_path)
+    with old.app_context():
+        directory = old.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0020")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                    "VALUES (1, 'boss', 'x', 'admin', true, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO articles (id, title, text, language, content_hash, created_at, updated_at) "
+                    "VALUES (1, 'Talks', 'The negotiation spokesman said no.', 'en', 'h', "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
+                    "VALUES (1, 1, 0, 0, 0, 34)"
+                )
+            )
+        upgrade(directory=directory)
+        postgresql = db.engine.dialect.name == "postgresql"
+        if postgresql:
+            pairs = db.session.execute(
+                text(
+                    "SELECT (annotator_word_pairs(tsv) || annotator_word_pairs(stv)) "
+                    "FROM search_index WHERE kind = 'sentence'"
+                )
+            ).scalar_one()
+            assert {"negotiation spokesman", "negoti spokesman"} <= set(pairs)
+            indexes = db.session.execute(text("SELECT indexname FROM pg_indexes")).scalars()
+            assert "ix_search_index_pairs" in set(indexes)
+        boss = db.session.get(User, 1)
+        for phrase, found in (('"negotiation spokesman"', [1]), ('"spokesman negotiation"', [])):
+            page = search.search(phrase, search.SearchFilter(kinds=("sentence",)), viewer=boss)
+            assert [hit.sentence_id for hit in page.items] == found
+        db.session.remove()
+        if postgresql:  # and back: the index and its functions go
+            from flask_migrate import downgrade
+
+            downgrade(directory=directory, revision="0020")
+            with db.engine.connect() as connection:
+                left = connection.execute(
+                    text(
+                        "SELECT count(*) FROM pg_proc WHERE proname LIKE 'annotator_%_pairs' "
+                        "AND pronamespace = CAST(current_schema() AS regnamespace)"
+                    )
+                ).scalar_one()
+                assert left == 0
+            upgrade(directory=directory)
+        db.engine.dispose()

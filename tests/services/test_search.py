@@ -439,3 +439,157 @@ def test_an_article_given_another_language_is_stemmed_again(app, make_article, a
     )
     assert languages == ["es"]
     assert svc.search("vacuna", svc.SearchFilter(kinds=("sentence",)), viewer=admin).total == 1
+
+
+# ----- PostgreSQL's phrases, found by word pairs ---------------------------------------------
+
+# Texts where a phrase's words are near each other without being its pairs: stop words whose gap
+# any word fills, a symbol the parser drops ("²": to_tsquery counts a place for it, to_tsvector
+# none), repeats, accents, digits, URLs, another language, and positions past PostgreSQL's last
+# (16,383: the words after it share it).
+PAIR_TEXTS = [
+    "The minister of defence spoke. The minister big defence spoke. Defence of the minister.",
+    "The budget ² vote passed. The budget x vote failed. Budget and vote.",
+    "Said had said had said. He said he had. Had said.",
+    "Café crème at the café. Crème café. The council voted 7-2 on Tuesday.",
+    "See https://www.reuters.com/world/kherson-footage and reuters com too. Com reuters.",
+    "Unproven footage showed soldiers crossing the river. Footage unproven.",
+]
+PAIR_QUERIES = [
+    '"minister of defence"',
+    '"defence of the minister"',
+    '"budget ² vote"',
+    '"budget vote"',
+    '"said had"',
+    '"had said"',
+    '"said he had"',
+    '"café crème"',
+    '"crème café"',
+    '"7 2"',
+    "7-2",
+    "reuters.com",
+    "reuters.co*",
+    "www.reuters.com/world*",
+    '"unproven footage" "crossing the river"',
+    '"unproven footage" -"the river"',
+    '"footage unproven" soldiers',
+    '"las vacunas llegaron"',
+    '"vacuna llegó"',
+    '"end here"',
+    '"here again"',
+    '"w16379 tail"',
+]
+
+
+@pytest.fixture
+def phrases(app, make_article, admin):
+    for number, story in enumerate(PAIR_TEXTS):
+        make_article(text=f"Story {number}\n\n{story}", title=f"Story {number}", language="en")
+    make_article(
+        text="Vacunas\n\nLas vacunas llegaron. Llegó la vacuna. Vacunas las llegaron.",
+        title="Vacunas",
+        language="es",
+    )
+    words = " ".join(f"w{number}" for number in range(16_380))
+    make_article(text=f"Long\n\n{words} tail end here again.", title="Long", language="en")
+    return admin
+
+
+def test_phrases_find_the_same_hits_with_and_without_word_pairs(phrases, monkeypatch) -> None:
+    every = svc.SearchFilter()
+
+    def hits(query: str) -> tuple[int, list[tuple[str, int]]]:
+        page = svc.search(query, every, viewer=phrases, limit=100)
+        return page.total, [(hit.kind, hit.ref_id) for hit in page.items]
+
+    paired = {query: hits(query) for query in PAIR_QUERIES}
+    monkeypatch.setattr(svc, "_phrase_pairs", lambda query: [])
+    unpaired = {query: hits(query) for query in PAIR_QUERIES}
+    assert paired == unpaired
+    assert sum(bool(total) for total, _ in paired.values()) >= 15  # they do find things
+
+
+def test_postgresql_finds_a_phrase_by_its_word_pairs_when_they_pay(
+    app, phrases, monkeypatch
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's FTS5 keeps word positions")
+    from tests.web.test_workspace import count_queries
+
+    def statement(query: str) -> str:
+        found = count_queries(app, lambda: svc.search(query, svc.SearchFilter(), viewer=phrases))
+        return next(s for s in found if "search_index.tsv" in s)
+
+    phrase = statement('"unproven footage"')
+    assert "annotator_word_pairs(tsv) || annotator_word_pairs(stv)) @>" in phrase
+    assert "ts_match_vq(search_index.stv" in phrase and "@@" not in phrase.split("WHERE")[1]
+    # Not without a phrase, nor when a form has no pair ("said" alone in English), nor when
+    # the pairs are common.
+    for query in ("unproven footage", "reuters*", '"said had"'):
+        assert "annotator_word_pairs" not in statement(query), query
+    monkeypatch.setattr(svc, "MAX_PAIR_ROWS", -1)
+    assert "annotator_word_pairs" not in statement('"unproven footage"')
+
+
+def test_postgresql_finds_a_phrase_through_the_word_pair_index(phrases) -> None:
+    """The condition is the index's own expression: PostgreSQL can answer it from the index."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's FTS5 keeps word positions")
+    from sqlalchemy import event
+    from sqlalchemy import text as sql
+
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, *args) -> None:
+        if "annotator_word_pairs" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        svc.search('"unproven footage"', svc.SearchFilter(), viewer=phrases)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    statement, parameters = seen[0]
+    connection = db.session.connection()
+    # These few rows would be read whole; told not to, only the pair index can find them.
+    for setting in ("enable_seqscan", "enable_indexscan"):
+        connection.execute(sql(f"SET LOCAL {setting} = off"))
+    plan = connection.exec_driver_sql("EXPLAIN " + statement, parameters).scalars().all()
+    db.session.rollback()
+    assert any("ix_search_index_pairs" in line for line in plan), "\n".join(plan)
+
+
+def test_a_row_that_matches_a_phrase_holds_its_word_pairs(app) -> None:
+    """PostgreSQL's two pair functions agree with its phrase match: every phrase of two or three
+    words of a small vocabulary (a stop word, two forms of a word, a symbol the parser drops)
+    against every text of up to three of them, word for word and stemmed."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's FTS5 keeps word positions")
+    import itertools
+
+    from sqlalchemy import text as sql
+
+    from annotator.text.search_query import Query as Parsed
+    from annotator.text.search_query import Term, tsquery
+
+    vocabulary = ["of", "minister", "ministers", "²", "x"]
+    phrases = [w for n in (2, 3) for w in itertools.product(vocabulary, repeat=n)]
+    bodies = [" ".join(w) for n in (1, 2, 3) for w in itertools.product(vocabulary, repeat=n)]
+    missed = db.session.execute(
+        sql(
+            "SELECT p.words, b.body, c.config "
+            "FROM unnest(CAST(:words AS text[]), CAST(:tsqs AS text[])) AS p(words, tsq), "
+            "unnest(CAST(:bodies AS text[])) AS b(body), "
+            "unnest(CAST(:configs AS regconfig[])) AS c(config), "
+            "to_tsvector(c.config, b.body) AS v "
+            "WHERE v @@ to_tsquery(c.config, p.tsq) AND NOT annotator_word_pairs(v) "
+            "@> annotator_phrase_pairs(c.config, string_to_array(p.words, ' '))"
+        ),
+        {
+            "words": [" ".join(words) for words in phrases],
+            "tsqs": [tsquery(Parsed((Term(words),))) for words in phrases],
+            "bodies": bodies,
+            "configs": ["simple", "english", "german"],
+        },
+    ).all()
+    assert missed == []
