@@ -3,6 +3,7 @@ that holds data without losing any of it."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,35 +161,54 @@ def test_init_upgrades_a_0001_database_keeping_its_data(
         db.engine.dispose()
 
 
+@contextlib.contextmanager
+def _upgraded_from(
+    revision: str, database: str, tmp_path: Path, title: str, body: str, language: str
+) -> Iterator[str]:
+    """An app on a database migrated to ``revision``, given an admin and a one-sentence article
+    there, then upgraded to the newest: inside its app context, the migrations' directory."""
+    old = make_test_app(database, tmp_path)
+    with old.app_context():
+        directory = old.extensions["migrate"].directory
+        upgrade(directory=directory, revision=revision)
+        _admin_and_one_sentence(title, body, language)
+        upgrade(directory=directory)
+        yield directory
+
+
+def _admin_and_one_sentence(title: str, body: str, language: str) -> None:
+    """An admin (id 1) and an article of one sentence (ids 1), written as SQL: an older schema
+    lacks columns the models have now."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, username, password_hash, role, active, created_at) "
+                "VALUES (1, 'boss', 'x', 'admin', true, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO articles (id, title, text, language, content_hash, created_at, "
+                "updated_at) VALUES (1, :title, :body, :language, 'h', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"
+            ),
+            {"title": title, "body": body, "language": language},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, "
+                "end_offset) VALUES (1, 1, 0, 0, 0, :end)"
+            ),
+            {"end": len(body)},
+        )
+
+
 def test_upgrading_the_search_index_stems_what_it_held(empty_database: str, tmp_path: Path) -> None:
     """0017: entries written before it get their article's language and are found by other forms."""
     from annotator.models import User
     from annotator.services import search
 
-    old = make_test_app(empty_database, tmp_path)
-    with old.app_context():
-        directory = old.extensions["migrate"].directory
-        upgrade(directory=directory, revision="0012")
-        with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO users (id, username, password_hash, role, active, created_at) "
-                    "VALUES (1, 'boss', 'x', 'admin', true, CURRENT_TIMESTAMP)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO articles (id, title, text, language, content_hash, created_at, updated_at) "
-                    "VALUES (1, 'Llegan', 'Las vacunas llegaron.', 'es', 'h', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
-                    "VALUES (1, 1, 0, 0, 0, 21)"
-                )
-            )
-        upgrade(directory=directory)
+    with _upgraded_from("0012", empty_database, tmp_path, "Llegan", "Las vacunas llegaron.", "es"):
         boss = db.session.get(User, 1)
         page = search.search("vacuna", search.SearchFilter(kinds=("sentence",)), viewer=boss)
         assert [hit.sentence_id for hit in page.items] == [1]
@@ -257,31 +277,8 @@ def test_upgrading_finds_phrases_by_word_pairs(empty_database: str, tmp_path: Pa
     from annotator.models import User
     from annotator.services import search
 
-    old = make_test_app(empty_database, tmp_path)
-    with old.app_context():
-        directory = old.extensions["migrate"].directory
-        upgrade(directory=directory, revision="0020")
-        with db.engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO users (id, username, password_hash, role, active, created_at) "
-                    "VALUES (1, 'boss', 'x', 'admin', true, CURRENT_TIMESTAMP)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO articles (id, title, text, language, content_hash, created_at, updated_at) "
-                    "VALUES (1, 'Talks', 'The negotiation spokesman said no.', 'en', 'h', "
-                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-                )
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO sentences (id, article_id, position, paragraph, start_offset, end_offset) "
-                    "VALUES (1, 1, 0, 0, 0, 34)"
-                )
-            )
-        upgrade(directory=directory)
+    talks = ("Talks", "The negotiation spokesman said no.", "en")
+    with _upgraded_from("0020", empty_database, tmp_path, *talks) as directory:
         postgresql = db.engine.dialect.name == "postgresql"
         if postgresql:
             pairs = db.session.execute(
