@@ -68,11 +68,15 @@ _WRITES = re.compile(
 
 
 def sqlite_engine_options(options: dict[str, Any]) -> dict[str, Any]:
-    """Engine options for an SQLite URL: connections that take the shared write lock."""
+    """Engine options for an SQLite URL: connections that take the shared write lock, handed out
+    last-in first-out. Saves take turns, so the next one gets the connection the one before it gave
+    back, whose page cache that save's own commit left valid; first-in first-out gave each the
+    oldest idle connection, which had seen seven other connections' commits since and read its
+    pages again: 42 page reads a save instead of 2 under eight writers."""
     from annotator.sqlite_lock import LockedConnection
 
     connect_args = {"factory": LockedConnection, **options.get("connect_args", {})}
-    return {**options, "connect_args": connect_args}
+    return {"pool_use_lifo": True, **options, "connect_args": connect_args}
 
 
 def postgresql_engine_options(options: dict[str, Any], uri: str = "") -> dict[str, Any]:

@@ -101,3 +101,15 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(sqlite_engine, m
             "SELECT title, outlet FROM articles WHERE id = ?", (article.id,)
         ).one()
     assert tuple(row) == ("first", "second")
+
+
+def test_a_request_gets_the_connection_used_last_with_its_pages_still_cached(sqlite_engine):
+    """Saves take turns: each should get the connection the one before it gave back, whose page
+    cache that save's own commit left valid. The oldest idle connection would have seen other
+    connections' commits since, and read its pages again (42 reads a save instead of 2)."""
+    held = [sqlite_engine.connect() for _ in range(3)]
+    drivers = [connection.connection.dbapi_connection for connection in held]
+    for connection in held:
+        connection.close()  # the third is given back last
+    with sqlite_engine.connect() as connection:
+        assert connection.connection.dbapi_connection is drivers[-1]
