@@ -30,8 +30,9 @@ def tune_thread_switching() -> None:
     sqlite3 module lets go of the GIL around every statement it runs. Another thread (a request
     still being read and parsed, the "Seen before" encoder) takes the GIL then and, by Python's
     default, may keep it up to 5 ms before it has to hand it back: the writer waits, and so does
-    every writer queued behind its lock. With eight writers the single process served about a
-    fifth more saves a second at 0.1 ms (bench/bench_save.py; docs/save-profile.md).
+    every writer queued behind its lock. With eight writers the single process served 8 % more
+    saves a second at 0.1 ms on a quiet machine, 16-22 % more with its cores busy with other work
+    (alternating rounds, docs/save-profile.md).
     """
     sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
