@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
@@ -443,32 +443,31 @@ def _phrase_pairs(query: Query) -> list[tuple[str, ...]]:
 # bitmap in PostgreSQL's default work_mem (4 MB holds about 65,000 table pages), and the pages of
 # an inexact one compute the index's expression again for each of their entries.
 MAX_PAIR_ROWS = 50_000
-_PAIR_ROWS: dict[str, tuple[float, dict[str, float], float]] = {}  # per database: when read, what
+_PAIR_ROWS: dict[str, tuple[float, tuple[dict[str, float], float]]] = {}  # as _LANGUAGES
 
 
 def _pair_rows() -> tuple[dict[str, float], float]:
     """How many entries hold each of the most common word pairs, and at most each other pair,
     from the pair index's statistics (ANALYZE's; read again every LANGUAGES_SECONDS)."""
-    key = str(db.engine.url)
-    read_at, rows, rarer = _PAIR_ROWS.get(key, (0.0, {}, 0.0))
-    if time.monotonic() - read_at > LANGUAGES_SECONDS:
-        found = db.session.execute(
-            text(
-                "SELECT CAST(CAST(s.most_common_elems AS text) AS text[]), "
-                "s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
-                "JOIN pg_class c ON c.relname = 'search_index' "
-                "AND c.relnamespace = CAST(current_schema() AS regnamespace) "
-                "WHERE s.schemaname = current_schema() AND s.tablename = 'ix_search_index_pairs'"
-            )
-        ).first()
-        rows, rarer = {}, 0.0
-        if found is not None and found[0]:
-            pairs, shares, entries = found
-            # The shares end with the least and the most common share and the null fraction.
-            rows = {pair: share * entries for pair, share in zip(pairs, shares, strict=False)}
-            rarer = shares[-3] * entries
-        _PAIR_ROWS[key] = (time.monotonic(), rows, rarer)
-    return rows, rarer
+    return _read_now_and_then(_PAIR_ROWS, _read_pair_rows)
+
+
+def _read_pair_rows() -> tuple[dict[str, float], float]:
+    found = db.session.execute(
+        text(
+            "SELECT CAST(CAST(s.most_common_elems AS text) AS text[]), "
+            "s.most_common_elem_freqs, c.reltuples FROM pg_stats s "
+            "JOIN pg_class c ON c.relname = 'search_index' "
+            "AND c.relnamespace = CAST(current_schema() AS regnamespace) "
+            "WHERE s.schemaname = current_schema() AND s.tablename = 'ix_search_index_pairs'"
+        )
+    ).first()
+    if found is None or not found[0]:
+        return {}, 0.0
+    pairs, shares, entries = found
+    # The shares end with the least and the most common share and the null fraction.
+    rows = {pair: share * entries for pair, share in zip(pairs, shares, strict=False)}
+    return rows, shares[-3] * entries
 
 
 def _sentence_condition(
@@ -707,28 +706,38 @@ def reindex(progress: Callable[[int, int], None] | None = None) -> dict[str, int
     return {kind: count for kind, count in counts}
 
 
+T = TypeVar("T")
 _LANGUAGES: dict[str, tuple[float, tuple[str, ...]]] = {}  # per database: when read, what
 LANGUAGES_SECONDS = 300.0  # the desk's languages are read again after this long
+
+
+def _read_now_and_then(cache: dict[str, tuple[float, T]], read: Callable[[], T]) -> T:
+    """What ``read`` gives for this database, read again once LANGUAGES_SECONDS have passed (the
+    cache holds, per database, when it was read and what)."""
+    key = str(db.engine.url)
+    found = cache.get(key)
+    if found is None or time.monotonic() - found[0] > LANGUAGES_SECONDS:
+        found = cache[key] = (time.monotonic(), read())
+    return found[1]
 
 
 def desk_languages() -> tuple[str, ...]:
     """The languages of the desk's articles (the most common first, at most eight), in which a
     query's words are stemmed too; read once every five minutes per process (an article created
     in this process adds its language at once: ``note_language``)."""
-    key = str(db.engine.url)
-    read_at, languages = _LANGUAGES.get(key, (0.0, ()))
-    if time.monotonic() - read_at > LANGUAGES_SECONDS:
-        code = func.lower(func.substr(Article.language, 1, 2))
-        rows = db.session.execute(
-            select(code, func.count())
-            .where(Article.language.is_not(None))
-            .group_by(code)
-            .order_by(func.count().desc())
-            .limit(MAX_QUERY_LANGUAGES)
-        ).all()
-        languages = tuple(language for language, _ in rows if language) or ("en",)
-        _LANGUAGES[key] = (time.monotonic(), languages)
-    return languages
+    return _read_now_and_then(_LANGUAGES, _read_languages)
+
+
+def _read_languages() -> tuple[str, ...]:
+    code = func.lower(func.substr(Article.language, 1, 2))
+    rows = db.session.execute(
+        select(code, func.count())
+        .where(Article.language.is_not(None))
+        .group_by(code)
+        .order_by(func.count().desc())
+        .limit(MAX_QUERY_LANGUAGES)
+    ).all()
+    return tuple(language for language, _ in rows if language) or ("en",)
 
 
 def note_language(language: str | None) -> None:

@@ -190,6 +190,7 @@ _cursor_lock = threading.Lock()
 
 
 def _database() -> str:
+    """The key of this process's per-database state (the work list's cursor, the matrix)."""
     return db.engine.url.render_as_string(hide_password=True)
 
 
@@ -775,7 +776,7 @@ _matrices_lock = threading.Lock()
 
 def matrix() -> _Matrix:
     """This process's matrix for the current database, refreshed if due."""
-    url = db.engine.url.render_as_string(hide_password=True)
+    url = _database()
     with _matrices_lock:
         found = _matrices.get(url)
         if found is None:
