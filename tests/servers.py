@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from waitress.server import BaseWSGIServer, create_server
 
 import annotator
+from annotator.serving import pool
 
 HOST = "127.0.0.1"
 ROOT = Path(annotator.__file__).resolve().parents[1]
@@ -103,3 +110,43 @@ def serve_command(port: int, threads: int = 4) -> list[str]:
         "--threads",
         str(threads),
     ]
+
+
+@contextmanager
+def in_thread(
+    app: Flask, threads: int = 4, wsgi: Callable[..., Any] | None = None
+) -> Iterator[BaseWSGIServer]:
+    """Serve the test's own app (same database), or ``wsgi`` mounting it, with waitress in a
+    thread of this process and the thread pool `annotator serve` uses (writes in turn on
+    SQLite); yields the server."""
+    server = create_server(
+        wsgi or app, host=HOST, port=0, ident="annotator-test", **pool(app, threads)
+    )
+    thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        _stop(server, thread)
+
+
+def _stop(server: BaseWSGIServer, thread: threading.Thread) -> None:
+    """Stop the threads, then close every socket waitress holds (no ResourceWarning leaks).
+
+    The threads go first: one finishing a request wakes the server's loop through its trigger,
+    which fails (EBADF) once the trigger is closed. The sockets are closed by the server's own
+    loop thread (through the trigger): closing them from this thread races with the loop's
+    select(), which then fails on a closed descriptor."""
+    logging.getLogger("waitress").setLevel(logging.CRITICAL)
+    server.task_dispatcher.shutdown()
+
+    def close_all() -> None:
+        for _ in range(100):  # a channel may add another while closing; never spin forever
+            if not server._map:
+                return
+            for channel in list(server._map.values()):
+                channel.handle_close()
+
+    server.trigger.pull_trigger(close_all)
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "the test server did not stop within 5 s"

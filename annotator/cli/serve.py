@@ -20,12 +20,18 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     from annotator.runtime import tune_gc, tune_thread_switching, waitress_limits
     from annotator.services.annotations.claim_vectors import start_worker
+    from annotator.serving import pool
 
     tune_gc()
     tune_thread_switching()
     app = current_app._get_current_object()
     start_worker(app)  # encodes judged claims for "Seen before" in the background
     click.echo(f"Serving on http://{host}:{port} (Ctrl+C to stop)")
-    serve(
-        app, host=host, port=port, threads=threads, ident="annotator", **waitress_limits(app.config)
+    serve(  # on SQLite, writes wait in the server's queue for the one before them to finish
+        app,
+        host=host,
+        port=port,
+        ident="annotator",
+        **pool(app, threads),
+        **waitress_limits(app.config),
     )

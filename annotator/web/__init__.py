@@ -12,7 +12,7 @@ from flask import Flask, Response, abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from annotator import sqlite_lock
+from annotator import serving, sqlite_lock
 from annotator.db import set_write_intent
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,6 +25,14 @@ def reads_only(view: F) -> F:
     write lock, so parsing an upload never holds up other people's saves."""
     view.reads_only = True  # type: ignore[attr-defined]
     return view
+
+
+def request_writes(app: Flask, method: str, endpoint: str | None) -> bool:
+    """Whether a request may write: a method other than GET, HEAD and OPTIONS, to a view not
+    marked :func:`reads_only`."""
+    if method in SAFE_METHODS:
+        return False
+    return not getattr(app.view_functions.get(endpoint or ""), "reads_only", False)
 
 
 def admin_required(view: F) -> F:
@@ -93,11 +101,13 @@ def register_blueprints(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        view = app.view_functions.get(request.endpoint or "")
-        writes = request.method not in SAFE_METHODS and not getattr(view, "reads_only", False)
+        writes = request_writes(app, request.method, request.endpoint)
         set_write_intent(writes)
         if writes and turns is not None:
-            if not turns.acquire(sqlite_lock.TIMEOUT_SECONDS):  # as long as the write lock's
+            # As long as the write lock waits, counting the wait in `annotator serve`'s queue
+            # (annotator.serving), where a write is held until the one before it has finished.
+            left = sqlite_lock.TIMEOUT_SECONDS - serving.queued_seconds()
+            if left <= 0 or not turns.acquire(left):
                 abort(503, _("The server is busy saving other work. Try again in a moment."))
             g.write_turn = True
 

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from waitress.server import create_server
 
 from annotator.extensions import db
 from annotator.models import Article, User
 from tests.conftest import PASSWORD
+from tests.servers import in_thread
 
 CHROMIUM = os.environ.get("ANNOTATOR_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -49,31 +47,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
     """Serve the test's own app (same database) with waitress in a thread; yields the base URL."""
-    server = create_server(app, host="127.0.0.1", port=0, threads=4, ident="annotator-test")
-    thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    _stop(server, thread)
-
-
-def _stop(server, thread: threading.Thread) -> None:
-    """Close every socket waitress holds, so no ResourceWarning (an error here) leaks.
-
-    The sockets are closed by the server's own loop thread (through its trigger): closing them from
-    this thread races with the loop's select(), which then fails on a closed descriptor."""
-    logging.getLogger("waitress").setLevel(logging.CRITICAL)
-
-    def close_all() -> None:
-        for _ in range(100):  # a channel may add another while closing; never spin forever
-            if not server._map:
-                return
-            for channel in list(server._map.values()):
-                channel.handle_close()
-
-    server.trigger.pull_trigger(close_all)
-    thread.join(timeout=5)
-    assert not thread.is_alive(), "the test server did not stop within 5 s"
-    server.task_dispatcher.shutdown()
+    with in_thread(app) as server:
+        yield f"http://127.0.0.1:{server.effective_port}"
 
 
 @pytest.fixture

@@ -4,19 +4,18 @@ behind a reverse proxy at /desk), its saves, undo and registry look-ups still re
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
-from waitress.server import create_server
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from annotator.models import User
-from tests.browser.conftest import TIMEOUT_MS, _stop, mark, sentence_ids, shows_verdict
+from tests.browser.conftest import TIMEOUT_MS, mark, sentence_ids, shows_verdict
 from tests.conftest import PASSWORD
+from tests.servers import in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -26,20 +25,11 @@ PREFIX = "/desk"
 @pytest.fixture
 def prefixed(app: Flask, browser: Browser) -> Iterator[tuple[Page, str]]:
     """A page, and the app's URL below PREFIX; anything outside the prefix is a 404."""
-    server = create_server(
-        DispatcherMiddleware(NotFound(), {PREFIX: app}),
-        host="127.0.0.1",
-        port=0,
-        threads=4,
-        ident="annotator-test",
-    )
-    thread = threading.Thread(target=server.run, name="waitress-prefix", daemon=True)
-    thread.start()
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(TIMEOUT_MS)
-    yield context.new_page(), f"http://127.0.0.1:{server.effective_port}{PREFIX}"
-    context.close()
-    _stop(server, thread)
+    with in_thread(app, wsgi=DispatcherMiddleware(NotFound(), {PREFIX: app})) as server:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(TIMEOUT_MS)
+        yield context.new_page(), f"http://127.0.0.1:{server.effective_port}{PREFIX}"
+        context.close()
 
 
 def test_saves_undo_and_look_ups_work_below_a_path_prefix(

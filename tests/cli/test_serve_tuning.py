@@ -1,5 +1,6 @@
-"""`annotator serve` tunes its process before it serves: the collector, and how soon a thread
-waiting for the GIL (a writer holding the database's write lock) gets it back."""
+"""`annotator serve` tunes its process before it serves: the collector, how soon a thread
+waiting for the GIL (a writer holding the database's write lock) gets it back, and on SQLite a
+thread pool that queues the writes (annotator.serving)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import waitress
 
 from annotator.runtime import SWITCH_INTERVAL_SECONDS
 from annotator.services.annotations import claim_vectors
+from annotator.serving import WritesInTurn
 from tests.servers import app_env, cli
 
 
@@ -59,3 +61,30 @@ def test_a_gunicorn_worker_process_is_tuned_the_same_way(tmp_path):
     assert float(switch) == pytest.approx(SWITCH_INTERVAL_SECONDS)
     assert int(threshold) > 700  # Python's default
     assert frozen == "True"
+
+
+def test_serve_queues_the_writes_on_sqlite_only(app, runner, monkeypatch):
+    seen = {}
+
+    def fake_serve(app, **options):
+        seen.update(options)
+        if "_dispatcher" in options:
+            seen["running"] = len(options["_dispatcher"].threads)
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    monkeypatch.setattr(claim_vectors, "start_worker", lambda app: None)
+    switch, threshold = sys.getswitchinterval(), gc.get_threshold()
+    try:
+        result = runner.invoke(args=["serve", "--port", "0", "--threads", "3"])
+    finally:
+        sys.setswitchinterval(switch)
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+        if "_dispatcher" in seen:
+            seen["_dispatcher"].shutdown()
+    assert result.exit_code == 0, result.output
+    assert seen["threads"] == 3
+    on_sqlite = app.extensions["write_turns"] is not None
+    assert isinstance(seen.get("_dispatcher"), WritesInTurn) == on_sqlite
+    if on_sqlite:
+        assert seen["running"] == 3  # its own threads, as many as asked for

@@ -1,0 +1,138 @@
+"""`annotator serve`'s thread pool on SQLite: waitress's, with the requests that write run one at a
+time, in the order they came, by whichever thread finished the one before.
+
+SQLite lets one writer in at a time, so the app already makes writing requests take turns
+(``annotator.web``, the write turn). Eight waitress threads that each picked up a save and then
+slept until its turn came cost the process a fifth more CPU a save than one thread taking them one
+after another: every save put a thread to sleep twice and woke it twice, and the threads woken
+between two turns took the GIL from the writer at work. Here a write waits in the server's queue
+instead of in a thread, and the thread that finishes one goes straight on to the next; reads are
+handed to any free thread as before and never wait for a write. The app's turn stays: it is then
+free whenever a queued write asks for it, and it still orders the writers that reach the app
+another way (tests, other servers).
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from waitress.task import ThreadedTaskDispatcher
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
+
+_current = threading.local()
+
+
+def queued_seconds() -> float:
+    """How long the request this thread is serving waited in the server's queue of writes."""
+    return getattr(_current, "queued", 0.0)
+
+
+class _Write:
+    """A waitress channel whose next request writes, with the time it joined the queue."""
+
+    __slots__ = ("channel", "queued_at")
+
+    def __init__(self, channel: Any) -> None:
+        self.channel = channel
+        self.queued_at = time.monotonic()
+
+    def service(self) -> None:
+        _current.queued = time.monotonic() - self.queued_at
+        try:
+            self.channel.service()
+        finally:
+            _current.queued = 0.0
+
+    def cancel(self) -> None:
+        self.channel.cancel()
+
+
+class WritesInTurn(ThreadedTaskDispatcher):
+    """Waitress's thread pool; a request for which ``writes(method, path)`` is true runs only
+    when no other such request is running, first come first served."""
+
+    def __init__(self, writes: Callable[[str, str], bool]) -> None:
+        super().__init__()
+        self.writes = writes
+        self.waiting: collections.deque[_Write] = collections.deque()
+        self.writing = False
+
+    def add_task(self, task: Any) -> None:
+        # Waitress calls this with the channel's request lock held and its next request first.
+        request = task.requests[0] if getattr(task, "requests", None) else None
+        if request is None or request.error or not self.writes(request.command, request.path):
+            super().add_task(task)
+            return
+        write = _Write(task)
+        with self.lock:
+            if self.writing:
+                self.waiting.append(write)
+                return
+            self.writing = True
+        super().add_task(write)
+
+    def handler_thread(self, thread_no: int) -> None:
+        # Waitress's loop, but for what follows a write: the next queued write, in this thread.
+        while True:
+            with self.lock:
+                while not self.queue and self.stop_count == 0:
+                    self.active_count -= 1
+                    self.queue_cv.wait()
+                    self.active_count += 1
+                if self.stop_count > 0:
+                    self.active_count -= 1
+                    self.stop_count -= 1
+                    self.threads.discard(thread_no)
+                    self.thread_exit_cv.notify()
+                    break
+                task = self.queue.popleft()
+            while task is not None:
+                try:
+                    task.service()
+                except BaseException:
+                    self.logger.exception("Exception when servicing %r", task)
+                task = self._next_write() if isinstance(task, _Write) else None
+
+    def _next_write(self) -> _Write | None:
+        with self.lock:
+            if self.waiting:
+                return self.waiting.popleft()
+            self.writing = False
+            return None
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        cancelled = super().shutdown(cancel_pending, timeout)
+        if cancel_pending:
+            with self.lock:
+                while self.waiting:
+                    self.waiting.popleft().cancel()
+        return cancelled
+
+
+def pool(app: Flask, threads: int) -> dict[str, Any]:
+    """Waitress's thread settings for serving ``app``: ``threads`` threads, writes in turn on
+    SQLite; waitress's own pool where the database writes in parallel (PostgreSQL)."""
+    from annotator.web import SAFE_METHODS, request_writes
+
+    if app.extensions.get("write_turns") is None:
+        return {"threads": threads}
+    routes = app.url_map.bind("localhost")
+
+    def writes(method: str, path: str) -> bool:
+        if method in SAFE_METHODS:
+            return False
+        try:
+            endpoint, _arguments = routes.match(path, method)
+        except (HTTPException, RoutingException):
+            return False  # the app answers it (404, 405, a redirect) without writing
+        return request_writes(app, method, endpoint)
+
+    dispatcher = WritesInTurn(writes)
+    dispatcher.set_thread_count(threads)  # waitress starts no threads of its own for a given pool
+    return {"threads": threads, "_dispatcher": dispatcher}
