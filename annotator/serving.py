@@ -25,7 +25,17 @@ from waitress.task import ThreadedTaskDispatcher
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RoutingException
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 _current = threading.local()
+
+
+def request_writes(app: Flask, method: str, endpoint: str | None) -> bool:
+    """Whether a request may write: a method other than GET, HEAD and OPTIONS, to a view not
+    marked ``reads_only`` (``annotator.web.reads_only``, a preview)."""
+    if method in SAFE_METHODS:
+        return False
+    return not getattr(app.view_functions.get(endpoint or ""), "reads_only", False)
 
 
 def queued_seconds() -> float:
@@ -118,8 +128,6 @@ class WritesInTurn(ThreadedTaskDispatcher):
 def pool(app: Flask, threads: int) -> dict[str, Any]:
     """Waitress's thread settings for serving ``app``: ``threads`` threads, writes in turn on
     SQLite; waitress's own pool where the database writes in parallel (PostgreSQL)."""
-    from annotator.web import SAFE_METHODS, request_writes
-
     if app.extensions.get("write_turns") is None:
         return {"threads": threads}
     routes = app.url_map.bind("localhost")

@@ -14,10 +14,9 @@ from flask_login import current_user, login_required
 
 from annotator import serving, sqlite_lock
 from annotator.db import set_write_intent
+from annotator.serving import request_writes
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def reads_only(view: F) -> F:
@@ -25,14 +24,6 @@ def reads_only(view: F) -> F:
     write lock, so parsing an upload never holds up other people's saves."""
     view.reads_only = True  # type: ignore[attr-defined]
     return view
-
-
-def request_writes(app: Flask, method: str, endpoint: str | None) -> bool:
-    """Whether a request may write: a method other than GET, HEAD and OPTIONS, to a view not
-    marked :func:`reads_only`."""
-    if method in SAFE_METHODS:
-        return False
-    return not getattr(app.view_functions.get(endpoint or ""), "reads_only", False)
 
 
 def admin_required(view: F) -> F:
