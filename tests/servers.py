@@ -122,31 +122,28 @@ def in_thread(
     server = create_server(
         wsgi or app, host=HOST, port=0, ident="annotator-test", **pool(app, threads)
     )
-    thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        # waitress's own loop, a round at a time until told to stop; then this thread, the only
+        # one that selects on the sockets, closes them. Stopping needs no wake-up through the
+        # server's trigger (a pipe that a thread finishing a request also writes to: writing to
+        # it once it was closed failed with EBADF, in a test's teardown now and then).
+        while not stopping.is_set() and server._map:
+            server.asyncore.loop(timeout=0.05, map=server._map, count=1)
+        for _ in range(100):  # a channel may add another while closing; never spin forever
+            if not server._map:
+                break
+            for channel in list(server._map.values()):
+                channel.handle_close()
+
+    thread = threading.Thread(target=run, name="waitress-test", daemon=True)
     thread.start()
     try:
         yield server
     finally:
-        _stop(server, thread)
-
-
-def _stop(server: BaseWSGIServer, thread: threading.Thread) -> None:
-    """Stop the threads, then close every socket waitress holds (no ResourceWarning leaks).
-
-    The threads go first: one finishing a request wakes the server's loop through its trigger,
-    which fails (EBADF) once the trigger is closed. The sockets are closed by the server's own
-    loop thread (through the trigger): closing them from this thread races with the loop's
-    select(), which then fails on a closed descriptor."""
-    logging.getLogger("waitress").setLevel(logging.CRITICAL)
-    server.task_dispatcher.shutdown()
-
-    def close_all() -> None:
-        for _ in range(100):  # a channel may add another while closing; never spin forever
-            if not server._map:
-                return
-            for channel in list(server._map.values()):
-                channel.handle_close()
-
-    server.trigger.pull_trigger(close_all)
-    thread.join(timeout=5)
-    assert not thread.is_alive(), "the test server did not stop within 5 s"
+        logging.getLogger("waitress").setLevel(logging.CRITICAL)
+        server.task_dispatcher.shutdown()  # first: its threads may still wake the loop
+        stopping.set()
+        thread.join(timeout=5)
+        assert not thread.is_alive(), "the test server did not stop within 5 s"
