@@ -71,6 +71,8 @@ _MARKUP = re.compile(r"[\[*_`]")
 
 def json_depth_exceeds(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether a JSON text nests deeper than limit: one linear pass, no recursion."""
+    if text.count("[") + text.count("{") <= limit:
+        return False  # fewer openers than the limit (inside strings or not): cannot nest deeper
     depth = 0
     for match in _JSON_TOKENS.finditer(text):
         token = match.group()
