@@ -29,6 +29,16 @@ from tests.conftest import corpus_file
 from tests.services.annotations.test_similar import FIRST, SECOND, claim_sentence
 
 
+@pytest.fixture(autouse=True)
+def _no_notes_from_earlier_tests(monkeypatch):
+    """Each test starts with no sentence noted as changed and the worker not woken. Both live in
+    the process: an earlier test's commits left them set, and a worker started here then woke at
+    once and took a round the test did not cause (a whole look, when the machine has been up
+    longer than FULL_SWEEP)."""
+    monkeypatch.setattr(claim_vectors, "_changed", set())
+    monkeypatch.setattr(claim_vectors, "_wake", threading.Event())
+
+
 @pytest.fixture
 def two(make_article):
     return make_article(text=FIRST, title="Flood barrier row"), make_article(
