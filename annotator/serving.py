@@ -46,18 +46,26 @@ def queued_seconds() -> float:
 class _Write:
     """A waitress channel whose next request writes, with the time it joined the queue."""
 
-    __slots__ = ("channel", "queued_at")
+    __slots__ = ("channel", "dispatcher", "queued_at")
 
-    def __init__(self, channel: Any) -> None:
+    def __init__(self, channel: Any, dispatcher: WritesInTurn) -> None:
         self.channel = channel
+        self.dispatcher = dispatcher
         self.queued_at = time.monotonic()
 
     def service(self) -> None:
-        _current.queued = time.monotonic() - self.queued_at
-        try:
-            self.channel.service()
-        finally:
-            _current.queued = 0.0
+        """Serve this write, then the writes queued behind it, in this thread (waitress's loop
+        runs this as any task: no thread sleeps between two writes)."""
+        write: _Write | None = self
+        while write is not None:
+            _current.queued = time.monotonic() - write.queued_at
+            try:
+                write.channel.service()
+            except BaseException:  # as waitress's own loop does: log, and go on to the next
+                self.dispatcher.logger.exception("Exception when servicing %r", write.channel)
+            finally:
+                _current.queued = 0.0
+            write = self.dispatcher.next_write()
 
     def cancel(self) -> None:
         self.channel.cancel()
@@ -79,7 +87,7 @@ class WritesInTurn(ThreadedTaskDispatcher):
         if request is None or request.error or not self.writes(request.command, request.path):
             super().add_task(task)
             return
-        write = _Write(task)
+        write = _Write(task, self)
         with self.lock:
             if self.writing:
                 self.waiting.append(write)
@@ -87,29 +95,9 @@ class WritesInTurn(ThreadedTaskDispatcher):
             self.writing = True
         super().add_task(write)
 
-    def handler_thread(self, thread_no: int) -> None:
-        # Waitress's loop, but for what follows a write: the next queued write, in this thread.
-        while True:
-            with self.lock:
-                while not self.queue and self.stop_count == 0:
-                    self.active_count -= 1
-                    self.queue_cv.wait()
-                    self.active_count += 1
-                if self.stop_count > 0:
-                    self.active_count -= 1
-                    self.stop_count -= 1
-                    self.threads.discard(thread_no)
-                    self.thread_exit_cv.notify()
-                    break
-                task = self.queue.popleft()
-            while task is not None:
-                try:
-                    task.service()
-                except BaseException:
-                    self.logger.exception("Exception when servicing %r", task)
-                task = self._next_write() if isinstance(task, _Write) else None
-
-    def _next_write(self) -> _Write | None:
+    def next_write(self) -> _Write | None:
+        """The write queued longest, taken by the thread that finished the one before; None
+        (and no write running) when none waits."""
         with self.lock:
             if self.waiting:
                 return self.waiting.popleft()

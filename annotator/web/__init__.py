@@ -14,7 +14,6 @@ from flask_login import current_user, login_required
 
 from annotator import serving, sqlite_lock
 from annotator.db import set_write_intent
-from annotator.serving import request_writes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        writes = request_writes(app, request.method, request.endpoint)
+        writes = serving.request_writes(app, request.method, request.endpoint)
         set_write_intent(writes)
         if writes and turns is not None:
             # As long as the write lock waits, counting the wait in `annotator serve`'s queue

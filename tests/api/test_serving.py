@@ -206,7 +206,7 @@ def test_a_write_that_waited_in_the_queue_past_the_lock_timeout_is_told_so(
                 )
             )
 
-    late = serving._Write(Late())
+    late = serving._Write(Late(), pool)
     late.queued_at -= sqlite_lock.TIMEOUT_SECONDS + 1
     late.service()
     assert answers[0].status_code == 503
